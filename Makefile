@@ -1,0 +1,86 @@
+# imghost — build, run and test.  `make help` lists the targets.
+#
+# Objects go to build/ with -MMD -MP dependency files, so a header change rebuilds
+# exactly what includes it.  Warnings are errors.  V=1 shows full compile lines.
+
+CXX      ?= g++
+CXXSTD   := -std=c++20
+WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion -Werror
+OPT      ?= -O2 -g
+PKGS     := Magick++ fcgi fmt libpq libcrypto nlohmann_json
+# Magick++'s pkg-config adds -fopenmp; we keep it (ImageMagick is built with OpenMP)
+# but cap its threads at run time, see fcgi/image/magick_setup.cpp.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS += -Ifcgi
+CXXFLAGS += $(CXXSTD) $(OPT) $(WARN) -MMD -MP
+BUILD    ?= build
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Everything under fcgi/ except the two programs' mains is the library both link.
+LIB_SRC  := $(shell find fcgi -name '*.cpp' ! -name '*_main.cpp' | sort)
+LIB_OBJ  := $(LIB_SRC:%.cpp=$(BUILD)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/*.cpp))
+UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/%.o)
+DEP      := $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/fcgi/fcgi_main.d $(BUILD)/fcgi/admin_main.d
+
+.PHONY: all run test unit e2e deps bench fuzz clean help install
+
+all: $(BUILD)/imghost-fcgi $(BUILD)/imghost-admin
+
+help:
+	@echo "make run     install what is missing, build, start the stack on http://127.0.0.1:$${IMGHOST_PORT:-8080}"
+	@echo "make test    install what is missing, build (warnings are errors), run every test"
+	@echo "make bench   benchmark against the peer (writes bench/results/)"
+	@echo "make fuzz    run the libFuzzer targets for a bounded time"
+	@echo "make install PREFIX=/usr/local DESTDIR=   install binaries, units, configs"
+
+deps:
+	$(Q)scripts/deps
+
+$(BUILD)/%.o: %.cpp
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CXX   $<")
+	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(BUILD)/libimghost.a: $(LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/imghost-fcgi: $(BUILD)/fcgi/fcgi_main.o $(BUILD)/libimghost.a
+	@$(if $(Q),echo "  LINK  $@")
+	$(Q)$(CXX) $(CXXFLAGS) $^ $(PKG_LIBS) -o $@
+
+$(BUILD)/imghost-admin: $(BUILD)/fcgi/admin_main.o $(BUILD)/libimghost.a
+	@$(if $(Q),echo "  LINK  $@")
+	$(Q)$(CXX) $(CXXFLAGS) $^ $(PKG_LIBS) -o $@
+
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libimghost.a
+	@$(if $(Q),echo "  LINK  $@")
+	$(Q)$(CXX) $(CXXFLAGS) $^ $(PKG_LIBS) -lboost_unit_test_framework -o $@
+
+run: deps all
+	$(Q)scripts/stack run
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/unit-tests
+	$(Q)tests/run-all
+
+unit: $(BUILD)/unit-tests
+	$(Q)$(BUILD)/unit-tests
+
+bench: deps all
+	$(Q)bench/run
+
+fuzz:
+	$(Q)tests/fuzz/run
+
+clean:
+	rm -rf $(BUILD)
+
+-include mk/*.mk
+-include $(DEP)

@@ -1,0 +1,44 @@
+#include "admin/migrate.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace imghost::admin {
+
+std::vector<std::string> migrate(db::Connection& conn, const std::filesystem::path& sql_dir) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(sql_dir))
+    if (e.is_regular_file() && e.path().extension() == ".sql") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  if (files.empty()) throw std::runtime_error("no migrations in " + sql_dir.string());
+
+  conn.exec("SELECT pg_advisory_lock(7467726)");  // any fixed key: "one migrator at a time"
+  std::vector<std::string> applied;
+  try {
+    conn.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+              " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+    for (const auto& f : files) {
+      const std::string version = f.filename().string();
+      if (conn.run("migration_applied", "SELECT 1 FROM schema_migrations WHERE version = $1", {version}).rows() > 0)
+        continue;
+      std::ifstream in(f);
+      if (!in) throw std::runtime_error("cannot read " + f.string());
+      std::stringstream ss;
+      ss << in.rdbuf();
+      db::Transaction tx(conn);
+      conn.exec(ss.str());
+      conn.run("migration_record", "INSERT INTO schema_migrations (version) VALUES ($1)", {version});
+      tx.commit();
+      applied.push_back(version);
+    }
+  } catch (...) {
+    conn.exec("SELECT pg_advisory_unlock(7467726)");
+    throw;
+  }
+  conn.exec("SELECT pg_advisory_unlock(7467726)");
+  return applied;
+}
+
+}  // namespace imghost::admin

@@ -1,0 +1,46 @@
+// Configuration: built-in defaults, then a `key = value` file, then IMGHOST_* environment
+// variables (IMGHOST_STORE_DIR overrides store_dir, ...).  Secrets (the database
+// password) belong in the environment or in a file outside the repository: the
+// `database` value is a libpq conninfo, and libpq itself reads PGPASSWORD/PGPASSFILE.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "image/inspect.hpp"
+
+namespace imghost {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Config {
+  std::string database = "dbname=imghost";     // libpq conninfo
+  std::filesystem::path store_dir = "var/store";  // images, thumbs/, .tmp/
+  std::filesystem::path log_file = "logs/app.log";
+  std::filesystem::path socket = "var/run/imghost.sock";  // FastCGI listen socket
+  unsigned workers = 0;                        // 0: one per core
+  std::uint64_t max_file_bytes = 5u << 20;     // per file
+  std::uint64_t max_request_bytes = (5u << 20) + (64u << 10);  // whole body; nginx too
+  std::string public_base_url;                 // "" → relative URLs; else "https://img.example"
+  bool strip_metadata = true;                  // GPS/camera metadata of originals
+  image::Limits image;                         // formats, pixel limits, thumb size
+  std::filesystem::path magick_policy_dir = "fcgi/image/policy";  // MAGICK_CONFIGURE_PATH
+  std::filesystem::path sql_dir = "sql";       // migrations, for imghost-admin
+
+  // Defaults, then `file` if given (a missing file named explicitly is an error),
+  // then the environment.  Throws ConfigError naming the key and the bad value.
+  static Config load(const std::optional<std::filesystem::path>& file);
+
+  // Same, from already-read pieces; used by load() and by the tests.
+  static Config from(const std::string& file_text,
+                     const std::map<std::string, std::string>& env);
+};
+
+}  // namespace imghost

@@ -1,0 +1,144 @@
+#include "db/images_repo.hpp"
+
+#include <cstring>
+
+namespace imghost::db {
+namespace {
+
+// One column list for every read, so the record is filled in one place.
+#define IMAGE_COLUMNS                                                              \
+  "i.seq, i.id, b.name, i.original_filename, b.format, b.size, b.width, b.height, " \
+  "encode(b.sha256, 'hex'), i.description, "                                       \
+  "to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+ImageRecord record_at(const Result& r, int row) {
+  ImageRecord rec;
+  rec.seq = r.get_int(row, 0);
+  rec.id = r.get(row, 1);
+  rec.name = r.get(row, 2);
+  rec.original_filename = r.get(row, 3);
+  rec.format = r.get(row, 4);
+  rec.size = r.get_int(row, 5);
+  rec.width = static_cast<int>(r.get_int(row, 6));
+  rec.height = static_cast<int>(r.get_int(row, 7));
+  rec.sha256 = r.get(row, 8);
+  rec.description = r.get_opt(row, 9);
+  rec.created_at = r.get(row, 10);
+  return rec;
+}
+
+int hexval(char c) {
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c - 'A' + 10;
+}
+
+// Decodes bytea's hex output format ("\x...").
+std::string from_bytea(std::string_view v) {
+  if (v.size() < 2 || v[0] != '\\' || v[1] != 'x') throw DbError("unexpected bytea format", "XX000");
+  std::string out;
+  for (std::size_t i = 2; i + 1 < v.size(); i += 2)
+    out.push_back(static_cast<char>(hexval(v[i]) * 16 + hexval(v[i + 1])));
+  return out;
+}
+
+}  // namespace
+
+std::string bytea_param(const unsigned char* p, std::size_t n) {
+  return "\\x" + crypto::hex(p, n);
+}
+
+long long lock_key(const crypto::Sha256& sha) {
+  long long k = 0;
+  std::memcpy(&k, sha.data(), sizeof k);
+  return k;
+}
+
+void ImagesRepo::lock_content(const crypto::Sha256& sha) {
+  c_.run("lock_content", "SELECT pg_advisory_xact_lock($1)", {std::to_string(lock_key(sha))});
+}
+
+void ImagesRepo::lock_content_session(const crypto::Sha256& sha) {
+  c_.run("lock_content_session", "SELECT pg_advisory_lock($1)", {std::to_string(lock_key(sha))});
+}
+
+void ImagesRepo::unlock_content_session(const crypto::Sha256& sha) {
+  c_.run("unlock_content_session", "SELECT pg_advisory_unlock($1)", {std::to_string(lock_key(sha))});
+}
+
+std::optional<std::string> ImagesRepo::blob_name(const crypto::Sha256& sha) {
+  auto r = c_.run("blob_name", "SELECT name FROM blobs WHERE sha256 = $1", {bytea_param(sha)});
+  if (r.rows() == 0) return std::nullopt;
+  return std::string(r.get(0, 0));
+}
+
+void ImagesRepo::insert_blob(const NewBlob& b) {
+  c_.run("insert_blob",
+         "INSERT INTO blobs (sha256, name, size, format, width, height) VALUES ($1, $2, $3, $4, $5, $6)",
+         {bytea_param(b.sha256), b.name, std::to_string(b.size), b.format, std::to_string(b.width),
+          std::to_string(b.height)});
+}
+
+ImageRecord ImagesRepo::insert_image(const NewImage& img) {
+  auto r = c_.run("insert_image",
+                  "WITH i AS (INSERT INTO images (id, sha256, original_filename, description, delete_token_hash)"
+                  " VALUES ($1, $2, $3, $4, $5) RETURNING *)"
+                  " SELECT " IMAGE_COLUMNS " FROM i JOIN blobs b USING (sha256)",
+                  {img.id, bytea_param(img.sha256), img.original_filename, img.description,
+                   bytea_param(img.delete_token_hash)});
+  return record_at(r, 0);
+}
+
+std::optional<ImageRecord> ImagesRepo::find(const std::string& id) {
+  auto r = c_.run("find_image",
+                  "SELECT " IMAGE_COLUMNS " FROM images i JOIN blobs b USING (sha256) WHERE i.id = $1",
+                  {id});
+  if (r.rows() == 0) return std::nullopt;
+  return record_at(r, 0);
+}
+
+std::vector<ImageRecord> ImagesRepo::list(std::optional<long long> before, int limit) {
+  // Keyset paging on the primary key: the index walk starts at the cursor, so any page
+  // costs the same as the first.
+  auto r = before
+               ? c_.run("list_before",
+                        "SELECT " IMAGE_COLUMNS " FROM images i JOIN blobs b USING (sha256)"
+                        " WHERE i.seq < $1 ORDER BY i.seq DESC LIMIT $2",
+                        {std::to_string(*before), std::to_string(limit)})
+               : c_.run("list_first",
+                        "SELECT " IMAGE_COLUMNS " FROM images i JOIN blobs b USING (sha256)"
+                        " ORDER BY i.seq DESC LIMIT $1",
+                        {std::to_string(limit)});
+  std::vector<ImageRecord> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) out.push_back(record_at(r, i));
+  return out;
+}
+
+std::optional<ImagesRepo::DeleteTarget> ImagesRepo::delete_target(const std::string& id) {
+  auto r = c_.run("delete_target", "SELECT sha256, delete_token_hash FROM images WHERE id = $1", {id});
+  if (r.rows() == 0) return std::nullopt;
+  DeleteTarget t;
+  const std::string sha = from_bytea(r.get(0, 0));
+  if (sha.size() != t.sha256.size()) throw DbError("bad sha256 in images row", "XX000");
+  std::memcpy(t.sha256.data(), sha.data(), sha.size());
+  t.delete_token_hash = from_bytea(r.get(0, 1));
+  return t;
+}
+
+bool ImagesRepo::delete_image(const std::string& id) {
+  return c_.run("delete_image", "DELETE FROM images WHERE id = $1", {id}).affected() == 1;
+}
+
+std::optional<std::string> ImagesRepo::delete_blob_if_unreferenced(const crypto::Sha256& sha) {
+  auto r = c_.run("delete_blob",
+                  "DELETE FROM blobs b WHERE b.sha256 = $1"
+                  " AND NOT EXISTS (SELECT 1 FROM images i WHERE i.sha256 = $1) RETURNING name",
+                  {bytea_param(sha)});
+  if (r.rows() == 0) return std::nullopt;
+  return std::string(r.get(0, 0));
+}
+
+bool ImagesRepo::blob_exists(const std::string& name) {
+  return c_.run("blob_exists", "SELECT 1 FROM blobs WHERE name = $1", {name}).rows() > 0;
+}
+
+}  // namespace imghost::db

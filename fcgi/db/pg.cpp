@@ -1,0 +1,75 @@
+#include "db/pg.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace imghost::db {
+
+long long Result::get_int(int row, int col) const {
+  const auto v = get(row, col);
+  long long n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || p != v.data() + v.size()) throw DbError("not an integer: " + std::string(v), "22P02");
+  return n;
+}
+
+int Result::affected() const {
+  const char* n = PQcmdTuples(r_.get());
+  return n && *n ? std::atoi(n) : 0;
+}
+
+Connection::Connection(const std::string& conninfo) : c_(PQconnectdb(conninfo.c_str())) {
+  if (!c_) throw DbError("out of memory connecting to PostgreSQL", "08001");
+  if (PQstatus(c_.get()) != CONNECTION_OK) {
+    std::string msg = PQerrorMessage(c_.get());
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    throw DbError("cannot connect to PostgreSQL: " + msg, "08001");
+  }
+}
+
+Result Connection::check(PGresult* raw, const char* what) {
+  Result r(raw);
+  const auto status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return r;
+  std::string msg = raw ? PQresultErrorMessage(raw) : PQerrorMessage(c_.get());
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  const char* state = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
+  // No SQLSTATE and a broken connection means the server went away mid-call.
+  std::string sqlstate = state ? state : (PQstatus(c_.get()) == CONNECTION_OK ? "XX000" : "");
+  throw DbError(std::string(what) + ": " + msg, std::move(sqlstate));
+}
+
+Result Connection::exec(const std::string& sql) {
+  return check(PQexec(c_.get(), sql.c_str()), "query");
+}
+
+Result Connection::run(const char* name, const char* sql, const std::vector<Param>& params) {
+  if (std::find(prepared_.begin(), prepared_.end(), name) == prepared_.end()) {
+    check(PQprepare(c_.get(), name, sql, 0, nullptr), name);
+    prepared_.emplace_back(name);
+  }
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  return check(PQexecPrepared(c_.get(), name, static_cast<int>(values.size()), values.data(),
+                              nullptr, nullptr, 0),
+               name);
+}
+
+Transaction::Transaction(Connection& c) : c_(c) { c_.exec("BEGIN"); }
+
+Transaction::~Transaction() {
+  if (done_) return;
+  try {
+    c_.exec("ROLLBACK");
+  } catch (...) {
+    // The connection is broken; the server rolls back on its own.
+  }
+}
+
+void Transaction::commit() {
+  done_ = true;
+  c_.exec("COMMIT");
+}
+
+}  // namespace imghost::db

@@ -1,0 +1,85 @@
+// RAII over libpq.  Each PGconn and PGresult has exactly one owner.  A Connection is not
+// thread-safe: one per worker process.  Every failure throws DbError with the server's
+// message and SQLSTATE; parameters only ever go through $1..$n.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace imghost::db {
+
+class DbError : public std::runtime_error {
+ public:
+  DbError(const std::string& msg, std::string sqlstate)
+      : std::runtime_error(msg), sqlstate_(std::move(sqlstate)) {}
+  const std::string& sqlstate() const noexcept { return sqlstate_; }
+  // The connection itself is gone (server down, restarted, socket closed).
+  bool connection_lost() const noexcept { return sqlstate_.empty() || sqlstate_.rfind("08", 0) == 0 || sqlstate_.rfind("57P", 0) == 0; }
+
+ private:
+  std::string sqlstate_;
+};
+
+struct ResultDeleter { void operator()(PGresult* r) const noexcept { PQclear(r); } };
+struct ConnDeleter { void operator()(PGconn* c) const noexcept { PQfinish(c); } };
+
+class Result {
+ public:
+  explicit Result(PGresult* r) : r_(r) {}
+  int rows() const { return PQntuples(r_.get()); }
+  bool is_null(int row, int col) const { return PQgetisnull(r_.get(), row, col) != 0; }
+  std::string_view get(int row, int col) const {
+    return {PQgetvalue(r_.get(), row, col), static_cast<std::size_t>(PQgetlength(r_.get(), row, col))};
+  }
+  std::optional<std::string> get_opt(int row, int col) const {
+    if (is_null(row, col)) return std::nullopt;
+    return std::string(get(row, col));
+  }
+  long long get_int(int row, int col) const;
+  int affected() const;  // rows changed by INSERT/UPDATE/DELETE
+
+ private:
+  std::unique_ptr<PGresult, ResultDeleter> r_;
+};
+
+// A parameter: text, or NULL.  Binary data travels as hex text ("\\x..." for bytea).
+using Param = std::optional<std::string>;
+
+class Connection {
+ public:
+  // Connects; throws DbError (sqlstate "08001") if it cannot.
+  explicit Connection(const std::string& conninfo);
+
+  bool ok() const { return PQstatus(c_.get()) == CONNECTION_OK; }
+  // Runs SQL without parameters (may hold several statements).
+  Result exec(const std::string& sql);
+  // Runs a statement prepared once per connection under `name` (prepared on first use).
+  Result run(const char* name, const char* sql, const std::vector<Param>& params);
+
+ private:
+  Result check(PGresult* r, const char* what);
+  std::unique_ptr<PGconn, ConnDeleter> c_;
+  std::vector<std::string> prepared_;
+};
+
+// BEGIN in the constructor; ROLLBACK in the destructor unless commit() was called.
+class Transaction {
+ public:
+  explicit Transaction(Connection& c);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Connection& c_;
+  bool done_ = false;
+};
+
+}  // namespace imghost::db

@@ -1,0 +1,102 @@
+// The JSON API around stored images: list, one, its file, delete.
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "db/images_repo.hpp"
+#include "deletion.hpp"
+#include "handlers/handlers.hpp"
+#include "http/http_error.hpp"
+#include "store/naming.hpp"
+#include "text.hpp"
+#include "views/json_views.hpp"
+
+namespace imghost::handlers {
+namespace {
+
+constexpr int kDefaultLimit = 20;
+constexpr int kMaxLimit = 100;
+
+long long parse_positive(std::string_view s, const char* what) {
+  long long n = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || p != s.data() + s.size() || n <= 0) throw http::bad_request(fmt::format("bad {}", what));
+  return n;
+}
+
+db::ImageRecord find_or_404(App& app, const std::string& id) {
+  if (!naming::is_image_id(id)) throw http::not_found("no such image");
+  db::ImagesRepo repo(app.db());
+  auto rec = repo.find(id);
+  if (!rec) throw http::not_found("no such image");
+  return *rec;
+}
+
+// RFC 6266: an ASCII fallback in filename= and the exact UTF-8 name in filename*=.
+std::string content_disposition(const std::string& name) {
+  std::string ascii, encoded;
+  for (const char ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    ascii.push_back(c >= 0x20 && c < 0x7F && c != '"' && c != '\\' ? ch : '_');
+    if (std::isalnum(c) || std::string_view("!#$&+-.^_`|~").find(ch) != std::string_view::npos)
+      encoded.push_back(ch);
+    else
+      encoded += fmt::format("%{:02X}", c);
+  }
+  return fmt::format("inline; filename=\"{}\"; filename*=UTF-8''{}", ascii, encoded);
+}
+
+}  // namespace
+
+Page list_page(App& app, std::string_view query, int default_limit) {
+  int limit = default_limit;
+  std::string v;
+  if (text::query_param(query, "limit", v)) {
+    const auto n = parse_positive(v, "limit: expected 1 to 100");
+    if (n > kMaxLimit) throw http::bad_request("bad limit: expected 1 to 100");
+    limit = static_cast<int>(n);
+  }
+  std::optional<long long> before;
+  if (text::query_param(query, "cursor", v) && !v.empty()) before = parse_positive(v, "cursor");
+  db::ImagesRepo repo(app.db());
+  Page page;
+  // One row more than asked tells whether there is a next page without another query.
+  page.items = repo.list(before, limit + 1);
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.resize(static_cast<std::size_t>(limit));
+    page.next_cursor = std::to_string(page.items.back().seq);
+  }
+  return page;
+}
+
+Response list_images(App& app, Request& req) {
+  const auto page = list_page(app, req.query(), kDefaultLimit);
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& r : page.items) items.push_back(views::image_json(r, app.base_url()));
+  return Response::json(200, views::dump({{"items", std::move(items)},
+                                          {"next_cursor", page.next_cursor ? nlohmann::json(*page.next_cursor)
+                                                                           : nlohmann::json(nullptr)}}));
+}
+
+Response get_image(App& app, Request&, const std::string& id) {
+  return Response::json(200, views::dump(views::image_json(find_or_404(app, id), app.base_url())));
+}
+
+Response get_image_file(App& app, Request&, const std::string& id) {
+  const auto rec = find_or_404(app, id);
+  Response r;
+  r.status = 200;
+  // nginx sends the bytes from disk (location /_store/ is internal).
+  r.header("X-Accel-Redirect", "/_store/" + naming::shard_path(rec.name));
+  r.header("Content-Disposition", content_disposition(rec.original_filename.empty() ? rec.name : rec.original_filename));
+  return r;
+}
+
+Response delete_image_api(App& app, Request& req, const std::string& id) {
+  delete_image(app, id, std::string(req.header("X-Delete-Token")));
+  Response r;
+  r.status = 204;
+  return r;
+}
+
+}  // namespace imghost::handlers

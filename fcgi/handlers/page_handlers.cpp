@@ -1,0 +1,41 @@
+// The browser's pages: home, upload form, catalog, delete confirmation.
+#include <fmt/format.h>
+
+#include "deletion.hpp"
+#include "handlers/handlers.hpp"
+#include "http/http_error.hpp"
+#include "pages/pages.hpp"
+#include "text.hpp"
+
+namespace imghost::handlers {
+namespace {
+
+constexpr int kCatalogPage = 48;
+
+std::string token_of(const Request& req) {
+  std::string token;
+  text::query_param(req.query(), "token", token);
+  return token;
+}
+
+}  // namespace
+
+Response home(App& app, Request&) { return Response::html(200, pages::home(app.config())); }
+
+Response upload_form(App& app, Request&) { return Response::html(200, pages::upload_form(app.config())); }
+
+Response catalog_page(App& app, Request& req) {
+  const auto page = list_page(app, req.query(), kCatalogPage);
+  std::string cursor;
+  const bool first = !text::query_param(req.query(), "cursor", cursor) || cursor.empty();
+  return Response::html(200, pages::catalog(page.items, page.next_cursor, first));
+}
+
+Response delete_page(App& app, Request& req, const std::string& id) {
+  const auto token = token_of(req);
+  if (req.method() == "GET") return Response::html(200, pages::delete_confirm(check_delete_token(app, id, token), token));
+  const auto rec = delete_image(app, id, token);
+  return Response::html(200, pages::deleted(rec.original_filename.empty() ? rec.name : rec.original_filename));
+}
+
+}  // namespace imghost::handlers

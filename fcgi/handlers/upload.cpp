@@ -1,0 +1,100 @@
+// POST /upload and POST /api/v1/images: parse, validate every file, then store all of
+// them or none.
+#include <fmt/format.h>
+
+#include "handlers/handlers.hpp"
+#include "http/http_error.hpp"
+#include "image/inspect.hpp"
+#include "ingest.hpp"
+#include "multipart.hpp"
+#include "pages/pages.hpp"
+#include "text.hpp"
+#include "views/json_views.hpp"
+
+namespace imghost::handlers {
+namespace {
+
+constexpr std::size_t kMaxDescriptionChars = 1000;
+
+std::string limit_text(std::uint64_t bytes) {
+  return bytes % (1u << 20) == 0 ? fmt::format("{} MiB", bytes >> 20) : fmt::format("{} bytes", bytes);
+}
+
+std::optional<std::string> description_of(const std::vector<multipart::Part>& parts) {
+  for (const auto& p : parts) {
+    if (p.name != "description" || p.filename) continue;
+    if (!text::is_valid_utf8(p.body)) throw http::bad_request("description is not valid UTF-8");
+    if (text::utf8_length(p.body) > kMaxDescriptionChars)
+      throw http::bad_request(fmt::format("description is longer than {} characters", kMaxDescriptionChars));
+    if (p.body.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::nullopt;
+    return std::string(p.body);
+  }
+  return std::nullopt;
+}
+
+// The origin for links on the HTML page: the configured public URL, else the one the
+// browser used, so the embed codes work when pasted elsewhere.
+std::string page_origin(const App& app, const http::Request& req) {
+  if (!app.base_url().empty()) return app.base_url();
+  const auto host = req.header("Host");
+  if (host.empty() || host.find_first_of("\"<>'\\ ") != std::string_view::npos) return "";
+  const auto scheme = req.header("X-Forwarded-Proto") == "https" ? "https" : "http";
+  return fmt::format("{}://{}", scheme, host);
+}
+
+}  // namespace
+
+Response upload(App& app, Request& req, bool json) {
+  const auto& cfg = app.config();
+  const auto boundary = multipart::boundary_from_content_type(req.header("Content-Type"));
+  if (!boundary) throw http::bad_request("expected a multipart/form-data body with a boundary");
+  const std::string body = req.read_body(cfg.max_request_bytes);
+  if (body.empty()) throw http::bad_request("the request body is empty");
+
+  std::vector<multipart::Part> parts;
+  try {
+    parts = multipart::parse(body, *boundary);
+  } catch (const multipart::ParseError& e) {
+    throw http::bad_request(fmt::format("malformed multipart body: {}", e.what()));
+  }
+  const auto description = description_of(parts);
+
+  std::vector<Candidate> files;
+  std::size_t index = 0;
+  for (const auto& p : parts) {
+    if (p.name != "file") continue;
+    ++index;
+    // A browser sends an empty, nameless part when no file was chosen.
+    if (p.body.empty() && p.filename.value_or("").empty()) continue;
+    std::string filename = text::clean_filename(p.filename.value_or(""));
+    const std::string shown = filename.empty() ? fmt::format("file {}", index) : filename;
+    if (p.body.size() > cfg.max_file_bytes)
+      throw http::too_large(fmt::format("{} is over the limit of {} per file", shown, limit_text(cfg.max_file_bytes)));
+    if (p.body.empty())
+      throw http::unsupported_format(fmt::format("{} is empty, not a {} image", shown, image::describe(cfg.image.accepted)));
+    try {
+      files.push_back({std::move(filename), p.body, image::inspect(p.body, cfg.image)});
+    } catch (const image::Rejection& r) {
+      const auto msg = fmt::format("{} {}", shown, r.what());
+      throw r.reason == image::Rejection::Reason::unsupported_format ? http::unsupported_format(msg)
+                                                                      : http::invalid_image(msg);
+    }
+  }
+  if (files.empty()) throw http::bad_request("no file: send at least one image in the field 'file'");
+
+  const auto stored = ingest(app, files, description);
+  for (const auto& s : stored) {
+    const auto& r = s.record;
+    app.log().success(fmt::format("image {} uploaded as {} ({} bytes).",
+                                  r.original_filename.empty() ? "(unnamed)" : r.original_filename, r.name, r.size));
+  }
+
+  if (!json) return Response::html(201, pages::upload_result(stored, page_origin(app, req)));
+  if (stored.size() == 1)
+    return Response::json(201, views::dump(views::uploaded_json(stored[0].record, stored[0].delete_token, app.base_url())));
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& s : stored) items.push_back(views::uploaded_json(s.record, s.delete_token, app.base_url()));
+  return Response::json(201, views::dump({{"items", std::move(items)}}));
+}
+
+}  // namespace imghost::handlers

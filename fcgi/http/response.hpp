@@ -1,0 +1,28 @@
+// A complete response, built by a handler and written once by the worker.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace imghost::http {
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  Response& header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+
+  static Response json(int status, std::string body);
+  static Response html(int status, std::string body);
+  static Response redirect(int status, std::string location);
+};
+
+// "200 OK", "404 Not Found", ... for the Status: line.
+const char* status_text(int status);
+
+}  // namespace imghost::http

@@ -1,0 +1,70 @@
+// Validation of an uploaded file: magic bytes, then header dimensions (ping), then a
+// real decode with the coder forced, all under ImageMagick resource limits.
+//
+// Thread safety: ImageMagick's resource counters are per process; imghost workers are
+// single-threaded processes, call configure_magick() once at start.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "image/format.hpp"
+
+namespace imghost::image {
+
+struct Limits {
+  std::set<Format> accepted{Format::jpeg, Format::png, Format::gif, Format::webp};
+  std::uint32_t max_width = 20000;
+  std::uint32_t max_height = 20000;
+  std::uint64_t max_pixels = 50'000'000;   // width * height of the canvas
+  std::uint32_t max_frames = 500;          // frames of an animation
+  std::uint64_t memory_bytes = 256u << 20; // ImageMagick memory/map limits
+  std::chrono::milliseconds decode_timeout{10'000};
+  std::uint32_t thumb_size = 320;          // thumbnails fit in thumb_size x thumb_size
+};
+
+// Why a file was refused.  `what()` is a message for the client without the file
+// name (the caller adds it).
+class Rejection : public std::runtime_error {
+ public:
+  enum class Reason { unsupported_format, invalid_image };
+  Rejection(Reason r, const std::string& msg) : std::runtime_error(msg), reason(r) {}
+  Reason reason;
+};
+
+// What a successful inspection learned.  Owns the decoded (possibly reduced-scale)
+// first frame so a thumbnail can be made later without decoding again.
+struct Inspected {
+  Format format;
+  std::uint32_t width = 0;    // of the original, from the header
+  std::uint32_t height = 0;
+  std::uint32_t frames = 1;
+  struct Decoded;             // opaque: the decoded first frame (Magick++ inside)
+  std::shared_ptr<Decoded> decoded;
+};
+
+// Sets ImageMagick's resource limits from `limits` (never the `time` limit, which
+// _exit()s the process in 6.9.11), one OpenMP thread, and the coder lock-down.
+// Call once per process before inspect().
+void configure_magick(const Limits& limits);
+
+// Throws Rejection{unsupported_format} if the bytes are not one of limits.accepted,
+// Rejection{invalid_image} if the header claims more than the limits allow, or the
+// data does not decode (truncated, corrupt, too slow).  Never lets ImageMagick pick
+// a coder from the content.
+Inspected inspect(std::string_view bytes, const Limits& limits);
+
+// The thumbnail of an inspected image: first frame, fit in size x size keeping the
+// aspect ratio (never enlarged), encoded in the original's format (still, not
+// animated), metadata stripped.  Throws std::runtime_error if encoding fails.
+std::string make_thumbnail(const Inspected& inspected, std::uint32_t size);
+
+// Convenience for the on-demand path: inspect() then make_thumbnail().
+std::string thumbnail_from_bytes(std::string_view bytes, const Limits& limits);
+
+}  // namespace imghost::image

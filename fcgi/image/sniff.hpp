@@ -1,0 +1,16 @@
+// Format detection from magic bytes only.  Pure, thread-safe.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "image/format.hpp"
+
+namespace imghost::image {
+
+// The format whose signature starts `bytes`, or nullopt.  Names and declared
+// content types are never consulted.  JPEG: FF D8 FF; PNG: the 8-byte signature;
+// GIF: "GIF87a"/"GIF89a"; WebP: "RIFF" <4 bytes> "WEBP".
+std::optional<Format> sniff(std::string_view bytes);
+
+}  // namespace imghost::image

@@ -1,0 +1,31 @@
+// Names imghost generates: image ids, stored file names, delete tokens.  All random
+// (getrandom), in lowercase RFC 4648 base32 so they are URL-safe, case-stable and
+// never need escaping.  Nothing a client sends ever becomes a name.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "image/format.hpp"
+
+namespace imghost::naming {
+
+inline constexpr std::size_t kIdChars = 20;     // 100 random bits
+inline constexpr std::size_t kNameChars = 20;   // 100 random bits, plus ".ext"
+inline constexpr std::size_t kTokenChars = 32;  // 160 random bits
+
+std::string random_base32(std::size_t chars);
+
+std::string new_image_id();
+std::string new_file_name(image::Format f);  // "k3j...q.jpg"
+std::string new_delete_token();
+
+bool is_image_id(std::string_view s);
+// A stored file name: kNameChars base32 characters, '.', one of jpg/png/gif/webp.
+bool is_file_name(std::string_view s);
+
+// The sharded location below a root: "ab/cd/abcd....jpg" (two levels of 1,024 folders,
+// so a million files sit about one per folder).  Precondition: is_file_name(name).
+std::string shard_path(std::string_view name);
+
+}  // namespace imghost::naming

@@ -1,0 +1,23 @@
+// The JSON shapes of API.md, built in one place.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "db/images_repo.hpp"
+
+namespace imghost::views {
+
+// The image object.  `base` is "" (relative URLs) or the public base URL.
+nlohmann::json image_json(const db::ImageRecord& r, const std::string& base);
+// The upload answer adds the delete token and link, shown once.
+nlohmann::json uploaded_json(const db::ImageRecord& r, const std::string& token, const std::string& base);
+std::string error_json(const std::string& code, const std::string& message);
+// Serializes; invalid UTF-8 (which should never get this far) becomes U+FFFD, never a throw.
+std::string dump(const nlohmann::json& j);
+
+std::string image_url(const std::string& base, const std::string& name);
+std::string thumb_url(const std::string& base, const std::string& name);
+std::string delete_url(const std::string& base, const std::string& id, const std::string& token);
+
+}  // namespace imghost::views
