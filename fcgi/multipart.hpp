@@ -34,13 +34,21 @@ struct Limits {
 
 // The boundary parameter of a Content-Type header value, if the type is
 // multipart/form-data (case-insensitive) and the boundary is 1..70 characters
-// (quoted or token form).  nullopt otherwise.
+// (quoted or token form).  nullopt otherwise, and also for a malformed
+// parameter list, two boundary parameters, control characters in the boundary
+// or a trailing space.
 std::optional<std::string> boundary_from_content_type(std::string_view content_type);
 
 // Parses a whole body.  Preamble before the first boundary and epilogue after the
 // closing one are ignored.  Throws ParseError on: no first boundary, a missing
 // closing boundary, a part without Content-Disposition: form-data or without a
 // name, header lines without CRLF, too many parts, headers over the limit.
+// Also on: an empty boundary, a boundary line ended by a bare LF (LF-only bodies
+// are rejected, not guessed at), folded header lines, duplicate
+// Content-Disposition / Content-Type headers or name / filename parameters.
+// A body that is only the close delimiter yields zero parts.  Names and
+// filenames are raw bytes (not checked as UTF-8; filename may hold a client
+// path such as C:\dir\a.jpg); an empty filename ("no file chosen") is kept.
 std::vector<Part> parse(std::string_view body, std::string_view boundary,
                         const Limits& limits = {});
 
