@@ -123,7 +123,7 @@ Config Config::from(const std::string& file_text, const std::map<std::string, st
     std::string key = name.substr(8);
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char ch) { return std::tolower(ch); });
     // Variables the scripts use for themselves, not settings of the worker.
-    if (key == "port" || key == "config" || key == "var" || key == "test_port") continue;
+    if (key == "port" || key == "config" || key == "var" || key == "logs" || key == "build") continue;
     apply(c, key, value);
   }
   if (c.max_request_bytes < c.max_file_bytes)

@@ -1,0 +1,68 @@
+"""Real image files for the tests, made with ImageMagick's `convert` (and a few crafted
+by hand where the point is a broken or hostile file).  Cached per run in var/test/fixtures."""
+
+import struct
+import subprocess
+import zlib
+from functools import lru_cache
+
+from stack import VAR
+
+DIR = VAR / "fixtures"
+
+
+def _convert(name, *args):
+    DIR.mkdir(parents=True, exist_ok=True)
+    out = DIR / name
+    if not out.exists():
+        subprocess.run(["convert", *args, str(out)], check=True)
+    return out.read_bytes()
+
+
+@lru_cache(None)
+def jpeg(w=640, h=480, seed=1):
+    return _convert(f"photo-{w}x{h}-{seed}.jpg", "-seed", str(seed), "-size", f"{w}x{h}", "plasma:", "-quality", "85")
+
+
+@lru_cache(None)
+def png(w=200, h=150, color="steelblue"):
+    return _convert(f"flat-{w}x{h}-{color}.png", "-size", f"{w}x{h}", f"xc:{color}",
+                    "-fill", "white", "-draw", "circle 50,50 70,70")
+
+
+@lru_cache(None)
+def gif_animated():
+    return _convert("anim.gif", "-delay", "20", "-size", "80x60", "xc:red", "xc:green", "xc:blue", "-loop", "0")
+
+
+@lru_cache(None)
+def webp():
+    return _convert("pic.webp", "-size", "120x90", "gradient:yellow-purple")
+
+
+def unique_png(i):
+    """A small PNG whose bytes differ for every i (no deduplication between them)."""
+    return _convert(f"unique-{i}.png", "-size", "32x32", "xc:white", "-fill", "black",
+                    "-draw", f"point {i % 32},{(i // 32) % 32}", "-comment", f"imghost test {i}")
+
+
+def _png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def png_claiming(w, h):
+    """A PNG whose header says w x h pixels, with one tiny compressed row: a pixel flood."""
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 64)
+    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat) + _png_chunk(b"IEND", b"")
+
+
+def truncated_jpeg():
+    data = jpeg(800, 600, seed=7)
+    return data[: len(data) // 2]
+
+
+SVG = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">'
+       b'<script>alert(1)</script><rect width="100" height="100"/></svg>')
+HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
+TEXT = b"just some text, not a picture\n"

@@ -1,0 +1,127 @@
+"""The real stack under test: started once by the runner with scripts/stack on a private
+var folder and port, and the helpers the tests use to talk to it and look inside it
+(HTTP, the database through psql, the store on disk, the log)."""
+
+import http.client
+import json
+import os
+import subprocess
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+VAR = Path(os.environ.get("IMGHOST_VAR", ROOT / "var" / "test"))
+LOGS = VAR / "logs"
+PORT = int(os.environ.get("IMGHOST_PORT", "18080"))
+STORE = VAR / "store"
+APP_LOG = LOGS / "app.log"
+
+
+def env():
+    e = dict(os.environ)
+    e.update(IMGHOST_VAR=str(VAR), IMGHOST_PORT=str(PORT), IMGHOST_LOGS=str(LOGS))
+    return e
+
+
+def start():
+    VAR.mkdir(parents=True, exist_ok=True)
+    subprocess.run([str(ROOT / "scripts" / "stack"), "start"], env=env(), check=True)
+
+
+def stop():
+    subprocess.run([str(ROOT / "scripts" / "stack"), "stop"], env=env(), check=False)
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+    def json(self):
+        return json.loads(self.body)
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+
+def request(method, path, body=None, headers=None, port=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port or PORT, timeout=60)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        r = conn.getresponse()
+        data = r.read()
+        return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+    finally:
+        conn.close()
+
+
+def get(path, **kw):
+    return request("GET", path, **kw)
+
+
+def multipart(fields):
+    """fields: list of (name, filename or None, bytes or str, content_type or None).
+    Returns (body, content_type).  File names are written raw (UTF-8), as browsers do."""
+    boundary = "----imghost" + uuid.uuid4().hex
+    out = bytearray()
+    for name, filename, data, ctype in fields:
+        if isinstance(data, str):
+            data = data.encode()
+        out += b"--" + boundary.encode() + b"\r\n"
+        disp = b'Content-Disposition: form-data; name="' + name.encode() + b'"'
+        if filename is not None:
+            fn = filename.encode() if isinstance(filename, str) else filename
+            disp += b'; filename="' + fn + b'"'
+        out += disp + b"\r\n"
+        if ctype:
+            out += b"Content-Type: " + ctype.encode() + b"\r\n"
+        out += b"\r\n" + data + b"\r\n"
+    out += b"--" + boundary.encode() + b"--\r\n"
+    return bytes(out), "multipart/form-data; boundary=" + boundary
+
+
+def upload(files, description=None, path="/api/v1/images", accept=None):
+    """files: list of (filename, bytes).  Returns the Response."""
+    fields = [("file", fn, data, "application/octet-stream") for fn, data in files]
+    if description is not None:
+        fields.append(("description", None, description, None))
+    body, ctype = multipart(fields)
+    headers = {"Content-Type": ctype}
+    if accept:
+        headers["Accept"] = accept
+    return request("POST", path, body=body, headers=headers)
+
+
+def psql(sql):
+    pgbin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    r = subprocess.run([str(pgbin / "psql"), "-h", str(VAR / "pg" / "run"), "-U", "imghost", "-d", "imghost",
+                        "-tAX", "-c", sql], capture_output=True, text=True, check=True)
+    return r.stdout.strip()
+
+
+def row_count(table="images"):
+    return int(psql(f"SELECT count(*) FROM {table}"))
+
+
+def store_files():
+    """Every original in the store (not thumbnails, not staged files)."""
+    return sorted(p for p in STORE.glob("[a-z2-7][a-z2-7]/[a-z2-7][a-z2-7]/*") if p.is_file())
+
+
+def staged_files():
+    return sorted((STORE / ".tmp").glob("*"))
+
+
+def store_path(name):
+    return STORE / name[0:2] / name[2:4] / name
+
+
+def log_lines():
+    if not APP_LOG.exists():
+        return []
+    return APP_LOG.read_text(encoding="utf-8", errors="replace").splitlines()

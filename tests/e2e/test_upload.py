@@ -1,0 +1,240 @@
+"""The upload path end to end: nginx -> workers -> store + PostgreSQL, and back out
+through nginx.  Every bad input gets API.md's status and leaves nothing behind."""
+
+import hashlib
+import re
+import unittest
+
+import fixtures as fx
+from stack import (get, log_lines, multipart, request, row_count, staged_files, store_files, store_path, upload)
+
+LOG_LINE = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] (Success|Error): .+$")
+
+
+class UploadStoresAndServes(unittest.TestCase):
+    def check_served(self, obj, data, content_type):
+        r = get(obj["url"])
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.body, data, "nginx serves exactly the uploaded bytes")
+        self.assertEqual(r.header("Content-Type"), content_type)
+        self.assertEqual(r.header("X-Content-Type-Options"), "nosniff")
+        self.assertIn("immutable", r.header("Cache-Control"))
+        self.assertTrue(store_path(obj["filename"]).is_file())
+
+    def test_jpeg_upload_returns_image_object_and_link_serves_bytes(self):
+        data = fx.jpeg(640, 480, seed=11)
+        rows = row_count()
+        r = upload([("cat.jpg", data)], description="a cat")
+        self.assertEqual(r.status, 201, r.text)
+        obj = r.json()
+        self.assertRegex(obj["id"], r"^[a-z2-7]{20}$")
+        self.assertRegex(obj["filename"], r"^[a-z2-7]{20}\.jpg$")
+        self.assertEqual(obj["url"], "/images/" + obj["filename"])
+        self.assertEqual(obj["thumbnail_url"], "/images/thumbs/" + obj["filename"])
+        self.assertEqual(obj["original_filename"], "cat.jpg")
+        self.assertEqual((obj["format"], obj["content_type"]), ("jpeg", "image/jpeg"))
+        self.assertEqual((obj["width"], obj["height"]), (640, 480))
+        self.assertEqual(obj["size"], len(data))
+        self.assertEqual(obj["sha256"], hashlib.sha256(data).hexdigest())
+        self.assertEqual(obj["description"], "a cat")
+        self.assertRegex(obj["created_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+        self.assertRegex(obj["delete_token"], r"^[a-z2-7]{32}$")
+        self.assertEqual(obj["delete_url"], f"/delete/{obj['id']}?token={obj['delete_token']}")
+        self.assertEqual(row_count(), rows + 1)
+        self.check_served(obj, data, "image/jpeg")
+
+    def test_png_gif_webp_are_accepted_with_format_from_content(self):
+        for name, data, fmt, ctype, ext in [
+            ("drawing.png", fx.png(), "png", "image/png", "png"),
+            ("anim.gif", fx.gif_animated(), "gif", "image/gif", "gif"),
+            ("pic.webp", fx.webp(), "webp", "image/webp", "webp"),
+            ("misnamed.gif", fx.png(210, 100), "png", "image/png", "png"),
+        ]:
+            with self.subTest(name):
+                r = upload([(name, data)])
+                self.assertEqual(r.status, 201, r.text)
+                obj = r.json()
+                self.assertEqual(obj["format"], fmt)
+                self.assertTrue(obj["filename"].endswith("." + ext))
+                self.check_served(obj, data, ctype)
+
+    def test_animated_gif_keeps_every_frame(self):
+        data = fx.gif_animated()
+        obj = upload([("anim.gif", data)]).json()
+        self.assertEqual(get(obj["url"]).body, data)
+        self.assertEqual(data.count(b"\x2c"), get(obj["url"]).body.count(b"\x2c"))
+
+    def test_thumbnail_answers_the_instant_the_upload_returns(self):
+        obj = upload([("thumb-now.jpg", fx.jpeg(1200, 900, seed=12))]).json()
+        r = get(obj["thumbnail_url"])
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.header("Content-Type"), "image/jpeg")
+        self.assertEqual(r.body[:3], b"\xff\xd8\xff")
+        self.assertLess(len(r.body), 200_000)
+
+    def test_several_files_in_one_request_answer_items(self):
+        files = [("one.png", fx.unique_png(1)), ("two.png", fx.unique_png(2)), ("three.jpg", fx.jpeg(300, 200, 3))]
+        rows = row_count()
+        r = upload(files)
+        self.assertEqual(r.status, 201, r.text)
+        items = r.json()["items"]
+        self.assertEqual([i["original_filename"] for i in items], ["one.png", "two.png", "three.jpg"])
+        self.assertEqual(len({i["id"] for i in items}), 3)
+        self.assertEqual(row_count(), rows + 3)
+
+    def test_upload_form_page_posts_multipart_with_file_and_description(self):
+        r = get("/upload")
+        self.assertEqual(r.status, 200)
+        self.assertIn('enctype="multipart/form-data"', r.text)
+        self.assertIn('name="file"', r.text)
+        self.assertIn("multiple", r.text)
+        self.assertIn('name="description"', r.text)
+        self.assertNotIn("<script", r.text)
+
+    def test_home_page_links_upload_and_catalog(self):
+        r = get("/")
+        self.assertEqual(r.status, 200)
+        self.assertIn("text/html", r.header("Content-Type"))
+        self.assertIn('href="/upload"', r.text)
+        self.assertIn('href="/images/"', r.text)
+
+    def test_html_upload_shows_links_embed_codes_and_delete_link(self):
+        data = fx.jpeg(320, 240, seed=13)
+        r = upload([("holiday <b>.jpg", data)], path="/upload", accept="text/html")
+        self.assertEqual(r.status, 201, r.text)
+        page = r.text
+        m = re.search(r'/images/([a-z2-7]{20}\.jpg)', page)
+        self.assertIsNotNone(m)
+        name = m.group(1)
+        self.assertIn(f"http://127.0.0.1", page)  # absolute links from the Host header
+        self.assertIn(f"/images/thumbs/{name}", page)
+        self.assertIn("[img]", page)                 # BBCode
+        self.assertIn("[![", page)                   # Markdown
+        self.assertIn("&lt;img src=", page)          # HTML embed, escaped in the field
+        self.assertRegex(page, r"/delete/[a-z2-7]{20}\?token=[a-z2-7]{32}")
+        self.assertIn("holiday &lt;b&gt;.jpg", page)  # the client's name is escaped
+        self.assertNotIn("holiday <b>", page)
+        self.assertEqual(get("/images/" + name).body, data)
+
+    def test_form_upload_with_accept_json_answers_like_the_api(self):
+        r = upload([("api-like.png", fx.unique_png(40))], path="/upload", accept="application/json")
+        self.assertEqual(r.status, 201)
+        self.assertEqual(r.json()["original_filename"], "api-like.png")
+
+
+class BadInputIsRefusedAndLeavesNothing(unittest.TestCase):
+    def assert_refused(self, make_request, status, code, mention=None):
+        rows, blobs, files = row_count(), row_count("blobs"), store_files()
+        r = make_request()
+        self.assertEqual(r.status, status, r.text)
+        self.assertEqual(r.header("Content-Type"), "application/json")
+        err = r.json()["error"]
+        self.assertEqual(err["code"], code)
+        self.assertTrue(err["message"])
+        if mention:
+            self.assertIn(mention, err["message"])
+        self.assertEqual(row_count(), rows, "no row was written")
+        self.assertEqual(row_count("blobs"), blobs)
+        self.assertEqual(store_files(), files, "no file was written")
+        self.assertEqual(staged_files(), [], "no staged file is left")
+        return err
+
+    def test_table_of_bad_uploads(self):
+        def raw(body, ctype="multipart/form-data; boundary=XyZ"):
+            return lambda: request("POST", "/api/v1/images", body=body, headers={"Content-Type": ctype})
+
+        no_file_body, no_file_ct = multipart([("description", None, "hello", None)])
+        cases = [
+            ("empty body", raw(b""), 400, "bad_request", None),
+            ("not multipart", raw(b"abc", "application/octet-stream"), 400, "bad_request", None),
+            ("no file field", raw(no_file_body, no_file_ct), 400, "bad_request", None),
+            ("text named cat.jpg", lambda: upload([("cat.jpg", fx.TEXT)]), 415, "unsupported_format", "cat.jpg"),
+            ("an HTML file", lambda: upload([("page.html", fx.HTML)]), 415, "unsupported_format", "page.html"),
+            ("an SVG", lambda: upload([("logo.svg", fx.SVG)]), 415, "unsupported_format", "logo.svg"),
+            ("a zero-byte file", lambda: upload([("empty.png", b"")]), 415, "unsupported_format", "empty.png"),
+            ("a truncated JPEG", lambda: upload([("half.jpg", fx.truncated_jpeg())]), 422, "invalid_image", "half.jpg"),
+            ("a PNG claiming 30000x30000", lambda: upload([("flood.png", fx.png_claiming(30000, 30000))]),
+             422, "invalid_image", "flood.png"),
+            ("a 6 MiB file", lambda: upload([("big.jpg", b"\xff\xd8\xff" + b"\0" * (6 << 20))]), 413, "too_large", None),
+            ("missing closing boundary",
+             raw(b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n' + fx.png()),
+             400, "bad_request", None),
+            ("second of two files is bad",
+             lambda: upload([("good.png", fx.unique_png(77)), ("bad.jpg", fx.TEXT)]), 415, "unsupported_format", "bad.jpg"),
+            ("description over 1000 characters",
+             lambda: upload([("d.png", fx.unique_png(78))], description="x" * 1001), 400, "bad_request", None),
+        ]
+        for name, make, status, code, mention in cases:
+            with self.subTest(name):
+                self.assert_refused(make, status, code, mention)
+
+    def test_html_form_errors_are_pages_with_the_same_status(self):
+        r = upload([("cat.jpg", fx.TEXT)], path="/upload", accept="text/html")
+        self.assertEqual(r.status, 415)
+        self.assertIn("text/html", r.header("Content-Type"))
+        self.assertIn("cat.jpg", r.text)
+
+    def test_nginx_refuses_a_too_large_body_on_the_form_too(self):
+        r = upload([("big.jpg", b"\xff\xd8\xff" + b"\0" * (6 << 20))], path="/upload", accept="text/html")
+        self.assertEqual(r.status, 413)
+
+
+class ClientFileNamesAreMetadataOnly(unittest.TestCase):
+    def test_names_never_choose_a_path_and_are_kept_safely(self):
+        for sent, kept in [
+            ("../../etc/passwd.jpg", "passwd.jpg"),
+            ('quote"d \'name\'.png', 'quote"d \'name\'.png'),
+            ("кот в сапогах.png", "кот в сапогах.png"),
+            ("new\nline.png", "new_line.png"),
+            ("C:\\Users\\me\\win.png", "win.png"),
+        ]:
+            with self.subTest(sent):
+                data = fx.unique_png(100 + len(sent))
+                r = upload([(sent, data)])
+                self.assertEqual(r.status, 201, r.text)
+                obj = r.json()
+                self.assertEqual(obj["original_filename"], kept)
+                self.assertRegex(obj["filename"], r"^[a-z2-7]{20}\.png$")
+                self.assertEqual(get(obj["url"]).body, data)
+        self.assertFalse(any("passwd" in p.name for p in store_files()))
+
+    def test_filename_star_parameter_wins(self):
+        body = (b'--B\r\nContent-Disposition: form-data; name="file"; filename="fallback.png"; '
+                b"filename*=UTF-8''%D0%BA%D0%BE%D1%82.png\r\nContent-Type: image/png\r\n\r\n"
+                + fx.unique_png(300) + b"\r\n--B--\r\n")
+        r = request("POST", "/api/v1/images", body=body, headers={"Content-Type": "multipart/form-data; boundary=B"})
+        self.assertEqual(r.status, 201, r.text)
+        self.assertEqual(r.json()["original_filename"], "кот.png")
+
+
+class TheLog(unittest.TestCase):
+    def test_every_upload_and_refusal_has_one_well_formed_line(self):
+        before = len(log_lines())
+        obj = upload([("logged.png", fx.unique_png(500))]).json()
+        upload([("nope.txt", fx.TEXT)])
+        upload([("evil\nname.txt", fx.TEXT)])
+        lines = log_lines()[before:]
+        self.assertEqual(len(lines), 3, lines)
+        for line in lines:
+            self.assertRegex(line, LOG_LINE)
+        self.assertIn(f"Success: image logged.png uploaded as {obj['filename']} ({obj['size']} bytes).", lines[0])
+        self.assertIn("Error:", lines[1])
+        self.assertIn("nope.txt", lines[1])
+        self.assertIn("evil_name.txt", lines[2])
+
+
+class Routing(unittest.TestCase):
+    def test_unknown_api_path_is_json_404_and_wrong_method_405(self):
+        r = get("/api/v1/nothing")
+        self.assertEqual((r.status, r.json()["error"]["code"]), (404, "not_found"))
+        r = request("PUT", "/api/v1/images")
+        self.assertEqual((r.status, r.json()["error"]["code"]), (405, "method_not_allowed"))
+
+    def test_health_is_ok(self):
+        r = get("/api/v1/health")
+        self.assertEqual((r.status, r.json()), (200, {"status": "ok"}))
+
+    def test_images_outside_generated_names_are_not_found(self):
+        for path in ["/images/../imghost.conf", "/images/%2e%2e/imghost.conf", "/images/.tmp/x", "/images/ABC.jpg"]:
+            with self.subTest(path):
+                self.assertEqual(get(path).status, 404)

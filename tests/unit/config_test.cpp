@@ -1,0 +1,66 @@
+#include <boost/test/unit_test.hpp>
+
+#include "config.hpp"
+
+using imghost::Config;
+using imghost::ConfigError;
+
+BOOST_AUTO_TEST_SUITE(config)
+
+BOOST_AUTO_TEST_CASE(defaults_match_the_contract) {
+  const auto c = Config::from("", {});
+  BOOST_TEST(c.max_file_bytes == 5u << 20);
+  BOOST_TEST(c.image.max_pixels == 50'000'000u);
+  BOOST_TEST(c.image.accepted.size() == 4u);
+  BOOST_TEST(c.image.thumb_size == 320u);
+  BOOST_TEST(c.workers >= 1u);
+  BOOST_TEST(c.public_base_url.empty());
+}
+
+BOOST_AUTO_TEST_CASE(file_then_environment_override) {
+  const auto c = Config::from(
+      "# comment\nmax_file_size = 2M\nformats = jpeg, png\npublic_base_url = https://img.example/\n"
+      "workers = 3\nthumb_size=200 # trailing comment\n",
+      {{"IMGHOST_WORKERS", "5"}, {"PATH", "/bin"}, {"IMGHOST_MAX_REQUEST_SIZE", "3MiB"}});
+  BOOST_TEST(c.max_file_bytes == 2u << 20);
+  BOOST_TEST(c.max_request_bytes == 3u << 20);
+  BOOST_TEST(c.image.accepted.size() == 2u);
+  BOOST_TEST(c.public_base_url == "https://img.example");
+  BOOST_TEST(c.workers == 5u);
+  BOOST_TEST(c.image.thumb_size == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(bad_values_are_errors_naming_the_key) {
+  struct Case {
+    const char* file;
+    const char* mention;
+  };
+  const Case cases[] = {
+      {"max_file_size = lots", "max_file_size"},
+      {"max_file_size = 5X", "max_file_size"},
+      {"workers = -1", "workers"},
+      {"formats = jpeg, bmp", "bmp"},
+      {"formats = ,", "formats"},
+      {"strip_metadata = maybe", "strip_metadata"},
+      {"no_such_key = 1", "no_such_key"},
+      {"just words", "line 1"},
+      {"max_file_size = 10M\nmax_request_size = 1M", "max_request_size"},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.file) {
+      try {
+        Config::from(c.file, {});
+        BOOST_TEST(false, "no error");
+      } catch (const ConfigError& e) {
+        BOOST_TEST(std::string(e.what()).find(c.mention) != std::string::npos, e.what());
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(unknown_environment_setting_is_an_error) {
+  BOOST_CHECK_THROW(Config::from("", {{"IMGHOST_MAX_FILESIZE", "1M"}}), ConfigError);
+  BOOST_CHECK_NO_THROW(Config::from("", {{"IMGHOST_PORT", "8080"}, {"IMGHOST_VAR", "/x"}}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

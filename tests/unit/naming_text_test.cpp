@@ -1,0 +1,100 @@
+#include <boost/test/unit_test.hpp>
+
+#include <set>
+
+#include "store/naming.hpp"
+#include "text.hpp"
+
+namespace naming = imghost::naming;
+namespace text = imghost::text;
+
+BOOST_AUTO_TEST_SUITE(naming_and_text)
+
+BOOST_AUTO_TEST_CASE(generated_names_are_valid_distinct_and_sharded) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 2000; ++i) {
+    const auto id = naming::new_image_id();
+    const auto name = naming::new_file_name(imghost::image::Format::png);
+    BOOST_TEST(naming::is_image_id(id));
+    BOOST_TEST(naming::is_file_name(name));
+    BOOST_TEST(name.size() == naming::kNameChars + 4);
+    BOOST_TEST(naming::shard_path(name) == name.substr(0, 2) + "/" + name.substr(2, 2) + "/" + name);
+    BOOST_TEST(seen.insert(id).second);
+    BOOST_TEST(seen.insert(name).second);
+  }
+  BOOST_TEST(naming::new_delete_token().size() == naming::kTokenChars);
+}
+
+BOOST_AUTO_TEST_CASE(names_from_outside_are_checked) {
+  struct Case {
+    const char* s;
+    bool id, file;
+  };
+  const Case cases[] = {
+      {"abcdefghijklmnopqrst", true, false},
+      {"abcdefghijklmnopqrs", false, false},
+      {"ABCDEFGHIJKLMNOPQRST", false, false},
+      {"abcdefghijklmnopqr01", false, false},  // 0 and 1 are not base32
+      {"abcdefghijklmnopqrst.jpg", false, true},
+      {"abcdefghijklmnopqrst.webp", false, true},
+      {"abcdefghijklmnopqrst.svg", false, false},
+      {"abcdefghijklmnopqrst.jpg/", false, false},
+      {"../../etc/passwd.jpgxxxxx", false, false},
+      {"", false, false},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.s) {
+      BOOST_TEST(naming::is_image_id(c.s) == c.id);
+      BOOST_TEST(naming::is_file_name(c.s) == c.file);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(client_file_names_are_cleaned) {
+  struct Case {
+    std::string in, out;
+  };
+  const Case cases[] = {
+      {"cat.jpg", "cat.jpg"},
+      {"../../etc/passwd.jpg", "passwd.jpg"},
+      {"C:\\Users\\me\\win.png", "win.png"},
+      {"new\nline\t.png", "new_line_.png"},
+      {"кот.png", "кот.png"},
+      {std::string("bad\xff.png"), "bad\xEF\xBF\xBD.png"},
+      {std::string("\xED\xA0\x80.png"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD.png"},  // a surrogate
+      {"dir/", ""},
+      {std::string(300, 'a'), std::string(255, 'a')},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.in) { BOOST_TEST(text::clean_filename(c.in) == c.out); }
+  }
+  // A long Cyrillic name is cut on a character boundary.
+  std::string longname;
+  for (int i = 0; i < 200; ++i) longname += "ж";
+  const auto cut = text::clean_filename(longname);
+  BOOST_TEST(cut.size() <= 255u);
+  BOOST_TEST(text::is_valid_utf8(cut));
+}
+
+BOOST_AUTO_TEST_CASE(query_parameters) {
+  std::string v;
+  BOOST_TEST(text::query_param("limit=5&cursor=12", "cursor", v));
+  BOOST_TEST(v == "12");
+  BOOST_TEST(text::query_param("a=1&token=x%2By+z", "token", v));
+  BOOST_TEST(v == "x+y z");
+  BOOST_TEST(!text::query_param("a=1", "token", v));
+  BOOST_TEST(!text::query_param("token=%G1", "token", v));
+  BOOST_TEST(!text::query_param("token=%4", "token", v));
+  BOOST_TEST(text::query_param("token", "token", v));
+  BOOST_TEST(v.empty());
+}
+
+BOOST_AUTO_TEST_CASE(utf8_rules) {
+  BOOST_TEST(text::is_valid_utf8("plain"));
+  BOOST_TEST(text::is_valid_utf8("кот 🐈"));
+  BOOST_TEST(!text::is_valid_utf8(std::string("\xC0\xAF")));  // overlong '/'
+  BOOST_TEST(!text::is_valid_utf8(std::string("\xF5\x80\x80\x80")));
+  BOOST_TEST(text::utf8_length("кот 🐈") == 5u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
