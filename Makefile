@@ -66,9 +66,13 @@ $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libimghost.a
 run: deps all
 	$(Q)scripts/stack run
 
+# The unit tests run twice: as built, and under AddressSanitizer + UBSan.
+SANITIZE := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/unit-tests
-	$(Q)tests/run-all
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize OPT="$(SANITIZE)" $(BUILD)/sanitize/unit-tests
+	$(Q)IMGHOST_BUILD=$(abspath $(BUILD)) tests/run-all
 
 unit: $(BUILD)/unit-tests
 	$(Q)$(BUILD)/unit-tests
@@ -77,6 +81,7 @@ bench: deps all
 	$(Q)bench/run
 
 fuzz:
+	$(Q)scripts/deps fuzz
 	$(Q)tests/fuzz/run
 
 clean:

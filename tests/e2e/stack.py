@@ -66,7 +66,8 @@ def get(path, **kw):
 
 def multipart(fields):
     """fields: list of (name, filename or None, bytes or str, content_type or None).
-    Returns (body, content_type).  File names are written raw (UTF-8), as browsers do."""
+    Returns (body, content_type).  File names are UTF-8 with `"` and `\\` backslash-escaped,
+    as curl sends them; a bytes file name is written exactly as given."""
     boundary = "----imghost" + uuid.uuid4().hex
     out = bytearray()
     for name, filename, data, ctype in fields:
@@ -75,7 +76,8 @@ def multipart(fields):
         out += b"--" + boundary.encode() + b"\r\n"
         disp = b'Content-Disposition: form-data; name="' + name.encode() + b'"'
         if filename is not None:
-            fn = filename.encode() if isinstance(filename, str) else filename
+            fn = (filename.replace("\\", "\\\\").replace('"', '\\"').encode()
+                  if isinstance(filename, str) else filename)
             disp += b'; filename="' + fn + b'"'
         out += disp + b"\r\n"
         if ctype:

@@ -185,7 +185,8 @@ class ClientFileNamesAreMetadataOnly(unittest.TestCase):
             ("../../etc/passwd.jpg", "passwd.jpg"),
             ('quote"d \'name\'.png', 'quote"d \'name\'.png'),
             ("кот в сапогах.png", "кот в сапогах.png"),
-            ("new\nline.png", "new_line.png"),
+            ("new%0Aline.png", "new%0Aline.png"),  # a browser's escape of a newline, kept as sent
+            ("tab\there.png", "tab_here.png"),
             ("C:\\Users\\me\\win.png", "win.png"),
         ]:
             with self.subTest(sent):
@@ -197,6 +198,12 @@ class ClientFileNamesAreMetadataOnly(unittest.TestCase):
                 self.assertRegex(obj["filename"], r"^[a-z2-7]{20}\.png$")
                 self.assertEqual(get(obj["url"]).body, data)
         self.assertFalse(any("passwd" in p.name for p in store_files()))
+
+    def test_a_raw_newline_in_a_file_name_is_a_malformed_header(self):
+        rows, files = row_count(), store_files()
+        r = upload([(b"new\nline.png", fx.unique_png(299))])
+        self.assertEqual((r.status, r.json()["error"]["code"]), (400, "bad_request"))
+        self.assertEqual((row_count(), store_files()), (rows, files))
 
     def test_filename_star_parameter_wins(self):
         body = (b'--B\r\nContent-Disposition: form-data; name="file"; filename="fallback.png"; '
@@ -212,7 +219,7 @@ class TheLog(unittest.TestCase):
         before = len(log_lines())
         obj = upload([("logged.png", fx.unique_png(500))]).json()
         upload([("nope.txt", fx.TEXT)])
-        upload([("evil\nname.txt", fx.TEXT)])
+        upload([(b"evil\nname.txt", fx.TEXT)])
         lines = log_lines()[before:]
         self.assertEqual(len(lines), 3, lines)
         for line in lines:
@@ -220,7 +227,7 @@ class TheLog(unittest.TestCase):
         self.assertIn(f"Success: image logged.png uploaded as {obj['filename']} ({obj['size']} bytes).", lines[0])
         self.assertIn("Error:", lines[1])
         self.assertIn("nope.txt", lines[1])
-        self.assertIn("evil_name.txt", lines[2])
+        self.assertIn("malformed multipart body", lines[2])
 
 
 class Routing(unittest.TestCase):
