@@ -8,7 +8,9 @@ App::App(Config config)
     : config_(std::move(config)), log_(config_.log_file), store_(config_.store_dir) {}
 
 db::Connection& App::db() {
-  if (db_ && !db_->ok()) db_.reset();
+  // A connection that died while idle (PostgreSQL restarted) is replaced before use, so
+  // the first request after a restart does not fail.
+  if (db_ && !db_->alive()) db_.reset();
   if (!db_) db_ = std::make_unique<db::Connection>(config_.database);
   return *db_;
 }

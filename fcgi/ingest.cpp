@@ -5,6 +5,7 @@
 
 #include "crypto.hpp"
 #include "store/naming.hpp"
+#include "thumbnails.hpp"
 
 namespace imghost {
 namespace {
@@ -82,7 +83,7 @@ std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files,
   for (auto& [sha, c] : contents) {
     if (!c.placed) continue;
     app.after_response([&app, name = c.name, inspected = c.first->inspected] {
-      app.store().write_thumbnail(name, image::make_thumbnail(inspected, app.config().image.thumb_size));
+      store_thumbnail(app, name, image::make_thumbnail(inspected, app.config().image.thumb_size));
     });
   }
   return out;

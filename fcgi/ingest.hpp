@@ -21,7 +21,7 @@ namespace imghost {
 
 struct Candidate {
   std::string original_filename;  // already cleaned (text::clean_filename)
-  std::string_view bytes;         // the uploaded file, inside the request body
+  std::string bytes;              // what is stored: the upload, metadata stripped if configured
   image::Inspected inspected;     // it passed image::inspect
 };
 

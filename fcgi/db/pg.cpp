@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include <poll.h>
+
 namespace imghost::db {
 
 long long Result::get_int(int row, int col) const {
@@ -25,6 +27,12 @@ Connection::Connection(const std::string& conninfo) : c_(PQconnectdb(conninfo.c_
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
     throw DbError("cannot connect to PostgreSQL: " + msg, "08001");
   }
+}
+
+bool Connection::alive() const {
+  if (PQstatus(c_.get()) != CONNECTION_OK) return false;
+  pollfd p{PQsocket(c_.get()), POLLIN, 0};
+  return p.fd >= 0 && poll(&p, 1, 0) == 0;
 }
 
 Result Connection::check(PGresult* raw, const char* what) {

@@ -57,6 +57,10 @@ class Connection {
   explicit Connection(const std::string& conninfo);
 
   bool ok() const { return PQstatus(c_.get()) == CONNECTION_OK; }
+  // Whether the idle connection is still usable, without a round trip.  Call only
+  // between queries: an idle connection has nothing to read unless the server ended it
+  // (after a restart it sends a FATAL, then closes), so anything readable means "gone".
+  bool alive() const;
   // Runs SQL without parameters (may hold several statements).
   Result exec(const std::string& sql);
   // Runs a statement prepared once per connection under `name` (prepared on first use).

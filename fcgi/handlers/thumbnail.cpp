@@ -10,6 +10,7 @@
 #include "http/http_error.hpp"
 #include "image/inspect.hpp"
 #include "store/naming.hpp"
+#include "thumbnails.hpp"
 
 namespace imghost::handlers {
 
@@ -26,14 +27,13 @@ Response thumbnail(App& app, Request&, const std::string& name) {
   } catch (const image::Rejection& e) {
     throw http::not_found(fmt::format("no thumbnail: {}", e.what()));
   }
-  app.store().write_thumbnail(name, thumb);
+  if (!store_thumbnail(app, name, thumb)) throw http::not_found("no such image");
   const auto ext = name.substr(name.rfind('.') + 1);
   const auto fmt_ = image::parse_format(ext);
   Response r;
   r.status = 200;
   r.header("Content-Type", std::string(fmt_ ? image::content_type(*fmt_) : "application/octet-stream"));
   r.header("Cache-Control", "public, max-age=60");
-  r.header("X-Content-Type-Options", "nosniff");
   r.body = std::move(thumb);
   return r;
 }

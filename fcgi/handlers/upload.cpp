@@ -5,6 +5,7 @@
 #include "handlers/handlers.hpp"
 #include "http/http_error.hpp"
 #include "image/inspect.hpp"
+#include "image/strip_metadata.hpp"
 #include "ingest.hpp"
 #include "multipart.hpp"
 #include "pages/pages.hpp"
@@ -73,7 +74,10 @@ Response upload(App& app, Request& req, bool json) {
     if (p.body.empty())
       throw http::unsupported_format(fmt::format("{} is empty, not a {} image", shown, image::describe(cfg.image.accepted)));
     try {
-      files.push_back({std::move(filename), p.body, image::inspect(p.body, cfg.image)});
+      auto inspected = image::inspect(p.body, cfg.image);
+      // Pixels are never touched: only metadata segments are dropped, byte for byte.
+      std::string stored = cfg.strip_metadata ? image::strip_metadata(p.body, inspected.format) : std::string(p.body);
+      files.push_back({std::move(filename), std::move(stored), std::move(inspected)});
     } catch (const image::Rejection& r) {
       const auto msg = fmt::format("{} {}", shown, r.what());
       throw r.reason == image::Rejection::Reason::unsupported_format ? http::unsupported_format(msg)

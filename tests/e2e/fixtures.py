@@ -15,7 +15,9 @@ def _convert(name, *args):
     DIR.mkdir(parents=True, exist_ok=True)
     out = DIR / name
     if not out.exists():
-        subprocess.run(["convert", *args, str(out)], check=True)
+        # -strip: the fixtures carry no metadata, so the stored file (metadata-stripped by
+        # imghost) is byte for byte the uploaded one.  test_privacy uploads metadata on purpose.
+        subprocess.run(["convert", *args, "-strip", str(out)], check=True)
     return out.read_bytes()
 
 
@@ -42,8 +44,9 @@ def webp():
 
 def unique_png(i):
     """A small PNG whose bytes differ for every i (no deduplication between them)."""
-    return _convert(f"unique-{i}.png", "-size", "32x32", "xc:white", "-fill", "black",
-                    "-draw", f"point {i % 32},{(i // 32) % 32}", "-comment", f"imghost test {i}")
+    return _convert(f"unique-{i}.png", "-size", "32x32", "xc:white",
+                    "-fill", f"rgb({i % 256},{(i // 256) % 256},{(i // 65536) % 256})",
+                    "-draw", f"point {i % 32},{(i // 32) % 32}", "-draw", "point 31,31")
 
 
 def _png_chunk(kind, data):

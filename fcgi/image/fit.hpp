@@ -1,0 +1,23 @@
+// Thumbnail geometry (internal to fcgi/image/).  Pure.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+
+namespace imghost::image::detail {
+
+// The size of a width x height image scaled to fit in box x box, keeping its aspect
+// ratio (rounded to the nearest pixel, at least 1), never enlarged.
+constexpr std::pair<std::uint32_t, std::uint32_t> fit_within(std::uint32_t width, std::uint32_t height,
+                                                             std::uint32_t box) {
+  if (width <= box && height <= box) return {width, height};
+  const std::uint64_t w = width, h = height, b = box;
+  auto scaled = [](std::uint64_t side, std::uint64_t num, std::uint64_t den) {
+    return static_cast<std::uint32_t>(std::max<std::uint64_t>(1, (side * num + den / 2) / den));
+  };
+  if (w >= h) return {box, scaled(h, b, w)};
+  return {scaled(w, b, h), box};
+}
+
+}  // namespace imghost::image::detail

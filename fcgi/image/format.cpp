@@ -1,0 +1,58 @@
+#include "image/format.hpp"
+
+#include <array>
+#include <cctype>
+
+namespace imghost::image {
+
+namespace {
+
+struct FormatInfo {
+  Format format;
+  std::string_view name, extension, content_type, coder, display;
+};
+
+// In enum order: describe() lists formats in this order.
+constexpr std::array<FormatInfo, 4> kFormats{{
+    {Format::jpeg, "jpeg", "jpg", "image/jpeg", "JPEG", "JPEG"},
+    {Format::png, "png", "png", "image/png", "PNG", "PNG"},
+    {Format::gif, "gif", "gif", "image/gif", "GIF", "GIF"},
+    {Format::webp, "webp", "webp", "image/webp", "WEBP", "WebP"},
+}};
+
+const FormatInfo& info(Format f) { return kFormats[static_cast<std::size_t>(f)]; }
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+}  // namespace
+
+std::string_view name(Format f) { return info(f).name; }
+std::string_view extension(Format f) { return info(f).extension; }
+std::string_view content_type(Format f) { return info(f).content_type; }
+std::string_view magick_coder(Format f) { return info(f).coder; }
+std::string_view display_name(Format f) { return info(f).display; }
+
+std::optional<Format> parse_format(std::string_view s) {
+  for (const auto& fi : kFormats)
+    if (iequals(s, fi.name) || iequals(s, fi.extension)) return fi.format;
+  return std::nullopt;
+}
+
+std::string describe(const std::set<Format>& formats) {
+  std::string out;
+  std::size_t i = 0;
+  for (Format f : formats) {  // std::set iterates in enum order
+    if (i > 0) out += (i + 1 == formats.size()) ? " or " : ", ";
+    out += display_name(f);
+    ++i;
+  }
+  return out;
+}
+
+}  // namespace imghost::image

@@ -1,0 +1,72 @@
+// Reading a blob with ImageMagick under imghost's rules (internal to fcgi/image/):
+// the coder is forced, a deadline is enforced through the progress monitor, and
+// every warning the coder raised is looked at.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "image/format.hpp"
+#include "image/header.hpp"
+#include "image/magick.hpp"
+
+namespace imghost::image::detail {
+
+// The time a read may take.  ImageMagick's `time` resource cannot be used (see
+// configure_magick), so coders are asked to stop through their progress monitor,
+// and a read that ends past the deadline is refused whatever it returned.  Where
+// the monitor can cut a read short (measured on 6.9.11): a baseline JPEG after any
+// row, a GIF between frames.  PNG, WebP and progressive JPEG first run libpng,
+// libwebp or libjpeg's whole-image pass and only then report rows, so there the
+// pixel limits bound the time and the deadline refuses the result.
+// Once passed, it stays passed.
+class Deadline {
+ public:
+  explicit Deadline(std::chrono::milliseconds budget)
+      : budget_(budget), at_(std::chrono::steady_clock::now() + budget) {}
+  bool passed() noexcept {
+    if (!passed_ && std::chrono::steady_clock::now() >= at_) passed_ = true;
+    return passed_;
+  }
+  std::chrono::milliseconds budget() const noexcept { return budget_; }
+
+ private:
+  std::chrono::milliseconds budget_;
+  std::chrono::steady_clock::time_point at_;
+  bool passed_ = false;
+};
+
+struct ImageListDeleter {
+  void operator()(MagickCore::Image* list) const noexcept { MagickCore::DestroyImageList(list); }
+};
+// Owns a MagickCore image list (the first frame and every frame linked after it).
+using ImageList = std::unique_ptr<MagickCore::Image, ImageListDeleter>;
+
+struct ReadOptions {
+  bool ping = false;           // headers only, no pixels (not WebP: 6.9.11 decodes anyway)
+  std::size_t max_frames = 0;  // stop after this many frames; 0: all (GIF honours it)
+  std::string jpeg_size;       // "WxH": let libjpeg decode at the smallest DCT scale
+                               // that still gives at least W x H; "" for full size
+};
+
+// Reads `bytes` with the coder of `format` forced: ImageMagick is never asked what
+// the bytes are, so no other coder (MVG, MSL, SVG, TEXT, ...) can run.  The returned
+// list is non-empty and its images carry no progress monitor.
+//
+// Throws Rejection{invalid_image} when the coder returns nothing, reports an error, or
+// reports a warning other than a few that concern only metadata (a truncated JPEG is
+// just a warning in ImageMagick 6, with the missing rows painted gray), or when
+// `deadline` passes during the read ("took too long to decode").
+ImageList read_forced(std::string_view bytes, Format format, const ReadOptions& options, Deadline& deadline);
+
+// The Header of a list returned by read_forced() (pinged or decoded).  For a GIF the
+// canvas is the logical screen; for the other formats the first frame's size.
+Header header_of(const MagickCore::Image* list, Format format);
+
+// Whether an ImageMagick warning leaves the pixels intact (exposed for the tests).
+bool is_benign_warning(MagickCore::ExceptionType severity, std::string_view reason);
+
+}  // namespace imghost::image::detail

@@ -1,0 +1,276 @@
+"""docs/openapi.yaml against the real stack: nginx serves it byte for byte, every operation
+it documents answers with a status it documents, and every /api/ route of the contract
+(API.md) is in it.  The document is read with a small block-YAML reader (no PyYAML)."""
+
+import re
+import unittest
+
+import fixtures as fx
+from stack import ROOT, get, request, upload
+
+DOC = ROOT / "docs" / "openapi.yaml"
+
+# API.md's route table, the /api/ rows (path, method), plus the document itself.
+CONTRACT_ROUTES = [
+    ("/api/v1/images", "post"),
+    ("/api/v1/images", "get"),
+    ("/api/v1/images/{id}", "get"),
+    ("/api/v1/images/{id}/file", "get"),
+    ("/api/v1/images/{id}", "delete"),
+    ("/api/v1/health", "get"),
+]
+ERROR_CODES = {
+    "bad_request": 400, "forbidden": 403, "not_found": 404, "method_not_allowed": 405,
+    "too_large": 413, "unsupported_format": 415, "invalid_image": 422, "unavailable": 503,
+}
+METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+KEY = re.compile(r"""^('(?:[^']|'')*'|"[^"]*"|[^\s'"#][^#]*?)\s*:(?:\s+(.*))?$""")
+
+
+def _scalar(v):
+    v = v.strip()
+    if len(v) >= 2 and v[0] == v[-1] == "'":
+        return v[1:-1].replace("''", "'")
+    if len(v) >= 2 and v[0] == v[-1] == '"':
+        return v[1:-1]
+    return v
+
+
+def read_yaml(text):
+    """Just enough of block YAML for this document: nested mappings (`key:` and
+    `key: value`), lists of scalars (`- value`), folded/literal block scalars (kept as
+    ""), comments.  A list item that is itself a mapping becomes {} (its content is
+    skipped).  No anchors, flow collections or multi-line plain scalars.  A duplicate
+    key is an error: a second `/api/v1/images:` would silently hide the first."""
+    root = {}
+    stack = [(-1, root)]  # (indent of the owning key, its container)
+    pending = None        # (indent, parent, key) of a `key:` whose children are not seen yet
+    skip_deeper = None
+    for number, raw in enumerate(text.splitlines(), 1):
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(raw) - len(raw.lstrip(" "))
+        if "\t" in raw[:indent + 1]:
+            raise ValueError(f"line {number}: tab in indentation")
+        if skip_deeper is not None:
+            if indent > skip_deeper:
+                continue
+            skip_deeper = None
+        while stack[-1][0] >= indent:
+            stack.pop()
+        if pending is not None:
+            p_indent, p_parent, p_key = pending
+            pending = None
+            if indent > p_indent:
+                node = [] if stripped.startswith("-") else {}
+                p_parent[p_key] = node
+                stack.append((p_indent, node))
+        container = stack[-1][1]
+        if stripped == "-" or stripped.startswith("- "):
+            if not isinstance(container, list):
+                raise ValueError(f"line {number}: list item outside a list")
+            item = stripped[1:].strip()
+            if KEY.match(item):
+                container.append({})
+                skip_deeper = indent
+            else:
+                container.append(_scalar(item))
+            continue
+        m = KEY.match(stripped)
+        if not m:
+            raise ValueError(f"line {number}: not a `key: value` line: {raw!r}")
+        if not isinstance(container, dict):
+            raise ValueError(f"line {number}: mapping key inside a list")
+        key, value = _scalar(m.group(1)), m.group(2)
+        if key in container:
+            raise ValueError(f"line {number}: duplicate key {key!r}")
+        if value is None or value.startswith("#"):
+            container[key] = None
+            pending = (indent, container, key)
+        elif value[0] in "|>":
+            container[key] = ""
+            skip_deeper = indent
+        elif value[0] in "[{&*!":
+            raise ValueError(f"line {number}: flow collections, anchors and tags are not read here")
+        else:
+            container[key] = _scalar(value.split(" #")[0])
+    return root
+
+
+def operations(doc):
+    """{(path, method): [status, ...]} of every operation in `paths:`."""
+    out = {}
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            if method in METHODS:
+                out[(path, method)] = sorted(op["responses"])
+    return out
+
+
+def tiny(i):
+    return fx.unique_png(2000 + i)
+
+
+class Document(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.text = DOC.read_text(encoding="utf-8")
+        cls.doc = read_yaml(cls.text)
+
+    def test_reader_reads_the_document(self):
+        self.assertEqual(self.doc["openapi"], "3.0.3")
+        self.assertTrue(self.doc["info"]["title"])
+        self.assertNotIn("\t", self.text)
+        self.assertNotRegex(self.text, r"(?m)^\s*[^#\n]*:\s+[&*]", "no anchors or aliases")
+        for line in self.text.splitlines():
+            indent = len(line) - len(line.lstrip(" "))
+            self.assertEqual(indent % 2, 0, f"two-space indent: {line!r}")
+
+    def test_every_contract_route_is_documented(self):
+        ops = operations(self.doc)
+        for route in CONTRACT_ROUTES:
+            with self.subTest(route):
+                self.assertIn(route, ops)
+
+    def test_statuses_and_error_codes_are_those_of_the_contract(self):
+        ops = operations(self.doc)
+        for (path, method), statuses in ops.items():
+            with self.subTest(path=path, method=method):
+                self.assertTrue(statuses)
+                for s in statuses:
+                    self.assertRegex(s, r"^[1-5]\d\d$")
+                    if s >= "400":
+                        self.assertIn(int(s), ERROR_CODES.values())
+                self.assertEqual(len([s for s in statuses if s < "300"]), 1, "one success status")
+        self.assertEqual(ops[("/api/v1/images/{id}", "delete")][0], "204")
+        self.assertIn("403", ops[("/api/v1/images/{id}", "delete")])
+        self.assertEqual(ops[("/api/v1/images", "post")][0], "201")
+        code = self.doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]
+        self.assertEqual(sorted(code["enum"]), sorted(ERROR_CODES))
+
+    def test_schemas_and_parameters(self):
+        c = self.doc["components"]
+        for name in ["Image", "UploadedImage", "ImageList", "Error"]:
+            self.assertIn(name, c["schemas"])
+        self.assertEqual(sorted(c["schemas"]["ImageList"]["required"]), ["items", "next_cursor"])
+        limit = c["parameters"]["Limit"]
+        self.assertEqual((limit["name"], limit["in"]), ("limit", "query"))
+        self.assertEqual((limit["schema"]["minimum"], limit["schema"]["maximum"], limit["schema"]["default"]),
+                         ("1", "100", "20"))
+        self.assertEqual((c["parameters"]["Cursor"]["name"], c["parameters"]["Cursor"]["schema"]["type"]),
+                         ("cursor", "string"))
+        token = c["parameters"]["DeleteToken"]
+        self.assertEqual((token["name"], token["in"], token["required"]), ("X-Delete-Token", "header", "true"))
+        form = c["requestBodies"]["Upload"]["content"]["multipart/form-data"]["schema"]["properties"]
+        self.assertEqual((form["file"]["type"], form["file"]["items"]["format"]), ("array", "binary"))
+        self.assertEqual(form["description"]["maxLength"], "1000")
+
+    def test_every_ref_resolves(self):
+        refs = set(re.findall(r"\$ref: '#/([^']+)'", self.text))
+        self.assertTrue(refs)
+        for ref in refs:
+            with self.subTest(ref):
+                node = self.doc
+                for part in ref.split("/"):
+                    self.assertIsInstance(node, dict)
+                    self.assertIn(part, node)
+                    node = node[part]
+
+    def test_nginx_serves_the_same_bytes(self):
+        r = get("/api/v1/openapi.yaml")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.body, DOC.read_bytes())
+        self.assertIn("yaml", r.header("Content-Type"))
+
+
+class EveryDocumentedOperationAnswers(unittest.TestCase):
+    """For each (path, method) of the document: a valid request answers its documented
+    success status, an invalid one a documented error status with the matching code."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.doc = read_yaml(DOC.read_text(encoding="utf-8"))
+        cls.ops = operations(cls.doc)
+
+    def check(self, r, statuses, expect=None):
+        self.assertIn(str(r.status), statuses, f"{r.status} is not documented: {r.text[:300]}")
+        if expect is not None:
+            self.assertEqual(r.status, expect, r.text[:300])
+        if r.status >= 400:
+            self.assertEqual(r.header("Content-Type"), "application/json")
+            self.assertEqual(ERROR_CODES[r.json()["error"]["code"]], r.status)
+
+    def image(self, i):
+        r = upload([(f"openapi-{i}.png", tiny(i))])
+        self.assertEqual(r.status, 201, r.text)
+        return r.json()
+
+    def exercise(self, path, method, statuses):
+        ok = int(next(s for s in statuses if s < "300"))
+        image_schema_keys = set(self.doc["components"]["schemas"]["Image"]["required"])
+        if (path, method) == ("/api/v1/images", "get"):
+            r = get("/api/v1/images?limit=3")
+            self.check(r, statuses, ok)
+            self.assertEqual(set(r.json()), set(self.doc["components"]["schemas"]["ImageList"]["required"]))
+            for item in r.json()["items"]:
+                self.assertEqual(set(item), image_schema_keys)
+            self.check(get("/api/v1/images?limit=0"), statuses, 400)
+            self.check(get("/api/v1/images?cursor=abc"), statuses, 400)
+        elif (path, method) in (("/api/v1/images", "post"), ("/upload", "post")):
+            accept = {"accept": "application/json"} if path == "/upload" else {}
+            r = upload([("doc.png", tiny(10 if path == "/upload" else 11))], path=path, **accept)
+            self.check(r, statuses, ok)
+            self.assertEqual(set(r.json()), image_schema_keys | {"delete_token", "delete_url"})
+            self.check(upload([("doc.txt", fx.TEXT)], path=path, **accept), statuses, 415)
+            self.check(request("POST", path, body=b"x", headers={"Content-Type": "text/plain", **accept}),
+                       statuses, 400)
+        elif (path, method) == ("/api/v1/images/{id}", "get"):
+            obj = self.image(1)
+            r = get(path.replace("{id}", obj["id"]))
+            self.check(r, statuses, ok)
+            self.assertEqual(set(r.json()), image_schema_keys)
+            self.check(get(path.replace("{id}", "abcdefghijklmnopqrst")), statuses, 404)
+        elif (path, method) == ("/api/v1/images/{id}", "delete"):
+            obj = self.image(2)
+            target = path.replace("{id}", obj["id"])
+            self.check(request("DELETE", target, headers={"X-Delete-Token": "a" * 32}), statuses, 403)
+            self.check(request("DELETE", target), statuses, 403)
+            self.check(request("DELETE", target, headers={"X-Delete-Token": obj["delete_token"]}), statuses, ok)
+            self.check(request("DELETE", target, headers={"X-Delete-Token": obj["delete_token"]}), statuses, 404)
+        elif (path, method) == ("/api/v1/images/{id}/file", "get"):
+            obj = self.image(3)
+            r = get(path.replace("{id}", obj["id"]))
+            self.check(r, statuses, ok)
+            self.assertEqual(r.body, tiny(3))
+            self.check(get(path.replace("{id}", "abcdefghijklmnopqrst")), statuses, 404)
+        elif (path, method) == ("/api/v1/health", "get"):
+            r = get(path)
+            self.check(r, statuses, ok)
+            self.assertEqual(r.json(), {"status": "ok"})
+        elif (path, method) == ("/api/v1/openapi.yaml", "get"):
+            self.check(get(path), statuses, ok)
+        else:
+            self.fail(f"the document has {method.upper()} {path}, which this test does not know how to call")
+
+    def test_every_documented_operation_answers_a_documented_status(self):
+        self.assertGreaterEqual(len(self.ops), len(CONTRACT_ROUTES))
+        for (path, method), statuses in sorted(self.ops.items()):
+            with self.subTest(f"{method.upper()} {path}"):
+                self.exercise(path, method, statuses)
+
+    def test_undocumented_methods_are_405_json(self):
+        for path in sorted({p for p, _ in self.ops if p.startswith("/api/")}):
+            documented = {m for p, m in self.ops if p == path}
+            concrete = path.replace("{id}", "abcdefghijklmnopqrst")
+            for method in ["PUT", "PATCH", "POST", "DELETE"]:
+                if method.lower() in documented or path == "/api/v1/openapi.yaml":
+                    continue
+                with self.subTest(f"{method} {path}"):
+                    r = request(method, concrete)
+                    self.assertEqual(r.status, 405, r.text[:200])
+                    self.assertEqual(r.json()["error"]["code"], "method_not_allowed")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,773 @@
+// The image module: formats, magic bytes, the PNG and WebP header readers, and
+// inspect() / make_thumbnail() on images made here with Magick++ and on hand-crafted
+// bad ones.
+//
+// ImageMagick must run under imghost's policy (fcgi/image/policy): the global fixture
+// points MAGICK_CONFIGURE_PATH at it unless the environment already does, before
+// ImageMagick initializes.  Test images are built from pixel buffers (no "xc:" coder,
+// which the policy forbids) and encoded with the four allowed coders only.
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "image/decoded.hpp"
+#include "image/fit.hpp"
+#include "image/format.hpp"
+#include "image/header.hpp"
+#include "image/inspect.hpp"
+#include "image/magick.hpp"
+#include "image/magick_read.hpp"
+#include "image/sniff.hpp"
+
+using namespace std::string_literals;
+using namespace imghost::image;
+using Reason = Rejection::Reason;
+
+namespace {
+
+// ---- environment ---------------------------------------------------------------
+
+struct PolicyPath {
+  PolicyPath() {
+    // __FILE__ is tests/unit/image_test.cpp, relative to the repository root when
+    // built by the Makefile, which is also where the tests run.
+    const auto dir = std::filesystem::path(__FILE__).parent_path() / ".." / ".." / "fcgi" / "image" / "policy";
+    setenv("MAGICK_CONFIGURE_PATH", dir.c_str(), 0);
+  }
+};
+
+// configure_magick() throws when the policy is not in force; a throwing Boost fixture
+// takes the whole module down, so the error is kept for the test that reports it.
+std::string configure_error;
+
+struct Configured {
+  Configured() {
+    try {
+      configure_magick(Limits{});
+    } catch (const std::exception& e) {
+      configure_error = e.what();
+    }
+  }
+};
+
+// ---- making images -------------------------------------------------------------
+
+// A w x h RGB(A) image with smooth gradients plus noise, so encoders have real work
+// and a JPEG of it has a long entropy-coded segment.  Different seeds give different
+// images (an animation encoder merges identical frames).
+Magick::Image pattern(std::size_t w, std::size_t h, bool alpha = false, std::uint32_t seed = 0x12345678) {
+  const std::size_t channels = alpha ? 4 : 3;
+  std::string px(w * h * channels, '\0');
+  for (std::size_t y = 0; y < h; ++y)
+    for (std::size_t x = 0; x < w; ++x) {
+      seed ^= seed << 13, seed ^= seed >> 17, seed ^= seed << 5;
+      char* p = &px[(y * w + x) * channels];
+      p[0] = static_cast<char>((x * 255 / (w ? w : 1)) ^ (seed & 0x1F));
+      p[1] = static_cast<char>((y * 255 / (h ? h : 1)) ^ ((seed >> 8) & 0x1F));
+      p[2] = static_cast<char>(((x + y) * 7) ^ ((seed >> 16) & 0x3F));
+      if (alpha) p[3] = static_cast<char>(x % 256);
+    }
+  return Magick::Image(w, h, alpha ? "RGBA" : "RGB", Magick::CharPixel, px.data());
+}
+
+std::string encode(Magick::Image img, Format f) {
+  img.magick(std::string(magick_coder(f)));
+  if (f == Format::jpeg) img.quality(90);
+  Magick::Blob blob;
+  img.write(&blob);
+  return std::string(static_cast<const char*>(blob.data()), blob.length());
+}
+
+std::string image_bytes(Format f, std::size_t w, std::size_t h) { return encode(pattern(w, h), f); }
+
+std::string animation(Format f, std::size_t frames, std::size_t w, std::size_t h) {
+  std::vector<Magick::Image> list;
+  for (std::size_t i = 0; i < frames; ++i) {
+    list.push_back(pattern(w, h, false, static_cast<std::uint32_t>(0x9E3779B9u * (i + 1))));
+    list.back().animationDelay(10);
+    list.back().magick(std::string(magick_coder(f)));
+  }
+  Magick::Blob blob;
+  Magick::writeImages(list.begin(), list.end(), &blob, true);
+  return std::string(static_cast<const char*>(blob.data()), blob.length());
+}
+
+std::size_t frames_in(const std::string& bytes) {
+  std::vector<Magick::Image> list;
+  Magick::readImages(&list, Magick::Blob(bytes.data(), bytes.size()));
+  return list.size();
+}
+
+Magick::Image decode(const std::string& bytes) {
+  Magick::Image img;
+  img.read(Magick::Blob(bytes.data(), bytes.size()));
+  return img;
+}
+
+// ---- crafting PNG chunks ---------------------------------------------------------
+
+std::uint32_t crc32(std::string_view s) {
+  std::uint32_t c = 0xFFFFFFFFu;
+  for (unsigned char b : s) {
+    c ^= b;
+    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+  }
+  return ~c;
+}
+
+std::string be32(std::uint32_t v) {
+  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+}
+
+std::string png_chunk(const std::string& type, const std::string& data, bool good_crc = true) {
+  const std::uint32_t crc = crc32(type + data);
+  return be32(static_cast<std::uint32_t>(data.size())) + type + data + be32(good_crc ? crc : crc ^ 1u);
+}
+
+const std::string kPngSignature = "\x89PNG\r\n\x1A\n"s;
+
+// A PNG whose IHDR claims w x h (8-bit RGB) with a token IDAT: it must be refused
+// from its header alone.
+std::string png_claiming(std::uint32_t w, std::uint32_t h) {
+  return kPngSignature + png_chunk("IHDR", be32(w) + be32(h) + "\x08\x02\x00\x00\x00"s) +
+         png_chunk("IDAT", "\x78\x9C\x03\x00\x00\x00\x00\x01"s) + png_chunk("IEND", "");
+}
+
+// `png` with `chunk` inserted right after IHDR (8-byte signature + 25-byte IHDR).
+std::string png_with_chunk_after_ihdr(const std::string& png, const std::string& chunk) {
+  return png.substr(0, 33) + chunk + png.substr(33);
+}
+
+// ---- expectations ----------------------------------------------------------------
+
+struct Outcome {
+  std::optional<Reason> reason;  // nullopt: accepted
+  std::string message;
+};
+
+Outcome try_inspect(const std::string& bytes, const Limits& limits = {}) {
+  try {
+    (void)inspect(bytes, limits);
+    return {std::nullopt, ""};
+  } catch (const Rejection& r) {
+    return {r.reason, r.what()};
+  }
+}
+
+const char* reason_name(const std::optional<Reason>& r) {
+  if (!r) return "accepted";
+  return *r == Reason::unsupported_format ? "unsupported_format" : "invalid_image";
+}
+
+}  // namespace
+
+BOOST_TEST_GLOBAL_FIXTURE(PolicyPath);
+
+BOOST_AUTO_TEST_SUITE(image, *boost::unit_test::fixture<Configured>())
+
+// ---- format ----------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(format_names_are_consistent) {
+  struct Case {
+    Format f;
+    const char *name, *ext, *type, *coder, *display;
+  };
+  const Case cases[] = {
+      {Format::jpeg, "jpeg", "jpg", "image/jpeg", "JPEG", "JPEG"},
+      {Format::png, "png", "png", "image/png", "PNG", "PNG"},
+      {Format::gif, "gif", "gif", "image/gif", "GIF", "GIF"},
+      {Format::webp, "webp", "webp", "image/webp", "WEBP", "WebP"},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.name) {
+      BOOST_TEST(name(c.f) == c.name);
+      BOOST_TEST(extension(c.f) == c.ext);
+      BOOST_TEST(content_type(c.f) == c.type);
+      BOOST_TEST(magick_coder(c.f) == c.coder);
+      BOOST_TEST(display_name(c.f) == c.display);
+      BOOST_TEST((parse_format(c.name) == c.f));
+      BOOST_TEST((parse_format(c.ext) == c.f));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(parse_format_is_case_insensitive_and_strict) {
+  const std::pair<const char*, std::optional<Format>> cases[] = {
+      {"JPG", Format::jpeg}, {"Jpeg", Format::jpeg}, {"PNG", Format::png}, {"WebP", Format::webp},
+      {"GIF", Format::gif},  {"tiff", std::nullopt}, {"", std::nullopt},   {"jpeg ", std::nullopt},
+      {"svg", std::nullopt}, {"jp", std::nullopt},
+  };
+  for (const auto& [text, expected] : cases) BOOST_TEST_CONTEXT(text) BOOST_TEST((parse_format(text) == expected));
+}
+
+BOOST_AUTO_TEST_CASE(describe_lists_formats_in_enum_order) {
+  const std::pair<std::set<Format>, const char*> cases[] = {
+      {{Format::webp, Format::gif, Format::png, Format::jpeg}, "JPEG, PNG, GIF or WebP"},
+      {{Format::jpeg, Format::png, Format::gif}, "JPEG, PNG or GIF"},
+      {{Format::webp, Format::jpeg}, "JPEG or WebP"},
+      {{Format::png}, "PNG"},
+      {{}, ""},
+  };
+  for (const auto& [formats, text] : cases) BOOST_TEST(describe(formats) == text);
+}
+
+// ---- sniff -----------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(sniff_reads_magic_bytes_only) {
+  const std::pair<std::string, std::optional<Format>> cases[] = {
+      {"\xFF\xD8\xFF\xE0rest"s, Format::jpeg},
+      {"\xFF\xD8\xFF"s, Format::jpeg},
+      {"\xFF\xD8"s, std::nullopt},
+      {kPngSignature + "IHDR", Format::png},
+      {kPngSignature.substr(0, 7), std::nullopt},
+      {"GIF87a...", Format::gif},
+      {"GIF89a...", Format::gif},
+      {"GIF90a...", std::nullopt},
+      {"RIFF\x10\0\0\0WEBPVP8 "s, Format::webp},
+      {"RIFF\x10\0\0\0WEBP"s, Format::webp},
+      {"RIFF\x10\0\0\0WAVEfmt "s, std::nullopt},
+      {"RIFF\x10\0\0\0WEB"s, std::nullopt},
+      {"", std::nullopt},
+      {"hello, this is text.jpg", std::nullopt},
+      {"<html><body><img src=x></body></html>", std::nullopt},
+      {"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>", std::nullopt},
+      {"push graphic-context\nviewbox 0 0 640 480\n", std::nullopt},
+      {"BM\x36\0\0\0"s, std::nullopt},
+      {"II*\0"s, std::nullopt},
+      {"%PDF-1.4", std::nullopt},
+      {" \xFF\xD8\xFF"s, std::nullopt},
+  };
+  for (const auto& [bytes, expected] : cases) BOOST_TEST_CONTEXT(bytes) BOOST_TEST((sniff(bytes) == expected));
+}
+
+// ---- WebP container -----------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(webp_header_reads_each_kind_of_first_chunk) {
+  Magick::Image lossless = pattern(37, 21, true);
+  lossless.defineValue("webp", "lossless", "true");
+  struct Case {
+    const char* what;
+    std::string bytes;
+    std::uint32_t w, h, frames;
+  };
+  const Case cases[] = {
+      {"lossy (VP8)", image_bytes(Format::webp, 64, 48), 64, 48, 1},
+      {"lossless with alpha (VP8L)", encode(lossless, Format::webp), 37, 21, 1},
+      {"animation (VP8X + ANMF)", animation(Format::webp, 3, 40, 30), 40, 30, 3},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.what) {
+      const auto h = detail::webp_header(c.bytes);
+      BOOST_TEST_REQUIRE(h.has_value());
+      BOOST_TEST(h->width == c.w);
+      BOOST_TEST(h->height == c.h);
+      BOOST_TEST(h->frames == c.frames);
+      BOOST_TEST(h->frame_pixels == std::uint64_t{c.w} * c.h * c.frames);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(webp_header_refuses_malformed_containers) {
+  const std::string good = image_bytes(Format::webp, 64, 48);
+  const std::string cases[] = {
+      "",
+      "RIFF\x04\0\0\0WEBP"s,                                  // no chunk at all
+      good.substr(0, 20),                                      // first chunk's payload cut off
+      "RIFF\x20\0\0\0WEBPVP8 \x0A\0\0\0\0\0\0\x00\x00\x00\x40\0\x30\0"s,  // no start code
+      "RIFF\x20\0\0\0WEBPVP8L\x05\0\0\0\x00\0\0\0\0"s,       // bad VP8L signature
+      "RIFF\x20\0\0\0WEBPVP8X\x0A\0\0\0\x02\0\0\0\x3F\0\0\x2F\0\0"s,  // animation, no frame
+      "RIFF\x20\0\0\0WEBPICCP\x04\0\0\0abcd"s,               // unknown first chunk
+  };
+  for (const auto& bytes : cases) BOOST_TEST_CONTEXT(bytes.size() << " bytes") BOOST_TEST(!detail::webp_header(bytes));
+}
+
+BOOST_AUTO_TEST_CASE(png_header_reads_ihdr) {
+  const std::pair<std::string, std::optional<std::pair<std::uint32_t, std::uint32_t>>> cases[] = {
+      {image_bytes(Format::png, 64, 48), std::pair{64u, 48u}},
+      {png_claiming(30000, 7), std::pair{30000u, 7u}},
+      {png_claiming(30000, 7).substr(0, 32), std::nullopt},                // IHDR cut short
+      {kPngSignature + png_chunk("tEXt", "a\0b"s), std::nullopt},        // IHDR not first
+      {kPngSignature + png_chunk("IHDR", std::string(12, '\1')), std::nullopt},  // wrong length
+      {"\x89PNG\r\n\x1A\x0B" + png_claiming(5, 5).substr(8), std::nullopt},   // bad signature
+  };
+  for (const auto& [bytes, dims] : cases) {
+    BOOST_TEST_CONTEXT(bytes.size() << " bytes") {
+      const auto h = detail::png_header(bytes);
+      BOOST_TEST_REQUIRE(h.has_value() == dims.has_value());
+      if (!h) continue;
+      BOOST_TEST(h->width == dims->first);
+      BOOST_TEST(h->height == dims->second);
+      BOOST_TEST(h->frames == 1u);
+    }
+  }
+}
+
+// ---- geometry ----------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(fit_within_keeps_aspect_and_never_enlarges) {
+  struct Case {
+    std::uint32_t w, h, box, tw, th;
+  };
+  const Case cases[] = {
+      {1920, 1080, 320, 320, 180}, {1080, 1920, 320, 180, 320}, {4000, 3000, 320, 320, 240},
+      {100, 50, 320, 100, 50},     {320, 320, 320, 320, 320},   {333, 333, 320, 320, 320},
+      {321, 1, 320, 320, 1},       {1, 10000, 320, 1, 320},     {1000, 999, 320, 320, 320},
+      {1, 1, 320, 1, 1},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.w << "x" << c.h) {
+      const auto [tw, th] = detail::fit_within(c.w, c.h, c.box);
+      BOOST_TEST(tw == c.tw);
+      BOOST_TEST(th == c.th);
+    }
+  }
+}
+
+// ---- ImageMagick warnings ------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(only_metadata_warnings_are_benign) {
+  using namespace MagickCore;
+  struct Case {
+    ExceptionType severity;
+    const char* reason;
+    bool benign;
+  };
+  const Case cases[] = {
+      {CorruptImageWarning, "Premature end of JPEG file", false},
+      {CorruptImageWarning, "Corrupt JPEG data: bad Huffman code", false},
+      {CorruptImageWarning, "Corrupt JPEG data: premature end of data segment", false},
+      {CorruptImageWarning, "Corrupt JPEG data: 12 extraneous bytes before marker 0xd9", true},
+      {CorruptImageWarning, "Corrupt JPEG data: 12 extraneous bytes before marker 0xc4", false},
+      {CorruptImageWarning, "Warning: unknown JFIF revision number 3.01", true},
+      {CoderWarning, "iCCP: known incorrect sRGB profile", true},
+      {CoderWarning, "tEXt: CRC error", true},
+      {CoderWarning, "IDAT: Too much image data", false},
+      {CoderWarning, "IDAT: CRC error", false},
+      {CoderWarning, "Not enough image data", false},
+      {CoderError, "iCCP: known incorrect sRGB profile", false},
+      {CorruptImageError, "Corrupt JPEG data: 1 extraneous bytes before marker 0xd9", false},
+  };
+  for (const auto& c : cases)
+    BOOST_TEST_CONTEXT(c.reason) BOOST_TEST(detail::is_benign_warning(c.severity, c.reason) == c.benign);
+}
+
+// ---- policy and setup ----------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(project_policy_is_in_force) {
+  BOOST_TEST(configure_error == "");
+  using namespace MagickCore;
+  for (const char* coder : {"MVG", "MSL", "SVG", "TEXT", "EPHEMERAL", "URL", "HTML", "XC", "BMP", "TIFF", "PDF"}) {
+    BOOST_TEST_CONTEXT(coder) {
+      BOOST_TEST(!IsRightsAuthorized(CoderPolicyDomain, ReadPolicyRights, coder));
+      BOOST_TEST(!IsRightsAuthorized(ModulePolicyDomain, ReadPolicyRights, coder));
+    }
+  }
+  for (const char* coder : {"JPEG", "PNG", "GIF", "WEBP"}) {
+    BOOST_TEST_CONTEXT(coder) {
+      BOOST_TEST(IsRightsAuthorized(CoderPolicyDomain, ReadPolicyRights, coder));
+      BOOST_TEST(IsRightsAuthorized(CoderPolicyDomain, WritePolicyRights, coder));
+    }
+  }
+  BOOST_TEST(!IsRightsAuthorized(DelegatePolicyDomain, ExecutePolicyRights, "ghostscript"));
+}
+
+BOOST_AUTO_TEST_CASE(configure_magick_sets_limits_but_never_time) {
+  const Limits limits;
+  BOOST_TEST(Magick::ResourceLimits::thread() == 1u);
+  BOOST_TEST(Magick::ResourceLimits::memory() <= limits.memory_bytes);
+  BOOST_TEST(Magick::ResourceLimits::listLength() == limits.max_frames + 2u);
+  BOOST_TEST(Magick::ResourceLimits::area() <= limits.max_pixels);
+  using MagickCore::MagickSizeType;  // MagickResourceInfinity names it unqualified
+  BOOST_TEST(MagickCore::GetMagickResourceLimit(MagickCore::TimeResource) == MagickResourceInfinity);
+}
+
+// ---- inspect: accepted -------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(inspect_accepts_each_format) {
+  Magick::Image gray = pattern(50, 70);
+  gray.type(Magick::GrayscaleType);
+  Magick::Image deep = pattern(30, 20, true);
+  deep.depth(16);
+  Magick::Image progressive = pattern(300, 200);
+  progressive.interlaceType(Magick::PlaneInterlace);
+  struct Case {
+    const char* what;
+    std::string bytes;
+    Format f;
+    std::uint32_t w, h, frames;
+  };
+  const Case cases[] = {
+      {"jpeg", image_bytes(Format::jpeg, 64, 48), Format::jpeg, 64, 48, 1},
+      {"grayscale jpeg", encode(gray, Format::jpeg), Format::jpeg, 50, 70, 1},
+      {"progressive jpeg", encode(progressive, Format::jpeg), Format::jpeg, 300, 200, 1},
+      {"png", image_bytes(Format::png, 64, 48), Format::png, 64, 48, 1},
+      {"16-bit png with alpha", encode(deep, Format::png), Format::png, 30, 20, 1},
+      {"interlaced png", encode(progressive, Format::png), Format::png, 300, 200, 1},
+      {"gif", image_bytes(Format::gif, 64, 48), Format::gif, 64, 48, 1},
+      {"animated gif", animation(Format::gif, 4, 40, 30), Format::gif, 40, 30, 4},
+      {"webp", image_bytes(Format::webp, 64, 48), Format::webp, 64, 48, 1},
+      {"animated webp", animation(Format::webp, 3, 40, 30), Format::webp, 40, 30, 3},
+      {"1x1 png", image_bytes(Format::png, 1, 1), Format::png, 1, 1, 1},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.what) {
+      const auto out = try_inspect(c.bytes);
+      BOOST_TEST_INFO(out.message);
+      BOOST_TEST_REQUIRE(!out.reason.has_value());
+      const Inspected in = inspect(c.bytes, Limits{});
+      BOOST_TEST((in.format == c.f));
+      BOOST_TEST(in.width == c.w);
+      BOOST_TEST(in.height == c.h);
+      BOOST_TEST(in.frames == c.frames);
+      BOOST_TEST_REQUIRE(in.decoded != nullptr);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(jpeg_reports_original_size_though_decoded_smaller) {
+  const std::string jpeg = image_bytes(Format::jpeg, 2000, 1500);
+  const Inspected in = inspect(jpeg, Limits{});
+  BOOST_TEST(in.width == 2000u);
+  BOOST_TEST(in.height == 1500u);
+  // Thumbnail 320x240: libjpeg decodes at the smallest M/8 scale covering it, 2/8.
+  const Magick::Image& frame = in.decoded->first_frame;
+  BOOST_TEST(frame.columns() == 500u);
+  BOOST_TEST(frame.rows() == 375u);
+}
+
+BOOST_AUTO_TEST_CASE(metadata_only_warnings_do_not_reject) {
+  // An ancillary chunk with a bad CRC: libpng warns ("tEXt: CRC error") and drops it.
+  const std::string png = png_with_chunk_after_ihdr(image_bytes(Format::png, 32, 32),
+                                                    png_chunk("tEXt", "Comment\0hello"s, false));
+  // Junk between the last scan and EOI: every row decoded.
+  std::string jpeg = image_bytes(Format::jpeg, 64, 48);
+  jpeg.insert(jpeg.size() - 2, "\x00\x11\x22"s);
+  for (const auto& [what, bytes] : {std::pair{"png, bad tEXt CRC", png}, std::pair{"jpeg, junk before EOI", jpeg}}) {
+    BOOST_TEST_CONTEXT(what) {
+      const auto out = try_inspect(bytes);
+      BOOST_TEST(reason_name(out.reason) == "accepted");
+      BOOST_TEST_INFO(out.message);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(frame_limit_is_inclusive) {
+  Limits limits;
+  limits.max_frames = 3;
+  for (Format f : {Format::gif, Format::webp}) {
+    BOOST_TEST_CONTEXT(name(f)) {
+      BOOST_TEST(reason_name(try_inspect(animation(f, 3, 8, 8), limits).reason) == "accepted");
+      const auto over = try_inspect(animation(f, 4, 8, 8), limits);
+      BOOST_TEST(reason_name(over.reason) == "invalid_image");
+      BOOST_TEST(over.message == "has more frames than the limit of 3");
+    }
+  }
+}
+
+// ---- inspect: refused -------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(inspect_refuses_what_is_not_an_accepted_image) {
+  const std::string cases[] = {
+      "",
+      "This is a plain text file that someone named holiday.jpg\n",
+      "<!DOCTYPE html><html><body><script>alert(1)</script></body></html>",
+      "<?xml version=\"1.0\" standalone=\"no\"?>\n<svg width=\"64\" height=\"48\" "
+      "xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"64\" height=\"48\"/></svg>",
+      "<svg xmlns=\"http://www.w3.org/2000/svg\"><image href=\"file:///etc/passwd\"/></svg>",
+      "push graphic-context\nviewbox 0 0 640 480\nimage over 0,0 0,0 'https://example.com/x.jpg'\n"
+      "pop graphic-context\n",
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<image>\n<read filename=\"/etc/passwd\" />\n"
+      "<write filename=\"/tmp/x.png\" />\n</image>",
+      "%!PS-Adobe-3.0\n",
+      "%PDF-1.4\n",
+      "BM\x36\x00\x00\x00\x00\x00"s,
+      "II*\0\x08\0\0\0"s,
+      "RIFF\x24\0\0\0WAVEfmt \x10\0\0\0"s,
+      "\0\0\0\x0C" "jP  \r\n\x87\n"s,
+      std::string(1000, '\0'),
+  };
+  for (const auto& bytes : cases) {
+    BOOST_TEST_CONTEXT(bytes.substr(0, 40)) {
+      const auto out = try_inspect(bytes);
+      BOOST_TEST(reason_name(out.reason) == "unsupported_format");
+      BOOST_TEST(out.message == "is not a JPEG, PNG, GIF or WebP image");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(inspect_refuses_formats_not_configured) {
+  Limits limits;
+  limits.accepted = {Format::jpeg, Format::png};
+  for (Format f : {Format::gif, Format::webp}) {
+    const auto out = try_inspect(image_bytes(f, 16, 16), limits);
+    BOOST_TEST(reason_name(out.reason) == "unsupported_format");
+    BOOST_TEST(out.message == "is not a JPEG or PNG image");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(inspect_refuses_corrupt_and_truncated_images) {
+  auto half = [](const std::string& s) { return s.substr(0, s.size() / 2); };
+  const std::string jpeg = image_bytes(Format::jpeg, 640, 480);
+  const std::string png = image_bytes(Format::png, 200, 150);
+  const std::string gif = image_bytes(Format::gif, 200, 150);
+  const std::string webp = image_bytes(Format::webp, 200, 150);
+
+  // A bit flipped inside the IDAT data: the chunk's CRC no longer matches.
+  std::string flipped_png = png;
+  flipped_png[png.find("IDAT") + 4 + (png.size() - png.find("IDAT")) / 2] ^= 0x10;
+  // The JPEG's SOF0 height set to 0: libjpeg refuses it.
+  std::string no_height = jpeg;
+  const auto sof = no_height.find("\xFF\xC0"s);
+  BOOST_TEST_REQUIRE(sof != std::string::npos);
+  no_height[sof + 5] = 0;
+  no_height[sof + 6] = 0;
+  // The first scan's Huffman table selectors point at tables that do not exist.
+  std::string bad_table = jpeg;
+  const auto sos = bad_table.find("\xFF\xDA"s);
+  BOOST_TEST_REQUIRE(sos != std::string::npos);
+  bad_table[sos + 6] = '\x33';
+
+  struct Case {
+    const char* what;
+    std::string bytes;
+  };
+  const Case cases[] = {
+      {"truncated jpeg", half(jpeg)},
+      {"jpeg cut after its header", jpeg.substr(0, jpeg.find("\xFF\xDA"s) + 20)},
+      {"jpeg magic then garbage", "\xFF\xD8\xFF\xE0" + std::string(300, 'x')},
+      {"jpeg without height", no_height},
+      {"jpeg with bad huffman table ids", bad_table},
+      {"truncated png", half(png)},
+      {"png without IEND", png.substr(0, png.size() - 12)},
+      {"png with a flipped bit", flipped_png},
+      {"png signature then garbage", kPngSignature + std::string(300, 'x')},
+      {"png signature only", kPngSignature},
+      {"truncated gif", half(gif)},
+      {"gif header then MVG", "GIF89a\npush graphic-context\nviewbox 0 0 640 480\nfill 'url(https://x/)'\n"},
+      {"truncated webp", half(webp)},
+      {"webp header then garbage", "RIFF\x2C\x01\0\0WEBPVP8 \x20\x01\0\0"s + std::string(300, 'x')},
+      {"webp header only", "RIFF\x04\0\0\0WEBP"s},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.what) {
+      const auto out = try_inspect(c.bytes);
+      BOOST_TEST(reason_name(out.reason) == "invalid_image");
+      BOOST_TEST_MESSAGE(c.what << ": " << out.message);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(truncated_jpeg_is_refused_with_libjpeg_reason) {
+  // ImageMagick 6 only warns about this and paints the missing rows gray.
+  const std::string jpeg = image_bytes(Format::jpeg, 1920, 1080);
+  const auto out = try_inspect(jpeg.substr(0, jpeg.size() / 2));
+  BOOST_TEST(reason_name(out.reason) == "invalid_image");
+  BOOST_TEST(out.message == "is not a valid JPEG image (Premature end of JPEG file)");
+}
+
+BOOST_AUTO_TEST_CASE(inspect_refuses_oversized_images_before_decoding) {
+  Limits small;
+  small.max_pixels = 30'000;
+  struct Case {
+    const char* what;
+    std::string bytes;
+    Limits limits;
+    std::string message;
+  };
+  // A real JPEG and GIF whose headers are edited to claim 30000x30000.
+  std::string jpeg = image_bytes(Format::jpeg, 64, 48);
+  const auto sof = jpeg.find("\xFF\xC0"s);
+  BOOST_TEST_REQUIRE(sof != std::string::npos);
+  jpeg.replace(sof + 5, 4, "\x75\x30\x75\x30"s);  // height, width: u16be 30000
+  std::string gif = image_bytes(Format::gif, 64, 48);
+  gif.replace(6, 4, "\x30\x75\x30\x75"s);  // logical screen: u16le 30000 x 30000
+
+  const Case cases[] = {
+      {"jpeg claiming 30000x30000", jpeg, Limits{}, "is 30000x30000 pixels, over the limit of 20000x20000"},
+      {"gif screen of 30000x30000", gif, Limits{}, "is 30000x30000 pixels, over the limit of 20000x20000"},
+      {"png claiming 30000x30000", png_claiming(30000, 30000), Limits{},
+       "is 30000x30000 pixels, over the limit of 20000x20000"},
+      {"png claiming 30000x10", png_claiming(30000, 10), Limits{},
+       "is 30000x10 pixels, over the limit of 20000x20000"},
+      {"png claiming 15000x15000", png_claiming(15000, 15000), Limits{},
+       "is 15000x15000 pixels, over the limit of 50 megapixels"},
+      {"png over a small area limit", image_bytes(Format::png, 200, 200), small,
+       "is 200x200 pixels, over the limit of 30000 pixels"},
+      {"jpeg over a small area limit", image_bytes(Format::jpeg, 200, 200), small,
+       "is 200x200 pixels, over the limit of 30000 pixels"},
+      {"webp over a small area limit", image_bytes(Format::webp, 200, 200), small,
+       "is 200x200 pixels, over the limit of 30000 pixels"},
+      {"gif frames over the area limit together", animation(Format::gif, 4, 100, 100), small,
+       "has 4 frames of up to 100x100 pixels, over the limit of 30000 pixels for all frames together"},
+      {"webp frames over the area limit together", animation(Format::webp, 4, 100, 100), small,
+       "has 4 frames of up to 100x100 pixels, over the limit of 30000 pixels for all frames together"},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.what) {
+      const auto out = try_inspect(c.bytes, c.limits);
+      BOOST_TEST(reason_name(out.reason) == "invalid_image");
+      BOOST_TEST(out.message == c.message);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(inspect_refuses_too_many_frames) {
+  Limits limits;
+  limits.max_frames = 5;
+  const std::string many = animation(Format::gif, 40, 4, 4);
+  const auto out = try_inspect(many, limits);
+  BOOST_TEST(reason_name(out.reason) == "invalid_image");
+  BOOST_TEST(out.message == "has more frames than the limit of 5");
+}
+
+BOOST_AUTO_TEST_CASE(decode_time_is_bounded) {
+  Limits limits;
+  limits.decode_timeout = std::chrono::milliseconds(0);
+  for (Format f : {Format::jpeg, Format::png, Format::gif, Format::webp}) {
+    BOOST_TEST_CONTEXT(name(f)) {
+      const auto out = try_inspect(image_bytes(f, 64, 48), limits);
+      BOOST_TEST(reason_name(out.reason) == "invalid_image");
+      BOOST_TEST(out.message == "took too long to decode (over 0 ms)");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(read_forced_never_redetects_the_format) {
+  // Each of these is a valid image of another format: if ImageMagick looked at the
+  // magic bytes instead of the coder it was given, the read would succeed.
+  struct Case {
+    Format actual, forced;
+  };
+  const Case cases[] = {
+      {Format::gif, Format::png}, {Format::png, Format::jpeg}, {Format::jpeg, Format::gif},
+      {Format::webp, Format::png}, {Format::png, Format::webp},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(name(c.actual) << " read as " << name(c.forced)) {
+      const std::string bytes = image_bytes(c.actual, 32, 32);
+      detail::Deadline deadline(std::chrono::seconds(10));
+      BOOST_CHECK_THROW(detail::read_forced(bytes, c.forced, {}, deadline), Rejection);
+      detail::Deadline again(std::chrono::seconds(10));
+      BOOST_CHECK_NO_THROW(detail::read_forced(bytes, c.actual, {}, again));
+    }
+  }
+}
+
+// ---- thumbnails ----------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(thumbnail_fits_keeps_aspect_and_format) {
+  struct Case {
+    Format f;
+    std::uint32_t w, h;
+  };
+  const Case cases[] = {
+      {Format::jpeg, 1920, 1080}, {Format::jpeg, 1080, 1920}, {Format::jpeg, 2000, 1500}, {Format::jpeg, 100, 50},
+      {Format::png, 800, 600},    {Format::png, 64, 48},      {Format::png, 1000, 10},    {Format::gif, 640, 480},
+      {Format::gif, 50, 40},      {Format::webp, 640, 360},   {Format::webp, 320, 320},   {Format::jpeg, 321, 1},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(name(c.f) << " " << c.w << "x" << c.h) {
+      const std::string thumb = make_thumbnail(inspect(image_bytes(c.f, c.w, c.h), Limits{}), 320);
+      BOOST_TEST((sniff(thumb) == c.f));
+      const Magick::Image t = decode(thumb);
+      const auto [tw, th] = detail::fit_within(c.w, c.h, 320);
+      BOOST_TEST(t.columns() == tw);
+      BOOST_TEST(t.rows() == th);
+      BOOST_TEST(t.columns() <= std::max(c.w, 320u));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(thumbnail_of_an_animation_is_one_frame) {
+  for (Format f : {Format::gif, Format::webp}) {
+    BOOST_TEST_CONTEXT(name(f)) {
+      const Inspected in = inspect(animation(f, 5, 400, 300), Limits{});
+      BOOST_TEST(in.frames == 5u);
+      const std::string thumb = make_thumbnail(in, 320);
+      BOOST_TEST((sniff(thumb) == f));
+      BOOST_TEST(frames_in(thumb) == 1u);
+      const Magick::Image t = decode(thumb);
+      BOOST_TEST(t.columns() == 320u);
+      BOOST_TEST(t.rows() == 240u);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(thumbnail_puts_a_partial_first_frame_on_its_canvas) {
+  Magick::Image frame = pattern(50, 40);
+  frame.page(Magick::Geometry(400, 300, 100, 80));
+  frame.magick("GIF");
+  const std::string gif = encode(frame, Format::gif);
+  const Inspected in = inspect(gif, Limits{});
+  BOOST_TEST(in.width == 400u);
+  BOOST_TEST(in.height == 300u);
+  const Magick::Image t = decode(make_thumbnail(in, 320));
+  BOOST_TEST(t.columns() == 320u);
+  BOOST_TEST(t.rows() == 240u);
+}
+
+BOOST_AUTO_TEST_CASE(gif_thumbnail_keeps_palette_and_transparency) {
+  Magick::Image img = pattern(400, 200, true);  // alpha = x % 256: clear at x = 0
+  img.magick("GIF");
+  const Inspected in = inspect(encode(img, Format::gif), Limits{});
+  const Magick::Image t = decode(make_thumbnail(in, 320));
+  BOOST_TEST(t.columns() == 320u);
+  BOOST_TEST(t.rows() == 160u);
+  BOOST_TEST(t.matte());
+  auto opacity = [&](long x, long y) {
+    MagickCore::PixelPacket p{};
+    MagickCore::ExceptionInfo* e = MagickCore::AcquireExceptionInfo();
+    MagickCore::GetOneVirtualPixel(t.constImage(), x, y, &p, e);
+    MagickCore::DestroyExceptionInfo(e);
+    return p.opacity;  // ImageMagick 6: 0 is opaque
+  };
+  using MagickCore::Quantum;  // for TransparentOpacity
+  BOOST_TEST(opacity(0, 80) == TransparentOpacity);
+  BOOST_TEST(opacity(200, 80) == OpaqueOpacity);  // source x 250: alpha 250
+  BOOST_TEST(t.totalColors() <= 256u);
+}
+
+BOOST_AUTO_TEST_CASE(thumbnail_strips_metadata_and_follows_orientation) {
+  Magick::Image img = pattern(600, 400);
+  img.comment("secret comment GPS 48.8584N");
+  const std::string exif = "Exif\0\0II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0\x06\0\0\0\0\0\0\0"s;
+  img.profile("EXIF", Magick::Blob(exif.data(), exif.size()));
+  img.orientation(Magick::RightTopOrientation);  // EXIF 6: display rotated 90 degrees
+  const std::string jpeg = encode(img, Format::jpeg);
+  BOOST_TEST_REQUIRE(jpeg.find("secret comment") != std::string::npos);
+
+  const Inspected in = inspect(jpeg, Limits{});
+  BOOST_TEST(in.width == 600u);  // stored as is: the header's size
+  BOOST_TEST(in.height == 400u);
+  const std::string thumb = make_thumbnail(in, 320);
+  BOOST_TEST(thumb.find("secret comment") == std::string::npos);
+  BOOST_TEST(thumb.find("Exif") == std::string::npos);
+  const Magick::Image t = decode(thumb);
+  BOOST_TEST(t.columns() == 213u);  // 320x213, turned upright
+  BOOST_TEST(t.rows() == 320u);
+}
+
+BOOST_AUTO_TEST_CASE(thumbnail_from_bytes_matches_inspect_then_make) {
+  const std::string png = image_bytes(Format::png, 500, 250);
+  const std::string thumb = thumbnail_from_bytes(png, Limits{});
+  const Magick::Image t = decode(thumb);
+  BOOST_TEST(t.columns() == 320u);
+  BOOST_TEST(t.rows() == 160u);
+  BOOST_CHECK_THROW(thumbnail_from_bytes("not an image", Limits{}), Rejection);
+}
+
+BOOST_AUTO_TEST_CASE(make_thumbnail_needs_a_decoded_image) {
+  Inspected empty{Format::png, 10, 10, 1, nullptr};
+  BOOST_CHECK_THROW(make_thumbnail(empty, 320), std::runtime_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
