@@ -99,6 +99,11 @@ void apply(Config& c, const std::string& key, const std::string& v) {
   else throw ConfigError(fmt::format("unknown setting '{}'", key));
 }
 
+// IMGHOST_* variables that belong to the scripts (scripts/stack, backup, rotate-logs),
+// not to the worker: they are not settings, and not errors either.
+const std::set<std::string> kScriptVariables = {"port", "config", "var", "logs", "build", "backup_dir",
+                                                 "backup_keep", "pid_file", "logrotate_state"};
+
 }  // namespace
 
 Config Config::from(const std::string& file_text, const std::map<std::string, std::string>& env) {
@@ -123,7 +128,7 @@ Config Config::from(const std::string& file_text, const std::map<std::string, st
     std::string key = name.substr(8);
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char ch) { return std::tolower(ch); });
     // Variables the scripts use for themselves, not settings of the worker.
-    if (key == "port" || key == "config" || key == "var" || key == "logs" || key == "build") continue;
+    if (kScriptVariables.count(key)) continue;
     apply(c, key, value);
   }
   if (c.max_request_bytes < c.max_file_bytes)

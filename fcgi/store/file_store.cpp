@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <system_error>
+#include <vector>
 
 #include "store/naming.hpp"
 
@@ -109,8 +110,11 @@ Staged FileStore::stage(std::string_view bytes) const {
 }
 
 void FileStore::place_at(Staged& staged, const fs::path& target) const {
-  ensure_dir(target.parent_path().parent_path());
-  ensure_dir(target.parent_path());
+  // Every level from the root down (thumbs/ too), so a folder removed by hand is made
+  // again instead of failing every write until a restart.
+  std::vector<fs::path> levels;
+  for (auto d = target.parent_path(); d != root_ && d.has_relative_path(); d = d.parent_path()) levels.push_back(d);
+  for (auto it = levels.rbegin(); it != levels.rend(); ++it) ensure_dir(*it);
   if (::rename(staged.path_.c_str(), target.c_str()) != 0) fail("rename to " + target.string());
   staged.path_.clear();
   fsync_dir(target.parent_path());
