@@ -1,23 +1,78 @@
 // imghost-admin: the operator's command.
 //
 //   imghost-admin [--config FILE] migrate     apply sql/ migrations
+//   imghost-admin [--config FILE] fsck [--fix] [--grace SECONDS] [--force]
+//                                             the repair check (admin/fsck.hpp); exits 0
+//                                             when nothing is wrong or all was fixed, 1 when
+//                                             problems remain, 2 on bad usage
 //
 // Same configuration as the workers (file, then IMGHOST_* environment).
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "admin/fsck.hpp"
 #include "admin/migrate.hpp"
 #include "config.hpp"
 #include "db/pg.hpp"
+#include "log.hpp"
 
 namespace {
 
 int usage(const char* argv0) {
-  std::fprintf(stderr, "usage: %s [--config FILE] migrate\n", argv0);
+  std::fprintf(stderr,
+               "usage: %s [--config FILE] migrate\n"
+               "       %s [--config FILE] fsck [--fix] [--grace SECONDS] [--force]\n",
+               argv0, argv0);
   return 2;
+}
+
+// fsck's options after the word "fsck"; false on anything unknown.
+bool parse_fsck(const std::vector<std::string>& args, imghost::admin::FsckOptions& o) {
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--fix") {
+      o.fix = true;
+    } else if (args[i] == "--force") {
+      o.force = true;
+    } else if (args[i] == "--grace" && i + 1 < args.size()) {
+      const std::string& v = args[++i];
+      long long s = 0;
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
+      if (ec != std::errc() || p != v.data() + v.size() || s < 0) return false;
+      o.grace = std::chrono::seconds(s);
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+int run_fsck(const imghost::Config& config, const imghost::admin::FsckOptions& options) {
+  using namespace imghost;
+  // Missing thumbnails are made with ImageMagick, under the same policy and thread
+  // limit as the workers; both must be in the environment before it initializes.
+  setenv("OMP_NUM_THREADS", "1", 1);
+  if (!config.magick_policy_dir.empty()) setenv("MAGICK_CONFIGURE_PATH", config.magick_policy_dir.c_str(), 1);
+  std::unique_ptr<AppLog> log;
+  try {
+    log = std::make_unique<AppLog>(config.log_file);
+  } catch (const std::exception& e) {
+    // The check is still worth running; its summary then goes to stderr.
+    std::fprintf(stderr, "imghost-admin: %s\n", e.what());
+    log = std::make_unique<AppLog>();
+  }
+  try {
+    db::Connection conn(config.database);
+    const auto r = admin::fsck(config, conn, *log, options, stdout);
+    return r.remaining() == 0 ? 0 : 1;
+  } catch (const std::exception& e) {
+    log->error(std::string("repair check could not run: ") + e.what());
+    throw;
+  }
 }
 
 }  // namespace
@@ -41,6 +96,11 @@ int main(int argc, char** argv) {
       for (const auto& v : applied) std::printf("applied %s\n", v.c_str());
       if (applied.empty()) std::printf("schema up to date\n");
       return 0;
+    }
+    if (args[0] == "fsck") {
+      admin::FsckOptions options;
+      if (!parse_fsck(args, options)) return usage(argv[0]);
+      return run_fsck(config, options);
     }
     return usage(argv[0]);
   } catch (const std::exception& e) {

@@ -1,0 +1,82 @@
+// The repair check (`imghost-admin fsck`): brings the store and the database back to the
+// invariant the upload and delete paths keep (ingest.hpp, deletion.hpp) after crashes,
+// killed workers, lost disks and restores.
+//
+// Findings, one line each on `out`:
+//   staged file left behind   .tmp/<f> older than the grace period (a killed worker's upload)
+//   file without a row        <ab/cd/name> with no blob row, older than the grace period
+//                             (a crash between rename and COMMIT, or after a delete's COMMIT)
+//   row without a file        a blob row whose original is gone: the bytes are lost
+//   thumbnail without a row   thumbs/<ab/cd/name> with no blob row, older than the grace period
+//   missing thumbnail         a blob older than the grace period whose thumbnail is absent
+// With `fix`: files, thumbnails and staged files without a row are removed, missing
+// thumbnails are made again from the original, and a row without a file is deleted with
+// every image row that refers to it (logged as an Error in app.log, one line per blob).
+//
+// Safe while workers serve.  A file is only called an orphan after taking the advisory
+// lock the workers take for its content (db::lock_key of the SHA-256 of its bytes) and
+// seeing, under that lock, that no blob row names it: an upload of the same bytes holds
+// that lock from the rename until its COMMIT, a delete from its COMMIT until the unlink.
+// Rows are re-checked under their lock the same way.  The grace period keeps fresh
+// files (in-flight uploads, thumbnails being written) out of the report altogether.
+//
+// If more than half of the blob files are missing (and more than a handful), the store is
+// more likely unmounted or misconfigured than lost: rows are then reported but not
+// deleted unless `force` is set.  Only one repair check runs at a time (a second waits).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "config.hpp"
+#include "crypto.hpp"
+#include "db/pg.hpp"
+#include "log.hpp"
+
+namespace imghost::admin {
+
+struct FsckOptions {
+  bool fix = false;
+  std::chrono::seconds grace{600};  // files younger than this are left alone
+  bool force = false;               // delete rows even when the store looks unmounted
+};
+
+struct FsckResult {
+  std::size_t problems = 0;
+  std::size_t fixed = 0;
+  std::size_t young = 0;    // files left alone because they are younger than the grace period
+  std::size_t ignored = 0;  // files in the store that imghost does not make (not touched)
+  std::size_t remaining() const { return problems - fixed; }
+};
+
+// What a path relative to the store root is, from its shape alone.  `name` is the
+// stored file name for originals and thumbnails, the file name for staged files.
+enum class EntryKind { original, thumbnail, staged, foreign };
+struct StoreEntry {
+  EntryKind kind;
+  std::string name;
+};
+StoreEntry classify(std::string_view relative_path);
+
+// True when `missing` of `total` blob files being absent looks like a store that is not
+// there (unmounted disk, wrong store_dir) rather than files lost one by one.
+bool looks_unmounted(std::size_t missing, std::size_t total);
+
+// "repair check found N problems, fixed M." (plus "; K remain" when some are left).
+std::string summary(const FsckResult& r);
+
+// 64 lowercase or uppercase hex digits → digest; nullopt otherwise.
+std::optional<crypto::Sha256> parse_sha256_hex(std::string_view hex);
+
+// Runs the check on config.store_dir and the database behind `conn`; writes findings to
+// `out` and the summary line to `log`.  Throws db::DbError (database unavailable) or
+// std::runtime_error / std::system_error (store unreadable) when it cannot check at all;
+// a problem it cannot fix is a finding, not an exception.
+FsckResult fsck(const Config& config, db::Connection& conn, AppLog& log, const FsckOptions& options,
+                std::FILE* out);
+
+}  // namespace imghost::admin
