@@ -66,8 +66,11 @@ $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libimghost.a
 run: deps all
 	$(Q)scripts/stack run
 
-# The unit tests run twice: as built, and under AddressSanitizer + UBSan.
-SANITIZE := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+# The unit tests run twice: as built, and under AddressSanitizer + UBSan.  GCC's
+# -Wmaybe-uninitialized gives false positives on instrumented code (inside libstdc++'s
+# std::regex here); the plain build keeps that warning as an error.
+SANITIZE := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
+            -Wno-maybe-uninitialized
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/unit-tests
