@@ -23,7 +23,7 @@ def main():
         suite = unittest.defaultTestLoader.discover(str(HERE), pattern=pattern, top_level_dir=str(HERE))
         result = unittest.TextTestRunner(verbosity=2, resultclass=Counting, stream=sys.stdout).run(suite)
     finally:
-        if not os.environ.get("IMGHOST_KEEP_STACK"):
+        if not os.environ.get("E2E_KEEP_STACK"):
             stack.stop()
     failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
     passed = result.testsRun - failed - len(result.skipped)

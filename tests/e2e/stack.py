@@ -111,8 +111,17 @@ def row_count(table="images"):
 
 
 def store_files():
-    """Every original in the store (not thumbnails, not staged files)."""
-    return sorted(p for p in STORE.glob("[a-z2-7][a-z2-7]/[a-z2-7][a-z2-7]/*") if p.is_file())
+    """Every original in the store (not thumbnails, not staged files): the two shard levels."""
+    out = []
+    with os.scandir(STORE) as top:
+        for a in top:
+            if len(a.name) != 2 or not a.is_dir():
+                continue
+            with os.scandir(a.path) as mid:
+                for b in mid:
+                    if b.is_dir():
+                        out.extend(Path(f.path) for f in os.scandir(b.path) if f.is_file())
+    return sorted(out)
 
 
 def staged_files():
