@@ -10,27 +10,6 @@
 namespace imghost {
 namespace {
 
-// Unlocks the session lock on every path, also when the request fails half-way.
-class SessionLock {
- public:
-  SessionLock(db::ImagesRepo& repo, const crypto::Sha256& sha) : repo_(repo), sha_(sha) {
-    repo_.lock_content_session(sha_);
-  }
-  ~SessionLock() {
-    try {
-      repo_.unlock_content_session(sha_);
-    } catch (...) {
-      // A lost connection releases its locks by itself.
-    }
-  }
-  SessionLock(const SessionLock&) = delete;
-  SessionLock& operator=(const SessionLock&) = delete;
-
- private:
-  db::ImagesRepo& repo_;
-  crypto::Sha256 sha_;
-};
-
 db::ImagesRepo::DeleteTarget authorize(db::ImagesRepo& repo, const std::string& id, const std::string& token) {
   if (!naming::is_image_id(id)) throw http::not_found("no such image");
   auto target = repo.delete_target(id);
@@ -59,7 +38,7 @@ db::ImageRecord delete_image(App& app, const std::string& id, const std::string&
   auto rec = repo.find(id);
   if (!rec) throw http::not_found("no such image");
 
-  SessionLock lock(repo, target.sha256);
+  db::ContentSessionLock lock(repo, target.sha256);
   std::optional<std::string> unreferenced;
   {
     db::Transaction tx(conn);

@@ -25,28 +25,6 @@ namespace {
 // "One repair check at a time" (migrate uses 7467726).
 constexpr const char* kFsckLockKey = "7467727";
 
-// The workers' content lock, session-scoped so it can be held across a COMMIT and the
-// unlink that follows; released on every path.
-class ContentLock {
- public:
-  ContentLock(db::ImagesRepo& repo, const crypto::Sha256& sha) : repo_(repo), sha_(sha) {
-    repo_.lock_content_session(sha_);
-  }
-  ~ContentLock() {
-    try {
-      repo_.unlock_content_session(sha_);
-    } catch (...) {
-      // A lost connection releases its locks by itself.
-    }
-  }
-  ContentLock(const ContentLock&) = delete;
-  ContentLock& operator=(const ContentLock&) = delete;
-
- private:
-  db::ImagesRepo& repo_;
-  crypto::Sha256 sha_;
-};
-
 class RunLock {
  public:
   explicit RunLock(db::Connection& c) : c_(c) { c_.run("fsck_lock", "SELECT pg_advisory_lock($1)", {kFsckLockKey}); }
@@ -314,7 +292,7 @@ FsckResult fsck(const Config& config, db::Connection& conn, AppLog& log, const F
     if (!bytes) continue;
     // Under the content lock an upload of these bytes is either committed (its row is
     // visible now) or has not placed its file yet; a delete has unlinked its file.
-    ContentLock lock(repo, crypto::sha256(*bytes));
+    db::ContentSessionLock lock(repo, crypto::sha256(*bytes));
     if (repo.blob_exists(name) || !mtime_of(p)) continue;
     const std::string what = "file without a row: " + naming::shard_path(name);
     if (!opt.fix) { rep.found(what); continue; }
@@ -327,7 +305,7 @@ FsckResult fsck(const Config& config, db::Connection& conn, AppLog& log, const F
     if (inv.originals.count(row.name)) continue;
     const fs::path p = store.image_path(row.name);
     if (mtime_of(p)) continue;
-    ContentLock lock(repo, row.sha);
+    db::ContentSessionLock lock(repo, row.sha);
     const auto current = repo.blob_name(row.sha);
     if (!current || *current != row.name || mtime_of(p)) continue;  // deleted meanwhile
     missing.push_back(&row);
@@ -344,7 +322,7 @@ FsckResult fsck(const Config& config, db::Connection& conn, AppLog& log, const F
                                       missing.size(), rows.size(), store.root().string()));
       continue;
     }
-    ContentLock lock(repo, row->sha);
+    db::ContentSessionLock lock(repo, row->sha);
     const auto current = repo.blob_name(row->sha);
     if (!current || *current != row->name || mtime_of(store.image_path(row->name))) continue;
     std::vector<std::string> ids;
@@ -400,7 +378,7 @@ FsckResult fsck(const Config& config, db::Connection& conn, AppLog& log, const F
     if (!opt.fix) { rep.found(what); continue; }
     // Under the lock a delete cannot remove the original while we make the thumbnail,
     // which would leave the new thumbnail behind.
-    ContentLock lock(repo, row.sha);
+    db::ContentSessionLock lock(repo, row.sha);
     const auto current = repo.blob_name(row.sha);
     if (!current || *current != row.name || mtime_of(thumb)) continue;
     attempt(what, [&] {

@@ -82,6 +82,28 @@ class ImagesRepo {
   Connection& c_;
 };
 
+// Holds the session-level content lock from construction to destruction, on every path
+// (a lost connection releases it by itself).  For flows that must keep it past a COMMIT:
+// delete then unlink, the repair check.
+class ContentSessionLock {
+ public:
+  ContentSessionLock(ImagesRepo& repo, const crypto::Sha256& sha) : repo_(repo), sha_(sha) {
+    repo_.lock_content_session(sha_);
+  }
+  ~ContentSessionLock() {
+    try {
+      repo_.unlock_content_session(sha_);
+    } catch (...) {
+    }
+  }
+  ContentSessionLock(const ContentSessionLock&) = delete;
+  ContentSessionLock& operator=(const ContentSessionLock&) = delete;
+
+ private:
+  ImagesRepo& repo_;
+  crypto::Sha256 sha_;
+};
+
 // "\\x0a1b..." for a bytea parameter.
 std::string bytea_param(const unsigned char* p, std::size_t n);
 inline std::string bytea_param(const crypto::Sha256& d) { return bytea_param(d.data(), d.size()); }

@@ -6,6 +6,7 @@ import http.client
 import json
 import os
 import subprocess
+import time
 import uuid
 from pathlib import Path
 
@@ -97,6 +98,17 @@ def upload(files, description=None, path="/api/v1/images", accept=None):
     if accept:
         headers["Accept"] = accept
     return request("POST", path, body=body, headers=headers)
+
+
+def wait_until(predicate, timeout, step=0.05):
+    """Polls until predicate() is truthy or timeout seconds pass; returns its last value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return predicate()
 
 
 def psql(sql):

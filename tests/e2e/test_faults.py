@@ -26,7 +26,7 @@ from pathlib import Path
 import fixtures as fx
 import hostile as h
 from stack import (PORT, ROOT, STORE, VAR, env, get, log_lines, multipart, psql, request, row_count, staged_files,
-                   store_path)
+                   store_path, wait_until)
 
 PGBIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
 AS_PG = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
@@ -81,16 +81,6 @@ def healthy(port=None):
         return get("/api/v1/health", port=port).status == 200
     except OSError:
         return False
-
-
-def wait_until(predicate, timeout, step=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return predicate()
 
 
 def process_age(pid):

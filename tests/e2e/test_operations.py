@@ -22,7 +22,7 @@ import zlib
 from pathlib import Path
 
 import fixtures as fx
-from stack import LOGS, ROOT, STORE, VAR, env, get, psql, row_count, store_path, upload
+from stack import LOGS, ROOT, STORE, VAR, env, get, psql, row_count, store_path, upload, wait_until
 
 CONF = VAR / "imghost.conf"
 BUILD = Path(os.environ.get("IMGHOST_BUILD", ROOT / "build"))
@@ -70,16 +70,6 @@ def upload_one(testcase, data, filename="ops.png"):
     r = upload([(filename, data)])
     testcase.assertEqual(r.status, 201, r.text)
     return r.json()
-
-
-def wait_until(cond, timeout, step=0.05):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(step)
-    return cond()
 
 
 def thumb_path(name):
