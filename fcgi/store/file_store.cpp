@@ -93,7 +93,7 @@ fs::path FileStore::thumb_path(std::string_view name) const {
   return root_ / "thumbs" / naming::shard_path(name);
 }
 
-Staged FileStore::stage(std::string_view bytes) const {
+Staged FileStore::stage(std::string_view bytes, bool durable) const {
   // The random suffix plus O_EXCL means two workers can never share a temporary file.
   Staged staged(tmp_dir() / ("up-" + naming::random_base32(16)));
   Fd fd(::open(staged.path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
@@ -104,12 +104,12 @@ Staged FileStore::stage(std::string_view bytes) const {
     fail("create " + tmp_dir().string());
   }
   write_all(fd.get(), bytes, staged.path_);
-  if (::fsync(fd.get()) != 0) fail("fsync " + staged.path_.string());
+  if (durable && ::fsync(fd.get()) != 0) fail("fsync " + staged.path_.string());
   fd.close_checked(staged.path_.string());
   return staged;
 }
 
-void FileStore::place_at(Staged& staged, const fs::path& target) const {
+void FileStore::place_at(Staged& staged, const fs::path& target, bool durable) const {
   // Every level from the root down (thumbs/ too), so a folder removed by hand is made
   // again instead of failing every write until a restart.
   std::vector<fs::path> levels;
@@ -117,16 +117,16 @@ void FileStore::place_at(Staged& staged, const fs::path& target) const {
   for (auto it = levels.rbegin(); it != levels.rend(); ++it) ensure_dir(*it);
   if (::rename(staged.path_.c_str(), target.c_str()) != 0) fail("rename to " + target.string());
   staged.path_.clear();
-  fsync_dir(target.parent_path());
+  if (durable) fsync_dir(target.parent_path());
 }
 
 void FileStore::place(Staged& staged, std::string_view name) const {
-  place_at(staged, image_path(name));
+  place_at(staged, image_path(name), true);
 }
 
 void FileStore::write_thumbnail(std::string_view name, std::string_view bytes) const {
-  Staged staged = stage(bytes);
-  place_at(staged, thumb_path(name));
+  Staged staged = stage(bytes, false);
+  place_at(staged, thumb_path(name), false);
 }
 
 void FileStore::remove(std::string_view name) const {

@@ -43,12 +43,15 @@ class FileStore {
   std::filesystem::path thumb_path(std::string_view name) const;
   std::filesystem::path tmp_dir() const { return root_ / ".tmp"; }
 
-  // Writes `bytes` to a new file in .tmp/ and fsyncs it.
-  Staged stage(std::string_view bytes) const;
+  // Writes `bytes` to a new file in .tmp/ and fsyncs it (unless `durable` is false).
+  Staged stage(std::string_view bytes, bool durable = true) const;
   // Renames a staged file to image_path(name) (creating shard folders) and fsyncs the
   // folder: once this returns the file survives a crash.
   void place(Staged& staged, std::string_view name) const;
-  // Crash-safe write of a thumbnail (stage + rename into thumbs/).
+  // Atomic write of a thumbnail (stage + rename into thumbs/): never seen half-written,
+  // but not fsynced.  A thumbnail is derived data: one lost in a crash is made again on
+  // demand (nginx's fallback) or by the repair check, so it does not pay two fsyncs per
+  // upload.
   void write_thumbnail(std::string_view name, std::string_view bytes) const;
   // Removes the original and its thumbnail (either may already be gone) and fsyncs the
   // folders.
@@ -57,7 +60,7 @@ class FileStore {
   bool writable() const noexcept;
 
  private:
-  void place_at(Staged& staged, const std::filesystem::path& target) const;
+  void place_at(Staged& staged, const std::filesystem::path& target, bool durable) const;
   std::filesystem::path root_;
 };
 
