@@ -106,6 +106,17 @@ Inspected inspect(std::string_view bytes, const Limits& limits) {
   detail::ImageList first(MagickCore::RemoveFirstImageFromList(&rest));
   list.reset(rest);
 
+  // A decoder can report success for a frame whose pixels it never produced (a crafted
+  // animated WebP does): ImageMagick then scales it to an empty image and its WebP
+  // encoder aborts the process.  One row tells, cheaply, even for a disk-cached frame.
+  {
+    MagickCore::ExceptionInfo* e = MagickCore::AcquireExceptionInfo();
+    const bool readable = first.get()->columns > 0 && first.get()->rows > 0 &&
+                          MagickCore::GetVirtualPixels(first.get(), 0, 0, first.get()->columns, 1, e) != nullptr;
+    MagickCore::DestroyExceptionInfo(e);
+    if (!readable) throw invalid("is corrupt (no pixel data)");
+  }
+
   Inspected out;
   out.format = *format;
   out.width = h.width;    // from the header: the decoded JPEG frame is smaller

@@ -93,6 +93,9 @@ std::string make_thumbnail(const Inspected& inspected, std::uint32_t size) {
       target.aspect(true);
       img.scale(target);
     }
+    // ImageMagick reports some failures (a quiet warning) as an empty result; an empty
+    // image must never reach an encoder, whose assertions would abort the worker.
+    if (img.columns() == 0 || img.rows() == 0) throw std::runtime_error("thumbnail: scaling produced no pixels");
     if (palette) img.map(*palette, false);
     img.autoOrient();                       // EXIF orientation, which strip() drops
     img.strip();                            // profiles, comments, EXIF/XMP
