@@ -56,7 +56,6 @@ class Connection {
   // Connects; throws DbError (sqlstate "08001") if it cannot.
   explicit Connection(const std::string& conninfo);
 
-  bool ok() const { return PQstatus(c_.get()) == CONNECTION_OK; }
   // Whether the idle connection is still usable, without a round trip.  Call only
   // between queries: an idle connection has nothing to read unless the server ended it
   // (after a restart it sends a FATAL, then closes), so anything readable means "gone".

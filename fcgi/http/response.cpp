@@ -21,13 +21,6 @@ Response Response::html(int status, std::string body) {
   return r;
 }
 
-Response Response::redirect(int status, std::string location) {
-  Response r;
-  r.status = status;
-  r.header("Location", std::move(location));
-  return r;
-}
-
 const char* status_text(int status) {
   switch (status) {
     case 200: return "200 OK";

@@ -19,7 +19,6 @@ struct Response {
 
   static Response json(int status, std::string body);
   static Response html(int status, std::string body);
-  static Response redirect(int status, std::string location);
 };
 
 // "200 OK", "404 Not Found", ... for the Status: line.
