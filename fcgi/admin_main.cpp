@@ -5,6 +5,11 @@
 //                                             the repair check (admin/fsck.hpp); exits 0
 //                                             when nothing is wrong or all was fixed, 1 when
 //                                             problems remain, 2 on bad usage
+//   imghost-admin [--config FILE] config get KEY
+//                                             the value in force (file, then environment),
+//                                             as the workers read it: the one reader of the
+//                                             configuration for scripts and make install
+//   imghost-admin [--config FILE] config list every KEY = value in force
 //
 // Same configuration as the workers (file, then IMGHOST_* environment).
 #include <charconv>
@@ -26,8 +31,9 @@ namespace {
 int usage(const char* argv0) {
   std::fprintf(stderr,
                "usage: %s [--config FILE] migrate\n"
-               "       %s [--config FILE] fsck [--fix] [--grace SECONDS] [--force]\n",
-               argv0, argv0);
+               "       %s [--config FILE] fsck [--fix] [--grace SECONDS] [--force]\n"
+               "       %s [--config FILE] config get KEY | config list\n",
+               argv0, argv0, argv0);
   return 2;
 }
 
@@ -95,6 +101,19 @@ int main(int argc, char** argv) {
       const auto applied = admin::migrate(conn, config.sql_dir);
       for (const auto& v : applied) std::printf("applied %s\n", v.c_str());
       if (applied.empty()) std::printf("schema up to date\n");
+      return 0;
+    }
+    if (args[0] == "config" && args.size() == 3 && args[1] == "get") {
+      const auto v = config.get(args[2]);
+      if (!v) {
+        std::fprintf(stderr, "imghost-admin: unknown setting '%s'\n", args[2].c_str());
+        return 2;
+      }
+      std::printf("%s\n", v->c_str());
+      return 0;
+    }
+    if (args[0] == "config" && args.size() == 2 && args[1] == "list") {
+      for (const auto key : Config::keys()) std::printf("%.*s = %s\n", static_cast<int>(key.size()), key.data(), config.get(key)->c_str());
       return 0;
     }
     if (args[0] == "fsck") {

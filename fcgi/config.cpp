@@ -73,30 +73,95 @@ std::set<image::Format> parse_formats(const std::string& key, const std::string&
   return out;
 }
 
+std::string print_size(std::uint64_t n) { return std::to_string(n); }
+std::string print_bool(bool b) { return b ? "true" : "false"; }
+std::string print_formats(const std::set<image::Format>& f) {
+  std::string out;
+  for (const auto fmt_ : f) out += (out.empty() ? "" : ",") + std::string(image::name(fmt_));
+  return out;
+}
+
+// Every setting once: its key, how a value is read into a Config, and how the value in
+// force is written back (sizes in bytes, booleans as true/false), for `imghost-admin
+// config get` — the one reader of the configuration the scripts use.
+struct Setting {
+  std::string_view key;
+  void (*set)(Config&, const std::string& key, const std::string& value);
+  std::string (*get)(const Config&);
+};
+
+constexpr Setting kSettings[] = {
+    {"database", [](Config& c, const std::string&, const std::string& v) { c.database = v; },
+     [](const Config& c) { return c.database; }},
+    {"store_dir", [](Config& c, const std::string&, const std::string& v) { c.store_dir = v; },
+     [](const Config& c) { return c.store_dir.string(); }},
+    {"log_file", [](Config& c, const std::string&, const std::string& v) { c.log_file = v; },
+     [](const Config& c) { return c.log_file.string(); }},
+    {"socket", [](Config& c, const std::string&, const std::string& v) { c.socket = v; },
+     [](const Config& c) { return c.socket.string(); }},
+    {"magick_policy_dir", [](Config& c, const std::string&, const std::string& v) { c.magick_policy_dir = v; },
+     [](const Config& c) { return c.magick_policy_dir.string(); }},
+    {"sql_dir", [](Config& c, const std::string&, const std::string& v) { c.sql_dir = v; },
+     [](const Config& c) { return c.sql_dir.string(); }},
+    {"workers",
+     [](Config& c, const std::string& k, const std::string& v) { c.workers = static_cast<unsigned>(parse_uint(k, v, 0, 256)); },
+     [](const Config& c) { return std::to_string(c.workers); }},
+    {"max_file_size", [](Config& c, const std::string& k, const std::string& v) { c.max_file_bytes = parse_size(k, v); },
+     [](const Config& c) { return print_size(c.max_file_bytes); }},
+    {"max_request_size",
+     [](Config& c, const std::string& k, const std::string& v) { c.max_request_bytes = parse_size(k, v); },
+     [](const Config& c) { return print_size(c.max_request_bytes); }},
+    {"public_base_url",
+     [](Config& c, const std::string&, const std::string& v) {
+       c.public_base_url = v;
+       while (!c.public_base_url.empty() && c.public_base_url.back() == '/') c.public_base_url.pop_back();
+     },
+     [](const Config& c) { return c.public_base_url; }},
+    {"strip_metadata", [](Config& c, const std::string& k, const std::string& v) { c.strip_metadata = parse_bool(k, v); },
+     [](const Config& c) { return print_bool(c.strip_metadata); }},
+    {"formats", [](Config& c, const std::string& k, const std::string& v) { c.image.accepted = parse_formats(k, v); },
+     [](const Config& c) { return print_formats(c.image.accepted); }},
+    {"max_width",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.image.max_width = static_cast<std::uint32_t>(parse_uint(k, v, 1, 1u << 20));
+     },
+     [](const Config& c) { return std::to_string(c.image.max_width); }},
+    {"max_height",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.image.max_height = static_cast<std::uint32_t>(parse_uint(k, v, 1, 1u << 20));
+     },
+     [](const Config& c) { return std::to_string(c.image.max_height); }},
+    {"max_pixels", [](Config& c, const std::string& k, const std::string& v) { c.image.max_pixels = parse_uint(k, v, 1, 1ull << 40); },
+     [](const Config& c) { return std::to_string(c.image.max_pixels); }},
+    {"max_frames",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.image.max_frames = static_cast<std::uint32_t>(parse_uint(k, v, 1, 100000));
+     },
+     [](const Config& c) { return std::to_string(c.image.max_frames); }},
+    {"magick_memory", [](Config& c, const std::string& k, const std::string& v) { c.image.memory_bytes = parse_size(k, v); },
+     [](const Config& c) { return print_size(c.image.memory_bytes); }},
+    {"decode_timeout_ms",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.image.decode_timeout = std::chrono::milliseconds(parse_uint(k, v, 1, 600000));
+     },
+     [](const Config& c) { return std::to_string(c.image.decode_timeout.count()); }},
+    {"thumb_size",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.image.thumb_size = static_cast<std::uint32_t>(parse_uint(k, v, 16, 4096));
+     },
+     [](const Config& c) { return std::to_string(c.image.thumb_size); }},
+};
+
+const Setting* find_setting(std::string_view key) {
+  for (const auto& s : kSettings)
+    if (s.key == key) return &s;
+  return nullptr;
+}
+
 void apply(Config& c, const std::string& key, const std::string& v) {
-  if (key == "database") c.database = v;
-  else if (key == "store_dir") c.store_dir = v;
-  else if (key == "log_file") c.log_file = v;
-  else if (key == "socket") c.socket = v;
-  else if (key == "magick_policy_dir") c.magick_policy_dir = v;
-  else if (key == "sql_dir") c.sql_dir = v;
-  else if (key == "workers") c.workers = static_cast<unsigned>(parse_uint(key, v, 0, 256));
-  else if (key == "max_file_size") c.max_file_bytes = parse_size(key, v);
-  else if (key == "max_request_size") c.max_request_bytes = parse_size(key, v);
-  else if (key == "public_base_url") {
-    c.public_base_url = v;
-    while (!c.public_base_url.empty() && c.public_base_url.back() == '/') c.public_base_url.pop_back();
-  } else if (key == "strip_metadata") c.strip_metadata = parse_bool(key, v);
-  else if (key == "formats") c.image.accepted = parse_formats(key, v);
-  else if (key == "max_width") c.image.max_width = static_cast<std::uint32_t>(parse_uint(key, v, 1, 1u << 20));
-  else if (key == "max_height") c.image.max_height = static_cast<std::uint32_t>(parse_uint(key, v, 1, 1u << 20));
-  else if (key == "max_pixels") c.image.max_pixels = parse_uint(key, v, 1, 1ull << 40);
-  else if (key == "max_frames") c.image.max_frames = static_cast<std::uint32_t>(parse_uint(key, v, 1, 100000));
-  else if (key == "magick_memory") c.image.memory_bytes = parse_size(key, v);
-  else if (key == "decode_timeout_ms")
-    c.image.decode_timeout = std::chrono::milliseconds(parse_uint(key, v, 1, 600000));
-  else if (key == "thumb_size") c.image.thumb_size = static_cast<std::uint32_t>(parse_uint(key, v, 16, 4096));
-  else throw ConfigError(fmt::format("unknown setting '{}'", key));
+  const Setting* s = find_setting(key);
+  if (!s) throw ConfigError(fmt::format("unknown setting '{}'", key));
+  s->set(c, key, v);
 }
 
 // IMGHOST_* variables that belong to the scripts (scripts/stack, backup, rotate-logs),
@@ -108,6 +173,7 @@ const std::set<std::string> kScriptVariables = {"port", "config", "var", "logs",
 
 Config Config::from(const std::string& file_text, const std::map<std::string, std::string>& env) {
   Config c;
+  bool request_size_set = false;
   std::stringstream in(file_text);
   std::string line;
   int lineno = 0;
@@ -119,7 +185,9 @@ Config Config::from(const std::string& file_text, const std::map<std::string, st
     const auto eq = line.find('=');
     if (eq == std::string::npos)
       throw ConfigError(fmt::format("line {}: expected 'key = value'", lineno));
-    apply(c, trim(std::string_view(line).substr(0, eq)), trim(std::string_view(line).substr(eq + 1)));
+    const std::string key = trim(std::string_view(line).substr(0, eq));
+    request_size_set |= key == "max_request_size";
+    apply(c, key, trim(std::string_view(line).substr(eq + 1)));
   }
   // IMGHOST_MAX_FILE_SIZE → max_file_size.  Unknown IMGHOST_* variables are errors too,
   // so a typo does not silently leave a default in force.
@@ -129,12 +197,28 @@ Config Config::from(const std::string& file_text, const std::map<std::string, st
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char ch) { return std::tolower(ch); });
     // Variables the scripts use for themselves, not settings of the worker.
     if (kScriptVariables.count(key)) continue;
+    request_size_set |= key == "max_request_size";
     apply(c, key, value);
   }
+  // The whole body defaults to one file and its multipart framing; set explicitly it
+  // must hold at least one file.
+  if (!request_size_set) c.max_request_bytes = c.max_file_bytes + kMultipartOverhead;
   if (c.max_request_bytes < c.max_file_bytes)
     throw ConfigError("max_request_size must be at least max_file_size");
   if (c.workers == 0) c.workers = std::max(1u, std::thread::hardware_concurrency());
   return c;
+}
+
+std::optional<std::string> Config::get(std::string_view key) const {
+  const Setting* s = find_setting(key);
+  if (!s) return std::nullopt;
+  return s->get(*this);
+}
+
+std::vector<std::string_view> Config::keys() {
+  std::vector<std::string_view> out;
+  for (const auto& s : kSettings) out.push_back(s.key);
+  return out;
 }
 
 Config Config::load(const std::optional<std::filesystem::path>& file) {

@@ -10,6 +10,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "image/inspect.hpp"
 
@@ -20,6 +22,10 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Room for the multipart framing around the files of one request: boundaries, part
+// headers, the description field.
+inline constexpr std::uint64_t kMultipartOverhead = 64u << 10;
+
 struct Config {
   std::string database = "dbname=imghost";     // libpq conninfo
   std::filesystem::path store_dir = "var/store";  // images, thumbs/, .tmp/
@@ -27,7 +33,9 @@ struct Config {
   std::filesystem::path socket = "var/run/imghost.sock";  // FastCGI listen socket
   unsigned workers = 0;                        // 0: one per core
   std::uint64_t max_file_bytes = 5u << 20;     // per file
-  std::uint64_t max_request_bytes = (5u << 20) + (64u << 10);  // whole body; nginx too
+  // The whole body, also nginx's client_max_body_size on the upload routes.  Unless
+  // set, max_file_bytes plus kMultipartOverhead.
+  std::uint64_t max_request_bytes = (5u << 20) + kMultipartOverhead;
   std::string public_base_url;                 // "" → relative URLs; else "https://img.example"
   bool strip_metadata = true;                  // GPS/camera metadata of originals
   image::Limits image;                         // formats, pixel limits, thumb size
@@ -41,6 +49,12 @@ struct Config {
   // Same, from already-read pieces; used by load() and by the tests.
   static Config from(const std::string& file_text,
                      const std::map<std::string, std::string>& env);
+
+  // The value in force for `key` as text (sizes in bytes, booleans true/false,
+  // formats as "jpeg,png"); nullopt for a key that is not a setting.
+  std::optional<std::string> get(std::string_view key) const;
+  // Every setting's key, in the order of the example configuration.
+  static std::vector<std::string_view> keys();
 };
 
 }  // namespace imghost

@@ -31,8 +31,13 @@ WEB_GROUP     ?= www-data
 SERVER_NAME   ?= localhost
 LISTEN        ?= 80
 # nginx's client_max_body_size on the upload locations: the workers' max_request_size
-# (5M + 64K by default); change both together.
-MAX_BODY      ?= 5308416
+# as the built imghost-admin reads it from the environment (the defaults unless
+# IMGHOST_MAX_FILE_SIZE or IMGHOST_MAX_REQUEST_SIZE is set); after changing it in
+# imghost.conf, change the site too.
+MAX_BODY      ?= $(shell $(BUILD)/imghost-admin config get max_request_size 2>/dev/null)
+
+# The site's access log (a format that never holds a delete token).
+NGINX_ACCESS_LOG ?= /var/log/nginx/imghost-access.log
 
 INSTALL       ?= install
 # @RELOAD@ in the logrotate configuration: tell the worker pool to reopen app.log.
@@ -43,7 +48,7 @@ INSTALL_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@BINDIR@|$(BINDIR)|g' -e '
   -e 's|@LOGDIR@|$(LOGDIR)|g' -e 's|@LOG_FILE@|$(LOGDIR)/app.log|g' -e 's|@STORE@|$(STATEDIR)/store|g' \
   -e 's|@SOCKET@|$(RUNDIR)/imghost.sock|g' -e 's|@USER@|$(IMGHOST_USER)|g' -e 's|@GROUP@|$(IMGHOST_GROUP)|g' \
   -e 's|@WEB_GROUP@|$(WEB_GROUP)|g' -e 's|@LISTEN@|$(LISTEN)|g' -e 's|@SERVER_NAME@|$(SERVER_NAME)|g' \
-  -e 's|@MAX_BODY@|$(MAX_BODY)|g' -e 's|@ADMIN@|$(BINDIR)/imghost-admin|g' \
+  -e 's|@MAX_BODY@|$(MAX_BODY)|g' -e 's|@ACCESS_LOG@|$(NGINX_ACCESS_LOG)|g' -e 's|@ADMIN@|$(BINDIR)/imghost-admin|g' \
   -e 's|@SCRIPTS@|$(SHAREDIR)/scripts|g' -e 's|@BACKUP_DIR@|$(BACKUPDIR)|g' -e 's|@RELOAD@|$(INSTALL_RELOAD)|g'
 
 INSTALL_SCRIPTS := scripts/backup scripts/restore scripts/rotate-logs

@@ -2,9 +2,8 @@
 # Shared by scripts/backup, scripts/restore and scripts/rotate-logs (sourced, not run):
 # where this tree is, the imghost configuration, the tools, and the app.log line.
 #
-# The configuration is the workers' own: a `key = value` file ('#' starts a comment, the
-# last line for a key wins), overridden by IMGHOST_<KEY> environment variables.  The file
-# is --config FILE, else $IMGHOST_CONFIG, else $IMGHOST_VAR/imghost.conf (what
+# The configuration is the workers' own, and only imghost-admin reads it (conf_value):
+# the file is --config FILE, else $IMGHOST_CONFIG, else $IMGHOST_VAR/imghost.conf (what
 # scripts/stack writes for a checkout; IMGHOST_VAR defaults to <tree>/var).
 #
 # Expects HERE (the folder of the calling script) to be set.
@@ -19,21 +18,10 @@ ops_set_config() {
   [ -r "$CONF" ] || { echo "$(basename "$0"): cannot read the config file $CONF" >&2; exit 2; }
 }
 
-# conf_value KEY DEFAULT: the setting as the workers see it.
+# conf_value KEY: the setting in force, read by imghost-admin exactly as the workers read
+# it (the file, then IMGHOST_* variables; sizes in bytes).  Exits on an unknown key.
 conf_value() {
-  local key=$1 default=$2 env_name v
-  env_name="IMGHOST_${key^^}"
-  if [ -n "${!env_name+x}" ]; then printf '%s\n' "${!env_name}"; return; fi
-  if [ -n "$CONF" ] && v=$(awk -v k="$key" '
-      { sub(/#.*/, ""); i = index($0, "="); if (!i) next
-        name = substr($0, 1, i - 1); val = substr($0, i + 1)
-        gsub(/^[ \t\r]+|[ \t\r]+$/, "", name); gsub(/^[ \t\r]+|[ \t\r]+$/, "", val)
-        if (name == k) { out = val; found = 1 } }
-      END { if (found) print out; else exit 1 }' "$CONF"); then
-    printf '%s\n' "$v"
-    return
-  fi
-  printf '%s\n' "$default"
+  run_admin config get "$1"
 }
 
 # pg_tool NAME: the newest PostgreSQL client program of that name.
@@ -68,7 +56,7 @@ run_admin() {
 # with the workers' lines.  If the log cannot be written the line goes to stderr.
 log_line() {
   local file line msg=$2
-  file=$(conf_value log_file logs/app.log)
+  file=$(conf_value log_file)
   msg=${msg//[$'\n\r\t']/ }
   line="$(date -u '+[%Y-%m-%d %H:%M:%S]') $1: $msg"
   { printf '%s\n' "$line" >>"$file"; } 2>/dev/null || printf '%s\n' "$line" >&2

@@ -33,7 +33,10 @@ Response catalog_page(App& app, Request& req) {
 
 Response delete_page(App& app, Request& req, const std::string& id) {
   const auto token = token_of(req);
-  if (req.method() == "GET") return Response::html(200, pages::delete_confirm(check_delete_token(app, id, token), token));
+  // Only POST deletes.  GET and HEAD (link checkers and chat previews send HEAD to every
+  // pasted link) show the confirmation and change nothing.
+  if (req.method() != "POST")
+    return Response::html(200, pages::delete_confirm(check_delete_token(app, id, token), token));
   const auto rec = delete_image(app, id, token);
   return Response::html(200, pages::deleted(rec.original_filename.empty() ? rec.name : rec.original_filename));
 }

@@ -17,6 +17,10 @@ Response Response::html(int status, std::string body) {
   r.status = status;
   r.header("Content-Type", "text/html; charset=utf-8");
   r.header("Cache-Control", "no-store");
+  // Delete links carry their token in the query string: a page must never hand its
+  // URL to another site (or to the access log of a thumbnail request) as a Referer.
+  r.header("Referrer-Policy", "no-referrer");
+  r.header("X-Content-Type-Options", "nosniff");
   r.body = std::move(body);
   return r;
 }

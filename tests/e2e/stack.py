@@ -111,6 +111,28 @@ def wait_until(predicate, timeout, step=0.05):
     return predicate()
 
 
+def worker_pids():
+    """The worker processes of the pool: the supervisor's children."""
+    sup = int((VAR / "run" / "imghost.pid").read_text())
+    return [int(p) for p in Path(f"/proc/{sup}/task/{sup}/children").read_text().split()]
+
+
+def _waiting_in_accept(pid):
+    # /proc/<pid>/syscall starts with the number of the system call the process is
+    # blocked in: accept (43) or accept4 (288) on x86_64; "running" otherwise.
+    try:
+        return Path(f"/proc/{pid}/syscall").read_text().split()[0] in ("43", "288")
+    except (OSError, IndexError):
+        return False
+
+
+def wait_workers_idle(timeout=30):
+    """Waits until every worker waits for its next request.  A worker runs the work it
+    deferred past a response (thumbnails) before it accepts again, so once all of them
+    wait in accept(), everything deferred by the requests answered so far is done."""
+    return wait_until(lambda: all(_waiting_in_accept(p) for p in worker_pids()), timeout, step=0.02)
+
+
 def psql(sql):
     pgbin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
     r = subprocess.run([str(pgbin / "psql"), "-h", str(VAR / "pg" / "run"), "-U", "imghost", "-d", "imghost",

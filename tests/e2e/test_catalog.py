@@ -17,7 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote
 
 import fixtures as fx
-from stack import (PORT, STORE, get, log_lines, psql, request, row_count, store_files, store_path, upload)
+from stack import (LOGS, PORT, STORE, get, log_lines, psql, request, row_count, store_files, store_path, upload,
+                   wait_until, wait_workers_idle)
 
 MAX_FILE = 5 << 20
 THUMB = 320
@@ -385,11 +386,39 @@ class Deleting(ApiErrorAsserts, unittest.TestCase):
             up = upload_one(with_comment(fx.jpeg(2400, 1800, seed=60), f"quick {seed} {RUN}"), f"quick-{seed}.jpg")
             self.assertEqual(delete(up["id"], up["delete_token"]).status, 204)
             names.append(up["filename"])
-        time.sleep(1.5)  # let any late background work finish
+        self.assertTrue(wait_workers_idle(), "the workers finished their background work")
         for name in names:
             with self.subTest(name):
                 self.assertEqual((thumb_path(name).exists(), get(f"/images/thumbs/{name}").status), (False, 404),
                                  "no orphan thumbnail on disk, none served")
+
+    def test_head_on_a_delete_link_answers_like_get_and_deletes_nothing(self):
+        # Link checkers and chat previews send HEAD to every pasted link.
+        up = upload_one(tiny_png(1, "head-probe"), "head.png")
+        for method in ["HEAD", "HEAD", "GET", "OPTIONS", "PUT"]:
+            with self.subTest(method):
+                r = request(method, up["delete_url"])
+                self.assertIn(r.status, (200, 405), r.text)
+                self.assertEqual(get(f"/api/v1/images/{up['id']}").status, 200, f"{method} deleted the image")
+                self.assertEqual(get(up["url"]).status, 200)
+        self.assertEqual(request("HEAD", up["delete_url"]).status, 200)
+        self.assertEqual(request("POST", up["delete_url"]).status, 200)
+        self.assertEqual(get(f"/api/v1/images/{up['id']}").status, 404, "POST does delete")
+
+    def test_delete_tokens_never_reach_the_access_log_or_a_referer(self):
+        up = upload_one(tiny_png(1, "token-log"), "token-log.png")
+        token = up["delete_token"]
+        page = get(up["delete_url"])
+        self.assertEqual(page.status, 200)
+        self.assertEqual(page.header("Referrer-Policy"), "no-referrer", "the page tells browsers to send no Referer")
+        # A browser that ignores the policy would send the page's URL with its thumbnail.
+        get(up["thumbnail_url"], headers={"Referer": f"http://127.0.0.1:{PORT}{up['delete_url']}"})
+        request("POST", up["delete_url"])
+        access = LOGS / "nginx-access.log"
+        self.assertTrue(wait_until(lambda: access.exists() and f"POST /delete/{up['id']}" in access.read_text(), 5))
+        text = access.read_text()
+        self.assertIn(f"GET /delete/{up['id']} HTTP/1.1", text, "the request is logged, without its query")
+        self.assertNotIn(token, text)
 
     def test_browser_delete_flow_confirm_page_then_post(self):
         up = upload_one(tiny_png(1, "browser"), '<b>browser & co.png')
@@ -535,7 +564,8 @@ class Deduplication(unittest.TestCase):
         finally:
             pool.shutdown(wait=True)
         self.assertGreater(len(names), 1, "the file was really removed and made again")
-        time.sleep(1.0)  # thumbnails are written after the answer: let the last ones land
+        # Thumbnails are written after the answer: wait until every worker is done with them.
+        self.assertTrue(wait_workers_idle(), "the workers finished their background work")
         self.assertEqual(sorted(n for n in names if thumb_path(n).exists()), [],
                          "no thumbnail is left of a file that is gone")
 

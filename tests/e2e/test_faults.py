@@ -100,12 +100,9 @@ def orphan_files():
 
 
 def repair_check():
-    """`imghost-admin fsck --fix --grace 0` on the stack: (exit code, output), or None
-    when this build has no fsck yet."""
+    """`imghost-admin fsck --fix --grace 0` on the stack: (exit code, output)."""
     r = subprocess.run([str(BUILD / "imghost-admin"), "--config", str(VAR / "imghost.conf"), "fsck", "--fix",
                         "--grace", "0"], env=env(), capture_output=True, text=True, timeout=120)
-    if r.returncode == 2 and "usage" in r.stderr and "fsck" not in r.stderr:
-        return None
     return r.returncode, r.stdout + r.stderr
 
 
@@ -228,17 +225,11 @@ class KilledWorkers(FaultTestCase):
               f"{len(orphans)} files without a row")
         self.assertGreater(caught, 0, f"no attempt caught a worker mid-request: {outcomes}")
         # What the killed workers left behind is the repair check's to remove.
-        repaired = repair_check()
-        if repaired is None:
-            print("  (imghost-admin fsck is not built: the staged files are removed by the test)")
-            for p in staged_files():
-                p.unlink()
-        else:
-            rc, out = repaired
-            self.assertEqual(rc, 0, f"imghost-admin fsck --fix: {out}")
-            self.assertEqual(staged_files(), [], f"the repair check left staged files: {out}")
-            self.assertEqual(orphans & orphan_files(), set(), f"the repair check left files without a row: {out}")
-            self.assert_every_row_has_its_file()
+        rc, out = repair_check()
+        self.assertEqual(rc, 0, f"imghost-admin fsck --fix: {out}")
+        self.assertEqual(staged_files(), [], f"the repair check left staged files: {out}")
+        self.assertEqual(orphans & orphan_files(), set(), f"the repair check left files without a row: {out}")
+        self.assert_every_row_has_its_file()
 
 
 # --- PostgreSQL stopped under load --------------------------------------------------------

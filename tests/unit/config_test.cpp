@@ -63,4 +63,28 @@ BOOST_AUTO_TEST_CASE(unknown_environment_setting_is_an_error) {
   BOOST_CHECK_NO_THROW(Config::from("", {{"IMGHOST_PORT", "8080"}, {"IMGHOST_VAR", "/x"}}));
 }
 
+BOOST_AUTO_TEST_CASE(get_prints_the_value_in_force_for_scripts) {
+  const auto c = Config::from("max_file_size = 5MiB\nstrip_metadata = off\nformats = png,jpg\n",
+                              {{"IMGHOST_THUMB_SIZE", "200"}});
+  BOOST_TEST(*c.get("max_file_size") == "5242880");
+  BOOST_TEST(*c.get("max_request_size") == std::to_string((5u << 20) + (64u << 10)), "follows the file size");
+  BOOST_TEST(*c.get("strip_metadata") == "false");
+  BOOST_TEST(*c.get("formats") == "jpeg,png");
+  BOOST_TEST(*c.get("thumb_size") == "200");
+  BOOST_TEST(!c.get("no_such_key"));
+  // Every key round-trips: what get() prints, the file accepts, to the same value.
+  for (const auto key : Config::keys()) {
+    BOOST_TEST_CONTEXT(key) {
+      const auto again = Config::from(std::string(key) + " = " + *c.get(key) + "\n", {});
+      BOOST_TEST(*again.get(key) == *c.get(key));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(request_size_follows_the_file_size_unless_set) {
+  BOOST_TEST(Config::from("max_file_size = 10M", {}).max_request_bytes == (10u << 20) + (64u << 10));
+  BOOST_TEST(Config::from("", {{"IMGHOST_MAX_FILE_SIZE", "1M"}}).max_request_bytes == (1u << 20) + (64u << 10));
+  BOOST_TEST(Config::from("max_file_size = 1M\nmax_request_size = 8M", {}).max_request_bytes == 8u << 20);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

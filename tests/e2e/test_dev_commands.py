@@ -1,0 +1,174 @@
+"""The developer's commands themselves: `make run` and its stop, `scripts/deps`,
+`scripts/stack` reading the configuration, and `tests/run-all`'s verdict.  Each runs the
+real script; the stacks started here are private (their own folder and port) and are
+gone when the test ends."""
+
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+from pathlib import Path
+
+from stack import ROOT, VAR, env, wait_until
+
+BUILD = Path(os.environ.get("IMGHOST_BUILD", ROOT / "build"))
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is gone for our purpose (its parent has not reaped it yet).
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def processes_under(folder):
+    """Pids of every process whose command line names `folder` (PostgreSQL, nginx, workers)."""
+    found = []
+    for p in Path("/proc").iterdir():
+        if not p.name.isdigit() or int(p.name) == os.getpid():
+            continue
+        try:
+            cmd = (p / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(folder) in cmd and alive(int(p.name)):
+            found.append((int(p.name), cmd.strip()))
+    return found
+
+
+def http_ok(port):
+    import http.client
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        c.request("GET", "/api/v1/health")
+        return c.getresponse().status == 200
+    except OSError:
+        return False
+
+
+def private_env(folder, port, **extra):
+    e = env()
+    e.update(IMGHOST_VAR=str(folder), IMGHOST_PORT=str(port), IMGHOST_LOGS=str(folder / "logs"),
+             IMGHOST_BUILD=str(BUILD))
+    e.pop("IMGHOST_CONFIG", None)
+    e.update({k: str(v) for k, v in extra.items()})
+    return e
+
+
+class MakeRun(unittest.TestCase):
+    def test_repeated_sigterm_to_the_process_group_stops_everything_before_make_exits(self):
+        folder = VAR / "dev-make-run"
+        port = 18095
+        e = private_env(folder, port)
+        folder.mkdir(parents=True, exist_ok=True)
+        out = open(folder / "make-run.out", "wb")
+        make = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT, env=e, start_new_session=True,
+                                stdout=out, stderr=subprocess.STDOUT)
+        try:
+            self.assertTrue(wait_until(lambda: http_ok(port) or make.poll() is not None, 120), "make run started")
+            self.assertIsNone(make.poll(), (folder / "make-run.out").read_text())
+            self.assertTrue(processes_under(folder / "pg"), "PostgreSQL runs under the folder")
+            # What a harness or a process manager does: TERM to the whole group, repeated.
+            for _ in range(3):
+                os.killpg(make.pid, signal.SIGTERM)
+                time.sleep(0.02)
+            make.wait(120)
+            left = processes_under(folder)
+            self.assertEqual(left, [], "nothing of the stack outlives make run")
+            self.assertFalse((folder / "pg" / "data" / "postmaster.pid").exists(), "PostgreSQL was shut down")
+            self.assertFalse(http_ok(port))
+        finally:
+            out.close()
+            if make.poll() is None:
+                os.killpg(make.pid, signal.SIGKILL)
+            subprocess.run([str(ROOT / "scripts" / "stack"), "stop"], env=e, check=False,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+class StackReadsTheConfigLikeTheWorkers(unittest.TestCase):
+    def test_size_with_an_iec_suffix_is_read_by_the_stack_and_by_nginx(self):
+        folder = VAR / "dev-stack-size"
+        port = 18097
+        e = private_env(folder, port, IMGHOST_MAX_FILE_SIZE="3MiB")
+        stack = str(ROOT / "scripts" / "stack")
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            # Output to a file: the servers it starts keep a pipe open for as long as they run.
+            with open(folder / "stack.out", "w") as out:
+                r = subprocess.run([stack, "start"], env=e, stdout=out, stderr=subprocess.STDOUT, timeout=180)
+            self.assertEqual(r.returncode, 0, (folder / "stack.out").read_text())
+            self.assertTrue(http_ok(port))
+            site = (folder / "nginx" / "imghost-site.conf").read_text()
+            self.assertIn(f"client_max_body_size {(3 << 20) + (64 << 10)};", site)
+        finally:
+            subprocess.run([stack, "stop"], env=e, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+class Deps(unittest.TestCase):
+    """scripts/deps with apt-get and dpkg-query replaced by stand-ins that record their
+    calls: what is judged is the script's own logic around them."""
+
+    def run_deps(self, policy, existing):
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            bin_dir = tmp / "bin"
+            bin_dir.mkdir()
+            calls = tmp / "calls"
+            (bin_dir / "dpkg-query").write_text("#!/bin/sh\necho 'deinstall ok config-files'\n")
+            (bin_dir / "apt-get").write_text(
+                f"#!/bin/sh\nif [ -e '{policy}' ]; then p=present; else p=absent; fi\n"
+                f"echo \"$1 policy=$p\" >>'{calls}'\nexit 0\n")
+            for f in bin_dir.iterdir():
+                f.chmod(0o755)
+            if existing is not None:
+                policy.write_text(existing)
+            e = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}", POLICY_RC_D=str(policy))
+            r = subprocess.run([str(ROOT / "scripts" / "deps")], env=e, capture_output=True, text=True, timeout=60)
+            return r, calls.read_text() if calls.exists() else ""
+
+    def test_an_existing_policy_rc_d_is_kept_and_the_install_exits_0(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            policy = Path(tmp) / "policy-rc.d"
+            r, calls = self.run_deps(policy, "#!/bin/sh\nexit 101\n")
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertIn("install policy=present", calls)
+            self.assertEqual(policy.read_text(), "#!/bin/sh\nexit 101\n", "the machine's own file is untouched")
+
+    def test_a_policy_made_for_the_install_is_removed_after_it(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            policy = Path(tmp) / "policy-rc.d"
+            r, calls = self.run_deps(policy, None)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertIn("install policy=present", calls, "services cannot start during the install")
+            self.assertFalse(policy.exists())
+
+
+class RunAll(unittest.TestCase):
+    def test_no_end_to_end_test_found_is_a_failure(self):
+        folder = VAR / "dev-run-all"
+        with tempfile.TemporaryDirectory() as tmp:
+            build = Path(tmp)
+            (build / "sanitize").mkdir()
+            for b in ("imghost-fcgi", "imghost-admin"):
+                (build / b).symlink_to(BUILD / b)
+            # Unit test stand-ins that pass, so only the end-to-end part can fail.
+            for u in (build / "unit-tests", build / "sanitize" / "unit-tests"):
+                u.write_text("#!/bin/sh\necho 'Test case fake/one has passed'\n")
+                u.chmod(0o755)
+            e = private_env(folder, 18096, IMGHOST_BUILD=build, E2E_PATTERN="no_such_test_*.py")
+            r = subprocess.run([str(ROOT / "tests" / "run-all")], cwd=ROOT, env=e, capture_output=True, text=True,
+                               timeout=300)
+        last = r.stdout.strip().splitlines()[-1]
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        self.assertRegex(last, r"^\d+ passed, [1-9]\d* failed$")
+
+
+if __name__ == "__main__":
+    unittest.main()
