@@ -8,21 +8,13 @@
 #include <cstring>
 #include <system_error>
 
+#include "text.hpp"
+
 namespace imghost {
 namespace {
 
 int open_log(const std::filesystem::path& p) {
   return ::open(p.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-}
-
-// Length of the valid UTF-8 sequence at s[i], or 0 if it is not one.
-std::size_t utf8_len(std::string_view s, std::size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  std::size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k)
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  return n;
 }
 
 }  // namespace
@@ -34,23 +26,29 @@ std::string format_log_line(std::time_t when, std::string_view action, std::stri
   std::strftime(stamp, sizeof stamp, "[%Y-%m-%d %H:%M:%S] ", &tm);
   std::string line(stamp);
   line.append(action).append(": ");
-  for (std::size_t i = 0; i < message.size();) {
-    const auto c = static_cast<unsigned char>(message[i]);
-    if (c >= 0x20 && c < 0x7F && c != '\\') {
-      line.push_back(static_cast<char>(c));
-      ++i;
-    } else if (c == '\\') {
-      line.append("\\\\");
-      ++i;
-    } else if (const auto n = utf8_len(message, i); c >= 0x80 && n > 0) {
-      line.append(message.substr(i, n));  // Cyrillic file names stay readable
-      i += n;
-    } else {
+  // Printable ASCII and valid UTF-8 go as they are (Cyrillic file names stay readable);
+  // a backslash is doubled so the escapes below stay unambiguous; every byte of
+  // anything that would break or reorder the line (text::breaks_display) and every
+  // invalid byte becomes \xNN.
+  auto escape_bytes = [&line](std::string_view bytes) {
+    for (const char ch : bytes) {
       char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", c);
+      std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned char>(ch));
       line.append(buf);
-      ++i;
     }
+  };
+  for (std::size_t i = 0; i < message.size();) {
+    char32_t cp = 0;
+    const auto n = text::utf8_sequence(message, i, &cp);
+    if (n == 0) {
+      escape_bytes(message.substr(i, 1));
+      ++i;
+      continue;
+    }
+    if (cp == '\\') line.append("\\\\");
+    else if (text::breaks_display(cp)) escape_bytes(message.substr(i, n));
+    else line.append(message.substr(i, n));
+    i += n;
   }
   line.push_back('\n');
   return line;

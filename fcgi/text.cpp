@@ -3,11 +3,24 @@
 namespace imghost::text {
 namespace {
 
-// Length of the valid UTF-8 sequence starting at s[i] (1..4), or 0.  Rejects overlong
-// forms, surrogates and code points above U+10FFFF.
-std::size_t seq_len(std::string_view s, std::size_t i) {
+int hexdigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t* cp) {
   const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) return 1;
+  if (b0 < 0x80) {
+    if (cp) *cp = b0;
+    return 1;
+  }
+  // The lead byte gives the length and, for the first continuation byte, the range
+  // that excludes overlong forms (E0, F0), surrogates (ED) and code points past
+  // U+10FFFF (F4).
   std::size_t n;
   unsigned char lo = 0x80, hi = 0xBF;
   if (b0 >= 0xC2 && b0 <= 0xDF) n = 2;
@@ -18,26 +31,40 @@ std::size_t seq_len(std::string_view s, std::size_t i) {
   else if (b0 == 0xF4) { n = 4; hi = 0x8F; }
   else if (b0 >= 0xF1 && b0 <= 0xF3) n = 4;
   else return 0;
-  if (i + n > s.size()) return 0;
+  if (s.size() - i < n) return 0;
   const auto b1 = static_cast<unsigned char>(s[i + 1]);
   if (b1 < lo || b1 > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k)
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  char32_t c = b0 & (0xFF >> (n + 1));
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0) != 0x80) return 0;
+    c = c << 6 | (b & 0x3F);
+  }
+  if (cp) *cp = c;
   return n;
 }
 
-int hexdigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+bool is_control(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
+
+bool breaks_display(char32_t cp) {
+  return is_control(cp) || cp == 0x2028 || cp == 0x2029 || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-}  // namespace
+std::optional<char32_t> first_forbidden_control(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t cp = 0;
+    const auto n = utf8_sequence(s, i, &cp);
+    if (n == 0) return std::nullopt;  // not this function's question
+    if (is_control(cp) && cp != '\t' && cp != '\r' && cp != '\n') return cp;
+    i += n;
+  }
+  return std::nullopt;
+}
 
 bool is_valid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
-    const auto n = seq_len(s, i);
+    const auto n = utf8_sequence(s, i);
     if (n == 0) return false;
     i += n;
   }
@@ -56,16 +83,15 @@ std::string clean_filename(std::string_view raw) {
   if (slash != std::string_view::npos) raw.remove_prefix(slash + 1);
   std::string out;
   for (std::size_t i = 0; i < raw.size();) {
-    const auto n = seq_len(raw, i);
+    char32_t cp = 0;
+    const auto n = utf8_sequence(raw, i, &cp);
     std::string_view piece;
     if (n == 0) {
       piece = "\xEF\xBF\xBD";  // U+FFFD
       i += 1;
     } else {
-      piece = raw.substr(i, n);
+      piece = breaks_display(cp) ? std::string_view("_") : raw.substr(i, n);
       i += n;
-      const auto c = static_cast<unsigned char>(piece[0]);
-      if (n == 1 && (c < 0x20 || c == 0x7F)) piece = "_";
     }
     if (out.size() + piece.size() > 255) break;
     out.append(piece);

@@ -2,18 +2,39 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace imghost::text {
 
+// The length (1..4) of the valid UTF-8 sequence that starts at s[i], and its code point
+// in `*cp` when given; 0 when there is none (overlong forms, surrogates, code points
+// above U+10FFFF, a sequence cut by the end).  Precondition: i < s.size().
+std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t* cp = nullptr);
+
 bool is_valid_utf8(std::string_view s);
 // Number of code points; precondition: is_valid_utf8(s).
 std::size_t utf8_length(std::string_view s);
 
+// C0 controls, DEL and the C1 controls (U+0080..U+009F, NEL among them).
+bool is_control(char32_t cp);
+// What breaks a line or reorders text where client text is shown as one line (a log
+// viewer, an editor, a terminal): every control, the line and paragraph separators
+// U+2028/U+2029, and the bidirectional marks and overrides (U+061C, U+200E, U+200F,
+// U+202A..U+202E, U+2066..U+2069), which can make "gpj.exe" read as "exe.jpg".
+bool breaks_display(char32_t cp);
+
+// The first control character of valid UTF-8 text other than tab, CR and LF (which a
+// multi-line text field sends), or nullopt.  For text that is shown and stored as
+// given, such as descriptions: a NUL would cut it short in C APIs, an escape sequence
+// would reach a terminal.
+std::optional<char32_t> first_forbidden_control(std::string_view utf8);
+
 // A client's file name made fit to keep as metadata: the last path component (after
-// '/' or '\'), control characters replaced by '_', invalid UTF-8 replaced by U+FFFD,
-// at most 255 bytes (cut on a character boundary).  Never used as a path.
+// '/' or '\'), every code point that breaks_display() replaced by '_', invalid UTF-8
+// replaced by U+FFFD, at most 255 bytes (cut on a character boundary).  Never used as
+// a path.
 std::string clean_filename(std::string_view raw);
 
 // Percent-decoding of a query component ('+' is a space).  Returns false on a bad escape.

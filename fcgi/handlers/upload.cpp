@@ -25,22 +25,14 @@ std::optional<std::string> description_of(const std::vector<multipart::Part>& pa
   for (const auto& p : parts) {
     if (p.name != "description" || p.filename) continue;
     if (!text::is_valid_utf8(p.body)) throw http::bad_request("description is not valid UTF-8");
+    if (const auto c = text::first_forbidden_control(p.body))
+      throw http::bad_request(fmt::format("description holds a control character (U+{:04X})", static_cast<unsigned>(*c)));
     if (text::utf8_length(p.body) > kMaxDescriptionChars)
       throw http::bad_request(fmt::format("description is longer than {} characters", kMaxDescriptionChars));
     if (p.body.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::nullopt;
     return std::string(p.body);
   }
   return std::nullopt;
-}
-
-// The origin for links on the HTML page: the configured public URL, else the one the
-// browser used, so the embed codes work when pasted elsewhere.
-std::string page_origin(const App& app, const http::Request& req) {
-  if (!app.base_url().empty()) return app.base_url();
-  const auto host = req.header("Host");
-  if (host.empty() || host.find_first_of("\"<>'\\ ") != std::string_view::npos) return "";
-  const auto scheme = req.header("X-Forwarded-Proto") == "https" ? "https" : "http";
-  return fmt::format("{}://{}", scheme, host);
 }
 
 }  // namespace
@@ -93,7 +85,7 @@ Response upload(App& app, Request& req, bool json) {
                                   r.original_filename.empty() ? "(unnamed)" : r.original_filename, r.name, r.size));
   }
 
-  if (!json) return Response::html(201, pages::upload_result(stored, page_origin(app, req)));
+  if (!json) return Response::html(201, pages::upload_result(stored, app.base_url()));
   if (stored.size() == 1)
     return Response::json(201, views::dump(views::uploaded_json(stored[0].record, stored[0].delete_token, app.base_url())));
   nlohmann::json items = nlohmann::json::array();

@@ -13,7 +13,9 @@ namespace imghost::pages {
 
 std::string home(const Config& c);
 std::string upload_form(const Config& c);
-// `base` is the absolute origin used in embed codes ("https://host").
+// `base` prefixes the links and embed codes: the configured public base URL
+// ("https://img.example"), or "" for links relative to this site.  Never taken from
+// the request's Host header, which the client chooses.
 std::string upload_result(const std::vector<Stored>& stored, const std::string& base);
 std::string error_page(int status, const std::string& message);
 // The catalog page; `next_cursor` links to the following (older) page.

@@ -37,6 +37,23 @@ def gif_animated():
     return _convert("anim.gif", "-delay", "20", "-size", "80x60", "xc:red", "xc:green", "xc:blue", "-loop", "0")
 
 
+def gif_animated_with_comment():
+    """The 3-frame GIF with a Comment Extension before its second frame."""
+    data = gif_animated()
+    first_frame_end = data.index(b"\x21\xf9", data.index(b"\x2c"))  # the second frame's Graphic Control
+    comment = b"\x21\xfe" + bytes([12]) + b"private note" + b"\x00"
+    return data[:first_frame_end] + comment + data[first_frame_end:]
+
+
+def frames_rgba(data):
+    """Every frame's pixels as ImageMagick decodes them, put on the canvas: a list of raw
+    RGBA byte strings, one per frame."""
+    count = len(subprocess.run(["identify", "-"], input=data, capture_output=True, check=True).stdout.splitlines())
+    raw = subprocess.run(["convert", "-", "-coalesce", "rgba:-"], input=data, capture_output=True, check=True).stdout
+    size = len(raw) // count
+    return [raw[i * size:(i + 1) * size] for i in range(count)]
+
+
 @lru_cache(None)
 def webp():
     return _convert("pic.webp", "-size", "120x90", "gradient:yellow-purple")

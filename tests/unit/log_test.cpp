@@ -28,6 +28,13 @@ BOOST_AUTO_TEST_CASE(line_format_is_the_contract) {
       {"Error", "кот.png", "[2026-11-23 14:00:00] Error: кот.png\n"},
       {"Error", std::string("x\xff\xfey"), "[2026-11-23 14:00:00] Error: x\\xFF\\xFEy\n"},
       {"Error", "back\\slash", "[2026-11-23 14:00:00] Error: back\\\\slash\n"},
+      // C1 controls (NEL), the line separator and a right-to-left override, each of
+      // which breaks or reverses a line in some viewer: escaped byte for byte.
+      {"Error", "a\u0085b", "[2026-11-23 14:00:00] Error: a\\xC2\\x85b\n"},
+      {"Error", "one\u2028two", "[2026-11-23 14:00:00] Error: one\\xE2\\x80\\xA8two\n"},
+      {"Error", "cat\u202Egpj.exe", "[2026-11-23 14:00:00] Error: cat\\xE2\\x80\\xAEgpj.exe\n"},
+      {"Error", "\u2067x\u2069", "[2026-11-23 14:00:00] Error: \\xE2\\x81\\xA7x\\xE2\\x81\\xA9\n"},
+      {"Error", std::string("nul\0x", 5), "[2026-11-23 14:00:00] Error: nul\\x00x\n"},
   };
   for (const auto& c : cases) {
     BOOST_TEST_CONTEXT(c.message) { BOOST_TEST(imghost::format_log_line(t, c.action, c.message) == c.line); }

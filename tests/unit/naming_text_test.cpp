@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include <optional>
 #include <set>
 
 #include "store/naming.hpp"
@@ -63,6 +64,10 @@ BOOST_AUTO_TEST_CASE(client_file_names_are_cleaned) {
       {std::string("bad\xff.png"), "bad\xEF\xBF\xBD.png"},
       {std::string("\xED\xA0\x80.png"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD.png"},  // a surrogate
       {"dir/", ""},
+      {"a\u0085b\u2028c.png", "a_b_c.png"},   // NEL (C1) and the line separator
+      {"cat\u202Egnp.exe", "cat_gnp.exe"},     // a right-to-left override
+      {"\u200Fx\u2066y\u2069.png", "_x_y_.png"},
+      {"\u00e9t\u00e9.png", "\u00e9t\u00e9.png"},  // letters beyond ASCII stay
       {std::string(300, 'a'), std::string(255, 'a')},
   };
   for (const auto& c : cases) {
@@ -95,6 +100,45 @@ BOOST_AUTO_TEST_CASE(utf8_rules) {
   BOOST_TEST(!text::is_valid_utf8(std::string("\xC0\xAF")));  // overlong '/'
   BOOST_TEST(!text::is_valid_utf8(std::string("\xF5\x80\x80\x80")));
   BOOST_TEST(text::utf8_length("кот 🐈") == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(controls_in_free_text) {
+  struct Case {
+    std::string in;
+    std::optional<char32_t> found;
+  };
+  const Case cases[] = {
+      {"a cat\non two lines\r\n\twith a tab", std::nullopt},
+      {"\u05e9\u05dc\u05d5\u05dd \u200F!", std::nullopt},  // Hebrew with a right-to-left mark: text, not control
+      {std::string("cut\0here", 8), U'\0'},
+      {"bell\a", U'\a'},
+      {"esc\x1b[31m", U'\x1b'},
+      {"del\x7f", U'\x7f'},
+      {"nel\u0085", U'\u0085'},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.in) { BOOST_TEST((text::first_forbidden_control(c.in) == c.found)); }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(utf8_sequences_decode_to_code_points) {
+  struct Case {
+    std::string s;
+    std::size_t len;
+    char32_t cp;
+  };
+  const Case cases[] = {
+      {"A", 1, U'A'},        {"\u00e9", 2, U'\u00e9'},    {"\u20ac", 3, U'\u20ac'},
+      {"\U0001F408", 4, U'\U0001F408'},  {"\xC0\xAF", 0, 0},  {"\xE2\x82", 0, 0},
+      {"\xF4\x90\x80\x80", 0, 0},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.s) {
+      char32_t cp = 0;
+      BOOST_TEST(text::utf8_sequence(c.s, 0, &cp) == c.len);
+      if (c.len) BOOST_TEST(static_cast<unsigned>(cp) == static_cast<unsigned>(c.cp));
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
