@@ -20,10 +20,22 @@ namespace imghost::image {
 
 // Returns `bytes` with privacy-sensitive metadata removed; the compressed image data is
 // copied byte for byte.  Per format:
-//   JPEG  segments before the first SOS: keeps APP0 "JFIF" (with any embedded thumbnail
-//         removed), APP2 "ICC_PROFILE", APP14 "Adobe" and every non-APP segment; drops
-//         every other APPn (EXIF, XMP, extended XMP, MPF, Photoshop/IPTC, ...) and COM.
-//         From the first SOS on, the file is copied verbatim.
+//   JPEG  walks every segment to the first EOI.  Before the first SOS: keeps APP0 "JFIF"
+//         (with any embedded thumbnail removed), APP2 "ICC_PROFILE", APP14 "Adobe" and
+//         every non-APP segment; drops every other APPn (EXIF, XMP, extended XMP, MPF,
+//         Photoshop/IPTC, ...) and COM.  From the first SOS on: drops every APPn, those
+//         three kinds and EXIF included (decoders and browsers read them from the header
+//         only, so only a header EXIF gives the orientation below), and COM; copies
+//         every other segment (SOS, DHT, DQT, DRI, DNL, ...), all entropy-coded data
+//         (with its 0xFF00 stuffing and RST markers) and EOI byte for byte.  Drops
+//         everything after EOI (e.g. MPF secondary images, which carry their own EXIF).
+//         If the structure stops making sense once the first SOS segment has been read
+//         (the input ends inside a segment, a byte that is not a marker where one
+//         belongs, a second SOI, ...), the output ends there: what was kept up to that
+//         point, its image data byte for byte, and nothing after it, since what follows
+//         could be metadata.  An input that ends inside entropy-coded data (a truncated
+//         scan) keeps all of it; one that just ends, without EOI, keeps all it had.
+//         Before the first SOS segment, the rule below applies.
 //   PNG   keeps critical chunks and the ancillary ones that affect rendering (tRNS, gAMA,
 //         cHRM, sRGB, iCCP, sBIT, pHYs, bKGD, cICP, mDCv, cLLi, acTL, fcTL, fdAT); drops
 //         every other ancillary chunk (tEXt, zTXt, iTXt, tIME, eXIf, unknown ones).  From
@@ -38,8 +50,9 @@ namespace imghost::image {
 //
 // Never throws on malformed input (only std::bad_alloc): when the structure is not
 // understood (wrong magic, a length that runs past the end, a truncated header, ...) it
-// returns `bytes` unchanged.  The caller is expected to have validated the image by
-// decoding it, so that only happens for files a decoder accepts leniently.
+// returns `bytes` unchanged (a JPEG only before its first scan, see above).  The caller
+// is expected to have validated the image by decoding it, so that only happens for files
+// a decoder accepts leniently.
 // Idempotent: strip_metadata(strip_metadata(b, f), f) == strip_metadata(b, f).  The
 // result is at most 4 bytes longer than `bytes` (a tiny EXIF block can grow to the
 // minimal one).

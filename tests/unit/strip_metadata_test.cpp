@@ -1,12 +1,12 @@
 // image::strip_metadata, table-driven.
 //
-// Every case starts from a clean file that Magick++ encodes from generated pixels, splices
-// metadata into it by hand (EXIF with GPS, Make, Model and Orientation; XMP; comments;
-// text chunks; ...) and states the exact bytes that must come out, built independently of
-// the code under test.  Each case then also checks that no secret survives, that the
-// compressed image data is still there, that ImageMagick decodes the same pixels from
-// input and output and sees the same orientation in both, and reads the orientation back
-// from the output's EXIF block.
+// Every case starts from a clean file that Magick++ encodes from generated pixels (or, for
+// JPEG restart markers, one made by hand), splices metadata into it by hand (EXIF with GPS,
+// Make, Model and Orientation; XMP; comments; text chunks; ...) and states the exact bytes
+// that must come out, built independently of the code under test.  Each case then also
+// checks that no secret survives, that the compressed image data is still there, that
+// ImageMagick decodes the same pixels from input and output and sees the same orientation
+// in both, and reads the orientation back from the output's EXIF block.
 #include "image/strip_metadata.hpp"
 
 #include <array>
@@ -191,6 +191,53 @@ std::string jpeg_with_jfif_thumbnail(const std::string& jpeg) {
 std::string scan_data(std::string_view jpeg) {
   return std::string(jpeg.substr(jpeg.find("\xFF\xDA")));
 }
+
+// The offset of the file's `n`th SOS marker (0: the first).  As for scan_data(), 0xFF 0xDA
+// occurs nowhere else in these files: table bytes are never 0xFF, entropy-coded data has
+// 0xFF only as 0xFF00 or before a marker.
+std::size_t sos_offset(std::string_view jpeg, std::size_t n) {
+  std::size_t at = jpeg.find("\xFF\xDA");
+  for (; n > 0 && at != std::string_view::npos; --n) at = jpeg.find("\xFF\xDA", at + 2);
+  BOOST_TEST_REQUIRE(at != std::string_view::npos);
+  return at;
+}
+
+// Where the entropy-coded data after the SOS at `sos` ends: at the first 0xFF that is not
+// stuffing (Magick++ writes no restart markers).
+std::size_t scan_end(std::string_view jpeg, std::size_t sos) {
+  std::size_t at = sos + 2 + (static_cast<unsigned char>(jpeg[sos + 2]) << 8 |
+                              static_cast<unsigned char>(jpeg[sos + 3]));
+  while ((at = jpeg.find('\xFF', at)) != std::string_view::npos && jpeg[at + 1] == '\0') at += 2;
+  BOOST_TEST_REQUIRE(at != std::string_view::npos);
+  return at;
+}
+
+std::string insert_at(const std::string& s, std::size_t at, const std::string& what) {
+  return s.substr(0, at) + what + s.substr(at);
+}
+
+std::string without_eoi(const std::string& jpeg) {
+  BOOST_TEST_REQUIRE(jpeg.ends_with("\xFF\xD9"sv));
+  return jpeg.substr(0, jpeg.size() - 2);
+}
+
+// A 128x8 greyscale baseline JPEG made by hand, for what Magick++ does not write: a
+// restart interval (DRI) of 4 MCUs, so RST0..RST2 sit inside the entropy-coded data, and a
+// stuffed 0xFF00.  Quantisation is all 1s; the DC table codes difference categories 0
+// ("0") and 8 ("10"), the AC table only EOB ("0"); each interval is padded with 1-bits.
+// The 16 blocks are grey 128 or 128 +- 32 (a DC of +-255).
+const std::string kRestartJpeg =
+    "\xFF\xD8"s + segment(0xE0, "JFIF\0\x01\x01\0\0\x01\0\x01\0\0"s) +
+    segment(0xDB, "\0"s + std::string(64, '\x01')) +
+    segment(0xC0, "\x08\0\x08\0\x80\x01\x01\x11\0"s) +  // 8 bits, 8 x 128, one component
+    segment(0xC4, "\x00\x01\x01"s + std::string(14, '\0') + "\x00\x08"s) +  // DC table 0
+    segment(0xC4, "\x10\x01"s + std::string(15, '\0') + "\x00"s) +            // AC table 0
+    segment(0xDD, "\0\x04"s) + segment(0xDA, "\x01\x01\x00\x00\x3F\x00"s) +
+    "\x02\xFF\x00\x7F"s          // DCs 0, 0, 0, 255: "00" "00" "00" "10" "11111111" "0"
+    "\xFF\xD0\x00"s               // RST0, DCs 0, 0, 0, 0
+    "\xFF\xD1\x80\x05\xFE\x3F"s  // RST1, DCs -255, -255, 0, 0
+    "\xFF\xD2\xBF\xC0\x7F"s       // RST2, DCs 255, 255, 255, 255
+    "\xFF\xD9"s;
 
 // --- PNG ------------------------------------------------------------------------------------
 
@@ -440,6 +487,17 @@ const std::vector<Case>& cases() {
     const Files& f = files();
     const std::string& jpeg = f.jpeg;
     const std::string& pjpeg = f.progressive_jpeg;
+    // Places in the progressive file: right after the first scan's entropy-coded data, the
+    // third scan's SOS (after the tables that precede it), a cut in the middle of the third
+    // scan's entropy-coded data, and the EOI.
+    const std::size_t after_scan0 = scan_end(pjpeg, sos_offset(pjpeg, 0));
+    const std::size_t sos2 = sos_offset(pjpeg, 2);
+    const std::size_t scan2_data = sos2 + 2 + read(pjpeg, sos2 + 2, 2, true);
+    const std::size_t cut_in_scan2 = (scan2_data + scan_end(pjpeg, sos2)) / 2;
+    BOOST_TEST_REQUIRE(cut_in_scan2 > scan2_data);
+    const std::size_t eoi = pjpeg.size() - 2;
+    const std::string dnl = segment(0xDC, be16(kHeight));  // DNL: the number of lines
+    const std::string jpeg_dnl = without_eoi(jpeg) + dnl + "\xFF\xD9"s;
     const std::string& png = f.png;
     const std::string vp8 = webp_image_chunk(f.webp);
     const std::string vp8l = webp_image_chunk(f.lossless_webp);
@@ -484,6 +542,44 @@ const std::vector<Case>& cases() {
          jpeg_with_jfif_thumbnail(jpeg), jpeg, scan_data(jpeg), 0},
         {"jpeg: a clean file comes back byte for byte", Format::jpeg, pjpeg, pjpeg,
          scan_data(pjpeg), 0},
+
+        // After the first SOS (inputs are spliced back to front, so that the offsets above
+        // stay true).
+        {"jpeg: progressive; EXIF (GPS, Make, Model) and COM right after the first scan, "
+         "XMP and IPTC before the third, COM before EOI: all go, the image data stays",
+         Format::jpeg,
+         insert_at(insert_at(insert_at(pjpeg, eoi, kJpegComment), sos2, kJpegXmp + kJpegIptc),
+                   after_scan0, app1_exif(camera_exif(true, 0)) + kJpegComment),
+         pjpeg, scan_data(pjpeg), 0},
+        {"jpeg: progressive; after the first scan the kinds kept in the header go too (ICC, "
+         "Adobe, JFIF, EXIF): decoders read them from the header only",
+         Format::jpeg,
+         jpeg_with(insert_at(pjpeg, after_scan0,
+                             kJpegIcc + kJpegAdobe + jpeg.substr(2, 18) +  // JFIF APP0
+                                 app1_exif(camera_exif(false, 6))),
+                   app1_exif(camera_exif(true, 6))),
+         jpeg_with(pjpeg, app1_exif(minimal_exif(true, 6))), scan_data(pjpeg), 6},
+        {"jpeg: MPF APP2 goes, and so does the second image after EOI, EXIF (GPS) and all",
+         Format::jpeg,
+         jpeg_with(jpeg, kJpegMpf) + jpeg_with(pjpeg, app1_exif(camera_exif(true, 6)) + kJpegXmp),
+         jpeg, scan_data(jpeg), 0},
+        {"jpeg: bytes after EOI that are no JPEG go", Format::jpeg,
+         jpeg + "comment-secret\0\xFF\xE1\0"s + kJpegIptc, jpeg, scan_data(jpeg), 0},
+        {"jpeg: RST markers and 0xFF00 stuffing are entropy-coded data; COM after the scan goes",
+         Format::jpeg,
+         without_eoi(kRestartJpeg) + kJpegComment + "\xFF\xD9"s + app1_exif(camera_exif(true, 6)),
+         kRestartJpeg, scan_data(kRestartJpeg), 0},
+        {"jpeg: DNL after the scan stays, COM on either side of it goes", Format::jpeg,
+         without_eoi(jpeg) + kJpegComment + dnl + kJpegComment + "\xFF\xD9"s,
+         jpeg_dnl, scan_data(jpeg_dnl), 0},
+        {"jpeg: cut inside the third scan: the image data up to the cut stays byte for byte, "
+         "the metadata before it goes",
+         Format::jpeg,
+         jpeg_with(insert_at(pjpeg.substr(0, cut_in_scan2), after_scan0,
+                             kJpegComment + app1_exif(camera_exif(false, 0))),
+                   app1_exif(camera_exif(true, 6))),
+         jpeg_with(pjpeg.substr(0, cut_in_scan2), app1_exif(minimal_exif(true, 6))),
+         scan_data(pjpeg.substr(0, cut_in_scan2)), 6},
 
         // --- PNG ---
         {"png: tEXt, zTXt, iTXt, tIME and eXIf go; orientation 6 stays in a minimal eXIf",
@@ -573,6 +669,18 @@ BOOST_AUTO_TEST_CASE(fixtures_are_clean_files_of_the_expected_shape) {
   BOOST_TEST(f.lossless_webp.substr(12, 4) == "VP8L");
   BOOST_TEST(contains(f.animated_gif, "NETSCAPE2.0"));
   BOOST_TEST(f.gif.back() == ';');
+  // The hand-made JPEG decodes as designed: every restart interval and the stuffed 0xFF
+  // count (block 3 is the DC of 255 that holds the 0xFF, blocks 8 and 9 follow RST1).
+  BOOST_TEST(contains(scan_data(kRestartJpeg), "\xFF\x00"sv));
+  Magick::Image restart = decode(kRestartJpeg, Format::jpeg).front();
+  BOOST_TEST_REQUIRE(restart.columns() == 128);
+  BOOST_TEST_REQUIRE(restart.rows() == 8);
+  std::vector<unsigned char> row(128);  // (pixelColor() misreads grey, colormapped images)
+  restart.write(0, 4, 128, 1, "R", Magick::CharPixel, row.data());
+  const std::vector<int> expected = {128, 128, 128, 160, 128, 128, 128, 128,
+                                     96,  96,  128, 128, 160, 160, 160, 160};
+  for (std::size_t block = 0; block < expected.size(); ++block)
+    BOOST_TEST(int{row[block * 8 + 4]} == expected[block], "block " << block);
 }
 
 BOOST_AUTO_TEST_CASE(removes_metadata_and_keeps_pixels) {
@@ -583,6 +691,7 @@ BOOST_AUTO_TEST_CASE(removes_metadata_and_keeps_pixels) {
                                           << out.size() << " and " << c.expected.size() << ")");
       for (const std::string& secret : kSecrets) BOOST_TEST(!contains(out, secret), secret);
       if (!c.image_data.empty()) BOOST_TEST(contains(out, c.image_data));
+      BOOST_TEST(out.size() <= c.input.size() + 4);
 
       // The fixture is what it claims: ImageMagick reads it, pixels and all.
       const std::vector<std::string> before = signatures(c.input, c.format);
@@ -597,12 +706,73 @@ BOOST_AUTO_TEST_CASE(removes_metadata_and_keeps_pixels) {
   }
 }
 
+// From the first SOS on, the output is the image data of the clean file the case was
+// made from: every scan, table, RST and DNL, byte for byte, and nothing else.
 BOOST_AUTO_TEST_CASE(jpeg_scan_data_is_copied_byte_for_byte) {
   for (const Case& c : cases()) {
     if (c.format != Format::jpeg) continue;
     BOOST_TEST_CONTEXT(c.name) {
       const std::string out = img::strip_metadata(c.input, c.format);
-      BOOST_TEST(out.ends_with(scan_data(c.input)));
+      BOOST_TEST((scan_data(out) == c.image_data), "image data differs");
+    }
+  }
+}
+
+// An EXIF block between the scans goes whole, orientation and all.  ImageMagick reads EXIF
+// wherever libjpeg meets it, so it turns the input but not the output; browsers read the
+// orientation from the header only and show both the same, as the stored file must be.
+BOOST_AUTO_TEST_CASE(jpeg_orientation_after_the_first_scan_is_not_kept) {
+  const std::string& pjpeg = files().progressive_jpeg;
+  const std::string input = insert_at(pjpeg, scan_end(pjpeg, sos_offset(pjpeg, 0)),
+                                      app1_exif(camera_exif(true, 6)));
+  const std::string out = img::strip_metadata(input, Format::jpeg);
+  BOOST_TEST((out == pjpeg), "output is the clean file");
+  BOOST_TEST(shown_orientation(input, Format::jpeg) == Magick::RightTopOrientation);
+  BOOST_TEST(shown_orientation(out, Format::jpeg) == Magick::TopLeftOrientation);
+  BOOST_TEST(signatures(out, Format::jpeg) == signatures(input, Format::jpeg));
+}
+
+// Once the first SOS segment has been read, a structure that stops making sense ends the
+// output: what precedes it stays byte for byte, what follows goes even though a lenient
+// decoder might skip to a later marker (so no pixels are compared here; the upload path
+// refuses such files anyway).  The output is a clean prefix of the file.
+BOOST_AUTO_TEST_CASE(jpeg_after_the_first_scan_the_output_ends_where_the_structure_stops) {
+  const std::string& pjpeg = files().progressive_jpeg;
+  const std::size_t after_scan0 = scan_end(pjpeg, sos_offset(pjpeg, 0));
+  const std::size_t sos1 = sos_offset(pjpeg, 1);
+  const std::string scan0 = pjpeg.substr(0, after_scan0);
+  const std::string exif = app1_exif(camera_exif(true, 6));
+  const auto after_scan = [&](const std::string& bytes) {
+    return insert_at(pjpeg, after_scan0, bytes);
+  };
+  const std::string jpeg_dnl = without_eoi(files().jpeg) + segment(0xDC, be16(kHeight));
+
+  struct Stop {
+    std::string name;
+    std::string input;
+    std::string expected;
+  };
+  const std::vector<Stop> stops = {
+      {"cut inside a COM", scan0 + kJpegComment.substr(0, 9), scan0},
+      {"cut inside a segment length", scan0 + "\xFF\xC4\x01"s, scan0},
+      {"cut inside a later SOS segment", pjpeg.substr(0, sos1 + 5), pjpeg.substr(0, sos1)},
+      {"bytes that are no marker after a segment", after_scan(kJpegComment + "iptc-secret" + exif),
+       scan0},
+      {"0xFF00 where a marker belongs", after_scan(kJpegComment + "\xFF\x00"s + exif), scan0},
+      {"a second SOI", after_scan("\xFF\xD8"s + exif), scan0},
+      {"segment length 1", after_scan("\xFF\xFE\x00\x01"s + kJpegComment), scan0},
+      {"segment length past the end", after_scan("\xFF\xE1\xFF\xFF"s + exif), scan0},
+      {"only fill bytes after the last segment", jpeg_dnl + "\xFF\xFF"s, jpeg_dnl},
+      {"no EOI after the last segment", jpeg_dnl + kJpegComment, jpeg_dnl},
+  };
+  for (const Stop& s : stops) {
+    BOOST_TEST_CONTEXT(s.name) {
+      const std::string out = img::strip_metadata(s.input, Format::jpeg);
+      BOOST_TEST((out == s.expected), "output differs from the expected bytes (sizes "
+                                          << out.size() << " and " << s.expected.size() << ")");
+      for (const std::string& secret : kSecrets) BOOST_TEST(!contains(out, secret), secret);
+      BOOST_TEST(out.size() <= s.input.size());
+      BOOST_TEST((img::strip_metadata(out, Format::jpeg) == out), "idempotent");
     }
   }
 }
