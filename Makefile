@@ -23,11 +23,12 @@ Q := @
 endif
 
 # Everything under fcgi/ except the two programs' mains is the library both link.
-LIB_SRC  := $(shell find fcgi -name '*.cpp' ! -name '*_main.cpp' | sort)
+MAINS    := fcgi/server/main.cpp fcgi/admin/main.cpp
+LIB_SRC  := $(filter-out $(MAINS),$(shell find fcgi -name '*.cpp' | sort))
 LIB_OBJ  := $(LIB_SRC:%.cpp=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/*.cpp))
 UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/%.o)
-DEP      := $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/fcgi/fcgi_main.d $(BUILD)/fcgi/admin_main.d
+DEP      := $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(MAINS:%.cpp=$(BUILD)/%.d)
 
 .PHONY: all run test unit e2e deps bench fuzz clean help install
 
@@ -51,11 +52,11 @@ $(BUILD)/%.o: %.cpp
 $(BUILD)/libimghost.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/imghost-fcgi: $(BUILD)/fcgi/fcgi_main.o $(BUILD)/libimghost.a
+$(BUILD)/imghost-fcgi: $(BUILD)/fcgi/server/main.o $(BUILD)/libimghost.a
 	@$(if $(Q),echo "  LINK  $@")
 	$(Q)$(CXX) $(CXXFLAGS) $^ $(PKG_LIBS) -o $@
 
-$(BUILD)/imghost-admin: $(BUILD)/fcgi/admin_main.o $(BUILD)/libimghost.a
+$(BUILD)/imghost-admin: $(BUILD)/fcgi/admin/main.o $(BUILD)/libimghost.a
 	@$(if $(Q),echo "  LINK  $@")
 	$(Q)$(CXX) $(CXXFLAGS) $^ $(PKG_LIBS) -o $@
 

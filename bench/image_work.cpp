@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "crypto.hpp"
+#include "base/crypto.hpp"
 #include "image/inspect.hpp"
 
 namespace {

@@ -15,8 +15,8 @@
 
 #include "db/images_repo.hpp"
 #include "image/inspect.hpp"
-#include "store/file_store.hpp"
-#include "store/naming.hpp"
+#include "store/local_store.hpp"
+#include "core/naming.hpp"
 
 namespace imghost::admin {
 namespace fs = std::filesystem;

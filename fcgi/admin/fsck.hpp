@@ -32,10 +32,10 @@
 #include <string>
 #include <string_view>
 
-#include "config.hpp"
-#include "crypto.hpp"
+#include "core/config.hpp"
+#include "base/crypto.hpp"
 #include "db/pg.hpp"
-#include "log.hpp"
+#include "core/log.hpp"
 
 namespace imghost::admin {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "crypto.hpp"
+#include "base/crypto.hpp"
 #include "db/pg.hpp"
 
 namespace imghost::db {

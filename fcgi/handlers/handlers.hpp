@@ -1,4 +1,4 @@
-// One function per route.  Each returns the full response or throws http::HttpError
+// One function per route.  Each returns the full response or throws Error
 // (or db::DbError / std::system_error, which the worker maps to 503).
 #pragma once
 
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "app.hpp"
+#include "core/app.hpp"
 #include "db/images_repo.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"

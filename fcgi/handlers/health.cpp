@@ -1,12 +1,12 @@
 #include "handlers/handlers.hpp"
-#include "http/http_error.hpp"
+#include "core/error.hpp"
 
 namespace imghost::handlers {
 
 Response health(App& app, Request&) {
   // Both dependencies are asked for real: a query, and a synced write in the store.
   app.db().exec("SELECT 1");
-  if (!app.store().writable()) throw http::unavailable("the image store is not writable");
+  if (!app.store().writable()) throw errors::unavailable("the image store is not writable");
   return Response::json(200, R"({"status":"ok"})");
 }
 

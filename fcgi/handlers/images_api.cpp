@@ -4,12 +4,12 @@
 #include <charconv>
 
 #include "db/images_repo.hpp"
-#include "deletion.hpp"
+#include "core/deletion.hpp"
 #include "handlers/handlers.hpp"
-#include "http/http_error.hpp"
-#include "store/naming.hpp"
-#include "text.hpp"
-#include "views/json_views.hpp"
+#include "core/error.hpp"
+#include "core/naming.hpp"
+#include "base/text.hpp"
+#include "render/json.hpp"
 
 namespace imghost::handlers {
 namespace {
@@ -20,15 +20,15 @@ constexpr int kMaxLimit = 100;
 long long parse_positive(std::string_view s, const char* what) {
   long long n = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (ec != std::errc() || p != s.data() + s.size() || n <= 0) throw http::bad_request(fmt::format("bad {}", what));
+  if (ec != std::errc() || p != s.data() + s.size() || n <= 0) throw errors::bad_request(fmt::format("bad {}", what));
   return n;
 }
 
 db::ImageRecord find_or_404(App& app, const std::string& id) {
-  if (!naming::is_image_id(id)) throw http::not_found("no such image");
+  if (!naming::is_image_id(id)) throw errors::not_found("no such image");
   db::ImagesRepo repo(app.db());
   auto rec = repo.find(id);
-  if (!rec) throw http::not_found("no such image");
+  if (!rec) throw errors::not_found("no such image");
   return *rec;
 }
 
@@ -53,7 +53,7 @@ Page list_page(App& app, std::string_view query, int default_limit) {
   std::string v;
   if (text::query_param(query, "limit", v)) {
     const auto n = parse_positive(v, "limit: expected 1 to 100");
-    if (n > kMaxLimit) throw http::bad_request("bad limit: expected 1 to 100");
+    if (n > kMaxLimit) throw errors::bad_request("bad limit: expected 1 to 100");
     limit = static_cast<int>(n);
   }
   std::optional<long long> before;

@@ -1,11 +1,11 @@
 // The browser's pages: home, upload form, catalog, delete confirmation.
 #include <fmt/format.h>
 
-#include "deletion.hpp"
+#include "core/deletion.hpp"
 #include "handlers/handlers.hpp"
-#include "http/http_error.hpp"
-#include "pages/pages.hpp"
-#include "text.hpp"
+#include "core/error.hpp"
+#include "render/pages.hpp"
+#include "base/text.hpp"
 
 namespace imghost::handlers {
 namespace {

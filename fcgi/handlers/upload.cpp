@@ -3,14 +3,14 @@
 #include <fmt/format.h>
 
 #include "handlers/handlers.hpp"
-#include "http/http_error.hpp"
+#include "core/error.hpp"
 #include "image/inspect.hpp"
 #include "image/strip_metadata.hpp"
-#include "ingest.hpp"
-#include "multipart.hpp"
-#include "pages/pages.hpp"
-#include "text.hpp"
-#include "views/json_views.hpp"
+#include "core/ingest.hpp"
+#include "http/multipart.hpp"
+#include "render/pages.hpp"
+#include "base/text.hpp"
+#include "render/json.hpp"
 
 namespace imghost::handlers {
 namespace {
@@ -24,11 +24,11 @@ std::string limit_text(std::uint64_t bytes) {
 std::optional<std::string> description_of(const std::vector<multipart::Part>& parts) {
   for (const auto& p : parts) {
     if (p.name != "description" || p.filename) continue;
-    if (!text::is_valid_utf8(p.body)) throw http::bad_request("description is not valid UTF-8");
+    if (!text::is_valid_utf8(p.body)) throw errors::bad_request("description is not valid UTF-8");
     if (const auto c = text::first_forbidden_control(p.body))
-      throw http::bad_request(fmt::format("description holds a control character (U+{:04X})", static_cast<unsigned>(*c)));
+      throw errors::bad_request(fmt::format("description holds a control character (U+{:04X})", static_cast<unsigned>(*c)));
     if (text::utf8_length(p.body) > kMaxDescriptionChars)
-      throw http::bad_request(fmt::format("description is longer than {} characters", kMaxDescriptionChars));
+      throw errors::bad_request(fmt::format("description is longer than {} characters", kMaxDescriptionChars));
     if (p.body.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::nullopt;
     return std::string(p.body);
   }
@@ -40,15 +40,15 @@ std::optional<std::string> description_of(const std::vector<multipart::Part>& pa
 Response upload(App& app, Request& req, bool json) {
   const auto& cfg = app.config();
   const auto boundary = multipart::boundary_from_content_type(req.header("Content-Type"));
-  if (!boundary) throw http::bad_request("expected a multipart/form-data body with a boundary");
+  if (!boundary) throw errors::bad_request("expected a multipart/form-data body with a boundary");
   const std::string body = req.read_body(cfg.max_request_bytes);
-  if (body.empty()) throw http::bad_request("the request body is empty");
+  if (body.empty()) throw errors::bad_request("the request body is empty");
 
   std::vector<multipart::Part> parts;
   try {
     parts = multipart::parse(body, *boundary);
   } catch (const multipart::ParseError& e) {
-    throw http::bad_request(fmt::format("malformed multipart body: {}", e.what()));
+    throw errors::bad_request(fmt::format("malformed multipart body: {}", e.what()));
   }
   const auto description = description_of(parts);
 
@@ -62,9 +62,9 @@ Response upload(App& app, Request& req, bool json) {
     std::string filename = text::clean_filename(p.filename.value_or(""));
     const std::string shown = filename.empty() ? fmt::format("file {}", index) : filename;
     if (p.body.size() > cfg.max_file_bytes)
-      throw http::too_large(fmt::format("{} is over the limit of {} per file", shown, limit_text(cfg.max_file_bytes)));
+      throw errors::too_large(fmt::format("{} is over the limit of {} per file", shown, limit_text(cfg.max_file_bytes)));
     if (p.body.empty())
-      throw http::unsupported_format(fmt::format("{} is empty, not a {} image", shown, image::describe(cfg.image.accepted)));
+      throw errors::unsupported_format(fmt::format("{} is empty, not a {} image", shown, image::describe(cfg.image.accepted)));
     try {
       auto inspected = image::inspect(p.body, cfg.image);
       // Pixels are never touched: only metadata segments are dropped, byte for byte.
@@ -72,11 +72,11 @@ Response upload(App& app, Request& req, bool json) {
       files.push_back({std::move(filename), std::move(stored), std::move(inspected)});
     } catch (const image::Rejection& r) {
       const auto msg = fmt::format("{} {}", shown, r.what());
-      throw r.reason == image::Rejection::Reason::unsupported_format ? http::unsupported_format(msg)
-                                                                      : http::invalid_image(msg);
+      throw r.reason == image::Rejection::Reason::unsupported_format ? errors::unsupported_format(msg)
+                                                                      : errors::invalid_image(msg);
     }
   }
-  if (files.empty()) throw http::bad_request("no file: send at least one image in the field 'file'");
+  if (files.empty()) throw errors::bad_request("no file: send at least one image in the field 'file'");
 
   const auto stored = ingest(app, files, description);
   for (const auto& s : stored) {

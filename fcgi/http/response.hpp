@@ -21,7 +21,4 @@ struct Response {
   static Response html(int status, std::string body);
 };
 
-// "200 OK", "404 Not Found", ... for the Status: line.
-const char* status_text(int status);
-
 }  // namespace imghost::http

@@ -2,7 +2,7 @@
 //
 // The coder allow-list lives in fcgi/image/policy/policy.xml, which ImageMagick reads
 // when it initializes from the folder named by MAGICK_CONFIGURE_PATH.  The supervisor
-// (fcgi_main.cpp) sets MAGICK_CONFIGURE_PATH=<Config::magick_policy_dir> before any
+// (server/main.cpp) sets MAGICK_CONFIGURE_PATH=<Config::magick_policy_dir> before any
 // worker starts: "fcgi/image/policy" in a checkout, the installed copy of that folder
 // otherwise (e.g. $(PREFIX)/share/imghost/magick).  It must be set before the first
 // ImageMagick call in the process; configure_magick() refuses to run without it.

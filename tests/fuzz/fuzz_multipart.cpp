@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "multipart.hpp"
+#include "http/multipart.hpp"
 
 namespace mp = imghost::multipart;
 

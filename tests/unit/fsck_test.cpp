@@ -4,7 +4,7 @@
 #include <string>
 
 #include "admin/fsck.hpp"
-#include "crypto.hpp"
+#include "base/crypto.hpp"
 
 namespace admin = imghost::admin;
 using admin::EntryKind;

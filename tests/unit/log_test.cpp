@@ -9,7 +9,7 @@
 #include <regex>
 #include <string>
 
-#include "log.hpp"
+#include "core/log.hpp"
 
 BOOST_AUTO_TEST_SUITE(app_log)
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "multipart.hpp"
+#include "http/multipart.hpp"
 
 namespace mp = imghost::multipart;
 using namespace std::string_literals;

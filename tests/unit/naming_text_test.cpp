@@ -3,8 +3,8 @@
 #include <optional>
 #include <set>
 
-#include "store/naming.hpp"
-#include "text.hpp"
+#include "core/naming.hpp"
+#include "base/text.hpp"
 
 namespace naming = imghost::naming;
 namespace text = imghost::text;

@@ -1,0 +1,129 @@
+// imghost-admin: the operator's command.
+//
+//   imghost-admin [--config FILE] migrate     apply sql/ migrations
+//   imghost-admin [--config FILE] fsck [--fix] [--grace SECONDS] [--force]
+//                                             the repair check (admin/fsck.hpp); exits 0
+//                                             when nothing is wrong or all was fixed, 1 when
+//                                             problems remain, 2 on bad usage
+//   imghost-admin [--config FILE] config get KEY
+//                                             the value in force (file, then environment),
+//                                             as the workers read it: the one reader of the
+//                                             configuration for scripts and make install
+//   imghost-admin [--config FILE] config list every KEY = value in force
+//
+// Same configuration as the workers (file, then IMGHOST_* environment).
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "admin/fsck.hpp"
+#include "admin/migrate.hpp"
+#include "core/config.hpp"
+#include "db/pg.hpp"
+#include "core/log.hpp"
+
+namespace {
+
+int usage(const char* argv0) {
+  std::fprintf(stderr,
+               "usage: %s [--config FILE] migrate\n"
+               "       %s [--config FILE] fsck [--fix] [--grace SECONDS] [--force]\n"
+               "       %s [--config FILE] config get KEY | config list\n",
+               argv0, argv0, argv0);
+  return 2;
+}
+
+// fsck's options after the word "fsck"; false on anything unknown.
+bool parse_fsck(const std::vector<std::string>& args, imghost::admin::FsckOptions& o) {
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--fix") {
+      o.fix = true;
+    } else if (args[i] == "--force") {
+      o.force = true;
+    } else if (args[i] == "--grace" && i + 1 < args.size()) {
+      const std::string& v = args[++i];
+      long long s = 0;
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
+      if (ec != std::errc() || p != v.data() + v.size() || s < 0) return false;
+      o.grace = std::chrono::seconds(s);
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+int run_fsck(const imghost::Config& config, const imghost::admin::FsckOptions& options) {
+  using namespace imghost;
+  // Missing thumbnails are made with ImageMagick, under the same policy and thread
+  // limit as the workers; both must be in the environment before it initializes.
+  setenv("OMP_NUM_THREADS", "1", 1);
+  if (!config.magick_policy_dir.empty()) setenv("MAGICK_CONFIGURE_PATH", config.magick_policy_dir.c_str(), 1);
+  std::unique_ptr<AppLog> log;
+  try {
+    log = std::make_unique<AppLog>(config.log_file);
+  } catch (const std::exception& e) {
+    // The check is still worth running; its summary then goes to stderr.
+    std::fprintf(stderr, "imghost-admin: %s\n", e.what());
+    log = std::make_unique<AppLog>();
+  }
+  try {
+    db::Connection conn(config.database);
+    const auto r = admin::fsck(config, conn, *log, options, stdout);
+    return r.remaining() == 0 ? 0 : 1;
+  } catch (const std::exception& e) {
+    log->error(std::string("repair check could not run: ") + e.what());
+    throw;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace imghost;
+  std::optional<std::filesystem::path> config_file;
+  if (const char* c = std::getenv("IMGHOST_CONFIG")) config_file = c;
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--config" && i + 1 < argc) config_file = argv[++i];
+    else args.push_back(a);
+  }
+  if (args.empty()) return usage(argv[0]);
+  try {
+    const Config config = Config::load(config_file);
+    if (args[0] == "migrate" && args.size() == 1) {
+      db::Connection conn(config.database);
+      const auto applied = admin::migrate(conn, config.sql_dir);
+      for (const auto& v : applied) std::printf("applied %s\n", v.c_str());
+      if (applied.empty()) std::printf("schema up to date\n");
+      return 0;
+    }
+    if (args[0] == "config" && args.size() == 3 && args[1] == "get") {
+      const auto v = config.get(args[2]);
+      if (!v) {
+        std::fprintf(stderr, "imghost-admin: unknown setting '%s'\n", args[2].c_str());
+        return 2;
+      }
+      std::printf("%s\n", v->c_str());
+      return 0;
+    }
+    if (args[0] == "config" && args.size() == 2 && args[1] == "list") {
+      for (const auto key : Config::keys()) std::printf("%.*s = %s\n", static_cast<int>(key.size()), key.data(), config.get(key)->c_str());
+      return 0;
+    }
+    if (args[0] == "fsck") {
+      admin::FsckOptions options;
+      if (!parse_fsck(args, options)) return usage(argv[0]);
+      return run_fsck(config, options);
+    }
+    return usage(argv[0]);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "imghost-admin: %s\n", e.what());
+    return 1;
+  }
+}

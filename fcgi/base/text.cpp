@@ -1,0 +1,132 @@
+#include "base/text.hpp"
+
+namespace imghost::text {
+namespace {
+
+int hexdigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t* cp) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) {
+    if (cp) *cp = b0;
+    return 1;
+  }
+  // The lead byte gives the length and, for the first continuation byte, the range
+  // that excludes overlong forms (E0, F0), surrogates (ED) and code points past
+  // U+10FFFF (F4).
+  std::size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (b0 >= 0xC2 && b0 <= 0xDF) n = 2;
+  else if (b0 == 0xE0) { n = 3; lo = 0xA0; }
+  else if (b0 == 0xED) { n = 3; hi = 0x9F; }
+  else if (b0 >= 0xE1 && b0 <= 0xEF) n = 3;
+  else if (b0 == 0xF0) { n = 4; lo = 0x90; }
+  else if (b0 == 0xF4) { n = 4; hi = 0x8F; }
+  else if (b0 >= 0xF1 && b0 <= 0xF3) n = 4;
+  else return 0;
+  if (s.size() - i < n) return 0;
+  const auto b1 = static_cast<unsigned char>(s[i + 1]);
+  if (b1 < lo || b1 > hi) return 0;
+  char32_t c = b0 & (0xFF >> (n + 1));
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0) != 0x80) return 0;
+    c = c << 6 | (b & 0x3F);
+  }
+  if (cp) *cp = c;
+  return n;
+}
+
+bool is_control(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
+
+bool breaks_display(char32_t cp) {
+  return is_control(cp) || cp == 0x2028 || cp == 0x2029 || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+std::optional<char32_t> first_forbidden_control(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t cp = 0;
+    const auto n = utf8_sequence(s, i, &cp);
+    if (n == 0) return std::nullopt;  // not this function's question
+    if (is_control(cp) && cp != '\t' && cp != '\r' && cp != '\n') return cp;
+    i += n;
+  }
+  return std::nullopt;
+}
+
+bool is_valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto n = utf8_sequence(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::size_t utf8_length(std::string_view s) {
+  std::size_t count = 0;
+  for (const char c : s)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+  return count;
+}
+
+std::string clean_filename(std::string_view raw) {
+  const auto slash = raw.find_last_of("/\\");
+  if (slash != std::string_view::npos) raw.remove_prefix(slash + 1);
+  std::string out;
+  for (std::size_t i = 0; i < raw.size();) {
+    char32_t cp = 0;
+    const auto n = utf8_sequence(raw, i, &cp);
+    std::string_view piece;
+    if (n == 0) {
+      piece = "\xEF\xBF\xBD";  // U+FFFD
+      i += 1;
+    } else {
+      piece = breaks_display(cp) ? std::string_view("_") : raw.substr(i, n);
+      i += n;
+    }
+    if (out.size() + piece.size() > 255) break;
+    out.append(piece);
+  }
+  return out;
+}
+
+bool url_decode(std::string_view in, std::string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '+') {
+      out.push_back(' ');
+    } else if (in[i] == '%') {
+      if (i + 2 >= in.size()) return false;
+      const int h = hexdigit(in[i + 1]), l = hexdigit(in[i + 2]);
+      if (h < 0 || l < 0) return false;
+      out.push_back(static_cast<char>(h * 16 + l));
+      i += 2;
+    } else {
+      out.push_back(in[i]);
+    }
+  }
+  return true;
+}
+
+bool query_param(std::string_view query, std::string_view key, std::string& out) {
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) != key) continue;
+    return url_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), out);
+  }
+  return false;
+}
+
+}  // namespace imghost::text

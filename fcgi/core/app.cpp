@@ -1,0 +1,31 @@
+#include "core/app.hpp"
+
+#include <fmt/format.h>
+
+namespace imghost {
+
+App::App(Config config)
+    : config_(std::move(config)), log_(config_.log_file), store_(config_.store_dir) {}
+
+db::Connection& App::db() {
+  // A connection that died while idle (PostgreSQL restarted) is replaced before use, so
+  // the first request after a restart does not fail.
+  if (db_ && !db_->alive()) db_.reset();
+  if (!db_) db_ = std::make_unique<db::Connection>(config_.database);
+  return *db_;
+}
+
+void App::run_deferred() noexcept {
+  auto tasks = std::move(deferred_);
+  deferred_.clear();
+  for (auto& t : tasks) {
+    try {
+      t();
+    } catch (const std::exception& e) {
+      // A thumbnail that could not be made now is made on demand when first asked for.
+      log_.error(fmt::format("background task failed: {}", e.what()));
+    }
+  }
+}
+
+}  // namespace imghost

@@ -1,0 +1,46 @@
+// Everything one worker process holds for its whole life: configuration, the log, the
+// store, and its single PostgreSQL connection.  One per process, used by one thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "core/config.hpp"
+#include "db/pg.hpp"
+#include "core/log.hpp"
+#include "store/local_store.hpp"
+
+namespace imghost {
+
+class App {
+ public:
+  // Opens the log and the store; throws std::system_error if either is unusable.
+  explicit App(Config config);
+
+  const Config& config() const { return config_; }
+  AppLog& log() { return log_; }
+  const store::FileStore& store() const { return store_; }
+
+  // The connection, made on first use and after a lost one.  Throws db::DbError
+  // (connection_lost) when PostgreSQL does not answer: the request becomes a 503 and
+  // the next request tries again, so the service comes back by itself.
+  db::Connection& db();
+  void drop_db() { db_.reset(); }
+
+  // Work to do after the response has been sent (thumbnails): the client never waits.
+  void after_response(std::function<void()> task) { deferred_.push_back(std::move(task)); }
+  void run_deferred() noexcept;
+
+  // "" or the configured public base URL, for absolute links.
+  const std::string& base_url() const { return config_.public_base_url; }
+
+ private:
+  Config config_;
+  AppLog log_;
+  store::FileStore store_;
+  std::unique_ptr<db::Connection> db_;
+  std::vector<std::function<void()>> deferred_;
+};
+
+}  // namespace imghost

@@ -1,0 +1,242 @@
+#include "core/config.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace imghost {
+namespace {
+
+std::string trim(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string_view::npos) return {};
+  const auto e = s.find_last_not_of(" \t\r");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+// Sizes accept a plain byte count or a K/M/G suffix (binary): "5M" is 5 MiB.
+std::uint64_t parse_size(const std::string& key, const std::string& v) {
+  std::uint64_t n = 0;
+  const auto* end = v.data() + v.size();
+  auto [p, ec] = std::from_chars(v.data(), end, n);
+  if (ec != std::errc() || p == v.data()) throw ConfigError(fmt::format("{}: not a size: '{}'", key, v));
+  std::uint64_t mult = 1;
+  if (p != end) {
+    switch (*p) {
+      case 'k': case 'K': mult = 1u << 10; break;
+      case 'm': case 'M': mult = 1u << 20; break;
+      case 'g': case 'G': mult = 1u << 30; break;
+      default: throw ConfigError(fmt::format("{}: not a size: '{}'", key, v));
+    }
+    const std::string_view rest(p + 1, static_cast<std::size_t>(end - p - 1));
+    if (!rest.empty() && rest != "B" && rest != "iB")
+      throw ConfigError(fmt::format("{}: not a size: '{}'", key, v));
+  }
+  return n * mult;
+}
+
+std::uint64_t parse_uint(const std::string& key, const std::string& v, std::uint64_t min,
+                         std::uint64_t max) {
+  std::uint64_t n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || p != v.data() + v.size() || n < min || n > max)
+    throw ConfigError(fmt::format("{}: expected a number from {} to {}, got '{}'", key, min, max, v));
+  return n;
+}
+
+bool parse_bool(const std::string& key, const std::string& v) {
+  if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
+  if (v == "0" || v == "false" || v == "no" || v == "off") return false;
+  throw ConfigError(fmt::format("{}: expected true or false, got '{}'", key, v));
+}
+
+std::set<image::Format> parse_formats(const std::string& key, const std::string& v) {
+  std::set<image::Format> out;
+  std::stringstream ss(v);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    item = trim(item);
+    if (item.empty()) continue;
+    auto f = image::parse_format(item);
+    if (!f) throw ConfigError(fmt::format("{}: unknown format '{}'", key, item));
+    out.insert(*f);
+  }
+  if (out.empty()) throw ConfigError(fmt::format("{}: no format accepted", key));
+  return out;
+}
+
+std::string print_size(std::uint64_t n) { return std::to_string(n); }
+std::string print_bool(bool b) { return b ? "true" : "false"; }
+std::string print_formats(const std::set<image::Format>& f) {
+  std::string out;
+  for (const auto fmt_ : f) out += (out.empty() ? "" : ",") + std::string(image::name(fmt_));
+  return out;
+}
+
+// Every setting once: its key, how a value is read into a Config, and how the value in
+// force is written back (sizes in bytes, booleans as true/false), for `imghost-admin
+// config get` — the one reader of the configuration the scripts use.
+struct Setting {
+  std::string_view key;
+  void (*set)(Config&, const std::string& key, const std::string& value);
+  std::string (*get)(const Config&);
+};
+
+constexpr Setting kSettings[] = {
+    {"database", [](Config& c, const std::string&, const std::string& v) { c.database = v; },
+     [](const Config& c) { return c.database; }},
+    {"store_dir", [](Config& c, const std::string&, const std::string& v) { c.store_dir = v; },
+     [](const Config& c) { return c.store_dir.string(); }},
+    {"log_file", [](Config& c, const std::string&, const std::string& v) { c.log_file = v; },
+     [](const Config& c) { return c.log_file.string(); }},
+    {"socket", [](Config& c, const std::string&, const std::string& v) { c.socket = v; },
+     [](const Config& c) { return c.socket.string(); }},
+    {"magick_policy_dir", [](Config& c, const std::string&, const std::string& v) { c.magick_policy_dir = v; },
+     [](const Config& c) { return c.magick_policy_dir.string(); }},
+    {"sql_dir", [](Config& c, const std::string&, const std::string& v) { c.sql_dir = v; },
+     [](const Config& c) { return c.sql_dir.string(); }},
+    {"workers",
+     [](Config& c, const std::string& k, const std::string& v) { c.workers = static_cast<unsigned>(parse_uint(k, v, 0, 256)); },
+     [](const Config& c) { return std::to_string(c.workers); }},
+    {"max_file_size", [](Config& c, const std::string& k, const std::string& v) { c.max_file_bytes = parse_size(k, v); },
+     [](const Config& c) { return print_size(c.max_file_bytes); }},
+    {"max_request_size",
+     [](Config& c, const std::string& k, const std::string& v) { c.max_request_bytes = parse_size(k, v); },
+     [](const Config& c) { return print_size(c.max_request_bytes); }},
+    {"public_base_url",
+     [](Config& c, const std::string&, const std::string& v) {
+       c.public_base_url = v;
+       while (!c.public_base_url.empty() && c.public_base_url.back() == '/') c.public_base_url.pop_back();
+     },
+     [](const Config& c) { return c.public_base_url; }},
+    {"strip_metadata", [](Config& c, const std::string& k, const std::string& v) { c.strip_metadata = parse_bool(k, v); },
+     [](const Config& c) { return print_bool(c.strip_metadata); }},
+    {"formats", [](Config& c, const std::string& k, const std::string& v) { c.image.accepted = parse_formats(k, v); },
+     [](const Config& c) { return print_formats(c.image.accepted); }},
+    {"max_width",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.image.max_width = static_cast<std::uint32_t>(parse_uint(k, v, 1, 1u << 20));
+     },
+     [](const Config& c) { return std::to_string(c.image.max_width); }},
+    {"max_height",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.image.max_height = static_cast<std::uint32_t>(parse_uint(k, v, 1, 1u << 20));
+     },
+     [](const Config& c) { return std::to_string(c.image.max_height); }},
+    {"max_pixels", [](Config& c, const std::string& k, const std::string& v) { c.image.max_pixels = parse_uint(k, v, 1, 1ull << 40); },
+     [](const Config& c) { return std::to_string(c.image.max_pixels); }},
+    {"max_frames",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.image.max_frames = static_cast<std::uint32_t>(parse_uint(k, v, 1, 100000));
+     },
+     [](const Config& c) { return std::to_string(c.image.max_frames); }},
+    {"magick_memory", [](Config& c, const std::string& k, const std::string& v) { c.image.memory_bytes = parse_size(k, v); },
+     [](const Config& c) { return print_size(c.image.memory_bytes); }},
+    {"decode_timeout_ms",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.image.decode_timeout = std::chrono::milliseconds(parse_uint(k, v, 1, 600000));
+     },
+     [](const Config& c) { return std::to_string(c.image.decode_timeout.count()); }},
+    {"thumb_size",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.image.thumb_size = static_cast<std::uint32_t>(parse_uint(k, v, 16, 4096));
+     },
+     [](const Config& c) { return std::to_string(c.image.thumb_size); }},
+};
+
+const Setting* find_setting(std::string_view key) {
+  for (const auto& s : kSettings)
+    if (s.key == key) return &s;
+  return nullptr;
+}
+
+void apply(Config& c, const std::string& key, const std::string& v) {
+  const Setting* s = find_setting(key);
+  if (!s) throw ConfigError(fmt::format("unknown setting '{}'", key));
+  s->set(c, key, v);
+}
+
+// IMGHOST_* variables that belong to the scripts (scripts/stack, backup, rotate-logs),
+// not to the worker: they are not settings, and not errors either.
+const std::set<std::string> kScriptVariables = {"port", "config", "var", "logs", "build", "backup_dir",
+                                                 "backup_keep", "pid_file", "logrotate_state"};
+
+}  // namespace
+
+Config Config::from(const std::string& file_text, const std::map<std::string, std::string>& env) {
+  Config c;
+  bool request_size_set = false;
+  std::stringstream in(file_text);
+  std::string line;
+  int lineno = 0;
+  while (std::getline(in, line)) {
+    ++lineno;
+    const auto hash = line.find('#');
+    if (hash != std::string::npos) line.erase(hash);
+    if (trim(line).empty()) continue;
+    const auto eq = line.find('=');
+    if (eq == std::string::npos)
+      throw ConfigError(fmt::format("line {}: expected 'key = value'", lineno));
+    const std::string key = trim(std::string_view(line).substr(0, eq));
+    request_size_set |= key == "max_request_size";
+    apply(c, key, trim(std::string_view(line).substr(eq + 1)));
+  }
+  // IMGHOST_MAX_FILE_SIZE → max_file_size.  Unknown IMGHOST_* variables are errors too,
+  // so a typo does not silently leave a default in force.
+  for (const auto& [name, value] : env) {
+    if (name.rfind("IMGHOST_", 0) != 0) continue;
+    std::string key = name.substr(8);
+    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    // Variables the scripts use for themselves, not settings of the worker.
+    if (kScriptVariables.count(key)) continue;
+    request_size_set |= key == "max_request_size";
+    apply(c, key, value);
+  }
+  // The whole body defaults to one file and its multipart framing; set explicitly it
+  // must hold at least one file.
+  if (!request_size_set) c.max_request_bytes = c.max_file_bytes + kMultipartOverhead;
+  if (c.max_request_bytes < c.max_file_bytes)
+    throw ConfigError("max_request_size must be at least max_file_size");
+  if (c.workers == 0) c.workers = std::max(1u, std::thread::hardware_concurrency());
+  return c;
+}
+
+std::optional<std::string> Config::get(std::string_view key) const {
+  const Setting* s = find_setting(key);
+  if (!s) return std::nullopt;
+  return s->get(*this);
+}
+
+std::vector<std::string_view> Config::keys() {
+  std::vector<std::string_view> out;
+  for (const auto& s : kSettings) out.push_back(s.key);
+  return out;
+}
+
+Config Config::load(const std::optional<std::filesystem::path>& file) {
+  std::string text;
+  if (file) {
+    std::ifstream f(*file);
+    if (!f) throw ConfigError(fmt::format("cannot read config file {}", file->string()));
+    std::stringstream ss;
+    ss << f.rdbuf();
+    text = ss.str();
+  }
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view kv(*e);
+    const auto eq = kv.find('=');
+    if (eq != std::string_view::npos) env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  return from(text, env);
+}
+
+}  // namespace imghost

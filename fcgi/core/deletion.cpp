@@ -1,0 +1,62 @@
+#include "core/deletion.hpp"
+
+#include <fmt/format.h>
+
+#include "base/crypto.hpp"
+#include "db/images_repo.hpp"
+#include "core/error.hpp"
+#include "core/naming.hpp"
+
+namespace imghost {
+namespace {
+
+db::ImagesRepo::DeleteTarget authorize(db::ImagesRepo& repo, const std::string& id, const std::string& token) {
+  if (!naming::is_image_id(id)) throw errors::not_found("no such image");
+  auto target = repo.delete_target(id);
+  if (!target) throw errors::not_found("no such image");
+  const auto given = crypto::sha256(token);
+  const std::string_view given_view(reinterpret_cast<const char*>(given.data()), given.size());
+  if (token.empty() || !crypto::constant_time_equal(given_view, target->delete_token_hash))
+    throw errors::forbidden("wrong or missing delete token");
+  return *target;
+}
+
+}  // namespace
+
+db::ImageRecord check_delete_token(App& app, const std::string& id, const std::string& token) {
+  db::ImagesRepo repo(app.db());
+  authorize(repo, id, token);
+  auto rec = repo.find(id);
+  if (!rec) throw errors::not_found("no such image");
+  return *rec;
+}
+
+db::ImageRecord delete_image(App& app, const std::string& id, const std::string& token) {
+  auto& conn = app.db();
+  db::ImagesRepo repo(conn);
+  const auto target = authorize(repo, id, token);
+  auto rec = repo.find(id);
+  if (!rec) throw errors::not_found("no such image");
+
+  db::ContentSessionLock lock(repo, target.sha256);
+  std::optional<std::string> unreferenced;
+  {
+    db::Transaction tx(conn);
+    if (!repo.delete_image(id)) throw errors::not_found("no such image");  // a concurrent delete won
+    unreferenced = repo.delete_blob_if_unreferenced(target.sha256);
+    tx.commit();
+  }
+  if (unreferenced) {
+    try {
+      app.store().remove(*unreferenced);
+    } catch (const std::exception& e) {
+      // The image is deleted (its row is gone); the file is now an orphan that the
+      // repair check removes.  The client's delete did succeed.
+      app.log().error(fmt::format("file {} of a deleted image left for the repair check: {}", *unreferenced, e.what()));
+    }
+  }
+  app.log().success(fmt::format("image {} deleted.", rec->name));
+  return *rec;
+}
+
+}  // namespace imghost

@@ -1,0 +1,24 @@
+// Deleting an image by id and delete token, shared by the API and the browser flow.
+//
+// Order (NOTES "Durability"): rows first, then the file.  Under a session-level advisory
+// lock on the content, so an upload of the same bytes cannot re-use the blob between
+// "no one refers to it" and the unlink: the image row is deleted, then the blob row if
+// it was the last reference, COMMIT, then the file and its thumbnail are unlinked.  A
+// crash after COMMIT leaves only a file without a row, which the repair check removes.
+#pragma once
+
+#include <string>
+
+#include "core/app.hpp"
+#include "db/images_repo.hpp"
+
+namespace imghost {
+
+// Throws Error 404 (no such image) or 403 (wrong or missing token).  Returns
+// the record that was deleted.  Logs the deletion.
+db::ImageRecord delete_image(App& app, const std::string& id, const std::string& token);
+
+// 404 unless an image with this id exists and `token` is its delete token; returns it.
+db::ImageRecord check_delete_token(App& app, const std::string& id, const std::string& token);
+
+}  // namespace imghost

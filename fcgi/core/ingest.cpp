@@ -1,0 +1,92 @@
+#include "core/ingest.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "base/crypto.hpp"
+#include "core/naming.hpp"
+#include "core/save_thumbnail.hpp"
+
+namespace imghost {
+namespace {
+
+// One distinct content of the request (the same bytes twice in one upload share it).
+struct Content {
+  crypto::Sha256 sha;
+  const Candidate* first = nullptr;
+  store::Staged staged;
+  std::string name;       // the blob's file name once known
+  bool placed = false;    // we renamed a new file into the store in this request
+};
+
+}  // namespace
+
+std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files,
+                           const std::optional<std::string>& description) {
+  // Hash and stage outside any lock or transaction: that is the slow, disk-bound part.
+  std::map<crypto::Sha256, Content> contents;  // ordered by hash: the lock order
+  std::vector<crypto::Sha256> sha_of(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    sha_of[i] = crypto::sha256(files[i].bytes);
+    auto [it, inserted] = contents.try_emplace(sha_of[i]);
+    if (inserted) {
+      it->second.sha = sha_of[i];
+      it->second.first = &files[i];
+    }
+  }
+
+  auto& conn = app.db();
+  db::ImagesRepo repo(conn);
+  std::vector<Stored> out;
+  bool committing = false;
+  try {
+    db::Transaction tx(conn);
+    for (auto& [sha, c] : contents) {
+      repo.lock_content(sha);
+      if (auto existing = repo.blob_name(sha)) {
+        c.name = std::move(*existing);
+        continue;
+      }
+      c.staged = app.store().stage(c.first->bytes);
+      c.name = naming::new_file_name(c.first->inspected.format);
+      app.store().place(c.staged, c.name);
+      c.placed = true;
+      const auto& in = c.first->inspected;
+      repo.insert_blob({sha, c.name, static_cast<long long>(c.first->bytes.size()),
+                        std::string(image::name(in.format)), static_cast<int>(in.width),
+                        static_cast<int>(in.height)});
+    }
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      Stored s;
+      s.delete_token = naming::new_delete_token();
+      s.record = repo.insert_image({naming::new_image_id(), sha_of[i], files[i].original_filename,
+                                    description, crypto::sha256(s.delete_token)});
+      out.push_back(std::move(s));
+    }
+    committing = true;
+    tx.commit();
+  } catch (...) {
+    // Before COMMIT the rows cannot exist, so no one can refer to the files placed here:
+    // remove them now.  If COMMIT itself failed (a lost connection) the rows may or may
+    // not exist, so the files stay and the repair check decides.
+    for (auto& [sha, c] : contents) {
+      if (committing) break;
+      if (!c.placed) continue;
+      try {
+        app.store().remove(c.name);
+      } catch (...) {
+      }
+    }
+    throw;
+  }
+
+  for (auto& [sha, c] : contents) {
+    if (!c.placed) continue;
+    app.after_response([&app, name = c.name, inspected = c.first->inspected] {
+      store_thumbnail(app, name, image::make_thumbnail(inspected, app.config().image.thumb_size));
+    });
+  }
+  return out;
+}
+
+}  // namespace imghost

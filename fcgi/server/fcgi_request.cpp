@@ -1,0 +1,57 @@
+#include "server/fcgi_request.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <climits>
+
+#include "core/error.hpp"
+#include "http/status.hpp"
+
+namespace imghost {
+
+std::string_view FcgiRequest::param(const char* name) const {
+  const char* v = FCGX_GetParam(name, r_.envp);
+  return v ? std::string_view(v) : std::string_view{};
+}
+
+std::string_view FcgiRequest::header(std::string_view name) const {
+  // CGI names: Content-Type and Content-Length have no HTTP_ prefix.
+  std::string cgi = "HTTP_";
+  for (const char c : name) cgi.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  if (cgi == "HTTP_CONTENT_TYPE" || cgi == "HTTP_CONTENT_LENGTH") cgi.erase(0, 5);
+  return param(cgi.c_str());
+}
+
+std::string FcgiRequest::read_body(std::size_t max_bytes) {
+  // nginx buffers the body (also a chunked one) and always sends CONTENT_LENGTH; the
+  // limit is checked before a single byte is read.
+  const auto cl = param("CONTENT_LENGTH");
+  std::size_t length = 0;
+  if (!cl.empty()) {
+    auto [p, ec] = std::from_chars(cl.data(), cl.data() + cl.size(), length);
+    if (ec != std::errc() || p != cl.data() + cl.size()) throw errors::bad_request("bad Content-Length");
+  }
+  if (length > max_bytes)
+    throw errors::too_large(fmt::format("the request body is over the limit of {} bytes", max_bytes));
+  std::string body(length, '\0');
+  std::size_t got = 0;
+  while (got < length) {
+    const int want = static_cast<int>(std::min<std::size_t>(length - got, INT_MAX));
+    const int n = FCGX_GetStr(body.data() + got, want, r_.in);
+    if (n <= 0) break;  // fewer bytes than asked only at end of input
+    got += static_cast<std::size_t>(n);
+  }
+  if (got != length) throw errors::bad_request("the request body is shorter than its Content-Length");
+  return body;
+}
+
+void FcgiRequest::send(const http::Response& resp) {
+  std::string head = fmt::format("Status: {}\r\n", http::status_text(resp.status));
+  for (const auto& [k, v] : resp.headers) head += fmt::format("{}: {}\r\n", k, v);
+  head += "\r\n";
+  FCGX_PutStr(head.data(), static_cast<int>(head.size()), r_.out);
+  if (!resp.body.empty()) FCGX_PutStr(resp.body.data(), static_cast<int>(resp.body.size()), r_.out);
+}
+
+}  // namespace imghost

@@ -1,0 +1,119 @@
+#include "server/worker.hpp"
+
+#include <fcgiapp.h>
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include "db/pg.hpp"
+#include "server/fcgi_request.hpp"
+#include "core/error.hpp"
+#include "http/status.hpp"
+#include "render/pages.hpp"
+#include "handlers/router.hpp"
+#include "render/json.hpp"
+
+namespace imghost {
+namespace {
+
+std::atomic<bool> g_stop{false};
+std::atomic<bool> g_reopen{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+void on_stop(int) { g_stop = true; }
+void on_hup(int) { g_reopen = true; }
+
+void install(int sig, void (*fn)(int)) {
+  struct sigaction sa {};
+  sa.sa_handler = fn;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: a waiting accept() must return EINTR
+  sigaction(sig, &sa, nullptr);
+}
+
+http::Response error_response(const http::Request& req, int status, std::string_view code,
+                              const std::string& message) {
+  if (wants_json(req)) return http::Response::json(status, views::error_json(std::string(code), message));
+  return http::Response::html(status, pages::error_page(status, message));
+}
+
+}  // namespace
+
+http::Response handle(App& app, http::Request& req) noexcept {
+  try {
+    try {
+      return dispatch(app, req);
+    } catch (const Error& e) {
+      const int status = http::status_of(e.code());
+      app.log().error(fmt::format("{} ({} {}, {} {}).", e.what(), status, code_name(e.code()), req.method(), req.path()));
+      return error_response(req, status, code_name(e.code()), e.what());
+    } catch (const db::DbError& e) {
+      if (e.connection_lost()) app.drop_db();
+      app.log().error(fmt::format("database unavailable: {} ({} {}).", e.what(), req.method(), req.path()));
+      return error_response(req, 503, "unavailable", "the database is unavailable, nothing was stored; try again");
+    } catch (const std::system_error& e) {
+      app.log().error(fmt::format("image store unavailable: {} ({} {}).", e.what(), req.method(), req.path()));
+      return error_response(req, 503, "unavailable", "the image store is unavailable, nothing was stored; try again");
+    } catch (const std::exception& e) {
+      app.log().error(fmt::format("internal error: {} ({} {}).", e.what(), req.method(), req.path()));
+      return error_response(req, 500, "internal", "internal error");
+    }
+  } catch (...) {
+    // Building the error response itself failed (out of memory): the bare minimum.
+    http::Response r;
+    r.status = 500;
+    return r;
+  }
+}
+
+int run_worker(App& app, int listen_fd) {
+  if (FCGX_Init() != 0) {
+    std::fprintf(stderr, "imghost: FCGX_Init failed\n");
+    return 1;
+  }
+  // After FCGX_Init, which installs libfcgi's own handlers.
+  install(SIGTERM, on_stop);
+  install(SIGINT, on_stop);
+  install(SIGHUP, on_hup);
+  signal(SIGPIPE, SIG_IGN);  // a client gone mid-response is an EPIPE, not a death
+
+  sigset_t handled;
+  sigemptyset(&handled);
+  sigaddset(&handled, SIGTERM);
+  sigaddset(&handled, SIGINT);
+  sigaddset(&handled, SIGHUP);
+  sigprocmask(SIG_BLOCK, &handled, nullptr);
+
+  FCGX_Request raw;
+  if (FCGX_InitRequest(&raw, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) return 1;
+  for (;;) {
+    // Signals are let in only here, while waiting.  One arriving between the check and
+    // accept() would be missed until the next connection; the supervisor repeats its
+    // SIGTERM until the worker is gone, which closes that window.
+    sigprocmask(SIG_UNBLOCK, &handled, nullptr);
+    if (g_stop) break;
+    if (g_reopen.exchange(false)) app.log().reopen();
+    const int rc = FCGX_Accept_r(&raw);
+    sigprocmask(SIG_BLOCK, &handled, nullptr);
+    if (rc < 0) {
+      if (rc == -EINTR) continue;
+      std::fprintf(stderr, "imghost: accept failed: %s\n", std::strerror(-rc));
+      break;
+    }
+    if (g_reopen.exchange(false)) app.log().reopen();
+    {
+      FcgiRequest req(raw);
+      req.send(handle(app, req));
+    }
+    FCGX_Finish_r(&raw);
+    app.run_deferred();  // the client has its answer: now the thumbnails
+  }
+  FCGX_Free(&raw, 1);
+  return 0;
+}
+
+}  // namespace imghost
