@@ -10,6 +10,7 @@
 //                                             as the workers read it: the one reader of the
 //                                             configuration for scripts and make install
 //   imghost-admin [--config FILE] config list every KEY = value in force
+//   imghost-admin routes                      the workers' route table: METHOD PATTERN FLAGS
 //
 // Same configuration as the workers (file, then IMGHOST_* environment).
 #include <charconv>
@@ -25,6 +26,7 @@
 #include "core/config.hpp"
 #include "db/pg.hpp"
 #include "core/log.hpp"
+#include "handlers/routes.hpp"
 
 namespace {
 
@@ -32,8 +34,9 @@ int usage(const char* argv0) {
   std::fprintf(stderr,
                "usage: %s [--config FILE] migrate\n"
                "       %s [--config FILE] fsck [--fix] [--grace SECONDS] [--force]\n"
-               "       %s [--config FILE] config get KEY | config list\n",
-               argv0, argv0, argv0);
+               "       %s [--config FILE] config get KEY | config list\n"
+               "       %s routes\n",
+               argv0, argv0, argv0, argv0);
   return 2;
 }
 
@@ -81,6 +84,20 @@ int run_fsck(const imghost::Config& config, const imghost::admin::FsckOptions& o
   }
 }
 
+// One line per route: method, pattern, then its flags (upload-body, slash-twin,
+// fallback) or "-".
+void print_routes() {
+  using namespace imghost::handlers;
+  for (const auto& r : routes()) {
+    std::string flags;
+    if (r.flags & kUploadBody) flags += ",upload-body";
+    if (r.flags & kSlashTwin) flags += ",slash-twin";
+    if (r.flags & kFallback) flags += ",fallback";
+    std::printf("%.*s %.*s %s\n", static_cast<int>(r.method.size()), r.method.data(), static_cast<int>(r.pattern.size()),
+                r.pattern.data(), flags.empty() ? "-" : flags.c_str() + 1);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -94,6 +111,10 @@ int main(int argc, char** argv) {
     else args.push_back(a);
   }
   if (args.empty()) return usage(argv[0]);
+  if (args[0] == "routes" && args.size() == 1) {
+    print_routes();
+    return 0;
+  }
   try {
     const Config config = Config::load(config_file);
     if (args[0] == "migrate" && args.size() == 1) {

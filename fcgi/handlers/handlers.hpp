@@ -1,5 +1,5 @@
-// One function per route.  Each returns the full response or throws Error
-// (or db::DbError / std::system_error, which the worker maps to 503).
+// The handlers: one function per route of the route table (routes.hpp), each with the
+// table's Handler signature.
 #pragma once
 
 #include <optional>
@@ -10,6 +10,7 @@
 #include "db/images_repo.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
+#include "handlers/routes.hpp"
 
 namespace imghost::handlers {
 
@@ -24,18 +25,24 @@ struct Page {
 };
 Page list_page(App& app, std::string_view query, int default_limit);
 
-Response home(App& app, Request& req);
-Response upload_form(App& app, Request& req);
-// POST /upload and POST /api/v1/images; `json` picks the API answer over the HTML page.
-Response upload(App& app, Request& req, bool json);
-Response catalog_page(App& app, Request& req);
-Response list_images(App& app, Request& req);
-Response get_image(App& app, Request& req, const std::string& id);
-Response get_image_file(App& app, Request& req, const std::string& id);
-Response delete_image_api(App& app, Request& req, const std::string& id);
-Response delete_page(App& app, Request& req, const std::string& id);
-Response health(App& app, Request& req);
-// nginx's fallback when a thumbnail is not on disk (yet): make it now.
-Response thumbnail(App& app, Request& req, const std::string& name);
+// The handlers of the route table (routes.cpp), one per route, grouped in files by
+// what they serve: page_handlers.cpp, upload.cpp, images_api.cpp, health.cpp,
+// missing_thumbnail.cpp.
+Response home(App& app, Request& req, const Params& params);
+Response upload_form(App& app, Request& req, const Params& params);
+// POST /upload: the result page, or the API's answer when the client accepts JSON.
+Response upload_from_form(App& app, Request& req, const Params& params);
+// POST /api/v1/images.
+Response upload_api(App& app, Request& req, const Params& params);
+Response catalog_page(App& app, Request& req, const Params& params);
+Response list_images(App& app, Request& req, const Params& params);
+Response get_image(App& app, Request& req, const Params& params);        // {id}
+Response get_image_file(App& app, Request& req, const Params& params);   // {id}
+Response delete_image_api(App& app, Request& req, const Params& params); // {id}
+// GET and HEAD show the confirmation; only POST deletes.  {id}, ?token=
+Response delete_page(App& app, Request& req, const Params& params);
+Response health(App& app, Request& req, const Params& params);
+// nginx's fallback when a thumbnail is not on disk (yet): make it now.  {name}
+Response missing_thumbnail(App& app, Request& req, const Params& params);
 
 }  // namespace imghost::handlers

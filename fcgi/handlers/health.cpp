@@ -3,7 +3,7 @@
 
 namespace imghost::handlers {
 
-Response health(App& app, Request&) {
+Response health(App& app, Request&, const Params&) {
   // Both dependencies are asked for real: a query, and a synced write in the store.
   app.db().exec("SELECT 1");
   if (!app.store().writable()) throw errors::unavailable("the image store is not writable");

@@ -69,7 +69,7 @@ Page list_page(App& app, std::string_view query, int default_limit) {
   return page;
 }
 
-Response list_images(App& app, Request& req) {
+Response list_images(App& app, Request& req, const Params&) {
   const auto page = list_page(app, req.query(), kDefaultLimit);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& r : page.items) items.push_back(views::image_json(r, app.base_url()));
@@ -78,12 +78,12 @@ Response list_images(App& app, Request& req) {
                                                                            : nlohmann::json(nullptr)}}));
 }
 
-Response get_image(App& app, Request&, const std::string& id) {
-  return Response::json(200, views::dump(views::image_json(find_or_404(app, id), app.base_url())));
+Response get_image(App& app, Request&, const Params& params) {
+  return Response::json(200, views::dump(views::image_json(find_or_404(app, params["id"]), app.base_url())));
 }
 
-Response get_image_file(App& app, Request&, const std::string& id) {
-  const auto rec = find_or_404(app, id);
+Response get_image_file(App& app, Request&, const Params& params) {
+  const auto rec = find_or_404(app, params["id"]);
   Response r;
   r.status = 200;
   // nginx sends the bytes from disk (location /_store/ is internal).
@@ -92,8 +92,8 @@ Response get_image_file(App& app, Request&, const std::string& id) {
   return r;
 }
 
-Response delete_image_api(App& app, Request& req, const std::string& id) {
-  delete_image(app, id, std::string(req.header("X-Delete-Token")));
+Response delete_image_api(App& app, Request& req, const Params& params) {
+  delete_image(app, params["id"], std::string(req.header("X-Delete-Token")));
   Response r;
   r.status = 204;
   return r;

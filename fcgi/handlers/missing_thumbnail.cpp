@@ -14,7 +14,8 @@
 
 namespace imghost::handlers {
 
-Response thumbnail(App& app, Request&, const std::string& name) {
+Response missing_thumbnail(App& app, Request&, const Params& params) {
+  const auto& name = params["name"];
   if (!naming::is_file_name(name)) throw errors::not_found("no such image");
   std::ifstream in(app.store().image_path(name), std::ios::binary);
   if (!in) throw errors::not_found("no such image");

@@ -20,18 +20,19 @@ std::string token_of(const Request& req) {
 
 }  // namespace
 
-Response home(App& app, Request&) { return Response::html(200, pages::home(app.config())); }
+Response home(App& app, Request&, const Params&) { return Response::html(200, pages::home(app.config())); }
 
-Response upload_form(App& app, Request&) { return Response::html(200, pages::upload_form(app.config())); }
+Response upload_form(App& app, Request&, const Params&) { return Response::html(200, pages::upload_form(app.config())); }
 
-Response catalog_page(App& app, Request& req) {
+Response catalog_page(App& app, Request& req, const Params&) {
   const auto page = list_page(app, req.query(), kCatalogPage);
   std::string cursor;
   const bool first = !text::query_param(req.query(), "cursor", cursor) || cursor.empty();
   return Response::html(200, pages::catalog(page.items, page.next_cursor, first));
 }
 
-Response delete_page(App& app, Request& req, const std::string& id) {
+Response delete_page(App& app, Request& req, const Params& params) {
+  const auto& id = params["id"];
   const auto token = token_of(req);
   // Only POST deletes.  GET and HEAD (link checkers and chat previews send HEAD to every
   // pasted link) show the confirmation and change nothing.

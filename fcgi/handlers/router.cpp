@@ -1,77 +1,64 @@
 #include "handlers/router.hpp"
 
-#include "handlers/handlers.hpp"
 #include "core/error.hpp"
 
 namespace imghost {
 namespace {
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
-[[noreturn]] void wrong_method(std::string_view allowed) {
-  throw errors::method_not_allowed("use " + std::string(allowed) + " for this path");
+// Matches `path` against `pattern` segment by segment; a {name} segment matches any
+// non-empty segment and is captured.
+bool match_pattern(std::string_view pattern, std::string_view path, handlers::Params& params) {
+  if (pattern.empty() || path.empty() || pattern[0] != '/' || path[0] != '/') return false;
+  std::size_t i = 1, j = 1;
+  for (;;) {
+    const auto pe = std::min(pattern.find('/', i), pattern.size());
+    const auto se = std::min(path.find('/', j), path.size());
+    const auto want = pattern.substr(i, pe - i), got = path.substr(j, se - j);
+    if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
+      if (got.empty()) return false;
+      params.add(want.substr(1, want.size() - 2), std::string(got));
+    } else if (want != got) {
+      return false;
+    }
+    if (pe == pattern.size() || se == path.size()) return pe == pattern.size() && se == path.size();
+    i = pe + 1;
+    j = se + 1;
+  }
 }
-
-bool is_get(std::string_view m) { return m == "GET" || m == "HEAD"; }
 
 }  // namespace
 
 bool wants_json(const http::Request& req) {
-  return starts_with(req.path(), "/api/") ||
-         req.header("Accept").find("application/json") != std::string_view::npos;
+  return req.path().starts_with("/api/") || req.header("Accept").find("application/json") != std::string_view::npos;
+}
+
+std::optional<RouteMatch> match_route(std::string_view method, std::string_view path, std::string* allowed) {
+  const std::string_view as = method == "HEAD" ? "GET" : method;
+  std::optional<RouteMatch> found;
+  for (const auto& route : handlers::routes()) {
+    handlers::Params params;
+    bool hit = match_pattern(route.pattern, path, params);
+    if (!hit && (route.flags & handlers::kSlashTwin) && path.size() > 1 && path.back() == '/') {
+      params = {};
+      hit = match_pattern(route.pattern, path.substr(0, path.size() - 1), params);
+    }
+    if (!hit) continue;
+    if (route.method == as) {
+      if (!found) found = RouteMatch{&route, std::move(params)};
+    } else if (allowed && allowed->find(route.method) == std::string::npos) {
+      *allowed += (allowed->empty() ? "" : ", ") + std::string(route.method);
+    }
+  }
+  return found;
 }
 
 http::Response dispatch(App& app, http::Request& req) {
-  using namespace handlers;
-  const auto path = req.path();
-  const auto m = req.method();
-
-  if (path == "/") {
-    if (is_get(m)) return home(app, req);
-    wrong_method("GET");
-  }
-  if (path == "/upload") {
-    if (is_get(m)) return upload_form(app, req);
-    if (m == "POST") return upload(app, req, wants_json(req));
-    wrong_method("GET or POST");
-  }
-  if (path == "/images/" || path == "/images") {
-    if (is_get(m)) return catalog_page(app, req);
-    wrong_method("GET");
-  }
-  if (starts_with(path, "/images/thumbs/")) {
-    if (is_get(m)) return thumbnail(app, req, std::string(path.substr(15)));
-    wrong_method("GET");
-  }
-  if (path == "/api/v1/health") {
-    if (is_get(m)) return health(app, req);
-    wrong_method("GET");
-  }
-  if (path == "/api/v1/images" || path == "/api/v1/images/") {
-    if (is_get(m)) return list_images(app, req);
-    if (m == "POST") return upload(app, req, true);
-    wrong_method("GET or POST");
-  }
-  if (starts_with(path, "/api/v1/images/")) {
-    auto rest = path.substr(15);
-    const auto slash = rest.find('/');
-    const std::string id(rest.substr(0, slash));
-    if (slash == std::string_view::npos) {
-      if (is_get(m)) return get_image(app, req, id);
-      if (m == "DELETE") return delete_image_api(app, req, id);
-      wrong_method("GET or DELETE");
-    }
-    if (rest.substr(slash) == "/file") {
-      if (is_get(m)) return get_image_file(app, req, id);
-      wrong_method("GET");
-    }
-  }
-  if (starts_with(path, "/delete/")) {
-    const std::string id(path.substr(8));
-    if (is_get(m) || m == "POST") return delete_page(app, req, id);
-    wrong_method("GET or POST");
-  }
-  throw errors::not_found("no such page");
+  std::string allowed;
+  auto m = match_route(req.method(), req.path(), &allowed);
+  if (m) return m->route->handler(app, req, m->params);
+  if (allowed.empty()) throw errors::not_found("no such page");
+  if (allowed.find("GET") != std::string::npos) allowed += ", HEAD";
+  throw errors::method_not_allowed("use " + allowed + " for this path");
 }
 
 }  // namespace imghost

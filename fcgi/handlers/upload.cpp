@@ -11,6 +11,7 @@
 #include "render/pages.hpp"
 #include "base/text.hpp"
 #include "render/json.hpp"
+#include "handlers/router.hpp"
 
 namespace imghost::handlers {
 namespace {
@@ -34,8 +35,6 @@ std::optional<std::string> description_of(const std::vector<multipart::Part>& pa
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 Response upload(App& app, Request& req, bool json) {
   const auto& cfg = app.config();
@@ -92,5 +91,11 @@ Response upload(App& app, Request& req, bool json) {
   for (const auto& s : stored) items.push_back(views::uploaded_json(s.record, s.delete_token, app.base_url()));
   return Response::json(201, views::dump({{"items", std::move(items)}}));
 }
+
+}  // namespace
+
+Response upload_from_form(App& app, Request& req, const Params&) { return upload(app, req, wants_json(req)); }
+
+Response upload_api(App& app, Request& req, const Params&) { return upload(app, req, true); }
 
 }  // namespace imghost::handlers

@@ -274,3 +274,65 @@ class EveryDocumentedOperationAnswers(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+# --- the workers' route table, nginx's site and the document agree -------------------------
+
+def route_table():
+    """[(method, pattern, {flags})] from `imghost-admin routes`: the table the workers use."""
+    import os
+    import subprocess
+    build = os.environ.get("IMGHOST_BUILD", str(ROOT / "build"))
+    out = subprocess.run([f"{build}/imghost-admin", "routes"], capture_output=True, text=True, check=True).stdout
+    rows = []
+    for line in out.splitlines():
+        method, pattern, flags = line.split()
+        rows.append((method, pattern, set() if flags == "-" else set(flags.split(","))))
+    return rows
+
+
+# Served by nginx itself: in the document, not in the workers' table.
+NGINX_OPERATIONS = {("/api/v1/openapi.yaml", "get")}
+NGINX_DEFAULT_PAGE = "<center>nginx</center>"
+
+
+def concrete(pattern):
+    """A path for a pattern, with a value of the right shape in each {name}."""
+    return pattern.replace("{id}", "abcdefghijklmnopqrst").replace("{name}", "abcdefghijklmnopqrst.png")
+
+
+class RouteTableAgrees(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.table = route_table()
+        cls.ops = operations(read_yaml(DOC.read_text(encoding="utf-8")))
+
+    def test_every_api_route_is_documented_and_every_documented_operation_is_routed(self):
+        api = {(p, m.lower()) for m, p, _ in self.table if p.startswith("/api/")}
+        documented = {op for op in self.ops if op[0].startswith("/api/")} - NGINX_OPERATIONS
+        self.assertEqual(sorted(api - documented), [], "routed but not in docs/openapi.yaml")
+        self.assertEqual(sorted(documented - api), [], "documented but not routed")
+
+    def test_every_route_reaches_a_worker_through_nginx(self):
+        for method, pattern, flags in self.table:
+            if "fallback" in flags:
+                continue
+            with self.subTest(f"{method} {pattern}"):
+                r = request(method, concrete(pattern), headers={"Accept": "application/json"})
+                self.assertNotIn(NGINX_DEFAULT_PAGE, r.text, f"nginx answered {r.status} itself")
+                self.assertNotEqual(r.status, 405, r.text)
+
+    def test_exactly_the_upload_routes_take_an_upload_sized_body(self):
+        body = b"x" * (1 << 20)  # over nginx's 64 KiB everywhere else, under the upload limit
+        headers = {"Content-Type": "multipart/form-data; boundary=nothing-here", "Accept": "application/json"}
+        for method, pattern, flags in self.table:
+            if method != "POST":
+                continue
+            paths = [concrete(pattern)] + ([concrete(pattern) + "/"] if "slash-twin" in flags else [])
+            for path in paths:
+                with self.subTest(path):
+                    r = request("POST", path, body=body, headers=headers)
+                    if "upload-body" in flags:
+                        self.assertEqual(r.status, 400, "the worker read it and found no multipart part")
+                    else:
+                        self.assertEqual(r.status, 413, "nginx refused the body")
