@@ -3,18 +3,18 @@
 // killed workers, lost disks and restores.
 //
 // Findings, one line each on `out`:
-//   staged file left behind   .tmp/<f> older than the grace period (a killed worker's upload)
-//   file without a row        <ab/cd/name> with no blob row, older than the grace period
-//                             (a crash between rename and COMMIT, or after a delete's COMMIT)
+//   staged file left behind   a staged upload older than the grace period (a killed worker's)
+//   file without a row        an original with no blob row, older than the grace period
+//                             (a crash between placing and COMMIT, or after a delete's COMMIT)
 //   row without a file        a blob row whose original is gone: the bytes are lost
-//   thumbnail without a row   thumbs/<ab/cd/name> with no blob row, older than the grace period
+//   thumbnail without a row   a thumbnail with no blob row, older than the grace period
 //   missing thumbnail         a blob older than the grace period whose thumbnail is absent
 // With `fix`: files, thumbnails and staged files without a row are removed, missing
 // thumbnails are made again from the original, and a row without a file is deleted with
 // every image row that refers to it (logged as an Error in app.log, one line per blob).
 //
 // Safe while workers serve.  A file is only called an orphan after taking the advisory
-// lock the workers take for its content (db::lock_key of the SHA-256 of its bytes) and
+// lock the workers take for its content (db/locks.hpp, keyed by the SHA-256 of its bytes) and
 // seeing, under that lock, that no blob row names it: an upload of the same bytes holds
 // that lock from the rename until its COMMIT, a delete from its COMMIT until the unlink.
 // Rows are re-checked under their lock the same way.  The grace period keeps fresh
@@ -28,14 +28,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
-#include <optional>
 #include <string>
-#include <string_view>
 
-#include "core/config.hpp"
-#include "base/crypto.hpp"
-#include "db/pg.hpp"
 #include "core/log.hpp"
+#include "db/pg.hpp"
+#include "image/inspect.hpp"
+#include "store/store.hpp"
 
 namespace imghost::admin {
 
@@ -53,15 +51,6 @@ struct FsckResult {
   std::size_t remaining() const { return problems - fixed; }
 };
 
-// What a path relative to the store root is, from its shape alone.  `name` is the
-// stored file name for originals and thumbnails, the file name for staged files.
-enum class EntryKind { original, thumbnail, staged, foreign };
-struct StoreEntry {
-  EntryKind kind;
-  std::string name;
-};
-StoreEntry classify(std::string_view relative_path);
-
 // True when `missing` of `total` blob files being absent looks like a store that is not
 // there (unmounted disk, wrong store_dir) rather than files lost one by one.
 bool looks_unmounted(std::size_t missing, std::size_t total);
@@ -69,14 +58,12 @@ bool looks_unmounted(std::size_t missing, std::size_t total);
 // "repair check found N problems, fixed M." (plus "; K remain" when some are left).
 std::string summary(const FsckResult& r);
 
-// 64 lowercase or uppercase hex digits → digest; nullopt otherwise.
-std::optional<crypto::Sha256> parse_sha256_hex(std::string_view hex);
-
-// Runs the check on config.store_dir and the database behind `conn`; writes findings to
-// `out` and the summary line to `log`.  Throws db::DbError (database unavailable) or
-// std::runtime_error / std::system_error (store unreadable) when it cannot check at all;
-// a problem it cannot fix is a finding, not an exception.
-FsckResult fsck(const Config& config, db::Connection& conn, AppLog& log, const FsckOptions& options,
-                std::FILE* out);
+// Runs the check on `store` and the database behind `conn`; writes findings to `out` and
+// the summary line to `log`.  Missing thumbnails are made under `limits` (ImageMagick is
+// configured on first use).  Throws db::DbError (database unavailable) or
+// std::system_error (store unreadable) when it cannot check at all; a problem it cannot
+// fix is a finding, not an exception.
+FsckResult fsck(const store::Store& store, db::Connection& conn, AppLog& log, const image::Limits& limits,
+                const FsckOptions& options, std::FILE* out);
 
 }  // namespace imghost::admin

@@ -27,6 +27,7 @@
 #include "db/pg.hpp"
 #include "core/log.hpp"
 #include "handlers/routes.hpp"
+#include "store/open_store.hpp"
 
 namespace {
 
@@ -76,7 +77,8 @@ int run_fsck(const imghost::Config& config, const imghost::admin::FsckOptions& o
   }
   try {
     db::Connection conn(config.database);
-    const auto r = admin::fsck(config, conn, *log, options, stdout);
+    const auto store = store::open_store(config);
+    const auto r = admin::fsck(*store, conn, *log, config.image, options, stdout);
     return r.remaining() == 0 ? 0 : 1;
   } catch (const std::exception& e) {
     log->error(std::string("repair check could not run: ") + e.what());

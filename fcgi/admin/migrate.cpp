@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "db/locks.hpp"
+
 namespace imghost::admin {
 
 std::vector<std::string> migrate(db::Connection& conn, const std::filesystem::path& sql_dir) {
@@ -14,30 +16,24 @@ std::vector<std::string> migrate(db::Connection& conn, const std::filesystem::pa
   std::sort(files.begin(), files.end());
   if (files.empty()) throw std::runtime_error("no migrations in " + sql_dir.string());
 
-  conn.exec("SELECT pg_advisory_lock(7467726)");  // any fixed key: "one migrator at a time"
+  db::SessionLock lock(conn, db::NamedLock::migrate);
   std::vector<std::string> applied;
-  try {
-    conn.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
-              " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
-    for (const auto& f : files) {
-      const std::string version = f.filename().string();
-      if (conn.run("migration_applied", "SELECT 1 FROM schema_migrations WHERE version = $1", {version}).rows() > 0)
-        continue;
-      std::ifstream in(f);
-      if (!in) throw std::runtime_error("cannot read " + f.string());
-      std::stringstream ss;
-      ss << in.rdbuf();
-      db::Transaction tx(conn);
-      conn.exec(ss.str());
-      conn.run("migration_record", "INSERT INTO schema_migrations (version) VALUES ($1)", {version});
-      tx.commit();
-      applied.push_back(version);
-    }
-  } catch (...) {
-    conn.exec("SELECT pg_advisory_unlock(7467726)");
-    throw;
+  conn.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+  for (const auto& f : files) {
+    const std::string version = f.filename().string();
+    if (conn.run("migration_applied", "SELECT 1 FROM schema_migrations WHERE version = $1", {version}).rows() > 0)
+      continue;
+    std::ifstream in(f);
+    if (!in) throw std::runtime_error("cannot read " + f.string());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    db::Transaction tx(conn);
+    conn.exec(ss.str());
+    conn.run("migration_record", "INSERT INTO schema_migrations (version) VALUES ($1)", {version});
+    tx.commit();
+    applied.push_back(version);
   }
-  conn.exec("SELECT pg_advisory_unlock(7467726)");
   return applied;
 }
 

@@ -4,9 +4,12 @@
 #include <openssl/evp.h>
 #include <sys/random.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <stdexcept>
 #include <system_error>
+
+#include "base/hex.hpp"
 
 namespace imghost::crypto {
 
@@ -19,14 +22,14 @@ Sha256 sha256(std::string_view bytes) {
   return out;
 }
 
-std::string hex(const unsigned char* p, std::size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s(n * 2, '0');
-  for (std::size_t i = 0; i < n; ++i) {
-    s[2 * i] = kDigits[p[i] >> 4];
-    s[2 * i + 1] = kDigits[p[i] & 15];
-  }
-  return s;
+std::string to_hex(const Sha256& d) { return hex::encode(d.data(), d.size()); }
+
+std::optional<Sha256> sha256_from_hex(std::string_view text) {
+  const auto raw = hex::decode(text);
+  Sha256 d{};
+  if (!raw || raw->size() != d.size()) return std::nullopt;
+  std::copy(raw->begin(), raw->end(), d.begin());
+  return d;
 }
 
 std::string random_bytes(std::size_t n) {

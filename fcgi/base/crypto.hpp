@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,8 +12,9 @@ namespace imghost::crypto {
 using Sha256 = std::array<unsigned char, 32>;
 
 Sha256 sha256(std::string_view bytes);           // OpenSSL EVP; throws on (impossible) failure
-std::string hex(const unsigned char* p, std::size_t n);
-inline std::string hex(const Sha256& d) { return hex(d.data(), d.size()); }
+// 64 lowercase hex digits, and back (either case); nullopt for anything else.
+std::string to_hex(const Sha256& d);
+std::optional<Sha256> sha256_from_hex(std::string_view hex);
 
 // `n` bytes from getrandom(2): blocks only until the kernel pool is first seeded.
 // Throws std::system_error on failure.

@@ -1,16 +1,8 @@
 #include "base/text.hpp"
 
+#include "base/hex.hpp"
+
 namespace imghost::text {
-namespace {
-
-int hexdigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t* cp) {
   const auto b0 = static_cast<unsigned char>(s[i]);
@@ -106,7 +98,7 @@ bool url_decode(std::string_view in, std::string& out) {
       out.push_back(' ');
     } else if (in[i] == '%') {
       if (i + 2 >= in.size()) return false;
-      const int h = hexdigit(in[i + 1]), l = hexdigit(in[i + 2]);
+      const int h = hex::digit(in[i + 1]), l = hex::digit(in[i + 2]);
       if (h < 0 || l < 0) return false;
       out.push_back(static_cast<char>(h * 16 + l));
       i += 2;

@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "store/open_store.hpp"
+
 namespace imghost {
 
 App::App(Config config)
-    : config_(std::move(config)), log_(config_.log_file), store_(config_.store_dir) {}
+    : config_(std::move(config)), log_(config_.log_file), store_(store::open_store(config_)) {}
 
 db::Connection& App::db() {
   // A connection that died while idle (PostgreSQL restarted) is replaced before use, so

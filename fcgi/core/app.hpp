@@ -9,7 +9,7 @@
 #include "core/config.hpp"
 #include "db/pg.hpp"
 #include "core/log.hpp"
-#include "store/local_store.hpp"
+#include "store/store.hpp"
 
 namespace imghost {
 
@@ -20,7 +20,7 @@ class App {
 
   const Config& config() const { return config_; }
   AppLog& log() { return log_; }
-  const store::FileStore& store() const { return store_; }
+  const store::Store& store() const { return *store_; }
 
   // The connection, made on first use and after a lost one.  Throws db::DbError
   // (connection_lost) when PostgreSQL does not answer: the request becomes a 503 and
@@ -38,7 +38,7 @@ class App {
  private:
   Config config_;
   AppLog log_;
-  store::FileStore store_;
+  std::unique_ptr<store::Store> store_;
   std::unique_ptr<db::Connection> db_;
   std::vector<std::function<void()>> deferred_;
 };

@@ -4,6 +4,7 @@
 
 #include "base/crypto.hpp"
 #include "db/images_repo.hpp"
+#include "db/locks.hpp"
 #include "core/error.hpp"
 #include "core/naming.hpp"
 
@@ -38,7 +39,7 @@ db::ImageRecord delete_image(App& app, const std::string& id, const std::string&
   auto rec = repo.find(id);
   if (!rec) throw errors::not_found("no such image");
 
-  db::ContentSessionLock lock(repo, target.sha256);
+  db::SessionLock lock(conn, target.sha256);
   std::optional<std::string> unreferenced;
   {
     db::Transaction tx(conn);
@@ -48,7 +49,7 @@ db::ImageRecord delete_image(App& app, const std::string& id, const std::string&
   }
   if (unreferenced) {
     try {
-      app.store().remove(*unreferenced);
+      store::remove_both(app.store(), *unreferenced);
     } catch (const std::exception& e) {
       // The image is deleted (its row is gone); the file is now an orphan that the
       // repair check removes.  The client's delete did succeed.

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "base/crypto.hpp"
+#include "db/locks.hpp"
 #include "core/naming.hpp"
 #include "core/save_thumbnail.hpp"
 
@@ -42,7 +43,7 @@ std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files,
   try {
     db::Transaction tx(conn);
     for (auto& [sha, c] : contents) {
-      repo.lock_content(sha);
+      db::lock_content(conn, sha);
       if (auto existing = repo.blob_name(sha)) {
         c.name = std::move(*existing);
         continue;
@@ -73,7 +74,7 @@ std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files,
       if (committing) break;
       if (!c.placed) continue;
       try {
-        app.store().remove(c.name);
+        store::remove_both(app.store(), c.name);
       } catch (...) {
       }
     }
@@ -83,7 +84,7 @@ std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files,
   for (auto& [sha, c] : contents) {
     if (!c.placed) continue;
     app.after_response([&app, name = c.name, inspected = c.first->inspected] {
-      store_thumbnail(app, name, image::make_thumbnail(inspected, app.config().image.thumb_size));
+      save_thumbnail(app, name, image::make_thumbnail(inspected, app.config().image.thumb_size));
     });
   }
   return out;

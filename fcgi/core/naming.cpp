@@ -41,13 +41,4 @@ bool is_file_name(std::string_view s) {
   return ext == "jpg" || ext == "png" || ext == "gif" || ext == "webp";
 }
 
-std::string shard_path(std::string_view name) {
-  std::string p;
-  p.reserve(name.size() + 6);
-  p.append(name.substr(0, 2)).push_back('/');
-  p.append(name.substr(2, 2)).push_back('/');
-  p.append(name);
-  return p;
-}
-
 }  // namespace imghost::naming

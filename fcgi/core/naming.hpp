@@ -24,8 +24,4 @@ bool is_image_id(std::string_view s);
 // A stored file name: kNameChars base32 characters, '.', one of jpg/png/gif/webp.
 bool is_file_name(std::string_view s);
 
-// The sharded location below a root: "ab/cd/abcd....jpg" (two levels of 1,024 folders,
-// so a million files sit about one per folder).  Precondition: is_file_name(name).
-std::string shard_path(std::string_view name);
-
 }  // namespace imghost::naming

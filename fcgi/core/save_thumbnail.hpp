@@ -17,6 +17,6 @@ namespace imghost {
 // Writes the thumbnail of stored file `name` crash-safely, then removes it again if the
 // file's blob is gone.  Returns false in that case.  Throws std::system_error (store)
 // or db::DbError.
-bool store_thumbnail(App& app, const std::string& name, std::string_view bytes);
+bool save_thumbnail(App& app, const std::string& name, std::string_view bytes);
 
 }  // namespace imghost

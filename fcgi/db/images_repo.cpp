@@ -27,42 +27,7 @@ ImageRecord record_at(const Result& r, int row) {
   return rec;
 }
 
-int hexval(char c) {
-  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c - 'A' + 10;
-}
-
-// Decodes bytea's hex output format ("\x...").
-std::string from_bytea(std::string_view v) {
-  if (v.size() < 2 || v[0] != '\\' || v[1] != 'x') throw DbError("unexpected bytea format", "XX000");
-  std::string out;
-  for (std::size_t i = 2; i + 1 < v.size(); i += 2)
-    out.push_back(static_cast<char>(hexval(v[i]) * 16 + hexval(v[i + 1])));
-  return out;
-}
-
 }  // namespace
-
-std::string bytea_param(const unsigned char* p, std::size_t n) {
-  return "\\x" + crypto::hex(p, n);
-}
-
-long long lock_key(const crypto::Sha256& sha) {
-  long long k = 0;
-  std::memcpy(&k, sha.data(), sizeof k);
-  return k;
-}
-
-void ImagesRepo::lock_content(const crypto::Sha256& sha) {
-  c_.run("lock_content", "SELECT pg_advisory_xact_lock($1)", {std::to_string(lock_key(sha))});
-}
-
-void ImagesRepo::lock_content_session(const crypto::Sha256& sha) {
-  c_.run("lock_content_session", "SELECT pg_advisory_lock($1)", {std::to_string(lock_key(sha))});
-}
-
-void ImagesRepo::unlock_content_session(const crypto::Sha256& sha) {
-  c_.run("unlock_content_session", "SELECT pg_advisory_unlock($1)", {std::to_string(lock_key(sha))});
-}
 
 std::optional<std::string> ImagesRepo::blob_name(const crypto::Sha256& sha) {
   auto r = c_.run("blob_name", "SELECT name FROM blobs WHERE sha256 = $1", {bytea_param(sha)});
@@ -139,6 +104,29 @@ std::optional<std::string> ImagesRepo::delete_blob_if_unreferenced(const crypto:
 
 bool ImagesRepo::blob_exists(const std::string& name) {
   return c_.run("blob_exists", "SELECT 1 FROM blobs WHERE name = $1", {name}).rows() > 0;
+}
+
+std::vector<ImagesRepo::BlobRow> ImagesRepo::all_blobs() {
+  auto r = c_.run("all_blobs", "SELECT sha256, name FROM blobs ORDER BY name", {});
+  std::vector<BlobRow> rows;
+  rows.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) {
+    const std::string sha = from_bytea(r.get(i, 0));
+    BlobRow row;
+    if (sha.size() != row.sha256.size()) throw DbError("blobs row with a malformed sha256", "XX000");
+    std::memcpy(row.sha256.data(), sha.data(), sha.size());
+    row.name = r.get(i, 1);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::vector<std::string> ImagesRepo::delete_blob_and_images(const crypto::Sha256& sha, const std::string& name) {
+  auto deleted = c_.run("delete_images_of_blob", "DELETE FROM images WHERE sha256 = $1 RETURNING id", {bytea_param(sha)});
+  std::vector<std::string> ids;
+  for (int i = 0; i < deleted.rows(); ++i) ids.emplace_back(deleted.get(i, 0));
+  c_.run("delete_blob_named", "DELETE FROM blobs WHERE sha256 = $1 AND name = $2", {bytea_param(sha), name});
+  return ids;
 }
 
 }  // namespace imghost::db

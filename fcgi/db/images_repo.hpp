@@ -3,8 +3,8 @@
 // its own id, description and delete token.  Identical bytes share one blob.
 //
 // Every method runs one statement on the given connection and throws db::DbError.
-// Locking: callers that create or remove blobs first take lock_content() inside their
-// transaction, so "is this blob still referenced?" and the file on disk never race.
+// Locking: callers that create or remove blobs first take the content lock (locks.hpp),
+// so "is this blob still referenced?" and the file in the store never race.
 #pragma once
 
 #include <optional>
@@ -51,12 +51,6 @@ class ImagesRepo {
  public:
   explicit ImagesRepo(Connection& c) : c_(c) {}
 
-  // Transaction-scoped advisory lock on this content (released at COMMIT/ROLLBACK).
-  void lock_content(const crypto::Sha256& sha);
-  // Session-scoped variant for flows that must hold it past COMMIT (delete then unlink).
-  void lock_content_session(const crypto::Sha256& sha);
-  void unlock_content_session(const crypto::Sha256& sha);
-
   std::optional<std::string> blob_name(const crypto::Sha256& sha);
   void insert_blob(const NewBlob& b);
   // Inserts and returns the full record (seq and created_at from the database).
@@ -75,39 +69,24 @@ class ImagesRepo {
   bool delete_image(const std::string& id);
   // Deletes the blob if no image refers to it any more; returns its file name then.
   std::optional<std::string> delete_blob_if_unreferenced(const crypto::Sha256& sha);
-  // Whether a blob row names this file (the repair check and reaper ask).
+  // Whether a blob row names this file (the thumbnail writer and the repair check ask).
   bool blob_exists(const std::string& name);
+
+  // Every blob, ordered by name (the repair check).
+  struct BlobRow {
+    crypto::Sha256 sha256;
+    std::string name;
+  };
+  std::vector<BlobRow> all_blobs();
+  // Deletes the blob named `name` with this content and every image row of it; returns
+  // the ids of the images deleted.  Call inside a transaction, under the content lock.
+  std::vector<std::string> delete_blob_and_images(const crypto::Sha256& sha, const std::string& name);
 
  private:
   Connection& c_;
 };
 
-// Holds the session-level content lock from construction to destruction, on every path
-// (a lost connection releases it by itself).  For flows that must keep it past a COMMIT:
-// delete then unlink, the repair check.
-class ContentSessionLock {
- public:
-  ContentSessionLock(ImagesRepo& repo, const crypto::Sha256& sha) : repo_(repo), sha_(sha) {
-    repo_.lock_content_session(sha_);
-  }
-  ~ContentSessionLock() {
-    try {
-      repo_.unlock_content_session(sha_);
-    } catch (...) {
-    }
-  }
-  ContentSessionLock(const ContentSessionLock&) = delete;
-  ContentSessionLock& operator=(const ContentSessionLock&) = delete;
-
- private:
-  ImagesRepo& repo_;
-  crypto::Sha256 sha_;
-};
-
-// "\\x0a1b..." for a bytea parameter.
-std::string bytea_param(const unsigned char* p, std::size_t n);
-inline std::string bytea_param(const crypto::Sha256& d) { return bytea_param(d.data(), d.size()); }
-// The advisory lock key of some content: its first 8 bytes as a signed 64-bit number.
-long long lock_key(const crypto::Sha256& sha);
-
+inline std::string bytea_param(const crypto::Sha256& d) {
+  return bytea_param(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
+}
 }  // namespace imghost::db

@@ -5,6 +5,8 @@
 
 #include <poll.h>
 
+#include "base/hex.hpp"
+
 namespace imghost::db {
 
 long long Result::get_int(int row, int col) const {
@@ -62,6 +64,15 @@ Result Connection::run(const char* name, const char* sql, const std::vector<Para
   return check(PQexecPrepared(c_.get(), name, static_cast<int>(values.size()), values.data(),
                               nullptr, nullptr, 0),
                name);
+}
+
+std::string bytea_param(std::string_view bytes) { return "\\x" + hex::encode(bytes); }
+
+std::string from_bytea(std::string_view v) {
+  std::optional<std::string> raw;
+  if (v.size() >= 2 && v[0] == '\\' && v[1] == 'x') raw = hex::decode(v.substr(2));
+  if (!raw) throw DbError("unexpected bytea format", "XX000");
+  return *raw;
 }
 
 Transaction::Transaction(Connection& c) : c_(c) { c_.exec("BEGIN"); }

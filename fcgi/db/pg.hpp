@@ -71,6 +71,11 @@ class Connection {
   std::vector<std::string> prepared_;
 };
 
+// bytea in the text protocol: "\\x0a1b..." as a parameter, and the hex output format
+// decoded (DbError when a value is not in it).
+std::string bytea_param(std::string_view bytes);
+std::string from_bytea(std::string_view value);
+
 // BEGIN in the constructor; ROLLBACK in the destructor unless commit() was called.
 class Transaction {
  public:

@@ -86,8 +86,9 @@ Response get_image_file(App& app, Request&, const Params& params) {
   const auto rec = find_or_404(app, params["id"]);
   Response r;
   r.status = 200;
-  // nginx sends the bytes from disk (location /_store/ is internal).
-  r.header("X-Accel-Redirect", "/_store/" + naming::shard_path(rec.name));
+  // nginx sends the bytes from the store (location /_store/ is internal and knows
+  // where a name lives).
+  r.header("X-Accel-Redirect", "/_store/" + rec.name);
   r.header("Content-Disposition", content_disposition(rec.original_filename.empty() ? rec.name : rec.original_filename));
   return r;
 }

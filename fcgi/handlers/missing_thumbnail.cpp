@@ -3,9 +3,6 @@
 // original, store it for next time (nginx then serves it), and answer with it.
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "handlers/handlers.hpp"
 #include "core/error.hpp"
 #include "image/inspect.hpp"
@@ -17,18 +14,15 @@ namespace imghost::handlers {
 Response missing_thumbnail(App& app, Request&, const Params& params) {
   const auto& name = params["name"];
   if (!naming::is_file_name(name)) throw errors::not_found("no such image");
-  std::ifstream in(app.store().image_path(name), std::ios::binary);
-  if (!in) throw errors::not_found("no such image");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string original = ss.str();
+  const auto original = app.store().read(store::Object::original, name);
+  if (!original) throw errors::not_found("no such image");
   std::string thumb;
   try {
-    thumb = image::thumbnail_from_bytes(original, app.config().image);
+    thumb = image::thumbnail_from_bytes(*original, app.config().image);
   } catch (const image::Rejection& e) {
     throw errors::not_found(fmt::format("no thumbnail: {}", e.what()));
   }
-  if (!store_thumbnail(app, name, thumb)) throw errors::not_found("no such image");
+  if (!save_thumbnail(app, name, thumb)) throw errors::not_found("no such image");
   const auto ext = name.substr(name.rfind('.') + 1);
   const auto fmt_ = image::parse_format(ext);
   Response r;

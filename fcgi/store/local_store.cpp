@@ -62,6 +62,50 @@ void write_all(int fd, std::string_view bytes, const fs::path& p) {
   }
 }
 
+std::optional<std::time_t> mtime_of(const fs::path& p) {
+  struct stat st {};
+  if (::lstat(p.c_str(), &st) == 0) return st.st_mtime;
+  if (errno == ENOENT) return std::nullopt;
+  fail("stat " + p.string());
+}
+
+// Unlinks and makes the removal durable; a file already gone is not an error.
+void remove_file(const fs::path& p) {
+  if (::unlink(p.c_str()) != 0) {
+    if (errno == ENOENT) return;
+    fail("unlink " + p.string());
+  }
+  fsync_dir(p.parent_path());
+}
+
+void walk_dir(const fs::path& root, const std::string& rel, const std::function<void(const Entry&)>& visit) {
+  const fs::path dir = rel.empty() ? root : root / rel;
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  if (ec) {
+    if (ec == std::errc::no_such_file_or_directory) return;  // removed while we walked
+    throw std::system_error(ec, "read " + dir.string());
+  }
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string leaf = it->path().filename().string();
+    const std::string child = rel.empty() ? leaf : rel + "/" + leaf;
+    std::error_code sec;
+    const auto st = it->symlink_status(sec);
+    if (sec) continue;  // gone between readdir and lstat
+    if (fs::is_directory(st)) {
+      walk_dir(root, child, visit);
+      continue;
+    }
+    Entry e = classify_local_path(child);
+    if (!fs::is_regular_file(st)) e = {Entry::Kind::foreign, child};  // symlinks, sockets: never ours
+    const auto m = mtime_of(root / child);
+    if (!m) continue;  // removed meanwhile
+    e.mtime = *m;
+    visit(e);
+  }
+  if (ec && ec != std::errc::no_such_file_or_directory) throw std::system_error(ec, "read " + dir.string());
+}
+
 }  // namespace
 
 Staged& Staged::operator=(Staged&& o) noexcept {
@@ -77,7 +121,39 @@ Staged::~Staged() {
   if (!path_.empty()) ::unlink(path_.c_str());
 }
 
-FileStore::FileStore(fs::path root) : root_(std::move(root)) {
+void remove_both(const Store& store, std::string_view name) {
+  store.remove(Object::thumbnail, name);
+  store.remove(Object::original, name);
+}
+
+std::string shard_path(std::string_view name) {
+  std::string p;
+  p.reserve(name.size() + 6);
+  p.append(name.substr(0, 2)).push_back('/');
+  p.append(name.substr(2, 2)).push_back('/');
+  p.append(name);
+  return p;
+}
+
+Entry classify_local_path(std::string_view rel) {
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 0;;) {
+    const auto slash = rel.find('/', start);
+    parts.push_back(rel.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  const std::string_view leaf = parts.back();
+  if (parts.size() == 2 && parts[0] == ".tmp" && !leaf.empty()) return {Entry::Kind::staged, std::string(leaf)};
+  if (naming::is_file_name(leaf)) {
+    const std::string shard = shard_path(leaf);
+    if (rel == shard) return {Entry::Kind::original, std::string(leaf)};
+    if (rel == "thumbs/" + shard) return {Entry::Kind::thumbnail, std::string(leaf)};
+  }
+  return {Entry::Kind::foreign, std::string(rel)};
+}
+
+LocalStore::LocalStore(fs::path root) : root_(std::move(root)) {
   for (const auto& d : {root_, tmp_dir(), root_ / "thumbs"}) {
     std::error_code ec;
     fs::create_directories(d, ec);
@@ -85,61 +161,83 @@ FileStore::FileStore(fs::path root) : root_(std::move(root)) {
   }
 }
 
-fs::path FileStore::image_path(std::string_view name) const {
-  return root_ / naming::shard_path(name);
+std::string LocalStore::where(Object object, std::string_view name) const {
+  return object == Object::original ? shard_path(name) : "thumbs/" + shard_path(name);
 }
 
-fs::path FileStore::thumb_path(std::string_view name) const {
-  return root_ / "thumbs" / naming::shard_path(name);
-}
+fs::path LocalStore::path(Object object, std::string_view name) const { return root_ / where(object, name); }
 
-Staged FileStore::stage(std::string_view bytes, bool durable) const {
+Staged LocalStore::stage(std::string_view bytes, bool durable) const {
   // The random suffix plus O_EXCL means two workers can never share a temporary file.
-  Staged staged(tmp_dir() / ("up-" + naming::random_base32(16)));
-  Fd fd(::open(staged.path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-  if (fd.get() < 0) {
-    const int err = errno;
-    staged.path_.clear();  // not ours: nothing to unlink
-    errno = err;
-    fail("create " + tmp_dir().string());
-  }
-  write_all(fd.get(), bytes, staged.path_);
-  if (durable && ::fsync(fd.get()) != 0) fail("fsync " + staged.path_.string());
-  fd.close_checked(staged.path_.string());
+  const fs::path p = tmp_dir() / ("up-" + naming::random_base32(16));
+  Fd fd(::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (fd.get() < 0) fail("create " + tmp_dir().string());
+  Staged staged(p);  // from here on, a failure removes it
+  write_all(fd.get(), bytes, p);
+  if (durable && ::fsync(fd.get()) != 0) fail("fsync " + p.string());
+  fd.close_checked(p.string());
   return staged;
 }
 
-void FileStore::place_at(Staged& staged, const fs::path& target, bool durable) const {
+void LocalStore::place_at(Staged& staged, const fs::path& target, bool durable) const {
   // Every level from the root down (thumbs/ too), so a folder removed by hand is made
   // again instead of failing every write until a restart.
   std::vector<fs::path> levels;
   for (auto d = target.parent_path(); d != root_ && d.has_relative_path(); d = d.parent_path()) levels.push_back(d);
   for (auto it = levels.rbegin(); it != levels.rend(); ++it) ensure_dir(*it);
-  if (::rename(staged.path_.c_str(), target.c_str()) != 0) fail("rename to " + target.string());
-  staged.path_.clear();
+  if (::rename(staged.path().c_str(), target.c_str()) != 0) fail("rename to " + target.string());
+  staged.release();
   if (durable) fsync_dir(target.parent_path());
 }
 
-void FileStore::place(Staged& staged, std::string_view name) const {
-  place_at(staged, image_path(name), true);
+void LocalStore::place(Staged& staged, std::string_view name) const {
+  place_at(staged, path(Object::original, name), true);
 }
 
-void FileStore::write_thumbnail(std::string_view name, std::string_view bytes) const {
+void LocalStore::put_thumbnail(std::string_view name, std::string_view bytes) const {
   Staged staged = stage(bytes, false);
-  place_at(staged, thumb_path(name), false);
+  place_at(staged, path(Object::thumbnail, name), false);
 }
 
-void FileStore::remove(std::string_view name) const {
-  for (const auto& p : {thumb_path(name), image_path(name)}) {
-    if (::unlink(p.c_str()) != 0) {
-      if (errno == ENOENT) continue;
-      fail("unlink " + p.string());
-    }
-    fsync_dir(p.parent_path());
+std::optional<std::string> LocalStore::read(Object object, std::string_view name) const {
+  const fs::path p = path(object, name);
+  Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (fd.get() < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    fail("open " + p.string());
   }
+  std::string out;
+  struct stat st {};
+  if (::fstat(fd.get(), &st) == 0 && st.st_size > 0) out.reserve(static_cast<std::size_t>(st.st_size));
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("read " + p.string());
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
 }
 
-bool FileStore::writable() const noexcept {
+std::optional<std::time_t> LocalStore::mtime(Object object, std::string_view name) const {
+  return mtime_of(path(object, name));
+}
+
+void LocalStore::remove(Object object, std::string_view name) const { remove_file(path(object, name)); }
+
+void LocalStore::remove_staged(std::string_view staged_name) const {
+  if (staged_name.empty() || staged_name.find('/') != std::string_view::npos || staged_name == "." ||
+      staged_name == "..")
+    throw std::system_error(EINVAL, std::generic_category(), "not a staged file: " + std::string(staged_name));
+  remove_file(tmp_dir() / staged_name);
+}
+
+void LocalStore::walk(const std::function<void(const Entry&)>& visit) const { walk_dir(root_, "", visit); }
+
+bool LocalStore::writable() const noexcept {
   try {
     Staged probe = stage("ok");
     return true;

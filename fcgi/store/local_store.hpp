@@ -1,67 +1,53 @@
-// The image store on disk:
-//   <root>/ab/cd/<name>          originals, sharded by naming::shard_path
+// The image store on a local disk (the default):
+//   <root>/ab/cd/<name>          originals, sharded by the name's first four characters
 //   <root>/thumbs/ab/cd/<name>   thumbnails, same name
-//   <root>/.tmp/                 staged uploads (same filesystem, so rename is atomic)
-// Every write is crash-safe: temporary file (O_EXCL), write, fsync, rename, fsync of the
-// folder.  All failures throw std::system_error carrying errno (ENOSPC, EACCES, ...).
-// Not thread-safe per instance; several processes may share one store.
+//   <root>/.tmp/                 staged uploads (same filesystem, so placing is a rename)
+// An original is written crash-safely: temporary file (O_EXCL), write, fsync, rename,
+// fsync of the folder.  A thumbnail is renamed into place atomically but not synced.
+// nginx serves both straight from these folders (nginx/imghost-site.conf.in knows the
+// layout).
 #pragma once
 
 #include <filesystem>
-#include <string>
-#include <string_view>
+
+#include "store/store.hpp"
 
 namespace imghost::store {
 
-class FileStore;
-
-// A file written durably under .tmp/ and not yet placed.  Owns it: the destructor
-// unlinks it unless FileStore::place() moved it into the store.
-class Staged {
+class LocalStore final : public Store {
  public:
-  Staged() = default;
-  Staged(Staged&& o) noexcept : path_(std::move(o.path_)) { o.path_.clear(); }
-  Staged& operator=(Staged&& o) noexcept;
-  ~Staged();
-  Staged(const Staged&) = delete;
-  Staged& operator=(const Staged&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  friend class FileStore;
-  explicit Staged(std::filesystem::path p) : path_(std::move(p)) {}
-  std::filesystem::path path_;
-};
-
-class FileStore {
- public:
-  // Creates root, root/.tmp and root/thumbs if missing.
-  explicit FileStore(std::filesystem::path root);
+  // Creates root, root/.tmp and root/thumbs if missing; throws std::system_error.
+  explicit LocalStore(std::filesystem::path root);
 
   const std::filesystem::path& root() const { return root_; }
-  std::filesystem::path image_path(std::string_view name) const;
-  std::filesystem::path thumb_path(std::string_view name) const;
-  std::filesystem::path tmp_dir() const { return root_ / ".tmp"; }
+  // Where an object of `name` lives.  Precondition: naming::is_file_name(name).
+  std::filesystem::path path(Object object, std::string_view name) const;
 
-  // Writes `bytes` to a new file in .tmp/ and fsyncs it (unless `durable` is false).
-  Staged stage(std::string_view bytes, bool durable = true) const;
-  // Renames a staged file to image_path(name) (creating shard folders) and fsyncs the
-  // folder: once this returns the file survives a crash.
-  void place(Staged& staged, std::string_view name) const;
-  // Atomic write of a thumbnail (stage + rename into thumbs/): never seen half-written,
-  // but not fsynced.  A thumbnail is derived data: one lost in a crash is made again on
-  // demand (nginx's fallback) or by the repair check, so it does not pay two fsyncs per
-  // upload.
-  void write_thumbnail(std::string_view name, std::string_view bytes) const;
-  // Removes the original and its thumbnail (either may already be gone) and fsyncs the
-  // folders.
-  void remove(std::string_view name) const;
-  // True when a file can be created, written and synced in .tmp/ right now.
-  bool writable() const noexcept;
+  std::string location() const override { return root_.string(); }
+  std::string where(Object object, std::string_view name) const override;
+  std::string where_staged(std::string_view staged_name) const override { return ".tmp/" + std::string(staged_name); }
+  Staged stage(std::string_view bytes, bool durable = true) const override;
+  void place(Staged& staged, std::string_view name) const override;
+  void put_thumbnail(std::string_view name, std::string_view bytes) const override;
+  std::optional<std::string> read(Object object, std::string_view name) const override;
+  std::optional<std::time_t> mtime(Object object, std::string_view name) const override;
+  void remove(Object object, std::string_view name) const override;
+  void remove_staged(std::string_view staged_name) const override;
+  void walk(const std::function<void(const Entry&)>& visit) const override;
+  bool writable() const noexcept override;
 
  private:
+  std::filesystem::path tmp_dir() const { return root_ / ".tmp"; }
   void place_at(Staged& staged, const std::filesystem::path& target, bool durable) const;
   std::filesystem::path root_;
 };
+
+// What a path below a local store's root is, from its shape alone: only a generated
+// name at exactly its shard path is an original or a thumbnail; a file directly in
+// .tmp/ is staged; anything else is foreign.  Exposed for tests.
+Entry classify_local_path(std::string_view relative_path);
+
+// "ab/cd/abcd....jpg": where a name lives below the originals' (or thumbnails') root.
+std::string shard_path(std::string_view name);
 
 }  // namespace imghost::store

@@ -1,0 +1,104 @@
+// The image store: where originals and thumbnails live, behind one interface that every
+// caller goes through (the upload and delete flows, the thumbnail paths, the repair
+// check).  leveldb's Env is the model: the rest of imghost never touches a file of the
+// store itself, so a second implementation (an S3 bucket) is a new class, not a change
+// to the callers.
+//
+// Objects are named by generated file names (core/naming.hpp); each name may have an
+// original and a thumbnail.  Incoming bytes are staged on local disk first (Staged) and
+// then placed, so the slow part of an upload happens outside any lock.
+//
+// Failures throw std::system_error (carrying errno where there is one: ENOSPC, EACCES,
+// ...), which the worker answers with 503.  Instances are not thread-safe; several
+// processes (and machines, for shared stores) may use one store at once.
+#pragma once
+
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace imghost::store {
+
+// What a store holds under a name.
+enum class Object { original, thumbnail };
+
+// A file on local disk with bytes on their way into the store, owned: the destructor
+// removes it unless Store::place() took it.
+class Staged {
+ public:
+  Staged() = default;
+  explicit Staged(std::filesystem::path p) : path_(std::move(p)) {}
+  Staged(Staged&& o) noexcept : path_(std::move(o.path_)) { o.path_.clear(); }
+  Staged& operator=(Staged&& o) noexcept;
+  ~Staged();
+  Staged(const Staged&) = delete;
+  Staged& operator=(const Staged&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  bool empty() const { return path_.empty(); }
+  // Gives up ownership (the file has been moved or removed by its store).
+  void release() { path_.clear(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// What Store::walk() finds, for the repair check.
+struct Entry {
+  enum class Kind {
+    original,   // `name` is a stored file name
+    thumbnail,  // `name` is a stored file name
+    staged,     // `name` is the staged file's own name (an upload that never finished)
+    foreign,    // `name` is a path the store did not make (left alone)
+  };
+  Kind kind;
+  std::string name;
+  std::time_t mtime = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Where the store is, for messages: a folder, or a bucket's address.
+  virtual std::string location() const = 0;
+  // Where an object or a staged file is inside the store, for messages: "ab/cd/<name>"
+  // below a folder, a key in a bucket.
+  virtual std::string where(Object object, std::string_view name) const = 0;
+  virtual std::string where_staged(std::string_view staged_name) const = 0;
+
+  // Writes `bytes` to a new staged file, synced to disk unless `durable` is false.
+  virtual Staged stage(std::string_view bytes, bool durable = true) const = 0;
+  // Makes a staged file the original of `name`.  When this returns the original
+  // survives a crash; on failure nothing is under `name` and the staged file is still
+  // the caller's.
+  virtual void place(Staged& staged, std::string_view name) const = 0;
+  // Writes a thumbnail atomically: never seen half-written, but not necessarily
+  // durable (derived data: one lost in a crash is made again on demand).
+  virtual void put_thumbnail(std::string_view name, std::string_view bytes) const = 0;
+
+  // The whole object, or nullopt when there is none.
+  virtual std::optional<std::string> read(Object object, std::string_view name) const = 0;
+  // When the object was written, or nullopt when there is none.
+  virtual std::optional<std::time_t> mtime(Object object, std::string_view name) const = 0;
+  // Removes the object durably; one that is already gone is not an error.
+  virtual void remove(Object object, std::string_view name) const = 0;
+  // Removes a staged file that walk() reported.
+  virtual void remove_staged(std::string_view staged_name) const = 0;
+
+  // Calls `visit` once for every original, thumbnail, staged file and foreign entry.
+  // Entries added or removed during the walk may or may not be seen.
+  virtual void walk(const std::function<void(const Entry&)>& visit) const = 0;
+
+  // True when an original could be written and made durable right now.
+  virtual bool writable() const noexcept = 0;
+};
+
+// Removes a name's thumbnail, then its original.
+void remove_both(const Store& store, std::string_view name);
+
+}  // namespace imghost::store

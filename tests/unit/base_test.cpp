@@ -1,0 +1,54 @@
+#include <boost/test/unit_test.hpp>
+
+#include <cctype>
+#include <string>
+
+#include "base/bytes.hpp"
+#include "base/crypto.hpp"
+#include "base/hex.hpp"
+
+namespace hex = imghost::hex;
+
+BOOST_AUTO_TEST_SUITE(base)
+
+BOOST_AUTO_TEST_CASE(sha256_hex_round_trips_and_rejects_junk) {
+  const auto d = imghost::crypto::sha256("imghost");
+  const auto hex = imghost::crypto::to_hex(d);
+  BOOST_TEST((imghost::crypto::sha256_from_hex(hex) == d));
+  std::string upper = hex;
+  for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  BOOST_TEST((imghost::crypto::sha256_from_hex(upper) == d));
+  BOOST_TEST(!imghost::crypto::sha256_from_hex(hex.substr(1)));
+  BOOST_TEST(!imghost::crypto::sha256_from_hex(hex + "0"));
+  BOOST_TEST(!imghost::crypto::sha256_from_hex(std::string(64, 'g')));
+  BOOST_TEST(!imghost::crypto::sha256_from_hex(""));
+}
+
+BOOST_AUTO_TEST_CASE(hex_encodes_and_decodes) {
+  struct Case {
+    std::string bytes, text;
+  };
+  const Case cases[] = {{"", ""}, {std::string("\x00\xff", 2), "00ff"}, {"imghost", "696d67686f7374"}};
+  for (const auto& c : cases) {
+    BOOST_TEST(hex::encode(c.bytes) == c.text);
+    BOOST_TEST(*hex::decode(c.text) == c.bytes);
+  }
+  BOOST_TEST(*hex::decode("00FF") == std::string("\x00\xff", 2));
+  BOOST_TEST(!hex::decode("abc"));
+  BOOST_TEST(!hex::decode("zz"));
+}
+
+BOOST_AUTO_TEST_CASE(integers_read_and_write_in_both_byte_orders) {
+  const std::string s("\x12\x34\x56\x78", 4);
+  BOOST_TEST(imghost::bytes::be16(s, 0) == 0x1234u);
+  BOOST_TEST(imghost::bytes::be32(s, 0) == 0x12345678u);
+  BOOST_TEST(imghost::bytes::le16(s, 0) == 0x3412u);
+  BOOST_TEST(imghost::bytes::le24(s, 1) == 0x785634u);
+  BOOST_TEST(imghost::bytes::le32(s, 0) == 0x78563412u);
+  std::string out;
+  imghost::bytes::put_be32(out, 0x12345678u);
+  imghost::bytes::put_le32(out, 0x12345678u);
+  BOOST_TEST(out == s + "\x78\x56\x34\x12");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
