@@ -28,15 +28,18 @@ LIB_SRC  := $(filter-out $(MAINS),$(shell find fcgi -name '*.cpp' | sort))
 LIB_OBJ  := $(LIB_SRC:%.cpp=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/*.cpp))
 UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/%.o)
-DEP      := $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(MAINS:%.cpp=$(BUILD)/%.d)
+INTEG_SRC := $(sort $(wildcard tests/integration/*.cpp))
+INTEG_OBJ := $(INTEG_SRC:%.cpp=$(BUILD)/%.o)
+DEP      := $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(INTEG_OBJ:.o=.d) $(MAINS:%.cpp=$(BUILD)/%.d)
 
-.PHONY: all run test unit e2e deps bench fuzz clean help install
+.PHONY: all run test check unit integration deps bench fuzz clean help install
 
 all: $(BUILD)/imghost-fcgi $(BUILD)/imghost-admin
 
 help:
 	@echo "make run     install what is missing, build, start the stack on http://127.0.0.1:$${IMGHOST_PORT:-8080}"
 	@echo "make test    install what is missing, build (warnings are errors), run every test"
+	@echo "make check   build, then the unit and integration tests only (under a minute)"
 	@echo "make bench   benchmark against the peer (writes bench/results/)"
 	@echo "make fuzz    run the libFuzzer targets for a bounded time"
 	@echo "make install PREFIX=/usr/local DESTDIR=   install binaries, units, configs"
@@ -64,6 +67,10 @@ $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libimghost.a
 	@$(if $(Q),echo "  LINK  $@")
 	$(Q)$(CXX) $(CXXFLAGS) $^ $(PKG_LIBS) -lboost_unit_test_framework -o $@
 
+$(BUILD)/integration-tests: $(INTEG_OBJ) $(BUILD)/libimghost.a
+	@$(if $(Q),echo "  LINK  $@")
+	$(Q)$(CXX) $(CXXFLAGS) $^ $(PKG_LIBS) -lboost_unit_test_framework -o $@
+
 run: deps all
 	$(Q)scripts/stack run
 
@@ -74,12 +81,20 @@ SANITIZE := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined 
             -Wno-maybe-uninitialized
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(BUILD)/unit-tests
-	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize OPT="$(SANITIZE)" $(BUILD)/sanitize/unit-tests
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/unit-tests $(BUILD)/integration-tests
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize OPT="$(SANITIZE)" \
+	  $(BUILD)/sanitize/unit-tests $(BUILD)/sanitize/integration-tests
 	$(Q)IMGHOST_BUILD=$(abspath $(BUILD)) tests/run-all
+
+check: all $(BUILD)/unit-tests $(BUILD)/integration-tests
+	$(Q)$(BUILD)/unit-tests
+	$(Q)$(BUILD)/integration-tests
 
 unit: $(BUILD)/unit-tests
 	$(Q)$(BUILD)/unit-tests
+
+integration: $(BUILD)/integration-tests
+	$(Q)$(BUILD)/integration-tests
 
 bench: deps all
 	$(Q)bench/run

@@ -1,6 +1,6 @@
 // Deleting an image by id and delete token, shared by the API and the browser flow.
 //
-// Order (NOTES "Durability"): rows first, then the file.  Under a session-level advisory
+// Order (the reverse of an upload's): rows first, then the file.  Under a session-level advisory
 // lock on the content, so an upload of the same bytes cannot re-use the blob between
 // "no one refers to it" and the unlink: the image row is deleted, then the blob row if
 // it was the last reference, COMMIT, then the file and its thumbnail are unlinked.  A

@@ -1,6 +1,6 @@
 // Storing validated uploads: file and row appear together or not at all.
 //
-// Order (see shared NOTES "Durability"): each file is staged durably under .tmp/, then in
+// Order (file first, then row): each file is staged durably in the store, then in
 // ONE transaction, per distinct content in SHA-256 order (so two requests never
 // deadlock): an advisory lock on the content, the existing blob reused or the staged
 // file renamed into place and its blob row inserted, then every image row; COMMIT.

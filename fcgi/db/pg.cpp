@@ -29,6 +29,9 @@ Connection::Connection(const std::string& conninfo) : c_(PQconnectdb(conninfo.c_
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
     throw DbError("cannot connect to PostgreSQL: " + msg, "08001");
   }
+  // Notices ("relation ... already exists, skipping") are the server talking to a
+  // person at a psql prompt; there is none here, and stderr is the service's journal.
+  PQsetNoticeProcessor(c_.get(), [](void*, const char*) {}, nullptr);
 }
 
 bool Connection::alive() const {

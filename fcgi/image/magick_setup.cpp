@@ -4,7 +4,7 @@
 // when it initializes from the folder named by MAGICK_CONFIGURE_PATH.  The supervisor
 // (server/main.cpp) sets MAGICK_CONFIGURE_PATH=<Config::magick_policy_dir> before any
 // worker starts: "fcgi/image/policy" in a checkout, the installed copy of that folder
-// otherwise (e.g. $(PREFIX)/share/imghost/magick).  It must be set before the first
+// otherwise ($(PREFIX)/share/imghost/policy, see mk/install.mk).  It must be set before the first
 // ImageMagick call in the process; configure_magick() refuses to run without it.
 #include <mutex>
 #include <stdexcept>

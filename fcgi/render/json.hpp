@@ -1,4 +1,4 @@
-// The JSON shapes of API.md, built in one place.
+// The JSON shapes of the API (docs/openapi.yaml), built in one place.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -4,11 +4,26 @@
 
 #include <charconv>
 #include <climits>
+#include <stdexcept>
 
 #include "core/error.hpp"
 #include "http/status.hpp"
 
 namespace imghost {
+
+FcgiListener::FcgiListener(int listen_fd) {
+  if (FCGX_Init() != 0) throw std::runtime_error("FCGX_Init failed");
+  // FCGI_FAIL_ACCEPT_ON_INTR: a signal ends the wait in accept (EINTR) instead of
+  // being retried inside libfcgi, so the worker sees its stop and reopen flags.
+  if (FCGX_InitRequest(&raw_, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+    throw std::runtime_error("FCGX_InitRequest failed");
+}
+
+FcgiListener::~FcgiListener() { FCGX_Free(&raw_, 1); }
+
+int FcgiListener::accept() { return FCGX_Accept_r(&raw_); }
+
+void FcgiListener::finish() { FCGX_Finish_r(&raw_); }
 
 std::string_view FcgiRequest::param(const char* name) const {
   const char* v = FCGX_GetParam(name, r_.envp);

@@ -1,6 +1,6 @@
-// The only file that knows libfcgi: an http::Request over an accepted FCGX_Request, and
-// writing an http::Response back.  Owns nothing of the FCGX_Request's lifetime: the
-// worker's accept loop does (FCGX_Accept_r / FCGX_Finish_r).
+// The only file that knows libfcgi: accepting FastCGI requests on the listening socket
+// (FcgiListener), an http::Request over the accepted one, and writing an http::Response
+// back (FcgiRequest).
 #pragma once
 
 #include <fcgiapp.h>
@@ -9,6 +9,28 @@
 #include "http/response.hpp"
 
 namespace imghost {
+
+// libfcgi's state for one worker: one FCGX_Request, reused for every request, owned
+// here (freed in the destructor).  Not thread-safe; one per worker process.
+class FcgiListener {
+ public:
+  // FCGX_Init and the request on `listen_fd`; throws std::runtime_error if libfcgi
+  // cannot start.  Call before installing signal handlers: FCGX_Init installs its own.
+  explicit FcgiListener(int listen_fd);
+  ~FcgiListener();
+  FcgiListener(const FcgiListener&) = delete;
+  FcgiListener& operator=(const FcgiListener&) = delete;
+
+  // Waits for the next request.  0 when one was accepted, -EINTR when a signal
+  // interrupted the wait, another negative errno when accepting failed.
+  int accept();
+  // Flushes the response and ends the request (the client has its answer).
+  void finish();
+  FCGX_Request& request() { return raw_; }
+
+ private:
+  FCGX_Request raw_;
+};
 
 class FcgiRequest final : public http::Request {
  public:

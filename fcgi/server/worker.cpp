@@ -1,12 +1,12 @@
 #include "server/worker.hpp"
 
-#include <fcgiapp.h>
 #include <fmt/format.h>
 #include <signal.h>
 
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <system_error>
 
 #include "db/pg.hpp"
@@ -71,11 +71,13 @@ http::Response handle(App& app, http::Request& req) noexcept {
 }
 
 int run_worker(App& app, int listen_fd) {
-  if (FCGX_Init() != 0) {
-    std::fprintf(stderr, "imghost: FCGX_Init failed\n");
+  std::optional<FcgiListener> listener;
+  try {
+    listener.emplace(listen_fd);  // before our handlers: libfcgi installs its own
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "imghost: %s\n", e.what());
     return 1;
   }
-  // After FCGX_Init, which installs libfcgi's own handlers.
   install(SIGTERM, on_stop);
   install(SIGINT, on_stop);
   install(SIGHUP, on_hup);
@@ -88,8 +90,6 @@ int run_worker(App& app, int listen_fd) {
   sigaddset(&handled, SIGHUP);
   sigprocmask(SIG_BLOCK, &handled, nullptr);
 
-  FCGX_Request raw;
-  if (FCGX_InitRequest(&raw, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) return 1;
   for (;;) {
     // Signals are let in only here, while waiting.  One arriving between the check and
     // accept() would be missed until the next connection; the supervisor repeats its
@@ -97,7 +97,7 @@ int run_worker(App& app, int listen_fd) {
     sigprocmask(SIG_UNBLOCK, &handled, nullptr);
     if (g_stop) break;
     if (g_reopen.exchange(false)) app.log().reopen();
-    const int rc = FCGX_Accept_r(&raw);
+    const int rc = listener->accept();
     sigprocmask(SIG_BLOCK, &handled, nullptr);
     if (rc < 0) {
       if (rc == -EINTR) continue;
@@ -106,13 +106,12 @@ int run_worker(App& app, int listen_fd) {
     }
     if (g_reopen.exchange(false)) app.log().reopen();
     {
-      FcgiRequest req(raw);
+      FcgiRequest req(listener->request());
       req.send(handle(app, req));
     }
-    FCGX_Finish_r(&raw);
+    listener->finish();
     app.run_deferred();  // the client has its answer: now the thumbnails
   }
-  FCGX_Free(&raw, 1);
   return 0;
 }
 

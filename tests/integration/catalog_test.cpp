@@ -1,0 +1,115 @@
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "fixture.hpp"
+#include "store/local_store.hpp"
+
+using namespace imghost::testing;
+using nlohmann::json;
+namespace store = imghost::store;
+
+namespace {
+
+json upload_one(Env& env, int seed) {
+  auto req = upload_request("/api/v1/images", {{"file", "i" + std::to_string(seed) + ".png", png_bytes(seed)}});
+  const auto r = env.run(req);
+  BOOST_REQUIRE_MESSAGE(r.status == 201, r.body);
+  return json::parse(r.body);
+}
+
+json get_json(Env& env, const std::string& path, const std::string& query, int status = 200) {
+  StringRequest req("GET", path, query);
+  const auto r = env.run(req);
+  BOOST_TEST(r.status == status, path << "?" << query << ": " << r.body);
+  return json::parse(r.body);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(catalog)
+
+BOOST_AUTO_TEST_CASE(pages_follow_the_cursor_newest_first_without_gaps_or_repeats) {
+  Env env;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 7; ++i) ids.push_back(upload_one(env, 100 + i)["id"]);
+  std::vector<std::string> seen;
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    const auto r = get_json(env, "/api/v1/images", "limit=3" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    for (const auto& item : r["items"]) seen.push_back(item["id"]);
+    if (r["next_cursor"].is_null()) break;
+    cursor = r["next_cursor"];
+  }
+  const std::vector<std::string> newest_first(ids.rbegin(), ids.rend());
+  BOOST_TEST(seen == newest_first, boost::test_tools::per_element());
+  get_json(env, "/api/v1/images", "limit=0", 400);
+  get_json(env, "/api/v1/images", "cursor=abc", 400);
+}
+
+BOOST_AUTO_TEST_CASE(one_image_and_its_file_link) {
+  Env env;
+  const auto up = upload_one(env, 120);
+  const auto got = get_json(env, "/api/v1/images/" + std::string(up["id"]), "");
+  BOOST_TEST(got["filename"] == up["filename"]);
+  BOOST_TEST(!got.contains("delete_token"), "the token is shown once, at upload");
+  StringRequest file("GET", "/api/v1/images/" + std::string(up["id"]) + "/file");
+  const auto r = env.run(file);
+  BOOST_TEST(*header_of(r, "X-Accel-Redirect") == "/_store/" + std::string(up["filename"]));
+  get_json(env, "/api/v1/images/abcdefghijklmnopqrst", "", 404);
+}
+
+BOOST_AUTO_TEST_CASE(delete_needs_the_token_and_removes_the_last_reference_only) {
+  Env env;
+  const auto a = upload_one(env, 130);
+  auto again = upload_request("/api/v1/images", {{"file", "same.png", png_bytes(130)}});
+  const auto b = json::parse(env.run(again).body);
+  const std::string name = a["filename"];
+  const store::LocalStore s(env.store_dir());
+
+  StringRequest wrong("DELETE", "/api/v1/images/" + std::string(a["id"]), "", {{"X-Delete-Token", std::string(32, 'a')}});
+  BOOST_TEST(env.run(wrong).status == 403);
+  StringRequest right_a("DELETE", "/api/v1/images/" + std::string(a["id"]), "", {{"X-Delete-Token", a["delete_token"]}});
+  BOOST_TEST(env.run(right_a).status == 204);
+  BOOST_TEST(s.read(store::Object::original, name).has_value(), "b still refers to the file");
+  BOOST_TEST(env.count("blobs") == 1);
+  StringRequest right_b("DELETE", "/api/v1/images/" + std::string(b["id"]), "", {{"X-Delete-Token", b["delete_token"]}});
+  BOOST_TEST(env.run(right_b).status == 204);
+  BOOST_TEST(!s.read(store::Object::original, name).has_value());
+  BOOST_TEST(!s.read(store::Object::thumbnail, name).has_value());
+  BOOST_TEST(env.count("blobs") == 0);
+  BOOST_TEST(env.run(right_b).status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(the_browser_delete_link_shows_on_get_and_head_and_deletes_on_post) {
+  Env env;
+  const auto up = upload_one(env, 140);
+  const std::string path = "/delete/" + std::string(up["id"]);
+  const std::string query = "token=" + std::string(up["delete_token"]);
+  for (const char* method : {"GET", "HEAD"}) {
+    StringRequest look(method, path, query);
+    BOOST_TEST(env.run(look).status == 200);
+    BOOST_TEST(env.count("images") == 1, method << " deleted nothing");
+  }
+  StringRequest post("POST", path, query);
+  BOOST_TEST(env.run(post).status == 200);
+  BOOST_TEST(env.count("images") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(routing_answers_404_and_405_from_the_table) {
+  Env env;
+  StringRequest none("GET", "/api/v1/nothing");
+  BOOST_TEST(env.run(none).status == 404);
+  StringRequest put("PUT", "/api/v1/images");
+  const auto r = env.run(put);
+  BOOST_TEST(r.status == 405);
+  BOOST_TEST(json::parse(r.body)["error"]["code"] == "method_not_allowed");
+  StringRequest page("GET", "/no-such-page");
+  const auto p = env.run(page);
+  BOOST_TEST(p.status == 404);
+  BOOST_TEST(header_of(p, "Content-Type")->find("text/html") == 0u, "a browser gets a page");
+  StringRequest health("GET", "/api/v1/health");
+  BOOST_TEST(env.run(health).status == 200);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
