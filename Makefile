@@ -32,7 +32,7 @@ INTEG_SRC := $(sort $(wildcard tests/integration/*.cpp))
 INTEG_OBJ := $(INTEG_SRC:%.cpp=$(BUILD)/%.o)
 DEP      := $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(INTEG_OBJ:.o=.d) $(MAINS:%.cpp=$(BUILD)/%.d)
 
-.PHONY: all run test check unit integration deps bench fuzz clean help install
+.PHONY: all run test check unit integration format format-check deps bench fuzz clean help install
 
 all: $(BUILD)/imghost-fcgi $(BUILD)/imghost-admin
 
@@ -40,6 +40,7 @@ help:
 	@echo "make run     install what is missing, build, start the stack on http://127.0.0.1:$${IMGHOST_PORT:-8080}"
 	@echo "make test    install what is missing, build (warnings are errors), run every test"
 	@echo "make check   build, then the unit and integration tests only (under a minute)"
+	@echo "make format  clang-format every C++ file (format-check: fail if one differs)"
 	@echo "make bench   benchmark against the peer (writes bench/results/)"
 	@echo "make fuzz    run the libFuzzer targets for a bounded time"
 	@echo "make install PREFIX=/usr/local DESTDIR=   install binaries, units, configs"
@@ -102,6 +103,15 @@ bench: deps all
 fuzz:
 	$(Q)scripts/deps fuzz
 	$(Q)tests/fuzz/run
+
+# Every C++ source and header of the project, in the style of .clang-format.
+FORMAT_SRC = $(shell git ls-files '*.cpp' '*.hpp' 2>/dev/null)
+
+format:
+	$(Q)clang-format -i $(FORMAT_SRC)
+
+format-check:
+	$(Q)clang-format --dry-run --Werror $(FORMAT_SRC) && echo "format-check: $(words $(FORMAT_SRC)) files in the style of .clang-format"
 
 clean:
 	rm -rf $(BUILD)

@@ -27,9 +27,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double ms_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 double median(std::vector<double> v) {
   if (v.empty()) return 0;
@@ -118,8 +116,8 @@ int main(int argc, char** argv) {
         "\"inspect_ms\":%.3f,\"thumbnail_ms\":%.3f,\"total_ms\":%.3f,\"total_mean_ms\":%.3f,"
         "\"sha256_ms\":%.3f,\"thumbnail_bytes\":%zu,\"images_per_s_1_core\":%.1f,"
         "\"images_per_s_2_workers\":%.1f}\n",
-        path.c_str(), bytes.size(), width, height, frames, total.size(), median(t_inspect), median(t_thumb),
-        per_image, mean(total), median(t_sha), thumb_bytes, per_image > 0 ? 1000.0 / per_image : 0.0,
+        path.c_str(), bytes.size(), width, height, frames, total.size(), median(t_inspect), median(t_thumb), per_image,
+        mean(total), median(t_sha), thumb_bytes, per_image > 0 ? 1000.0 / per_image : 0.0,
         per_image > 0 ? 2000.0 / per_image : 0.0);
     std::fflush(stdout);
   }

@@ -55,7 +55,13 @@ class Check {
  public:
   Check(const store::Store& store, db::Connection& conn, AppLog& log, const image::Limits& limits,
         const FsckOptions& opt, std::FILE* out)
-      : store_(store), conn_(conn), repo_(conn), log_(log), limits_(limits), opt_(opt), out_(out),
+      : store_(store),
+        conn_(conn),
+        repo_(conn),
+        log_(log),
+        limits_(limits),
+        opt_(opt),
+        out_(out),
         now_(std::time(nullptr)) {}
 
   FsckResult run();
@@ -96,9 +102,7 @@ class Check {
       ++r_.problems;
       ++r_.fixed;
       std::fprintf(out_, "%s: %s\n", what.c_str(), done.c_str());
-    } catch (const db::DbError&) {
-      throw;
-    } catch (const std::exception& e) {
+    } catch (const db::DbError&) { throw; } catch (const std::exception& e) {
       not_fixed(what, e.what());
     }
   }
@@ -142,15 +146,20 @@ FsckResult Check::run() {
   if (r_.young > 0)
     line += fmt::format(" {} younger than {} s not checked.", plural(r_.young, "file"), opt_.grace.count());
   note(line);
-  if (r_.remaining() == 0) log_.success(summary(r_));
-  else log_.error(summary(r_));
+  if (r_.remaining() == 0)
+    log_.success(summary(r_));
+  else
+    log_.error(summary(r_));
   return r_;
 }
 
 // A killed worker's upload, never placed.
 void Check::staged_files() {
   for (const auto& e : inv_.staged) {
-    if (young(e.mtime)) { ++r_.young; continue; }
+    if (young(e.mtime)) {
+      ++r_.young;
+      continue;
+    }
     repair("staged file left behind: " + store_.where_staged(e.name), [&] {
       store_.remove_staged(e.name);
       return std::string("removed");
@@ -163,7 +172,10 @@ void Check::originals_without_rows() {
     if (row_names_.count(name)) continue;
     const auto m = store_.mtime(Object::original, name);
     if (!m) continue;
-    if (young(*m)) { ++r_.young; continue; }
+    if (young(*m)) {
+      ++r_.young;
+      continue;
+    }
     const auto bytes = store_.read(Object::original, name);
     if (!bytes) continue;
     // Under the content lock an upload of these bytes is either committed (its row is
@@ -186,12 +198,12 @@ void Check::rows_without_originals() {
   }
   const bool refuse = looks_unmounted(missing.size(), rows_.size()) && !opt_.force;
   for (const BlobRow* row : missing) {
-    const std::string what =
-        fmt::format("row without a file: blob {} (sha256 {}) has no {}", row->name, crypto::to_hex(row->sha256),
-                    store_.where(Object::original, row->name));
+    const std::string what = fmt::format("row without a file: blob {} (sha256 {}) has no {}", row->name,
+                                         crypto::to_hex(row->sha256), store_.where(Object::original, row->name));
     if (opt_.fix && refuse) {
-      not_fixed(what, fmt::format("{} of {} blob files are missing: is the store at {} there? (--force deletes the rows)",
-                                  missing.size(), rows_.size(), store_.location()));
+      not_fixed(what,
+                fmt::format("{} of {} blob files are missing: is the store at {} there? (--force deletes the rows)",
+                            missing.size(), rows_.size(), store_.location()));
       continue;
     }
     db::SessionLock lock(conn_, row->sha256);
@@ -213,9 +225,10 @@ void Check::rows_without_originals() {
       std::string id_list;
       for (const auto& id : ids) id_list += (id_list.empty() ? "" : ", ") + id;
       if (id_list.empty()) id_list = "none";
-      log_.error(fmt::format("image file {} was missing from the store: the repair check deleted its blob row and "
-                             "{} ({}); the bytes are lost.",
-                             row->name, plural(ids.size(), "image row"), id_list));
+      log_.error(
+          fmt::format("image file {} was missing from the store: the repair check deleted its blob row and "
+                      "{} ({}); the bytes are lost.",
+                      row->name, plural(ids.size(), "image row"), id_list));
       return fmt::format("deleted the blob row and {} ({}){}", plural(ids.size(), "image row"), id_list, thumb_note);
     });
   }
@@ -229,7 +242,10 @@ void Check::thumbnails_without_rows() {
     if (row_names_.count(name) && !deleted_here) continue;
     const auto m = store_.mtime(Object::thumbnail, name);
     if (!m) continue;
-    if (young(*m) && !deleted_here) { ++r_.young; continue; }
+    if (young(*m) && !deleted_here) {
+      ++r_.young;
+      continue;
+    }
     if (repo_.blob_exists(name)) continue;
     repair("thumbnail without a row: " + store_.where(Object::thumbnail, name), [&] {
       store_.remove(Object::thumbnail, name);
@@ -244,7 +260,10 @@ void Check::missing_thumbnails() {
     if (!inv_.originals.count(row.name) || inv_.thumbs.count(row.name)) continue;
     const auto m = store_.mtime(Object::original, row.name);
     if (!m) continue;
-    if (young(*m)) { ++r_.young; continue; }  // the worker writes it right after answering
+    if (young(*m)) {
+      ++r_.young;
+      continue;
+    }  // the worker writes it right after answering
     if (store_.mtime(Object::thumbnail, row.name)) continue;
     // Under the lock a delete cannot remove the original while the thumbnail is made,
     // which would leave the new thumbnail behind.

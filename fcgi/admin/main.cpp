@@ -24,8 +24,8 @@
 #include "admin/fsck.hpp"
 #include "admin/migrate.hpp"
 #include "core/config.hpp"
-#include "db/pg.hpp"
 #include "core/log.hpp"
+#include "db/pg.hpp"
 #include "handlers/routes.hpp"
 #include "store/open_store.hpp"
 
@@ -95,8 +95,8 @@ void print_routes() {
     if (r.flags & kUploadBody) flags += ",upload-body";
     if (r.flags & kSlashTwin) flags += ",slash-twin";
     if (r.flags & kFallback) flags += ",fallback";
-    std::printf("%.*s %.*s %s\n", static_cast<int>(r.method.size()), r.method.data(), static_cast<int>(r.pattern.size()),
-                r.pattern.data(), flags.empty() ? "-" : flags.c_str() + 1);
+    std::printf("%.*s %.*s %s\n", static_cast<int>(r.method.size()), r.method.data(),
+                static_cast<int>(r.pattern.size()), r.pattern.data(), flags.empty() ? "-" : flags.c_str() + 1);
   }
 }
 
@@ -109,8 +109,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--config" && i + 1 < argc) config_file = argv[++i];
-    else args.push_back(a);
+    if (a == "--config" && i + 1 < argc)
+      config_file = argv[++i];
+    else
+      args.push_back(a);
   }
   if (args.empty()) return usage(argv[0]);
   if (args[0] == "routes" && args.size() == 1) {
@@ -136,7 +138,8 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (args[0] == "config" && args.size() == 2 && args[1] == "list") {
-      for (const auto key : Config::keys()) std::printf("%.*s = %s\n", static_cast<int>(key.size()), key.data(), config.get(key)->c_str());
+      for (const auto key : Config::keys())
+        std::printf("%.*s = %s\n", static_cast<int>(key.size()), key.data(), config.get(key)->c_str());
       return 0;
     }
     if (args[0] == "fsck") {

@@ -18,8 +18,9 @@ std::vector<std::string> migrate(db::Connection& conn, const std::filesystem::pa
 
   db::SessionLock lock(conn, db::NamedLock::migrate);
   std::vector<std::string> applied;
-  conn.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+  conn.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
   for (const auto& f : files) {
     const std::string version = f.filename().string();
     if (conn.run("migration_applied", "SELECT 1 FROM schema_migrations WHERE version = $1", {version}).rows() > 0)

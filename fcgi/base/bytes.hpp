@@ -14,7 +14,9 @@ inline unsigned char at(std::string_view s, std::size_t i) { return static_cast<
 
 inline std::uint32_t be16(std::string_view s, std::size_t i) { return std::uint32_t{at(s, i)} << 8 | at(s, i + 1); }
 inline std::uint32_t be32(std::string_view s, std::size_t i) { return be16(s, i) << 16 | be16(s, i + 2); }
-inline std::uint32_t le16(std::string_view s, std::size_t i) { return std::uint32_t{at(s, i)} | std::uint32_t{at(s, i + 1)} << 8; }
+inline std::uint32_t le16(std::string_view s, std::size_t i) {
+  return std::uint32_t{at(s, i)} | std::uint32_t{at(s, i + 1)} << 8;
+}
 inline std::uint32_t le24(std::string_view s, std::size_t i) { return le16(s, i) | std::uint32_t{at(s, i + 2)} << 16; }
 inline std::uint32_t le32(std::string_view s, std::size_t i) { return le16(s, i) | le16(s, i + 2) << 16; }
 

@@ -16,8 +16,7 @@ namespace imghost::crypto {
 Sha256 sha256(std::string_view bytes) {
   Sha256 out{};
   unsigned int len = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), out.data(), &len, EVP_sha256(), nullptr) != 1 ||
-      len != out.size())
+  if (EVP_Digest(bytes.data(), bytes.size(), out.data(), &len, EVP_sha256(), nullptr) != 1 || len != out.size())
     throw std::runtime_error("EVP_Digest(sha256) failed");
   return out;
 }

@@ -11,7 +11,7 @@ namespace imghost::crypto {
 
 using Sha256 = std::array<unsigned char, 32>;
 
-Sha256 sha256(std::string_view bytes);           // OpenSSL EVP; throws on (impossible) failure
+Sha256 sha256(std::string_view bytes);  // OpenSSL EVP; throws on (impossible) failure
 // 64 lowercase hex digits, and back (either case); nullopt for anything else.
 std::string to_hex(const Sha256& d);
 std::optional<Sha256> sha256_from_hex(std::string_view hex);

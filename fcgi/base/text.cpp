@@ -15,6 +15,8 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t* cp) {
   // U+10FFFF (F4).
   std::size_t n;
   unsigned char lo = 0x80, hi = 0xBF;
+  // A table, one lead-byte range a line.
+  // clang-format off
   if (b0 >= 0xC2 && b0 <= 0xDF) n = 2;
   else if (b0 == 0xE0) { n = 3; lo = 0xA0; }
   else if (b0 == 0xED) { n = 3; hi = 0x9F; }
@@ -23,6 +25,7 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t* cp) {
   else if (b0 == 0xF4) { n = 4; hi = 0x8F; }
   else if (b0 >= 0xF1 && b0 <= 0xF3) n = 4;
   else return 0;
+  // clang-format on
   if (s.size() - i < n) return 0;
   const auto b1 = static_cast<unsigned char>(s[i + 1]);
   if (b1 < lo || b1 > hi) return 0;

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "core/config.hpp"
-#include "db/pg.hpp"
 #include "core/log.hpp"
+#include "db/pg.hpp"
 #include "store/store.hpp"
 
 namespace imghost {

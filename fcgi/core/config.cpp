@@ -2,13 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
-#include <unistd.h>
 
 extern char** environ;
 
@@ -31,20 +31,21 @@ std::uint64_t parse_size(const std::string& key, const std::string& v) {
   std::uint64_t mult = 1;
   if (p != end) {
     switch (*p) {
-      case 'k': case 'K': mult = 1u << 10; break;
-      case 'm': case 'M': mult = 1u << 20; break;
-      case 'g': case 'G': mult = 1u << 30; break;
+      case 'k':
+      case 'K': mult = 1u << 10; break;
+      case 'm':
+      case 'M': mult = 1u << 20; break;
+      case 'g':
+      case 'G': mult = 1u << 30; break;
       default: throw ConfigError(fmt::format("{}: not a size: '{}'", key, v));
     }
     const std::string_view rest(p + 1, static_cast<std::size_t>(end - p - 1));
-    if (!rest.empty() && rest != "B" && rest != "iB")
-      throw ConfigError(fmt::format("{}: not a size: '{}'", key, v));
+    if (!rest.empty() && rest != "B" && rest != "iB") throw ConfigError(fmt::format("{}: not a size: '{}'", key, v));
   }
   return n * mult;
 }
 
-std::uint64_t parse_uint(const std::string& key, const std::string& v, std::uint64_t min,
-                         std::uint64_t max) {
+std::uint64_t parse_uint(const std::string& key, const std::string& v, std::uint64_t min, std::uint64_t max) {
   std::uint64_t n = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (ec != std::errc() || p != v.data() + v.size() || n < min || n > max)
@@ -104,9 +105,12 @@ constexpr Setting kSettings[] = {
     {"sql_dir", [](Config& c, const std::string&, const std::string& v) { c.sql_dir = v; },
      [](const Config& c) { return c.sql_dir.string(); }},
     {"workers",
-     [](Config& c, const std::string& k, const std::string& v) { c.workers = static_cast<unsigned>(parse_uint(k, v, 0, 256)); },
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.workers = static_cast<unsigned>(parse_uint(k, v, 0, 256));
+     },
      [](const Config& c) { return std::to_string(c.workers); }},
-    {"max_file_size", [](Config& c, const std::string& k, const std::string& v) { c.max_file_bytes = parse_size(k, v); },
+    {"max_file_size",
+     [](Config& c, const std::string& k, const std::string& v) { c.max_file_bytes = parse_size(k, v); },
      [](const Config& c) { return print_size(c.max_file_bytes); }},
     {"max_request_size",
      [](Config& c, const std::string& k, const std::string& v) { c.max_request_bytes = parse_size(k, v); },
@@ -117,7 +121,8 @@ constexpr Setting kSettings[] = {
        while (!c.public_base_url.empty() && c.public_base_url.back() == '/') c.public_base_url.pop_back();
      },
      [](const Config& c) { return c.public_base_url; }},
-    {"strip_metadata", [](Config& c, const std::string& k, const std::string& v) { c.strip_metadata = parse_bool(k, v); },
+    {"strip_metadata",
+     [](Config& c, const std::string& k, const std::string& v) { c.strip_metadata = parse_bool(k, v); },
      [](const Config& c) { return print_bool(c.strip_metadata); }},
     {"formats", [](Config& c, const std::string& k, const std::string& v) { c.image.accepted = parse_formats(k, v); },
      [](const Config& c) { return print_formats(c.image.accepted); }},
@@ -131,14 +136,18 @@ constexpr Setting kSettings[] = {
        c.image.max_height = static_cast<std::uint32_t>(parse_uint(k, v, 1, 1u << 20));
      },
      [](const Config& c) { return std::to_string(c.image.max_height); }},
-    {"max_pixels", [](Config& c, const std::string& k, const std::string& v) { c.image.max_pixels = parse_uint(k, v, 1, 1ull << 40); },
+    {"max_pixels",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.image.max_pixels = parse_uint(k, v, 1, 1ull << 40);
+     },
      [](const Config& c) { return std::to_string(c.image.max_pixels); }},
     {"max_frames",
      [](Config& c, const std::string& k, const std::string& v) {
        c.image.max_frames = static_cast<std::uint32_t>(parse_uint(k, v, 1, 100000));
      },
      [](const Config& c) { return std::to_string(c.image.max_frames); }},
-    {"magick_memory", [](Config& c, const std::string& k, const std::string& v) { c.image.memory_bytes = parse_size(k, v); },
+    {"magick_memory",
+     [](Config& c, const std::string& k, const std::string& v) { c.image.memory_bytes = parse_size(k, v); },
      [](const Config& c) { return print_size(c.image.memory_bytes); }},
     {"decode_timeout_ms",
      [](Config& c, const std::string& k, const std::string& v) {
@@ -166,8 +175,8 @@ void apply(Config& c, const std::string& key, const std::string& v) {
 
 // IMGHOST_* variables that belong to the scripts (scripts/stack, backup, rotate-logs),
 // not to the worker: they are not settings, and not errors either.
-const std::set<std::string> kScriptVariables = {"port", "config", "var", "logs", "build", "backup_dir",
-                                                 "backup_keep", "pid_file", "logrotate_state"};
+const std::set<std::string> kScriptVariables = {"port",       "config",      "var",      "logs",           "build",
+                                                "backup_dir", "backup_keep", "pid_file", "logrotate_state"};
 
 }  // namespace
 
@@ -183,8 +192,7 @@ Config Config::from(const std::string& file_text, const std::map<std::string, st
     if (hash != std::string::npos) line.erase(hash);
     if (trim(line).empty()) continue;
     const auto eq = line.find('=');
-    if (eq == std::string::npos)
-      throw ConfigError(fmt::format("line {}: expected 'key = value'", lineno));
+    if (eq == std::string::npos) throw ConfigError(fmt::format("line {}: expected 'key = value'", lineno));
     const std::string key = trim(std::string_view(line).substr(0, eq));
     request_size_set |= key == "max_request_size";
     apply(c, key, trim(std::string_view(line).substr(eq + 1)));
@@ -203,8 +211,7 @@ Config Config::from(const std::string& file_text, const std::map<std::string, st
   // The whole body defaults to one file and its multipart framing; set explicitly it
   // must hold at least one file.
   if (!request_size_set) c.max_request_bytes = c.max_file_bytes + kMultipartOverhead;
-  if (c.max_request_bytes < c.max_file_bytes)
-    throw ConfigError("max_request_size must be at least max_file_size");
+  if (c.max_request_bytes < c.max_file_bytes) throw ConfigError("max_request_size must be at least max_file_size");
   if (c.workers == 0) c.workers = std::max(1u, std::thread::hardware_concurrency());
   return c;
 }

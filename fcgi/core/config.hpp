@@ -27,28 +27,27 @@ class ConfigError : public std::runtime_error {
 inline constexpr std::uint64_t kMultipartOverhead = 64u << 10;
 
 struct Config {
-  std::string database = "dbname=imghost";     // libpq conninfo
+  std::string database = "dbname=imghost";        // libpq conninfo
   std::filesystem::path store_dir = "var/store";  // images, thumbs/, .tmp/
   std::filesystem::path log_file = "logs/app.log";
   std::filesystem::path socket = "var/run/imghost.sock";  // FastCGI listen socket
-  unsigned workers = 0;                        // 0: one per core
-  std::uint64_t max_file_bytes = 5u << 20;     // per file
+  unsigned workers = 0;                                   // 0: one per core
+  std::uint64_t max_file_bytes = 5u << 20;                // per file
   // The whole body, also nginx's client_max_body_size on the upload routes.  Unless
   // set, max_file_bytes plus kMultipartOverhead.
   std::uint64_t max_request_bytes = (5u << 20) + kMultipartOverhead;
-  std::string public_base_url;                 // "" → relative URLs; else "https://img.example"
-  bool strip_metadata = true;                  // GPS/camera metadata of originals
-  image::Limits image;                         // formats, pixel limits, thumb size
+  std::string public_base_url;                                    // "" → relative URLs; else "https://img.example"
+  bool strip_metadata = true;                                     // GPS/camera metadata of originals
+  image::Limits image;                                            // formats, pixel limits, thumb size
   std::filesystem::path magick_policy_dir = "fcgi/image/policy";  // MAGICK_CONFIGURE_PATH
-  std::filesystem::path sql_dir = "sql";       // migrations, for imghost-admin
+  std::filesystem::path sql_dir = "sql";                          // migrations, for imghost-admin
 
   // Defaults, then `file` if given (a missing file named explicitly is an error),
   // then the environment.  Throws ConfigError naming the key and the bad value.
   static Config load(const std::optional<std::filesystem::path>& file);
 
   // Same, from already-read pieces; used by load() and by the tests.
-  static Config from(const std::string& file_text,
-                     const std::map<std::string, std::string>& env);
+  static Config from(const std::string& file_text, const std::map<std::string, std::string>& env);
 
   // The value in force for `key` as text (sizes in bytes, booleans true/false,
   // formats as "jpeg,png"); nullopt for a key that is not a setting.

@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include "base/crypto.hpp"
-#include "db/images_repo.hpp"
-#include "db/locks.hpp"
 #include "core/error.hpp"
 #include "core/naming.hpp"
+#include "db/images_repo.hpp"
+#include "db/locks.hpp"
 
 namespace imghost {
 namespace {

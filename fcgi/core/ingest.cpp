@@ -4,9 +4,9 @@
 #include <map>
 
 #include "base/crypto.hpp"
-#include "db/locks.hpp"
 #include "core/naming.hpp"
 #include "core/save_thumbnail.hpp"
+#include "db/locks.hpp"
 
 namespace imghost {
 namespace {
@@ -16,8 +16,8 @@ struct Content {
   crypto::Sha256 sha;
   const Candidate* first = nullptr;
   store::Staged staged;
-  std::string name;       // the blob's file name once known
-  bool placed = false;    // we renamed a new file into the store in this request
+  std::string name;     // the blob's file name once known
+  bool placed = false;  // we renamed a new file into the store in this request
 };
 
 }  // namespace
@@ -53,15 +53,14 @@ std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files,
       app.store().place(c.staged, c.name);
       c.placed = true;
       const auto& in = c.first->inspected;
-      repo.insert_blob({sha, c.name, static_cast<long long>(c.first->bytes.size()),
-                        std::string(image::name(in.format)), static_cast<int>(in.width),
-                        static_cast<int>(in.height)});
+      repo.insert_blob({sha, c.name, static_cast<long long>(c.first->bytes.size()), std::string(image::name(in.format)),
+                        static_cast<int>(in.width), static_cast<int>(in.height)});
     }
     for (std::size_t i = 0; i < files.size(); ++i) {
       Stored s;
       s.delete_token = naming::new_delete_token();
-      s.record = repo.insert_image({naming::new_image_id(), sha_of[i], files[i].original_filename,
-                                    description, crypto::sha256(s.delete_token)});
+      s.record = repo.insert_image(
+          {naming::new_image_id(), sha_of[i], files[i].original_filename, description, crypto::sha256(s.delete_token)});
       out.push_back(std::move(s));
     }
     committing = true;
@@ -75,8 +74,7 @@ std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files,
       if (!c.placed) continue;
       try {
         store::remove_both(app.store(), c.name);
-      } catch (...) {
-      }
+      } catch (...) {}
     }
     throw;
   }

@@ -27,7 +27,7 @@ struct Candidate {
 
 struct Stored {
   db::ImageRecord record;
-  std::string delete_token;       // plain; shown once, only its hash is kept
+  std::string delete_token;  // plain; shown once, only its hash is kept
 };
 
 // Stores all candidates or none.  Throws db::DbError or std::system_error (the store)

@@ -45,9 +45,12 @@ std::string format_log_line(std::time_t when, std::string_view action, std::stri
       ++i;
       continue;
     }
-    if (cp == '\\') line.append("\\\\");
-    else if (text::breaks_display(cp)) escape_bytes(message.substr(i, n));
-    else line.append(message.substr(i, n));
+    if (cp == '\\')
+      line.append("\\\\");
+    else if (text::breaks_display(cp))
+      escape_bytes(message.substr(i, n));
+    else
+      line.append(message.substr(i, n));
     i += n;
   }
   line.push_back('\n');
@@ -86,8 +89,7 @@ void AppLog::write(std::string_view action, std::string_view message) noexcept {
     ssize_t n;
     do n = ::write(fd_, line.data(), line.size());
     while (n < 0 && errno == EINTR);
-    if (n != static_cast<ssize_t>(line.size()))
-      std::fprintf(stderr, "imghost: log write failed: %s", line.c_str());
+    if (n != static_cast<ssize_t>(line.size())) std::fprintf(stderr, "imghost: log write failed: %s", line.c_str());
   } catch (...) {
     // Out of memory formatting a log line: nothing sensible left to do.
   }

@@ -7,9 +7,7 @@ namespace {
 
 constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
 
-bool all_base32(std::string_view s) {
-  return s.find_first_not_of(kAlphabet) == std::string_view::npos;
-}
+bool all_base32(std::string_view s) { return s.find_first_not_of(kAlphabet) == std::string_view::npos; }
 
 }  // namespace
 

@@ -6,9 +6,9 @@ namespace imghost::db {
 namespace {
 
 // One column list for every read, so the record is filled in one place.
-#define IMAGE_COLUMNS                                                              \
+#define IMAGE_COLUMNS                                                               \
   "i.seq, i.id, b.name, i.original_filename, b.format, b.size, b.width, b.height, " \
-  "encode(b.sha256, 'hex'), i.description, "                                       \
+  "encode(b.sha256, 'hex'), i.description, "                                        \
   "to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 ImageRecord record_at(const Result& r, int row) {
@@ -36,26 +36,24 @@ std::optional<std::string> ImagesRepo::blob_name(const crypto::Sha256& sha) {
 }
 
 void ImagesRepo::insert_blob(const NewBlob& b) {
-  c_.run("insert_blob",
-         "INSERT INTO blobs (sha256, name, size, format, width, height) VALUES ($1, $2, $3, $4, $5, $6)",
+  c_.run("insert_blob", "INSERT INTO blobs (sha256, name, size, format, width, height) VALUES ($1, $2, $3, $4, $5, $6)",
          {bytea_param(b.sha256), b.name, std::to_string(b.size), b.format, std::to_string(b.width),
           std::to_string(b.height)});
 }
 
 ImageRecord ImagesRepo::insert_image(const NewImage& img) {
-  auto r = c_.run("insert_image",
-                  "WITH i AS (INSERT INTO images (id, sha256, original_filename, description, delete_token_hash)"
-                  " VALUES ($1, $2, $3, $4, $5) RETURNING *)"
-                  " SELECT " IMAGE_COLUMNS " FROM i JOIN blobs b USING (sha256)",
-                  {img.id, bytea_param(img.sha256), img.original_filename, img.description,
-                   bytea_param(img.delete_token_hash)});
+  auto r = c_.run(
+      "insert_image",
+      "WITH i AS (INSERT INTO images (id, sha256, original_filename, description, delete_token_hash)"
+      " VALUES ($1, $2, $3, $4, $5) RETURNING *)"
+      " SELECT " IMAGE_COLUMNS " FROM i JOIN blobs b USING (sha256)",
+      {img.id, bytea_param(img.sha256), img.original_filename, img.description, bytea_param(img.delete_token_hash)});
   return record_at(r, 0);
 }
 
 std::optional<ImageRecord> ImagesRepo::find(const std::string& id) {
-  auto r = c_.run("find_image",
-                  "SELECT " IMAGE_COLUMNS " FROM images i JOIN blobs b USING (sha256) WHERE i.id = $1",
-                  {id});
+  auto r =
+      c_.run("find_image", "SELECT " IMAGE_COLUMNS " FROM images i JOIN blobs b USING (sha256) WHERE i.id = $1", {id});
   if (r.rows() == 0) return std::nullopt;
   return record_at(r, 0);
 }
@@ -63,15 +61,16 @@ std::optional<ImageRecord> ImagesRepo::find(const std::string& id) {
 std::vector<ImageRecord> ImagesRepo::list(std::optional<long long> before, int limit) {
   // Keyset paging on the primary key: the index walk starts at the cursor, so any page
   // costs the same as the first.
-  auto r = before
-               ? c_.run("list_before",
-                        "SELECT " IMAGE_COLUMNS " FROM images i JOIN blobs b USING (sha256)"
-                        " WHERE i.seq < $1 ORDER BY i.seq DESC LIMIT $2",
-                        {std::to_string(*before), std::to_string(limit)})
-               : c_.run("list_first",
-                        "SELECT " IMAGE_COLUMNS " FROM images i JOIN blobs b USING (sha256)"
-                        " ORDER BY i.seq DESC LIMIT $1",
-                        {std::to_string(limit)});
+  auto r = before ? c_.run("list_before",
+                           "SELECT " IMAGE_COLUMNS
+                           " FROM images i JOIN blobs b USING (sha256)"
+                           " WHERE i.seq < $1 ORDER BY i.seq DESC LIMIT $2",
+                           {std::to_string(*before), std::to_string(limit)})
+                  : c_.run("list_first",
+                           "SELECT " IMAGE_COLUMNS
+                           " FROM images i JOIN blobs b USING (sha256)"
+                           " ORDER BY i.seq DESC LIMIT $1",
+                           {std::to_string(limit)});
   std::vector<ImageRecord> out;
   out.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) out.push_back(record_at(r, i));
@@ -122,7 +121,8 @@ std::vector<ImagesRepo::BlobRow> ImagesRepo::all_blobs() {
 }
 
 std::vector<std::string> ImagesRepo::delete_blob_and_images(const crypto::Sha256& sha, const std::string& name) {
-  auto deleted = c_.run("delete_images_of_blob", "DELETE FROM images WHERE sha256 = $1 RETURNING id", {bytea_param(sha)});
+  auto deleted =
+      c_.run("delete_images_of_blob", "DELETE FROM images WHERE sha256 = $1 RETURNING id", {bytea_param(sha)});
   std::vector<std::string> ids;
   for (int i = 0; i < deleted.rows(); ++i) ids.emplace_back(deleted.get(i, 0));
   c_.run("delete_blob_named", "DELETE FROM blobs WHERE sha256 = $1 AND name = $2", {bytea_param(sha), name});

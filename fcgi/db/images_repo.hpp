@@ -17,17 +17,17 @@
 namespace imghost::db {
 
 struct ImageRecord {
-  long long seq = 0;                    // keyset for paging; newest is largest
+  long long seq = 0;  // keyset for paging; newest is largest
   std::string id;
-  std::string name;                     // stored file name
+  std::string name;  // stored file name
   std::string original_filename;
-  std::string format;                   // "jpeg", ...
+  std::string format;  // "jpeg", ...
   long long size = 0;
   int width = 0;
   int height = 0;
-  std::string sha256;                   // hex
+  std::string sha256;  // hex
   std::optional<std::string> description;
-  std::string created_at;               // ISO 8601, UTC, "Z"
+  std::string created_at;  // ISO 8601, UTC, "Z"
 };
 
 struct NewBlob {

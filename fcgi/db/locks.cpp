@@ -27,7 +27,8 @@ SessionLock::SessionLock(Connection& c, NamedLock name) : c_(c), named_(true), k
 SessionLock::~SessionLock() {
   try {
     if (named_)
-      c_.run("unlock_named", "SELECT pg_advisory_unlock($1, $2)", {std::to_string(kNamedLockSpace), std::to_string(key_)});
+      c_.run("unlock_named", "SELECT pg_advisory_unlock($1, $2)",
+             {std::to_string(kNamedLockSpace), std::to_string(key_)});
     else
       c_.run("unlock_content_session", "SELECT pg_advisory_unlock($1)", {std::to_string(key_)});
   } catch (...) {

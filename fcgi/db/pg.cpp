@@ -31,7 +31,8 @@ Connection::Connection(const std::string& conninfo) : c_(PQconnectdb(conninfo.c_
   }
   // Notices ("relation ... already exists, skipping") are the server talking to a
   // person at a psql prompt; there is none here, and stderr is the service's journal.
-  PQsetNoticeProcessor(c_.get(), [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      c_.get(), [](void*, const char*) {}, nullptr);
 }
 
 bool Connection::alive() const {
@@ -52,9 +53,7 @@ Result Connection::check(PGresult* raw, const char* what) {
   throw DbError(std::string(what) + ": " + msg, std::move(sqlstate));
 }
 
-Result Connection::exec(const std::string& sql) {
-  return check(PQexec(c_.get(), sql.c_str()), "query");
-}
+Result Connection::exec(const std::string& sql) { return check(PQexec(c_.get(), sql.c_str()), "query"); }
 
 Result Connection::run(const char* name, const char* sql, const std::vector<Param>& params) {
   if (std::find(prepared_.begin(), prepared_.end(), name) == prepared_.end()) {
@@ -64,8 +63,7 @@ Result Connection::run(const char* name, const char* sql, const std::vector<Para
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  return check(PQexecPrepared(c_.get(), name, static_cast<int>(values.size()), values.data(),
-                              nullptr, nullptr, 0),
+  return check(PQexecPrepared(c_.get(), name, static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0),
                name);
 }
 

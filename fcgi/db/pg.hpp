@@ -16,18 +16,23 @@ namespace imghost::db {
 
 class DbError : public std::runtime_error {
  public:
-  DbError(const std::string& msg, std::string sqlstate)
-      : std::runtime_error(msg), sqlstate_(std::move(sqlstate)) {}
+  DbError(const std::string& msg, std::string sqlstate) : std::runtime_error(msg), sqlstate_(std::move(sqlstate)) {}
   const std::string& sqlstate() const noexcept { return sqlstate_; }
   // The connection itself is gone (server down, restarted, socket closed).
-  bool connection_lost() const noexcept { return sqlstate_.empty() || sqlstate_.rfind("08", 0) == 0 || sqlstate_.rfind("57P", 0) == 0; }
+  bool connection_lost() const noexcept {
+    return sqlstate_.empty() || sqlstate_.rfind("08", 0) == 0 || sqlstate_.rfind("57P", 0) == 0;
+  }
 
  private:
   std::string sqlstate_;
 };
 
-struct ResultDeleter { void operator()(PGresult* r) const noexcept { PQclear(r); } };
-struct ConnDeleter { void operator()(PGconn* c) const noexcept { PQfinish(c); } };
+struct ResultDeleter {
+  void operator()(PGresult* r) const noexcept { PQclear(r); }
+};
+struct ConnDeleter {
+  void operator()(PGconn* c) const noexcept { PQfinish(c); }
+};
 
 class Result {
  public:

@@ -8,9 +8,9 @@
 
 #include "core/app.hpp"
 #include "db/images_repo.hpp"
+#include "handlers/routes.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
-#include "handlers/routes.hpp"
 
 namespace imghost::handlers {
 
@@ -36,9 +36,9 @@ Response upload_from_form(App& app, Request& req, const Params& params);
 Response upload_api(App& app, Request& req, const Params& params);
 Response catalog_page(App& app, Request& req, const Params& params);
 Response list_images(App& app, Request& req, const Params& params);
-Response get_image(App& app, Request& req, const Params& params);        // {id}
-Response get_image_file(App& app, Request& req, const Params& params);   // {id}
-Response delete_image_api(App& app, Request& req, const Params& params); // {id}
+Response get_image(App& app, Request& req, const Params& params);         // {id}
+Response get_image_file(App& app, Request& req, const Params& params);    // {id}
+Response delete_image_api(App& app, Request& req, const Params& params);  // {id}
 // GET and HEAD show the confirmation; only POST deletes.  {id}, ?token=
 Response delete_page(App& app, Request& req, const Params& params);
 Response health(App& app, Request& req, const Params& params);

@@ -1,5 +1,5 @@
-#include "handlers/handlers.hpp"
 #include "core/error.hpp"
+#include "handlers/handlers.hpp"
 
 namespace imghost::handlers {
 

@@ -3,12 +3,12 @@
 
 #include <charconv>
 
-#include "db/images_repo.hpp"
+#include "base/text.hpp"
 #include "core/deletion.hpp"
-#include "handlers/handlers.hpp"
 #include "core/error.hpp"
 #include "core/naming.hpp"
-#include "base/text.hpp"
+#include "db/images_repo.hpp"
+#include "handlers/handlers.hpp"
 #include "render/json.hpp"
 
 namespace imghost::handlers {
@@ -73,9 +73,10 @@ Response list_images(App& app, Request& req, const Params&) {
   const auto page = list_page(app, req.query(), kDefaultLimit);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& r : page.items) items.push_back(views::image_json(r, app.base_url()));
-  return Response::json(200, views::dump({{"items", std::move(items)},
-                                          {"next_cursor", page.next_cursor ? nlohmann::json(*page.next_cursor)
-                                                                           : nlohmann::json(nullptr)}}));
+  return Response::json(
+      200,
+      views::dump({{"items", std::move(items)},
+                   {"next_cursor", page.next_cursor ? nlohmann::json(*page.next_cursor) : nlohmann::json(nullptr)}}));
 }
 
 Response get_image(App& app, Request&, const Params& params) {
@@ -89,7 +90,8 @@ Response get_image_file(App& app, Request&, const Params& params) {
   // nginx sends the bytes from the store (location /_store/ is internal and knows
   // where a name lives).
   r.header("X-Accel-Redirect", "/_store/" + rec.name);
-  r.header("Content-Disposition", content_disposition(rec.original_filename.empty() ? rec.name : rec.original_filename));
+  r.header("Content-Disposition",
+           content_disposition(rec.original_filename.empty() ? rec.name : rec.original_filename));
   return r;
 }
 

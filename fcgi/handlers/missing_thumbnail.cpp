@@ -3,11 +3,11 @@
 // original, store it for next time (nginx then serves it), and answer with it.
 #include <fmt/format.h>
 
-#include "handlers/handlers.hpp"
 #include "core/error.hpp"
-#include "image/inspect.hpp"
 #include "core/naming.hpp"
 #include "core/save_thumbnail.hpp"
+#include "handlers/handlers.hpp"
+#include "image/inspect.hpp"
 
 namespace imghost::handlers {
 
@@ -19,9 +19,7 @@ Response missing_thumbnail(App& app, Request&, const Params& params) {
   std::string thumb;
   try {
     thumb = image::thumbnail_from_bytes(*original, app.config().image);
-  } catch (const image::Rejection& e) {
-    throw errors::not_found(fmt::format("no thumbnail: {}", e.what()));
-  }
+  } catch (const image::Rejection& e) { throw errors::not_found(fmt::format("no thumbnail: {}", e.what())); }
   if (!save_thumbnail(app, name, thumb)) throw errors::not_found("no such image");
   const auto ext = name.substr(name.rfind('.') + 1);
   const auto fmt_ = image::parse_format(ext);

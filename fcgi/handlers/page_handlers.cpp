@@ -1,11 +1,11 @@
 // The browser's pages: home, upload form, catalog, delete confirmation.
 #include <fmt/format.h>
 
-#include "core/deletion.hpp"
-#include "handlers/handlers.hpp"
-#include "core/error.hpp"
-#include "render/pages.hpp"
 #include "base/text.hpp"
+#include "core/deletion.hpp"
+#include "core/error.hpp"
+#include "handlers/handlers.hpp"
+#include "render/pages.hpp"
 
 namespace imghost::handlers {
 namespace {
@@ -22,7 +22,9 @@ std::string token_of(const Request& req) {
 
 Response home(App& app, Request&, const Params&) { return Response::html(200, pages::home(app.config())); }
 
-Response upload_form(App& app, Request&, const Params&) { return Response::html(200, pages::upload_form(app.config())); }
+Response upload_form(App& app, Request&, const Params&) {
+  return Response::html(200, pages::upload_form(app.config()));
+}
 
 Response catalog_page(App& app, Request& req, const Params&) {
   const auto page = list_page(app, req.query(), kCatalogPage);

@@ -21,8 +21,7 @@ struct RouteMatch {
   const handlers::Route* route;
   handlers::Params params;
 };
-std::optional<RouteMatch> match_route(std::string_view method, std::string_view path,
-                                      std::string* allowed = nullptr);
+std::optional<RouteMatch> match_route(std::string_view method, std::string_view path, std::string* allowed = nullptr);
 
 // Runs the handler for the request.  Throws Error not_found (no pattern matches the
 // path) or method_not_allowed (patterns match, methods do not), and whatever the

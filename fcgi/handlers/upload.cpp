@@ -2,16 +2,16 @@
 // them or none.
 #include <fmt/format.h>
 
-#include "handlers/handlers.hpp"
+#include "base/text.hpp"
 #include "core/error.hpp"
+#include "core/ingest.hpp"
+#include "handlers/handlers.hpp"
+#include "handlers/router.hpp"
+#include "http/multipart.hpp"
 #include "image/inspect.hpp"
 #include "image/strip_metadata.hpp"
-#include "core/ingest.hpp"
-#include "http/multipart.hpp"
-#include "render/pages.hpp"
-#include "base/text.hpp"
 #include "render/json.hpp"
-#include "handlers/router.hpp"
+#include "render/pages.hpp"
 
 namespace imghost::handlers {
 namespace {
@@ -27,7 +27,8 @@ std::optional<std::string> description_of(const std::vector<multipart::Part>& pa
     if (p.name != "description" || p.filename) continue;
     if (!text::is_valid_utf8(p.body)) throw errors::bad_request("description is not valid UTF-8");
     if (const auto c = text::first_forbidden_control(p.body))
-      throw errors::bad_request(fmt::format("description holds a control character (U+{:04X})", static_cast<unsigned>(*c)));
+      throw errors::bad_request(
+          fmt::format("description holds a control character (U+{:04X})", static_cast<unsigned>(*c)));
     if (text::utf8_length(p.body) > kMaxDescriptionChars)
       throw errors::bad_request(fmt::format("description is longer than {} characters", kMaxDescriptionChars));
     if (p.body.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::nullopt;
@@ -61,9 +62,11 @@ Response upload(App& app, Request& req, bool json) {
     std::string filename = text::clean_filename(p.filename.value_or(""));
     const std::string shown = filename.empty() ? fmt::format("file {}", index) : filename;
     if (p.body.size() > cfg.max_file_bytes)
-      throw errors::too_large(fmt::format("{} is over the limit of {} per file", shown, limit_text(cfg.max_file_bytes)));
+      throw errors::too_large(
+          fmt::format("{} is over the limit of {} per file", shown, limit_text(cfg.max_file_bytes)));
     if (p.body.empty())
-      throw errors::unsupported_format(fmt::format("{} is empty, not a {} image", shown, image::describe(cfg.image.accepted)));
+      throw errors::unsupported_format(
+          fmt::format("{} is empty, not a {} image", shown, image::describe(cfg.image.accepted)));
     try {
       auto inspected = image::inspect(p.body, cfg.image);
       // Pixels are never touched: only metadata segments are dropped, byte for byte.
@@ -72,7 +75,7 @@ Response upload(App& app, Request& req, bool json) {
     } catch (const image::Rejection& r) {
       const auto msg = fmt::format("{} {}", shown, r.what());
       throw r.reason == image::Rejection::Reason::unsupported_format ? errors::unsupported_format(msg)
-                                                                      : errors::invalid_image(msg);
+                                                                     : errors::invalid_image(msg);
     }
   }
   if (files.empty()) throw errors::bad_request("no file: send at least one image in the field 'file'");
@@ -86,7 +89,8 @@ Response upload(App& app, Request& req, bool json) {
 
   if (!json) return Response::html(201, pages::upload_result(stored, app.base_url()));
   if (stored.size() == 1)
-    return Response::json(201, views::dump(views::uploaded_json(stored[0].record, stored[0].delete_token, app.base_url())));
+    return Response::json(201,
+                          views::dump(views::uploaded_json(stored[0].record, stored[0].delete_token, app.base_url())));
   nlohmann::json items = nlohmann::json::array();
   for (const auto& s : stored) items.push_back(views::uploaded_json(s.record, s.delete_token, app.base_url()));
   return Response::json(201, views::dump({{"items", std::move(items)}}));

@@ -46,9 +46,7 @@ constexpr std::size_t kMaxBoundaryLength = 70;  // RFC 2046 §5.1.1
 bool is_ows(char c) { return c == ' ' || c == '\t'; }
 
 bool is_tchar(char c) {
-  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-    return true;
-  }
+  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) { return true; }
   return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
@@ -56,8 +54,7 @@ char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - '
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(),
-                    [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
 std::string_view trim_ows(std::string_view s) {
@@ -211,8 +208,7 @@ void parse_disposition(std::string_view value, Part& part) {
 
 // Reads the header block that starts at `begin` into `part`.  Returns the offset
 // of the CRLF of the empty line that ends the block.
-std::size_t parse_headers(std::string_view body, std::size_t begin, const Limits& limits,
-                          Part& part) {
+std::size_t parse_headers(std::string_view body, std::size_t begin, const Limits& limits, Part& part) {
   // Scanning only a window of max_header_bytes bounds the work an endless
   // header line can cost, and makes the limit exact: the block, its empty line
   // included, must fit in the window.
@@ -226,9 +222,7 @@ std::size_t parse_headers(std::string_view body, std::size_t begin, const Limits
       if (begin + window.size() < body.size()) throw ParseError("part header too long");
       throw ParseError("missing closing boundary");
     }
-    if (lf == cursor || window[lf - 1] != '\r') {
-      throw ParseError("part header line not ended by CRLF");
-    }
+    if (lf == cursor || window[lf - 1] != '\r') { throw ParseError("part header line not ended by CRLF"); }
     const std::string_view line = window.substr(cursor, lf - 1 - cursor);
     if (line.empty()) {
       if (!have_disposition) throw ParseError("part without Content-Disposition");
@@ -236,21 +230,15 @@ std::size_t parse_headers(std::string_view body, std::size_t begin, const Limits
       return begin + cursor;
     }
     cursor = lf + 1;
-    if (line.find('\r') != std::string_view::npos) {
-      throw ParseError("part header line not ended by CRLF");
-    }
+    if (line.find('\r') != std::string_view::npos) { throw ParseError("part header line not ended by CRLF"); }
     if (is_ows(line.front())) throw ParseError("folded part header line");
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) throw ParseError("part header line without colon");
     const std::string_view name = line.substr(0, colon);
-    if (name.empty() || !std::all_of(name.begin(), name.end(), is_tchar)) {
-      throw ParseError("bad part header name");
-    }
+    if (name.empty() || !std::all_of(name.begin(), name.end(), is_tchar)) { throw ParseError("bad part header name"); }
     const std::string_view value = trim_ows(line.substr(colon + 1));
     if (iequals(name, "Content-Disposition")) {
-      if (std::exchange(have_disposition, true)) {
-        throw ParseError("duplicate Content-Disposition");
-      }
+      if (std::exchange(have_disposition, true)) { throw ParseError("duplicate Content-Disposition"); }
       parse_disposition(value, part);
     } else if (iequals(name, "Content-Type")) {
       if (std::exchange(have_type, true)) throw ParseError("duplicate Content-Type");
@@ -313,10 +301,7 @@ class DelimiterFinder {
 std::optional<std::string> boundary_from_content_type(std::string_view content_type) {
   Scanner s(content_type);
   s.skip_ows();
-  if (!iequals(s.token(), "multipart") || !s.consume('/') ||
-      !iequals(s.token(), "form-data")) {
-    return std::nullopt;
-  }
+  if (!iequals(s.token(), "multipart") || !s.consume('/') || !iequals(s.token(), "form-data")) { return std::nullopt; }
   std::optional<std::string> boundary;
   Param p;
   for (;;) {
@@ -327,20 +312,16 @@ std::optional<std::string> boundary_from_content_type(std::string_view content_t
     if (boundary) return std::nullopt;  // two boundaries: no way to pick
     boundary = std::move(p.value);
   }
-  if (!boundary || boundary->empty() || boundary->size() > kMaxBoundaryLength) {
-    return std::nullopt;
-  }
+  if (!boundary || boundary->empty() || boundary->size() > kMaxBoundaryLength) { return std::nullopt; }
   // RFC 2046 bchars are narrower, but any printable ASCII works for the
   // framing; only controls (which cannot be matched sanely) and a trailing
   // space (indistinguishable from transport padding) are refused.
-  const bool printable = std::all_of(boundary->begin(), boundary->end(),
-                                     [](char c) { return c >= 0x20 && c <= 0x7e; });
+  const bool printable = std::all_of(boundary->begin(), boundary->end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
   if (!printable || boundary->back() == ' ') return std::nullopt;
   return boundary;
 }
 
-std::vector<Part> parse(std::string_view body, std::string_view boundary,
-                        const Limits& limits) {
+std::vector<Part> parse(std::string_view body, std::string_view boundary, const Limits& limits) {
   if (boundary.empty()) throw ParseError("empty boundary");
   const DelimiterFinder finder(body, boundary);
   std::optional<Delimiter> delimiter = finder.find(0, true);

@@ -49,7 +49,6 @@ std::optional<std::string> boundary_from_content_type(std::string_view content_t
 // A body that is only the close delimiter yields zero parts.  Names and
 // filenames are raw bytes (not checked as UTF-8; filename may hold a client
 // path such as C:\dir\a.jpg); an empty filename ("no file chosen") is kept.
-std::vector<Part> parse(std::string_view body, std::string_view boundary,
-                        const Limits& limits = {});
+std::vector<Part> parse(std::string_view body, std::string_view boundary, const Limits& limits = {});
 
 }  // namespace imghost::multipart

@@ -40,8 +40,6 @@ std::string error_json(const std::string& code, const std::string& message) {
   return dump({{"error", {{"code", code}, {"message", message}}}});
 }
 
-std::string dump(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 }  // namespace imghost::views

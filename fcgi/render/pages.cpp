@@ -33,16 +33,15 @@ std::string home(const Config& c) {
 }
 
 std::string upload_form(const Config& c) {
-  return layout("Upload",
-                fmt::format("<h1>Upload images</h1><form class=\"card\" method=\"post\" action=\"/upload\" "
-                            "enctype=\"multipart/form-data\">"
-                            "<label for=\"file\">Images ({}; at most {} each)</label>"
-                            "<input id=\"file\" type=\"file\" name=\"file\" multiple required "
-                            "accept=\"image/jpeg,image/png,image/gif,image/webp\">"
-                            "<label for=\"description\">Description (optional)</label>"
-                            "<textarea id=\"description\" name=\"description\" maxlength=\"1000\"></textarea>"
-                            "<p><button type=\"submit\">Upload</button></p></form>",
-                            escape(image::describe(c.image.accepted)), mib(c.max_file_bytes)));
+  return layout("Upload", fmt::format("<h1>Upload images</h1><form class=\"card\" method=\"post\" action=\"/upload\" "
+                                      "enctype=\"multipart/form-data\">"
+                                      "<label for=\"file\">Images ({}; at most {} each)</label>"
+                                      "<input id=\"file\" type=\"file\" name=\"file\" multiple required "
+                                      "accept=\"image/jpeg,image/png,image/gif,image/webp\">"
+                                      "<label for=\"description\">Description (optional)</label>"
+                                      "<textarea id=\"description\" name=\"description\" maxlength=\"1000\"></textarea>"
+                                      "<p><button type=\"submit\">Upload</button></p></form>",
+                                      escape(image::describe(c.image.accepted)), mib(c.max_file_bytes)));
 }
 
 std::string upload_result(const std::vector<Stored>& stored, const std::string& base) {
@@ -56,8 +55,8 @@ std::string upload_result(const std::vector<Stored>& stored, const std::string& 
     body += fmt::format(
         "<div class=\"card result\"><a href=\"{0}\"><img src=\"{1}\" alt=\"{2}\"></a><div class=\"codes\">"
         "<p><strong>{3}</strong><br><small>{4}×{5} {6}, {7} bytes</small></p>",
-        escape(url), escape(thumb), escape(alt), escape(r.original_filename), r.width, r.height,
-        escape(r.format), r.size);
+        escape(url), escape(thumb), escape(alt), escape(r.original_filename), r.width, r.height, escape(r.format),
+        r.size);
     body += code_field("Direct link", url);
     body += code_field("HTML", fmt::format("<a href=\"{}\"><img src=\"{}\" alt=\"{}\"></a>", url, thumb, escape(alt)));
     body += code_field("Markdown", fmt::format("[![{}]({})]({})", alt, thumb, url));

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "core/config.hpp"
-#include "db/images_repo.hpp"
 #include "core/ingest.hpp"
+#include "db/images_repo.hpp"
 
 namespace imghost::pages {
 

@@ -33,7 +33,8 @@ std::string_view FcgiRequest::param(const char* name) const {
 std::string_view FcgiRequest::header(std::string_view name) const {
   // CGI names: Content-Type and Content-Length have no HTTP_ prefix.
   std::string cgi = "HTTP_";
-  for (const char c : name) cgi.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (const char c : name)
+    cgi.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   if (cgi == "HTTP_CONTENT_TYPE" || cgi == "HTTP_CONTENT_LENGTH") cgi.erase(0, 5);
   return param(cgi.c_str());
 }

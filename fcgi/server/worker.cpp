@@ -9,13 +9,13 @@
 #include <optional>
 #include <system_error>
 
-#include "db/pg.hpp"
-#include "server/fcgi_request.hpp"
 #include "core/error.hpp"
-#include "http/status.hpp"
-#include "render/pages.hpp"
+#include "db/pg.hpp"
 #include "handlers/router.hpp"
+#include "http/status.hpp"
 #include "render/json.hpp"
+#include "render/pages.hpp"
+#include "server/fcgi_request.hpp"
 
 namespace imghost {
 namespace {
@@ -35,8 +35,7 @@ void install(int sig, void (*fn)(int)) {
   sigaction(sig, &sa, nullptr);
 }
 
-http::Response error_response(const http::Request& req, int status, std::string_view code,
-                              const std::string& message) {
+http::Response error_response(const http::Request& req, int status, std::string_view code, const std::string& message) {
   if (wants_json(req)) return http::Response::json(status, views::error_json(std::string(code), message));
   return http::Response::html(status, pages::error_page(status, message));
 }
@@ -49,7 +48,8 @@ http::Response handle(App& app, http::Request& req) noexcept {
       return dispatch(app, req);
     } catch (const Error& e) {
       const int status = http::status_of(e.code());
-      app.log().error(fmt::format("{} ({} {}, {} {}).", e.what(), status, code_name(e.code()), req.method(), req.path()));
+      app.log().error(
+          fmt::format("{} ({} {}, {} {}).", e.what(), status, code_name(e.code()), req.method(), req.path()));
       return error_response(req, status, code_name(e.code()), e.what());
     } catch (const db::DbError& e) {
       if (e.connection_lost()) app.drop_db();

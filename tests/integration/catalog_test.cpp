@@ -67,13 +67,16 @@ BOOST_AUTO_TEST_CASE(delete_needs_the_token_and_removes_the_last_reference_only)
   const std::string name = a["filename"];
   const store::LocalStore s(env.store_dir());
 
-  StringRequest wrong("DELETE", "/api/v1/images/" + std::string(a["id"]), "", {{"X-Delete-Token", std::string(32, 'a')}});
+  StringRequest wrong("DELETE", "/api/v1/images/" + std::string(a["id"]), "",
+                      {{"X-Delete-Token", std::string(32, 'a')}});
   BOOST_TEST(env.run(wrong).status == 403);
-  StringRequest right_a("DELETE", "/api/v1/images/" + std::string(a["id"]), "", {{"X-Delete-Token", a["delete_token"]}});
+  StringRequest right_a("DELETE", "/api/v1/images/" + std::string(a["id"]), "",
+                        {{"X-Delete-Token", a["delete_token"]}});
   BOOST_TEST(env.run(right_a).status == 204);
   BOOST_TEST(s.read(store::Object::original, name).has_value(), "b still refers to the file");
   BOOST_TEST(env.count("blobs") == 1);
-  StringRequest right_b("DELETE", "/api/v1/images/" + std::string(b["id"]), "", {{"X-Delete-Token", b["delete_token"]}});
+  StringRequest right_b("DELETE", "/api/v1/images/" + std::string(b["id"]), "",
+                        {{"X-Delete-Token", b["delete_token"]}});
   BOOST_TEST(env.run(right_b).status == 204);
   BOOST_TEST(!s.read(store::Object::original, name).has_value());
   BOOST_TEST(!s.read(store::Object::thumbnail, name).has_value());

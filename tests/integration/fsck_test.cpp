@@ -1,6 +1,6 @@
+#include <utime.h>
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
-#include <utime.h>
 
 #include <cstdio>
 #include <string>
@@ -65,7 +65,8 @@ BOOST_AUTO_TEST_CASE(finds_then_fixes_every_kind_of_damage) {
   BOOST_TEST(found.problems == 5u, report);
   BOOST_TEST(found.fixed == 0u);
   BOOST_TEST(report.find("row without a file: blob " + std::string(lost["filename"])) != std::string::npos, report);
-  BOOST_TEST(report.find("file without a row: " + s.where(store::Object::original, orphan)) != std::string::npos, report);
+  BOOST_TEST(report.find("file without a row: " + s.where(store::Object::original, orphan)) != std::string::npos,
+             report);
   BOOST_TEST(env.count("images") == 2, "without --fix nothing changes");
 
   const auto [fixed, fix_report] = check(env, true);

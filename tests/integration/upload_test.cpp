@@ -43,7 +43,8 @@ BOOST_AUTO_TEST_CASE(same_bytes_twice_share_one_blob_and_keep_their_own_ids) {
 
 BOOST_AUTO_TEST_CASE(a_bad_second_file_stores_nothing_and_names_the_file) {
   Env env;
-  auto req = upload_request("/api/v1/images", {{"file", "good.png", png_bytes(3)}, {"file", "bad.jpg", "not an image"}});
+  auto req =
+      upload_request("/api/v1/images", {{"file", "good.png", png_bytes(3)}, {"file", "bad.jpg", "not an image"}});
   const auto r = env.run(req);
   BOOST_TEST(r.status == 415);
   const auto err = json::parse(r.body)["error"];
@@ -65,16 +66,17 @@ BOOST_AUTO_TEST_CASE(bad_requests_answer_the_contract_codes) {
     const char* code;
   };
   Case cases[] = {
-      {"no body", StringRequest("POST", "/api/v1/images", "", {{"Content-Type", "multipart/form-data; boundary=x"}}), 400,
-       "bad_request"},
+      {"no body", StringRequest("POST", "/api/v1/images", "", {{"Content-Type", "multipart/form-data; boundary=x"}}),
+       400, "bad_request"},
       {"not multipart", StringRequest("POST", "/api/v1/images", "", {{"Content-Type", "image/png"}}, png_bytes(4)), 400,
        "bad_request"},
       {"no file field", upload_request("/api/v1/images", {{"description", std::nullopt, "x"}}), 400, "bad_request"},
       {"a NUL in the description",
-       upload_request("/api/v1/images", {{"file", "n.png", png_bytes(5)}, {"description", std::nullopt, std::string("a\0b", 3)}}),
+       upload_request("/api/v1/images",
+                      {{"file", "n.png", png_bytes(5)}, {"description", std::nullopt, std::string("a\0b", 3)}}),
        400, "bad_request"},
-      {"a PNG that is cut short", upload_request("/api/v1/images", {{"file", "cut.png", png_bytes(6).substr(0, 60)}}), 422,
-       "invalid_image"},
+      {"a PNG that is cut short", upload_request("/api/v1/images", {{"file", "cut.png", png_bytes(6).substr(0, 60)}}),
+       422, "invalid_image"},
   };
   for (auto& c : cases) {
     BOOST_TEST_CONTEXT(c.what) {

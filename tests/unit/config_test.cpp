@@ -64,8 +64,8 @@ BOOST_AUTO_TEST_CASE(unknown_environment_setting_is_an_error) {
 }
 
 BOOST_AUTO_TEST_CASE(get_prints_the_value_in_force_for_scripts) {
-  const auto c = Config::from("max_file_size = 5MiB\nstrip_metadata = off\nformats = png,jpg\n",
-                              {{"IMGHOST_THUMB_SIZE", "200"}});
+  const auto c =
+      Config::from("max_file_size = 5MiB\nstrip_metadata = off\nformats = png,jpg\n", {{"IMGHOST_THUMB_SIZE", "200"}});
   BOOST_TEST(*c.get("max_file_size") == "5242880");
   BOOST_TEST(*c.get("max_request_size") == std::to_string((5u << 20) + (64u << 10)), "follows the file size");
   BOOST_TEST(*c.get("strip_metadata") == "false");

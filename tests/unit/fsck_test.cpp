@@ -12,9 +12,8 @@ BOOST_AUTO_TEST_CASE(most_files_missing_looks_like_an_unmounted_store) {
     bool unmounted;
   };
   const Case cases[] = {
-      {0, 0, false},     {1, 1, false},   {2, 2, false},       {3, 3, true},
-      {3, 6, false},     {4, 6, true},    {10, 1000, false},   {600, 1000, true},
-      {1000, 1000, true},
+      {0, 0, false}, {1, 1, false},     {2, 2, false},     {3, 3, true},       {3, 6, false},
+      {4, 6, true},  {10, 1000, false}, {600, 1000, true}, {1000, 1000, true},
   };
   for (const auto& c : cases) {
     BOOST_TEST_CONTEXT(c.missing << " of " << c.total) {

@@ -32,16 +32,15 @@ struct ParseCase {
 
 // One form-data part with only a name, framed by "--bound".
 std::string field(std::string_view name, std::string_view value) {
-  return "--bound\r\nContent-Disposition: form-data; name=\"" + std::string(name) +
-         "\"\r\n\r\n" + std::string(value) + "\r\n";
+  return "--bound\r\nContent-Disposition: form-data; name=\"" + std::string(name) + "\"\r\n\r\n" + std::string(value) +
+         "\r\n";
 }
 
 // A body whose first part has a header block of exactly `bytes`, empty line included.
 std::string header_block_of(std::size_t bytes) {
   const std::string head = "Content-Disposition: form-data; name=a\r\nX-Pad: ";
   const std::string tail = "\r\n\r\n";
-  return "--bound\r\n" + head + std::string(bytes - head.size() - tail.size(), 'p') + tail +
-         "v\r\n--bound--";
+  return "--bound\r\n" + head + std::string(bytes - head.size() - tail.size(), 'p') + tail + "v\r\n--bound--";
 }
 
 std::string fields(std::size_t n) {
@@ -56,6 +55,8 @@ std::vector<ExpectedPart> expected_fields(std::size_t n) {
 
 const std::string kCd = "Content-Disposition: form-data; ";
 
+// A table of cases, laid out by hand.
+// clang-format off
 const std::vector<ParseCase> kParseCases = {
     // --- framing ---
     {.name = "one field",
@@ -337,6 +338,7 @@ const std::vector<ParseCase> kParseCases = {
      .body = "--bound\r\n" + kCd + "name=\"" + std::string(20000, 'n'),
      .error = "part header too long"},
 };
+// clang-format on
 
 struct BoundaryCase {
   std::string content_type;
@@ -345,8 +347,7 @@ struct BoundaryCase {
 
 const std::vector<BoundaryCase> kBoundaryCases = {
     {"multipart/form-data; boundary=abc", "abc"},
-    {"multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW",
-     "----WebKitFormBoundary7MA4YWxkTrZu0gW"},
+    {"multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW", "----WebKitFormBoundary7MA4YWxkTrZu0gW"},
     {"multipart/form-data; boundary=\"a b:c?\"", "a b:c?"},
     {"multipart/form-data; boundary=\"a\\\"b\"", "a\"b"},
     {"MULTIPART/FORM-DATA; BOUNDARY=abc", "abc"},
@@ -386,9 +387,7 @@ BOOST_AUTO_TEST_CASE(parse_cases) {
       std::string error;
       try {
         parts = mp::parse(c.body, c.boundary, c.limits);
-      } catch (const mp::ParseError& e) {
-        error = e.what();
-      }
+      } catch (const mp::ParseError& e) { error = e.what(); }
       BOOST_TEST(error == c.error);
       if (!c.error.empty()) continue;
       BOOST_TEST_REQUIRE(parts.size() == c.parts.size());
@@ -398,14 +397,11 @@ BOOST_AUTO_TEST_CASE(parse_cases) {
         BOOST_TEST_CONTEXT("part " << i) {
           BOOST_TEST(parts[i].name == c.parts[i].name);
           BOOST_TEST(parts[i].filename.has_value() == c.parts[i].filename.has_value());
-          if (parts[i].filename && c.parts[i].filename) {
-            BOOST_TEST(*parts[i].filename == *c.parts[i].filename);
-          }
+          if (parts[i].filename && c.parts[i].filename) { BOOST_TEST(*parts[i].filename == *c.parts[i].filename); }
           BOOST_TEST(parts[i].content_type == c.parts[i].content_type);
           BOOST_TEST(parts[i].body == c.parts[i].body);
           // The body is a view into the caller's buffer, not a copy.
-          BOOST_TEST((parts[i].body.data() >= begin &&
-                      parts[i].body.data() + parts[i].body.size() <= end));
+          BOOST_TEST((parts[i].body.data() >= begin && parts[i].body.data() + parts[i].body.size() <= end));
         }
       }
     }

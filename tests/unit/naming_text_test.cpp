@@ -3,8 +3,8 @@
 #include <optional>
 #include <set>
 
-#include "core/naming.hpp"
 #include "base/text.hpp"
+#include "core/naming.hpp"
 
 namespace naming = imghost::naming;
 namespace text = imghost::text;
@@ -31,16 +31,11 @@ BOOST_AUTO_TEST_CASE(names_from_outside_are_checked) {
     bool id, file;
   };
   const Case cases[] = {
-      {"abcdefghijklmnopqrst", true, false},
-      {"abcdefghijklmnopqrs", false, false},
-      {"ABCDEFGHIJKLMNOPQRST", false, false},
-      {"abcdefghijklmnopqr01", false, false},  // 0 and 1 are not base32
-      {"abcdefghijklmnopqrst.jpg", false, true},
-      {"abcdefghijklmnopqrst.webp", false, true},
-      {"abcdefghijklmnopqrst.svg", false, false},
-      {"abcdefghijklmnopqrst.jpg/", false, false},
-      {"../../etc/passwd.jpgxxxxx", false, false},
-      {"", false, false},
+      {"abcdefghijklmnopqrst", true, false},       {"abcdefghijklmnopqrs", false, false},
+      {"ABCDEFGHIJKLMNOPQRST", false, false},      {"abcdefghijklmnopqr01", false, false},  // 0 and 1 are not base32
+      {"abcdefghijklmnopqrst.jpg", false, true},   {"abcdefghijklmnopqrst.webp", false, true},
+      {"abcdefghijklmnopqrst.svg", false, false},  {"abcdefghijklmnopqrst.jpg/", false, false},
+      {"../../etc/passwd.jpgxxxxx", false, false}, {"", false, false},
   };
   for (const auto& c : cases) {
     BOOST_TEST_CONTEXT(c.s) {
@@ -63,8 +58,8 @@ BOOST_AUTO_TEST_CASE(client_file_names_are_cleaned) {
       {std::string("bad\xff.png"), "bad\xEF\xBF\xBD.png"},
       {std::string("\xED\xA0\x80.png"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD.png"},  // a surrogate
       {"dir/", ""},
-      {"a\u0085b\u2028c.png", "a_b_c.png"},   // NEL (C1) and the line separator
-      {"cat\u202Egnp.exe", "cat_gnp.exe"},     // a right-to-left override
+      {"a\u0085b\u2028c.png", "a_b_c.png"},  // NEL (C1) and the line separator
+      {"cat\u202Egnp.exe", "cat_gnp.exe"},   // a right-to-left override
       {"\u200Fx\u2066y\u2069.png", "_x_y_.png"},
       {"\u00e9t\u00e9.png", "\u00e9t\u00e9.png"},  // letters beyond ASCII stay
       {std::string(300, 'a'), std::string(255, 'a')},
@@ -127,9 +122,8 @@ BOOST_AUTO_TEST_CASE(utf8_sequences_decode_to_code_points) {
     char32_t cp;
   };
   const Case cases[] = {
-      {"A", 1, U'A'},        {"\u00e9", 2, U'\u00e9'},    {"\u20ac", 3, U'\u20ac'},
-      {"\U0001F408", 4, U'\U0001F408'},  {"\xC0\xAF", 0, 0},  {"\xE2\x82", 0, 0},
-      {"\xF4\x90\x80\x80", 0, 0},
+      {"A", 1, U'A'},     {"\u00e9", 2, U'\u00e9'}, {"\u20ac", 3, U'\u20ac'},   {"\U0001F408", 4, U'\U0001F408'},
+      {"\xC0\xAF", 0, 0}, {"\xE2\x82", 0, 0},       {"\xF4\x90\x80\x80", 0, 0},
   };
   for (const auto& c : cases) {
     BOOST_TEST_CONTEXT(c.s) {
