@@ -5,6 +5,7 @@
 #include "handlers/handlers.hpp"
 #include "http/http_error.hpp"
 #include "image/inspect.hpp"
+#include "image/png_chunks.hpp"
 #include "image/strip_metadata.hpp"
 #include "ingest.hpp"
 #include "multipart.hpp"
@@ -77,6 +78,11 @@ Response upload(App& app, Request& req, bool json) {
       auto inspected = image::inspect(p.body, cfg.image);
       // Pixels are never touched: only metadata segments are dropped, byte for byte.
       std::string stored = cfg.strip_metadata ? image::strip_metadata(p.body, inspected.format) : std::string(p.body);
+      // Browsers inflate what is stored: never a decompression bomb, whatever
+      // strip_metadata kept (its iCCP; with strip_metadata = false, text chunks too).
+      if (inspected.format == image::Format::png)
+        if (auto bomb = image::find_png_bomb(stored))
+          throw image::Rejection(image::Rejection::Reason::invalid_image, *bomb);
       files.push_back({std::move(filename), std::move(stored), std::move(inspected)});
     } catch (const image::Rejection& r) {
       const auto msg = fmt::format("{} {}", shown, r.what());

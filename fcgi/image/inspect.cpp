@@ -1,7 +1,9 @@
 // inspect(): sniff, then the size from the header checked against the limits, then
 // exactly one decode with the coder forced.  The decode validates the whole stream and
 // its first frame feeds the thumbnail; for JPEG it runs at a reduced DCT scale (just
-// above the thumbnail's size), which still entropy-decodes every block.
+// above the thumbnail's size), which still entropy-decodes every block.  A PNG is decoded
+// from its critical and rendering chunks only (png_for_decoder), after its one
+// compressed chunk among those, iCCP, has been inflated under a cap (find_png_bomb).
 #include "image/inspect.hpp"
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 #include "image/fit.hpp"
 #include "image/header.hpp"
 #include "image/magick_read.hpp"
+#include "image/png_chunks.hpp"
 #include "image/sniff.hpp"
 
 namespace imghost::image {
@@ -86,6 +89,17 @@ Inspected inspect(std::string_view bytes, const Limits& limits) {
   const detail::Header h = header(bytes, *format, limits, deadline);
   check_limits(h, limits);
 
+  // libpng inflates text chunks and ICC profiles before any pixel, outside every
+  // ImageMagick limit and deadline: never let it see text chunks, and refuse a profile
+  // that is a bomb (refusing, rather than dropping it, keeps the stored file the upload).
+  std::string png_pixels;
+  std::string_view to_decode = bytes;
+  if (*format == Format::png) {
+    png_pixels = png_for_decoder(bytes);
+    if (auto bomb = find_png_bomb(png_pixels)) throw invalid(*bomb);
+    to_decode = png_pixels;
+  }
+
   detail::ReadOptions decode;
   if (*format == Format::jpeg) {
     // libjpeg then decodes at the smallest scale M/8 that still covers the thumbnail
@@ -96,7 +110,7 @@ Inspected inspect(std::string_view bytes, const Limits& limits) {
     decode.jpeg_size = dims(tw, th);
   }
   if (*format == Format::gif) decode.max_frames = std::size_t{limits.max_frames} + 1;
-  detail::ImageList list = detail::read_forced(bytes, *format, decode, deadline);
+  detail::ImageList list = detail::read_forced(to_decode, *format, decode, deadline);
   const std::size_t frames = MagickCore::GetImageListLength(list.get());
   if (frames > limits.max_frames)
     throw invalid("has more frames than the limit of " + std::to_string(limits.max_frames));

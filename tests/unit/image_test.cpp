@@ -26,7 +26,9 @@
 #include "image/inspect.hpp"
 #include "image/magick.hpp"
 #include "image/magick_read.hpp"
+#include "image/png_chunks.hpp"
 #include "image/sniff.hpp"
+#include "png_craft.hpp"
 
 using namespace std::string_literals;
 using namespace imghost::image;
@@ -458,6 +460,69 @@ BOOST_AUTO_TEST_CASE(metadata_only_warnings_do_not_reject) {
       BOOST_TEST_INFO(out.message);
     }
   }
+}
+
+// ---- PNG chunks that inflate ----------------------------------------------------------
+
+// libpng inflates a zTXt chunk before any pixel, outside every ImageMagick limit and the
+// deadline (6.9.11: 9 s and 1 GiB of memory for the first case).  inspect() never hands
+// the decoder a text chunk: these decode as fast as the image without them.
+BOOST_AUTO_TEST_CASE(inspect_never_inflates_png_text_chunks) {
+  namespace pc = png_craft;
+  const std::string gib = pc::zlib_bomb(1024);
+  const std::string png = image_bytes(Format::png, 64, 48);
+  const std::string iend = png.substr(png.size() - 12);
+  struct Case {
+    const char* what;
+    std::string bytes;
+  };
+  const Case cases[] = {
+      {"zTXt of 1 GiB", pc::after_ihdr(png, pc::ztxt(gib))},
+      {"compressed iTXt of 1 GiB", pc::after_ihdr(png, pc::itxt(gib, true))},
+      {"four zTXt of 1 GiB after IDAT", png.substr(0, png.size() - 12) + pc::ztxt(gib) + pc::ztxt(gib) +
+                                            pc::ztxt(gib) + pc::ztxt(gib) + iend},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.what) {
+      const auto start = std::chrono::steady_clock::now();
+      const auto out = try_inspect(c.bytes);
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+      BOOST_TEST(reason_name(out.reason) == "accepted");
+      BOOST_TEST_INFO(out.message);
+      BOOST_TEST(ms.count() < 1000);
+    }
+  }
+}
+
+// An iCCP chunk is a rendering chunk, decoded and stored: one that inflates past the cap
+// is refused (6.9.11 spent 16 s and 3 GB on the first case, then accepted it).
+BOOST_AUTO_TEST_CASE(inspect_refuses_an_icc_profile_bomb_and_keeps_a_real_profile) {
+  namespace pc = png_craft;
+  const std::string png = image_bytes(Format::png, 64, 48);
+  const std::string profile = pc::small_icc_profile();
+  struct Case {
+    const char* what;
+    std::string bytes;
+    std::optional<std::string> refused;
+  };
+  const Case cases[] = {
+      {"iCCP of 1 GiB behind a valid profile header",
+       pc::after_ihdr(png, pc::iccp(pc::zlib_bomb(1024, pc::icc_header(1u << 30, 0)))),
+       "has an iCCP chunk that inflates to over 16 MiB (a decompression bomb)"},
+      {"iCCP whose header claims 1 GiB", pc::after_ihdr(png, pc::iccp(pc::zlib_of(pc::icc_header(1u << 30, 0)))),
+       "has an iCCP chunk whose profile claims 1073741824 bytes, over the limit of 16 MiB (a decompression bomb)"},
+      {"a real profile", pc::after_ihdr(png, pc::iccp(pc::zlib_of(profile))), std::nullopt},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.what) {
+      const auto out = try_inspect(c.bytes);
+      BOOST_TEST(reason_name(out.reason) == (c.refused ? "invalid_image" : "accepted"));
+      BOOST_TEST(out.message == c.refused.value_or(""));
+    }
+  }
+  // The real profile reaches the decoder, whole.
+  const Magick::Image decoded = decode(png_for_decoder(pc::after_ihdr(png, pc::iccp(pc::zlib_of(profile)))));
+  BOOST_TEST(decoded.iccColorProfile().length() == profile.size());
 }
 
 BOOST_AUTO_TEST_CASE(frame_limit_is_inclusive) {
