@@ -15,7 +15,7 @@ import uuid
 
 import fixtures as fx
 import hostile as h
-from stack import VAR, get, log_lines, request, row_count, staged_files, upload
+from stack import VAR, get, log_lines, request, row_count, staged_files, upload, wait_until
 
 CODES = {413: "too_large", 415: "unsupported_format", 422: "invalid_image"}
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
@@ -120,6 +120,12 @@ class HostileTestCase(unittest.TestCase):
         self.assertEqual(row_count("blobs"), before["blobs"], f"{name}: a blobs row was written")
         new_files = h.store_names() - before["files"]
         self.assertEqual(new_files, set(), f"{name}: a file was written to the store")
+        self.assert_no_staged_file(name)
+
+    def assert_no_staged_file(self, name):
+        # Thumbnails are staged in store/.tmp too, just after their upload answered: give
+        # the last one a moment to land.
+        wait_until(lambda: not staged_files(), 5)
         self.assertEqual(staged_files(), [], f"{name}: a staged file was left in store/.tmp")
 
     def assert_accepted_or_invalid(self, name, data):
@@ -135,7 +141,7 @@ class HostileTestCase(unittest.TestCase):
             obj = r.json()
             self.assertEqual(row_count(), before["rows"] + 1)
             self.assert_served_safely(obj, data)
-            self.assertEqual(staged_files(), [], f"{name}: a staged file was left in store/.tmp")
+            self.assert_no_staged_file(name)
         self.assertEqual(len(self.new_log_lines(before, name)), 1, f"{name}: one log line")
         self.assert_pool_unchanged(before, name)
         self.assert_good_upload_works(name)
