@@ -25,6 +25,8 @@ Response thumbnail(App& app, Request&, const std::string& name) {
   try {
     thumb = image::thumbnail_from_bytes(original, app.config().image);
   } catch (const image::Rejection& e) {
+    if (e.reason == image::Rejection::Reason::out_of_resources)
+      throw http::unavailable(fmt::format("{} {}", name, e.what()));
     throw http::not_found(fmt::format("no thumbnail: {}", e.what()));
   }
   if (!store_thumbnail(app, name, thumb)) throw http::not_found("no such image");

@@ -86,8 +86,15 @@ Response upload(App& app, Request& req, bool json) {
       files.push_back({std::move(filename), std::move(stored), std::move(inspected)});
     } catch (const image::Rejection& r) {
       const auto msg = fmt::format("{} {}", shown, r.what());
-      throw r.reason == image::Rejection::Reason::unsupported_format ? http::unsupported_format(msg)
-                                                                      : http::invalid_image(msg);
+      switch (r.reason) {
+        case image::Rejection::Reason::unsupported_format: throw http::unsupported_format(msg);
+        case image::Rejection::Reason::invalid_image: throw http::invalid_image(msg);
+        // 503, not 413: the file is within every limit (its header was checked before the
+        // decode), the server ran short of memory, map or disk for it (e.g. a full
+        // temporary folder): the same request may well succeed later.
+        case image::Rejection::Reason::out_of_resources: throw http::unavailable(msg);
+      }
+      throw;
     }
   }
   if (files.empty()) throw http::bad_request("no file: send at least one image in the field 'file'");

@@ -65,23 +65,48 @@ std::string_view bare_reason(const char* reason) {
   return r;
 }
 
-// The first thing in `e` that makes the image invalid, as a message; nullopt if none.
-std::optional<std::string> first_problem(const ExceptionInfo* e) {
-  auto problem = [](ExceptionType severity, const char* reason) -> std::optional<std::string> {
-    if (severity == UndefinedException) return std::nullopt;
-    const std::string_view r = bare_reason(reason);
-    if (is_benign_warning(severity, r)) return std::nullopt;
-    return std::string(r.empty() ? "unknown error" : r);
-  };
-  // Every exception thrown into `e` is in its list; the top-level fields repeat the
-  // most severe one.
+// The first result of `f(severity, reason)` that is not nullopt, over every exception
+// thrown into `e` (each is in its list; the top-level fields repeat the most severe).
+template <typename F>
+auto first_of(const ExceptionInfo* e, F f) -> decltype(f(UndefinedException, "")) {
   auto* list = static_cast<LinkedListInfo*>(e->exceptions);
   const std::size_t n = list ? GetNumberOfElementsInLinkedList(list) : 0;
   for (std::size_t i = 0; i < n; ++i) {
     const auto* x = static_cast<const ExceptionInfo*>(GetValueFromLinkedList(list, i));
-    if (auto p = problem(x->severity, x->reason)) return p;
+    if (auto p = f(x->severity, x->reason)) return p;
   }
-  return problem(e->severity, e->reason);
+  return f(e->severity, e->reason);
+}
+
+// The first thing in `e` that makes the image invalid, as a message; nullopt if none.
+std::optional<std::string> first_problem(const ExceptionInfo* e) {
+  return first_of(e, [](ExceptionType severity, const char* reason) -> std::optional<std::string> {
+    if (severity == UndefinedException) return std::nullopt;
+    const std::string_view r = bare_reason(reason);
+    if (is_benign_warning(severity, r)) return std::nullopt;
+    return std::string(r.empty() ? "unknown error" : r);
+  });
+}
+
+// Whether ImageMagick ran out of a resource in `e`: a ResourceLimit exception (memory,
+// "memory allocation failed"...) or a Cache one (the pixel cache could not be made or
+// grown in memory, map or a temporary file: "cache resources exhausted").  The limits
+// were checked from the header before the read, so this is the server's state, worth
+// telling apart from a broken file.
+bool ran_out_of_resources(const ExceptionInfo* e) {
+  return first_of(e, [](ExceptionType severity, const char*) -> std::optional<bool> {
+           switch (severity) {
+             case ResourceLimitWarning:
+             case ResourceLimitError:
+             case ResourceLimitFatalError:
+             case CacheWarning:
+             case CacheError:
+             case CacheFatalError:
+               return true;
+             default:
+               return std::nullopt;
+           }
+         }).has_value();
 }
 
 }  // namespace
@@ -137,6 +162,9 @@ ImageList read_forced(std::string_view bytes, Format format, const ReadOptions& 
   for (Image* p = list.get(); p; p = GetNextImageInList(p)) SetImageProgressMonitor(p, nullptr, nullptr);
 
   if (deadline.passed()) throw too_slow();
+  if (ran_out_of_resources(exception.get())) throw out_of_resources();
+  for (const Image* p = list.get(); p; p = GetNextImageInList(p))
+    if (ran_out_of_resources(&p->exception)) throw out_of_resources();
   if (auto p = first_problem(exception.get())) throw invalid(*p);
   // Coders report most trouble into the image's own exception (6.9.11's JPEG coder
   // puts "Premature end of JPEG file" only there), so each frame is checked too.
@@ -145,6 +173,11 @@ ImageList read_forced(std::string_view bytes, Format format, const ReadOptions& 
   // Nothing and no reason: 6.9.11's PNG coder loses libpng's error message this way.
   if (!list || list->columns == 0 || list->rows == 0) throw invalid("corrupt or truncated");
   return list;
+}
+
+Rejection out_of_resources() {
+  return Rejection(Rejection::Reason::out_of_resources,
+                   "could not be decoded: the server is short of memory for an image this large; try again later");
 }
 
 Header header_of(const MagickCore::Image* list, Format format) {

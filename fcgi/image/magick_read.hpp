@@ -11,6 +11,7 @@
 
 #include "image/format.hpp"
 #include "image/header.hpp"
+#include "image/inspect.hpp"
 #include "image/magick.hpp"
 
 namespace imghost::image::detail {
@@ -56,11 +57,18 @@ struct ReadOptions {
 // the bytes are, so no other coder (MVG, MSL, SVG, TEXT, ...) can run.  The returned
 // list is non-empty and its images carry no progress monitor.
 //
-// Throws Rejection{invalid_image} when the coder returns nothing, reports an error, or
-// reports a warning other than a few that concern only metadata (a truncated JPEG is
-// just a warning in ImageMagick 6, with the missing rows painted gray), or when
-// `deadline` passes during the read ("took too long to decode").
+// Throws Rejection{out_of_resources} when the coder reports a ResourceLimit or Cache
+// exception (out of memory, map or disk: "cache resources exhausted"...).  Throws
+// Rejection{invalid_image} when the coder returns nothing, reports an error, or reports
+// a warning other than a few that concern only metadata (a truncated JPEG is just a
+// warning in ImageMagick 6, with the missing rows painted gray), or when `deadline`
+// passes during the read ("took too long to decode").  6.9.11's PNG coder loses the
+// reason of any failure after libpng started (libpng's errors, and its pixel cache
+// failing to grow for a colormap): those are "corrupt or truncated".
 ImageList read_forced(std::string_view bytes, Format format, const ReadOptions& options, Deadline& deadline);
+
+// The Rejection for ImageMagick running out of memory, map or disk (see Rejection).
+Rejection out_of_resources();
 
 // The Header of a list returned by read_forced() (pinged or decoded).  For a GIF the
 // canvas is the logical screen; for the other formats the first frame's size.

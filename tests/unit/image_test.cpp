@@ -167,7 +167,12 @@ Outcome try_inspect(const std::string& bytes, const Limits& limits = {}) {
 
 const char* reason_name(const std::optional<Reason>& r) {
   if (!r) return "accepted";
-  return *r == Reason::unsupported_format ? "unsupported_format" : "invalid_image";
+  switch (*r) {
+    case Reason::unsupported_format: return "unsupported_format";
+    case Reason::invalid_image: return "invalid_image";
+    case Reason::out_of_resources: return "out_of_resources";
+  }
+  return "?";
 }
 
 }  // namespace
@@ -444,6 +449,31 @@ BOOST_AUTO_TEST_CASE(jpeg_reports_original_size_though_decoded_smaller) {
   const Magick::Image& frame = in.decoded->first_frame;
   BOOST_TEST(frame.columns() == 500u);
   BOOST_TEST(frame.rows() == 375u);
+}
+
+// Past the header checks, running out of memory, map or disk is the server's state, not
+// the file's fault: out_of_resources (503), never invalid_image (422).  The limits are
+// lowered for this test only (code may lower them, and restore them under the policy's).
+BOOST_AUTO_TEST_CASE(running_out_of_pixel_cache_is_not_an_invalid_image) {
+  struct Restore {
+    ~Restore() { configure_magick(Limits{}); }
+  } restore;
+  const std::string jpeg = image_bytes(Format::jpeg, 2000, 1500);
+  const std::string gif = animation(Format::gif, 2, 800, 800);
+  const std::string webp = image_bytes(Format::webp, 800, 800);
+  const std::string png = image_bytes(Format::png, 800, 800);
+  Magick::ResourceLimits::memory(1 << 20);
+  Magick::ResourceLimits::map(1 << 20);
+  Magick::ResourceLimits::disk(1 << 20);
+  for (const auto& [what, bytes] : {std::pair{"jpeg", jpeg}, std::pair{"gif", gif}, std::pair{"webp", webp},
+                                    std::pair{"png", png}}) {
+    BOOST_TEST_CONTEXT(what) {
+      const auto out = try_inspect(bytes);
+      BOOST_TEST(reason_name(out.reason) == "out_of_resources");
+      BOOST_TEST(out.message ==
+                 "could not be decoded: the server is short of memory for an image this large; try again later");
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(metadata_only_warnings_do_not_reject) {
