@@ -136,9 +136,28 @@ Inspected inspect(std::string_view bytes, const Limits& limits) {
   out.width = h.width;    // from the header: the decoded JPEG frame is smaller
   out.height = h.height;
   out.frames = static_cast<std::uint32_t>(frames);
+  // Only a thumbnail-sized frame outlives this call, so the next file of a request is
+  // decoded with this one's full-size pixels (up to 400 MB of pixel cache for 50
+  // megapixels) already released.
+  list.reset();  // the other frames were decoded only to validate them
   Magick::Image frame(first.get());
   first.release();  // now owned by `frame`
-  out.decoded = std::make_shared<Inspected::Decoded>(Inspected::Decoded{std::move(frame)});
+  try {
+    out.decoded = std::make_shared<Inspected::Decoded>(
+        detail::reduce_for_thumbnail(frame, *format, h.width, h.height, limits.thumb_size));
+  } catch (const Magick::ErrorResourceLimit&) {
+    throw detail::out_of_resources();
+  } catch (const Magick::WarningResourceLimit&) {
+    throw detail::out_of_resources();
+  } catch (const Magick::ErrorCache&) {
+    throw detail::out_of_resources();
+  } catch (const Magick::WarningCache&) {
+    throw detail::out_of_resources();
+  } catch (const Magick::Exception& e) {
+    throw invalid("could not be reduced to a thumbnail (" + std::string(e.what()) + ")");
+  } catch (const std::runtime_error& e) {
+    throw invalid("could not be reduced to a thumbnail (" + std::string(e.what()) + ")");
+  }
   return out;
 }
 

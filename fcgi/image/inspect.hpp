@@ -39,8 +39,9 @@ class Rejection : public std::runtime_error {
   Reason reason;
 };
 
-// What a successful inspection learned.  Owns the decoded (possibly reduced-scale)
-// first frame so a thumbnail can be made later without decoding again.
+// What a successful inspection learned.  Owns the first frame, already reduced to the
+// thumbnail's size, so a thumbnail can be made later without decoding again; nothing of
+// the full-size decode outlives inspect().
 struct Inspected {
   Format format;
   std::uint32_t width = 0;    // of the original, from the header
@@ -59,8 +60,8 @@ void configure_magick(const Limits& limits);
 // Rejection{invalid_image} if the header claims more than the limits allow, or the
 // data does not decode (truncated, corrupt, too slow, a PNG decompression bomb), and
 // Rejection{out_of_resources} if ImageMagick reports running out of memory, map or disk
-// while decoding it (6.9.11's PNG coder does not always say so: see read_forced).
-// Never lets ImageMagick pick a coder from the content.
+// while decoding or reducing it (6.9.11's PNG coder does not always say so: see
+// read_forced).  Never lets ImageMagick pick a coder from the content.
 Inspected inspect(std::string_view bytes, const Limits& limits);
 
 // The thumbnail of an inspected image: first frame, fit in size x size keeping the

@@ -440,15 +440,54 @@ BOOST_AUTO_TEST_CASE(inspect_accepts_each_format) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(jpeg_reports_original_size_though_decoded_smaller) {
-  const std::string jpeg = image_bytes(Format::jpeg, 2000, 1500);
-  const Inspected in = inspect(jpeg, Limits{});
-  BOOST_TEST(in.width == 2000u);
-  BOOST_TEST(in.height == 1500u);
-  // Thumbnail 320x240: libjpeg decodes at the smallest M/8 scale covering it, 2/8.
-  const Magick::Image& frame = in.decoded->first_frame;
-  BOOST_TEST(frame.columns() == 500u);
-  BOOST_TEST(frame.rows() == 375u);
+// inspect() keeps a thumbnail-sized frame, never the full-size decode: several big files
+// in one request are inspected one after the other with their results kept.
+BOOST_AUTO_TEST_CASE(inspect_keeps_only_a_thumbnail_sized_frame) {
+  struct Case {
+    const char* what;
+    std::string bytes;
+    std::uint32_t w, h;
+  };
+  const Case cases[] = {
+      {"jpeg (decoded at 2/8 scale)", image_bytes(Format::jpeg, 2000, 1500), 2000, 1500},
+      {"png", image_bytes(Format::png, 800, 600), 800, 600},
+      {"small png", image_bytes(Format::png, 64, 48), 64, 48},
+      {"gif animation", animation(Format::gif, 3, 640, 480), 640, 480},
+      {"webp", image_bytes(Format::webp, 640, 360), 640, 360},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.what) {
+      const Inspected in = inspect(c.bytes, Limits{});
+      BOOST_TEST(in.width == c.w);  // the original's size, from the header
+      BOOST_TEST(in.height == c.h);
+      const auto [tw, th] = detail::fit_within(c.w, c.h, 320);
+      BOOST_TEST(in.decoded->frame.columns() == tw);
+      BOOST_TEST(in.decoded->frame.rows() == th);
+    }
+  }
+}
+
+// Eight 7000 x 7000 PNGs failed in one request ("cache resources exhausted") while each
+// full-size decode was kept for its thumbnail.  All within the limits (49 of 50
+// megapixels): every one is accepted, all kept at once.
+BOOST_AUTO_TEST_CASE(big_pngs_one_after_another_are_all_accepted) {
+  struct Case {
+    const char* what;
+    std::string bytes;
+  };
+  const Case cases[] = {
+      {"RGB 7000x7000", png_craft::flat_png(7000, 7000, 2, 1)},
+      {"RGB 7000x7000 again", png_craft::flat_png(7000, 7000, 2, 2)},
+  };
+  std::vector<Inspected> kept;
+  for (const auto& c : cases) {
+    try {
+      kept.push_back(inspect(c.bytes, Limits{}));
+    } catch (const Rejection& r) {
+      BOOST_ERROR(c.what << ": " << r.what());
+    }
+  }
+  BOOST_TEST(kept.size() == std::size(cases));
 }
 
 // Past the header checks, running out of memory, map or disk is the server's state, not
