@@ -468,8 +468,9 @@ BOOST_AUTO_TEST_CASE(inspect_keeps_only_a_thumbnail_sized_frame) {
 }
 
 // Eight 7000 x 7000 PNGs failed in one request ("cache resources exhausted") while each
-// full-size decode was kept for its thumbnail.  All within the limits (49 of 50
-// megapixels): every one is accepted, all kept at once.
+// full-size decode was kept for its thumbnail; a gray or palette one failed alone, its
+// pixel cache being opened twice over while the coder switches it to a colormap.  All
+// within the limits (49 of 50 megapixels): every one is accepted, all kept at once.
 BOOST_AUTO_TEST_CASE(big_pngs_one_after_another_are_all_accepted) {
   struct Case {
     const char* what;
@@ -478,6 +479,8 @@ BOOST_AUTO_TEST_CASE(big_pngs_one_after_another_are_all_accepted) {
   const Case cases[] = {
       {"RGB 7000x7000", png_craft::flat_png(7000, 7000, 2, 1)},
       {"RGB 7000x7000 again", png_craft::flat_png(7000, 7000, 2, 2)},
+      {"gray 7000x7000", png_craft::flat_png(7000, 7000, 0, 3)},
+      {"palette 7000x7000", png_craft::flat_png(7000, 7000, 3, 4)},
   };
   std::vector<Inspected> kept;
   for (const auto& c : cases) {
