@@ -62,6 +62,28 @@ def noise_png(w, h, seed):
     return PNG_MAGIC + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", zlib.compress(rows, 1)) + png_chunk(b"IEND", b"")
 
 
+def flat_png(w, h, tag, colour_type=2):
+    """A valid w x h 8-bit PNG (colour type 0 gray, 2 RGB or 3 palette of 256 grays) that is
+    big in pixels and tiny on disk: a first row set from `tag` (so no two tags share
+    bytes), then rows repeating it (filter Up, all zeros).  Made from one compressed row
+    chained h - 1 times: 7000 x 7000 RGB is about 250 KB and takes no time to make."""
+    channels = 3 if colour_type == 2 else 1
+    digest = hashlib.sha256(str(tag).encode()).digest()
+    first = b"\0" + bytes((x * 255 // (w * channels) + digest[x % 32]) & 0xFF for x in range(w * channels))
+    same = b"\x02" + bytes(w * channels)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = c.compress(first) + c.flush(zlib.Z_FULL_FLUSH)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    row = c.compress(same) + c.flush(zlib.Z_FULL_FLUSH)
+    adler = zlib.adler32(first)
+    for _ in range(h - 1):
+        adler = zlib.adler32(same, adler)
+    idat = b"\x78\xda" + head + row * (h - 1) + b"\x03\x00" + struct.pack(">I", adler)
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, colour_type, 0, 0, 0)
+    plte = png_chunk(b"PLTE", bytes(i for i in range(256) for _ in range(3))) if colour_type == 3 else b""
+    return PNG_MAGIC + png_chunk(b"IHDR", ihdr) + plte + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b"")
+
+
 def png_flood(w=100_000, h=100_000):
     """IHDR says w x h, the data is one tiny compressed row: a decompression bomb."""
     return fx.png_claiming(w, h)

@@ -448,6 +448,37 @@ class PngChunkBombsKeptMetadata(PngBombCase):
         self.assertEqual(request("GET", r.json()["url"], port=self.port).body, data)
 
 
+class BigValidPngs(HostileTestCase):
+    def test_eight_7000x7000_pngs_in_one_request_are_stored(self):
+        """49 megapixels each, under the 50-megapixel limit: each full-size decode (up to
+        490 MB of pixel cache) used to be kept for its thumbnail while the next file
+        decoded, and the second one failed as an invalid image.  Six RGB, a gray and a
+        palette PNG (the coder opens those one's pixel cache twice over), 2.2 MB in all:
+        within the default request limit."""
+        tags = [f"big {self.token} {i}" for i in range(8)]
+        files = [(f"big-{i}.png", h.flat_png(7000, 7000, tag, colour_type))
+                 for i, (tag, colour_type) in enumerate(zip(tags, [2, 2, 2, 0, 2, 2, 3, 2]))]
+        self.assertLess(sum(len(data) for _, data in files), MAX_FILE)
+        before = self.snapshot()
+        start = time.monotonic()
+        r = upload(files)
+        elapsed = time.monotonic() - start
+        self.assertEqual(r.status, 201, r.text[:500])
+        items = r.json()["items"]
+        self.assertEqual([item["original_filename"] for item in items], [name for name, _ in files])
+        for item, (name, data) in zip(items, files):
+            self.assertEqual((item["width"], item["height"]), (7000, 7000), name)
+            self.assertEqual(get(item["url"]).body, data, name)
+        self.assertEqual(row_count(), before["rows"] + 8)
+        # The thumbnails, from the frames kept small (or made on demand if not written yet).
+        for item in items:
+            thumb = get(item["thumbnail_url"])
+            self.assertEqual(thumb.status, 200, item["thumbnail_url"])
+            self.assertEqual(thumb.header("Content-Type"), "image/png")
+        self.assert_pool_unchanged(before, "big-*.png")
+        print(f"\n  8 x 7000x7000 PNGs: 201 in {elapsed:.1f} s", end="")
+
+
 class Damaged(HostileTestCase):
     def test_truncated_files_of_every_format(self):
         for fmt, data in h.base_images().items():
