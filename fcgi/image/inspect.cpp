@@ -2,8 +2,10 @@
 // exactly one decode with the coder forced.  The decode validates the whole stream and
 // its first frame feeds the thumbnail; for JPEG it runs at a reduced DCT scale (just
 // above the thumbnail's size), which still entropy-decodes every block.  A PNG is decoded
-// from its critical and rendering chunks only (png_for_decoder), after its one
-// compressed chunk among those, iCCP, has been inflated under a cap (find_png_bomb).
+// from its critical and rendering chunks only (png_for_decoder), once its one compressed
+// chunk among those, iCCP, has been inflated under a cap (find_png_bomb) and its image
+// data found to hold no more than its pixels (check_png_image_data).  Then the first
+// frame is reduced to the thumbnail's size and the full-size decode released.
 #include "image/inspect.hpp"
 
 #include <algorithm>
@@ -92,11 +94,23 @@ Inspected inspect(std::string_view bytes, const Limits& limits) {
   // libpng inflates text chunks and ICC profiles before any pixel, outside every
   // ImageMagick limit and deadline: never let it see text chunks, and refuse a profile
   // that is a bomb (refusing, rather than dropping it, keeps the stored file the upload).
+  // It also inflates all the image data, past the last row and after a stopped decode
+  // alike, where the deadline cannot reach: check first, under the deadline, that the
+  // image data holds no more than the pixels (bounded by the limits just checked).
   std::string png_pixels;
   std::string_view to_decode = bytes;
   if (*format == Format::png) {
     png_pixels = png_for_decoder(bytes);
     if (auto bomb = find_png_bomb(png_pixels)) throw invalid(*bomb);
+    if (const auto size = png_image_data_size(png_pixels)) {
+      switch (check_png_image_data(png_pixels, *size, [&] { return !deadline.passed(); })) {
+        case ImageDataCheck::fits: break;
+        case ImageDataCheck::too_much:
+          throw invalid("has image data that inflates to more than its " + dims(h.width, h.height) +
+                        " pixels (a decompression bomb)");
+        case ImageDataCheck::stopped: throw detail::too_slow(deadline);
+      }
+    }
     to_decode = png_pixels;
   }
 

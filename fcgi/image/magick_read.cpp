@@ -126,10 +126,6 @@ ImageList read_forced(std::string_view bytes, Format format, const ReadOptions& 
     return Rejection(Rejection::Reason::invalid_image,
                      "is not a valid " + std::string(display_name(format)) + " image (" + why + ")");
   };
-  auto too_slow = [&] {
-    return Rejection(Rejection::Reason::invalid_image,
-                     "took too long to decode (over " + std::to_string(deadline.budget().count()) + " ms)");
-  };
 
   std::unique_ptr<ImageInfo, ImageInfoDeleter> info(AcquireImageInfo());
   // Forcing the coder: with image_info->magick set, BlobToImage() skips format
@@ -161,7 +157,7 @@ ImageList read_forced(std::string_view bytes, Format format, const ReadOptions& 
   // later operation on these images could call it.
   for (Image* p = list.get(); p; p = GetNextImageInList(p)) SetImageProgressMonitor(p, nullptr, nullptr);
 
-  if (deadline.passed()) throw too_slow();
+  if (deadline.passed()) throw too_slow(deadline);
   if (ran_out_of_resources(exception.get())) throw out_of_resources();
   for (const Image* p = list.get(); p; p = GetNextImageInList(p))
     if (ran_out_of_resources(&p->exception)) throw out_of_resources();
@@ -173,6 +169,11 @@ ImageList read_forced(std::string_view bytes, Format format, const ReadOptions& 
   // Nothing and no reason: 6.9.11's PNG coder loses libpng's error message this way.
   if (!list || list->columns == 0 || list->rows == 0) throw invalid("corrupt or truncated");
   return list;
+}
+
+Rejection too_slow(const Deadline& deadline) {
+  return Rejection(Rejection::Reason::invalid_image,
+                   "took too long to decode (over " + std::to_string(deadline.budget().count()) + " ms)");
 }
 
 Rejection out_of_resources() {

@@ -70,6 +70,9 @@ ImageList read_forced(std::string_view bytes, Format format, const ReadOptions& 
 // The Rejection for ImageMagick running out of memory, map or disk (see Rejection).
 Rejection out_of_resources();
 
+// The Rejection for a decode that `deadline` stopped or outlasted.
+Rejection too_slow(const Deadline& deadline);
+
 // The Header of a list returned by read_forced() (pinged or decoded).  For a GIF the
 // canvas is the logical screen; for the other formats the first frame's size.
 Header header_of(const MagickCore::Image* list, Format format);

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <initializer_list>
+#include <functional>
 #include <new>
 
 // Chunks (PNG spec 5.3): u32be length (< 2^31), a 4-letter type, the data, a CRC-32 over
@@ -100,22 +102,41 @@ class Inflater {
   std::uint64_t inflate(std::string_view stream, std::uint64_t limit, std::array<Byte, 4>& head) {
     inflateReset(&zs_);
     head.fill(0);
-    zs_.next_in = reinterpret_cast<const Bytef*>(stream.data());
-    zs_.avail_in = static_cast<uInt>(stream.size());  // a chunk is under 2^31 bytes
     std::uint64_t produced = 0;
+    feed(stream, limit, produced, &head, nullptr);
+    return produced;
+  }
+
+  // What went on with a stream fed in pieces: more input wanted, ended (or broke), over
+  // the limit, or stopped by `keep_going`.
+  enum class Fed { more, ended, over, stopped };
+
+  // Starts a stream to be fed in pieces with feed().
+  void reset() { inflateReset(&zs_); }
+
+  // Inflates `piece`, the next part of the stream, adding the output to `produced`.  With
+  // `head`, the first bytes produced go there; with `keep_going`, it is asked after each
+  // buffer of output.
+  Fed feed(std::string_view piece, std::uint64_t limit, std::uint64_t& produced, std::array<Byte, 4>* head,
+           const std::function<bool()>* keep_going) {
+    zs_.next_in = reinterpret_cast<const Bytef*>(piece.data());
+    zs_.avail_in = static_cast<uInt>(piece.size());  // a chunk is under 2^31 bytes
     for (;;) {
       zs_.next_out = out_.data();
       zs_.avail_out = static_cast<uInt>(out_.size());
       const int ret = ::inflate(&zs_, Z_NO_FLUSH);
       const std::size_t got = out_.size() - zs_.avail_out;
-      for (std::size_t i = 0; produced + i < head.size() && i < got; ++i) head[produced + i] = out_[i];
+      if (head)
+        for (std::size_t i = 0; produced + i < head->size() && i < got; ++i) (*head)[produced + i] = out_[i];
       produced += got;
-      if (produced > limit) return produced;
+      if (produced > limit) return Fed::over;
       if (ret == Z_MEM_ERROR) throw std::bad_alloc();
       // Z_OK always made progress (input consumed or output produced), and both are
-      // bounded; anything else is the end: Z_STREAM_END, a corrupt stream (Z_DATA_ERROR,
-      // Z_NEED_DICT) or input used up (Z_BUF_ERROR).
-      if (ret != Z_OK) return produced;
+      // bounded.  Z_BUF_ERROR: this piece is used up.  Anything else is the end:
+      // Z_STREAM_END, or a corrupt stream (Z_DATA_ERROR, Z_NEED_DICT).
+      if (ret == Z_BUF_ERROR || (ret == Z_OK && zs_.avail_in == 0 && zs_.avail_out != 0)) return Fed::more;
+      if (ret != Z_OK) return Fed::ended;
+      if (keep_going && !(*keep_going)()) return Fed::stopped;
     }
   }
 
@@ -123,6 +144,27 @@ class Inflater {
   z_stream zs_{};
   std::array<Bytef, 32 * 1024> out_{};
 };
+
+// Bits per pixel of a valid (colour type, bit depth) pair, 0 for an invalid one.
+std::uint32_t bits_per_pixel(Byte colour_type, Byte depth) {
+  const auto allowed = [&](std::initializer_list<int> depths) {
+    return std::find(depths.begin(), depths.end(), depth) != depths.end();
+  };
+  switch (colour_type) {
+    case 0: return allowed({1, 2, 4, 8, 16}) ? depth : 0;           // gray
+    case 2: return allowed({8, 16}) ? 3u * depth : 0;                // RGB
+    case 3: return allowed({1, 2, 4, 8}) ? depth : 0;                // palette
+    case 4: return allowed({8, 16}) ? 2u * depth : 0;                // gray and alpha
+    case 6: return allowed({8, 16}) ? 4u * depth : 0;                // RGB and alpha
+    default: return 0;
+  }
+}
+
+// Bytes of `rows` rows of `width` pixels, each with its filter byte.
+std::uint64_t rows_size(std::uint64_t width, std::uint64_t rows, std::uint32_t bpp) {
+  if (width == 0 || rows == 0) return 0;  // an empty Adam7 pass has no filter bytes either
+  return rows * (1 + (width * bpp + 7) / 8);
+}
 
 std::string size_text(std::uint64_t bytes) {
   return bytes % kMiB == 0 ? std::to_string(bytes / kMiB) + " MiB" : std::to_string(bytes) + " bytes";
@@ -179,6 +221,61 @@ std::optional<std::string> find_png_bomb(std::string_view png, const InflateCaps
     total += produced;
   }
   return std::nullopt;
+}
+
+std::optional<std::uint64_t> png_image_data_size(std::string_view png) {
+  // The signature, then IHDR: u32be 13, "IHDR", u32be width, u32be height, bit depth,
+  // colour type, compression, filter, interlace.
+  if (png.size() < 8 + 8 + 13 || png.substr(0, kSignature.size()) != kSignature) return std::nullopt;
+  if (be32(png, 8) != 13 || png.substr(12, 4) != "IHDR") return std::nullopt;
+  const std::uint64_t width = be32(png, 16), height = be32(png, 20);
+  const auto* f = reinterpret_cast<const Byte*>(png.data() + 24);
+  const std::uint32_t bpp = bits_per_pixel(f[1], f[0]);
+  if (width == 0 || height == 0 || width > 0x7FFFFFFF || height > 0x7FFFFFFF || bpp == 0 || f[2] != 0 || f[3] != 0 ||
+      f[4] > 1)
+    return std::nullopt;
+  if (f[4] == 0) return rows_size(width, height, bpp);
+  // Adam7: pass p takes the pixels at (x0 + k dx, y0 + j dy).
+  struct Pass {
+    std::uint64_t x0, y0, dx, dy;
+  };
+  static constexpr Pass kPasses[] = {{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4},
+                                     {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}};
+  std::uint64_t total = 0;
+  for (const Pass& p : kPasses) {
+    const std::uint64_t w = width > p.x0 ? (width - p.x0 + p.dx - 1) / p.dx : 0;
+    const std::uint64_t h = height > p.y0 ? (height - p.y0 + p.dy - 1) / p.dy : 0;
+    total += rows_size(w, h, bpp);
+  }
+  return total;
+}
+
+ImageDataCheck check_png_image_data(std::string_view png, std::uint64_t expected,
+                                    const std::function<bool()>& keep_going) {
+  if (png.substr(0, kSignature.size()) != kSignature) return ImageDataCheck::fits;
+  std::optional<Inflater> inflater;
+  std::uint64_t produced = 0;
+  ChunkWalk walk(png);
+  while (const auto c = walk.next()) {
+    if (c->type != "IDAT") continue;
+    if (!inflater) {
+      inflater.emplace();
+      inflater->reset();
+    }
+    // Large chunks go in slices, so that keep_going is asked also while an input that
+    // produces nothing (empty deflate blocks) is consumed.
+    for (std::size_t at = 0; at < c->data.size() || at == 0; at += 64 * 1024) {
+      switch (inflater->feed(c->data.substr(at, 64 * 1024), expected, produced, nullptr, &keep_going)) {
+        case Inflater::Fed::more: break;
+        case Inflater::Fed::ended: return ImageDataCheck::fits;
+        case Inflater::Fed::over: return ImageDataCheck::too_much;
+        case Inflater::Fed::stopped: return ImageDataCheck::stopped;
+      }
+      if (!keep_going()) return ImageDataCheck::stopped;
+      if (c->data.empty()) break;
+    }
+  }
+  return ImageDataCheck::fits;
 }
 
 }  // namespace imghost::image

@@ -6,12 +6,14 @@
 // 6.9.11's PNG coder lets libpng allocate whatever a chunk inflates to.  So the decoder is
 // only ever given the chunks that make pixels (png_for_decoder), and every compressed
 // chunk that is decoded or stored is first inflated here under a hard cap
-// (find_png_bomb), counting the output and throwing it away.
+// (find_png_bomb), counting the output and throwing it away.  The image data itself is
+// bounded by the pixels: check_png_image_data.
 //
 // Pure: no I/O, no globals, no ImageMagick (zlib only).  Thread-safe.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,5 +58,23 @@ struct InflateCaps {
 // nothing a viewer can inflate.  Time: at most what inflating caps.per_file costs, plus
 // one pass over `png`.  Never throws but std::bad_alloc.
 std::optional<std::string> find_png_bomb(std::string_view png, const InflateCaps& caps = {});
+
+// How many bytes the image data (IDAT) of `png` inflates to when it holds exactly what
+// its IHDR describes: a filter byte and the packed samples of every row, of every Adam7
+// pass when interlaced.  nullopt when there is no IHDR first or its fields are not a
+// valid PNG combination (libpng refuses those itself).
+std::optional<std::uint64_t> png_image_data_size(std::string_view png);
+
+// Whether the image data of `png` inflates to more than `expected` bytes.  libpng
+// inflates all of it, also past the last row (to report "too much image data") and after
+// a decode was stopped, where no deadline can interrupt it: a 5 MiB file whose image
+// data runs on to 5 GiB took 13 s and was refused only then.  This inflates the IDAT
+// chunks in order, as one stream, and stops one byte past `expected`; the output is
+// counted and discarded (memory: a few KiB).  `keep_going` is asked about every 64 KiB
+// of input or output; when it answers false the check stops.  A stream that is corrupt,
+// or ends or runs out before `expected`, fits: the decoder refuses it.
+enum class ImageDataCheck { fits, too_much, stopped };
+ImageDataCheck check_png_image_data(std::string_view png, std::uint64_t expected,
+                                    const std::function<bool()>& keep_going);
 
 }  // namespace imghost::image

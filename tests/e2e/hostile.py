@@ -180,6 +180,17 @@ def png_chunk_bomb(kind, copies, base):
     return base[:33] + chunk * copies + base[33:]
 
 
+def png_image_data_bomb(tag, mib=4992):
+    """A 16x16 RGB PNG whose image data (IDAT) runs on past its pixels to `mib` MiB more of
+    zeros: 4992 MiB in just under 5 MiB.  libpng inflates all of it, past the last row,
+    before it reports "too much image data"."""
+    digest = hashlib.sha256(str(tag).encode()).digest()
+    rows = b"".join(b"\0" + (digest + digest)[:48] for _ in range(16))
+    ihdr = struct.pack(">IIBBBBB", 16, 16, 8, 2, 0, 0, 0)
+    return (PNG_MAGIC + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", zlib_bomb(mib, rows))
+            + png_chunk(b"IEND", b""))
+
+
 def png_compressed_chunks(data, cap=16 << 20):
     """(type, inflated size, capped at cap + 1) of every zTXt, compressed iTXt and iCCP
     chunk of the PNG `data`: what a browser would inflate from the stored file."""

@@ -366,7 +366,7 @@ class PngBombCase(HostileTestCase):
 class PngChunkBombs(PngBombCase):
     """With metadata stripping (the default): the decoder never sees text chunks and the
     stored file has none; an iCCP (a rendering chunk, kept) that inflates past the cap is
-    refused."""
+    refused, and so is image data that inflates past its pixels."""
 
     def test_text_chunk_bombs_are_stored_stripped(self):
         for kind in (b"zTXt", b"iTXt"):
@@ -393,6 +393,15 @@ class PngChunkBombs(PngBombCase):
                 self.assertEqual(len(self.new_log_lines(before, name)), 1)
                 self.assert_pool_unchanged(before, name)
                 self.assert_good_upload_works(name)
+
+    def test_image_data_past_the_pixels_is_refused(self):
+        name = "idat-bomb.png"
+        before = self.snapshot()
+        r = self.upload_measured(name, h.png_image_data_bomb(f"{name} {self.token}"))
+        self.assert_bomb_refused(r, name)
+        self.assert_nothing_written(before, name)
+        self.assert_pool_unchanged(before, name)
+        self.assert_good_upload_works(name)
 
     def test_a_real_icc_profile_is_kept(self):
         profile = h.compressed_chunk(b"iCCP", zlib.compress(h.small_icc_profile()))

@@ -597,6 +597,67 @@ BOOST_AUTO_TEST_CASE(inspect_refuses_an_icc_profile_bomb_and_keeps_a_real_profil
   BOOST_TEST(decoded.iccColorProfile().length() == profile.size());
 }
 
+// What png_image_data_size() expects is what real encoders write: ImageMagick's image
+// data, inflated, for each kind of PNG.
+BOOST_AUTO_TEST_CASE(png_image_data_size_matches_an_encoder) {
+  auto inflated_idat = [](const std::string& png) {
+    std::string idat;
+    for (std::size_t pos = 8; pos + 12 <= png.size();) {
+      const auto* p = reinterpret_cast<const unsigned char*>(png.data() + pos);
+      const std::size_t length = std::size_t{p[0]} << 24 | std::size_t{p[1]} << 16 | std::size_t{p[2]} << 8 | p[3];
+      if (png.compare(pos + 4, 4, "IDAT") == 0) idat += png.substr(pos + 8, length);
+      pos += 12 + length;
+    }
+    uLongf size = 1u << 24;
+    std::string out(size, '\0');
+    BOOST_TEST(uncompress(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(idat.data()),
+                          static_cast<uLong>(idat.size())) == Z_OK);
+    return std::uint64_t{size};
+  };
+  Magick::Image gray = pattern(33, 17);
+  gray.type(Magick::GrayscaleType);
+  Magick::Image two_colours = pattern(37, 11);
+  two_colours.quantizeColors(2);
+  two_colours.quantize();
+  Magick::Image deep = pattern(30, 20, true);
+  deep.depth(16);
+  Magick::Image interlaced = pattern(301, 203);
+  interlaced.interlaceType(Magick::PlaneInterlace);
+  Magick::Image tiny = pattern(1, 1);
+  tiny.interlaceType(Magick::PlaneInterlace);
+  const std::pair<const char*, std::string> cases[] = {
+      {"RGB", encode(pattern(64, 48), Format::png)},
+      {"gray", encode(gray, Format::png)},
+      {"two colours", encode(two_colours, Format::png)},
+      {"16-bit RGBA", encode(deep, Format::png)},
+      {"interlaced", encode(interlaced, Format::png)},
+      {"1x1 interlaced", encode(tiny, Format::png)},
+  };
+  for (const auto& [what, png] : cases) {
+    BOOST_TEST_CONTEXT(what) {
+      const auto expected = png_image_data_size(png);
+      BOOST_TEST_REQUIRE(expected.has_value());
+      BOOST_TEST(*expected == inflated_idat(png));
+    }
+  }
+}
+
+// libpng inflates the whole image data stream, past the last row, before it reports "too
+// much image data", and no deadline reaches it there (6.9.11: 13 s for 5 GiB in 5 MiB).
+BOOST_AUTO_TEST_CASE(inspect_refuses_image_data_past_the_pixels_in_no_time) {
+  std::string rows;
+  for (int y = 0; y < 16; ++y) rows += "\0"s + std::string(48, static_cast<char>(y * 9));
+  const std::string png = png_craft::kSignature +
+                          png_craft::chunk("IHDR", png_craft::be32(16) + png_craft::be32(16) + "\x08\x02\0\0\0"s) +
+                          png_craft::chunk("IDAT", png_craft::zlib_bomb(4096, rows)) + png_craft::chunk("IEND", "");
+  const auto start = std::chrono::steady_clock::now();
+  const auto out = try_inspect(png);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  BOOST_TEST(reason_name(out.reason) == "invalid_image");
+  BOOST_TEST(out.message == "has image data that inflates to more than its 16x16 pixels (a decompression bomb)");
+  BOOST_TEST(ms.count() < 1000);
+}
+
 BOOST_AUTO_TEST_CASE(frame_limit_is_inclusive) {
   Limits limits;
   limits.max_frames = 3;

@@ -202,6 +202,96 @@ BOOST_AUTO_TEST_CASE(truncated_and_odd_inputs_never_crash) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(image_data_size_follows_ihdr) {
+  // IHDR's data: width, height, bit depth, colour type, compression, filter, interlace.
+  auto png = [](std::uint32_t w, std::uint32_t h, int depth, int type, int interlace = 0) {
+    return kSignature + chunk("IHDR", be32(w) + be32(h) + static_cast<char>(depth) + static_cast<char>(type) +
+                                          "\0\0"s + static_cast<char>(interlace));
+  };
+  struct Case {
+    const char* what;
+    std::string bytes;
+    std::optional<std::uint64_t> size;
+  };
+  const Case cases[] = {
+      {"4x3 RGB", png(4, 3, 8, 2), 3 * (1 + 12)},
+      {"10x3 gray, 1 bit", png(10, 3, 1, 0), 3 * (1 + 2)},
+      {"3x3 palette, 4 bits", png(3, 3, 4, 3), 3 * (1 + 2)},
+      {"5x2 RGBA, 16 bits", png(5, 2, 16, 6), 2 * (1 + 40)},
+      {"7x1 gray and alpha", png(7, 1, 8, 4), 1 + 14},
+      // Adam7 passes of 8x8: 1x1, 1x1, 2x1, 2x2, 4x2, 4x4, 8x4 pixels.
+      {"8x8 RGB, interlaced", png(8, 8, 8, 2, 1), 4 + 4 + 7 + 2 * 7 + 2 * 13 + 4 * 13 + 4 * 25},
+      {"1x1 RGB, interlaced: one pass", png(1, 1, 8, 2, 1), 4},
+      {"20000x20000 RGBA, 16 bits", png(20000, 20000, 16, 6), 20000ull * (1 + 160000)},
+      {"RGB of 4 bits", png(4, 3, 4, 2), std::nullopt},
+      {"colour type 5", png(4, 3, 8, 5), std::nullopt},
+      {"interlace method 2", png(4, 3, 8, 2, 2), std::nullopt},
+      {"width 0", png(0, 3, 8, 2), std::nullopt},
+      {"width 2^31", png(0x80000000, 3, 8, 2), std::nullopt},
+      {"IHDR not first", kSignature + chunk("gAMA", be32(45455)) + png(4, 3, 8, 2).substr(8), std::nullopt},
+      {"IHDR cut short", png(4, 3, 8, 2).substr(0, 28), std::nullopt},
+      {"not a PNG", "GIF89a" + png(4, 3, 8, 2).substr(6), std::nullopt},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT(c.what) {
+      const auto size = img::png_image_data_size(c.bytes);
+      BOOST_TEST(size.has_value() == c.size.has_value());
+      if (size && c.size) BOOST_TEST(*size == *c.size);
+    }
+  }
+}
+
+// Image data that inflates past the pixels: libpng would inflate all of it, outside any
+// deadline.  The check stops one byte past them, or when told to.
+BOOST_AUTO_TEST_CASE(image_data_past_the_pixels_is_found) {
+  const std::string ihdr = chunk("IHDR", be32(4) + be32(3) + "\x08\x02\x00\x00\x00"s);
+  std::string rows;
+  for (int y = 0; y < 3; ++y) rows += "\0"s + std::string(12, static_cast<char>(y));
+  auto png = [&](const std::vector<std::string>& idat) {
+    std::string out = kSignature + ihdr;
+    for (const std::string& data : idat) out += chunk("IDAT", data);
+    return out + chunk("IEND", "");
+  };
+  const std::string exact = zlib_of(rows);
+  const std::string one_more = zlib_of(rows + "x");
+  const std::string gib_more = zlib_bomb(1024, rows);
+  // Rows, then 5 MB of empty stored blocks (they inflate to nothing), then the end.
+  std::string stall = "\x78\x01"s + "\x00"s + static_cast<char>(39) + '\0' + static_cast<char>(~39) + '\xFF' + rows;
+  for (int i = 0; i < 1000000; ++i) stall += "\x00\x00\x00\xFF\xFF"s;
+  stall += "\x01\x00\x00\xFF\xFF"s + be32(adler_of(rows));
+  using Check = img::ImageDataCheck;
+  struct Case {
+    const char* what;
+    std::string bytes;
+    Check expected;
+  };
+  const Case cases[] = {
+      {"exactly the pixels", png({exact}), Check::fits},
+      {"exactly the pixels, in three IDAT", png({exact.substr(0, 5), exact.substr(5, 7), exact.substr(12)}),
+       Check::fits},
+      {"one byte more", png({one_more}), Check::too_much},
+      {"1 GiB more", png({gib_more}), Check::too_much},
+      {"1 GiB more, in three IDAT", png({gib_more.substr(0, 100), gib_more.substr(100, 1000), gib_more.substr(1100)}),
+       Check::too_much},
+      {"fewer rows", png({zlib_of(rows.substr(0, 26))}), Check::fits},
+      {"a corrupt stream", png({"\0\0"s + exact.substr(2)}), Check::fits},
+      {"5 MB that inflate to nothing more", png({stall}), Check::fits},
+      {"no IDAT", kSignature + ihdr + chunk("IEND", ""), Check::fits},
+      {"an empty IDAT", png({""}), Check::fits},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT(c.what) {
+      BOOST_TEST((img::check_png_image_data(c.bytes, 39, [] { return true; }) == c.expected));
+    }
+  }
+  // Asked often enough to stop in time, also while input inflates to nothing.
+  for (const std::string& bytes : {png({gib_more}), png({stall})}) {
+    int asked = 0;
+    BOOST_TEST((img::check_png_image_data(bytes, 1u << 31, [&] { return ++asked < 3; }) == Check::stopped));
+    BOOST_TEST(asked == 3);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(rendering_chunks_are_an_allow_list) {
   for (const char* kept : {"tRNS", "gAMA", "cHRM", "sRGB", "iCCP", "sBIT", "pHYs", "bKGD", "cICP", "mDCv", "cLLi",
                            "acTL", "fcTL", "fdAT"})
