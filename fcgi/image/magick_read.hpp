@@ -17,12 +17,33 @@
 namespace imghost::image::detail {
 
 // The time a read may take.  ImageMagick's `time` resource cannot be used (see
-// configure_magick), so coders are asked to stop through their progress monitor,
-// and a read that ends past the deadline is refused whatever it returned.  Where
-// the monitor can cut a read short (measured on 6.9.11): a baseline JPEG after any
-// row, a GIF between frames.  PNG, WebP and progressive JPEG first run libpng,
-// libwebp or libjpeg's whole-image pass and only then report rows, so there the
-// pixel limits bound the time and the deadline refuses the result.
+// configure_magick), so coders are asked to stop through their progress monitor, and a
+// read that ends past the deadline is refused whatever it returned.  inspect() gives
+// one Deadline to the header read (ping), its PNG image data check and the decode.
+//
+// Where 6.9.11's coders call the monitor, so where a read stops (measured; the test
+// decode_time_is_bounded holds baseline JPEG and GIF to it, and PNG to the check below):
+//   PNG   after every row, once the pixel cache is set up; an Adam7-interlaced PNG only
+//         after each of its 7 passes (the last one is half the rows).  That stops
+//         ImageMagick's conversion into the pixel cache, but libpng then still inflates
+//         all the image data left (as it does past the last row).  So inspect() first
+//         inflates the image data itself, asking this deadline every 64 KiB, and
+//         refuses more than the pixels need (check_png_image_data): what libpng
+//         inflates after a stop is at most the rest of the pixels.
+//   JPEG  baseline: after every output row, libjpeg decoding the scan as rows go.
+//         Progressive: libjpeg reads every scan before the first row.
+//   GIF   after every frame; a frame's LZW data is decoded whole.
+//   WebP  only once libwebp has decoded the whole image (every row is reported while it
+//         is copied out).
+// What bounds the time where the monitor cannot is the limits checked from the header
+// before (50 megapixels, 500 frames; the 5 MiB file): setting up the pixel cache
+// (allocating and clearing width x height pixels, in a temporary file past the memory
+// limit, twice over for a gray or palette PNG: 1 s for 7000x7000 gray here), libjpeg's
+// progressive scans, libwebp's decode (whole reads of 7000x7000 took 1.2 s for a
+// progressive JPEG, 1.7 s for a lossy and 2.7 s for a lossless WebP), one GIF frame, one
+// Adam7 pass.  Before the image data, libpng reads only critical and rendering chunks
+// (png_for_decoder), whose one compressed chunk, iCCP, is capped (find_png_bomb).
+// Reducing the frame for the thumbnail, after the read, is one pass over its pixels.
 // Once passed, it stays passed.
 class Deadline {
  public:

@@ -103,6 +103,18 @@ std::string animation(Format f, std::size_t frames, std::size_t w, std::size_t h
   return std::string(static_cast<const char*>(blob.data()), blob.length());
 }
 
+// The GIF animation `gif` with its frames repeated `times` over: many real frames, made
+// in no time.  The frames start at the first Graphic Control Extension after the global
+// colour table (and the looping extension, which holds no such bytes); the trailer ends.
+std::string gif_frames_repeated(const std::string& gif, std::size_t times) {
+  const auto packed = static_cast<unsigned char>(gif[10]);
+  const std::size_t table = (packed & 0x80) != 0 ? std::size_t{3} << ((packed & 0x07) + 1) : 0;
+  const std::size_t first = gif.find("\x21\xF9\x04", 13 + table);
+  std::string out = gif.substr(0, first);
+  for (std::size_t i = 0; i < times; ++i) out += gif.substr(first, gif.size() - 1 - first);
+  return out + ";";
+}
+
 std::size_t frames_in(const std::string& bytes) {
   std::vector<Magick::Image> list;
   Magick::readImages(&list, Magick::Blob(bytes.data(), bytes.size()));
@@ -827,14 +839,65 @@ BOOST_AUTO_TEST_CASE(inspect_refuses_too_many_frames) {
   BOOST_TEST(out.message == "has more frames than the limit of 5");
 }
 
+// The deadline stops a decode that runs long, where the coder lets it (see Deadline).
+// Each case is decoded under a generous budget (accepted: the full decode time), then
+// under a tenth of that: refused, in far less than the full time.  The PNG's time is in
+// inflating its image data, which inspect() checks under the deadline before libpng
+// runs (libpng itself, stopped between rows, still inflates the rest).
 BOOST_AUTO_TEST_CASE(decode_time_is_bounded) {
-  Limits limits;
-  limits.decode_timeout = std::chrono::milliseconds(0);
-  for (Format f : {Format::jpeg, Format::png, Format::gif, Format::webp}) {
-    BOOST_TEST_CONTEXT(name(f)) {
-      const auto out = try_inspect(image_bytes(f, 64, 48), limits);
+  Magick::Image baseline = pattern(6000, 4500);
+  baseline.quality(98);
+  struct Case {
+    const char* what;
+    std::string bytes;
+  };
+  const Case cases[] = {
+      {"png whose rows inflate slowly", png_craft::png_with_slow_rows(256, 512, 40)},
+      {"baseline jpeg", encode(baseline, Format::jpeg)},
+      {"gif of 100 frames", gif_frames_repeated(animation(Format::gif, 4, 500, 500), 25)},
+  };
+  using ms = std::chrono::milliseconds;
+  auto timed = [](const Case& c, ms budget) {
+    Limits limits;
+    limits.decode_timeout = budget;
+    const auto start = std::chrono::steady_clock::now();
+    const Outcome out = try_inspect(c.bytes, limits);
+    return std::pair{out, std::chrono::duration_cast<ms>(std::chrono::steady_clock::now() - start)};
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.what) {
+      const auto [whole, full] = timed(c, std::chrono::seconds(60));
+      BOOST_TEST(reason_name(whole.reason) == "accepted");
+      BOOST_TEST_INFO(whole.message);
+      const ms budget = std::max(full / 10, ms(1));
+      const auto [cut, took] = timed(c, budget);
+      BOOST_TEST_MESSAGE(c.what << ": " << full.count() << " ms whole, " << took.count() << " ms under a budget of "
+                                << budget.count() << " ms");
+      BOOST_TEST(reason_name(cut.reason) == "invalid_image");
+      BOOST_TEST(cut.message == "took too long to decode (over " + std::to_string(budget.count()) + " ms)");
+      BOOST_TEST(full.count() >= 100);  // long enough to tell
+      BOOST_TEST(took.count() < full.count() / 2);
+    }
+  }
+}
+
+// Where the coder cannot be stopped (libwebp, and libjpeg reading every scan of a
+// progressive file, run before the first row is reported), the result of a decode that
+// ended past the deadline is refused all the same.
+BOOST_AUTO_TEST_CASE(decode_past_the_deadline_is_refused_where_the_coder_cannot_stop) {
+  Magick::Image progressive = pattern(1500, 1000);
+  progressive.interlaceType(Magick::PlaneInterlace);
+  const std::pair<const char*, std::string> cases[] = {
+      {"webp", image_bytes(Format::webp, 1500, 1000)},
+      {"progressive jpeg", encode(progressive, Format::jpeg)},
+  };
+  for (const auto& [what, bytes] : cases) {
+    BOOST_TEST_CONTEXT(what) {
+      Limits limits;
+      limits.decode_timeout = std::chrono::milliseconds(1);
+      const auto out = try_inspect(bytes, limits);
       BOOST_TEST(reason_name(out.reason) == "invalid_image");
-      BOOST_TEST(out.message == "took too long to decode (over 0 ms)");
+      BOOST_TEST(out.message == "took too long to decode (over 1 ms)");
     }
   }
 }

@@ -167,6 +167,90 @@ inline std::string flat_png(std::uint32_t w, std::uint32_t h, int colour_type, u
          plte + chunk("IDAT", stream) + chunk("IEND", "");
 }
 
+// Deflate's bit order: values least significant bit first, Huffman codes most
+// significant bit first.
+class Bits {
+ public:
+  void put(std::uint32_t value, int n) {
+    for (int i = 0; i < n; ++i) bit(value >> i & 1);
+  }
+  void code(std::uint32_t code, int n) {
+    for (int i = n - 1; i >= 0; --i) bit(code >> i & 1);
+  }
+  const std::string& bytes() const { return bytes_; }
+
+ private:
+  void bit(std::uint32_t b) {
+    acc_ |= b << n_;
+    if (++n_ == 8) {
+      bytes_ += static_cast<char>(acc_);
+      acc_ = 0;
+      n_ = 0;
+    }
+  }
+  std::string bytes_;
+  std::uint32_t acc_ = 0;
+  int n_ = 0;
+};
+
+// Eight deflate blocks with dynamic Huffman codes and no data at all (only end-of-block):
+// for each, an inflater builds its code tables, about a microsecond for 32 bytes, and
+// produces nothing.  Eight of them end on a byte boundary (257 bytes).
+inline std::string empty_dynamic_blocks() {
+  Bits b;
+  for (int k = 0; k < 8; ++k) {
+    b.put(0, 1);  // not the last block
+    b.put(2, 2);  // dynamic Huffman codes
+    b.put(286 - 257, 5);
+    b.put(30 - 1, 5);
+    b.put(19 - 4, 4);
+    // The code-length code: symbol 16 (repeat the last length) is "0"; the lengths 4, 5,
+    // 8 and 9 are "100", "101", "110", "111".
+    for (int s : {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15})
+      b.put(s == 16 ? 1 : (s == 4 || s == 5 || s == 8 || s == 9) ? 3 : 0, 3);
+    auto length = [&](int s) { b.code(s == 4 ? 4 : s == 5 ? 5 : s == 8 ? 6 : 7, 3); };
+    auto repeat = [&](int times) {
+      b.code(0, 1);
+      b.put(static_cast<std::uint32_t>(times - 3), 2);
+    };
+    // Literal/length code: 226 symbols of 8 bits, 60 of 9 (complete, as zlib requires).
+    length(8);
+    for (int i = 0; i < 37; ++i) repeat(6);
+    repeat(3);
+    length(9);
+    for (int i = 0; i < 9; ++i) repeat(6);
+    repeat(5);
+    // Distance code: 2 symbols of 4 bits, 28 of 5.
+    length(4);
+    length(4);
+    length(5);
+    for (int i = 0; i < 4; ++i) repeat(6);
+    repeat(3);
+    b.code(452 + (256 - 226), 9);  // end of block: symbol 256, among the 9-bit codes from 452
+  }
+  return b.bytes();
+}
+
+// A w x h 8-bit gray PNG whose every row, stored uncompressed, is followed in the zlib
+// stream by `stall` x 8 empty dynamic blocks: decoding costs time per row in proportion
+// to `stall` (about 0.2 ms per unit here) while the image, and its pixel cache, stay small.
+inline std::string png_with_slow_rows(std::uint32_t w, std::uint32_t h, std::uint32_t stall) {
+  const std::string blocks = empty_dynamic_blocks();
+  std::string raw, stream = "\x78\x01"s;
+  for (std::uint32_t y = 0; y < h; ++y) {
+    std::string row(1, '\0');
+    for (std::uint32_t x = 0; x < w; ++x) row += static_cast<char>((x + y) & 0xFF);
+    raw += row;
+    const auto n = static_cast<std::uint32_t>(row.size());
+    stream += "\x00"s + static_cast<char>(n & 0xFF) + static_cast<char>(n >> 8) + static_cast<char>(~n & 0xFF) +
+              static_cast<char>((~n >> 8) & 0xFF) + row;
+    for (std::uint32_t i = 0; i < stall; ++i) stream += blocks;
+  }
+  stream += "\x01\x00\x00\xFF\xFF"s + be32(adler_of(raw));
+  return kSignature + chunk("IHDR", be32(w) + be32(h) + "\x08\x00\x00\x00\x00"s) + chunk("IDAT", stream) +
+         chunk("IEND", "");
+}
+
 // `png` with `chunks` inserted right after IHDR (8-byte signature + 25-byte IHDR).
 inline std::string after_ihdr(const std::string& png, const std::string& chunks) {
   return png.substr(0, 33) + chunks + png.substr(33);
