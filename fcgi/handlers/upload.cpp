@@ -9,6 +9,7 @@
 #include "handlers/router.hpp"
 #include "http/multipart.hpp"
 #include "image/inspect.hpp"
+#include "image/png_chunks.hpp"
 #include "image/strip_metadata.hpp"
 #include "render/json.hpp"
 #include "render/pages.hpp"
@@ -71,11 +72,23 @@ Response upload(App& app, Request& req, bool json) {
       auto inspected = image::inspect(p.body, cfg.image);
       // Pixels are never touched: only metadata segments are dropped, byte for byte.
       std::string stored = cfg.strip_metadata ? image::strip_metadata(p.body, inspected.format) : std::string(p.body);
+      // Browsers inflate what is stored: never a decompression bomb, whatever
+      // strip_metadata kept (its iCCP; with strip_metadata = false, text chunks too).
+      if (inspected.format == image::Format::png)
+        if (auto bomb = image::find_png_bomb(stored))
+          throw image::Rejection(image::Rejection::Reason::invalid_image, *bomb);
       files.push_back({std::move(filename), std::move(stored), std::move(inspected)});
     } catch (const image::Rejection& r) {
       const auto msg = fmt::format("{} {}", shown, r.what());
-      throw r.reason == image::Rejection::Reason::unsupported_format ? errors::unsupported_format(msg)
-                                                                     : errors::invalid_image(msg);
+      switch (r.reason) {
+        case image::Rejection::Reason::unsupported_format: throw errors::unsupported_format(msg);
+        case image::Rejection::Reason::invalid_image: throw errors::invalid_image(msg);
+        // 503, not 413: the file is within every limit (its header was checked before the
+        // decode), the server ran short of memory, map or disk for it (e.g. a full
+        // temporary folder): the same request may well succeed later.
+        case image::Rejection::Reason::out_of_resources: throw errors::unavailable(msg);
+      }
+      throw;
     }
   }
   if (files.empty()) throw errors::bad_request("no file: send at least one image in the field 'file'");

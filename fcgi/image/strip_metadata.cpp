@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "image/png_chunks.hpp"
+
 // Every reader below walks a container with explicit bounds checks against the end of
 // the buffer (lengths are compared as `remaining < needed`, never as `pos + needed`, so
 // nothing can overflow) and gives up by returning nullopt as soon as a length, a marker
@@ -289,20 +291,9 @@ std::optional<std::string> strip_jpeg(std::string_view in) {
 
 // Chunks (PNG spec 5.3): u32be length (< 2^31), 4-letter type, data, CRC-32 over type and
 // data.  A lower-case first letter marks an ancillary chunk.  Ancillary chunks are kept
-// only if they are on the list of those that change what is displayed: an allow-list, so
-// that private or future text-like chunks (e.g. C2PA "caBX", vendor chunks) go too.
+// only if they change what is displayed (is_png_rendering_chunk, shared with the bytes
+// handed to the decoder).
 constexpr std::string_view kPngSignature("\x89PNG\r\n\x1a\n", 8);
-
-bool png_rendering_chunk(std::string_view type) {
-  static constexpr std::string_view kKept[] = {
-      "tRNS", "gAMA", "cHRM", "sRGB", "iCCP", "sBIT", "pHYs", "bKGD",  // colour, density
-      "cICP", "mDCv", "cLLi",                                          // HDR (PNG 3rd ed.)
-      "acTL", "fcTL", "fdAT",                                          // APNG
-  };
-  for (const std::string_view kept : kKept)
-    if (type == kept) return true;
-  return false;
-}
 
 bool ascii_letter(Byte c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
@@ -352,7 +343,7 @@ std::optional<std::string> strip_png(std::string_view in) {
         out += body;
         put_be32(out, crc32(body));
       }
-    } else if ((at(type, 0) & 0x20) == 0 || png_rendering_chunk(type)) {
+    } else if ((at(type, 0) & 0x20) == 0 || is_png_rendering_chunk(type)) {
       out.append(chunk);  // critical (even unknown ones) or rendering: copied with its CRC
     }
   }

@@ -88,8 +88,9 @@ def multipart(fields):
     return bytes(out), "multipart/form-data; boundary=" + boundary
 
 
-def upload(files, description=None, path="/api/v1/images", accept=None):
-    """files: list of (filename, bytes).  Returns the Response."""
+def upload(files, description=None, path="/api/v1/images", accept=None, port=None):
+    """files: list of (filename, bytes).  Returns the Response (from the stack on `port`,
+    this run's by default)."""
     fields = [("file", fn, data, "application/octet-stream") for fn, data in files]
     if description is not None:
         fields.append(("description", None, description, None))
@@ -97,7 +98,7 @@ def upload(files, description=None, path="/api/v1/images", accept=None):
     headers = {"Content-Type": ctype}
     if accept:
         headers["Accept"] = accept
-    return request("POST", path, body=body, headers=headers)
+    return request("POST", path, body=body, headers=headers, port=port)
 
 
 def wait_until(predicate, timeout, step=0.05):

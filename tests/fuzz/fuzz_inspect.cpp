@@ -1,5 +1,5 @@
-// fuzz-sources: fcgi/image/format.cpp fcgi/image/sniff.cpp fcgi/image/png_header.cpp fcgi/image/webp_header.cpp fcgi/image/magick_read.cpp fcgi/image/magick_setup.cpp fcgi/image/inspect.cpp fcgi/image/thumbnail.cpp
-// fuzz-pkgs: Magick++
+// fuzz-sources: fcgi/image/format.cpp fcgi/image/sniff.cpp fcgi/image/png_header.cpp fcgi/image/webp_header.cpp fcgi/image/magick_read.cpp fcgi/image/magick_setup.cpp fcgi/image/inspect.cpp fcgi/image/thumbnail.cpp fcgi/image/png_chunks.cpp
+// fuzz-pkgs: Magick++ zlib
 //
 // libFuzzer target for image::inspect() and, on what it accepts, make_thumbnail().
 // Seeds: tests/fuzz/corpus/inspect/ (tiny valid JPEG, PNG, GIF, WebP, animations).

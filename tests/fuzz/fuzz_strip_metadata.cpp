@@ -1,4 +1,5 @@
-// fuzz-sources: fcgi/image/strip_metadata.cpp
+// fuzz-sources: fcgi/image/strip_metadata.cpp fcgi/image/png_chunks.cpp
+// fuzz-pkgs: zlib
 //
 // libFuzzer target for image::strip_metadata.
 //
