@@ -49,8 +49,7 @@ void check_limits(const detail::Header& h, const Limits& limits) {
     throw invalid("has more frames than the limit of " + std::to_string(limits.max_frames));
   const std::uint64_t w = std::max(h.width, h.max_frame_width);
   const std::uint64_t r = std::max(h.height, h.max_frame_height);
-  if (w > max_w || r > max_h)
-    throw invalid("is " + dims(w, r) + " pixels, over the limit of " + dims(max_w, max_h));
+  if (w > max_w || r > max_h) throw invalid("is " + dims(w, r) + " pixels, over the limit of " + dims(max_w, max_h));
   if (std::uint64_t{h.width} * h.height > limits.max_pixels)
     throw invalid("is " + dims(h.width, h.height) + " pixels, over the limit of " + pixels_text(limits.max_pixels));
   if (h.frame_pixels > limits.max_pixels)
@@ -82,9 +81,9 @@ detail::Header header(std::string_view bytes, Format format, const Limits& limit
 Inspected inspect(std::string_view bytes, const Limits& limits) {
   const auto format = sniff(bytes);
   if (!format || !limits.accepted.contains(*format))
-    throw Rejection(Rejection::Reason::unsupported_format,
-                    limits.accepted.empty() ? "is not an accepted image"
-                                            : "is not a " + describe(limits.accepted) + " image");
+    throw Rejection(Rejection::Reason::unsupported_format, limits.accepted.empty()
+                                                               ? "is not an accepted image"
+                                                               : "is not a " + describe(limits.accepted) + " image");
   detail::ensure_magick_initialized();
   detail::Deadline deadline(limits.decode_timeout);  // for the ping and the decode together
 
@@ -147,7 +146,7 @@ Inspected inspect(std::string_view bytes, const Limits& limits) {
 
   Inspected out;
   out.format = *format;
-  out.width = h.width;    // from the header: the decoded JPEG frame is smaller
+  out.width = h.width;  // from the header: the decoded JPEG frame is smaller
   out.height = h.height;
   out.frames = static_cast<std::uint32_t>(frames);
   // Only a thumbnail-sized frame outlives this call, so the next file of a request is
@@ -163,9 +162,7 @@ Inspected inspect(std::string_view bytes, const Limits& limits) {
     throw detail::out_of_resources();
   } catch (const Magick::WarningResourceLimit&) {
     throw detail::out_of_resources();
-  } catch (const Magick::ErrorCache&) {
-    throw detail::out_of_resources();
-  } catch (const Magick::WarningCache&) {
+  } catch (const Magick::ErrorCache&) { throw detail::out_of_resources(); } catch (const Magick::WarningCache&) {
     throw detail::out_of_resources();
   } catch (const Magick::Exception& e) {
     throw invalid("could not be reduced to a thumbnail (" + std::string(e.what()) + ")");

@@ -21,11 +21,11 @@ struct Limits {
   std::set<Format> accepted{Format::jpeg, Format::png, Format::gif, Format::webp};
   std::uint32_t max_width = 20000;
   std::uint32_t max_height = 20000;
-  std::uint64_t max_pixels = 50'000'000;   // width * height of the canvas
-  std::uint32_t max_frames = 500;          // frames of an animation
-  std::uint64_t memory_bytes = 256u << 20; // ImageMagick memory/map limits
+  std::uint64_t max_pixels = 50'000'000;    // width * height of the canvas
+  std::uint32_t max_frames = 500;           // frames of an animation
+  std::uint64_t memory_bytes = 256u << 20;  // ImageMagick memory/map limits
   std::chrono::milliseconds decode_timeout{10'000};
-  std::uint32_t thumb_size = 320;          // thumbnails fit in thumb_size x thumb_size
+  std::uint32_t thumb_size = 320;  // thumbnails fit in thumb_size x thumb_size
 };
 
 // Why a file was refused.  `what()` is a message for the client without the file
@@ -44,10 +44,10 @@ class Rejection : public std::runtime_error {
 // the full-size decode outlives inspect().
 struct Inspected {
   Format format;
-  std::uint32_t width = 0;    // of the original, from the header
+  std::uint32_t width = 0;  // of the original, from the header
   std::uint32_t height = 0;
   std::uint32_t frames = 1;
-  struct Decoded;             // opaque: the decoded first frame (Magick++ inside)
+  struct Decoded;  // opaque: the decoded first frame (Magick++ inside)
   std::shared_ptr<Decoded> decoded;
 };
 

@@ -52,9 +52,8 @@ constexpr std::array<Benign, 2> kBenign{{
 bool is_ancillary_png_chunk_warning(std::string_view reason) {
   if (reason.size() < 6 || reason[4] != ':' || reason[5] != ' ') return false;
   if (reason[0] < 'a' || reason[0] > 'z') return false;
-  return std::all_of(reason.begin(), reason.begin() + 4, [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  });
+  return std::all_of(reason.begin(), reason.begin() + 4,
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
 }
 
 // An exception's reason without what ImageMagick appends to it: " `<file name>'" and
@@ -94,19 +93,19 @@ std::optional<std::string> first_problem(const ExceptionInfo* e) {
 // were checked from the header before the read, so this is the server's state, worth
 // telling apart from a broken file.
 bool ran_out_of_resources(const ExceptionInfo* e) {
-  return first_of(e, [](ExceptionType severity, const char*) -> std::optional<bool> {
-           switch (severity) {
-             case ResourceLimitWarning:
-             case ResourceLimitError:
-             case ResourceLimitFatalError:
-             case CacheWarning:
-             case CacheError:
-             case CacheFatalError:
-               return true;
-             default:
-               return std::nullopt;
-           }
-         }).has_value();
+  return first_of(e,
+                  [](ExceptionType severity, const char*) -> std::optional<bool> {
+                    switch (severity) {
+                      case ResourceLimitWarning:
+                      case ResourceLimitError:
+                      case ResourceLimitFatalError:
+                      case CacheWarning:
+                      case CacheError:
+                      case CacheFatalError: return true;
+                      default: return std::nullopt;
+                    }
+                  })
+      .has_value();
 }
 
 }  // namespace

@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
-#include <initializer_list>
 #include <functional>
+#include <initializer_list>
 #include <new>
+
+#include "base/binary.hpp"
 
 // Chunks (PNG spec 5.3): u32be length (< 2^31), a 4-letter type, the data, a CRC-32 over
 // type and data.  A lower-case first letter marks an ancillary chunk.  Lengths are
@@ -23,10 +25,7 @@ constexpr std::uint64_t kMiB = 1u << 20;
 
 using Byte = unsigned char;
 
-std::uint32_t be32(const Byte* p) {
-  return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | std::uint32_t{p[3]};
-}
-std::uint32_t be32(std::string_view s, std::size_t i) { return be32(reinterpret_cast<const Byte*>(s.data() + i)); }
+using binary::be32;
 
 bool ascii_letter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
@@ -151,11 +150,11 @@ std::uint32_t bits_per_pixel(Byte colour_type, Byte depth) {
     return std::find(depths.begin(), depths.end(), depth) != depths.end();
   };
   switch (colour_type) {
-    case 0: return allowed({1, 2, 4, 8, 16}) ? depth : 0;           // gray
-    case 2: return allowed({8, 16}) ? 3u * depth : 0;                // RGB
-    case 3: return allowed({1, 2, 4, 8}) ? depth : 0;                // palette
-    case 4: return allowed({8, 16}) ? 2u * depth : 0;                // gray and alpha
-    case 6: return allowed({8, 16}) ? 4u * depth : 0;                // RGB and alpha
+    case 0: return allowed({1, 2, 4, 8, 16}) ? depth : 0;  // gray
+    case 2: return allowed({8, 16}) ? 3u * depth : 0;      // RGB
+    case 3: return allowed({1, 2, 4, 8}) ? depth : 0;      // palette
+    case 4: return allowed({8, 16}) ? 2u * depth : 0;      // gray and alpha
+    case 6: return allowed({8, 16}) ? 4u * depth : 0;      // RGB and alpha
     default: return 0;
   }
 }
@@ -215,8 +214,9 @@ std::optional<std::string> find_png_bomb(std::string_view png, const InflateCaps
              " together (a decompression bomb)";
     }
     // An ICC profile starts with its own size, which libpng allocates before inflating.
-    if (name == "iCCP" && produced >= 4 && be32(head.data()) > caps.per_chunk)
-      return "has an iCCP chunk whose profile claims " + std::to_string(be32(head.data())) +
+    const std::string_view profile_head(reinterpret_cast<const char*>(head.data()), head.size());
+    if (name == "iCCP" && produced >= 4 && be32(profile_head, 0) > caps.per_chunk)
+      return "has an iCCP chunk whose profile claims " + std::to_string(be32(profile_head, 0)) +
              " bytes, over the limit of " + size_text(caps.per_chunk) + " (a decompression bomb)";
     total += produced;
   }

@@ -78,11 +78,8 @@ void encode_settings(Magick::Image& img, Format format) {
       // (level 7, adaptive filter); mapping back onto the palette cost as much as it saved.
       img.quality(34);
       break;
-    case Format::gif:
-      break;  // the GIF encoder quantizes to 256 colours itself
-    case Format::webp:
-      img.quality(82);
-      break;
+    case Format::gif: break;  // the GIF encoder quantizes to 256 colours itself
+    case Format::webp: img.quality(82); break;
   }
   img.magick(std::string(magick_coder(format)));
 }
@@ -118,7 +115,7 @@ std::string make_thumbnail(const Inspected& inspected, std::uint32_t size) {
   if (!inspected.decoded) throw std::runtime_error("thumbnail: the image was not decoded");
   try {
     Magick::Image img = inspected.decoded->frame;  // copy on write: `decoded` stays as it is
-    img.quiet(true);  // warnings while encoding a thumbnail are not worth failing for
+    img.quiet(true);                               // warnings while encoding a thumbnail are not worth failing for
     // inspect() reduced the frame to Limits::thumb_size; another size scales it again.
     const auto [tw, th] = detail::fit_within(inspected.width, inspected.height, size);
     if (img.columns() != tw || img.rows() != th) {
@@ -128,16 +125,14 @@ std::string make_thumbnail(const Inspected& inspected, std::uint32_t size) {
     }
     if (img.columns() == 0 || img.rows() == 0) throw std::runtime_error("thumbnail: scaling produced no pixels");
     if (inspected.decoded->palette) img.map(*inspected.decoded->palette, false);
-    img.autoOrient();                       // EXIF orientation, which strip() drops
-    img.strip();                            // profiles, comments, EXIF/XMP
+    img.autoOrient();                        // EXIF orientation, which strip() drops
+    img.strip();                             // profiles, comments, EXIF/XMP
     img.page(Magick::Geometry(0, 0, 0, 0));  // no canvas offset from an animation
     encode_settings(img, inspected.format);
     Magick::Blob blob;
     img.write(&blob);
     return std::string(static_cast<const char*>(blob.data()), blob.length());
-  } catch (const Magick::Exception& e) {
-    throw std::runtime_error(std::string("thumbnail: ") + e.what());
-  }
+  } catch (const Magick::Exception& e) { throw std::runtime_error(std::string("thumbnail: ") + e.what()); }
 }
 
 std::string thumbnail_from_bytes(std::string_view bytes, const Limits& limits) {

@@ -55,9 +55,7 @@ struct Configured {
   Configured() {
     try {
       configure_magick(Limits{});
-    } catch (const std::exception& e) {
-      configure_error = e.what();
-    }
+    } catch (const std::exception& e) { configure_error = e.what(); }
   }
 };
 
@@ -172,9 +170,7 @@ Outcome try_inspect(const std::string& bytes, const Limits& limits = {}) {
   try {
     (void)inspect(bytes, limits);
     return {std::nullopt, ""};
-  } catch (const Rejection& r) {
-    return {r.reason, r.what()};
-  }
+  } catch (const Rejection& r) { return {r.reason, r.what()}; }
 }
 
 const char* reason_name(const std::optional<Reason>& r) {
@@ -299,12 +295,12 @@ BOOST_AUTO_TEST_CASE(webp_header_refuses_malformed_containers) {
   const std::string good = image_bytes(Format::webp, 64, 48);
   const std::string cases[] = {
       "",
-      "RIFF\x04\0\0\0WEBP"s,                                  // no chunk at all
-      good.substr(0, 20),                                      // first chunk's payload cut off
+      "RIFF\x04\0\0\0WEBP"s,                                              // no chunk at all
+      good.substr(0, 20),                                                 // first chunk's payload cut off
       "RIFF\x20\0\0\0WEBPVP8 \x0A\0\0\0\0\0\0\x00\x00\x00\x40\0\x30\0"s,  // no start code
-      "RIFF\x20\0\0\0WEBPVP8L\x05\0\0\0\x00\0\0\0\0"s,       // bad VP8L signature
-      "RIFF\x20\0\0\0WEBPVP8X\x0A\0\0\0\x02\0\0\0\x3F\0\0\x2F\0\0"s,  // animation, no frame
-      "RIFF\x20\0\0\0WEBPICCP\x04\0\0\0abcd"s,               // unknown first chunk
+      "RIFF\x20\0\0\0WEBPVP8L\x05\0\0\0\x00\0\0\0\0"s,                    // bad VP8L signature
+      "RIFF\x20\0\0\0WEBPVP8X\x0A\0\0\0\x02\0\0\0\x3F\0\0\x2F\0\0"s,      // animation, no frame
+      "RIFF\x20\0\0\0WEBPICCP\x04\0\0\0abcd"s,                            // unknown first chunk
   };
   for (const auto& bytes : cases) BOOST_TEST_CONTEXT(bytes.size() << " bytes") BOOST_TEST(!detail::webp_header(bytes));
 }
@@ -313,10 +309,10 @@ BOOST_AUTO_TEST_CASE(png_header_reads_ihdr) {
   const std::pair<std::string, std::optional<std::pair<std::uint32_t, std::uint32_t>>> cases[] = {
       {image_bytes(Format::png, 64, 48), std::pair{64u, 48u}},
       {png_claiming(30000, 7), std::pair{30000u, 7u}},
-      {png_claiming(30000, 7).substr(0, 32), std::nullopt},                // IHDR cut short
-      {kPngSignature + png_chunk("tEXt", "a\0b"s), std::nullopt},        // IHDR not first
+      {png_claiming(30000, 7).substr(0, 32), std::nullopt},                      // IHDR cut short
+      {kPngSignature + png_chunk("tEXt", "a\0b"s), std::nullopt},                // IHDR not first
       {kPngSignature + png_chunk("IHDR", std::string(12, '\1')), std::nullopt},  // wrong length
-      {"\x89PNG\r\n\x1A\x0B" + png_claiming(5, 5).substr(8), std::nullopt},   // bad signature
+      {"\x89PNG\r\n\x1A\x0B" + png_claiming(5, 5).substr(8), std::nullopt},      // bad signature
   };
   for (const auto& [bytes, dims] : cases) {
     BOOST_TEST_CONTEXT(bytes.size() << " bytes") {
@@ -337,10 +333,9 @@ BOOST_AUTO_TEST_CASE(fit_within_keeps_aspect_and_never_enlarges) {
     std::uint32_t w, h, box, tw, th;
   };
   const Case cases[] = {
-      {1920, 1080, 320, 320, 180}, {1080, 1920, 320, 180, 320}, {4000, 3000, 320, 320, 240},
-      {100, 50, 320, 100, 50},     {320, 320, 320, 320, 320},   {333, 333, 320, 320, 320},
-      {321, 1, 320, 320, 1},       {1, 10000, 320, 1, 320},     {1000, 999, 320, 320, 320},
-      {1, 1, 320, 1, 1},
+      {1920, 1080, 320, 320, 180}, {1080, 1920, 320, 180, 320}, {4000, 3000, 320, 320, 240}, {100, 50, 320, 100, 50},
+      {320, 320, 320, 320, 320},   {333, 333, 320, 320, 320},   {321, 1, 320, 320, 1},       {1, 10000, 320, 1, 320},
+      {1000, 999, 320, 320, 320},  {1, 1, 320, 1, 1},
   };
   for (const auto& c : cases) {
     BOOST_TEST_CONTEXT(c.w << "x" << c.h) {
@@ -498,9 +493,7 @@ BOOST_AUTO_TEST_CASE(big_pngs_one_after_another_are_all_accepted) {
   for (const auto& c : cases) {
     try {
       kept.push_back(inspect(c.bytes, Limits{}));
-    } catch (const Rejection& r) {
-      BOOST_ERROR(c.what << ": " << r.what());
-    }
+    } catch (const Rejection& r) { BOOST_ERROR(c.what << ": " << r.what()); }
   }
   BOOST_TEST(kept.size() == std::size(cases));
 }
@@ -519,8 +512,8 @@ BOOST_AUTO_TEST_CASE(running_out_of_pixel_cache_is_not_an_invalid_image) {
   Magick::ResourceLimits::memory(1 << 20);
   Magick::ResourceLimits::map(1 << 20);
   Magick::ResourceLimits::disk(1 << 20);
-  for (const auto& [what, bytes] : {std::pair{"jpeg", jpeg}, std::pair{"gif", gif}, std::pair{"webp", webp},
-                                    std::pair{"png", png}}) {
+  for (const auto& [what, bytes] :
+       {std::pair{"jpeg", jpeg}, std::pair{"gif", gif}, std::pair{"webp", webp}, std::pair{"png", png}}) {
     BOOST_TEST_CONTEXT(what) {
       const auto out = try_inspect(bytes);
       BOOST_TEST(reason_name(out.reason) == "out_of_resources");
@@ -532,8 +525,8 @@ BOOST_AUTO_TEST_CASE(running_out_of_pixel_cache_is_not_an_invalid_image) {
 
 BOOST_AUTO_TEST_CASE(metadata_only_warnings_do_not_reject) {
   // An ancillary chunk with a bad CRC: libpng warns ("tEXt: CRC error") and drops it.
-  const std::string png = png_with_chunk_after_ihdr(image_bytes(Format::png, 32, 32),
-                                                    png_chunk("tEXt", "Comment\0hello"s, false));
+  const std::string png =
+      png_with_chunk_after_ihdr(image_bytes(Format::png, 32, 32), png_chunk("tEXt", "Comment\0hello"s, false));
   // Junk between the last scan and EOI: every row decoded.
   std::string jpeg = image_bytes(Format::jpeg, 64, 48);
   jpeg.insert(jpeg.size() - 2, "\x00\x11\x22"s);
@@ -563,8 +556,8 @@ BOOST_AUTO_TEST_CASE(inspect_never_inflates_png_text_chunks) {
   const Case cases[] = {
       {"zTXt of 1 GiB", pc::after_ihdr(png, pc::ztxt(gib))},
       {"compressed iTXt of 1 GiB", pc::after_ihdr(png, pc::itxt(gib, true))},
-      {"four zTXt of 1 GiB after IDAT", png.substr(0, png.size() - 12) + pc::ztxt(gib) + pc::ztxt(gib) +
-                                            pc::ztxt(gib) + pc::ztxt(gib) + iend},
+      {"four zTXt of 1 GiB after IDAT",
+       png.substr(0, png.size() - 12) + pc::ztxt(gib) + pc::ztxt(gib) + pc::ztxt(gib) + pc::ztxt(gib) + iend},
   };
   for (const auto& c : cases) {
     BOOST_TEST_CONTEXT(c.what) {
@@ -638,12 +631,9 @@ BOOST_AUTO_TEST_CASE(png_image_data_size_matches_an_encoder) {
   Magick::Image tiny = pattern(1, 1);
   tiny.interlaceType(Magick::PlaneInterlace);
   const std::pair<const char*, std::string> cases[] = {
-      {"RGB", encode(pattern(64, 48), Format::png)},
-      {"gray", encode(gray, Format::png)},
-      {"two colours", encode(two_colours, Format::png)},
-      {"16-bit RGBA", encode(deep, Format::png)},
-      {"interlaced", encode(interlaced, Format::png)},
-      {"1x1 interlaced", encode(tiny, Format::png)},
+      {"RGB", encode(pattern(64, 48), Format::png)},     {"gray", encode(gray, Format::png)},
+      {"two colours", encode(two_colours, Format::png)}, {"16-bit RGBA", encode(deep, Format::png)},
+      {"interlaced", encode(interlaced, Format::png)},   {"1x1 interlaced", encode(tiny, Format::png)},
   };
   for (const auto& [what, png] : cases) {
     BOOST_TEST_CONTEXT(what) {
@@ -702,7 +692,8 @@ BOOST_AUTO_TEST_CASE(inspect_refuses_what_is_not_an_accepted_image) {
       "BM\x36\x00\x00\x00\x00\x00"s,
       "II*\0\x08\0\0\0"s,
       "RIFF\x24\0\0\0WAVEfmt \x10\0\0\0"s,
-      "\0\0\0\x0C" "jP  \r\n\x87\n"s,
+      "\0\0\0\x0C"
+      "jP  \r\n\x87\n"s,
       std::string(1000, '\0'),
   };
   for (const auto& bytes : cases) {
@@ -806,8 +797,7 @@ BOOST_AUTO_TEST_CASE(inspect_refuses_oversized_images_before_decoding) {
       {"gif screen of 30000x30000", gif, Limits{}, "is 30000x30000 pixels, over the limit of 20000x20000"},
       {"png claiming 30000x30000", png_claiming(30000, 30000), Limits{},
        "is 30000x30000 pixels, over the limit of 20000x20000"},
-      {"png claiming 30000x10", png_claiming(30000, 10), Limits{},
-       "is 30000x10 pixels, over the limit of 20000x20000"},
+      {"png claiming 30000x10", png_claiming(30000, 10), Limits{}, "is 30000x10 pixels, over the limit of 20000x20000"},
       {"png claiming 15000x15000", png_claiming(15000, 15000), Limits{},
        "is 15000x15000 pixels, over the limit of 50 megapixels"},
       {"png over a small area limit", image_bytes(Format::png, 200, 200), small,
@@ -909,7 +899,7 @@ BOOST_AUTO_TEST_CASE(read_forced_never_redetects_the_format) {
     Format actual, forced;
   };
   const Case cases[] = {
-      {Format::gif, Format::png}, {Format::png, Format::jpeg}, {Format::jpeg, Format::gif},
+      {Format::gif, Format::png},  {Format::png, Format::jpeg}, {Format::jpeg, Format::gif},
       {Format::webp, Format::png}, {Format::png, Format::webp},
   };
   for (const auto& c : cases) {
@@ -1036,36 +1026,30 @@ BOOST_AUTO_TEST_CASE(make_thumbnail_needs_a_decoded_image) {
 // it.  It must be refused at upload, and a thumbnail of an empty frame must throw.
 BOOST_AUTO_TEST_CASE(webp_frame_without_pixels_is_invalid_not_a_crash) {
   static const unsigned char kBytes[] = {
-    0x52, 0x49, 0x46, 0x46, 0x0c, 0x01, 0x00, 0x00, 0x57, 0x45, 0x42, 0x50, 0x56, 0x50, 0x38, 0x58,
-    0x0a, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x07, 0x04, 0x00, 0x05, 0x00, 0x00, 0x41, 0x4e,
-    0x49, 0x4d, 0x06, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x41, 0x4e, 0x4d, 0x46,
-    0x48, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x05, 0x00, 0x00,
-    0x64, 0x00, 0x00, 0x02, 0x56, 0x50, 0x38, 0x20, 0x30, 0x00, 0x00, 0x00, 0xd0, 0x01, 0x00, 0x9d,
-    0x01, 0x2a, 0x08, 0x00, 0x06, 0x00, 0x02, 0x00, 0x34, 0x25, 0xa0, 0x02, 0x74, 0xba, 0x01, 0xf8,
-    0x00, 0x03, 0xb0, 0x00, 0xfe, 0xf0, 0xc4, 0x0b, 0xff, 0x20, 0xb9, 0x61, 0x75, 0xc8, 0xd7, 0xff,
-    0x20, 0x3f, 0xe4, 0x07, 0xfc, 0x80, 0xff, 0xf8, 0xf2, 0x00, 0x00, 0x00, 0x41, 0x4e, 0x4d, 0x46,
-    0x44, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x05, 0x00, 0x00,
-    0x64, 0x00, 0x00, 0x00, 0x56, 0x50, 0x34, 0x20, 0x2c, 0x00, 0x00, 0x00, 0x94, 0x01, 0x00, 0x9d,
-    0x01, 0x2a, 0x08, 0x00, 0x06, 0x00, 0x00, 0x00, 0x34, 0x25, 0xa0, 0x02, 0x74, 0xba, 0x00, 0x03,
-    0x98, 0x00, 0xfe, 0xf9, 0x93, 0x6f, 0xff, 0x90, 0x1f, 0xff, 0x90, 0x1f, 0xff, 0x90, 0x1f, 0xff,
-    0x20, 0x3f, 0xe2, 0x17, 0x7b, 0x20, 0x30, 0x00, 0x41, 0x4e, 0x4d, 0x46, 0x44, 0x00, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x05, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00,
-    0x56, 0x50, 0x38, 0x20, 0x2c, 0x00, 0x00, 0x00, 0xd4, 0x01, 0x00, 0x9d, 0x00, 0x00, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x2a, 0x08, 0x00,
-    0x06, 0x00, 0x00, 0x00, 0x34, 0x25, 0xa0, 0x02, 0x74, 0xba, 0x01, 0xf8, 0x00, 0x03, 0xb0, 0x00,
-    0xfe, 0xf0, 0xe8, 0xf7, 0xff, 0x20, 0xb9, 0x61, 0x75, 0xc8, 0xd7, 0xfe, 0x4c, 0x0a, 0xe6, 0xb9,
-    0xf9, 0xa8, 0x00, 0x00, 0x52, 0x49, 0x46, 0x46, 0x3c, 0x00, 0x00, 0x00, 0x57, 0x45, 0x42, 0x50,
-    0x56, 0x50, 0x34, 0x20, 0xff, 0x20, 0xb9, 0x61, 0x75, 0xc8, 0xd7, 0xff, 0x20, 0xf2, 0x00, 0x00,
-    0x00,
+      0x52, 0x49, 0x46, 0x46, 0x0c, 0x01, 0x00, 0x00, 0x57, 0x45, 0x42, 0x50, 0x56, 0x50, 0x38, 0x58, 0x0a, 0x00, 0x00,
+      0x00, 0x02, 0x00, 0x00, 0x00, 0x07, 0x04, 0x00, 0x05, 0x00, 0x00, 0x41, 0x4e, 0x49, 0x4d, 0x06, 0x00, 0x00, 0x00,
+      0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x41, 0x4e, 0x4d, 0x46, 0x48, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+      0x00, 0x07, 0x00, 0x00, 0x05, 0x00, 0x00, 0x64, 0x00, 0x00, 0x02, 0x56, 0x50, 0x38, 0x20, 0x30, 0x00, 0x00, 0x00,
+      0xd0, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x08, 0x00, 0x06, 0x00, 0x02, 0x00, 0x34, 0x25, 0xa0, 0x02, 0x74, 0xba, 0x01,
+      0xf8, 0x00, 0x03, 0xb0, 0x00, 0xfe, 0xf0, 0xc4, 0x0b, 0xff, 0x20, 0xb9, 0x61, 0x75, 0xc8, 0xd7, 0xff, 0x20, 0x3f,
+      0xe4, 0x07, 0xfc, 0x80, 0xff, 0xf8, 0xf2, 0x00, 0x00, 0x00, 0x41, 0x4e, 0x4d, 0x46, 0x44, 0x00, 0x00, 0x00, 0x00,
+      0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x05, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00, 0x56, 0x50, 0x34, 0x20,
+      0x2c, 0x00, 0x00, 0x00, 0x94, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x08, 0x00, 0x06, 0x00, 0x00, 0x00, 0x34, 0x25, 0xa0,
+      0x02, 0x74, 0xba, 0x00, 0x03, 0x98, 0x00, 0xfe, 0xf9, 0x93, 0x6f, 0xff, 0x90, 0x1f, 0xff, 0x90, 0x1f, 0xff, 0x90,
+      0x1f, 0xff, 0x20, 0x3f, 0xe2, 0x17, 0x7b, 0x20, 0x30, 0x00, 0x41, 0x4e, 0x4d, 0x46, 0x44, 0x00, 0x00, 0x00, 0x00,
+      0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x05, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00, 0x56, 0x50, 0x38, 0x20,
+      0x2c, 0x00, 0x00, 0x00, 0xd4, 0x01, 0x00, 0x9d, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+      0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x2a, 0x08, 0x00, 0x06, 0x00, 0x00, 0x00, 0x34, 0x25, 0xa0, 0x02, 0x74, 0xba,
+      0x01, 0xf8, 0x00, 0x03, 0xb0, 0x00, 0xfe, 0xf0, 0xe8, 0xf7, 0xff, 0x20, 0xb9, 0x61, 0x75, 0xc8, 0xd7, 0xfe, 0x4c,
+      0x0a, 0xe6, 0xb9, 0xf9, 0xa8, 0x00, 0x00, 0x52, 0x49, 0x46, 0x46, 0x3c, 0x00, 0x00, 0x00, 0x57, 0x45, 0x42, 0x50,
+      0x56, 0x50, 0x34, 0x20, 0xff, 0x20, 0xb9, 0x61, 0x75, 0xc8, 0xd7, 0xff, 0x20, 0xf2, 0x00, 0x00, 0x00,
   };
   const std::string bytes(reinterpret_cast<const char*>(kBytes), sizeof kBytes);
   const Limits limits;
   try {
     inspect(bytes, limits);
     BOOST_TEST(false, "accepted");
-  } catch (const Rejection& r) {
-    BOOST_TEST((r.reason == Rejection::Reason::invalid_image));
-  }
+  } catch (const Rejection& r) { BOOST_TEST((r.reason == Rejection::Reason::invalid_image)); }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

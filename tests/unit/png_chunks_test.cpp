@@ -65,9 +65,8 @@ BOOST_AUTO_TEST_CASE(bombs_in_compressed_chunks_are_found) {
        "has compressed chunks that inflate to over 64 MiB together (a decompression bomb)"},
       {"iCCP of 16 MiB exactly: not over", after_ihdr(png, iccp(zlib_bomb(16))), std::nullopt},
       {"a real ICC profile", after_ihdr(png, iccp(zlib_of(icc))), std::nullopt},
-      {"zTXt and compressed iTXt of ordinary text", after_ihdr(png, ztxt(zlib_of("a comment")) +
-                                                                   itxt(zlib_of("<x:xmpmeta/>"), true)),
-       std::nullopt},
+      {"zTXt and compressed iTXt of ordinary text",
+       after_ihdr(png, ztxt(zlib_of("a comment")) + itxt(zlib_of("<x:xmpmeta/>"), true)), std::nullopt},
       {"uncompressed iTXt holding a bomb's bytes", after_ihdr(png, itxt(gib, false)), std::nullopt},
       {"tEXt holding a bomb's bytes", after_ihdr(png, chunk("tEXt", "Comment\0"s + gib)), std::nullopt},
       {"an unknown chunk holding a bomb's bytes", after_ihdr(png, chunk("prVt", "a\0\0"s + gib)), std::nullopt},
@@ -99,12 +98,12 @@ BOOST_AUTO_TEST_CASE(caps_are_per_chunk_and_per_file) {
       {"1000 bytes", ztxt(zlib_of(std::string(1000, 'a'))), std::nullopt},
       {"1001 bytes", ztxt(zlib_of(std::string(1001, 'a'))),
        "has a zTXt chunk that inflates to over 1000 bytes (a decompression bomb)"},
-      {"750 + 750 bytes", ztxt(zlib_of(std::string(750, 'a'))) + iccp(zlib_of(std::string(750, '\0'))),
-       std::nullopt},
+      {"750 + 750 bytes", ztxt(zlib_of(std::string(750, 'a'))) + iccp(zlib_of(std::string(750, '\0'))), std::nullopt},
       {"750 + 751 bytes", ztxt(zlib_of(std::string(750, 'a'))) + itxt(zlib_of(std::string(751, 'b')), true),
        "has compressed chunks that inflate to over 1500 bytes together (a decompression bomb)"},
       // A file full of small chunks stops at the file's cap: the 16th of 10,000.
-      {"10,000 zTXt", [] {
+      {"10,000 zTXt",
+       [] {
          std::string s;
          const std::string one = ztxt(zlib_bomb(0, std::string(100, 'z')));
          for (int i = 0; i < 10000; ++i) s += one;
@@ -153,8 +152,7 @@ BOOST_AUTO_TEST_CASE(decoder_gets_critical_and_rendering_chunks_only) {
        kSignature + ihdr},
       {"ends at a length over 2^31 - 1", kSignature + ihdr + be32(0x80000000) + "IDAT" + idat + iend,
        kSignature + ihdr},
-      {"ends at a chunk without its CRC", kSignature + ihdr + idat.substr(0, idat.size() - 4),
-       kSignature + ihdr},
+      {"ends at a chunk without its CRC", kSignature + ihdr + idat.substr(0, idat.size() - 4), kSignature + ihdr},
       {"no IEND", kSignature + ihdr + text + idat, kSignature + ihdr + idat},
       {"signature only", kSignature, kSignature},
       {"not a PNG: unchanged", "GIF89a" + text, "GIF89a" + text},
@@ -176,17 +174,16 @@ BOOST_AUTO_TEST_CASE(decoder_gets_critical_and_rendering_chunks_only) {
 BOOST_AUTO_TEST_CASE(truncated_and_odd_inputs_never_crash) {
   const std::string png = tiny_png();
   const std::string bomb = zlib_bomb(1);
-  const std::string full = after_ihdr(png, iccp(zlib_of(small_icc_profile())) + ztxt(bomb) + itxt(bomb, true) +
-                                               chunk("tEXt", "a\0b"s));
+  const std::string full =
+      after_ihdr(png, iccp(zlib_of(small_icc_profile())) + ztxt(bomb) + itxt(bomb, true) + chunk("tEXt", "a\0b"s));
   std::vector<std::string> inputs;
   for (std::size_t n = 0; n <= full.size(); ++n) inputs.push_back(full.substr(0, n));
-  for (const std::string& odd : {
-           chunk("iCCP", ""), chunk("iCCP", "name"), chunk("iCCP", "name\0"s), chunk("zTXt", "\0"s),
-           chunk("zTXt", "k\0\0"s), chunk("iTXt", "k\0"s), chunk("iTXt", "k\0\1"s), chunk("iTXt", "k\0\1\0"s),
-           chunk("iTXt", "k\0\1\0en"s), chunk("iTXt", "k\0\1\0en\0"s), chunk("iTXt", "k\0\1\0en\0tr"s),
-           chunk("iTXt", "k\0\1\0en\0tr\0"s), chunk("iTXt", "k\0\2\7\0\0"s + bomb),
-           chunk("iCCP", "n\0\0\x78"s), chunk("zTXt", "k\0\0\x78\xDA"s), be32(0xFFFFFFFF) + "zTXt",
-           be32(0) + "zTXt" + be32(0), "\0\0\0\5\0\0\0\0"s})
+  for (const std::string& odd :
+       {chunk("iCCP", ""), chunk("iCCP", "name"), chunk("iCCP", "name\0"s), chunk("zTXt", "\0"s),
+        chunk("zTXt", "k\0\0"s), chunk("iTXt", "k\0"s), chunk("iTXt", "k\0\1"s), chunk("iTXt", "k\0\1\0"s),
+        chunk("iTXt", "k\0\1\0en"s), chunk("iTXt", "k\0\1\0en\0"s), chunk("iTXt", "k\0\1\0en\0tr"s),
+        chunk("iTXt", "k\0\1\0en\0tr\0"s), chunk("iTXt", "k\0\2\7\0\0"s + bomb), chunk("iCCP", "n\0\0\x78"s),
+        chunk("zTXt", "k\0\0\x78\xDA"s), be32(0xFFFFFFFF) + "zTXt", be32(0) + "zTXt" + be32(0), "\0\0\0\5\0\0\0\0"s})
     inputs.push_back(after_ihdr(png, odd));
 
   const img::InflateCaps caps{4096, 8192};
@@ -205,8 +202,8 @@ BOOST_AUTO_TEST_CASE(truncated_and_odd_inputs_never_crash) {
 BOOST_AUTO_TEST_CASE(image_data_size_follows_ihdr) {
   // IHDR's data: width, height, bit depth, colour type, compression, filter, interlace.
   auto png = [](std::uint32_t w, std::uint32_t h, int depth, int type, int interlace = 0) {
-    return kSignature + chunk("IHDR", be32(w) + be32(h) + static_cast<char>(depth) + static_cast<char>(type) +
-                                          "\0\0"s + static_cast<char>(interlace));
+    return kSignature + chunk("IHDR", be32(w) + be32(h) + static_cast<char>(depth) + static_cast<char>(type) + "\0\0"s +
+                                          static_cast<char>(interlace));
   };
   struct Case {
     const char* what;
@@ -293,11 +290,11 @@ BOOST_AUTO_TEST_CASE(image_data_past_the_pixels_is_found) {
 }
 
 BOOST_AUTO_TEST_CASE(rendering_chunks_are_an_allow_list) {
-  for (const char* kept : {"tRNS", "gAMA", "cHRM", "sRGB", "iCCP", "sBIT", "pHYs", "bKGD", "cICP", "mDCv", "cLLi",
-                           "acTL", "fcTL", "fdAT"})
+  for (const char* kept :
+       {"tRNS", "gAMA", "cHRM", "sRGB", "iCCP", "sBIT", "pHYs", "bKGD", "cICP", "mDCv", "cLLi", "acTL", "fcTL", "fdAT"})
     BOOST_TEST(img::is_png_rendering_chunk(kept), kept);
-  for (const char* dropped : {"tEXt", "zTXt", "iTXt", "tIME", "eXIf", "caBX", "vpAg", "orNT", "hIST", "sPLT", "TRNS",
-                              "trns", "", "tRNSx"})
+  for (const char* dropped :
+       {"tEXt", "zTXt", "iTXt", "tIME", "eXIf", "caBX", "vpAg", "orNT", "hIST", "sPLT", "TRNS", "trns", "", "tRNSx"})
     BOOST_TEST(!img::is_png_rendering_chunk(dropped), dropped);
 }
 

@@ -77,10 +77,9 @@ inline std::string zlib_bomb(std::uint32_t mib, std::string_view prefix = {}) {
 // The 128-byte header of an RGB display ICC profile (v2.1) of `size` bytes, then its tag
 // count.  libpng checks these fields before it inflates the rest.
 inline std::string icc_header(std::uint32_t size, std::uint32_t tags) {
-  std::string h = be32(size) + std::string(4, '\0') + be32(0x02100000) + "mntrRGB XYZ " +
-                  be16(2024) + be16(1) + be16(1) + std::string(6, '\0') + "acsp" + std::string(24, '\0') +
-                  be32(0) +                                          // perceptual
-                  be32(0x0000F6D6) + be32(0x00010000) + be32(0x0000D32D) +  // D50
+  std::string h = be32(size) + std::string(4, '\0') + be32(0x02100000) + "mntrRGB XYZ " + be16(2024) + be16(1) +
+                  be16(1) + std::string(6, '\0') + "acsp" + std::string(24, '\0') + be32(0) +  // perceptual
+                  be32(0x0000F6D6) + be32(0x00010000) + be32(0x0000D32D) +                     // D50
                   std::string(4 + 16 + 28, '\0');
   return h + be32(tags);
 }
@@ -163,8 +162,8 @@ inline std::string flat_png(std::uint32_t w, std::uint32_t h, int colour_type, u
     for (int i = 0; i < 256; ++i) grays += std::string(3, static_cast<char>(i));
     plte = chunk("PLTE", grays);
   }
-  return kSignature + chunk("IHDR", be32(w) + be32(h) + "\x08"s + static_cast<char>(colour_type) + "\0\0\0"s) +
-         plte + chunk("IDAT", stream) + chunk("IEND", "");
+  return kSignature + chunk("IHDR", be32(w) + be32(h) + "\x08"s + static_cast<char>(colour_type) + "\0\0\0"s) + plte +
+         chunk("IDAT", stream) + chunk("IEND", "");
 }
 
 // Deflate's bit order: values least significant bit first, Huffman codes most
