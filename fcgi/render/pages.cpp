@@ -199,7 +199,8 @@ std::string uploaded(const Site& site, const std::vector<db::ImageRecord>& image
     const auto [tw, th] = thumb_size(site, r);
     body += fmt::format(
         "<article class=\"card result\" data-id=\"{id}\" data-name=\"{name}\" data-page=\"{page}\" "
-        "data-thumb=\"{thumb}\"><a class=\"thumb\" href=\"{page}\">{img}</a><div class=\"details\">"
+        "data-thumb=\"{thumb}\"><a class=\"thumb\" href=\"{page}\" tabindex=\"-1\" aria-hidden=\"true\">{img}</a>"
+        "<div class=\"details\">"
         "<h2><a href=\"{page}\">{name}</a></h2><p class=\"meta\">{meta} {badge}</p>",
         fmt::arg("id", escape(r.id)), fmt::arg("name", escape(shown_name(r))), fmt::arg("page", escape(links.page)),
         fmt::arg("thumb", escape(links.thumb)), fmt::arg("img", img_tag(links.thumb, tw, th, "")),
@@ -227,7 +228,8 @@ std::string image_page(const Site& site, const db::ImageRecord& r) {
   // A big file is shown as its thumbnail, linked to the full image: the page stays quick.
   constexpr long long kShowFullUpTo = 3 << 20;
   const bool full = r.size <= kShowFullUpTo;
-  const std::string alt = r.description ? codes::one_line(*r.description) : "";
+  // The image is the link to the full file: its alt text names it.
+  const std::string alt = links.alt;
   const std::string title = r.description ? shorten(codes::one_line(*r.description), 80) : shown_name(r);
   const bool listed = r.visibility == Visibility::public_;
   std::string body = fmt::format(

@@ -163,7 +163,8 @@ class RunAll(unittest.TestCase):
                       build / "sanitize" / "integration-tests"):
                 u.write_text("#!/bin/sh\necho 'Test case fake/one has passed'\n")
                 u.chmod(0o755)
-            e = private_env(folder, 18096, IMGHOST_BUILD=build, E2E_PATTERN="no_such_test_*.py")
+            e = private_env(folder, 18096, IMGHOST_BUILD=build, E2E_PATTERN="no_such_test_*.py",
+                            BROWSER_PATTERN="no_such_test")
             r = subprocess.run([str(ROOT / "tests" / "run-all")], cwd=ROOT, env=e, capture_output=True, text=True,
                                timeout=300)
         last = r.stdout.strip().splitlines()[-1]
