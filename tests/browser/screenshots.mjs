@@ -33,13 +33,14 @@ for (const [name, bytes, description] of samples) {
   uploaded.push(img);
 }
 
-async function shoot(name, path, viewport, prepare) {
+async function shoot(name, path, viewport, prepare, { fullPage = false } = {}) {
   const page = await newPage({ viewport });
   await page.goto(path);
   if (prepare) await prepare(page);
   await page.waitForLoadState('networkidle');
+  await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
   const file = join(OUT, `${name}-${viewport === PHONE ? 'phone' : 'desktop'}.png`);
-  await page.screenshot({ path: file });
+  await page.screenshot({ path: file, fullPage });
   await page.context().close();
   console.log(file);
 }
@@ -52,7 +53,7 @@ for (const viewport of [DESKTOP, PHONE]) {
       ({ name, buffer, mimeType: name.endsWith('.png') ? 'image/png' : 'image/jpeg' })));
     await page.fill('#description', 'Holiday pictures');
   });
-  await shoot('image-page', `/i/${hero.id}`, viewport);
+  await shoot('image-page', `/i/${hero.id}`, viewport, null, { fullPage: true });
   await shoot('catalog', '/images/', viewport);
   // nginx's own 404 of a file that is not in the store, as the site's page.
   await shoot('error-404', '/images/abcdefghijklmnopqrst.jpg', viewport);
