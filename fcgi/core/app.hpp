@@ -16,8 +16,9 @@ namespace imghost {
 
 class App {
  public:
-  // Opens the log and the store and reads the static files' versions; throws
-  // std::system_error if one of them is unusable.
+  // Opens the log and the store, and reads the static files' versions (a problem with
+  // those is logged, not fatal: see static_assets.hpp).  Throws std::system_error if
+  // the log or the store is unusable.
   explicit App(Config config);
 
   const Config& config() const { return config_; }

@@ -1,9 +1,7 @@
 #include "core/static_assets.hpp"
 
-#include <cerrno>
 #include <fstream>
 #include <sstream>
-#include <system_error>
 
 #include "base/crypto.hpp"
 
@@ -12,22 +10,30 @@ namespace {
 
 constexpr std::size_t kDigestChars = 10;  // 40 bits: plenty to tell versions apart
 
-// "/static/<stem>.<digest>.<ext>" for the file <dir>/<stem>.<ext>.
-std::string versioned(const std::filesystem::path& dir, const std::string& stem, const std::string& ext) {
+// Sets `url` to "/static/<stem>.<digest>.<ext>" for the file <dir>/<stem>.<ext>, or
+// notes in `problem` why it cannot.
+void version(const std::filesystem::path& dir, const std::string& stem, const std::string& ext, std::string& url,
+             std::string& problem) {
   const auto path = dir / (stem + "." + ext);
   std::ifstream in(path, std::ios::binary);
   std::stringstream bytes;
   if (in) bytes << in.rdbuf();
-  if (!in || in.bad())
-    throw std::system_error(errno ? errno : ENOENT, std::generic_category(), "cannot read " + path.string());
+  if (!in || in.bad()) {
+    problem += (problem.empty() ? "cannot read " : ", ") + path.string();
+    return;
+  }
   const auto digest = crypto::to_hex(crypto::sha256(bytes.str())).substr(0, kDigestChars);
-  return "/static/" + stem + "." + digest + "." + ext;
+  url = "/static/" + stem + "." + digest + "." + ext;
 }
 
 }  // namespace
 
 StaticAssets StaticAssets::load(const std::filesystem::path& dir) {
-  return {versioned(dir, "site", "css"), versioned(dir, "site", "js"), versioned(dir, "icon", "svg")};
+  StaticAssets a;
+  version(dir, "site", "css", a.stylesheet, a.problem);
+  version(dir, "site", "js", a.script, a.problem);
+  version(dir, "icon", "svg", a.icon, a.problem);
+  return a;
 }
 
 }  // namespace imghost

@@ -10,12 +10,15 @@
 namespace imghost {
 
 struct StaticAssets {
-  std::string stylesheet;  // "/static/site.<digest>.css"
-  std::string script;      // "/static/site.<digest>.js"
-  std::string icon;        // "/static/icon.<digest>.svg"
+  std::string stylesheet = "/static/site.css";  // "/static/site.<digest>.css" once loaded
+  std::string script = "/static/site.js";       // "/static/site.<digest>.js"
+  std::string icon = "/static/icon.svg";        // "/static/icon.<digest>.svg"
+  // Why a file could not be read ("" when all were): its URL then stays the plain name,
+  // which nginx serves too (revalidated each time instead of cached for a year).  A
+  // server upgraded with an older imghost.conf that names no static_dir keeps working.
+  std::string problem;
 
-  // Reads the files under `dir` once.  Throws std::system_error naming a file that
-  // cannot be read: a site without its style sheet is a broken install, not a default.
+  // Reads the files under `dir` once.  Never throws.
   static StaticAssets load(const std::filesystem::path& dir);
 };
 

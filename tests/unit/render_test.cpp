@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "core/config.hpp"
+#include "core/static_assets.hpp"
 #include "http/cookies.hpp"
 #include "render/codes.hpp"
 #include "render/html.hpp"
@@ -106,6 +107,24 @@ BOOST_AUTO_TEST_CASE(page_policy_allows_the_public_base_url_for_images_only) {
   const auto cdn =
       imghost::pages::content_security_policy(imghost::Config::from("public_base_url = https://cdn.example/x", {}));
   BOOST_TEST(cdn.find("img-src 'self' data: blob: https://cdn.example;") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(static_files_are_named_by_their_content_or_plainly_when_missing) {
+  const auto a = imghost::StaticAssets::load("static");  // the tests run from the project's root
+  BOOST_TEST(a.problem.empty(), a.problem);
+  // "/static/<stem>.<10 hex digits>.<ext>"
+  const auto versioned = [](const std::string& url) {
+    const auto dot = url.find('.');
+    if (!url.starts_with("/static/") || dot == std::string::npos || url.size() < dot + 12) return false;
+    const auto digest = url.substr(dot + 1, 10);
+    return digest.find_first_not_of("0123456789abcdef") == std::string::npos && url[dot + 11] == '.';
+  };
+  for (const auto& url : {a.stylesheet, a.script, a.icon}) BOOST_TEST(versioned(url), url);
+  BOOST_TEST(a.stylesheet.ends_with(".css"));
+  const auto missing = imghost::StaticAssets::load("no-such-folder");
+  BOOST_TEST(missing.stylesheet == "/static/site.css");
+  BOOST_TEST(missing.icon == "/static/icon.svg");
+  BOOST_TEST(missing.problem.find("no-such-folder/site.css") != std::string::npos, missing.problem);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
