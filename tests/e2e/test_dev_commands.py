@@ -106,7 +106,8 @@ class StackReadsTheConfigLikeTheWorkers(unittest.TestCase):
             self.assertEqual(r.returncode, 0, (folder / "stack.out").read_text())
             self.assertTrue(http_ok(port))
             site = (folder / "nginx" / "imghost-site.conf").read_text()
-            self.assertIn(f"client_max_body_size {(3 << 20) + (64 << 10)};", site)
+            # max_files (20) files of 3 MiB, plus the multipart framing.
+            self.assertIn(f"client_max_body_size {20 * (3 << 20) + (64 << 10)};", site)
         finally:
             subprocess.run([stack, "stop"], env=e, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
