@@ -95,6 +95,7 @@ void print_routes() {
     if (r.flags & kUploadBody) flags += ",upload-body";
     if (r.flags & kSlashTwin) flags += ",slash-twin";
     if (r.flags & kFallback) flags += ",fallback";
+    if (r.flags & kPrivate) flags += ",private";
     std::printf("%.*s %.*s %s\n", static_cast<int>(r.method.size()), r.method.data(),
                 static_cast<int>(r.pattern.size()), r.pattern.data(), flags.empty() ? "-" : flags.c_str() + 1);
   }

@@ -27,7 +27,9 @@ struct ImageRecord {
   int height = 0;
   std::string sha256;  // hex
   std::optional<std::string> description;
-  std::string created_at;  // ISO 8601, UTC, "Z"
+  std::string created_at;             // ISO 8601, UTC, "Z"
+  std::optional<long long> owner_id;  // nullopt: an anonymous upload
+  std::optional<std::string> owner;   // the owner's username
 };
 
 struct NewBlob {
@@ -45,6 +47,7 @@ struct NewImage {
   std::string original_filename;
   std::optional<std::string> description;
   crypto::Sha256 delete_token_hash;
+  std::optional<long long> owner_id;
 };
 
 class ImagesRepo {
@@ -59,13 +62,19 @@ class ImagesRepo {
   std::optional<ImageRecord> find(const std::string& id);
   // Newest first; only rows with seq < before when given.
   std::vector<ImageRecord> list(std::optional<long long> before, int limit);
+  // An account's images, newest first, the same keyset paging.
+  std::vector<ImageRecord> list_owned(long long owner_id, std::optional<long long> before, int limit);
+  // Sets the description (nullopt clears it); false when the image is gone.
+  bool set_description(const std::string& id, const std::optional<std::string>& description);
 
   struct DeleteTarget {
     crypto::Sha256 sha256;
     std::string delete_token_hash;  // raw 32 bytes
+    std::optional<long long> owner_id;
   };
   std::optional<DeleteTarget> delete_target(const std::string& id);
-  // Deletes the image row; false if it was already gone.
+  // Deletes the image row and takes its size off its owner's used bytes; false if it
+  // was already gone.  Call inside a transaction.
   bool delete_image(const std::string& id);
   // Deletes the blob if no image refers to it any more; returns its file name then.
   std::optional<std::string> delete_blob_if_unreferenced(const crypto::Sha256& sha);
@@ -79,7 +88,8 @@ class ImagesRepo {
   };
   std::vector<BlobRow> all_blobs();
   // Deletes the blob named `name` with this content and every image row of it; returns
-  // the ids of the images deleted.  Call inside a transaction, under the content lock.
+  // the ids of the images deleted (their owners' used bytes go down by their size).
+  // Call inside a transaction, under the content lock.
   std::vector<std::string> delete_blob_and_images(const crypto::Sha256& sha, const std::string& name);
 
  private:

@@ -2,8 +2,10 @@
 #include <fmt/format.h>
 
 #include "base/text.hpp"
+#include "core/accounts.hpp"
 #include "core/deletion.hpp"
 #include "core/error.hpp"
+#include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "render/pages.hpp"
 
@@ -36,11 +38,22 @@ Response catalog_page(App& app, Request& req, const Params&) {
 Response delete_page(App& app, Request& req, const Params& params) {
   const auto& id = params["id"];
   const auto token = token_of(req);
-  // Only POST deletes.  GET and HEAD (link checkers and chat previews send HEAD to every
-  // pasted link) show the confirmation and change nothing.
+  // The delete link's token, or the owner's (or an admin's) session.  (The router has
+  // checked the CSRF token of a POST that a session cookie authenticates.)
+  const auto caller = identify(app, req);
+  const Authority who{token, caller.user()};
+  // Only POST and DELETE delete.  GET and HEAD (link checkers and chat previews send
+  // HEAD to every pasted link) show the confirmation and change nothing.
+  if (req.method() == "DELETE") {
+    delete_image(app, id, who);
+    Response r;
+    r.status = 204;
+    return r;
+  }
+  const auto csrf = caller.via == Caller::Via::session ? accounts::csrf_token(caller.session_id) : std::string();
   if (req.method() != "POST")
-    return Response::html(200, pages::delete_confirm(check_delete_token(app, id, token), token));
-  const auto rec = delete_image(app, id, token);
+    return Response::html(200, pages::delete_confirm(check_authority(app, id, who), token, csrf));
+  const auto rec = delete_image(app, id, who);
   return Response::html(200, pages::deleted(rec.original_filename.empty() ? rec.name : rec.original_filename));
 }
 

@@ -49,6 +49,11 @@ small{color:#5b6570}
 
 }  // namespace
 
+std::string csrf_field(std::string_view token) {
+  if (token.empty()) return {};
+  return "<input type=\"hidden\" name=\"csrf\" value=\"" + escape(token) + "\">";
+}
+
 std::string layout(std::string_view title, std::string_view body) {
   return fmt::format(
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -91,14 +91,14 @@ std::string catalog(const std::vector<db::ImageRecord>& items, const std::option
   return layout("Catalog", body);
 }
 
-std::string delete_confirm(const db::ImageRecord& r, const std::string& token) {
+std::string delete_confirm(const db::ImageRecord& r, const std::string& token, const std::string& csrf) {
   return layout("Delete image",
                 fmt::format("<h1>Delete this image?</h1><div class=\"card result\"><img src=\"{}\" alt=\"\">"
                             "<div class=\"codes\"><p><strong>{}</strong><br><small>{}</small></p>"
-                            "<form method=\"post\" action=\"/delete/{}?token={}\">"
+                            "<form method=\"post\" action=\"/delete/{}{}\">{}"
                             "<button class=\"danger\" type=\"submit\">Delete for good</button></form></div></div>",
                             escape(views::thumb_url("", r.name)), escape(r.original_filename), escape(r.name),
-                            escape(r.id), escape(token)));
+                            escape(r.id), token.empty() ? "" : "?token=" + escape(token), csrf_field(csrf)));
 }
 
 std::string deleted(const std::string& name) {

@@ -21,7 +21,8 @@ std::string error_page(int status, const std::string& message);
 // The catalog page; `next_cursor` links to the following (older) page.
 std::string catalog(const std::vector<db::ImageRecord>& items, const std::optional<std::string>& next_cursor,
                     bool is_first_page);
-std::string delete_confirm(const db::ImageRecord& r, const std::string& token);
+// `csrf`: the session's CSRF token when a logged-in browser asks, else "".
+std::string delete_confirm(const db::ImageRecord& r, const std::string& token, const std::string& csrf);
 std::string deleted(const std::string& name);
 
 }  // namespace imghost::pages
