@@ -41,7 +41,7 @@ db::ImageRecord check_authority(App& app, const std::string& id, const Authority
   return *rec;
 }
 
-db::ImageRecord delete_image(App& app, const std::string& id, const Authority& who) {
+Deleted delete_image(App& app, const std::string& id, const Authority& who) {
   auto& conn = app.db();
   db::ImagesRepo repo(conn);
   const auto target = authorize(repo, id, who);
@@ -69,7 +69,7 @@ db::ImageRecord delete_image(App& app, const std::string& id, const Authority& w
     app.log().success(fmt::format("image {} deleted by {}.", rec->name, who.account->username));
   else
     app.log().success(fmt::format("image {} deleted.", rec->name));
-  return *rec;
+  return {*rec, unreferenced.has_value()};
 }
 
 }  // namespace imghost

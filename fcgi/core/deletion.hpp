@@ -16,15 +16,22 @@
 namespace imghost {
 
 // Who may delete (and edit) an image: whoever holds its delete token, its owner, and
-// an admin.  `token` empty: no delete token given; `account` nullopt: anonymous.
+// an admin.  `token` empty: no delete token given; `account` nullptr: anonymous.
 struct Authority {
   std::string token;
   const db::UserRow* account = nullptr;
 };
 
+struct Deleted {
+  db::ImageRecord record;  // the image as it was
+  // Whether its file went too.  false: another upload of the same bytes still refers to
+  // the file, so /images/<name> keeps answering for that upload.
+  bool file_removed = false;
+};
+
 // Throws Error 404 (no such image) or 403 (a wrong delete token, none and not the
-// owner or an admin).  Returns the record that was deleted.  Logs the deletion.
-db::ImageRecord delete_image(App& app, const std::string& id, const Authority& who);
+// owner or an admin).  Logs the deletion.
+Deleted delete_image(App& app, const std::string& id, const Authority& who);
 
 // 404 unless an image with this id exists, 403 unless `who` may delete it; returns it.
 db::ImageRecord check_authority(App& app, const std::string& id, const Authority& who);

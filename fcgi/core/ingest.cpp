@@ -45,7 +45,7 @@ void charge_quota(App& app, long long account_id, const std::vector<Candidate>& 
 }  // namespace
 
 std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files, const std::optional<std::string>& description,
-                           const Uploader& uploader) {
+                           Visibility visibility, const Uploader& uploader) {
   // Hash and stage outside any lock or transaction: that is the slow, disk-bound part.
   std::map<crypto::Sha256, Content> contents;  // ordered by hash: the lock order
   std::vector<crypto::Sha256> sha_of(files.size());
@@ -86,7 +86,7 @@ std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files, const 
       Stored s;
       s.delete_token = naming::new_delete_token();
       s.record = repo.insert_image({naming::new_image_id(), sha_of[i], files[i].original_filename, description,
-                                    crypto::sha256(s.delete_token), uploader.account_id});
+                                    crypto::sha256(s.delete_token), visibility, uploader.account_id});
       out.push_back(std::move(s));
     }
     committing = true;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/app.hpp"
+#include "core/visibility.hpp"
 #include "db/images_repo.hpp"
 #include "image/inspect.hpp"
 
@@ -40,12 +41,13 @@ struct Uploader {
   std::optional<long long> account_id;
 };
 
-// Stores all candidates or none.  Throws Error quota_exceeded (the account would store
-// more than its quota; each image counts its full size, deduplicated or not),
-// unauthorized (the account is gone or disabled), db::DbError or std::system_error (the
-// store) with nothing left behind but what the repair check cleans.  Schedules the
-// thumbnails of new files with app.after_response().
+// Stores all candidates or none, every image with the same description and visibility,
+// owned by `uploader`.  Throws Error quota_exceeded (the account would store more than
+// its quota; each image counts its full size, deduplicated or not), unauthorized (the
+// account is gone or disabled), db::DbError or std::system_error (the store) with
+// nothing left behind but what the repair check cleans.  Schedules the thumbnails of
+// new files with app.after_response().
 std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files, const std::optional<std::string>& description,
-                           const Uploader& uploader);
+                           Visibility visibility, const Uploader& uploader);
 
 }  // namespace imghost

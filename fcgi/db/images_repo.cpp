@@ -10,7 +10,7 @@ namespace {
   "i.seq, i.id, b.name, i.original_filename, b.format, b.size, b.width, b.height, " \
   "encode(b.sha256, 'hex'), i.description, "                                        \
   "to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "    \
-  "i.owner_id, u.username"
+  "i.visibility, i.owner_id, u.username"
 // Every read joins the blob and the owner (anonymous uploads have none).
 #define IMAGE_FROM " FROM images i JOIN blobs b USING (sha256) LEFT JOIN users u ON u.id = i.owner_id"
 
@@ -27,8 +27,10 @@ ImageRecord record_at(const Result& r, int row) {
   rec.sha256 = r.get(row, 8);
   rec.description = r.get_opt(row, 9);
   rec.created_at = r.get(row, 10);
-  if (!r.is_null(row, 11)) rec.owner_id = r.get_int(row, 11);
-  rec.owner = r.get_opt(row, 12);
+  // The column's CHECK allows exactly the two names.
+  rec.visibility = parse_visibility(r.get(row, 11)).value_or(Visibility::unlisted);
+  if (!r.is_null(row, 12)) rec.owner_id = r.get_int(row, 12);
+  rec.owner = r.get_opt(row, 13);
   return rec;
 }
 
@@ -47,13 +49,14 @@ void ImagesRepo::insert_blob(const NewBlob& b) {
 }
 
 ImageRecord ImagesRepo::insert_image(const NewImage& img) {
-  auto r =
-      c_.run("insert_image",
-             "WITH i AS (INSERT INTO images (id, sha256, original_filename, description, delete_token_hash, owner_id)"
-             " VALUES ($1, $2, $3, $4, $5, $6) RETURNING *)"
-             " SELECT " IMAGE_COLUMNS " FROM i JOIN blobs b USING (sha256) LEFT JOIN users u ON u.id = i.owner_id",
-             {img.id, bytea_param(img.sha256), img.original_filename, img.description,
-              bytea_param(img.delete_token_hash), img.owner_id ? Param(std::to_string(*img.owner_id)) : Param()});
+  auto r = c_.run(
+      "insert_image",
+      "WITH i AS (INSERT INTO images"
+      " (id, sha256, original_filename, description, delete_token_hash, visibility, owner_id)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *)"
+      " SELECT " IMAGE_COLUMNS " FROM i JOIN blobs b USING (sha256) LEFT JOIN users u ON u.id = i.owner_id",
+      {img.id, bytea_param(img.sha256), img.original_filename, img.description, bytea_param(img.delete_token_hash),
+       std::string(name(img.visibility)), img.owner_id ? Param(std::to_string(*img.owner_id)) : Param()});
   return record_at(r, 0);
 }
 
@@ -63,14 +66,17 @@ std::optional<ImageRecord> ImagesRepo::find(const std::string& id) {
   return record_at(r, 0);
 }
 
-std::vector<ImageRecord> ImagesRepo::list(std::optional<long long> before, int limit) {
-  // Keyset paging on the primary key: the index walk starts at the cursor, so any page
-  // costs the same as the first.
-  auto r = before ? c_.run("list_before",
-                           "SELECT " IMAGE_COLUMNS IMAGE_FROM " WHERE i.seq < $1 ORDER BY i.seq DESC LIMIT $2",
-                           {std::to_string(*before), std::to_string(limit)})
-                  : c_.run("list_first", "SELECT " IMAGE_COLUMNS IMAGE_FROM " ORDER BY i.seq DESC LIMIT $1",
-                           {std::to_string(limit)});
+std::vector<ImageRecord> ImagesRepo::list_public(std::optional<long long> before, int limit) {
+  // Keyset paging on seq over the partial index of public images (sql/002): the index
+  // walk starts at the cursor, so any page costs the same as the first.
+  auto r =
+      before ? c_.run("list_public_before",
+                      "SELECT " IMAGE_COLUMNS IMAGE_FROM
+                      " WHERE i.visibility = 'public' AND i.seq < $1 ORDER BY i.seq DESC LIMIT $2",
+                      {std::to_string(*before), std::to_string(limit)})
+             : c_.run("list_public_first",
+                      "SELECT " IMAGE_COLUMNS IMAGE_FROM " WHERE i.visibility = 'public' ORDER BY i.seq DESC LIMIT $1",
+                      {std::to_string(limit)});
   std::vector<ImageRecord> out;
   out.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) out.push_back(record_at(r, i));
@@ -93,6 +99,12 @@ std::vector<ImageRecord> ImagesRepo::list_owned(long long owner_id, std::optiona
 bool ImagesRepo::set_description(const std::string& id, const std::optional<std::string>& description) {
   return c_.run("set_description", "UPDATE images SET description = $2 WHERE id = $1", {id, description}).affected() ==
          1;
+}
+
+bool ImagesRepo::set_visibility(const std::string& id, Visibility visibility) {
+  return c_.run("set_visibility", "UPDATE images SET visibility = $2 WHERE id = $1",
+                {id, std::string(name(visibility))})
+             .affected() == 1;
 }
 
 std::optional<ImagesRepo::DeleteTarget> ImagesRepo::delete_target(const std::string& id) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/crypto.hpp"
+#include "core/visibility.hpp"
 #include "db/pg.hpp"
 
 namespace imghost::db {
@@ -27,7 +28,8 @@ struct ImageRecord {
   int height = 0;
   std::string sha256;  // hex
   std::optional<std::string> description;
-  std::string created_at;             // ISO 8601, UTC, "Z"
+  std::string created_at;  // ISO 8601, UTC, "Z"
+  Visibility visibility = Visibility::unlisted;
   std::optional<long long> owner_id;  // nullopt: an anonymous upload
   std::optional<std::string> owner;   // the owner's username
 };
@@ -47,6 +49,7 @@ struct NewImage {
   std::string original_filename;
   std::optional<std::string> description;
   crypto::Sha256 delete_token_hash;
+  Visibility visibility;
   std::optional<long long> owner_id;
 };
 
@@ -60,12 +63,14 @@ class ImagesRepo {
   ImageRecord insert_image(const NewImage& img);
 
   std::optional<ImageRecord> find(const std::string& id);
-  // Newest first; only rows with seq < before when given.
-  std::vector<ImageRecord> list(std::optional<long long> before, int limit);
-  // An account's images, newest first, the same keyset paging.
+  // The public images, newest first; only rows with seq < before when given.  Unlisted
+  // images are never in a list.
+  std::vector<ImageRecord> list_public(std::optional<long long> before, int limit);
+  // An account's images, public and unlisted, newest first, the same keyset paging.
   std::vector<ImageRecord> list_owned(long long owner_id, std::optional<long long> before, int limit);
-  // Sets the description (nullopt clears it); false when the image is gone.
+  // Sets the description (nullopt clears it) or the visibility; false when the image is gone.
   bool set_description(const std::string& id, const std::optional<std::string>& description);
+  bool set_visibility(const std::string& id, Visibility visibility);
 
   struct DeleteTarget {
     crypto::Sha256 sha256;

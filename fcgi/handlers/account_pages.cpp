@@ -13,6 +13,7 @@
 #include "render/account_pages.hpp"
 #include "render/html.hpp"
 #include "render/json.hpp"
+#include "render/pages.hpp"
 
 namespace imghost::handlers {
 namespace {
@@ -20,9 +21,8 @@ namespace {
 constexpr std::size_t kMaxFormBody = 64u << 10;
 constexpr int kPageSize = 48;
 
-Response see_other(const std::string& location) {
-  auto r =
-      Response::html(303, pages::layout("Redirect", "<p><a href=\"" + pages::escape(location) + "\">Continue</a></p>"));
+Response see_other(App& app, const std::string& location) {
+  auto r = Response::html(303, pages::see_other(site_of(app), location));
   r.header("Location", location);
   return r;
 }
@@ -48,7 +48,7 @@ Response logged_in(App& app, const Request& req, const db::UserRow& user, const 
   if (const auto old = session_cookie_of(req)) accounts::end_session(app, *old);
   const auto id = accounts::start_session(app, user.id);
   app.log().success(fmt::format("{} {}.", user.username, what));
-  auto r = see_other("/account");
+  auto r = see_other(app, "/account");
   r.header("Set-Cookie", session_cookie(app, id));
   return r;
 }
@@ -66,7 +66,7 @@ pages::AccountView view_of(App& app, const Caller& c) {
 }  // namespace
 
 Response signup_page(App& app, Request& req, const Params&) {
-  if (req.method() != "POST") return Response::html(200, pages::signup_form(app.config(), "", ""));
+  if (req.method() != "POST") return Response::html(200, pages::signup_form(site_of(app), "", ""));
   check_same_origin(req);
   const auto body = req.read_body(kMaxFormBody);
   const auto username = form_field(body, "username");
@@ -80,14 +80,14 @@ Response signup_page(App& app, Request& req, const Params&) {
     app.log().error(fmt::format("signup refused: {} ({}).", e.what(), code_name(e.code())));
     // The name is refilled only when it was a valid one (never 10,000 characters back).
     const bool keep = username.size() <= 32;
-    return form_error(e, pages::signup_form(app.config(), e.what(), keep ? username : ""));
+    return form_error(e, pages::signup_form(site_of(app), e.what(), keep ? username : ""));
   }
 }
 
 Response login_page(App& app, Request& req, const Params&) {
   if (req.method() != "POST") {
-    if (page_account(app, req).account) return see_other("/account");
-    return Response::html(200, pages::login_form("", ""));
+    if (page_account(app, req).account) return see_other(app, "/account");
+    return Response::html(200, pages::login_form(site_of(app), "", ""));
   }
   check_same_origin(req);
   const auto body = req.read_body(kMaxFormBody);
@@ -96,31 +96,31 @@ Response login_page(App& app, Request& req, const Params&) {
     return logged_in(app, req, accounts::log_in(app, username, form_field(body, "password")), "logged in");
   } catch (const Error& e) {
     app.log().error(fmt::format("login refused: {} ({}).", e.what(), code_name(e.code())));
-    return form_error(e, pages::login_form(e.what(), username.size() <= 32 ? username : ""));
+    return form_error(e, pages::login_form(site_of(app), e.what(), username.size() <= 32 ? username : ""));
   }
 }
 
 Response logout(App& app, Request& req, const Params&) {
   if (const auto id = session_cookie_of(req)) accounts::end_session(app, *id);
-  auto r = see_other("/");
+  auto r = see_other(app, "/");
   r.header("Set-Cookie", expired_session_cookie(app));
   return r;
 }
 
 Response my_images_page(App& app, Request& req, const Params&) {
   const auto c = page_account(app, req);
-  if (!c.account) return see_other("/login");
+  if (!c.account) return see_other(app, "/login");
   const auto p = page_request(req.query(), kPageSize);
   db::ImagesRepo repo(app.db());
   const auto page = page_of(repo.list_owned(c.account->id, p.before, p.limit + 1), p.limit);
-  return Response::html(200, pages::my_images(view_of(app, c), page.items, page.next_cursor, !p.before));
+  return Response::html(200, pages::my_images(site_of(app), view_of(app, c), page.items, page.next_cursor, !p.before));
 }
 
 Response tokens_page(App& app, Request& req, const Params&) {
   const auto c = page_account(app, req);
   if (!c.account) {
     if (req.method() == "POST") throw errors::unauthorized("log in first");
-    return see_other("/login");
+    return see_other(app, "/login");
   }
   std::optional<pages::CreatedToken> created;
   if (req.method() == "POST") {
@@ -134,7 +134,8 @@ Response tokens_page(App& app, Request& req, const Params&) {
                                   views::sharex_json(site, t.secret, app.base_url().empty()).dump(2), site};
   }
   const auto rows = db::UsersRepo(app.db()).tokens_of(c.account->id);
-  return Response::html(req.method() == "POST" ? 201 : 200, pages::tokens(view_of(app, c), rows, created));
+  return Response::html(req.method() == "POST" ? 201 : 200,
+                        pages::tokens(site_of(app), view_of(app, c), rows, created));
 }
 
 Response revoke_token_page(App& app, Request& req, const Params& params) {
@@ -142,7 +143,7 @@ Response revoke_token_page(App& app, Request& req, const Params& params) {
   if (!c.account) throw errors::unauthorized("log in first");
   if (!db::UsersRepo(app.db()).delete_token(c.account->id, params["id"])) throw errors::not_found("no such token");
   app.log().success(fmt::format("API token {} of {} revoked.", params["id"], c.account->username));
-  return see_other("/account/tokens");
+  return see_other(app, "/account/tokens");
 }
 
 }  // namespace imghost::handlers

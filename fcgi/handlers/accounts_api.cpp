@@ -118,13 +118,20 @@ Response patch_image(App& app, Request& req, const Params& params) {
   check_authority(app, id, Authority{"", caller.user()});
   const auto body = object_body(req);
   for (const auto& [key, value] : body.items())
-    if (key != "description") throw errors::bad_request(fmt::format("{} cannot be changed", key));
+    if (key != "description" && key != "visibility")
+      throw errors::bad_request(fmt::format("{} cannot be changed", key));
   db::ImagesRepo repo(app.db());
   if (body.contains("description")) {
     const auto& d = body["description"];
     if (!d.is_null() && !d.is_string()) throw errors::bad_request("description must be a string or null");
     const auto description = d.is_null() ? std::nullopt : checked_description(d.get<std::string>());
     if (!repo.set_description(id, description)) throw errors::not_found("no such image");
+  }
+  if (body.contains("visibility")) {
+    const auto& v = body["visibility"];
+    const auto visibility = v.is_string() ? parse_visibility(v.get<std::string>()) : std::nullopt;
+    if (!visibility) throw errors::bad_request("visibility must be public or unlisted");
+    if (!repo.set_visibility(id, *visibility)) throw errors::not_found("no such image");
   }
   auto rec = repo.find(id);
   if (!rec) throw errors::not_found("no such image");

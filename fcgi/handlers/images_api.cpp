@@ -25,14 +25,6 @@ long long parse_positive(std::string_view s, const char* what) {
   return n;
 }
 
-db::ImageRecord find_or_404(App& app, const std::string& id) {
-  if (!naming::is_image_id(id)) throw errors::not_found("no such image");
-  db::ImagesRepo repo(app.db());
-  auto rec = repo.find(id);
-  if (!rec) throw errors::not_found("no such image");
-  return *rec;
-}
-
 // RFC 6266: an ASCII fallback in filename= and the exact UTF-8 name in filename*=.
 std::string content_disposition(const std::string& name) {
   std::string ascii, encoded;
@@ -48,6 +40,14 @@ std::string content_disposition(const std::string& name) {
 }
 
 }  // namespace
+
+db::ImageRecord find_or_404(App& app, const std::string& id) {
+  if (!naming::is_image_id(id)) throw errors::not_found("no such image");
+  db::ImagesRepo repo(app.db());
+  auto rec = repo.find(id);
+  if (!rec) throw errors::not_found("no such image");
+  return *rec;
+}
 
 PageRequest page_request(std::string_view query, int default_limit) {
   PageRequest p{default_limit, std::nullopt};
@@ -75,7 +75,7 @@ Page page_of(std::vector<db::ImageRecord> rows, int limit) {
 Page list_page(App& app, std::string_view query, int default_limit) {
   const auto p = page_request(query, default_limit);
   db::ImagesRepo repo(app.db());
-  return page_of(repo.list(p.before, p.limit + 1), p.limit);
+  return page_of(repo.list_public(p.before, p.limit + 1), p.limit);
 }
 
 nlohmann::json page_json(App& app, const Page& page) {

@@ -17,8 +17,12 @@ namespace {
 const Route kRoutes[] = {
     {"GET", "/", home, 0, "home page"},
     {"GET", "/upload", upload_form, 0, "upload form"},
-    {"POST", "/upload", upload_from_form, kUploadBody, "upload from the form (Accept: application/json: as the API)"},
-    {"GET", "/images/", catalog_page, 0, "catalog page"},
+    {"POST", "/upload", upload_from_form, kUploadBody,
+     "upload from the form: 303 to /uploaded/{ids} (JSON: as the API)"},
+    {"GET", "/uploaded/{ids}", uploaded_page, 0, "result page of a form upload (delete links for the uploader)"},
+    {"GET", "/i/{id}", image_page, 0, "an image's own page with its codes"},
+    {"GET", "/images/", catalog_page, 0, "catalog page (public images)"},
+    {"GET", "/mine", my_uploads, 0, "the uploads this browser remembers"},
     {"GET", "/images/thumbs/{name}", missing_thumbnail, kFallback, "a thumbnail not on disk yet, made now"},
     {"GET", "/delete/{id}", delete_page, 0, "delete confirmation page"},
     {"POST", "/delete/{id}", delete_page, 0, "delete from the confirmation page"},
@@ -36,7 +40,7 @@ const Route kRoutes[] = {
     {"POST", "/api/v1/images", upload_api, kUploadBody | kSlashTwin, "upload"},
     {"GET", "/api/v1/images/{id}", get_image, 0, "one image's metadata"},
     {"DELETE", "/api/v1/images/{id}", delete_image_api, 0, "delete with X-Delete-Token, or as owner or admin"},
-    {"PATCH", "/api/v1/images/{id}", patch_image, 0, "owner or admin: change the description"},
+    {"PATCH", "/api/v1/images/{id}", patch_image, 0, "owner or admin: change the description or visibility"},
     {"GET", "/api/v1/images/{id}/file", get_image_file, 0, "the file, sent by nginx"},
     {"GET", "/api/v1/health", health, 0, "PostgreSQL and the store answer"},
     {"POST", "/api/v1/users", create_user, 0, "create an account (signup)"},
@@ -47,6 +51,7 @@ const Route kRoutes[] = {
     {"GET", "/api/v1/me/images", my_images, 0, "the account's images, newest first"},
     {"GET", "/api/v1/sharex", sharex, 0, "a ShareX uploader file for the Bearer token"},
     {"GET", "/metrics", metrics, kPrivate, "Prometheus metrics (private listener only)"},
+    {"GET", "/_error/{status}", nginx_error, kInternal, "nginx's own 413 and 404 as the site's pages"},
 };
 
 }  // namespace

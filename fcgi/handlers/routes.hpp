@@ -35,7 +35,8 @@ enum RouteFlag : unsigned {
   kUploadBody = 1u << 0,  // nginx lets a body of max_request_size through (elsewhere 64 KiB)
   kSlashTwin = 1u << 1,   // the path with a trailing '/' is the same route
   kFallback = 1u << 2,    // reached only through nginx's fallback (a file not on disk)
-  kPrivate = 1u << 3,     // only on nginx's private metrics listener; the public site answers 404
+  kInternal = 1u << 3,    // reached only through nginx's error_page; `internal` in nginx
+  kPrivate = 1u << 4,     // only on nginx's private metrics listener; the public site answers 404
 };
 
 struct Route {

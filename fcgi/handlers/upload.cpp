@@ -14,21 +14,28 @@
 #include "image/strip_metadata.hpp"
 #include "metrics/metrics.hpp"
 #include "render/json.hpp"
-#include "render/pages.hpp"
+#include "render/units.hpp"
 
 namespace imghost::handlers {
 namespace {
 
 constexpr std::size_t kMaxDescriptionChars = 1000;
 
-std::string limit_text(std::uint64_t bytes) {
-  return bytes % (1u << 20) == 0 ? fmt::format("{} MiB", bytes >> 20) : fmt::format("{} bytes", bytes);
-}
-
 std::optional<std::string> description_of(const std::vector<multipart::Part>& parts) {
   for (const auto& p : parts)
     if (p.name == "description" && !p.filename) return checked_description(p.body);
   return std::nullopt;
+}
+
+// The `visibility` field, or the configured default when the request has none.
+Visibility visibility_of(const std::vector<multipart::Part>& parts, Visibility fallback) {
+  for (const auto& p : parts) {
+    if (p.name != "visibility" || p.filename) continue;
+    const auto v = parse_visibility(p.body);
+    if (!v) throw errors::bad_request("visibility must be public or unlisted");
+    return *v;
+  }
+  return fallback;
 }
 
 Response upload(App& app, Request& req, bool json) {
@@ -49,6 +56,15 @@ Response upload(App& app, Request& req, bool json) {
     throw errors::bad_request(fmt::format("malformed multipart body: {}", e.what()));
   }
   const auto description = description_of(parts);
+  const auto visibility = visibility_of(parts, cfg.default_visibility);
+
+  // The count first: a request over it is refused before any file is decoded.
+  std::size_t sent = 0;
+  for (const auto& p : parts)
+    if (p.name == "file" && !(p.body.empty() && p.filename.value_or("").empty())) ++sent;
+  if (sent > cfg.max_files)
+    throw errors::too_large(
+        fmt::format("this upload has {} files; at most {} files may be sent at once", sent, cfg.max_files));
 
   std::vector<Candidate> files;
   std::size_t index = 0;
@@ -61,7 +77,7 @@ Response upload(App& app, Request& req, bool json) {
     const std::string shown = filename.empty() ? fmt::format("file {}", index) : filename;
     if (p.body.size() > cfg.max_file_bytes)
       throw errors::too_large(
-          fmt::format("{} is over the limit of {} per file", shown, limit_text(cfg.max_file_bytes)));
+          fmt::format("{} is over the limit of {} per file", shown, units::human_size(cfg.max_file_bytes)));
     if (p.body.empty())
       throw errors::unsupported_format(
           fmt::format("{} is empty, not a {} image", shown, image::describe(cfg.image.accepted)));
@@ -93,8 +109,8 @@ Response upload(App& app, Request& req, bool json) {
   }
   if (files.empty()) throw errors::bad_request("no file: send at least one image in the field 'file'");
 
-  const auto stored =
-      ingest(app, files, description, Uploader{caller.account ? caller.account->id : std::optional<long long>()});
+  const auto stored = ingest(app, files, description, visibility,
+                             Uploader{caller.account ? caller.account->id : std::optional<long long>()});
   for (const auto& s : stored) {
     const auto& r = s.record;
     const auto by = r.owner ? fmt::format(" by {}", *r.owner) : std::string();
@@ -102,7 +118,9 @@ Response upload(App& app, Request& req, bool json) {
                                   r.original_filename.empty() ? "(unnamed)" : r.original_filename, r.name, r.size, by));
   }
 
-  if (!json) return Response::html(201, pages::upload_result(stored, app.base_url()));
+  // The form's answer is a redirect to a page that can be reloaded and bookmarked
+  // without uploading again (uploaded.cpp).
+  if (!json) return see_uploaded(app, stored);
   if (stored.size() == 1)
     return Response::json(201,
                           views::dump(views::uploaded_json(stored[0].record, stored[0].delete_token, app.base_url())));

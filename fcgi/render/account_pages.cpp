@@ -33,16 +33,18 @@ std::string account_bar(const AccountView& a) {
 
 }  // namespace
 
-std::string signup_form(const Config& c, const std::string& error, const std::string& username) {
+std::string signup_form(const Site& site, const std::string& error, const std::string& username) {
+  const auto& c = site.config;
   if (c.signup == SignupMode::closed)
-    return layout("Sign up",
+    return layout(site, "Sign up",
                   "<h1>Sign up</h1><div class=\"card\"><p>Signup is closed here: an administrator "
-                  "creates accounts.</p><p><a href=\"/login\">Log in</a></p></div>");
+                  "creates accounts.</p><p><a href=\"/login\">Log in</a></p></div>",
+                  {Nav::account, false});
   const std::string invite = c.signup == SignupMode::invite
                                  ? "<label for=\"invite\">Invite code</label>"
                                    "<input id=\"invite\" name=\"invite\" required autocomplete=\"off\">"
                                  : "";
-  return layout("Sign up",
+  return layout(site, "Sign up",
                 fmt::format("<h1>Sign up</h1>{}<form class=\"card\" method=\"post\" action=\"/signup\">"
                             "<label for=\"username\">Username (3 to 32 letters, digits, _ . -)</label>"
                             "<input id=\"username\" name=\"username\" required minlength=\"3\" maxlength=\"32\" "
@@ -52,11 +54,12 @@ std::string signup_form(const Config& c, const std::string& error, const std::st
                             "autocomplete=\"new-password\">{}"
                             "<p><button type=\"submit\">Create the account</button></p></form>"
                             "<p>Already have one? <a href=\"/login\">Log in</a>.</p>",
-                            error_card(error), escape(username), invite));
+                            error_card(error), escape(username), invite),
+                {Nav::account, false});
 }
 
-std::string login_form(const std::string& error, const std::string& username) {
-  return layout("Log in",
+std::string login_form(const Site& site, const std::string& error, const std::string& username) {
+  return layout(site, "Log in",
                 fmt::format("<h1>Log in</h1>{}<form class=\"card\" method=\"post\" action=\"/login\">"
                             "<label for=\"username\">Username</label>"
                             "<input id=\"username\" name=\"username\" required autocomplete=\"username\" value=\"{}\">"
@@ -65,10 +68,11 @@ std::string login_form(const std::string& error, const std::string& username) {
                             "autocomplete=\"current-password\">"
                             "<p><button type=\"submit\">Log in</button></p></form>"
                             "<p>No account yet? <a href=\"/signup\">Sign up</a>.</p>",
-                            error_card(error), escape(username)));
+                            error_card(error), escape(username)),
+                {Nav::account, false});
 }
 
-std::string my_images(const AccountView& a, const std::vector<db::ImageRecord>& items,
+std::string my_images(const Site& site, const AccountView& a, const std::vector<db::ImageRecord>& items,
                       const std::optional<std::string>& next_cursor, bool is_first_page) {
   std::string body = "<h1>My images</h1>" + account_bar(a);
   if (items.empty()) body += "<div class=\"card\"><p>No images yet. <a href=\"/upload\">Upload one</a>.</p></div>";
@@ -87,10 +91,10 @@ std::string my_images(const AccountView& a, const std::vector<db::ImageRecord>& 
   if (!is_first_page) body += "<a href=\"/account\">&laquo; Newest</a>";
   if (next_cursor) body += fmt::format("<a href=\"/account?cursor={}\">Older &raquo;</a>", escape(*next_cursor));
   body += "</div>";
-  return layout("My images", body);
+  return layout(site, "My images", body, {Nav::account, true});
 }
 
-std::string tokens(const AccountView& a, const std::vector<db::TokenRow>& rows,
+std::string tokens(const Site& site, const AccountView& a, const std::vector<db::TokenRow>& rows,
                    const std::optional<CreatedToken>& created) {
   std::string body = "<h1>API tokens</h1>" + account_bar(a);
   if (created) {
@@ -116,7 +120,7 @@ std::string tokens(const AccountView& a, const std::vector<db::TokenRow>& rows,
       "<input id=\"name\" name=\"name\" required maxlength=\"100\" value=\"ShareX\">"
       "<p><button type=\"submit\">Create a token</button></p></form>",
       csrf_field(a.csrf));
-  return layout("API tokens", body);
+  return layout(site, "API tokens", body, {Nav::account, true});
 }
 
 }  // namespace imghost::pages

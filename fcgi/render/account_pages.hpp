@@ -10,20 +10,21 @@
 #include "core/config.hpp"
 #include "db/images_repo.hpp"
 #include "db/users_repo.hpp"
+#include "render/html.hpp"
 
 namespace imghost::pages {
 
 // `error`: a message to show above the form ("" for none); `username`: refilled (never
 // the password).
-std::string signup_form(const Config& c, const std::string& error, const std::string& username);
-std::string login_form(const std::string& error, const std::string& username);
+std::string signup_form(const Site& site, const std::string& error, const std::string& username);
+std::string login_form(const Site& site, const std::string& error, const std::string& username);
 
 struct AccountView {
   const db::UserRow& user;
   long long quota_bytes;
   std::string csrf;
 };
-std::string my_images(const AccountView& a, const std::vector<db::ImageRecord>& items,
+std::string my_images(const Site& site, const AccountView& a, const std::vector<db::ImageRecord>& items,
                       const std::optional<std::string>& next_cursor, bool is_first_page);
 
 // The tokens page; `created` (the secret, shown once) and `sharex` (its .sxcu text)
@@ -34,7 +35,7 @@ struct CreatedToken {
   std::string sharex;
   std::string site;  // "https://img.example", for the curl example
 };
-std::string tokens(const AccountView& a, const std::vector<db::TokenRow>& rows,
+std::string tokens(const Site& site, const AccountView& a, const std::vector<db::TokenRow>& rows,
                    const std::optional<CreatedToken>& created);
 
 }  // namespace imghost::pages

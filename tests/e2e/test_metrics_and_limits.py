@@ -126,7 +126,8 @@ class RateLimits(unittest.TestCase):
         page = upload([("r.png", ac.png(810))], path="/upload", port=self.port)
         self.assertEqual(page.status, 429)
         self.assertIn("text/html", page.header("Content-Type"))
-        self.assertIn("Too many uploads", page.text)
+        self.assertIn("Too many requests", page.text)
+        self.assertEqual(page.header("Retry-After"), "10")
         self.assertTrue(get("/api/v1/health", port=self.port).status == 200, "reads are not limited")
 
     def test_repeated_logins_get_429_page_and_token_requests_429_json(self):
@@ -139,7 +140,7 @@ class RateLimits(unittest.TestCase):
         self.assertEqual(statuses[-1], 429)
         r = login_attempt()
         self.assertEqual((r.status, r.header("Retry-After")), (429, "30"))
-        self.assertIn("Too many login attempts", r.text)
+        self.assertIn("Too many requests", r.text)
         api = request("POST", "/api/v1/tokens", body='{"username":"a","password":"bbbbbbbb"}',
                       headers={"Content-Type": "application/json"}, port=self.port)
         self.assertEqual(api.status, 429)
