@@ -107,7 +107,9 @@ std::string tokens(const Site& site, const AccountView& a, const std::vector<db:
         escape(created->name), escape(created->secret), escape(created->secret), escape(created->site),
         escape(created->sharex));
   }
-  body += "<div class=\"card\"><table><tr><th>Name</th><th>Created</th><th>Last used</th><th><span class=\"visually-hidden\">Actions</span></th></tr>";
+  body +=
+      "<div class=\"card\"><table><tr><th>Name</th><th>Created</th><th>Last used</th><th><span "
+      "class=\"visually-hidden\">Actions</span></th></tr>";
   for (const auto& t : rows)
     body += fmt::format(
         "<tr><td>{}</td><td>{}</td><td>{}</td><td><form method=\"post\" action=\"/account/tokens/{}/revoke\">{}"
