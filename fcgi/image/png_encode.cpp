@@ -58,8 +58,7 @@ std::vector<std::uint8_t> filtered_rows(const Raster& r, std::size_t bpp) {
 
 std::string deflate_all(const std::vector<std::uint8_t>& in, int strategy) {
   z_stream z{};
-  if (deflateInit2(&z, 3, Z_DEFLATED, 15, 8, strategy) != Z_OK)
-    throw std::runtime_error("png: deflateInit2 failed");
+  if (deflateInit2(&z, 3, Z_DEFLATED, 15, 8, strategy) != Z_OK) throw std::runtime_error("png: deflateInit2 failed");
   std::string out(deflateBound(&z, static_cast<uLong>(in.size())), '\0');
   z.next_in = const_cast<Bytef*>(in.data());
   z.avail_in = static_cast<uInt>(in.size());
