@@ -280,11 +280,9 @@ def write_report(date, env, results, rounds_raw, work, rss, targets, timing):
     L.append(f"- Seeding: {SEED_ROWS:,} rows per database with generate_series (imghost: blobs + images; peer: "
              "images), VACUUM ANALYZE, CHECKPOINT. Deep page = page 5,000 (imghost cursor max(seq) − 100,000; "
              "the peer's cursor of the row at OFFSET 99,999 of its own ordering).")
-    L.append("- imghost's store: the first shard level (1,024 <ab>/ folders, for originals and thumbs/) is made "
-             "before the run, as in any store of more than a few thousand images; the second level "
-             "(<ab>/<cd>/, 1,048,576 folders) is left to the workers, so most uploads still create one for the "
-             "original and one for the thumbnail (mkdir + fsync of the parent each), as they would in any store "
-             "of fewer than about a million images.")
+    L.append("- imghost's store: one shard level (<ab>/<name>, 1,024 folders for originals and as many for "
+             "thumbs/), all made when the store is created, so an upload creates no folder: one fsync of the "
+             "file and one of its folder.")
     L.append("- get one by id / static file: an image uploaded just before (the 20 KB PNG; the static file is "
              "that PNG served by nginx).")
     L.append(f"- Total time of the run: {timing.get('total', '–')} s.")

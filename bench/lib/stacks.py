@@ -33,27 +33,10 @@ def start_imghost():
         shutil.rmtree(IMGHOST_LOGS, ignore_errors=True)
         STARTED["imghost"] = True
         run([ROOT / "scripts" / "stack", "start"], env=imghost_env(), stdout=log, stderr=log)
-    prefill_shards()
     return Stack("imghost", PORT,
                  lambda: read_pid(IMGHOST_VAR / "run" / "imghost.pid"),
                  lambda: read_pid(IMGHOST_VAR / "run" / "nginx.pid"),
                  lambda: read_pid(IMGHOST_VAR / "pg" / "data" / "postmaster.pid"))
-
-
-B32_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
-
-
-def prefill_shards():
-    """The store's first shard level (<ab>/, for originals and thumbs/): 1,024 folders
-    each, which any store of more than a few thousand images has.  The second level
-    (<ab>/<cd>/, 1,048,576 folders) is left to the workers, as in a store of fewer than
-    about a million images, where most uploads still create one (see the report)."""
-    store = IMGHOST_VAR / "store"
-    for top in (store, store / "thumbs"):
-        top.mkdir(mode=0o755, exist_ok=True)
-        for x in (a + b for a in B32_ALPHABET for b in B32_ALPHABET):
-            (top / x).mkdir(mode=0o755, exist_ok=True)
-    os.sync()
 
 
 def stop_imghost():
