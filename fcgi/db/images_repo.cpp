@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "db/locks.hpp"
+
 namespace imghost::db {
 namespace {
 
@@ -28,6 +30,29 @@ ImageRecord record_at(const Result& r, int row) {
 }
 
 }  // namespace
+
+Statement ImagesRepo::upload_statement(const NewBlob& b, const NewImage& img) {
+  // ON CONFLICT DO UPDATE (a no-op update), not DO NOTHING: DO NOTHING returns no row for
+  // a blob committed after this statement's snapshot was taken, which is exactly the
+  // case of two uploads of the same bytes, the second waiting for the first's lock.
+  return {"upload",
+          "WITH locked AS (SELECT pg_advisory_xact_lock($1::bigint)),"
+          " blob AS (INSERT INTO blobs (sha256, name, size, format, width, height)"
+          "   SELECT $2::bytea, $3::text, $4::bigint, $5::text, $6::integer, $7::integer FROM locked"
+          "   ON CONFLICT (sha256) DO UPDATE SET name = blobs.name RETURNING name),"
+          " image AS (INSERT INTO images (id, sha256, original_filename, description, delete_token_hash)"
+          "   SELECT $8::text, $2::bytea, $9::text, $10::text, $11::bytea FROM blob RETURNING seq, created_at)"
+          " SELECT image.seq, blob.name,"
+          "  to_char(image.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM image, blob",
+          {std::to_string(content_lock_key(b.sha256)), bytea_param(b.sha256), b.name, std::to_string(b.size), b.format,
+           std::to_string(b.width), std::to_string(b.height), img.id, img.original_filename, img.description,
+           bytea_param(img.delete_token_hash)}};
+}
+
+Uploaded ImagesRepo::uploaded(const Result& r) {
+  if (r.rows() != 1) throw DbError("upload: expected one row", "XX000");
+  return {r.get_int(0, 0), std::string(r.get(0, 1)), std::string(r.get(0, 2))};
+}
 
 std::optional<std::string> ImagesRepo::blob_name(const crypto::Sha256& sha) {
   auto r = c_.run("blob_name", "SELECT name FROM blobs WHERE sha256 = $1", {bytea_param(sha)});
