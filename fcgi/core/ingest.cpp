@@ -74,7 +74,10 @@ std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::o
       c.placed = true;
       if (c.first->thumbnail.empty()) continue;
       try {
-        app.store().put_thumbnail(c.name, c.first->thumbnail);
+        if (c.first->thumbnail_is_original)
+          app.store().put_original_as_thumbnail(c.name, c.first->thumbnail);
+        else
+          app.store().put_thumbnail(c.name, c.first->thumbnail);
       } catch (const std::exception& e) {
         app.log().error(fmt::format("thumbnail of {} left for later: {}", c.name, e.what()));
       }

@@ -34,7 +34,8 @@ struct Candidate {
   image::Format format = image::Format::jpeg;
   std::uint32_t width = 0;
   std::uint32_t height = 0;
-  std::string thumbnail;  // its thumbnail's bytes (image::thumbnail_of); empty if none could be made
+  std::string thumbnail;               // its thumbnail's bytes (image::thumbnail_of); empty if none could be made
+  bool thumbnail_is_original = false;  // image::is_own_thumbnail: the store may share the file
 };
 
 struct Stored {

@@ -185,6 +185,7 @@ Candidate candidate_of(App& app, FilePart& f, const std::string& filename, const
     }
     try {
       c.thumbnail = image::thumbnail_of(inspected, stored, cfg.image.thumb_size);
+      c.thumbnail_is_original = image::is_own_thumbnail(inspected, stored.size(), cfg.image.thumb_size);
     } catch (const std::exception& e) {
       // The upload is valid; its thumbnail is made on demand when first asked for.
       app.log().error(fmt::format("thumbnail of {} not made at upload: {}", shown, e.what()));

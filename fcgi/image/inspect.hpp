@@ -75,8 +75,12 @@ std::string make_thumbnail(const Inspected& inspected, std::uint32_t size);
 // animated).
 inline constexpr std::size_t kMaxOriginalAsThumbnailBytes = 128u << 10;
 
-// The thumbnail of a stored file: `stored` itself when the image fits in size x size
-// and `stored` is at most kMaxOriginalAsThumbnailBytes, else make_thumbnail().
+// Whether a stored file of `stored_bytes` is its own thumbnail: the image fits in
+// size x size and the file is at most kMaxOriginalAsThumbnailBytes.
+bool is_own_thumbnail(const Inspected& inspected, std::size_t stored_bytes, std::uint32_t size);
+
+// The thumbnail of a stored file: `stored` itself when is_own_thumbnail(), else
+// make_thumbnail().
 // `inspected` is inspect()'s result for these bytes (or for the upload they were
 // stripped from: same pixels).
 std::string thumbnail_of(const Inspected& inspected, std::string_view stored, std::uint32_t size);

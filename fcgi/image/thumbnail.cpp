@@ -221,9 +221,12 @@ std::string make_thumbnail(const Inspected& inspected, std::uint32_t size) {
   } catch (const Magick::Exception& e) { throw std::runtime_error(std::string("thumbnail: ") + e.what()); }
 }
 
+bool is_own_thumbnail(const Inspected& inspected, std::size_t stored_bytes, std::uint32_t size) {
+  return inspected.width <= size && inspected.height <= size && stored_bytes <= kMaxOriginalAsThumbnailBytes;
+}
+
 std::string thumbnail_of(const Inspected& inspected, std::string_view stored, std::uint32_t size) {
-  if (inspected.width <= size && inspected.height <= size && stored.size() <= kMaxOriginalAsThumbnailBytes)
-    return std::string(stored);
+  if (is_own_thumbnail(inspected, stored.size(), size)) return std::string(stored);
   return make_thumbnail(inspected, size);
 }
 

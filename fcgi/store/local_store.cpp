@@ -207,6 +207,14 @@ void LocalStore::put_thumbnail(std::string_view name, std::string_view bytes) co
   place_at(staged, path(Object::thumbnail, name), false);
 }
 
+void LocalStore::put_original_as_thumbnail(std::string_view name, std::string_view bytes) const {
+  // A second name for the original's file: no inode to allocate, no bytes to write.
+  // Files are never changed in place, so the two names never differ.
+  const fs::path thumb = path(Object::thumbnail, name);
+  if (::link(path(Object::original, name).c_str(), thumb.c_str()) == 0 || errno == EEXIST) return;
+  put_thumbnail(name, bytes);  // thumbs/ab/ removed by hand, a legacy original: a copy
+}
+
 std::optional<std::string> LocalStore::read(Object object, std::string_view name) const {
   // The current place, then the legacy one, then the current one again: relayout() may
   // move the file between the first two looks.

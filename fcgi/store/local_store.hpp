@@ -38,6 +38,7 @@ class LocalStore final : public Store {
   StagedWriter stage_writer() const override;
   void place(Staged& staged, std::string_view name) const override;
   void put_thumbnail(std::string_view name, std::string_view bytes) const override;
+  void put_original_as_thumbnail(std::string_view name, std::string_view bytes) const override;
   std::optional<std::string> read(Object object, std::string_view name) const override;
   std::optional<std::time_t> mtime(Object object, std::string_view name) const override;
   void remove(Object object, std::string_view name) const override;

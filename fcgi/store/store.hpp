@@ -114,6 +114,13 @@ class Store {
   // Writes a thumbnail atomically: never seen half-written, but not necessarily
   // durable (derived data: one lost in a crash is made again on demand).
   virtual void put_thumbnail(std::string_view name, std::string_view bytes) const = 0;
+  // The same, when the thumbnail is the original itself (a small image that already
+  // fits, image::thumbnail_of): `bytes` are the original's, which is in place.  Writes
+  // them as the thumbnail unless the store can share the stored object (the local store
+  // hard-links it: no new file).
+  virtual void put_original_as_thumbnail(std::string_view name, std::string_view bytes) const {
+    put_thumbnail(name, bytes);
+  }
 
   // The whole object, or nullopt when there is none.
   virtual std::optional<std::string> read(Object object, std::string_view name) const = 0;

@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
@@ -72,6 +74,31 @@ BOOST_AUTO_TEST_CASE(a_body_read_in_pieces_of_any_size_stores_the_same_files) {
       BOOST_TEST(count_store(env).staged == 0u);
     }
   }
+}
+
+// A small image that already fits the thumbnail box is its own thumbnail: the local
+// store gives the original a second name instead of writing a copy.  A bigger one gets a
+// thumbnail file of its own.  Deleting removes both names.
+BOOST_AUTO_TEST_CASE(a_small_image_is_its_own_thumbnail_without_a_second_file) {
+  Env env;
+  const store::LocalStore s(env.store_dir());
+  const auto inode_of = [&](store::Object o, const std::string& name) {
+    struct stat st {};
+    BOOST_TEST_REQUIRE(::stat((env.store_dir() / s.where(o, name)).c_str(), &st) == 0);
+    return st.st_ino;
+  };
+  auto small_req = upload_request("/api/v1/images", {{"file", "small.png", png_bytes(30, 40, 30)}});
+  auto big_req = upload_request("/api/v1/images", {{"file", "big.png", png_bytes(31, 400, 300)}});
+  const auto small = json::parse(env.run(small_req).body), big = json::parse(env.run(big_req).body);
+  const std::string small_name = small["filename"], big_name = big["filename"];
+  BOOST_TEST(inode_of(store::Object::thumbnail, small_name) == inode_of(store::Object::original, small_name));
+  BOOST_TEST(*s.read(store::Object::thumbnail, small_name) == *s.read(store::Object::original, small_name));
+  BOOST_TEST(inode_of(store::Object::thumbnail, big_name) != inode_of(store::Object::original, big_name));
+  StringRequest del("DELETE", "/api/v1/images/" + std::string(small["id"]), "",
+                    {{"X-Delete-Token", small["delete_token"]}});
+  BOOST_TEST(env.run(del).status == 204);
+  BOOST_TEST(!s.read(store::Object::original, small_name).has_value());
+  BOOST_TEST(!s.read(store::Object::thumbnail, small_name).has_value());
 }
 
 // Bytes already stored are not placed again: the second upload's staged file is
