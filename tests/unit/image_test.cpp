@@ -1057,6 +1057,21 @@ BOOST_AUTO_TEST_CASE(encode_png_round_trips_palette_rgb_and_rgba) {
         r.pixels.push_back(static_cast<std::uint8_t>(kind == Raster::Kind::palette ? (i * 7 / 5) % 3 : i * 37 % 251));
       const std::string png = encode_png(r);
       BOOST_TEST((sniff(png) == Format::png));
+      // The colour type in IHDR: indexes stay indexes, RGB is not given an alpha channel.
+      BOOST_TEST(static_cast<int>(png.at(25)) == (kind == Raster::Kind::palette ? 3 : bpp == 3 ? 2 : 6));
+      if (kind == Raster::Kind::palette) {
+        // PLTE holds the palette's colours in order, tRNS the alphas up to the last
+        // translucent entry.
+        const auto chunk_data = [&](std::string_view type) {
+          const std::size_t at = png.find(type);
+          BOOST_TEST_REQUIRE(at != std::string::npos, type);
+          const auto length = static_cast<std::size_t>(static_cast<unsigned char>(png[at - 2]) << 8 |
+                                                       static_cast<unsigned char>(png[at - 1]));
+          return png.substr(at + 4, length);
+        };
+        BOOST_TEST(chunk_data("PLTE") == std::string("\x0a\x14\x1e\xc8\x64\x32\x01\x02\x03", 9));
+        BOOST_TEST(chunk_data("tRNS") == std::string("\xff\x00\x80", 3));
+      }
       Magick::Image d = decode(png);
       BOOST_TEST_REQUIRE(d.columns() == r.width);
       BOOST_TEST_REQUIRE(d.rows() == r.height);
