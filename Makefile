@@ -81,7 +81,8 @@ run: deps all
 SANITIZE := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
             -Wno-maybe-uninitialized
 
-test: deps
+test:
+	$(Q)scripts/deps test
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/unit-tests $(BUILD)/integration-tests
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize OPT="$(SANITIZE)" \
 	  $(BUILD)/sanitize/unit-tests $(BUILD)/sanitize/integration-tests

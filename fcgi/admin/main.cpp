@@ -89,7 +89,7 @@ int run_fsck(const imghost::Config& config, const imghost::admin::FsckOptions& o
 }
 
 // One line per route: method, pattern, then its flags (upload-body, slash-twin,
-// fallback) or "-".
+// fallback, internal) or "-".
 void print_routes() {
   using namespace imghost::handlers;
   for (const auto& r : routes()) {
@@ -97,6 +97,7 @@ void print_routes() {
     if (r.flags & kUploadBody) flags += ",upload-body";
     if (r.flags & kSlashTwin) flags += ",slash-twin";
     if (r.flags & kFallback) flags += ",fallback";
+    if (r.flags & kInternal) flags += ",internal";
     std::printf("%.*s %.*s %s\n", static_cast<int>(r.method.size()), r.method.data(),
                 static_cast<int>(r.pattern.size()), r.pattern.data(), flags.empty() ? "-" : flags.c_str() + 1);
   }

@@ -20,7 +20,8 @@ struct Content {
 
 }  // namespace
 
-std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::optional<std::string>& description) {
+std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::optional<std::string>& description,
+                           Visibility visibility) {
   std::map<crypto::Sha256, Content> contents;  // ordered by hash: the lock order
   for (auto& f : files) {
     auto [it, inserted] = contents.try_emplace(f.sha256);
@@ -47,9 +48,10 @@ std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::o
     r.height = static_cast<int>(f.height);
     r.sha256 = crypto::to_hex(f.sha256);
     r.description = description;
+    r.visibility = visibility;
     statements.push_back(db::ImagesRepo::upload_statement(
         {f.sha256, contents.at(f.sha256).name, r.size, r.format, r.width, r.height},
-        {r.id, f.sha256, r.original_filename, description, crypto::sha256(out[i].delete_token)}));
+        {r.id, f.sha256, r.original_filename, description, crypto::sha256(out[i].delete_token), visibility}));
   }
 
   auto& conn = app.db();

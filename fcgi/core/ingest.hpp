@@ -20,6 +20,7 @@
 
 #include "base/crypto.hpp"
 #include "core/app.hpp"
+#include "core/visibility.hpp"
 #include "db/images_repo.hpp"
 #include "image/format.hpp"
 #include "store/store.hpp"
@@ -43,10 +44,11 @@ struct Stored {
   std::string delete_token;  // plain; shown once, only its hash is kept
 };
 
-// Stores all candidates or none, in their order.  Takes the staged files it places.
-// Throws db::DbError or std::system_error (the store) with nothing left behind but what
-// the repair check cleans.  A thumbnail that cannot be written is logged and made on
-// demand later.
-std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::optional<std::string>& description);
+// Stores all candidates or none, in their order, every image with the same description
+// and visibility.  Takes the staged files it places.  Throws db::DbError or
+// std::system_error (the store) with nothing left behind but what the repair check
+// cleans.  A thumbnail that cannot be written is logged and made on demand later.
+std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::optional<std::string>& description,
+                           Visibility visibility);
 
 }  // namespace imghost

@@ -11,7 +11,8 @@ namespace {
 #define IMAGE_COLUMNS                                                               \
   "i.seq, i.id, b.name, i.original_filename, b.format, b.size, b.width, b.height, " \
   "encode(b.sha256, 'hex'), i.description, "                                        \
-  "to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+  "to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "    \
+  "i.visibility"
 
 ImageRecord record_at(const Result& r, int row) {
   ImageRecord rec;
@@ -26,6 +27,8 @@ ImageRecord record_at(const Result& r, int row) {
   rec.sha256 = r.get(row, 8);
   rec.description = r.get_opt(row, 9);
   rec.created_at = r.get(row, 10);
+  // The column's CHECK allows exactly the two names.
+  rec.visibility = parse_visibility(r.get(row, 11)).value_or(Visibility::unlisted);
   return rec;
 }
 
@@ -40,13 +43,14 @@ Statement ImagesRepo::upload_statement(const NewBlob& b, const NewImage& img) {
           " blob AS (INSERT INTO blobs (sha256, name, size, format, width, height)"
           "   SELECT $2::bytea, $3::text, $4::bigint, $5::text, $6::integer, $7::integer FROM locked"
           "   ON CONFLICT (sha256) DO UPDATE SET name = blobs.name RETURNING name),"
-          " image AS (INSERT INTO images (id, sha256, original_filename, description, delete_token_hash)"
-          "   SELECT $8::text, $2::bytea, $9::text, $10::text, $11::bytea FROM blob RETURNING seq, created_at)"
+          " image AS (INSERT INTO images (id, sha256, original_filename, description, delete_token_hash, visibility)"
+          "   SELECT $8::text, $2::bytea, $9::text, $10::text, $11::bytea, $12::text FROM blob"
+          "   RETURNING seq, created_at)"
           " SELECT image.seq, blob.name,"
           "  to_char(image.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM image, blob",
           {std::to_string(content_lock_key(b.sha256)), bytea_param(b.sha256), b.name, std::to_string(b.size), b.format,
            std::to_string(b.width), std::to_string(b.height), img.id, img.original_filename, img.description,
-           bytea_param(img.delete_token_hash)}};
+           bytea_param(img.delete_token_hash), std::string(name(img.visibility))}};
 }
 
 Uploaded ImagesRepo::uploaded(const Result& r) {
@@ -67,12 +71,13 @@ void ImagesRepo::insert_blob(const NewBlob& b) {
 }
 
 ImageRecord ImagesRepo::insert_image(const NewImage& img) {
-  auto r = c_.run(
-      "insert_image",
-      "WITH i AS (INSERT INTO images (id, sha256, original_filename, description, delete_token_hash)"
-      " VALUES ($1, $2, $3, $4, $5) RETURNING *)"
-      " SELECT " IMAGE_COLUMNS " FROM i JOIN blobs b USING (sha256)",
-      {img.id, bytea_param(img.sha256), img.original_filename, img.description, bytea_param(img.delete_token_hash)});
+  auto r =
+      c_.run("insert_image",
+             "WITH i AS (INSERT INTO images (id, sha256, original_filename, description, delete_token_hash, visibility)"
+             " VALUES ($1, $2, $3, $4, $5, $6) RETURNING *)"
+             " SELECT " IMAGE_COLUMNS " FROM i JOIN blobs b USING (sha256)",
+             {img.id, bytea_param(img.sha256), img.original_filename, img.description,
+              bytea_param(img.delete_token_hash), std::string(name(img.visibility))});
   return record_at(r, 0);
 }
 
@@ -83,18 +88,18 @@ std::optional<ImageRecord> ImagesRepo::find(const std::string& id) {
   return record_at(r, 0);
 }
 
-std::vector<ImageRecord> ImagesRepo::list(std::optional<long long> before, int limit) {
-  // Keyset paging on the primary key: the index walk starts at the cursor, so any page
-  // costs the same as the first.
-  auto r = before ? c_.run("list_before",
+std::vector<ImageRecord> ImagesRepo::list_public(std::optional<long long> before, int limit) {
+  // Keyset paging on seq over the partial index of public images (sql/002): the index
+  // walk starts at the cursor, so any page costs the same as the first.
+  auto r = before ? c_.run("list_public_before",
                            "SELECT " IMAGE_COLUMNS
                            " FROM images i JOIN blobs b USING (sha256)"
-                           " WHERE i.seq < $1 ORDER BY i.seq DESC LIMIT $2",
+                           " WHERE i.visibility = 'public' AND i.seq < $1 ORDER BY i.seq DESC LIMIT $2",
                            {std::to_string(*before), std::to_string(limit)})
-                  : c_.run("list_first",
+                  : c_.run("list_public_first",
                            "SELECT " IMAGE_COLUMNS
                            " FROM images i JOIN blobs b USING (sha256)"
-                           " ORDER BY i.seq DESC LIMIT $1",
+                           " WHERE i.visibility = 'public' ORDER BY i.seq DESC LIMIT $1",
                            {std::to_string(limit)});
   std::vector<ImageRecord> out;
   out.reserve(static_cast<std::size_t>(r.rows()));

@@ -7,7 +7,8 @@
 // into memory for the decode (ImageMagick reads a blob) and released before the next:
 // a request of 20 files of 5 MiB holds one file's bytes (and its stripped copy) at a
 // time.  Errors keep the order of a whole-body parse: a malformed body first, then the
-// description, then each file in turn.
+// description and the visibility, then the number of files (files past max_files are
+// counted but never written to disk), then each file in turn.
 #include <fmt/format.h>
 
 #include <fcntl.h>
@@ -28,7 +29,7 @@
 #include "image/png_chunks.hpp"
 #include "image/strip_metadata.hpp"
 #include "render/json.hpp"
-#include "render/pages.hpp"
+#include "render/units.hpp"
 
 namespace imghost::handlers {
 namespace {
@@ -38,9 +39,9 @@ constexpr std::size_t kMaxDescriptionChars = 1000;
 // most 4 bytes each): what comes past it is not kept.
 constexpr std::size_t kMaxDescriptionBytes = 4 * kMaxDescriptionChars;
 
-std::string limit_text(std::uint64_t bytes) {
-  return bytes % (1u << 20) == 0 ? fmt::format("{} MiB", bytes >> 20) : fmt::format("{} bytes", bytes);
-}
+// The longest visibility value kept: enough for either name, and for a wrong one to be
+// refused as such.
+constexpr std::size_t kMaxVisibilityBytes = 32;
 
 // One "file" part as it streamed in.
 struct FilePart {
@@ -52,28 +53,40 @@ struct FilePart {
   crypto::Sha256 sha256{};
   std::uint64_t size = 0;
   bool too_large = false;  // over the file limit: its bytes past that were not kept
+  bool not_kept = false;   // past max_files: counted, never staged (the request is refused)
+
+  // A browser sends an empty, nameless part when no file was chosen: not a file sent.
+  bool sent() const { return size > 0 || !filename.value_or("").empty(); }
 };
 
 // Receives the parts: file parts go to staged files, the first description is kept, any
 // other field is ignored.
 class FormSink final : public multipart::PartSink {
  public:
-  FormSink(const store::Store& store, std::uint64_t max_file_bytes) : store_(store), max_file_(max_file_bytes) {}
+  FormSink(const store::Store& store, std::uint64_t max_file_bytes, std::size_t max_files)
+      : store_(store), max_file_(max_file_bytes), max_files_(max_files) {}
 
   std::vector<FilePart> files;
   std::optional<std::string> description;
   bool description_too_long = false;
+  std::optional<std::string> visibility;  // the first field's value, at most kMaxVisibilityBytes + 1
 
   void part_begin(const multipart::Part& p) override {
     current_ = Current::ignored;
     if (p.name == "file") {
+      // Files past max_files are not written to disk: the request is refused by its count.
+      const bool room = sent_ < max_files_;
       files.emplace_back();
       files.back().index = files.size();
       files.back().filename = p.filename;
+      files.back().not_kept = !room;
       current_ = Current::file;
     } else if (p.name == "description" && !p.filename && !description) {
       description.emplace();
       current_ = Current::description;
+    } else if (p.name == "visibility" && !p.filename && !visibility) {
+      visibility.emplace();
+      current_ = Current::visibility;
     }
   }
 
@@ -84,10 +97,14 @@ class FormSink final : public multipart::PartSink {
       description->append(bytes.substr(0, room));
       return;
     }
+    if (current_ == Current::visibility) {
+      visibility->append(bytes.substr(0, kMaxVisibilityBytes + 1 - visibility->size()));
+      return;
+    }
     if (current_ != Current::file) return;
     FilePart& f = files.back();
     f.size += bytes.size();
-    if (f.too_large) return;
+    if (f.too_large || f.not_kept) return;
     if (f.size > max_file_) {
       // Nothing more of it is kept: the request is refused once the body is read.
       f.too_large = true;
@@ -107,14 +124,17 @@ class FormSink final : public multipart::PartSink {
         f.writer.reset();
       }
       f.sha256 = f.hash.finish();
+      if (f.sent()) ++sent_;
     }
     current_ = Current::ignored;
   }
 
  private:
-  enum class Current { ignored, file, description };
+  enum class Current { ignored, file, description, visibility };
   const store::Store& store_;
   std::uint64_t max_file_;
+  std::size_t max_files_;
+  std::size_t sent_ = 0;  // file parts ended so far that count as sent
   Current current_ = Current::ignored;
 };
 
@@ -205,12 +225,20 @@ Candidate candidate_of(App& app, FilePart& f, const std::string& filename, const
   }
 }
 
+// The `visibility` field, or the configured default when the request has none.
+Visibility checked_visibility(const FormSink& form, Visibility fallback) {
+  if (!form.visibility) return fallback;
+  const auto v = parse_visibility(*form.visibility);
+  if (!v) throw errors::bad_request("visibility must be public or unlisted");
+  return *v;
+}
+
 Response upload(App& app, Request& req, bool json) {
   const auto& cfg = app.config();
   const auto boundary = multipart::boundary_from_content_type(req.header("Content-Type"));
   if (!boundary) throw errors::bad_request("expected a multipart/form-data body with a boundary");
 
-  FormSink form(app.store(), cfg.max_file_bytes);
+  FormSink form(app.store(), cfg.max_file_bytes, cfg.max_files);
   std::uint64_t body_bytes = 0;
   try {
     multipart::Parser parser(*boundary, form);
@@ -224,16 +252,24 @@ Response upload(App& app, Request& req, bool json) {
     throw errors::bad_request(fmt::format("malformed multipart body: {}", e.what()));
   }
   const auto description = checked_description(form);
+  const auto visibility = checked_visibility(form, cfg.default_visibility);
+
+  // The count first: a request over it is refused before any file is decoded.
+  std::size_t sent = 0;
+  for (const FilePart& f : form.files)
+    if (f.sent()) ++sent;
+  if (sent > cfg.max_files)
+    throw errors::too_large(
+        fmt::format("this upload has {} files; at most {} files may be sent at once", sent, cfg.max_files));
 
   std::vector<Candidate> files;
   for (FilePart& f : form.files) {
-    // A browser sends an empty, nameless part when no file was chosen.
-    if (f.size == 0 && f.filename.value_or("").empty()) continue;
+    if (!f.sent()) continue;
     std::string filename = text::clean_filename(f.filename.value_or(""));
     const std::string shown = filename.empty() ? fmt::format("file {}", f.index) : filename;
     if (f.too_large)
       throw errors::too_large(
-          fmt::format("{} is over the limit of {} per file", shown, limit_text(cfg.max_file_bytes)));
+          fmt::format("{} is over the limit of {} per file", shown, units::human_size(cfg.max_file_bytes)));
     if (f.size == 0)
       throw errors::unsupported_format(
           fmt::format("{} is empty, not a {} image", shown, image::describe(cfg.image.accepted)));
@@ -242,14 +278,16 @@ Response upload(App& app, Request& req, bool json) {
   }
   if (files.empty()) throw errors::bad_request("no file: send at least one image in the field 'file'");
 
-  const auto stored = ingest(app, files, description);
+  const auto stored = ingest(app, files, description, visibility);
   for (const auto& s : stored) {
     const auto& r = s.record;
     app.log().success(fmt::format("image {} uploaded as {} ({} bytes).",
                                   r.original_filename.empty() ? "(unnamed)" : r.original_filename, r.name, r.size));
   }
 
-  if (!json) return Response::html(201, pages::upload_result(stored, app.base_url()));
+  // The form's answer is a redirect to a page that can be reloaded and bookmarked
+  // without uploading again (uploaded.cpp).
+  if (!json) return see_uploaded(app, stored);
   if (stored.size() == 1)
     return Response::json(201,
                           views::dump(views::uploaded_json(stored[0].record, stored[0].delete_token, app.base_url())));
