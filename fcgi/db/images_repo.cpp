@@ -89,17 +89,18 @@ std::optional<ImageRecord> ImagesRepo::find(const std::string& id) {
 }
 
 std::vector<ImageRecord> ImagesRepo::list_public(std::optional<long long> before, int limit) {
-  // Keyset paging on seq over the partial index of public images (sql/002): the index
-  // walk starts at the cursor, so any page costs the same as the first.
+  // Keyset paging over the index of public images on -seq (sql/003): the index walk
+  // starts at the cursor, so any page costs the same as the first, and no unlisted row is
+  // read.  The order is written -seq ascending because only that index gives it.
   auto r = before ? c_.run("list_public_before",
                            "SELECT " IMAGE_COLUMNS
                            " FROM images i JOIN blobs b USING (sha256)"
-                           " WHERE i.visibility = 'public' AND i.seq < $1 ORDER BY i.seq DESC LIMIT $2",
+                           " WHERE i.visibility = 'public' AND -i.seq > -$1::bigint ORDER BY -i.seq LIMIT $2",
                            {std::to_string(*before), std::to_string(limit)})
                   : c_.run("list_public_first",
                            "SELECT " IMAGE_COLUMNS
                            " FROM images i JOIN blobs b USING (sha256)"
-                           " WHERE i.visibility = 'public' ORDER BY i.seq DESC LIMIT $1",
+                           " WHERE i.visibility = 'public' ORDER BY -i.seq LIMIT $1",
                            {std::to_string(limit)});
   std::vector<ImageRecord> out;
   out.reserve(static_cast<std::size_t>(r.rows()));
