@@ -71,12 +71,7 @@ Page list_page(App& app, std::string_view query, int default_limit) {
 
 Response list_images(App& app, Request& req, const Params&) {
   const auto page = list_page(app, req.query(), kDefaultLimit);
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& r : page.items) items.push_back(views::image_json(r, app.base_url()));
-  return Response::json(
-      200,
-      views::dump({{"items", std::move(items)},
-                   {"next_cursor", page.next_cursor ? nlohmann::json(*page.next_cursor) : nlohmann::json(nullptr)}}));
+  return Response::json(200, views::image_list_json(page.items, page.next_cursor, app.base_url()));
 }
 
 Response get_image(App& app, Request&, const Params& params) {
