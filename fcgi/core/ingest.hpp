@@ -6,10 +6,11 @@
 //      inserted unless the same bytes are stored already, the image row), sent together;
 //      a request of several distinct contents first takes their locks in SHA-256 order,
 //      in the same round trip, so two requests never deadlock;
-//   2. for an account's upload, its row locked (SELECT ... FOR UPDATE) and the quota
-//      checked and charged: after the content locks, as a delete takes them, so the two
-//      never wait for each other in a circle; concurrent uploads of one account queue on
-//      its row and can never overshoot its quota;
+//   2. for an account's upload, its row locked (SELECT ... FOR NO KEY UPDATE: the image
+//      rows of step 1 already hold KEY SHARE on it) and the quota checked and charged:
+//      after the content locks, as a delete takes them, so the two never wait for each
+//      other in a circle; concurrent uploads of one account queue on its row and can never
+//      overshoot its quota;
 //   3. for each new blob, its staged file is placed (fsync of the file, rename, fsync of
 //      its folder) and its thumbnail written, still under the content lock; then COMMIT.
 // A crash before COMMIT can leave only a staged or placed file (and thumbnail) without a

@@ -78,8 +78,8 @@ void UsersRepo::set_password_hash(long long id, const std::string& password_hash
 }
 
 std::optional<UserRow> UsersRepo::lock_for_update(long long id) {
-  return one_user(
-      c_.run("user_lock", "SELECT " USER_COLUMNS " FROM users u WHERE u.id = $1 FOR UPDATE", {std::to_string(id)}));
+  return one_user(c_.run("user_lock", "SELECT " USER_COLUMNS " FROM users u WHERE u.id = $1 FOR NO KEY UPDATE",
+                         {std::to_string(id)}));
 }
 
 void UsersRepo::add_used_bytes(long long id, long long delta) {

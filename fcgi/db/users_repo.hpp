@@ -50,8 +50,12 @@ class UsersRepo {
   bool set_quota(const std::string& username, std::optional<long long> quota_bytes);
   void set_password_hash(long long id, const std::string& password_hash);
 
-  // The upload's quota check: locks the row until the transaction ends.  nullopt when
-  // the account is gone.
+  // The upload's quota check: locks the row until the transaction ends against other
+  // quota checks and used-bytes updates (FOR NO KEY UPDATE).  Not FOR UPDATE: the upload
+  // has already inserted image rows referring to the account, and their foreign key
+  // holds a KEY SHARE lock on this row, which FOR UPDATE waits for; two uploads of one
+  // account would each wait for the other's (a deadlock).  nullopt when the account is
+  // gone.
   std::optional<UserRow> lock_for_update(long long id);
   // used_bytes += delta (never below 0).  Inside the transaction that holds the lock.
   void add_used_bytes(long long id, long long delta);
