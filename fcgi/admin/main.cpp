@@ -10,6 +10,10 @@
 //                                             as the workers read it: the one reader of the
 //                                             configuration for scripts and make install
 //   imghost-admin [--config FILE] config list every KEY = value in force
+//   imghost-admin [--config FILE] migrate-store --to s3|local
+//                                             moves every file to the store the
+//                                             configuration names (admin/migrate_store.hpp);
+//                                             exits 0 when all moved, 1 when some are left
 //   imghost-admin routes                      the workers' route table: METHOD PATTERN FLAGS
 //
 // Same configuration as the workers (file, then IMGHOST_* environment).
@@ -23,6 +27,7 @@
 
 #include "admin/fsck.hpp"
 #include "admin/migrate.hpp"
+#include "admin/migrate_store.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "db/pg.hpp"
@@ -36,8 +41,9 @@ int usage(const char* argv0) {
                "usage: %s [--config FILE] migrate\n"
                "       %s [--config FILE] fsck [--fix] [--grace SECONDS] [--force]\n"
                "       %s [--config FILE] config get KEY | config list\n"
+               "       %s [--config FILE] migrate-store --to s3|local\n"
                "       %s routes\n",
-               argv0, argv0, argv0, argv0);
+               argv0, argv0, argv0, argv0, argv0);
   return 2;
 }
 
@@ -82,6 +88,42 @@ int run_fsck(const imghost::Config& config, const imghost::admin::FsckOptions& o
     return r.remaining() == 0 ? 0 : 1;
   } catch (const std::exception& e) {
     log->error(std::string("repair check could not run: ") + e.what());
+    throw;
+  }
+}
+
+int run_migrate_store(const imghost::Config& config, const std::string& to) {
+  using namespace imghost;
+  // New uploads go to the store the configuration names: moving files the other way
+  // would never finish, so the workers must be switched first.
+  if (config.store != to) {
+    std::fprintf(stderr,
+                 "imghost-admin: the configuration says store = %s, so new uploads still go there.  Set store = %s "
+                 "(and the bucket's settings), reload the workers and nginx, then run this again.\n",
+                 config.store.c_str(), to.c_str());
+    return 2;
+  }
+  if (!config.s3_configured()) {
+    std::fprintf(stderr, "imghost-admin: no bucket configured (s3_endpoint, s3_bucket): nothing to move from or to\n");
+    return 2;
+  }
+  std::unique_ptr<AppLog> log;
+  try {
+    log = std::make_unique<AppLog>(config.log_file);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "imghost-admin: %s\n", e.what());
+    log = std::make_unique<AppLog>();
+  }
+  try {
+    db::Connection conn(config.database);
+    const auto local = store::open_local_store(config);
+    const auto s3 = store::open_s3_store(config);
+    const auto& source = to == "s3" ? *local : *s3;
+    const auto& target = to == "s3" ? *s3 : *local;
+    const auto r = admin::migrate_store(source, target, conn, *log, stdout);
+    return r.without_row + r.refused == 0 ? 0 : 1;
+  } catch (const std::exception& e) {
+    log->error(std::string("migrate-store stopped: ") + e.what() + " (run it again to carry on).");
     throw;
   }
 }
@@ -141,6 +183,10 @@ int main(int argc, char** argv) {
       for (const auto key : Config::keys())
         std::printf("%.*s = %s\n", static_cast<int>(key.size()), key.data(), config.get(key)->c_str());
       return 0;
+    }
+    if (args[0] == "migrate-store") {
+      if (args.size() != 3 || args[1] != "--to" || (args[2] != "s3" && args[2] != "local")) return usage(argv[0]);
+      return run_migrate_store(config, args[2]);
     }
     if (args[0] == "fsck") {
       admin::FsckOptions options;
