@@ -55,7 +55,11 @@ MigrateStoreResult migrate_store(const store::Store& source, const store::Store&
                        source.where(Object::original, name).c_str());
           continue;
         }
-        if (!target.mtime(Object::original, name)) {
+        // A copy already in the target (a run killed after it) is trusted only if it
+        // holds the right bytes: a PUT cut off by the kill may have left a torn one on a
+        // server less careful than S3.
+        const auto copied = target.read(Object::original, name);
+        if (!copied || crypto::sha256(*copied) != it->second) {
           store::Staged staged = target.stage(*bytes);
           target.place(staged, name);
         }
@@ -65,7 +69,7 @@ MigrateStoreResult migrate_store(const store::Store& source, const store::Store&
     }
     if (thumbs.count(name)) {
       if (const auto bytes = source.read(Object::thumbnail, name)) {
-        if (!target.mtime(Object::thumbnail, name)) target.put_thumbnail(name, *bytes);
+        if (target.read(Object::thumbnail, name) != bytes) target.put_thumbnail(name, *bytes);
         source.remove(Object::thumbnail, name);
         ++r.thumbnails;
       }

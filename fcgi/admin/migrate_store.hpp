@@ -9,7 +9,7 @@
 // Each name is moved under the advisory lock of its content (db/locks.hpp), the lock
 // uploads and deletes take: the blob row is checked to still name it, the original's
 // bytes are checked against the row's SHA-256, written durably to the target (unless
-// already there), then removed from the source; its thumbnail likewise.  So a kill at
+// a copy with the same bytes is there already), then removed from the source; its thumbnail likewise.  So a kill at
 // any point leaves every file in the source, the target or both, a later run carries
 // on where this one stopped, and a run with nothing left to move does nothing.  Files
 // that no row names are left where they are for the repair check (`fsck`).
