@@ -38,6 +38,7 @@ all: $(BUILD)/imghost-fcgi $(BUILD)/imghost-admin
 
 help:
 	@echo "make run     install what is missing, build, start the stack on http://127.0.0.1:$${IMGHOST_PORT:-8080}"
+	@echo "             (IMGHOST_STORE=s3 make run: the images in a bucket of a local S3 server)"
 	@echo "make test    install what is missing, build (warnings are errors), run every test"
 	@echo "make check   build, then the unit and integration tests only (under a minute)"
 	@echo "make format  clang-format every C++ file (format-check: fail if one differs)"
@@ -82,6 +83,7 @@ SANITIZE := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined 
             -Wno-maybe-uninitialized
 
 test: deps
+	$(Q)scripts/node-tools
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/unit-tests $(BUILD)/integration-tests
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize OPT="$(SANITIZE)" \
 	  $(BUILD)/sanitize/unit-tests $(BUILD)/sanitize/integration-tests

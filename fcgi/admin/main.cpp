@@ -14,6 +14,11 @@
 //                                             moves every file to the store the
 //                                             configuration names (admin/migrate_store.hpp);
 //                                             exits 0 when all moved, 1 when some are left
+//   imghost-admin [--config FILE] claim JOB --every SECONDS
+//                                             exits 0 when this machine runs the scheduled
+//                                             JOB now, 3 when another machine (or an
+//                                             earlier run) did less than SECONDS ago
+//                                             (admin/claim.hpp)
 //   imghost-admin routes                      the workers' route table: METHOD PATTERN FLAGS
 //
 // Same configuration as the workers (file, then IMGHOST_* environment).
@@ -25,6 +30,9 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
+#include "admin/claim.hpp"
 #include "admin/fsck.hpp"
 #include "admin/migrate.hpp"
 #include "admin/migrate_store.hpp"
@@ -42,8 +50,9 @@ int usage(const char* argv0) {
                "       %s [--config FILE] fsck [--fix] [--grace SECONDS] [--force]\n"
                "       %s [--config FILE] config get KEY | config list\n"
                "       %s [--config FILE] migrate-store --to s3|local\n"
+               "       %s [--config FILE] claim JOB --every SECONDS\n"
                "       %s routes\n",
-               argv0, argv0, argv0, argv0, argv0);
+               argv0, argv0, argv0, argv0, argv0, argv0);
   return 2;
 }
 
@@ -187,6 +196,22 @@ int main(int argc, char** argv) {
     if (args[0] == "migrate-store") {
       if (args.size() != 3 || args[1] != "--to" || (args[2] != "s3" && args[2] != "local")) return usage(argv[0]);
       return run_migrate_store(config, args[2]);
+    }
+    if (args[0] == "claim") {
+      long long every = 0;
+      if (args.size() != 4 || args[2] != "--every") return usage(argv[0]);
+      const std::string& v = args[3];
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), every);
+      if (ec != std::errc() || p != v.data() + v.size() || every < 1 || args[1].empty() || args[1].size() > 64)
+        return usage(argv[0]);
+      char host[256] = "unknown";
+      ::gethostname(host, sizeof host - 1);
+      db::Connection conn(config.database);
+      const auto c = admin::claim(conn, args[1], std::chrono::seconds(every), host);
+      if (c.ours) return 0;
+      std::printf("%s already ran at %s on %s: not again before %lld s have passed\n", args[1].c_str(),
+                  c.started_at.c_str(), c.host.c_str(), every);
+      return 3;
     }
     if (args[0] == "fsck") {
       admin::FsckOptions options;

@@ -373,6 +373,31 @@ class TwoMachinesOneBucketTest(unittest.TestCase):
         self.assertNotIn(secret, logs)
         self.assertNotIn(wrong_secret, logs)
 
+    def test_the_daily_backup_runs_once_for_both_machines(self):
+        """Both machines have the same crontab: the backup line, run by each as cron would,
+        makes one backup between them (the database is the same; the bucket is kept by
+        its own versioning, docs/deploy.md)."""
+        ran = []
+        for machine in (self.a, self.b, self.a):
+            backups = machine.var / "backups"
+            shutil.rmtree(backups, ignore_errors=True)
+            e = machine.env(config=machine.conf, backup_dir=backups)
+            lines = subprocess.run([str(ROOT / "scripts" / "install-crontab"), "--print"], env=e, check=True,
+                                   capture_output=True, text=True).stdout.splitlines()
+            job = [l for l in lines if "/backup " in l and not l.startswith("#")]
+            self.assertEqual(len(job), 1, lines)
+            command = job[0].split(None, 5)[5]
+            self.assertIn(" claim backup ", command)
+            r = subprocess.run(["sh", "-c", command], env={k: v for k, v in e.items() if k != "IMGHOST_CONFIG"},
+                               capture_output=True, text=True, timeout=120)
+            self.assertEqual(r.stderr, "")
+            ran.append(sorted(p.name for p in backups.glob("imghost-*.dump")) if backups.exists() else [])
+        self.assertEqual([len(r) for r in ran], [1, 0, 0], ran)
+        self.assertEqual(self.a.psql("SELECT count(*) FROM scheduled_runs WHERE job = 'backup'"), "1")
+        again = self.b.admin("claim", "backup", "--every", "72000")
+        self.assertEqual(again.returncode, 3)
+        self.assertIn("backup already ran at", again.stdout)
+
     def test_the_s3_server_stopped_under_load(self):
         cached = self.upload(self.a)
         self.assertEqual(self.a.get(cached["url"]).status, 200)
