@@ -53,7 +53,7 @@ INSTALL_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@BINDIR@|$(BINDIR)|g' -e '
   -e 's|@S3_HTTP@||' -e 's|@S3_SERVER@||' -e 's|@ORIGINAL_ELSE@|=404|' -e 's|@THUMB_ELSE@|@make_thumbnail|' \
   -e 's|@DOWNLOAD_ELSE@|=404|'
 
-INSTALL_SCRIPTS := scripts/backup scripts/restore scripts/rotate-logs
+INSTALL_SCRIPTS := scripts/backup scripts/restore scripts/rotate-logs scripts/s3-nginx
 INSTALL_SCRIPT_DATA := scripts/ops-lib.sh scripts/logrotate.conf.in
 
 install: all
