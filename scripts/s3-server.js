@@ -38,6 +38,12 @@ server.run().then(({ address, port: bound }) => {
   console.error(`s3-server: ${err.message}`);
   process.exit(1);
 });
+// Stop: no new connections, idle keep-alive ones closed, requests in progress get two
+// seconds to finish.
 for (const sig of ['SIGTERM', 'SIGINT']) {
-  process.on(sig, () => server.close().then(() => process.exit(0), () => process.exit(1)));
+  process.on(sig, () => {
+    setTimeout(() => process.exit(0), 2000).unref();
+    if (server.httpServer && server.httpServer.closeIdleConnections) server.httpServer.closeIdleConnections();
+    server.close().then(() => process.exit(0), () => process.exit(1));
+  });
 }

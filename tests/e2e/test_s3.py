@@ -8,6 +8,7 @@ runner's (IMGHOST_PORT + 1 to + 5) and in folders below its var folder:
   machine A                IMGHOST_PORT + 2   store = s3, its own PostgreSQL
   machine B                IMGHOST_PORT + 3   store = s3, A's database and A's bucket
   the migration stack      IMGHOST_PORT + 4   its own PostgreSQL, the same S3 server, prefix m/
+  machine C                IMGHOST_PORT + 5   like B, with a CDN (s3_public_url) for originals
 A and B are the deployment of docs/deploy.md: two machines (nginx + workers each)
 sharing one PostgreSQL and one bucket."""
 
@@ -263,6 +264,29 @@ class TwoMachinesOneBucketTest(unittest.TestCase):
         self.assertEqual(f.status, 200)
         self.assertEqual(f.body, stored)
         self.assertIn("s3.png", f.header("content-disposition"))
+
+    def test_with_a_cdn_originals_are_redirected_and_thumbnails_still_proxied(self):
+        # The "CDN" is the bucket's own address: anonymous GETs of the two prefixes.
+        cdn = Stack("cdn", BASE + 5, **{**self.b.settings, "s3_public_url": f"{S3_ENDPOINT}/{BUCKET}/"})
+        shutil.rmtree(cdn.var, ignore_errors=True)
+        cdn.start()
+        try:
+            img = self.upload(self.a)
+            r = cdn.get(img["url"])
+            self.assertEqual(r.status, 302)
+            location = r.header("location")
+            self.assertEqual(location, f"{S3_ENDPOINT}/{BUCKET}/two/originals/{img['filename']}")
+            followed = request("GET", location[len(S3_ENDPOINT):], port=S3_PORT)
+            self.assertEqual(followed.status, 200)
+            self.assertEqual(hashlib.sha256(followed.body).hexdigest(), img["sha256"])
+            thumb = cdn.get(img["thumbnail_url"])
+            self.assertEqual(thumb.status, 200)
+            self.assertTrue(thumb.body.startswith(b"\x89PNG"))
+            download = cdn.get(f"/api/v1/images/{img['id']}/file")
+            self.assertEqual(download.status, 200)
+            self.assertEqual(hashlib.sha256(download.body).hexdigest(), img["sha256"])
+        finally:
+            cdn.stop()
 
     def test_a_missing_thumbnail_is_made_by_a_worker_and_stored_in_the_bucket(self):
         img = self.upload(self.a)
