@@ -38,12 +38,19 @@ server.run().then(({ address, port: bound }) => {
   console.error(`s3-server: ${err.message}`);
   process.exit(1);
 });
-// Stop: no new connections, idle keep-alive ones closed, requests in progress get two
-// seconds to finish.
-for (const sig of ['SIGTERM', 'SIGINT']) {
-  process.on(sig, () => {
-    setTimeout(() => process.exit(0), 2000).unref();
-    if (server.httpServer && server.httpServer.closeIdleConnections) server.httpServer.closeIdleConnections();
-    server.close().then(() => process.exit(0), () => process.exit(1));
-  });
+// Stop without tearing anything: s3rver writes an object and its metadata as two files,
+// so a request cut off mid-write leaves a bucket it cannot list any more.  No new
+// connections; each kept-alive one is closed as soon as it is idle; requests in progress
+// finish.  (scripts/s3-server stop kills after ten seconds, as a last resort.)
+let stopping = false;
+function stop() {
+  if (stopping) return;
+  stopping = true;
+  const http = server.httpServer;
+  const closeIdle = () => http && http.closeIdleConnections && http.closeIdleConnections();
+  setInterval(closeIdle, 50);
+  server.close().then(() => process.exit(0), () => process.exit(1));
+  closeIdle();
 }
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
