@@ -7,7 +7,7 @@ CXX      ?= g++
 CXXSTD   := -std=c++20
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion -Werror
 OPT      ?= -O2 -g
-PKGS     := Magick++ fcgi fmt libpq libcrypto libcurl nlohmann_json
+PKGS     := Magick++ fcgi fmt libpq libcrypto libcurl nlohmann_json zlib
 # Magick++'s pkg-config adds -fopenmp; we keep it (ImageMagick is built with OpenMP)
 # but cap its threads at run time, see fcgi/image/magick_setup.cpp.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -46,8 +46,9 @@ help:
 	@echo "make fuzz    run the libFuzzer targets for a bounded time"
 	@echo "make install PREFIX=/usr/local DESTDIR=   install binaries, units, configs"
 
+# IMGHOST_STORE=s3 (make run with a local S3 server): its Node.js and npm packages too.
 deps:
-	$(Q)scripts/deps
+	$(Q)scripts/deps $(if $(filter s3,$(IMGHOST_STORE)),s3)
 
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(@D)
@@ -82,8 +83,8 @@ run: deps all
 SANITIZE := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
             -Wno-maybe-uninitialized
 
-test: deps
-	$(Q)scripts/node-tools
+test:
+	$(Q)scripts/deps test
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/unit-tests $(BUILD)/integration-tests
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize OPT="$(SANITIZE)" \
 	  $(BUILD)/sanitize/unit-tests $(BUILD)/sanitize/integration-tests

@@ -5,7 +5,7 @@
 #
 # Layout (DESTDIR prefixes everything; PREFIX is where the files will be at run time):
 #   $(PREFIX)/bin/imghost-fcgi, imghost-admin
-#   $(PREFIX)/share/imghost/{sql,policy,nginx,docs,scripts}/
+#   $(PREFIX)/share/imghost/{sql,policy,nginx,static,docs,scripts}/
 #   /lib/systemd/system/imghost.socket, imghost.service
 #   /etc/nginx/sites-available/imghost     only if absent (the admin edits it)
 #   /etc/cron.d/imghost                     fsck hourly, backup daily
@@ -32,7 +32,7 @@ SERVER_NAME   ?= localhost
 LISTEN        ?= 80
 # nginx's client_max_body_size on the upload locations: the workers' max_request_size
 # as the built imghost-admin reads it from the environment (the defaults unless
-# IMGHOST_MAX_FILE_SIZE or IMGHOST_MAX_REQUEST_SIZE is set); after changing it in
+# IMGHOST_MAX_FILE_SIZE, IMGHOST_MAX_FILES or IMGHOST_MAX_REQUEST_SIZE is set); after changing it in
 # imghost.conf, change the site too.
 MAX_BODY      ?= $(shell $(BUILD)/imghost-admin config get max_request_size 2>/dev/null)
 
@@ -59,13 +59,14 @@ INSTALL_SCRIPT_DATA := scripts/ops-lib.sh scripts/logrotate.conf.in
 install: all
 	@echo "  INSTALL $(DESTDIR)$(PREFIX)"
 	$(Q)$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/sql $(DESTDIR)$(SHAREDIR)/policy \
-	  $(DESTDIR)$(SHAREDIR)/nginx $(DESTDIR)$(SHAREDIR)/scripts $(DESTDIR)$(UNITDIR) \
+	  $(DESTDIR)$(SHAREDIR)/nginx $(DESTDIR)$(SHAREDIR)/static $(DESTDIR)$(SHAREDIR)/scripts $(DESTDIR)$(UNITDIR) \
 	  $(DESTDIR)$(SYSCONFDIR)/nginx/sites-available $(DESTDIR)$(SYSCONFDIR)/cron.d \
 	  $(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(CONFDIR)
 	$(Q)$(INSTALL) -m 0755 $(BUILD)/imghost-fcgi $(BUILD)/imghost-admin $(DESTDIR)$(BINDIR)/
 	$(Q)$(INSTALL) -m 0644 sql/*.sql $(DESTDIR)$(SHAREDIR)/sql/
 	$(Q)$(INSTALL) -m 0644 fcgi/image/policy/* $(DESTDIR)$(SHAREDIR)/policy/
 	$(Q)$(INSTALL) -m 0644 nginx/* $(DESTDIR)$(SHAREDIR)/nginx/
+	$(Q)$(INSTALL) -m 0644 static/* $(DESTDIR)$(SHAREDIR)/static/
 	$(Q)if [ -d docs ]; then $(INSTALL) -d $(DESTDIR)$(SHAREDIR)/docs && cp -R docs/. $(DESTDIR)$(SHAREDIR)/docs/ \
 	  && chmod -R u=rwX,go=rX $(DESTDIR)$(SHAREDIR)/docs; fi
 	$(Q)$(INSTALL) -m 0755 $(INSTALL_SCRIPTS) $(DESTDIR)$(SHAREDIR)/scripts/

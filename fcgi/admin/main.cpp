@@ -138,7 +138,7 @@ int run_migrate_store(const imghost::Config& config, const std::string& to) {
 }
 
 // One line per route: method, pattern, then its flags (upload-body, slash-twin,
-// fallback) or "-".
+// fallback, internal) or "-".
 void print_routes() {
   using namespace imghost::handlers;
   for (const auto& r : routes()) {
@@ -146,6 +146,7 @@ void print_routes() {
     if (r.flags & kUploadBody) flags += ",upload-body";
     if (r.flags & kSlashTwin) flags += ",slash-twin";
     if (r.flags & kFallback) flags += ",fallback";
+    if (r.flags & kInternal) flags += ",internal";
     std::printf("%.*s %.*s %s\n", static_cast<int>(r.method.size()), r.method.data(),
                 static_cast<int>(r.pattern.size()), r.pattern.data(), flags.empty() ? "-" : flags.c_str() + 1);
   }

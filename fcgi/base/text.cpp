@@ -1,5 +1,7 @@
 #include "base/text.hpp"
 
+#include <cctype>
+
 #include "base/hex.hpp"
 
 namespace imghost::text {
@@ -92,6 +94,15 @@ std::string clean_filename(std::string_view raw) {
     out.append(piece);
   }
   return out;
+}
+
+bool ascii_iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+    if (std::tolower(x) != std::tolower(y)) return false;
+  }
+  return true;
 }
 
 bool url_decode(std::string_view in, std::string& out) {

@@ -37,6 +37,9 @@ std::optional<char32_t> first_forbidden_control(std::string_view utf8);
 // a path.
 std::string clean_filename(std::string_view raw);
 
+// Equality ignoring the case of ASCII letters ("JPEG" and "jpeg").
+bool ascii_iequals(std::string_view a, std::string_view b);
+
 // Percent-decoding of a query component ('+' is a space).  Returns false on a bad escape.
 bool url_decode(std::string_view in, std::string& out);
 // Sets `out` to the decoded value of `key` in a query string; false when absent or malformed.

@@ -6,7 +6,15 @@
 
 namespace imghost {
 
-App::App(Config config) : config_(std::move(config)), log_(config_.log_file), store_(store::open_store(config_)) {}
+App::App(Config config)
+    : config_(std::move(config)),
+      log_(config_.log_file),
+      store_(store::open_store(config_)),
+      assets_(StaticAssets::load(config_.static_dir)) {
+  if (!assets_.problem.empty())
+    log_.error(fmt::format("static files ({}), pages name them without a version: {}", config_.static_dir.string(),
+                           assets_.problem));
+}
 
 db::Connection& App::db() {
   // A connection that died while idle (PostgreSQL restarted) is replaced before use, so

@@ -8,6 +8,7 @@
 
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "core/static_assets.hpp"
 #include "db/pg.hpp"
 #include "store/store.hpp"
 
@@ -15,7 +16,9 @@ namespace imghost {
 
 class App {
  public:
-  // Opens the log and the store; throws std::system_error if either is unusable.
+  // Opens the log and the store, and reads the static files' versions (a problem with
+  // those is logged, not fatal: see static_assets.hpp).  Throws std::system_error if
+  // the log or the store is unusable.
   explicit App(Config config);
 
   const Config& config() const { return config_; }
@@ -34,11 +37,13 @@ class App {
 
   // "" or the configured public base URL, for absolute links.
   const std::string& base_url() const { return config_.public_base_url; }
+  const StaticAssets& assets() const { return assets_; }
 
  private:
   Config config_;
   AppLog log_;
   std::unique_ptr<store::Store> store_;
+  StaticAssets assets_;
   std::unique_ptr<db::Connection> db_;
   std::vector<std::function<void()>> deferred_;
 };

@@ -125,6 +125,8 @@ constexpr Setting kSettings[] = {
      [](const Config& c) { return c.log_file.string(); }},
     {"socket", [](Config& c, const std::string&, const std::string& v) { c.socket = v; },
      [](const Config& c) { return c.socket.string(); }},
+    {"static_dir", [](Config& c, const std::string&, const std::string& v) { c.static_dir = v; },
+     [](const Config& c) { return c.static_dir.string(); }},
     {"magick_policy_dir", [](Config& c, const std::string&, const std::string& v) { c.magick_policy_dir = v; },
      [](const Config& c) { return c.magick_policy_dir.string(); }},
     {"sql_dir", [](Config& c, const std::string&, const std::string& v) { c.sql_dir = v; },
@@ -140,6 +142,18 @@ constexpr Setting kSettings[] = {
     {"max_request_size",
      [](Config& c, const std::string& k, const std::string& v) { c.max_request_bytes = parse_size(k, v); },
      [](const Config& c) { return print_size(c.max_request_bytes); }},
+    {"max_files",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.max_files = static_cast<unsigned>(parse_uint(k, v, 1, 1000));
+     },
+     [](const Config& c) { return std::to_string(c.max_files); }},
+    {"default_visibility",
+     [](Config& c, const std::string& k, const std::string& v) {
+       const auto vis = parse_visibility(v);
+       if (!vis) throw ConfigError(fmt::format("{}: expected public or unlisted, got '{}'", k, v));
+       c.default_visibility = *vis;
+     },
+     [](const Config& c) { return std::string(name(c.default_visibility)); }},
     {"public_base_url",
      [](Config& c, const std::string&, const std::string& v) {
        c.public_base_url = v;
@@ -282,9 +296,9 @@ Config Config::from(const std::string& file_text, const std::map<std::string, st
     request_size_set |= key == "max_request_size";
     apply(c, key, value);
   }
-  // The whole body defaults to one file and its multipart framing; set explicitly it
-  // must hold at least one file.
-  if (!request_size_set) c.max_request_bytes = c.max_file_bytes + kMultipartOverhead;
+  // The whole body defaults to the most files of the largest size and their multipart
+  // framing; set explicitly it must hold at least one file.
+  if (!request_size_set) c.max_request_bytes = c.max_files * c.max_file_bytes + kMultipartOverhead;
   if (c.max_request_bytes < c.max_file_bytes) throw ConfigError("max_request_size must be at least max_file_size");
   if (c.store == "s3" && (c.s3_endpoint.empty() || c.s3_bucket.empty()))
     throw ConfigError("store = s3 needs s3_endpoint and s3_bucket");

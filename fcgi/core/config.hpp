@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/visibility.hpp"
 #include "image/inspect.hpp"
 
 namespace imghost {
@@ -33,14 +34,19 @@ struct Config {
   std::filesystem::path socket = "var/run/imghost.sock";  // FastCGI listen socket
   unsigned workers = 0;                                   // 0: one per core
   std::uint64_t max_file_bytes = 5u << 20;                // per file
+  unsigned max_files = 20;                                // files in one upload request
   // The whole body, also nginx's client_max_body_size on the upload routes.  Unless
-  // set, max_file_bytes plus kMultipartOverhead.
-  std::uint64_t max_request_bytes = (5u << 20) + kMultipartOverhead;
+  // set, max_files files of max_file_bytes plus kMultipartOverhead: a request of as
+  // many files as allowed, each as big as allowed, always fits.
+  std::uint64_t max_request_bytes = 20 * (5ull << 20) + kMultipartOverhead;
+  // Whether an upload that does not say is listed in the public catalog.
+  Visibility default_visibility = Visibility::unlisted;
   std::string public_base_url;                                    // "" → relative URLs; else "https://img.example"
   bool strip_metadata = true;                                     // GPS/camera metadata of originals
   image::Limits image;                                            // formats, pixel limits, thumb size
   std::filesystem::path magick_policy_dir = "fcgi/image/policy";  // MAGICK_CONFIGURE_PATH
   std::filesystem::path sql_dir = "sql";                          // migrations, for imghost-admin
+  std::filesystem::path static_dir = "static";                    // CSS, JS, icons nginx serves
 
   // Where originals and thumbnails live: "local" (store_dir) or "s3" (a bucket; staged
   // uploads still go to store_dir/.tmp).  With a bucket configured, the other store is

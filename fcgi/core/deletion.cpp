@@ -32,7 +32,7 @@ db::ImageRecord check_delete_token(App& app, const std::string& id, const std::s
   return *rec;
 }
 
-db::ImageRecord delete_image(App& app, const std::string& id, const std::string& token) {
+Deleted delete_image(App& app, const std::string& id, const std::string& token) {
   auto& conn = app.db();
   db::ImagesRepo repo(conn);
   const auto target = authorize(repo, id, token);
@@ -57,7 +57,7 @@ db::ImageRecord delete_image(App& app, const std::string& id, const std::string&
     }
   }
   app.log().success(fmt::format("image {} deleted.", rec->name));
-  return *rec;
+  return {*rec, unreferenced.has_value()};
 }
 
 }  // namespace imghost

@@ -14,9 +14,15 @@
 
 namespace imghost {
 
-// Throws Error 404 (no such image) or 403 (wrong or missing token).  Returns
-// the record that was deleted.  Logs the deletion.
-db::ImageRecord delete_image(App& app, const std::string& id, const std::string& token);
+struct Deleted {
+  db::ImageRecord record;  // the image as it was
+  // Whether its file went too.  false: another upload of the same bytes still refers to
+  // the file, so /images/<name> keeps answering for that upload.
+  bool file_removed = false;
+};
+
+// Throws Error 404 (no such image) or 403 (wrong or missing token).  Logs the deletion.
+Deleted delete_image(App& app, const std::string& id, const std::string& token);
 
 // 404 unless an image with this id exists and `token` is its delete token; returns it.
 db::ImageRecord check_delete_token(App& app, const std::string& id, const std::string& token);

@@ -22,8 +22,8 @@ struct Content {
 
 }  // namespace
 
-std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files,
-                           const std::optional<std::string>& description) {
+std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files, const std::optional<std::string>& description,
+                           Visibility visibility) {
   // Hash and stage outside any lock or transaction: that is the slow, disk-bound part.
   std::map<crypto::Sha256, Content> contents;  // ordered by hash: the lock order
   std::vector<crypto::Sha256> sha_of(files.size());
@@ -59,8 +59,8 @@ std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files,
     for (std::size_t i = 0; i < files.size(); ++i) {
       Stored s;
       s.delete_token = naming::new_delete_token();
-      s.record = repo.insert_image(
-          {naming::new_image_id(), sha_of[i], files[i].original_filename, description, crypto::sha256(s.delete_token)});
+      s.record = repo.insert_image({naming::new_image_id(), sha_of[i], files[i].original_filename, description,
+                                    crypto::sha256(s.delete_token), visibility});
       out.push_back(std::move(s));
     }
     committing = true;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/app.hpp"
+#include "core/visibility.hpp"
 #include "db/images_repo.hpp"
 #include "image/inspect.hpp"
 
@@ -30,10 +31,10 @@ struct Stored {
   std::string delete_token;  // plain; shown once, only its hash is kept
 };
 
-// Stores all candidates or none.  Throws db::DbError or std::system_error (the store)
-// with nothing left behind but what the repair check cleans.  Schedules the thumbnails
-// of new files with app.after_response().
-std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files,
-                           const std::optional<std::string>& description);
+// Stores all candidates or none, every image with the same description and visibility.  Throws db::DbError or
+// std::system_error (the store) with nothing left behind but what the repair check cleans.  Schedules the thumbnails of
+// new files with app.after_response().
+std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files, const std::optional<std::string>& description,
+                           Visibility visibility);
 
 }  // namespace imghost

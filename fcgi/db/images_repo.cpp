@@ -9,7 +9,8 @@ namespace {
 #define IMAGE_COLUMNS                                                               \
   "i.seq, i.id, b.name, i.original_filename, b.format, b.size, b.width, b.height, " \
   "encode(b.sha256, 'hex'), i.description, "                                        \
-  "to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+  "to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "    \
+  "i.visibility"
 
 ImageRecord record_at(const Result& r, int row) {
   ImageRecord rec;
@@ -24,6 +25,8 @@ ImageRecord record_at(const Result& r, int row) {
   rec.sha256 = r.get(row, 8);
   rec.description = r.get_opt(row, 9);
   rec.created_at = r.get(row, 10);
+  // The column's CHECK allows exactly the two names.
+  rec.visibility = parse_visibility(r.get(row, 11)).value_or(Visibility::unlisted);
   return rec;
 }
 
@@ -42,12 +45,13 @@ void ImagesRepo::insert_blob(const NewBlob& b) {
 }
 
 ImageRecord ImagesRepo::insert_image(const NewImage& img) {
-  auto r = c_.run(
-      "insert_image",
-      "WITH i AS (INSERT INTO images (id, sha256, original_filename, description, delete_token_hash)"
-      " VALUES ($1, $2, $3, $4, $5) RETURNING *)"
-      " SELECT " IMAGE_COLUMNS " FROM i JOIN blobs b USING (sha256)",
-      {img.id, bytea_param(img.sha256), img.original_filename, img.description, bytea_param(img.delete_token_hash)});
+  auto r =
+      c_.run("insert_image",
+             "WITH i AS (INSERT INTO images (id, sha256, original_filename, description, delete_token_hash, visibility)"
+             " VALUES ($1, $2, $3, $4, $5, $6) RETURNING *)"
+             " SELECT " IMAGE_COLUMNS " FROM i JOIN blobs b USING (sha256)",
+             {img.id, bytea_param(img.sha256), img.original_filename, img.description,
+              bytea_param(img.delete_token_hash), std::string(name(img.visibility))});
   return record_at(r, 0);
 }
 
@@ -58,18 +62,18 @@ std::optional<ImageRecord> ImagesRepo::find(const std::string& id) {
   return record_at(r, 0);
 }
 
-std::vector<ImageRecord> ImagesRepo::list(std::optional<long long> before, int limit) {
-  // Keyset paging on the primary key: the index walk starts at the cursor, so any page
-  // costs the same as the first.
-  auto r = before ? c_.run("list_before",
+std::vector<ImageRecord> ImagesRepo::list_public(std::optional<long long> before, int limit) {
+  // Keyset paging on seq over the partial index of public images (sql/002): the index
+  // walk starts at the cursor, so any page costs the same as the first.
+  auto r = before ? c_.run("list_public_before",
                            "SELECT " IMAGE_COLUMNS
                            " FROM images i JOIN blobs b USING (sha256)"
-                           " WHERE i.seq < $1 ORDER BY i.seq DESC LIMIT $2",
+                           " WHERE i.visibility = 'public' AND i.seq < $1 ORDER BY i.seq DESC LIMIT $2",
                            {std::to_string(*before), std::to_string(limit)})
-                  : c_.run("list_first",
+                  : c_.run("list_public_first",
                            "SELECT " IMAGE_COLUMNS
                            " FROM images i JOIN blobs b USING (sha256)"
-                           " ORDER BY i.seq DESC LIMIT $1",
+                           " WHERE i.visibility = 'public' ORDER BY i.seq DESC LIMIT $1",
                            {std::to_string(limit)});
   std::vector<ImageRecord> out;
   out.reserve(static_cast<std::size_t>(r.rows()));

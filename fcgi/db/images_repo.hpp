@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/crypto.hpp"
+#include "core/visibility.hpp"
 #include "db/pg.hpp"
 
 namespace imghost::db {
@@ -28,6 +29,7 @@ struct ImageRecord {
   std::string sha256;  // hex
   std::optional<std::string> description;
   std::string created_at;  // ISO 8601, UTC, "Z"
+  Visibility visibility = Visibility::unlisted;
 };
 
 struct NewBlob {
@@ -45,6 +47,7 @@ struct NewImage {
   std::string original_filename;
   std::optional<std::string> description;
   crypto::Sha256 delete_token_hash;
+  Visibility visibility;
 };
 
 class ImagesRepo {
@@ -57,8 +60,9 @@ class ImagesRepo {
   ImageRecord insert_image(const NewImage& img);
 
   std::optional<ImageRecord> find(const std::string& id);
-  // Newest first; only rows with seq < before when given.
-  std::vector<ImageRecord> list(std::optional<long long> before, int limit);
+  // The public images, newest first; only rows with seq < before when given.  Unlisted
+  // images are never in a list.
+  std::vector<ImageRecord> list_public(std::optional<long long> before, int limit);
 
   struct DeleteTarget {
     crypto::Sha256 sha256;

@@ -7,36 +7,58 @@
 #include <vector>
 
 #include "core/app.hpp"
+#include "core/ingest.hpp"
 #include "db/images_repo.hpp"
 #include "handlers/routes.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
+#include "render/html.hpp"
 
 namespace imghost::handlers {
 
 using http::Request;
 using http::Response;
 
-// One page of the catalog from ?limit= and ?cursor= (shared by the API and the HTML
-// catalog).  Throws 400 on a bad parameter.
+// One page of the public catalog from ?limit= and ?cursor= (shared by the API and the
+// HTML catalog).  Throws 400 on a bad parameter.
 struct Page {
   std::vector<db::ImageRecord> items;
   std::optional<std::string> next_cursor;
 };
 Page list_page(App& app, std::string_view query, int default_limit);
+// The image with this id (public or unlisted); throws 404 for a malformed or unknown id.
+db::ImageRecord find_or_404(App& app, const std::string& id);
+
+// What the pages need of the app: its settings and its static files' URLs.
+inline pages::Site site_of(const App& app) { return {app.config(), app.assets()}; }
+
+// The answer to a form upload: 303 See Other to its result page, /uploaded/{ids}, with
+// the delete tokens in a short-lived cookie that only that page receives (uploaded.cpp).
+Response see_uploaded(App& app, const std::vector<Stored>& stored);
 
 // The handlers of the route table (routes.cpp), one per route, grouped in files by
-// what they serve: page_handlers.cpp, upload.cpp, images_api.cpp, health.cpp,
-// missing_thumbnail.cpp.
+// what they serve: page_handlers.cpp, uploaded.cpp, upload.cpp, images_api.cpp,
+// health.cpp, missing_thumbnail.cpp.
 Response home(App& app, Request& req, const Params& params);
 Response upload_form(App& app, Request& req, const Params& params);
-// POST /upload: the result page, or the API's answer when the client accepts JSON.
+// POST /upload: 303 to the result page, or the API's answer when the client accepts JSON.
 Response upload_from_form(App& app, Request& req, const Params& params);
+// GET /uploaded/{ids}: the result page of a form upload; the delete links only for the
+// browser whose cookie holds their tokens.
+Response uploaded_page(App& app, Request& req, const Params& params);
+// GET /i/{id}: an image's own page, public or unlisted.
+Response image_page(App& app, Request& req, const Params& params);
+// GET /mine: the uploads this browser remembers (filled in by the script).
+Response my_uploads(App& app, Request& req, const Params& params);
+// GET /_error/{status}: nginx's own errors (413 over the body limit, 404 of a missing
+// file under /images/) as the site's pages; reached only through nginx's error_page.
+Response nginx_error(App& app, Request& req, const Params& params);
 // POST /api/v1/images.
 Response upload_api(App& app, Request& req, const Params& params);
+// The public images only: unlisted ones are never listed.
 Response catalog_page(App& app, Request& req, const Params& params);
 Response list_images(App& app, Request& req, const Params& params);
-Response get_image(App& app, Request& req, const Params& params);         // {id}
+Response get_image(App& app, Request& req, const Params& params);         // {id}, public or unlisted
 Response get_image_file(App& app, Request& req, const Params& params);    // {id}
 Response delete_image_api(App& app, Request& req, const Params& params);  // {id}
 // GET and HEAD show the confirmation; only POST deletes.  {id}, ?token=

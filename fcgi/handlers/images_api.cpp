@@ -24,14 +24,6 @@ long long parse_positive(std::string_view s, const char* what) {
   return n;
 }
 
-db::ImageRecord find_or_404(App& app, const std::string& id) {
-  if (!naming::is_image_id(id)) throw errors::not_found("no such image");
-  db::ImagesRepo repo(app.db());
-  auto rec = repo.find(id);
-  if (!rec) throw errors::not_found("no such image");
-  return *rec;
-}
-
 // RFC 6266: an ASCII fallback in filename= and the exact UTF-8 name in filename*=.
 std::string content_disposition(const std::string& name) {
   std::string ascii, encoded;
@@ -48,6 +40,14 @@ std::string content_disposition(const std::string& name) {
 
 }  // namespace
 
+db::ImageRecord find_or_404(App& app, const std::string& id) {
+  if (!naming::is_image_id(id)) throw errors::not_found("no such image");
+  db::ImagesRepo repo(app.db());
+  auto rec = repo.find(id);
+  if (!rec) throw errors::not_found("no such image");
+  return *rec;
+}
+
 Page list_page(App& app, std::string_view query, int default_limit) {
   int limit = default_limit;
   std::string v;
@@ -61,7 +61,7 @@ Page list_page(App& app, std::string_view query, int default_limit) {
   db::ImagesRepo repo(app.db());
   Page page;
   // One row more than asked tells whether there is a next page without another query.
-  page.items = repo.list(before, limit + 1);
+  page.items = repo.list_public(before, limit + 1);
   if (static_cast<int>(page.items.size()) > limit) {
     page.items.resize(static_cast<std::size_t>(limit));
     page.next_cursor = std::to_string(page.items.back().seq);

@@ -19,7 +19,11 @@ Response missing_thumbnail(App& app, Request&, const Params& params) {
   std::string thumb;
   try {
     thumb = image::thumbnail_from_bytes(*original, app.config().image);
-  } catch (const image::Rejection& e) { throw errors::not_found(fmt::format("no thumbnail: {}", e.what())); }
+  } catch (const image::Rejection& e) {
+    if (e.reason == image::Rejection::Reason::out_of_resources)
+      throw errors::unavailable(fmt::format("{} {}", name, e.what()));
+    throw errors::not_found(fmt::format("no thumbnail: {}", e.what()));
+  }
   if (!save_thumbnail(app, name, thumb)) throw errors::not_found("no such image");
   const auto ext = name.substr(name.rfind('.') + 1);
   const auto fmt_ = image::parse_format(ext);

@@ -1,4 +1,5 @@
-// The browser's pages: home, upload form, catalog, delete confirmation.
+// The browser's pages: home, upload form, an image's page, catalog, my uploads, delete
+// confirmation, and nginx's own errors as the site's pages.
 #include <fmt/format.h>
 
 #include "base/text.hpp"
@@ -6,6 +7,7 @@
 #include "core/error.hpp"
 #include "handlers/handlers.hpp"
 #include "render/pages.hpp"
+#include "render/units.hpp"
 
 namespace imghost::handlers {
 namespace {
@@ -18,20 +20,33 @@ std::string token_of(const Request& req) {
   return token;
 }
 
+// A page with the upload form may be kept by the browser (revalidated before reuse), so
+// that Back after a refused upload returns to the form with what was typed in it; a
+// no-store page would be fetched again, empty.
+Response form_page(std::string html) {
+  auto r = Response::html(200, std::move(html));
+  r.set_header("Cache-Control", "no-cache");
+  return r;
+}
+
 }  // namespace
 
-Response home(App& app, Request&, const Params&) { return Response::html(200, pages::home(app.config())); }
+Response home(App& app, Request&, const Params&) { return form_page(pages::home(site_of(app))); }
 
-Response upload_form(App& app, Request&, const Params&) {
-  return Response::html(200, pages::upload_form(app.config()));
-}
+Response upload_form(App& app, Request&, const Params&) { return form_page(pages::upload_form(site_of(app))); }
 
 Response catalog_page(App& app, Request& req, const Params&) {
   const auto page = list_page(app, req.query(), kCatalogPage);
   std::string cursor;
   const bool first = !text::query_param(req.query(), "cursor", cursor) || cursor.empty();
-  return Response::html(200, pages::catalog(page.items, page.next_cursor, first));
+  return Response::html(200, pages::catalog(site_of(app), page.items, page.next_cursor, first));
 }
+
+Response image_page(App& app, Request&, const Params& params) {
+  return Response::html(200, pages::image_page(site_of(app), find_or_404(app, params["id"])));
+}
+
+Response my_uploads(App& app, Request&, const Params&) { return Response::html(200, pages::my_uploads(site_of(app))); }
 
 Response delete_page(App& app, Request& req, const Params& params) {
   const auto& id = params["id"];
@@ -39,9 +54,20 @@ Response delete_page(App& app, Request& req, const Params& params) {
   // Only POST deletes.  GET and HEAD (link checkers and chat previews send HEAD to every
   // pasted link) show the confirmation and change nothing.
   if (req.method() != "POST")
-    return Response::html(200, pages::delete_confirm(check_delete_token(app, id, token), token));
-  const auto rec = delete_image(app, id, token);
-  return Response::html(200, pages::deleted(rec.original_filename.empty() ? rec.name : rec.original_filename));
+    return Response::html(200, pages::delete_confirm(site_of(app), check_delete_token(app, id, token), token));
+  return Response::html(200, pages::deleted(site_of(app), delete_image(app, id, token)));
+}
+
+Response nginx_error(App& app, Request&, const Params& params) {
+  const auto& c = app.config();
+  // Thrown, so the worker's one catch answers it like any other error: a page, or JSON
+  // for a client that asked for JSON (the upload script sends Accept: application/json).
+  if (params["status"] == "413")
+    throw errors::too_large(fmt::format("This upload is larger than the site accepts in one request ({}).",
+                                        units::human_size(c.max_request_bytes)));
+  if (params["status"] == "404")
+    throw errors::not_found("There is no image at this address: it was deleted, or the link is incomplete.");
+  throw errors::not_found("no such page");
 }
 
 }  // namespace imghost::handlers

@@ -35,6 +35,7 @@ enum RouteFlag : unsigned {
   kUploadBody = 1u << 0,  // nginx lets a body of max_request_size through (elsewhere 64 KiB)
   kSlashTwin = 1u << 1,   // the path with a trailing '/' is the same route
   kFallback = 1u << 2,    // reached only through nginx's fallback (a file not on disk)
+  kInternal = 1u << 3,    // reached only through nginx's error_page; `internal` in nginx
 };
 
 struct Route {

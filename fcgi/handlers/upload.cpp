@@ -9,18 +9,15 @@
 #include "handlers/router.hpp"
 #include "http/multipart.hpp"
 #include "image/inspect.hpp"
+#include "image/png_chunks.hpp"
 #include "image/strip_metadata.hpp"
 #include "render/json.hpp"
-#include "render/pages.hpp"
+#include "render/units.hpp"
 
 namespace imghost::handlers {
 namespace {
 
 constexpr std::size_t kMaxDescriptionChars = 1000;
-
-std::string limit_text(std::uint64_t bytes) {
-  return bytes % (1u << 20) == 0 ? fmt::format("{} MiB", bytes >> 20) : fmt::format("{} bytes", bytes);
-}
 
 std::optional<std::string> description_of(const std::vector<multipart::Part>& parts) {
   for (const auto& p : parts) {
@@ -37,6 +34,17 @@ std::optional<std::string> description_of(const std::vector<multipart::Part>& pa
   return std::nullopt;
 }
 
+// The `visibility` field, or the configured default when the request has none.
+Visibility visibility_of(const std::vector<multipart::Part>& parts, Visibility fallback) {
+  for (const auto& p : parts) {
+    if (p.name != "visibility" || p.filename) continue;
+    const auto v = parse_visibility(p.body);
+    if (!v) throw errors::bad_request("visibility must be public or unlisted");
+    return *v;
+  }
+  return fallback;
+}
+
 Response upload(App& app, Request& req, bool json) {
   const auto& cfg = app.config();
   const auto boundary = multipart::boundary_from_content_type(req.header("Content-Type"));
@@ -51,6 +59,15 @@ Response upload(App& app, Request& req, bool json) {
     throw errors::bad_request(fmt::format("malformed multipart body: {}", e.what()));
   }
   const auto description = description_of(parts);
+  const auto visibility = visibility_of(parts, cfg.default_visibility);
+
+  // The count first: a request over it is refused before any file is decoded.
+  std::size_t sent = 0;
+  for (const auto& p : parts)
+    if (p.name == "file" && !(p.body.empty() && p.filename.value_or("").empty())) ++sent;
+  if (sent > cfg.max_files)
+    throw errors::too_large(
+        fmt::format("this upload has {} files; at most {} files may be sent at once", sent, cfg.max_files));
 
   std::vector<Candidate> files;
   std::size_t index = 0;
@@ -63,7 +80,7 @@ Response upload(App& app, Request& req, bool json) {
     const std::string shown = filename.empty() ? fmt::format("file {}", index) : filename;
     if (p.body.size() > cfg.max_file_bytes)
       throw errors::too_large(
-          fmt::format("{} is over the limit of {} per file", shown, limit_text(cfg.max_file_bytes)));
+          fmt::format("{} is over the limit of {} per file", shown, units::human_size(cfg.max_file_bytes)));
     if (p.body.empty())
       throw errors::unsupported_format(
           fmt::format("{} is empty, not a {} image", shown, image::describe(cfg.image.accepted)));
@@ -71,23 +88,37 @@ Response upload(App& app, Request& req, bool json) {
       auto inspected = image::inspect(p.body, cfg.image);
       // Pixels are never touched: only metadata segments are dropped, byte for byte.
       std::string stored = cfg.strip_metadata ? image::strip_metadata(p.body, inspected.format) : std::string(p.body);
+      // Browsers inflate what is stored: never a decompression bomb, whatever
+      // strip_metadata kept (its iCCP; with strip_metadata = false, text chunks too).
+      if (inspected.format == image::Format::png)
+        if (auto bomb = image::find_png_bomb(stored))
+          throw image::Rejection(image::Rejection::Reason::invalid_image, *bomb);
       files.push_back({std::move(filename), std::move(stored), std::move(inspected)});
     } catch (const image::Rejection& r) {
       const auto msg = fmt::format("{} {}", shown, r.what());
-      throw r.reason == image::Rejection::Reason::unsupported_format ? errors::unsupported_format(msg)
-                                                                     : errors::invalid_image(msg);
+      switch (r.reason) {
+        case image::Rejection::Reason::unsupported_format: throw errors::unsupported_format(msg);
+        case image::Rejection::Reason::invalid_image: throw errors::invalid_image(msg);
+        // 503, not 413: the file is within every limit (its header was checked before the
+        // decode), the server ran short of memory, map or disk for it (e.g. a full
+        // temporary folder): the same request may well succeed later.
+        case image::Rejection::Reason::out_of_resources: throw errors::unavailable(msg);
+      }
+      throw;
     }
   }
   if (files.empty()) throw errors::bad_request("no file: send at least one image in the field 'file'");
 
-  const auto stored = ingest(app, files, description);
+  const auto stored = ingest(app, files, description, visibility);
   for (const auto& s : stored) {
     const auto& r = s.record;
     app.log().success(fmt::format("image {} uploaded as {} ({} bytes).",
                                   r.original_filename.empty() ? "(unnamed)" : r.original_filename, r.name, r.size));
   }
 
-  if (!json) return Response::html(201, pages::upload_result(stored, app.base_url()));
+  // The form's answer is a redirect to a page that can be reloaded and bookmarked
+  // without uploading again (uploaded.cpp).
+  if (!json) return see_uploaded(app, stored);
   if (stored.size() == 1)
     return Response::json(201,
                           views::dump(views::uploaded_json(stored[0].record, stored[0].delete_token, app.base_url())));

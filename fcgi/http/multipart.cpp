@@ -34,6 +34,9 @@
 //   readers of the same body can disagree about it.
 #include "http/multipart.hpp"
 
+#include "base/hex.hpp"
+#include "base/text.hpp"
+
 #include <algorithm>
 #include <utility>
 
@@ -50,24 +53,12 @@ bool is_tchar(char c) {
   return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
-}
+using text::ascii_iequals;
 
 std::string_view trim_ows(std::string_view s) {
   while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
   return s;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = ascii_lower(c);
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
 }
 
 // A cursor over one header value, for the `type *( ";" param )` grammar that
@@ -159,7 +150,7 @@ std::optional<std::string> decode_ext_value(std::string_view v) {
   if (q1 == std::string_view::npos) return std::nullopt;
   const std::size_t q2 = v.find('\'', q1 + 1);
   if (q2 == std::string_view::npos) return std::nullopt;
-  if (!iequals(v.substr(0, q1), "utf-8")) return std::nullopt;
+  if (!ascii_iequals(v.substr(0, q1), "utf-8")) return std::nullopt;
   std::string out;
   out.reserve(v.size() - q2 - 1);
   for (std::size_t i = q2 + 1; i < v.size(); ++i) {
@@ -168,8 +159,8 @@ std::optional<std::string> decode_ext_value(std::string_view v) {
       continue;
     }
     if (i + 2 >= v.size()) return std::nullopt;
-    const int hi = hex_value(v[i + 1]);
-    const int lo = hex_value(v[i + 2]);
+    const int hi = hex::digit(v[i + 1]);
+    const int lo = hex::digit(v[i + 2]);
     if (hi < 0 || lo < 0) return std::nullopt;
     out += static_cast<char>(hi * 16 + lo);
     i += 2;
@@ -185,18 +176,18 @@ void set_once(std::optional<std::string>& slot, std::string value) {
 void parse_disposition(std::string_view value, Part& part) {
   Scanner s(value);
   s.skip_ows();
-  if (!iequals(s.token(), "form-data")) throw ParseError("part is not form-data");
+  if (!ascii_iequals(s.token(), "form-data")) throw ParseError("part is not form-data");
   std::optional<std::string> name, filename, filename_ext;
   Param p;
   for (;;) {
     const ParamStatus status = next_param(s, p);
     if (status == ParamStatus::kEnd) break;
     if (status == ParamStatus::kMalformed) throw ParseError("malformed Content-Disposition");
-    if (iequals(p.name, "name")) {
+    if (ascii_iequals(p.name, "name")) {
       set_once(name, std::move(p.value));
-    } else if (iequals(p.name, "filename")) {
+    } else if (ascii_iequals(p.name, "filename")) {
       set_once(filename, std::move(p.value));
-    } else if (iequals(p.name, "filename*")) {
+    } else if (ascii_iequals(p.name, "filename*")) {
       set_once(filename_ext, std::move(p.value));
     }
   }
@@ -237,10 +228,10 @@ std::size_t parse_headers(std::string_view body, std::size_t begin, const Limits
     const std::string_view name = line.substr(0, colon);
     if (name.empty() || !std::all_of(name.begin(), name.end(), is_tchar)) { throw ParseError("bad part header name"); }
     const std::string_view value = trim_ows(line.substr(colon + 1));
-    if (iequals(name, "Content-Disposition")) {
+    if (ascii_iequals(name, "Content-Disposition")) {
       if (std::exchange(have_disposition, true)) { throw ParseError("duplicate Content-Disposition"); }
       parse_disposition(value, part);
-    } else if (iequals(name, "Content-Type")) {
+    } else if (ascii_iequals(name, "Content-Type")) {
       if (std::exchange(have_type, true)) throw ParseError("duplicate Content-Type");
       part.content_type = std::string(value);
     }
@@ -301,14 +292,16 @@ class DelimiterFinder {
 std::optional<std::string> boundary_from_content_type(std::string_view content_type) {
   Scanner s(content_type);
   s.skip_ows();
-  if (!iequals(s.token(), "multipart") || !s.consume('/') || !iequals(s.token(), "form-data")) { return std::nullopt; }
+  if (!ascii_iequals(s.token(), "multipart") || !s.consume('/') || !ascii_iequals(s.token(), "form-data")) {
+    return std::nullopt;
+  }
   std::optional<std::string> boundary;
   Param p;
   for (;;) {
     const ParamStatus status = next_param(s, p);
     if (status == ParamStatus::kEnd) break;
     if (status == ParamStatus::kMalformed) return std::nullopt;
-    if (!iequals(p.name, "boundary")) continue;
+    if (!ascii_iequals(p.name, "boundary")) continue;
     if (boundary) return std::nullopt;  // two boundaries: no way to pick
     boundary = std::move(p.value);
   }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,10 @@ struct Response {
     headers.emplace_back(std::move(name), std::move(value));
     return *this;
   }
+  // Replaces every header of that name (case-insensitive) with this one value.
+  Response& set_header(std::string name, std::string value);
+  // The value of a header (case-insensitive), or "" when absent.
+  std::string_view header_value(std::string_view name) const;
 
   static Response json(int status, std::string body);
   static Response html(int status, std::string body);

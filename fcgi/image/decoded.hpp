@@ -1,6 +1,9 @@
-// What inspect() decoded, kept for make_thumbnail() (internal to fcgi/image/ and its
+// What inspect() keeps of its decode for make_thumbnail() (internal to fcgi/image/ and its
 // tests).  The public header only forward-declares it, so it needs no Magick++.
 #pragma once
+
+#include <cstdint>
+#include <optional>
 
 #include "image/inspect.hpp"
 #include "image/magick.hpp"
@@ -8,12 +11,28 @@
 namespace imghost::image {
 
 struct Inspected::Decoded {
-  // The first frame, as decoded: for JPEG at a reduced scale (libjpeg DCT scaling to
-  // between 1x and 2x Limits::thumb_size), so it may be much smaller than
-  // Inspected::width x height; a thumbnail bigger than thumb_size is upscaled from it.
-  // For GIF and WebP it may be a sub-rectangle of the canvas (see page()).
-  // Carries no progress monitor.  Treated as immutable once inspect() returns.
-  Magick::Image first_frame;
+  // The first frame, on its canvas, already scaled to fit in Limits::thumb_size (never
+  // enlarged): the full-size decode is released before inspect() returns, so the files
+  // of one request never hold more than one full-size decode at a time.  Carries no
+  // progress monitor.  Treated as immutable once inspect() returns.
+  Magick::Image frame;
+  // A GIF frame's own palette (colours x 1 pixels), taken before scaling averaged the
+  // pixels: the thumbnail is mapped back onto it.  nullopt for other formats and for a
+  // frame without a palette.
+  std::optional<Magick::Image> palette;
 };
+
+namespace detail {
+
+// The Decoded of `first`, the first frame of a decoded width x height image (for JPEG
+// decoded at a reduced DCT scale, so possibly smaller): put on its canvas when it covers
+// only part of it (GIF, WebP), its palette noted, then scaled by area averaging to
+// exactly fit_within(width, height, thumb_size).  `first` is not changed.  Throws
+// Magick::Exception (a ResourceLimit one when ImageMagick runs out of memory, map or
+// disk) or std::runtime_error if scaling produced no pixels.
+Inspected::Decoded reduce_for_thumbnail(const Magick::Image& first, Format format, std::uint32_t width,
+                                        std::uint32_t height, std::uint32_t thumb_size);
+
+}  // namespace detail
 
 }  // namespace imghost::image

@@ -1,4 +1,5 @@
-// Thumbnail geometry (internal to fcgi/image/).  Pure.
+// Thumbnail geometry: what make_thumbnail() makes, and what the pages state as a
+// thumbnail's width and height in <img> (so a page does not jump as images load).  Pure.
 #pragma once
 
 #include <algorithm>

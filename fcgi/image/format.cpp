@@ -1,7 +1,8 @@
 #include "image/format.hpp"
 
+#include "base/text.hpp"
+
 #include <array>
-#include <cctype>
 
 namespace imghost::image {
 
@@ -22,14 +23,6 @@ constexpr std::array<FormatInfo, 4> kFormats{{
 
 const FormatInfo& info(Format f) { return kFormats[static_cast<std::size_t>(f)]; }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
 }  // namespace
 
 std::string_view name(Format f) { return info(f).name; }
@@ -40,7 +33,7 @@ std::string_view display_name(Format f) { return info(f).display; }
 
 std::optional<Format> parse_format(std::string_view s) {
   for (const auto& fi : kFormats)
-    if (iequals(s, fi.name) || iequals(s, fi.extension)) return fi.format;
+    if (text::ascii_iequals(s, fi.name) || text::ascii_iequals(s, fi.extension)) return fi.format;
   return std::nullopt;
 }
 

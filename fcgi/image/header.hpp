@@ -9,13 +9,13 @@
 namespace imghost::image::detail {
 
 struct Header {
-  std::uint32_t width = 0;   // what a browser shows: the canvas of an animation
+  std::uint32_t width = 0;  // what a browser shows: the canvas of an animation
   std::uint32_t height = 0;
-  std::uint32_t frames = 0;  // as far as counted (a ping may stop counting early)
-  std::uint32_t max_frame_width = 0;   // the largest frame, which may exceed the canvas
+  std::uint32_t frames = 0;           // as far as counted (a ping may stop counting early)
+  std::uint32_t max_frame_width = 0;  // the largest frame, which may exceed the canvas
   std::uint32_t max_frame_height = 0;
-  std::uint64_t frame_pixels = 0;      // sum of width*height over the frames: what a
-                                       // full decode produces
+  std::uint64_t frame_pixels = 0;  // sum of width*height over the frames: what a
+                                   // full decode produces
 };
 
 // A Header for a still image of w x h.

@@ -1,7 +1,11 @@
 // inspect(): sniff, then the size from the header checked against the limits, then
 // exactly one decode with the coder forced.  The decode validates the whole stream and
 // its first frame feeds the thumbnail; for JPEG it runs at a reduced DCT scale (just
-// above the thumbnail's size), which still entropy-decodes every block.
+// above the thumbnail's size), which still entropy-decodes every block.  A PNG is decoded
+// from its critical and rendering chunks only (png_for_decoder), once its one compressed
+// chunk among those, iCCP, has been inflated under a cap (find_png_bomb) and its image
+// data found to hold no more than its pixels (check_png_image_data).  Then the first
+// frame is reduced to the thumbnail's size and the full-size decode released.
 #include "image/inspect.hpp"
 
 #include <algorithm>
@@ -11,6 +15,7 @@
 #include "image/fit.hpp"
 #include "image/header.hpp"
 #include "image/magick_read.hpp"
+#include "image/png_chunks.hpp"
 #include "image/sniff.hpp"
 
 namespace imghost::image {
@@ -44,8 +49,7 @@ void check_limits(const detail::Header& h, const Limits& limits) {
     throw invalid("has more frames than the limit of " + std::to_string(limits.max_frames));
   const std::uint64_t w = std::max(h.width, h.max_frame_width);
   const std::uint64_t r = std::max(h.height, h.max_frame_height);
-  if (w > max_w || r > max_h)
-    throw invalid("is " + dims(w, r) + " pixels, over the limit of " + dims(max_w, max_h));
+  if (w > max_w || r > max_h) throw invalid("is " + dims(w, r) + " pixels, over the limit of " + dims(max_w, max_h));
   if (std::uint64_t{h.width} * h.height > limits.max_pixels)
     throw invalid("is " + dims(h.width, h.height) + " pixels, over the limit of " + pixels_text(limits.max_pixels));
   if (h.frame_pixels > limits.max_pixels)
@@ -77,14 +81,37 @@ detail::Header header(std::string_view bytes, Format format, const Limits& limit
 Inspected inspect(std::string_view bytes, const Limits& limits) {
   const auto format = sniff(bytes);
   if (!format || !limits.accepted.contains(*format))
-    throw Rejection(Rejection::Reason::unsupported_format,
-                    limits.accepted.empty() ? "is not an accepted image"
-                                            : "is not a " + describe(limits.accepted) + " image");
+    throw Rejection(Rejection::Reason::unsupported_format, limits.accepted.empty()
+                                                               ? "is not an accepted image"
+                                                               : "is not a " + describe(limits.accepted) + " image");
   detail::ensure_magick_initialized();
   detail::Deadline deadline(limits.decode_timeout);  // for the ping and the decode together
 
   const detail::Header h = header(bytes, *format, limits, deadline);
   check_limits(h, limits);
+
+  // libpng inflates text chunks and ICC profiles before any pixel, outside every
+  // ImageMagick limit and deadline: never let it see text chunks, and refuse a profile
+  // that is a bomb (refusing, rather than dropping it, keeps the stored file the upload).
+  // It also inflates all the image data, past the last row and after a stopped decode
+  // alike, where the deadline cannot reach: check first, under the deadline, that the
+  // image data holds no more than the pixels (bounded by the limits just checked).
+  std::string png_pixels;
+  std::string_view to_decode = bytes;
+  if (*format == Format::png) {
+    png_pixels = png_for_decoder(bytes);
+    if (auto bomb = find_png_bomb(png_pixels)) throw invalid(*bomb);
+    if (const auto size = png_image_data_size(png_pixels)) {
+      switch (check_png_image_data(png_pixels, *size, [&] { return !deadline.passed(); })) {
+        case ImageDataCheck::fits: break;
+        case ImageDataCheck::too_much:
+          throw invalid("has image data that inflates to more than its " + dims(h.width, h.height) +
+                        " pixels (a decompression bomb)");
+        case ImageDataCheck::stopped: throw detail::too_slow(deadline);
+      }
+    }
+    to_decode = png_pixels;
+  }
 
   detail::ReadOptions decode;
   if (*format == Format::jpeg) {
@@ -96,7 +123,7 @@ Inspected inspect(std::string_view bytes, const Limits& limits) {
     decode.jpeg_size = dims(tw, th);
   }
   if (*format == Format::gif) decode.max_frames = std::size_t{limits.max_frames} + 1;
-  detail::ImageList list = detail::read_forced(bytes, *format, decode, deadline);
+  detail::ImageList list = detail::read_forced(to_decode, *format, decode, deadline);
   const std::size_t frames = MagickCore::GetImageListLength(list.get());
   if (frames > limits.max_frames)
     throw invalid("has more frames than the limit of " + std::to_string(limits.max_frames));
@@ -119,12 +146,29 @@ Inspected inspect(std::string_view bytes, const Limits& limits) {
 
   Inspected out;
   out.format = *format;
-  out.width = h.width;    // from the header: the decoded JPEG frame is smaller
+  out.width = h.width;  // from the header: the decoded JPEG frame is smaller
   out.height = h.height;
   out.frames = static_cast<std::uint32_t>(frames);
+  // Only a thumbnail-sized frame outlives this call, so the next file of a request is
+  // decoded with this one's full-size pixels (up to 400 MB of pixel cache for 50
+  // megapixels) already released.
+  list.reset();  // the other frames were decoded only to validate them
   Magick::Image frame(first.get());
   first.release();  // now owned by `frame`
-  out.decoded = std::make_shared<Inspected::Decoded>(Inspected::Decoded{std::move(frame)});
+  try {
+    out.decoded = std::make_shared<Inspected::Decoded>(
+        detail::reduce_for_thumbnail(frame, *format, h.width, h.height, limits.thumb_size));
+  } catch (const Magick::ErrorResourceLimit&) {
+    throw detail::out_of_resources();
+  } catch (const Magick::WarningResourceLimit&) {
+    throw detail::out_of_resources();
+  } catch (const Magick::ErrorCache&) { throw detail::out_of_resources(); } catch (const Magick::WarningCache&) {
+    throw detail::out_of_resources();
+  } catch (const Magick::Exception& e) {
+    throw invalid("could not be reduced to a thumbnail (" + std::string(e.what()) + ")");
+  } catch (const std::runtime_error& e) {
+    throw invalid("could not be reduced to a thumbnail (" + std::string(e.what()) + ")");
+  }
   return out;
 }
 

@@ -21,30 +21,33 @@ struct Limits {
   std::set<Format> accepted{Format::jpeg, Format::png, Format::gif, Format::webp};
   std::uint32_t max_width = 20000;
   std::uint32_t max_height = 20000;
-  std::uint64_t max_pixels = 50'000'000;   // width * height of the canvas
-  std::uint32_t max_frames = 500;          // frames of an animation
-  std::uint64_t memory_bytes = 256u << 20; // ImageMagick memory/map limits
+  std::uint64_t max_pixels = 50'000'000;    // width * height of the canvas
+  std::uint32_t max_frames = 500;           // frames of an animation
+  std::uint64_t memory_bytes = 256u << 20;  // ImageMagick memory/map limits
   std::chrono::milliseconds decode_timeout{10'000};
-  std::uint32_t thumb_size = 320;          // thumbnails fit in thumb_size x thumb_size
+  std::uint32_t thumb_size = 320;  // thumbnails fit in thumb_size x thumb_size
 };
 
 // Why a file was refused.  `what()` is a message for the client without the file
-// name (the caller adds it).
+// name (the caller adds it).  out_of_resources: ImageMagick ran out of memory, map or
+// disk for an image that is within the limits (checked from its header before that):
+// the server's state, not the file's fault, so worth retrying later.
 class Rejection : public std::runtime_error {
  public:
-  enum class Reason { unsupported_format, invalid_image };
+  enum class Reason { unsupported_format, invalid_image, out_of_resources };
   Rejection(Reason r, const std::string& msg) : std::runtime_error(msg), reason(r) {}
   Reason reason;
 };
 
-// What a successful inspection learned.  Owns the decoded (possibly reduced-scale)
-// first frame so a thumbnail can be made later without decoding again.
+// What a successful inspection learned.  Owns the first frame, already reduced to the
+// thumbnail's size, so a thumbnail can be made later without decoding again; nothing of
+// the full-size decode outlives inspect().
 struct Inspected {
   Format format;
-  std::uint32_t width = 0;    // of the original, from the header
+  std::uint32_t width = 0;  // of the original, from the header
   std::uint32_t height = 0;
   std::uint32_t frames = 1;
-  struct Decoded;             // opaque: the decoded first frame (Magick++ inside)
+  struct Decoded;  // opaque: the decoded first frame (Magick++ inside)
   std::shared_ptr<Decoded> decoded;
 };
 
@@ -55,8 +58,10 @@ void configure_magick(const Limits& limits);
 
 // Throws Rejection{unsupported_format} if the bytes are not one of limits.accepted,
 // Rejection{invalid_image} if the header claims more than the limits allow, or the
-// data does not decode (truncated, corrupt, too slow).  Never lets ImageMagick pick
-// a coder from the content.
+// data does not decode (truncated, corrupt, too slow, a PNG decompression bomb), and
+// Rejection{out_of_resources} if ImageMagick reports running out of memory, map or disk
+// while decoding or reducing it (6.9.11's PNG coder does not always say so: see
+// read_forced).  Never lets ImageMagick pick a coder from the content.
 Inspected inspect(std::string_view bytes, const Limits& limits);
 
 // The thumbnail of an inspected image: first frame, fit in size x size keeping the

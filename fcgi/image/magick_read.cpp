@@ -12,6 +12,9 @@ namespace {
 
 using namespace MagickCore;
 
+// find_png_bomb()'s default per-chunk cap: a chunk that passed it never needs more.
+constexpr const char* kPngChunkMallocMax = "16777216";
+
 struct ImageInfoDeleter {
   void operator()(ImageInfo* p) const noexcept { DestroyImageInfo(p); }
 };
@@ -49,9 +52,8 @@ constexpr std::array<Benign, 2> kBenign{{
 bool is_ancillary_png_chunk_warning(std::string_view reason) {
   if (reason.size() < 6 || reason[4] != ':' || reason[5] != ' ') return false;
   if (reason[0] < 'a' || reason[0] > 'z') return false;
-  return std::all_of(reason.begin(), reason.begin() + 4, [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  });
+  return std::all_of(reason.begin(), reason.begin() + 4,
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
 }
 
 // An exception's reason without what ImageMagick appends to it: " `<file name>'" and
@@ -62,23 +64,48 @@ std::string_view bare_reason(const char* reason) {
   return r;
 }
 
-// The first thing in `e` that makes the image invalid, as a message; nullopt if none.
-std::optional<std::string> first_problem(const ExceptionInfo* e) {
-  auto problem = [](ExceptionType severity, const char* reason) -> std::optional<std::string> {
-    if (severity == UndefinedException) return std::nullopt;
-    const std::string_view r = bare_reason(reason);
-    if (is_benign_warning(severity, r)) return std::nullopt;
-    return std::string(r.empty() ? "unknown error" : r);
-  };
-  // Every exception thrown into `e` is in its list; the top-level fields repeat the
-  // most severe one.
+// The first result of `f(severity, reason)` that is not nullopt, over every exception
+// thrown into `e` (each is in its list; the top-level fields repeat the most severe).
+template <typename F>
+auto first_of(const ExceptionInfo* e, F f) -> decltype(f(UndefinedException, "")) {
   auto* list = static_cast<LinkedListInfo*>(e->exceptions);
   const std::size_t n = list ? GetNumberOfElementsInLinkedList(list) : 0;
   for (std::size_t i = 0; i < n; ++i) {
     const auto* x = static_cast<const ExceptionInfo*>(GetValueFromLinkedList(list, i));
-    if (auto p = problem(x->severity, x->reason)) return p;
+    if (auto p = f(x->severity, x->reason)) return p;
   }
-  return problem(e->severity, e->reason);
+  return f(e->severity, e->reason);
+}
+
+// The first thing in `e` that makes the image invalid, as a message; nullopt if none.
+std::optional<std::string> first_problem(const ExceptionInfo* e) {
+  return first_of(e, [](ExceptionType severity, const char* reason) -> std::optional<std::string> {
+    if (severity == UndefinedException) return std::nullopt;
+    const std::string_view r = bare_reason(reason);
+    if (is_benign_warning(severity, r)) return std::nullopt;
+    return std::string(r.empty() ? "unknown error" : r);
+  });
+}
+
+// Whether ImageMagick ran out of a resource in `e`: a ResourceLimit exception (memory,
+// "memory allocation failed"...) or a Cache one (the pixel cache could not be made or
+// grown in memory, map or a temporary file: "cache resources exhausted").  The limits
+// were checked from the header before the read, so this is the server's state, worth
+// telling apart from a broken file.
+bool ran_out_of_resources(const ExceptionInfo* e) {
+  return first_of(e,
+                  [](ExceptionType severity, const char*) -> std::optional<bool> {
+                    switch (severity) {
+                      case ResourceLimitWarning:
+                      case ResourceLimitError:
+                      case ResourceLimitFatalError:
+                      case CacheWarning:
+                      case CacheError:
+                      case CacheFatalError: return true;
+                      default: return std::nullopt;
+                    }
+                  })
+      .has_value();
 }
 
 }  // namespace
@@ -98,10 +125,6 @@ ImageList read_forced(std::string_view bytes, Format format, const ReadOptions& 
     return Rejection(Rejection::Reason::invalid_image,
                      "is not a valid " + std::string(display_name(format)) + " image (" + why + ")");
   };
-  auto too_slow = [&] {
-    return Rejection(Rejection::Reason::invalid_image,
-                     "took too long to decode (over " + std::to_string(deadline.budget().count()) + " ms)");
-  };
 
   std::unique_ptr<ImageInfo, ImageInfoDeleter> info(AcquireImageInfo());
   // Forcing the coder: with image_info->magick set, BlobToImage() skips format
@@ -116,6 +139,15 @@ ImageList read_forced(std::string_view bytes, Format format, const ReadOptions& 
     info->number_scenes = options.max_frames;
   }
   if (!options.jpeg_size.empty()) SetImageOption(info.get(), "jpeg:size", options.jpeg_size.c_str());
+  // Caps what libpng allocates for one chunk's data, inflated or not (ancillary chunks;
+  // never IDAT).  Measured (a breakpoint on png_set_chunk_malloc_max): 6.9.11 hands
+  // libpng SIZE_MAX for any value >= 0, taking the minimum as signed numbers where
+  // SIZE_MAX is -1.  So there this does nothing and libpng's chunks are bounded by
+  // png_for_decoder() and find_png_bomb() alone; a fixed ImageMagick makes it a second
+  // cap.  Without the option 6.9.11 passes GetMaxMemoryRequest(): unlimited unless the
+  // policy sets max-memory-request, which would cap libjpeg's memory too (and refuse
+  // large progressive JPEGs).
+  if (format == Format::png) SetImageOption(info.get(), "png:chunk-malloc-max", kPngChunkMallocMax);
   SetImageInfoProgressMonitor(info.get(), on_progress, &deadline);
 
   std::unique_ptr<ExceptionInfo, ExceptionInfoDeleter> exception(AcquireExceptionInfo());
@@ -124,7 +156,10 @@ ImageList read_forced(std::string_view bytes, Format format, const ReadOptions& 
   // later operation on these images could call it.
   for (Image* p = list.get(); p; p = GetNextImageInList(p)) SetImageProgressMonitor(p, nullptr, nullptr);
 
-  if (deadline.passed()) throw too_slow();
+  if (deadline.passed()) throw too_slow(deadline);
+  if (ran_out_of_resources(exception.get())) throw out_of_resources();
+  for (const Image* p = list.get(); p; p = GetNextImageInList(p))
+    if (ran_out_of_resources(&p->exception)) throw out_of_resources();
   if (auto p = first_problem(exception.get())) throw invalid(*p);
   // Coders report most trouble into the image's own exception (6.9.11's JPEG coder
   // puts "Premature end of JPEG file" only there), so each frame is checked too.
@@ -133,6 +168,16 @@ ImageList read_forced(std::string_view bytes, Format format, const ReadOptions& 
   // Nothing and no reason: 6.9.11's PNG coder loses libpng's error message this way.
   if (!list || list->columns == 0 || list->rows == 0) throw invalid("corrupt or truncated");
   return list;
+}
+
+Rejection too_slow(const Deadline& deadline) {
+  return Rejection(Rejection::Reason::invalid_image,
+                   "took too long to decode (over " + std::to_string(deadline.budget().count()) + " ms)");
+}
+
+Rejection out_of_resources() {
+  return Rejection(Rejection::Reason::out_of_resources,
+                   "could not be decoded: the server is short of memory for an image this large; try again later");
 }
 
 Header header_of(const MagickCore::Image* list, Format format) {

@@ -3,7 +3,7 @@
 //
 // Works on the container only: segments, chunks and blocks are dropped or copied whole,
 // and the compressed image data is copied byte for byte, so the pixels a decoder produces
-// are exactly the uploaded ones (API.md: "pixels never change").  What is kept is what
+// are exactly the uploaded ones (the upload contract: metadata may go, pixels never change).  What is kept is what
 // changes how the pixels are shown: colour (ICC profiles, JFIF, Adobe APP14, PNG gAMA/cHRM/
 // sRGB/cICP...), transparency, animation, and the EXIF Orientation, which is re-written as
 // a minimal EXIF block holding only that tag.

@@ -1,9 +1,12 @@
-// make_thumbnail(): the first frame inspect() decoded, scaled to fit, in the
-// original's format.  No second decode: a JPEG's frame is already between 1x and 2x
-// the thumbnail's size (DCT scaling), so the resize itself is cheap.
+// Thumbnails in two steps.  inspect() calls reduce_for_thumbnail() right after its
+// decode, so that only a thumbnail-sized frame outlives it; make_thumbnail() later (after
+// the response) encodes that frame in the original's format.  No second decode: a JPEG's
+// frame is already between 1x and 2x the thumbnail's size (DCT scaling) when it is
+// scaled.
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "image/decoded.hpp"
@@ -23,9 +26,19 @@ Magick::Image on_canvas(const Magick::Image& frame) {
   if (!partial) return frame;
   MagickCore::ExceptionInfo* e = MagickCore::AcquireExceptionInfo();
   MagickCore::Image* canvas = MagickCore::CoalesceImages(f, e);  // `frame` is a one-image list
-  const std::string why = e->reason ? e->reason : "coalescing failed";
+  if (!canvas) {
+    // As a Magick::Exception of the same severity: a ResourceLimit one tells the caller
+    // that the server ran short, not that the image is bad.
+    try {
+      Magick::throwException(e, false);
+    } catch (...) {
+      MagickCore::DestroyExceptionInfo(e);
+      throw;
+    }
+    MagickCore::DestroyExceptionInfo(e);
+    throw std::runtime_error("thumbnail: coalescing failed");
+  }
   MagickCore::DestroyExceptionInfo(e);
-  if (!canvas) throw std::runtime_error("thumbnail: " + why);
   return Magick::Image(canvas);
 }
 
@@ -65,48 +78,61 @@ void encode_settings(Magick::Image& img, Format format) {
       // (level 7, adaptive filter); mapping back onto the palette cost as much as it saved.
       img.quality(34);
       break;
-    case Format::gif:
-      break;  // the GIF encoder quantizes to 256 colours itself
-    case Format::webp:
-      img.quality(82);
-      break;
+    case Format::gif: break;  // the GIF encoder quantizes to 256 colours itself
+    case Format::webp: img.quality(82); break;
   }
   img.magick(std::string(magick_coder(format)));
 }
 
 }  // namespace
 
+namespace detail {
+
+Inspected::Decoded reduce_for_thumbnail(const Magick::Image& first, Format format, std::uint32_t width,
+                                        std::uint32_t height, std::uint32_t thumb_size) {
+  Magick::Image img = on_canvas(first);
+  img.quiet(true);  // warnings while scaling are not worth failing for
+  std::optional<Magick::Image> palette = palette_of(img, format);
+  const auto [tw, th] = fit_within(width, height, thumb_size);
+  if (img.columns() != tw || img.rows() != th) {
+    // Area averaging (ImageMagick's "scale"): each thumbnail pixel is the mean of the
+    // source pixels it covers.  No aliasing, and 1.5-3x faster than a windowed filter
+    // (Triangle, Lanczos) over a full-size PNG.  Exactly tw x th: the DCT-scaled JPEG
+    // frame's rounding may differ from the original's ratio by a pixel.
+    Magick::Geometry target(tw, th);
+    target.aspect(true);
+    img.scale(target);
+  }
+  // ImageMagick reports some failures (a quiet warning) as an empty result; an empty
+  // image must never reach an encoder, whose assertions would abort the worker.
+  if (img.columns() == 0 || img.rows() == 0) throw std::runtime_error("thumbnail: scaling produced no pixels");
+  return {img, std::move(palette)};
+}
+
+}  // namespace detail
+
 std::string make_thumbnail(const Inspected& inspected, std::uint32_t size) {
   if (!inspected.decoded) throw std::runtime_error("thumbnail: the image was not decoded");
   try {
-    Magick::Image img = on_canvas(inspected.decoded->first_frame);
-    img.quiet(true);  // warnings while encoding a thumbnail are not worth failing for
-    // The target comes from the original's size: the decoded JPEG frame is smaller.
+    Magick::Image img = inspected.decoded->frame;  // copy on write: `decoded` stays as it is
+    img.quiet(true);                               // warnings while encoding a thumbnail are not worth failing for
+    // inspect() reduced the frame to Limits::thumb_size; another size scales it again.
     const auto [tw, th] = detail::fit_within(inspected.width, inspected.height, size);
-    const auto palette = palette_of(img, inspected.format);
     if (img.columns() != tw || img.rows() != th) {
-      // Area averaging (ImageMagick's "scale"): each thumbnail pixel is the mean of the
-      // source pixels it covers.  No aliasing, and 1.5-3x faster than a windowed
-      // filter (Triangle, Lanczos) over a full-size PNG.  Exactly tw x th: the DCT-
-      // scaled JPEG frame's rounding may differ from the original's ratio by a pixel.
       Magick::Geometry target(tw, th);
       target.aspect(true);
       img.scale(target);
     }
-    // ImageMagick reports some failures (a quiet warning) as an empty result; an empty
-    // image must never reach an encoder, whose assertions would abort the worker.
     if (img.columns() == 0 || img.rows() == 0) throw std::runtime_error("thumbnail: scaling produced no pixels");
-    if (palette) img.map(*palette, false);
-    img.autoOrient();                       // EXIF orientation, which strip() drops
-    img.strip();                            // profiles, comments, EXIF/XMP
+    if (inspected.decoded->palette) img.map(*inspected.decoded->palette, false);
+    img.autoOrient();                        // EXIF orientation, which strip() drops
+    img.strip();                             // profiles, comments, EXIF/XMP
     img.page(Magick::Geometry(0, 0, 0, 0));  // no canvas offset from an animation
     encode_settings(img, inspected.format);
     Magick::Blob blob;
     img.write(&blob);
     return std::string(static_cast<const char*>(blob.data()), blob.length());
-  } catch (const Magick::Exception& e) {
-    throw std::runtime_error(std::string("thumbnail: ") + e.what());
-  }
+  } catch (const Magick::Exception& e) { throw std::runtime_error(std::string("thumbnail: ") + e.what()); }
 }
 
 std::string thumbnail_from_bytes(std::string_view bytes, const Limits& limits) {

@@ -22,41 +22,58 @@ std::string escape(std::string_view s) {
 
 namespace {
 
-constexpr std::string_view kStyle = R"css(
-*{box-sizing:border-box}
-body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2329;background:#f6f7f9}
-header{background:#1d2329;padding:.8rem 1.5rem}
-header a{color:#fff;text-decoration:none;margin-right:1.2rem}
-header a.brand{font-weight:700}
-main{max-width:60rem;margin:0 auto;padding:1.5rem}
-h1{font-size:1.6rem;margin:.2rem 0 1rem}
-.card{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:1.2rem;margin-bottom:1rem}
-.result{display:flex;gap:1.2rem;flex-wrap:wrap}
-.result img{max-width:320px;max-height:320px;border:1px solid #dde1e6;background:#eee}
-.codes{flex:1;min-width:18rem}
-label{display:block;font-weight:600;margin:.6rem 0 .2rem}
-input[type=text],textarea{width:100%;font:14px ui-monospace,monospace;padding:.4rem;border:1px solid #c4c9d0;border-radius:4px}
-textarea{min-height:4rem}
-button,.button{display:inline-block;background:#2459d1;color:#fff;border:0;border-radius:4px;padding:.5rem 1rem;font-size:1rem;cursor:pointer;text-decoration:none}
-button.danger{background:#c0392b}
-.error{border-color:#e0a0a0;background:#fff5f5}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:.8rem}
-.grid a{display:block;background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:.4rem;text-align:center}
-.grid img{max-width:100%;height:140px;object-fit:contain}
-.pager{margin-top:1rem;display:flex;gap:1rem}
-small{color:#5b6570}
-)css";
+std::string nav_link(std::string_view href, std::string_view text, bool current) {
+  return fmt::format("<a href=\"{}\"{}>{}</a>", href, current ? " aria-current=\"page\"" : "", text);
+}
+
+// "https://img.example" of "https://img.example/path": what a CSP source names.
+std::string origin_of(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return {};
+  const auto end = url.find('/', scheme + 3);
+  return url.substr(0, end);
+}
 
 }  // namespace
 
-std::string layout(std::string_view title, std::string_view body) {
+std::string content_security_policy(const Config& c) {
+  std::string img = "'self' data: blob:";
+  const auto origin = origin_of(c.public_base_url);
+  // The origin goes into a header: only characters a URL origin may hold.
+  if (!origin.empty() && origin.find_first_of(" ;,'\"\r\n") == std::string::npos) img += " " + origin;
+  return fmt::format(
+      "default-src 'self'; img-src {}; script-src 'self'; style-src 'self'; object-src 'none'; "
+      "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+      img);
+}
+
+std::string layout(const Site& site, std::string_view title, std::string_view body, PageOptions options) {
+  const auto& a = site.assets;
   return fmt::format(
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-      "<title>{} · imghost</title><style>{}</style></head><body>"
-      "<header><a class=\"brand\" href=\"/\">imghost</a><a href=\"/upload\">Upload</a>"
-      "<a href=\"/images/\">Catalog</a></header><main>{}</main></body></html>\n",
-      escape(title), kStyle, body);
+      "<title>{title} · imghost</title>"
+      "{robots}"
+      "<link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\">"
+      "<link rel=\"stylesheet\" href=\"{css}\">"
+      "<script src=\"{js}\" defer></script></head>\n<body>"
+      "<a class=\"skip\" href=\"#main\">Skip to the content</a>"
+      "<header class=\"top\"><nav aria-label=\"Main\">"
+      "<a class=\"brand\" href=\"/\"{home_current}><img src=\"{icon}\" alt=\"\" width=\"28\" height=\"28\">"
+      "<span>imghost</span></a>"
+      "{upload}{catalog}{mine}</nav></header>\n"
+      "<main id=\"main\">{body}</main>\n"
+      "<footer class=\"bottom\"><p>imghost: self-hosted image hosting. "
+      "<a href=\"/images/\">Public catalog</a> · <a href=\"/api/v1/openapi.yaml\">API (OpenAPI)</a></p>"
+      "<p id=\"announce\" class=\"visually-hidden\" aria-live=\"polite\"></p></footer>"
+      "</body></html>\n",
+      fmt::arg("title", escape(title)),
+      fmt::arg("robots", options.noindex ? "<meta name=\"robots\" content=\"noindex\">" : ""),
+      fmt::arg("icon", escape(a.icon)), fmt::arg("css", escape(a.stylesheet)), fmt::arg("js", escape(a.script)),
+      fmt::arg("home_current", options.nav == Nav::home ? " aria-current=\"page\"" : ""),
+      fmt::arg("upload", nav_link("/upload", "Upload", options.nav == Nav::upload)),
+      fmt::arg("catalog", nav_link("/images/", "Catalog", options.nav == Nav::catalog)),
+      fmt::arg("mine", nav_link("/mine", "My uploads", options.nav == Nav::mine)), fmt::arg("body", body));
 }
 
 }  // namespace imghost::pages

@@ -5,13 +5,37 @@
 #include <string>
 #include <string_view>
 
+#include "core/config.hpp"
+#include "core/static_assets.hpp"
+
 namespace imghost::pages {
 
 // Escapes & < > " ' for text and attribute values alike.
 std::string escape(std::string_view s);
 
-// The whole document around `body` (already HTML), with the shared style sheet inline
-// so a page is one request and works without JavaScript.
-std::string layout(std::string_view title, std::string_view body);
+// What every page needs of the site: its settings (limits, public base URL) and the
+// versioned URLs of its style sheet, script and icon.  Both outlive the page.
+struct Site {
+  const Config& config;
+  const StaticAssets& assets;
+};
+
+// Which item of the top navigation a page belongs to (aria-current).
+enum class Nav { none, home, upload, catalog, mine };
+
+struct PageOptions {
+  Nav nav = Nav::none;
+  bool noindex = false;  // unlisted images and pages with private links stay out of search engines
+};
+
+// The whole document around `body` (already HTML): the style sheet and the script as
+// external files (the Content-Security-Policy allows no inline script or style), the
+// navigation, the main landmark, the footer.
+std::string layout(const Site& site, std::string_view title, std::string_view body, PageOptions options = {});
+
+// The Content-Security-Policy of every page: only this site's own script, style, fonts
+// and forms; images also from the public base URL's origin (when set) and from data: and
+// blob: URLs (previews before an upload); no framing, no plugins, no <base>.
+std::string content_security_policy(const Config& c);
 
 }  // namespace imghost::pages

@@ -26,6 +26,7 @@ nlohmann::json image_json(const db::ImageRecord& r, const std::string& base) {
       {"sha256", r.sha256},
       {"description", r.description ? nlohmann::json(*r.description) : nlohmann::json(nullptr)},
       {"created_at", r.created_at},
+      {"visibility", std::string(name(r.visibility))},
   };
 }
 

@@ -2,107 +2,361 @@
 
 #include <fmt/format.h>
 
+#include "base/text.hpp"
+#include "image/fit.hpp"
 #include "image/format.hpp"
-#include "render/html.hpp"
+#include "render/codes.hpp"
 #include "render/json.hpp"
+#include "render/units.hpp"
 
 namespace imghost::pages {
 namespace {
 
-std::string mib(std::uint64_t bytes) {
-  return bytes % (1u << 20) == 0 ? fmt::format("{} MiB", bytes >> 20)
-                                 : fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1u << 20));
+std::string base_of(const Site& site) { return site.config.public_base_url; }
+
+std::string page_url(const Site& site, const std::string& id) { return base_of(site) + "/i/" + id; }
+
+std::string shown_name(const db::ImageRecord& r) { return r.original_filename.empty() ? r.name : r.original_filename; }
+
+std::string format_name(const db::ImageRecord& r) {
+  const auto f = image::parse_format(r.format);
+  return f ? std::string(image::display_name(*f)) : r.format;
 }
 
-std::string code_field(std::string_view label, const std::string& value) {
-  return fmt::format("<label>{}</label><input type=\"text\" readonly value=\"{}\" onclick=\"this.select()\">",
-                     escape(label), escape(value));
+std::pair<int, int> thumb_size(const Site& site, const db::ImageRecord& r) {
+  const auto [w, h] = image::detail::fit_within(static_cast<std::uint32_t>(r.width),
+                                                static_cast<std::uint32_t>(r.height), site.config.image.thumb_size);
+  return {static_cast<int>(w), static_cast<int>(h)};
+}
+
+// "1920 × 1080 · JPEG · 2.4 MiB"
+std::string meta_line(const db::ImageRecord& r) {
+  return fmt::format("{} × {} · {} · {}", r.width, r.height, format_name(r),
+                     units::human_size(static_cast<std::uint64_t>(r.size)));
+}
+
+std::string visibility_badge(const db::ImageRecord& r) {
+  return r.visibility == Visibility::public_ ? "<span class=\"badge public\">Public</span>"
+                                             : "<span class=\"badge\">Unlisted</span>";
+}
+
+codes::ImageLinks links_of(const Site& site, const db::ImageRecord& r) {
+  const auto base = base_of(site);
+  const auto [tw, th] = thumb_size(site, r);
+  return {page_url(site, r.id),
+          views::image_url(base, r.name),
+          views::thumb_url(base, r.name),
+          r.description ? codes::one_line(*r.description) : shown_name(r),
+          r.width,
+          r.height,
+          tw,
+          th};
+}
+
+// One labelled read-only field per code.  Without a public base URL the codes hold
+// relative links; `data-paths` lists them so the script can make them absolute with the
+// page's own origin (the worker never guesses it from the Host header).
+std::string code_fields(const Site& site, const std::string& id, const codes::ImageLinks& links,
+                        const std::vector<codes::Code>& list) {
+  std::string out = "<div class=\"codes\"";
+  if (base_of(site).empty())
+    out += fmt::format(" data-paths=\"{} {} {}\"", escape(links.page), escape(links.image), escape(links.thumb));
+  out += ">";
+  for (const auto& c : list) {
+    out += fmt::format(
+        "<div class=\"code\"><label for=\"code-{0}-{1}\">{2}</label>"
+        "<input id=\"code-{0}-{1}\" type=\"text\" readonly spellcheck=\"false\" data-code=\"{1}\" value=\"{3}\"></div>",
+        escape(id), escape(c.key), escape(c.label), escape(c.value));
+  }
+  return out + "</div>";
+}
+
+std::string img_tag(const std::string& src, int w, int h, const std::string& alt, bool lazy = false) {
+  return fmt::format("<img src=\"{}\" width=\"{}\" height=\"{}\" alt=\"{}\"{}>", escape(src), w, h, escape(alt),
+                     lazy ? " loading=\"lazy\" decoding=\"async\"" : "");
+}
+
+std::string form_html(const Site& site) {
+  const auto& c = site.config;
+  std::string accept;
+  for (const auto f : c.image.accepted) accept += (accept.empty() ? "" : ",") + std::string(image::content_type(f));
+  const bool listed = c.default_visibility == Visibility::public_;
+  return fmt::format(
+      "<form class=\"uploader\" method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\" "
+      "data-max-file-bytes=\"{max_file}\" data-max-files=\"{max_files}\" data-accept=\"{accept}\" "
+      "data-formats=\"{formats}\">"
+      "<div class=\"dropzone\">"
+      "<label class=\"file-label\" for=\"file\">Choose images</label>"
+      "<input id=\"file\" type=\"file\" name=\"file\" multiple required accept=\"{accept}\" "
+      "aria-describedby=\"limits\">"
+      "<p id=\"limits\" class=\"hint\">{limits}</p>"
+      "<p class=\"hint js-only\">Or drop them here, or paste an image from the clipboard.</p>"
+      "</div>"
+      "<ul class=\"queue\" aria-label=\"Files to upload\" hidden></ul>"
+      "<label for=\"description\">Description <span class=\"optional\">(optional, at most 1000 characters; "
+      "shared by the files of this upload)</span></label>"
+      "<textarea id=\"description\" name=\"description\" maxlength=\"1000\" rows=\"3\"></textarea>"
+      "<fieldset class=\"visibility\"><legend>Who can see them</legend>"
+      "<div class=\"choice\"><input type=\"radio\" id=\"vis-unlisted\" name=\"visibility\" value=\"unlisted\"{un}>"
+      "<label for=\"vis-unlisted\"><strong>Unlisted</strong>: only people you give the link to</label></div>"
+      "<div class=\"choice\"><input type=\"radio\" id=\"vis-public\" name=\"visibility\" value=\"public\"{pub}>"
+      "<label for=\"vis-public\"><strong>Public</strong>: also listed in the public catalog for everyone</label></div>"
+      "</fieldset>"
+      "<p class=\"submit\"><button type=\"submit\">Upload</button></p>"
+      "<p class=\"form-status\" role=\"status\" hidden></p>"
+      "</form>",
+      fmt::arg("max_file", c.max_file_bytes), fmt::arg("max_files", c.max_files), fmt::arg("accept", escape(accept)),
+      fmt::arg("formats", escape(image::describe(c.image.accepted))),
+      fmt::arg("limits", escape(units::upload_limits(c) + ".")), fmt::arg("un", listed ? "" : " checked"),
+      fmt::arg("pub", listed ? " checked" : ""));
+}
+
+// At most `n` code points of valid UTF-8 text, with "…" when cut.
+std::string shorten(const std::string& s, std::size_t n) {
+  std::size_t i = 0, count = 0;
+  while (i < s.size() && count < n) {
+    const auto len = text::utf8_sequence(s, i);
+    i += len ? len : 1;
+    ++count;
+  }
+  return i < s.size() ? s.substr(0, i) + "…" : s;
+}
+
+// "2026-11-23 10:00 UTC" of "2026-11-23T10:00:00Z".
+std::string shown_time(const std::string& iso) {
+  if (iso.size() < 16) return iso;
+  return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
+}
+
+const char* error_title(int status) {
+  switch (status) {
+    case 400: return "That request did not work";
+    case 401: return "Sign in needed";
+    case 403: return "Not allowed";
+    case 404: return "Not found";
+    case 405: return "Not possible here";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Too large";
+    case 415: return "Not an accepted image";
+    case 422: return "This image was refused";
+    case 429: return "Too many requests";
+    case 502:
+    case 503:
+    case 504: return "Unavailable for a moment";
+    default: return "Something went wrong";
+  }
 }
 
 }  // namespace
 
-std::string home(const Config& c) {
-  return layout("Image hosting",
-                fmt::format("<h1>imghost</h1><div class=\"card\"><p>Upload {} images up to {} each and get "
-                            "direct links that work anywhere: social networks, blogs, forums and chats.</p>"
-                            "<p><a class=\"button\" href=\"/upload\">Upload images</a> "
-                            "<a href=\"/images/\">Browse the catalog</a></p></div>"
-                            "<div class=\"card\"><p>From a terminal:</p>"
-                            "<pre>curl -F file=@cat.jpg http://HOST/api/v1/images</pre></div>",
-                            escape(image::describe(c.image.accepted)), mib(c.max_file_bytes)));
+std::string home(const Site& site) {
+  const auto& base = base_of(site);
+  const auto origin = base.empty() ? std::string("<span data-origin>https://this-site</span>") : escape(base);
+  return layout(
+      site, "Image hosting",
+      fmt::format(
+          "<section class=\"hero\"><h1>Share images in seconds</h1>"
+          "<p class=\"lead\">Upload pictures and get links that work anywhere: chats, forums, blogs and social "
+          "networks. No account needed.</p>{form}</section>"
+          "<section class=\"features\" aria-label=\"What you get\">"
+          "<div class=\"feature\"><h2>Private by default</h2><p>Uploads are unlisted: only people you give the link "
+          "to can see them. Choose <em>public</em> to show them in the <a href=\"/images/\">catalog</a>.</p></div>"
+          "<div class=\"feature\"><h2>Links for everywhere</h2><p>Direct link, HTML, Markdown and BBCode, for the "
+          "full image and for its thumbnail, ready to copy.</p></div>"
+          "<div class=\"feature\"><h2>Yours to delete</h2><p>Every upload gets its own delete link. This browser "
+          "remembers yours under <a href=\"/mine\">My uploads</a>.</p></div></section>"
+          "<section class=\"card terminal\"><h2>From a terminal</h2>"
+          "<pre><code>curl -F file=@cat.jpg {origin}/api/v1/images</code></pre>"
+          "<p>The answer is JSON with the links and the delete token. The API is described in "
+          "<a href=\"/api/v1/openapi.yaml\">its OpenAPI document</a>.</p></section>",
+          fmt::arg("form", form_html(site)), fmt::arg("origin", origin)),
+      {Nav::home});
 }
 
-std::string upload_form(const Config& c) {
-  return layout("Upload", fmt::format("<h1>Upload images</h1><form class=\"card\" method=\"post\" action=\"/upload\" "
-                                      "enctype=\"multipart/form-data\">"
-                                      "<label for=\"file\">Images ({}; at most {} each)</label>"
-                                      "<input id=\"file\" type=\"file\" name=\"file\" multiple required "
-                                      "accept=\"image/jpeg,image/png,image/gif,image/webp\">"
-                                      "<label for=\"description\">Description (optional)</label>"
-                                      "<textarea id=\"description\" name=\"description\" maxlength=\"1000\"></textarea>"
-                                      "<p><button type=\"submit\">Upload</button></p></form>",
-                                      escape(image::describe(c.image.accepted)), mib(c.max_file_bytes)));
+std::string upload_form(const Site& site) {
+  return layout(site, "Upload", fmt::format("<h1>Upload images</h1><div class=\"card\">{}</div>", form_html(site)),
+                {Nav::upload});
 }
 
-std::string upload_result(const std::vector<Stored>& stored, const std::string& base) {
-  std::string body = fmt::format("<h1>Uploaded {} image{}</h1>", stored.size(), stored.size() == 1 ? "" : "s");
-  for (const auto& s : stored) {
-    const auto& r = s.record;
-    const auto url = views::image_url(base, r.name);
-    const auto thumb = views::thumb_url(base, r.name);
-    const auto del = views::delete_url(base, r.id, s.delete_token);
-    const auto alt = r.description.value_or(r.original_filename);
+std::string uploaded(const Site& site, const std::vector<db::ImageRecord>& images,
+                     const std::vector<std::string>& delete_tokens, std::size_t gone) {
+  std::string body = fmt::format("<h1>Uploaded {} image{}</h1>", images.size(), images.size() == 1 ? "" : "s");
+  bool any_token = false;
+  for (const auto& t : delete_tokens) any_token |= !t.empty();
+  body += any_token
+              ? "<p class=\"notice\">Keep the delete links: this page shows them only to the browser that uploaded, "
+                "for an hour. This browser also remembers them under <a href=\"/mine\">My uploads</a> when "
+                "JavaScript is on.</p>"
+              : "<p class=\"notice\">Delete links are shown only to the browser that uploaded, for an hour after "
+                "the upload.</p>";
+  if (gone > 0)
+    body += fmt::format("<p class=\"notice\">{} image{} of this upload {} been deleted since.</p>", gone,
+                        gone == 1 ? "" : "s", gone == 1 ? "has" : "have");
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    const auto& r = images[i];
+    const auto links = links_of(site, r);
+    const auto [tw, th] = thumb_size(site, r);
     body += fmt::format(
-        "<div class=\"card result\"><a href=\"{0}\"><img src=\"{1}\" alt=\"{2}\"></a><div class=\"codes\">"
-        "<p><strong>{3}</strong><br><small>{4}×{5} {6}, {7} bytes</small></p>",
-        escape(url), escape(thumb), escape(alt), escape(r.original_filename), r.width, r.height, escape(r.format),
-        r.size);
-    body += code_field("Direct link", url);
-    body += code_field("HTML", fmt::format("<a href=\"{}\"><img src=\"{}\" alt=\"{}\"></a>", url, thumb, escape(alt)));
-    body += code_field("Markdown", fmt::format("[![{}]({})]({})", alt, thumb, url));
-    body += code_field("BBCode", fmt::format("[url={}][img]{}[/img][/url]", url, thumb));
-    body += code_field("Delete link (keep it private: it is shown only once)", del);
-    body += "</div></div>";
+        "<article class=\"card result\" data-id=\"{id}\" data-name=\"{name}\" data-page=\"{page}\" "
+        "data-thumb=\"{thumb}\"><a class=\"thumb\" href=\"{page}\" tabindex=\"-1\" aria-hidden=\"true\">{img}</a>"
+        "<div class=\"details\">"
+        "<h2><a href=\"{page}\">{name}</a></h2><p class=\"meta\">{meta} {badge}</p>",
+        fmt::arg("id", escape(r.id)), fmt::arg("name", escape(shown_name(r))), fmt::arg("page", escape(links.page)),
+        fmt::arg("thumb", escape(links.thumb)), fmt::arg("img", img_tag(links.thumb, tw, th, "")),
+        fmt::arg("meta", escape(meta_line(r))), fmt::arg("badge", visibility_badge(r)));
+    body += code_fields(site, r.id, links, codes::short_codes(links));
+    if (i < delete_tokens.size() && !delete_tokens[i].empty()) {
+      const auto del = views::delete_url(base_of(site), r.id, delete_tokens[i]);
+      body += fmt::format(
+          "<div class=\"code delete-link\"><label for=\"code-{0}-delete\">Delete link (keep it private)</label>"
+          "<input id=\"code-{0}-delete\" type=\"text\" readonly spellcheck=\"false\" data-code=\"delete\" "
+          "data-delete-url value=\"{1}\"></div>",
+          escape(r.id), escape(del));
+    }
+    body += fmt::format("<p class=\"owner\" data-owner-for=\"{}\" hidden></p>", escape(r.id));
+    body += fmt::format("<p><a href=\"{}\">Every code and the image's own page</a></p></div></article>",
+                        escape(links.page));
   }
-  body += "<p><a href=\"/upload\">Upload more</a></p>";
-  return layout("Uploaded", body);
+  body += "<p class=\"actions\"><a class=\"button\" href=\"/upload\">Upload more</a></p>";
+  return layout(site, "Uploaded", body, {Nav::upload, true});
 }
 
-std::string error_page(int status, const std::string& message) {
-  return layout("Error", fmt::format("<h1>Error {}</h1><div class=\"card error\"><p>{}</p></div>"
-                                     "<p><a href=\"/upload\">Back to the upload form</a></p>",
-                                     status, escape(message)));
+std::string image_page(const Site& site, const db::ImageRecord& r) {
+  const auto links = links_of(site, r);
+  const auto [tw, th] = thumb_size(site, r);
+  // A big file is shown as its thumbnail, linked to the full image: the page stays quick.
+  constexpr long long kShowFullUpTo = 3 << 20;
+  const bool full = r.size <= kShowFullUpTo;
+  // The image is the link to the full file: its alt text names it.
+  const std::string alt = links.alt;
+  const std::string title = r.description ? shorten(codes::one_line(*r.description), 80) : shown_name(r);
+  const bool listed = r.visibility == Visibility::public_;
+  std::string body = fmt::format(
+      "<article class=\"image-page\" data-id=\"{id}\"><h1>{title}</h1>"
+      "<figure class=\"{fig}\"><a href=\"{url}\">{img}</a>{caption}</figure>"
+      "<div class=\"facts-and-actions\"><dl class=\"facts\">"
+      "<dt>File</dt><dd>{name}</dd><dt>Size</dt><dd>{size}</dd>"
+      "<dt>Dimensions</dt><dd>{w} × {h} pixels</dd><dt>Format</dt><dd>{format}</dd>"
+      "<dt>Uploaded</dt><dd><time datetime=\"{created}\">{created_shown}</time></dd>"
+      "<dt>Visibility</dt><dd>{visibility}</dd></dl>"
+      "<p class=\"actions\"><a class=\"button\" href=\"{url}\">Open the full image</a> "
+      "<a class=\"button secondary\" href=\"/api/v1/images/{id}/file\">Download</a></p>"
+      "<p class=\"owner\" data-owner-for=\"{id}\" hidden></p></div>",
+      fmt::arg("id", escape(r.id)), fmt::arg("title", escape(title)), fmt::arg("fig", full ? "full" : "preview"),
+      fmt::arg("url", escape(links.image)),
+      fmt::arg("img", full ? img_tag(links.image, r.width, r.height, alt) : img_tag(links.thumb, tw, th, alt)),
+      fmt::arg("caption", r.description ? "<figcaption>" + escape(*r.description) + "</figcaption>" : ""),
+      fmt::arg("name", escape(shown_name(r))), fmt::arg("size", units::human_size(static_cast<std::uint64_t>(r.size))),
+      fmt::arg("w", r.width), fmt::arg("h", r.height), fmt::arg("format", escape(format_name(r))),
+      fmt::arg("created", escape(r.created_at)), fmt::arg("created_shown", escape(shown_time(r.created_at))),
+      fmt::arg("visibility",
+               listed ? "Public: listed in the catalog" : "Unlisted: only people with the link can see it"));
+  body += "<section class=\"share\" aria-labelledby=\"share-title\"><h2 id=\"share-title\">Share it</h2>";
+  body += code_fields(site, r.id, links, codes::all_codes(links));
+  body += "</section></article>";
+  return layout(site, title, body, {Nav::none, !listed});
 }
 
-std::string catalog(const std::vector<db::ImageRecord>& items, const std::optional<std::string>& next_cursor,
-                    bool is_first_page) {
-  std::string body = "<h1>Catalog</h1>";
-  if (items.empty()) body += "<div class=\"card\"><p>No images yet. <a href=\"/upload\">Upload one</a>.</p></div>";
-  body += "<div class=\"grid\">";
+std::string catalog(const Site& site, const std::vector<db::ImageRecord>& items,
+                    const std::optional<std::string>& next_cursor, bool is_first_page) {
+  std::string body =
+      "<h1>Public catalog</h1><p class=\"lead\">Images their uploaders chose to list. Unlisted uploads never "
+      "appear here.</p>";
+  if (items.empty())
+    body +=
+        "<p class=\"card\">No public images yet. <a href=\"/upload\">Upload one</a> and choose "
+        "<em>public</em>.</p>";
+  else
+    body += "<ul class=\"grid\">";
   for (const auto& r : items) {
-    body += fmt::format("<a href=\"{}\"><img loading=\"lazy\" src=\"{}\" alt=\"{}\"><br><small>{}</small></a>",
-                        escape(views::image_url("", r.name)), escape(views::thumb_url("", r.name)),
-                        escape(r.description.value_or(r.original_filename)), escape(r.original_filename));
+    const auto [tw, th] = thumb_size(site, r);
+    // The caption names the image; the description (when there is one) is the alt text.
+    const std::string alt =
+        r.description && codes::one_line(*r.description) != shown_name(r) ? codes::one_line(*r.description) : "";
+    body += fmt::format("<li><a href=\"{}\">{}<span class=\"caption\">{}</span></a></li>", escape(page_url(site, r.id)),
+                        img_tag(views::thumb_url(base_of(site), r.name), tw, th, alt, true), escape(shown_name(r)));
   }
-  body += "</div><div class=\"pager\">";
-  if (!is_first_page) body += "<a href=\"/images/\">&laquo; Newest</a>";
-  if (next_cursor) body += fmt::format("<a href=\"/images/?cursor={}\">Older &raquo;</a>", escape(*next_cursor));
-  body += "</div>";
-  return layout("Catalog", body);
+  if (!items.empty()) body += "</ul>";
+  if (!is_first_page || next_cursor) {
+    body += "<nav class=\"pager\" aria-label=\"Catalog pages\">";
+    if (!is_first_page) body += "<a href=\"/images/\">&laquo; Newest</a>";
+    if (next_cursor) body += fmt::format("<a href=\"/images/?cursor={}\">Older &raquo;</a>", escape(*next_cursor));
+    body += "</nav>";
+  }
+  return layout(site, "Public catalog", body, {Nav::catalog});
 }
 
-std::string delete_confirm(const db::ImageRecord& r, const std::string& token) {
-  return layout("Delete image",
-                fmt::format("<h1>Delete this image?</h1><div class=\"card result\"><img src=\"{}\" alt=\"\">"
-                            "<div class=\"codes\"><p><strong>{}</strong><br><small>{}</small></p>"
-                            "<form method=\"post\" action=\"/delete/{}?token={}\">"
-                            "<button class=\"danger\" type=\"submit\">Delete for good</button></form></div></div>",
-                            escape(views::thumb_url("", r.name)), escape(r.original_filename), escape(r.name),
-                            escape(r.id), escape(token)));
+std::string my_uploads(const Site& site) {
+  return layout(site, "My uploads",
+                "<h1>My uploads</h1><p class=\"lead\">The images uploaded from this browser, with their delete links. "
+                "The list is kept only in this browser: nobody else sees it, and clearing the browser's data "
+                "forgets it.</p>"
+                "<noscript><p class=\"notice\">This list needs JavaScript. Without it, keep the delete links that "
+                "the page after an upload shows.</p></noscript>"
+                "<div class=\"mine\" data-mine><p class=\"js-only empty-note\" hidden>Nothing yet: the images you "
+                "upload from this browser will be listed here. <a href=\"/upload\">Upload images</a>.</p>"
+                "<ul class=\"mine-list\"></ul></div>",
+                {Nav::mine, true});
 }
 
-std::string deleted(const std::string& name) {
-  return layout("Deleted", fmt::format("<h1>Deleted</h1><div class=\"card\"><p>{} is gone.</p></div>", escape(name)));
+std::string delete_confirm(const Site& site, const db::ImageRecord& r, const std::string& token) {
+  const auto [tw, th] = thumb_size(site, r);
+  return layout(site, "Delete image",
+                fmt::format("<h1>Delete this image?</h1><div class=\"card confirm\">{img}<div class=\"details\">"
+                            "<p><strong>{name}</strong></p><p class=\"meta\">{meta}</p>"
+                            "<p>Its page, its links and its embed codes stop working. This cannot be undone.</p>"
+                            "<form method=\"post\" action=\"/delete/{id}?token={token}\" class=\"confirm-actions\">"
+                            "<button class=\"danger\" type=\"submit\">Delete for good</button> "
+                            "<a class=\"button secondary\" href=\"/i/{id}\">Keep it</a></form></div></div>",
+                            fmt::arg("img", img_tag(views::thumb_url(base_of(site), r.name), tw, th, "")),
+                            fmt::arg("name", escape(shown_name(r))), fmt::arg("meta", escape(meta_line(r))),
+                            fmt::arg("id", escape(r.id)), fmt::arg("token", escape(token))),
+                {Nav::none, true});
+}
+
+std::string deleted(const Site& site, const Deleted& d) {
+  const auto& r = d.record;
+  std::string what =
+      d.file_removed ? fmt::format(
+                           "<p>{} is deleted: its page, its file and its thumbnail are gone from this site. Browsers "
+                           "and caches that loaded it before may keep showing their copy for a while.</p>",
+                           escape(shown_name(r)))
+                     : fmt::format(
+                           "<p>Your upload of {} is deleted: its page and its delete link no longer work.</p>"
+                           "<p><strong>The file itself stays online.</strong> The same image was uploaded separately "
+                           "too, and its links keep working for that other upload until it is deleted as well.</p>",
+                           escape(shown_name(r)));
+  return layout(site, "Deleted",
+                fmt::format("<h1>Deleted</h1><div class=\"card\" data-deleted-id=\"{}\">{}</div>"
+                            "<p class=\"actions\"><a class=\"button\" href=\"/upload\">Upload images</a> "
+                            "<a href=\"/mine\">My uploads</a></p>",
+                            escape(r.id), what),
+                {Nav::none, true});
+}
+
+std::string error_page(const Site& site, int status, const std::string& message) {
+  const bool about_an_upload = status == 400 || status == 413 || status == 415 || status == 422;
+  std::string body = fmt::format("<div class=\"error-page\"><p class=\"status\">Error {}</p><h1>{}</h1><p>{}</p>",
+                                 status, error_title(status), escape(message));
+  if (about_an_upload)
+    body += fmt::format("<p class=\"limits\">What an upload may hold: {}, {} in all.</p>",
+                        escape(units::upload_limits(site.config)),
+                        escape(units::human_size(site.config.max_request_bytes)));
+  body += "<ul class=\"ways\">";
+  if (about_an_upload)
+    body +=
+        "<li><a href=\"/upload\" data-back>Back to the upload form</a> (your browser's Back button keeps what "
+        "you typed)</li>";
+  body += "<li><a href=\"/\">Home</a></li><li><a href=\"/images/\">Public catalog</a></li></ul></div>";
+  return layout(site, fmt::format("Error {}", status), body, {Nav::none, true});
+}
+
+std::string see_other(const Site& site, const std::string& location) {
+  return layout(
+      site, "Uploaded",
+      fmt::format("<h1>Uploaded</h1><p><a href=\"{}\">See the links of your upload</a>.</p>", escape(location)),
+      {Nav::upload, true});
 }
 
 }  // namespace imghost::pages

@@ -1,27 +1,49 @@
 // The HTML pages.  Each returns a complete document; all variable text is escaped.
+// Links and embed codes use the configured public base URL ("https://img.example"), or
+// are relative to this site when none is set: never the request's Host header, which
+// the client chooses.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
-#include "core/ingest.hpp"
+#include "core/deletion.hpp"
 #include "db/images_repo.hpp"
+#include "render/html.hpp"
 
 namespace imghost::pages {
 
-std::string home(const Config& c);
-std::string upload_form(const Config& c);
-// `base` prefixes the links and embed codes: the configured public base URL
-// ("https://img.example"), or "" for links relative to this site.  Never taken from
-// the request's Host header, which the client chooses.
-std::string upload_result(const std::vector<Stored>& stored, const std::string& base);
-std::string error_page(int status, const std::string& message);
-// The catalog page; `next_cursor` links to the following (older) page.
-std::string catalog(const std::vector<db::ImageRecord>& items, const std::optional<std::string>& next_cursor,
-                    bool is_first_page);
-std::string delete_confirm(const db::ImageRecord& r, const std::string& token);
-std::string deleted(const std::string& name);
+std::string home(const Site& site);
+std::string upload_form(const Site& site);
+
+// The page an upload from the form is redirected to.  `delete_tokens` holds, for each
+// image in `images`, its delete token when the uploading browser's cookie proved it
+// (else ""); `gone` counts the images of that upload deleted since.
+std::string uploaded(const Site& site, const std::vector<db::ImageRecord>& images,
+                     const std::vector<std::string>& delete_tokens, std::size_t gone);
+
+// An image's own page, /i/{id}: the image, its description, size and format, and every
+// copy-ready code.
+std::string image_page(const Site& site, const db::ImageRecord& r);
+
+// The catalog page of public images; `next_cursor` links to the following (older) page.
+std::string catalog(const Site& site, const std::vector<db::ImageRecord>& items,
+                    const std::optional<std::string>& next_cursor, bool is_first_page);
+
+// The uploads this browser remembers (kept by the script in localStorage).
+std::string my_uploads(const Site& site);
+
+std::string delete_confirm(const Site& site, const db::ImageRecord& r, const std::string& token);
+// What a delete did, truthfully: the file is gone, or it stays because another upload
+// of the same bytes still refers to it.
+std::string deleted(const Site& site, const Deleted& d);
+
+// Every error, from the worker or from nginx (413, the 404 of a missing file): a title,
+// the message, the limits where they matter, and ways back.
+std::string error_page(const Site& site, int status, const std::string& message);
+
+// The short body of a 303 answer, for clients that show it instead of following.
+std::string see_other(const Site& site, const std::string& location);
 
 }  // namespace imghost::pages

@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "db/pg.hpp"
+#include "handlers/handlers.hpp"
 #include "handlers/router.hpp"
 #include "http/status.hpp"
 #include "render/json.hpp"
@@ -35,33 +36,50 @@ void install(int sig, void (*fn)(int)) {
   sigaction(sig, &sa, nullptr);
 }
 
-http::Response error_response(const http::Request& req, int status, std::string_view code, const std::string& message) {
+http::Response error_response(App& app, const http::Request& req, int status, std::string_view code,
+                              const std::string& message) {
   if (wants_json(req)) return http::Response::json(status, views::error_json(std::string(code), message));
-  return http::Response::html(status, pages::error_page(status, message));
+  return http::Response::html(status, pages::error_page(handlers::site_of(app), status, message));
+}
+
+// Every page, whichever handler or error made it, goes out with the page security
+// headers: the Content-Security-Policy (no inline script, no framing) and a legacy
+// X-Frame-Options for browsers without frame-ancestors.  (Response::html already sends
+// nosniff and Referrer-Policy.)
+http::Response secured(App& app, http::Response r) {
+  if (r.header_value("Content-Type").starts_with("text/html")) {
+    r.set_header("Content-Security-Policy", pages::content_security_policy(app.config()));
+    r.set_header("X-Frame-Options", "DENY");
+  }
+  return r;
+}
+
+http::Response respond(App& app, http::Request& req) {
+  try {
+    return dispatch(app, req);
+  } catch (const Error& e) {
+    const int status = http::status_of(e.code());
+    app.log().error(fmt::format("{} ({} {}, {} {}).", e.what(), status, code_name(e.code()), req.method(), req.path()));
+    return error_response(app, req, status, code_name(e.code()), e.what());
+  } catch (const db::DbError& e) {
+    if (e.connection_lost()) app.drop_db();
+    app.log().error(fmt::format("database unavailable: {} ({} {}).", e.what(), req.method(), req.path()));
+    return error_response(app, req, 503, "unavailable", "the database is unavailable, nothing was stored; try again");
+  } catch (const std::system_error& e) {
+    app.log().error(fmt::format("image store unavailable: {} ({} {}).", e.what(), req.method(), req.path()));
+    return error_response(app, req, 503, "unavailable",
+                          "the image store is unavailable, nothing was stored; try again");
+  } catch (const std::exception& e) {
+    app.log().error(fmt::format("internal error: {} ({} {}).", e.what(), req.method(), req.path()));
+    return error_response(app, req, 500, "internal", "internal error");
+  }
 }
 
 }  // namespace
 
 http::Response handle(App& app, http::Request& req) noexcept {
   try {
-    try {
-      return dispatch(app, req);
-    } catch (const Error& e) {
-      const int status = http::status_of(e.code());
-      app.log().error(
-          fmt::format("{} ({} {}, {} {}).", e.what(), status, code_name(e.code()), req.method(), req.path()));
-      return error_response(req, status, code_name(e.code()), e.what());
-    } catch (const db::DbError& e) {
-      if (e.connection_lost()) app.drop_db();
-      app.log().error(fmt::format("database unavailable: {} ({} {}).", e.what(), req.method(), req.path()));
-      return error_response(req, 503, "unavailable", "the database is unavailable, nothing was stored; try again");
-    } catch (const std::system_error& e) {
-      app.log().error(fmt::format("image store unavailable: {} ({} {}).", e.what(), req.method(), req.path()));
-      return error_response(req, 503, "unavailable", "the image store is unavailable, nothing was stored; try again");
-    } catch (const std::exception& e) {
-      app.log().error(fmt::format("internal error: {} ({} {}).", e.what(), req.method(), req.path()));
-      return error_response(req, 500, "internal", "internal error");
-    }
+    return secured(app, respond(app, req));
   } catch (...) {
     // Building the error response itself failed (out of memory): the bare minimum.
     http::Response r;

@@ -13,6 +13,7 @@ import struct
 import zipfile
 import io
 import zlib
+from functools import lru_cache
 
 import fixtures as fx
 from pathlib import Path
@@ -61,6 +62,28 @@ def noise_png(w, h, seed):
     return PNG_MAGIC + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", zlib.compress(rows, 1)) + png_chunk(b"IEND", b"")
 
 
+def flat_png(w, h, tag, colour_type=2):
+    """A valid w x h 8-bit PNG (colour type 0 gray, 2 RGB or 3 palette of 256 grays) that is
+    big in pixels and tiny on disk: a first row set from `tag` (so no two tags share
+    bytes), then rows repeating it (filter Up, all zeros).  Made from one compressed row
+    chained h - 1 times: 7000 x 7000 RGB is about 250 KB and takes no time to make."""
+    channels = 3 if colour_type == 2 else 1
+    digest = hashlib.sha256(str(tag).encode()).digest()
+    first = b"\0" + bytes((x * 255 // (w * channels) + digest[x % 32]) & 0xFF for x in range(w * channels))
+    same = b"\x02" + bytes(w * channels)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = c.compress(first) + c.flush(zlib.Z_FULL_FLUSH)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    row = c.compress(same) + c.flush(zlib.Z_FULL_FLUSH)
+    adler = zlib.adler32(first)
+    for _ in range(h - 1):
+        adler = zlib.adler32(same, adler)
+    idat = b"\x78\xda" + head + row * (h - 1) + b"\x03\x00" + struct.pack(">I", adler)
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, colour_type, 0, 0, 0)
+    plte = png_chunk(b"PLTE", bytes(i for i in range(256) for _ in range(3))) if colour_type == 3 else b""
+    return PNG_MAGIC + png_chunk(b"IHDR", ihdr) + plte + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b"")
+
+
 def png_flood(w=100_000, h=100_000):
     """IHDR says w x h, the data is one tiny compressed row: a decompression bomb."""
     return fx.png_claiming(w, h)
@@ -69,6 +92,131 @@ def png_flood(w=100_000, h=100_000):
 def png_magic_then(payload):
     """PNG magic bytes, then something else entirely."""
     return PNG_MAGIC + payload
+
+
+# --- PNG chunks that inflate (zlib bombs) ----------------------------------------------
+
+_PIECE_MIB = 64
+
+
+@lru_cache(None)
+def _zeros_deflated(mib):
+    """Raw deflate of `mib` MiB of zeros ending with a full flush: byte-aligned, not final
+    and self-contained, so copies chain into one longer stream."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(bytes(mib << 20)) + c.flush(zlib.Z_FULL_FLUSH)
+
+
+@lru_cache(None)
+def zlib_bomb(mib=1024, prefix=b""):
+    """A valid zlib stream (it ends, checksum and all) that inflates to `prefix` and then
+    `mib` MiB of zeros: 1 GiB takes about 1 MB.  Made from one compressed 64 MiB piece
+    repeated, so it costs a fraction of a second, once per run."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = c.compress(prefix) + c.flush(zlib.Z_FULL_FLUSH)
+    whole, rest = divmod(mib, _PIECE_MIB)
+    body = _zeros_deflated(_PIECE_MIB) * whole + (_zeros_deflated(rest) if rest else b"")
+    adler = zlib.adler32(prefix)
+    piece = bytes(_PIECE_MIB << 20)
+    for _ in range(whole):
+        adler = zlib.adler32(piece, adler)
+    adler = zlib.adler32(bytes(rest << 20), adler)
+    return b"\x78\xda" + head + body + b"\x03\x00" + struct.pack(">I", adler)
+
+
+def icc_header(size, tags=0):
+    """The 128-byte header of an RGB display ICC profile (v2.1) of `size` bytes, and its tag
+    count: what libpng checks before it allocates `size` bytes and inflates into them."""
+    head = (struct.pack(">I", size) + b"\0" * 4 + struct.pack(">I", 0x02100000) + b"mntrRGB XYZ "
+            + struct.pack(">HHH", 2024, 1, 1) + b"\0" * 6 + b"acsp" + b"\0" * 24 + struct.pack(">I", 0)
+            + struct.pack(">III", 0xF6D6, 0x10000, 0xD32D) + b"\0" * 48)
+    assert len(head) == 128
+    return head + struct.pack(">I", tags)
+
+
+def small_icc_profile():
+    """A small but complete sRGB-like display profile (white point, sRGB primaries adapted
+    to D50, gamma 2.2 curves): a real iCCP chunk's content, about 500 bytes."""
+    def s15(v):
+        return struct.pack(">i", round(v * 65536))
+
+    def xyz(x, y, z):
+        return b"XYZ \0\0\0\0" + s15(x) + s15(y) + s15(z)
+
+    text = b"imghost test sRGB"
+    curve = b"curv\0\0\0\0" + struct.pack(">IH", 1, 0x0233) + b"\0\0"
+    tags = [(b"desc", b"desc\0\0\0\0" + struct.pack(">I", len(text) + 1) + text + b"\0" * (1 + 4 + 4 + 2 + 1 + 67)),
+            (b"wtpt", xyz(0.9505, 1.0, 1.0891)), (b"rXYZ", xyz(0.4361, 0.2225, 0.0139)),
+            (b"gXYZ", xyz(0.3851, 0.7169, 0.0971)), (b"bXYZ", xyz(0.1431, 0.0606, 0.7141)),
+            (b"rTRC", curve), (b"gTRC", curve), (b"bTRC", curve),
+            (b"cprt", b"text\0\0\0\0No copyright, test profile\0")]
+    table, data, offset = b"", b"", 132 + 12 * len(tags)
+    for sig, d in tags:
+        table += sig + struct.pack(">II", offset, len(d))
+        padded = d + b"\0" * (-len(d) % 4)
+        data += padded
+        offset += len(padded)
+    return icc_header(offset, len(tags)) + table + data
+
+
+def compressed_chunk(kind, stream):
+    """A zTXt, compressed iTXt or iCCP chunk holding the zlib stream `stream`."""
+    if kind == b"zTXt":
+        return png_chunk(kind, b"Comment\0\0" + stream)
+    if kind == b"iTXt":
+        return png_chunk(kind, b"XML:com.adobe.xmp\0\1\0en\0\0" + stream)
+    if kind == b"iCCP":
+        return png_chunk(kind, b"ICC Profile\0\0" + stream)
+    raise ValueError(kind)
+
+
+def png_chunk_bomb(kind, copies, base):
+    """`base` (a PNG) with `copies` chunks of `kind` (zTXt, iTXt or iCCP) after its IHDR,
+    each a zlib stream of 1 GiB: about 1 MB a copy.  The iCCP streams start with a valid
+    profile header claiming 1 GiB, so libpng allocates that much before inflating."""
+    assert base.startswith(PNG_MAGIC) and base[12:16] == b"IHDR"
+    prefix = icc_header(1 << 30) if kind == b"iCCP" else b""
+    chunk = compressed_chunk(kind, zlib_bomb(1024, prefix))
+    return base[:33] + chunk * copies + base[33:]
+
+
+def png_image_data_bomb(tag, mib=4992):
+    """A 16x16 RGB PNG whose image data (IDAT) runs on past its pixels to `mib` MiB more of
+    zeros: 4992 MiB in just under 5 MiB.  libpng inflates all of it, past the last row,
+    before it reports "too much image data"."""
+    digest = hashlib.sha256(str(tag).encode()).digest()
+    rows = b"".join(b"\0" + (digest + digest)[:48] for _ in range(16))
+    ihdr = struct.pack(">IIBBBBB", 16, 16, 8, 2, 0, 0, 0)
+    return (PNG_MAGIC + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", zlib_bomb(mib, rows))
+            + png_chunk(b"IEND", b""))
+
+
+def png_compressed_chunks(data, cap=16 << 20):
+    """(type, inflated size, capped at cap + 1) of every zTXt, compressed iTXt and iCCP
+    chunk of the PNG `data`: what a browser would inflate from the stored file."""
+    out, pos = [], 8
+    while pos + 12 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+        stream = None
+        if kind in (b"zTXt", b"iCCP") and b"\0" in body:
+            stream = body[body.index(b"\0") + 2:]
+        elif kind == b"iTXt" and b"\0" in body:
+            k = body.index(b"\0")
+            if body[k + 1:k + 2] not in (b"", b"\0"):
+                parts = body[k + 3:].split(b"\0", 2)
+                stream = parts[2] if len(parts) == 3 else None
+        if stream is not None:
+            d = zlib.decompressobj()
+            try:
+                size = len(d.decompress(stream, cap + 1))
+            except zlib.error:
+                size = 0
+            out.append((kind.decode(), size))
+        if kind == b"IEND":
+            break
+    return out
 
 
 # --- GIF -------------------------------------------------------------------------------

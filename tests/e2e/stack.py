@@ -88,16 +88,20 @@ def multipart(fields):
     return bytes(out), "multipart/form-data; boundary=" + boundary
 
 
-def upload(files, description=None, path="/api/v1/images", accept=None):
-    """files: list of (filename, bytes).  Returns the Response."""
+def upload(files, description=None, path="/api/v1/images", accept=None, visibility=None, port=None):
+    """files: list of (filename, bytes).  visibility: None (the server's default,
+    unlisted), "public" or "unlisted".  Returns the Response (from the stack on `port`,
+    this run's by default)."""
     fields = [("file", fn, data, "application/octet-stream") for fn, data in files]
     if description is not None:
         fields.append(("description", None, description, None))
+    if visibility is not None:
+        fields.append(("visibility", None, visibility, None))
     body, ctype = multipart(fields)
     headers = {"Content-Type": ctype}
     if accept:
         headers["Accept"] = accept
-    return request("POST", path, body=body, headers=headers)
+    return request("POST", path, body=body, headers=headers, port=port)
 
 
 def wait_until(predicate, timeout, step=0.05):
@@ -142,6 +146,10 @@ def psql(sql):
 
 def row_count(table="images"):
     return int(psql(f"SELECT count(*) FROM {table}"))
+
+
+def public_count():
+    return int(psql("SELECT count(*) FROM images WHERE visibility = 'public'"))
 
 
 def store_files():

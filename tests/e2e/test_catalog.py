@@ -17,8 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote
 
 import fixtures as fx
-from stack import (LOGS, PORT, STORE, get, log_lines, psql, request, row_count, store_files, store_path, upload,
-                   wait_until, wait_workers_idle)
+from stack import (LOGS, PORT, STORE, get, log_lines, psql, public_count, request, row_count, store_files, store_path,
+                   upload, wait_until, wait_workers_idle)
 
 MAX_FILE = 5 << 20
 THUMB = 320
@@ -177,7 +177,7 @@ class KeysetPaging(ApiErrorAsserts, unittest.TestCase):
         files = [(f"page-{i}.png", tiny_png(1000 + i)) for i in range(250)]
         uploaded = []  # in upload order
         for k in range(0, len(files), 10):
-            r = upload(files[k:k + 10])
+            r = upload(files[k:k + 10], visibility="public")
             self.assertEqual(r.status, 201, r.text)
             uploaded += [obj["id"] for obj in r.json()["items"]]
         self.assertEqual(len(set(uploaded)), 250)
@@ -189,7 +189,7 @@ class KeysetPaging(ApiErrorAsserts, unittest.TestCase):
         def keep_uploading():
             i = 0
             while not stop.is_set():
-                r = upload([(f"during-{i}.png", tiny_png(5000 + i))])
+                r = upload([(f"during-{i}.png", tiny_png(5000 + i))], visibility="public")
                 if r.status != 201:
                     errors.append((r.status, r.text))
                     return
@@ -239,8 +239,10 @@ class KeysetPaging(ApiErrorAsserts, unittest.TestCase):
         self.assertEqual(mine, sorted(mine, reverse=True), "created_at never increases down the list")
 
     def test_default_limit_is_20(self):
-        if row_count() < 21:
-            self.assertEqual(upload([(f"d{i}.png", tiny_png(9000 + i)) for i in range(21)]).status, 201)
+        if public_count() < 21:
+            self.assertEqual(upload([(f"d{i}.png", tiny_png(9000 + i)) for i in range(20)], visibility="public").status,
+                             201)
+            self.assertEqual(upload([("d20.png", tiny_png(9020))], visibility="public").status, 201)
         r = get("/api/v1/images")
         self.assertEqual(r.status, 200)
         self.assertEqual(len(r.json()["items"]), 20)
@@ -661,22 +663,27 @@ class Health(unittest.TestCase):
 
 # --- the HTML catalog ------------------------------------------------------------------
 
-ENTRY = re.compile(r'<a href="/images/([a-z2-7]{20}\.(?:jpg|png|gif|webp))"><img[^>]*\ssrc="/images/thumbs/([^"]+)"')
+ENTRY = re.compile(r'<a href="/i/([a-z2-7]{20})"><img src="/images/thumbs/([a-z2-7]{20}\.(?:jpg|png|gif|webp))" '
+                   r'width="\d+" height="\d+"')
 OLDER = re.compile(r'<a href="(/images/\?cursor=[^"]+)"[^>]*>Older')
 
 
 class HtmlCatalog(unittest.TestCase):
     def names(self, page):
-        entries = ENTRY.findall(page)
-        for image, thumb in entries:
-            self.assertEqual(image, thumb, "each thumbnail links to its image")
-        return [image for image, _ in entries]
+        """The stored names of a catalog page's tiles, in order; each tile links to its
+        image's own page (/i/{id}) and shows its thumbnail with its size stated."""
+        return [thumb for _, thumb in ENTRY.findall(page)]
+
+    def ids(self, page):
+        return [image_id for image_id, _ in ENTRY.findall(page)]
 
     def test_catalog_lists_thumbnails_newest_first_and_older_link_pages(self):
-        missing = 60 - row_count()
+        missing = 60 - public_count()
         for k in range(0, max(missing, 0), 10):
-            self.assertEqual(upload([(f"fill{i}.png", tiny_png(i, "fill")) for i in range(k, k + 10)]).status, 201)
-        newest = [upload_one(tiny_png(i, "html"), f"html{i}.png")["filename"] for i in range(3)]
+            self.assertEqual(upload([(f"fill{i}.png", tiny_png(i, "fill")) for i in range(k, k + 10)],
+                                    visibility="public").status, 201)
+        newest = [upload_one(tiny_png(i, "html"), f"html{i}.png", visibility="public")["filename"] for i in range(3)]
+        hidden = upload_one(tiny_png(9, "html"), "hidden.png")
 
         r = get("/images/")
         self.assertEqual(r.status, 200)
@@ -685,6 +692,9 @@ class HtmlCatalog(unittest.TestCase):
         self.assertEqual(first[:3], newest[::-1], "newest first")
         api = get(f"/api/v1/images?limit={len(first)}").json()
         self.assertEqual(first, [i["filename"] for i in api["items"]], "the same order as the API")
+        self.assertEqual(self.ids(r.text), [i["id"] for i in api["items"]], "tiles link to the images' pages")
+        self.assertNotIn(hidden["id"], r.text, "an unlisted upload is not in the catalog")
+        self.assertNotIn(hidden["filename"], r.text)
 
         older = OLDER.search(r.text)
         self.assertIsNotNone(older, "an Older link")
@@ -703,7 +713,7 @@ class HtmlCatalog(unittest.TestCase):
 
     def test_client_text_is_escaped(self):
         upload_one(tiny_png(1, "xss"), '<img src=x onerror=alert(2)>.png',
-                   description="<script>alert(1)</script>")
+                   description="<script>alert(1)</script>", visibility="public")
         page = get("/images/").text
         self.assertNotIn("<script>alert(1)</script>", page)
         self.assertNotIn("<img src=x onerror", page)

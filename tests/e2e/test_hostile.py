@@ -8,19 +8,26 @@ headers that keep a browser from ever running it."""
 
 import hashlib
 import itertools
+import shutil
 import socket
+import subprocess
 import threading
+import time
 import unittest
 import uuid
+import zlib
 
 import fixtures as fx
 import hostile as h
-from stack import VAR, get, log_lines, request, row_count, staged_files, upload
+from stack import PORT, ROOT, VAR, env, get, log_lines, request, row_count, staged_files, upload, wait_until
 
 CODES = {413: "too_large", 415: "unsupported_format", 422: "invalid_image"}
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
 MAX_FILE = 5 << 20
 RSS_LIMIT_KIB = 400 << 10  # far above a worker's normal size, far below a bomb's
+MAGICK_MEMORY_KIB = 256 << 10  # the configured magick_memory (the default)
+DECODE_TIMEOUT_S = 10.0        # the configured decode_timeout_ms (the default)
+INFLATE_CAP = 16 << 20         # what one compressed chunk may inflate to (find_png_bomb)
 GOOD_COUNTER = itertools.count()
 
 
@@ -120,6 +127,12 @@ class HostileTestCase(unittest.TestCase):
         self.assertEqual(row_count("blobs"), before["blobs"], f"{name}: a blobs row was written")
         new_files = h.store_names() - before["files"]
         self.assertEqual(new_files, set(), f"{name}: a file was written to the store")
+        self.assert_no_staged_file(name)
+
+    def assert_no_staged_file(self, name):
+        # Thumbnails are staged in store/.tmp too, just after their upload answered: give
+        # the last one a moment to land.
+        wait_until(lambda: not staged_files(), 5)
         self.assertEqual(staged_files(), [], f"{name}: a staged file was left in store/.tmp")
 
     def assert_accepted_or_invalid(self, name, data):
@@ -135,7 +148,7 @@ class HostileTestCase(unittest.TestCase):
             obj = r.json()
             self.assertEqual(row_count(), before["rows"] + 1)
             self.assert_served_safely(obj, data)
-            self.assertEqual(staged_files(), [], f"{name}: a staged file was left in store/.tmp")
+            self.assert_no_staged_file(name)
         self.assertEqual(len(self.new_log_lines(before, name)), 1, f"{name}: one log line")
         self.assert_pool_unchanged(before, name)
         self.assert_good_upload_works(name)
@@ -291,7 +304,10 @@ class Bombs(HostileTestCase):
 
     def test_too_large_files(self):
         cases = [
-            ("six-mib.jpg", b"\xff\xd8\xff" + b"\0" * (6 << 20), False),           # nginx refuses the body
+            # The body is within the request limit (max_files files of the file limit), so
+            # the worker reads it and refuses the file; nginx's refusal of a body over the
+            # request limit is test_upload's (it sends only the head).
+            ("six-mib.jpg", b"\xff\xd8\xff" + b"\0" * (6 << 20), True),
             ("one-byte-over.jpg", b"\xff\xd8\xff" + b"\0" * (MAX_FILE - 2), True),  # the worker refuses the file
         ]
         for name, data, logged in cases:
@@ -299,6 +315,180 @@ class Bombs(HostileTestCase):
                 self.assert_refused(name, data, (413,), logged=logged)
         # Exactly at the limit it is not too large, just not an image.
         self.assert_refused("at-limit.jpg", b"\xff\xd8\xff" + b"\0" * (MAX_FILE - 3), (422,))
+
+
+class PeakMemory:
+    """The peak RSS (VmHWM) of each worker of the stack in `var` over a block: the peaks are
+    reset first (clear_refs 5), so what a long-lived worker reached before cannot hide
+    what happens now, nor be blamed on it."""
+
+    def __init__(self, var=None):
+        self.var = var
+
+    def __enter__(self):
+        self.workers = h.worker_pids(self.var)
+        for pid in self.workers:
+            with open(f"/proc/{pid}/clear_refs", "w") as f:
+                f.write("5")
+        self.before = {pid: h.memory_kib(pid)["VmHWM"] for pid in self.workers}
+        return self
+
+    def __exit__(self, *exc):
+        self.peaks = {pid: h.memory_kib(pid)["VmHWM"] for pid in self.workers if h.alive(pid)}
+        return False
+
+
+class PngBombCase(HostileTestCase):
+    """zTXt, iTXt and iCCP chunks are zlib streams: about 1 MB of one inflates to 1 GiB,
+    inside libpng, before any pixel limit.  Each bomb (1 MB: one chunk; 5 MiB: five) must
+    be answered well within the decode deadline, with no worker's peak RSS reaching the
+    configured ImageMagick memory limit, and be refused (422) or stored without it."""
+
+    def upload_measured(self, name, data, port=None, var=None):
+        self.assertLessEqual(len(data), MAX_FILE, name)
+        with PeakMemory(var) as mem:
+            for pid, kib in mem.before.items():
+                self.assertLess(kib, MAGICK_MEMORY_KIB, f"worker {pid} already at {kib} KiB: the test cannot tell")
+            start = time.monotonic()
+            r = upload([(name, data)], port=port)
+            elapsed = time.monotonic() - start
+        self.assertEqual(set(mem.peaks), mem.workers, f"{name}: a worker died")
+        for pid, kib in mem.peaks.items():
+            self.assertLess(kib, MAGICK_MEMORY_KIB, f"{name}: worker {pid} peaked at {kib} KiB")
+        self.assertLess(elapsed, DECODE_TIMEOUT_S, f"{name}: answered after {elapsed:.1f} s")
+        print(f"\n  {name}: {r.status} in {elapsed * 1000:.0f} ms, worker peaks {sorted(mem.peaks.values())} KiB",
+              end="")
+        return r
+
+    def assert_bomb_refused(self, r, name):
+        self.assertEqual(r.status, 422, f"{name}: {r.text[:300]}")
+        self.assert_error_body(r, name)
+        self.assertIn("decompression bomb", r.json()["error"]["message"])
+
+
+class PngChunkBombs(PngBombCase):
+    """With metadata stripping (the default): the decoder never sees text chunks and the
+    stored file has none; an iCCP (a rendering chunk, kept) that inflates past the cap is
+    refused, and so is image data that inflates past its pixels."""
+
+    def test_text_chunk_bombs_are_stored_stripped(self):
+        for kind in (b"zTXt", b"iTXt"):
+            for copies in (1, 5):
+                name = f"{kind.decode()}-bomb-{copies}.png"
+                with self.subTest(name):
+                    before = self.snapshot()
+                    base = h.unique_png(f"{name} {self.token}")
+                    r = self.upload_measured(name, h.png_chunk_bomb(kind, copies, base))
+                    self.assertEqual(r.status, 201, f"{name}: {r.text[:300]}")
+                    stored = get(r.json()["url"]).body
+                    self.assertEqual(stored, base, f"{name}: the stored file is not the image without its bombs")
+                    self.assertEqual(h.png_compressed_chunks(stored), [])
+                    self.assert_pool_unchanged(before, name)
+
+    def test_icc_profile_bombs_are_refused(self):
+        for copies in (1, 5):
+            name = f"iCCP-bomb-{copies}.png"
+            with self.subTest(name):
+                before = self.snapshot()
+                r = self.upload_measured(name, h.png_chunk_bomb(b"iCCP", copies, h.unique_png(name)))
+                self.assert_bomb_refused(r, name)
+                self.assert_nothing_written(before, name)
+                self.assertEqual(len(self.new_log_lines(before, name)), 1)
+                self.assert_pool_unchanged(before, name)
+                self.assert_good_upload_works(name)
+
+    def test_image_data_past_the_pixels_is_refused(self):
+        name = "idat-bomb.png"
+        before = self.snapshot()
+        r = self.upload_measured(name, h.png_image_data_bomb(f"{name} {self.token}"))
+        self.assert_bomb_refused(r, name)
+        self.assert_nothing_written(before, name)
+        self.assert_pool_unchanged(before, name)
+        self.assert_good_upload_works(name)
+
+    def test_a_real_icc_profile_is_kept(self):
+        profile = h.compressed_chunk(b"iCCP", zlib.compress(h.small_icc_profile()))
+        base = h.unique_png(f"real profile {self.token}")
+        data = base[:33] + profile + base[33:]
+        r = self.upload_measured("real-profile.png", data)
+        self.assertEqual(r.status, 201, r.text[:300])
+        self.assertEqual(get(r.json()["url"]).body, data)
+
+
+class PngChunkBombsKeptMetadata(PngBombCase):
+    """A second stack that stores uploads byte for byte (strip_metadata = false): text
+    chunks would be stored and served, so every bomb is refused, and ordinary compressed
+    text and a real profile are still stored as uploaded."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.var = VAR / "keep-metadata-var"
+        cls.port = PORT + 2
+        cls.env = env()
+        cls.env.update(IMGHOST_VAR=str(cls.var), IMGHOST_PORT=str(cls.port), IMGHOST_LOGS=str(cls.var / "logs"),
+                       IMGHOST_STORE_DIR=str(cls.var / "store"), IMGHOST_STRIP_METADATA="false")
+        shutil.rmtree(cls.var, ignore_errors=True)
+        cls.var.mkdir(parents=True)
+        subprocess.run([str(ROOT / "scripts" / "stack"), "start"], env=cls.env, check=True, timeout=120)
+
+    @classmethod
+    def tearDownClass(cls):
+        subprocess.run([str(ROOT / "scripts" / "stack"), "stop"], env=cls.env, timeout=120,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        super().tearDownClass()
+
+    def test_every_chunk_bomb_is_refused(self):
+        for kind in (b"zTXt", b"iTXt", b"iCCP"):
+            for copies in (1, 5):
+                name = f"{kind.decode()}-bomb-{copies}.png"
+                with self.subTest(name):
+                    files = h.store_names(self.var / "store")
+                    r = self.upload_measured(name, h.png_chunk_bomb(kind, copies, h.unique_png(name)),
+                                             self.port, self.var)
+                    self.assert_bomb_refused(r, name)
+                    self.assertEqual(h.store_names(self.var / "store"), files, f"{name}: a file was stored")
+
+    def test_ordinary_text_and_a_real_profile_are_stored_as_uploaded(self):
+        chunks = (h.compressed_chunk(b"iCCP", zlib.compress(h.small_icc_profile()))
+                  + h.compressed_chunk(b"zTXt", zlib.compress(b"an ordinary comment"))
+                  + h.compressed_chunk(b"iTXt", zlib.compress(b"<x:xmpmeta/>")))
+        base = h.unique_png(f"real profile, kept text {self.token}")
+        data = base[:33] + chunks + base[33:]
+        r = self.upload_measured("profile-and-text.png", data, self.port, self.var)
+        self.assertEqual(r.status, 201, r.text[:300])
+        self.assertEqual(request("GET", r.json()["url"], port=self.port).body, data)
+
+
+class BigValidPngs(HostileTestCase):
+    def test_eight_7000x7000_pngs_in_one_request_are_stored(self):
+        """49 megapixels each, under the 50-megapixel limit: each full-size decode (up to
+        490 MB of pixel cache) used to be kept for its thumbnail while the next file
+        decoded, and the second one failed as an invalid image.  Six RGB, a gray and a
+        palette PNG (the coder opens those one's pixel cache twice over), 2.2 MB in all:
+        within the default request limit."""
+        tags = [f"big {self.token} {i}" for i in range(8)]
+        files = [(f"big-{i}.png", h.flat_png(7000, 7000, tag, colour_type))
+                 for i, (tag, colour_type) in enumerate(zip(tags, [2, 2, 2, 0, 2, 2, 3, 2]))]
+        self.assertLess(sum(len(data) for _, data in files), MAX_FILE)
+        before = self.snapshot()
+        start = time.monotonic()
+        r = upload(files)
+        elapsed = time.monotonic() - start
+        self.assertEqual(r.status, 201, r.text[:500])
+        items = r.json()["items"]
+        self.assertEqual([item["original_filename"] for item in items], [name for name, _ in files])
+        for item, (name, data) in zip(items, files):
+            self.assertEqual((item["width"], item["height"]), (7000, 7000), name)
+            self.assertEqual(get(item["url"]).body, data, name)
+        self.assertEqual(row_count(), before["rows"] + 8)
+        # The thumbnails, from the frames kept small (or made on demand if not written yet).
+        for item in items:
+            thumb = get(item["thumbnail_url"])
+            self.assertEqual(thumb.status, 200, item["thumbnail_url"])
+            self.assertEqual(thumb.header("Content-Type"), "image/png")
+        self.assert_pool_unchanged(before, "big-*.png")
+        print(f"\n  8 x 7000x7000 PNGs: 201 in {elapsed:.1f} s", end="")
 
 
 class Damaged(HostileTestCase):

@@ -315,12 +315,21 @@ class RouteTableAgrees(unittest.TestCase):
 
     def test_every_route_reaches_a_worker_through_nginx(self):
         for method, pattern, flags in self.table:
-            if "fallback" in flags:
+            if "fallback" in flags or "internal" in flags:
                 continue
             with self.subTest(f"{method} {pattern}"):
                 r = request(method, concrete(pattern), headers={"Accept": "application/json"})
                 self.assertNotIn(NGINX_DEFAULT_PAGE, r.text, f"nginx answered {r.status} itself")
                 self.assertNotEqual(r.status, 405, r.text)
+
+    def test_internal_routes_are_not_reachable_from_outside(self):
+        internal = [(m, p) for m, p, flags in self.table if "internal" in flags]
+        self.assertTrue(internal, "the error pages' route is internal")
+        for method, pattern in internal:
+            with self.subTest(pattern):
+                r = request(method, pattern.replace("{status}", "413"))
+                self.assertEqual(r.status, 404, "nginx refuses it (location ... internal)")
+                self.assertNotIn(NGINX_DEFAULT_PAGE, r.text, "and shows the site's 404 page")
 
     def test_exactly_the_upload_routes_take_an_upload_sized_body(self):
         body = b"x" * (1 << 20)  # over nginx's 64 KiB everywhere else, under the upload limit

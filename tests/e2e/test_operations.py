@@ -66,8 +66,8 @@ def fsck(*args, wrapper=()):
     return run([*wrapper, ADMIN, "--config", CONF, "fsck", *args])
 
 
-def upload_one(testcase, data, filename="ops.png"):
-    r = upload([(filename, data)])
+def upload_one(testcase, data, filename="ops.png", visibility=None):
+    r = upload([(filename, data)], visibility=visibility)
     testcase.assertEqual(r.status, 201, r.text)
     return r.json()
 
@@ -153,10 +153,14 @@ class BackupAndRestore(unittest.TestCase):
         return run([SCRIPTS / "backup"], IMGHOST_BACKUP_DIR=self.dir, **extra)
 
     def test_restore_after_wiping_database_and_store_serves_every_image_again(self):
-        for data, fn in [(random_png(), "a.png"), (random_png(40, 30), "b.png"), (fx.jpeg(320, 240, seed=41), "c.jpg"),
-                         (fx.gif_animated(), "d.gif"), (fx.webp(), "e.webp")]:
-            upload_one(self, data, fn)
+        ids = []
+        for (data, fn), vis in zip([(random_png(), "a.png"), (random_png(40, 30), "b.png"),
+                                    (fx.jpeg(320, 240, seed=41), "c.jpg"), (fx.gif_animated(), "d.gif"),
+                                    (fx.webp(), "e.webp")], ["public", "unlisted", "public", "unlisted", "public"]):
+            ids.append(upload_one(self, data, fn, visibility=vis)["id"])
         before = {img["id"]: img for img in all_images()}
+        self.assertEqual(len([i for i in ids if i in before]), 3, "the public ones are listed")
+        before.update({i: get(f"/api/v1/images/{i}").json() for i in ids})
         served = {}
         for img in before.values():
             r = get(img["url"])
@@ -184,6 +188,7 @@ class BackupAndRestore(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertEqual((row_count("images"), row_count("blobs")), counts)
         after = {img["id"]: img for img in all_images()}
+        after.update({i: get(f"/api/v1/images/{i}").json() for i in ids})
         self.assertEqual(after.keys(), before.keys())
         for id_, img in before.items():
             with self.subTest(img["filename"]):

@@ -3,10 +3,19 @@ through nginx.  Every bad input gets API.md's status and leaves nothing behind."
 
 import hashlib
 import re
+import socket
 import unittest
 
 import fixtures as fx
-from stack import (get, log_lines, multipart, request, row_count, staged_files, store_files, store_path, upload)
+from stack import (LOGS, PORT, get, log_lines, multipart, request, row_count, staged_files, store_files, store_path,
+                   upload)
+
+
+def follow(r, headers=None):
+    """The page a 303 points to, sent with the cookie it set (as a browser would)."""
+    assert r.status == 303, (r.status, r.text[:300])
+    cookie = (r.header("Set-Cookie") or "").split(";")[0]
+    return get(r.header("Location"), headers={**({"Cookie": cookie} if cookie else {}), **(headers or {})})
 
 LOG_LINE = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] (Success|Error): .+$")
 
@@ -94,7 +103,10 @@ class UploadStoresAndServes(unittest.TestCase):
         self.assertIn('name="file"', r.text)
         self.assertIn("multiple", r.text)
         self.assertIn('name="description"', r.text)
-        self.assertNotIn("<script", r.text)
+        self.assertIn('name="visibility"', r.text)
+        self.assertIsNone(re.search(r"<script(?![^>]*\bsrc=)", r.text), "no inline script")
+        self.assertIn("up to 5 MiB each, at most 20 files per upload", r.text, "the form states the limits")
+        self.assertIn("JPEG, PNG, GIF or WebP", r.text)
 
     def test_home_page_links_upload_and_catalog(self):
         r = get("/")
@@ -103,11 +115,14 @@ class UploadStoresAndServes(unittest.TestCase):
         self.assertIn('href="/upload"', r.text)
         self.assertIn('href="/images/"', r.text)
 
-    def test_html_upload_shows_links_embed_codes_and_delete_link(self):
+    def test_html_upload_redirects_to_links_embed_codes_and_delete_link(self):
         data = fx.jpeg(320, 240, seed=13)
+        rows = row_count()
         r = upload([("holiday <b>.jpg", data)], path="/upload", accept="text/html")
-        self.assertEqual(r.status, 201, r.text)
-        page = r.text
+        self.assertEqual(r.status, 303, r.text)
+        self.assertRegex(r.header("Location"), r"^/uploaded/[a-z2-7]{20}$")
+        self.assertEqual(row_count(), rows + 1)
+        page = follow(r).text
         m = re.search(r'/images/([a-z2-7]{20}\.jpg)', page)
         self.assertIsNotNone(m)
         name = m.group(1)
@@ -120,14 +135,56 @@ class UploadStoresAndServes(unittest.TestCase):
         self.assertIn("holiday &lt;b&gt;.jpg", page)  # the client's name is escaped
         self.assertNotIn("holiday <b>", page)
         self.assertEqual(get("/images/" + name).body, data)
+        # Reloading or bookmarking the result uploads nothing; without the uploader's
+        # cookie it has the links but no delete link.
+        again = get(r.header("Location"))
+        self.assertEqual(again.status, 200)
+        self.assertIn(f"/images/{name}", again.text)
+        self.assertNotIn("/delete/", again.text)
+        self.assertEqual(row_count(), rows + 1)
+
+    def test_three_files_of_2_6_mb_in_one_form_upload_are_accepted(self):
+        files = [(f"big{i}.jpg", fx.jpeg_of_size(2_600_000, seed=300 + i)) for i in range(3)]
+        self.assertTrue(all(2_500_000 < len(d) <= 5 << 20 for _, d in files))
+        rows = row_count()
+        r = upload(files, path="/upload", accept="text/html")
+        self.assertEqual(r.status, 303, r.text[:500])
+        self.assertEqual(row_count(), rows + 3)
+        self.assertEqual(len(r.header("Location").split("/")[-1].split(",")), 3)
+
+    def test_more_files_than_max_files_is_refused_with_the_limit(self):
+        files = [(f"n{i}.png", fx.unique_png(600 + i)) for i in range(21)]
+        rows = row_count()
+        r = upload(files)
+        self.assertEqual((r.status, r.json()["error"]["code"]), (413, "too_large"), r.text)
+        self.assertIn("at most 20 files", r.json()["error"]["message"])
+        page = upload(files, path="/upload", accept="text/html")
+        self.assertEqual(page.status, 413)
+        self.assertIn("at most 20 files", page.text)
+        self.assertEqual(row_count(), rows)
+
+    def test_the_access_log_never_holds_a_delete_token_or_the_cookie(self):
+        r = upload([("logged-cookie.png", fx.unique_png(620))], path="/upload", accept="text/html")
+        token = r.header("Set-Cookie").split("=", 1)[1].split(";")[0]
+        page = follow(r)
+        self.assertIn("/delete/", page.text)
+        access = (LOGS / "nginx-access.log").read_text()
+        self.assertIn(r.header("Location"), access, "the result page is logged")
+        self.assertNotIn(token, access)
+        for t in re.findall(r"token=([a-z2-7]{32})", page.text):
+            self.assertNotIn(t, access)
 
     def test_the_host_header_never_reaches_the_links(self):
         body, ctype = multipart([("file", "host.png", fx.unique_png(41), "image/png")])
         r = request("POST", "/upload", body=body,
                     headers={"Content-Type": ctype, "Host": "evil.example", "X-Forwarded-Proto": "https"})
-        self.assertEqual(r.status, 201, r.text)
-        self.assertNotIn("evil.example", r.text)
-        self.assertRegex(r.text, r'value="/delete/[a-z2-7]{20}\?token=')
+        self.assertEqual(r.status, 303, r.text)
+        self.assertFalse(r.header("Location").startswith("http"), "a relative Location")
+        page = follow(r, headers={"Host": "evil.example", "X-Forwarded-Proto": "https"})
+        self.assertNotIn("evil.example", page.text)
+        self.assertRegex(page.text, r'value="/delete/[a-z2-7]{20}\?token=')
+        image_id = r.header("Location").split("/")[-1]
+        self.assertNotIn("evil.example", get(f"/i/{image_id}", headers={"Host": "evil.example"}).text)
 
     def test_form_upload_with_accept_json_answers_like_the_api(self):
         r = upload([("api-like.png", fx.unique_png(40))], path="/upload", accept="application/json")
@@ -199,9 +256,35 @@ class BadInputIsRefusedAndLeavesNothing(unittest.TestCase):
         self.assertIn("text/html", r.header("Content-Type"))
         self.assertIn("cat.jpg", r.text)
 
-    def test_nginx_refuses_a_too_large_body_on_the_form_too(self):
+    def test_a_file_over_the_limit_in_the_form_is_a_413_page(self):
         r = upload([("big.jpg", b"\xff\xd8\xff" + b"\0" * (6 << 20))], path="/upload", accept="text/html")
         self.assertEqual(r.status, 413)
+        self.assertIn("text/html", r.header("Content-Type"))
+        self.assertIn("big.jpg", r.text)
+
+    def test_nginx_refuses_a_body_over_the_request_limit_with_the_sites_page(self):
+        # Only the head is sent: nginx answers from Content-Length before any body.
+        limit = 20 * (5 << 20) + (64 << 10)
+        for accept, kind in [("text/html", "text/html"), ("application/json", "application/json")]:
+            with self.subTest(accept):
+                with socket.create_connection(("127.0.0.1", PORT), timeout=30) as s:
+                    s.sendall((f"POST /upload HTTP/1.1\r\nHost: x\r\nAccept: {accept}\r\n"
+                               f"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {limit + 1}\r\n"
+                               "Connection: close\r\n\r\n").encode())
+                    data = b""
+                    while chunk := s.recv(65536):
+                        data += chunk
+                head, _, body = data.partition(b"\r\n\r\n")
+                self.assertTrue(head.startswith(b"HTTP/1.1 413"), head)
+                self.assertIn(f"Content-Type: {kind}".encode(), head)
+                text = body.decode("utf-8", "replace")
+                if kind == "text/html":
+                    self.assertIn('<html lang="en">', text)
+                    self.assertIn("up to 5 MiB each, at most 20 files per upload", text)
+                    self.assertIn('href="/upload"', text, "a way back")
+                    self.assertIn(b"Content-Security-Policy", head)
+                else:
+                    self.assertIn('"too_large"', text)
 
 
 class ClientFileNamesAreMetadataOnly(unittest.TestCase):
@@ -286,6 +369,11 @@ class Routing(unittest.TestCase):
         self.assertEqual((r.status, r.json()), (200, {"status": "ok"}))
 
     def test_images_outside_generated_names_are_not_found(self):
-        for path in ["/images/../imghost.conf", "/images/%2e%2e/imghost.conf", "/images/.tmp/x", "/images/ABC.jpg"]:
+        for path in ["/images/../imghost.conf", "/images/%2e%2e/imghost.conf", "/images/.tmp/x", "/images/ABC.jpg",
+                     "/images/abcdefghijklmnopqrst.jpg", "/images/thumbs/abcdefghijklmnopqrst.png"]:
             with self.subTest(path):
-                self.assertEqual(get(path).status, 404)
+                r = get(path)
+                self.assertEqual(r.status, 404)
+                self.assertIn("text/html", r.header("Content-Type"), "the site's own 404 page")
+                self.assertIn('<html lang="en">', r.text)
+                self.assertIn('href="/"', r.text, "a way back")

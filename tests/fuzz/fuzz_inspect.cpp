@@ -1,5 +1,6 @@
-// fuzz-sources: fcgi/image/format.cpp fcgi/image/sniff.cpp fcgi/image/png_header.cpp fcgi/image/webp_header.cpp fcgi/image/magick_read.cpp fcgi/image/magick_setup.cpp fcgi/image/inspect.cpp fcgi/image/thumbnail.cpp
-// fuzz-pkgs: Magick++
+// fuzz-sources: fcgi/image/format.cpp fcgi/image/sniff.cpp fcgi/image/png_header.cpp fcgi/image/webp_header.cpp
+// fcgi/image/magick_read.cpp fcgi/image/magick_setup.cpp fcgi/image/inspect.cpp fcgi/image/thumbnail.cpp
+// fcgi/image/png_chunks.cpp fuzz-pkgs: Magick++ zlib
 //
 // libFuzzer target for image::inspect() and, on what it accepts, make_thumbnail().
 // Seeds: tests/fuzz/corpus/inspect/ (tiny valid JPEG, PNG, GIF, WebP, animations).
@@ -57,9 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Inspected in;
   try {
     in = inspect(bytes, kLimits);
-  } catch (const Rejection&) {
-    return 0;
-  }
+  } catch (const Rejection&) { return 0; }
   if (!sniff(bytes) || *sniff(bytes) != in.format) fail("format differs from the magic bytes");
   if (in.width == 0 || in.height == 0 || in.width > kLimits.max_width || in.height > kLimits.max_height)
     fail("accepted size outside the limits");

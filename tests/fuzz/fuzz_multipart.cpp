@@ -93,9 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<mp::Part> parts;
   try {
     parts = mp::parse(body, boundary, limits);
-  } catch (const mp::ParseError&) {
-    return 0;
-  }
+  } catch (const mp::ParseError&) { return 0; }
 
   check(parts.size() <= limits.max_parts, "parts <= max_parts");
   const char* previous_end = body.data();
@@ -112,8 +110,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string again = serialize(parts, boundary);
   std::vector<mp::Part> reparsed;
   try {
-    reparsed = mp::parse(again, boundary, {.max_parts = limits.max_parts,
-                                           .max_header_bytes = again.size()});
+    reparsed = mp::parse(again, boundary, {.max_parts = limits.max_parts, .max_header_bytes = again.size()});
   } catch (const mp::ParseError& e) {
     std::fprintf(stderr, "reparse failed: %s\n", e.what());
     fail("canonical form parses");
@@ -122,8 +119,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t i = 0; i < parts.size(); ++i) {
     check(reparsed[i].name == parts[i].name, "round trip keeps the name");
     check(reparsed[i].filename == parts[i].filename, "round trip keeps the filename");
-    check(reparsed[i].content_type == parts[i].content_type,
-          "round trip keeps the content type");
+    check(reparsed[i].content_type == parts[i].content_type, "round trip keeps the content type");
     check(reparsed[i].body == parts[i].body, "round trip keeps the body");
   }
   return 0;

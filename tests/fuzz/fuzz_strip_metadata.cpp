@@ -1,4 +1,5 @@
-// fuzz-sources: fcgi/image/strip_metadata.cpp
+// fuzz-sources: fcgi/image/strip_metadata.cpp fcgi/image/png_chunks.cpp
+// fuzz-pkgs: zlib
 //
 // libFuzzer target for image::strip_metadata.
 //
@@ -50,14 +51,11 @@ void check(bool ok, const char* what, img::Format format) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
-  for (const img::Format format :
-       {img::Format::jpeg, img::Format::png, img::Format::gif, img::Format::webp}) {
+  for (const img::Format format : {img::Format::jpeg, img::Format::png, img::Format::gif, img::Format::webp}) {
     std::string out;
     try {
       out = img::strip_metadata(input, format);
-    } catch (...) {
-      fail("strip_metadata threw", format);
-    }
+    } catch (...) { fail("strip_metadata threw", format); }
     check(out.size() <= input.size() + 4, "output at most 4 bytes longer", format);
     check(out.empty() == input.empty(), "output empty only for empty input", format);
     const std::size_t n = signature_size(format);

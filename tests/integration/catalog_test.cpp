@@ -12,7 +12,8 @@ namespace store = imghost::store;
 namespace {
 
 json upload_one(Env& env, int seed) {
-  auto req = upload_request("/api/v1/images", {{"file", "i" + std::to_string(seed) + ".png", png_bytes(seed)}});
+  auto req = upload_request("/api/v1/images", {{"file", "i" + std::to_string(seed) + ".png", png_bytes(seed)},
+                                               {"visibility", std::nullopt, "public"}});
   const auto r = env.run(req);
   BOOST_REQUIRE_MESSAGE(r.status == 201, r.body);
   return json::parse(r.body);

@@ -3,7 +3,7 @@
 #include <cctype>
 #include <string>
 
-#include "base/bytes.hpp"
+#include "base/binary.hpp"
 #include "base/crypto.hpp"
 #include "base/hex.hpp"
 
@@ -40,14 +40,14 @@ BOOST_AUTO_TEST_CASE(hex_encodes_and_decodes) {
 
 BOOST_AUTO_TEST_CASE(integers_read_and_write_in_both_byte_orders) {
   const std::string s("\x12\x34\x56\x78", 4);
-  BOOST_TEST(imghost::bytes::be16(s, 0) == 0x1234u);
-  BOOST_TEST(imghost::bytes::be32(s, 0) == 0x12345678u);
-  BOOST_TEST(imghost::bytes::le16(s, 0) == 0x3412u);
-  BOOST_TEST(imghost::bytes::le24(s, 1) == 0x785634u);
-  BOOST_TEST(imghost::bytes::le32(s, 0) == 0x78563412u);
+  BOOST_TEST(imghost::binary::be16(s, 0) == 0x1234u);
+  BOOST_TEST(imghost::binary::be32(s, 0) == 0x12345678u);
+  BOOST_TEST(imghost::binary::le16(s, 0) == 0x3412u);
+  BOOST_TEST(imghost::binary::le24(s, 1) == 0x785634u);
+  BOOST_TEST(imghost::binary::le32(s, 0) == 0x78563412u);
   std::string out;
-  imghost::bytes::put_be32(out, 0x12345678u);
-  imghost::bytes::put_le32(out, 0x12345678u);
+  imghost::binary::put_be32(out, 0x12345678u);
+  imghost::binary::put_le32(out, 0x12345678u);
   BOOST_TEST(out == s + "\x78\x56\x34\x12");
 }
 

@@ -67,7 +67,7 @@ BOOST_AUTO_TEST_CASE(get_prints_the_value_in_force_for_scripts) {
   const auto c =
       Config::from("max_file_size = 5MiB\nstrip_metadata = off\nformats = png,jpg\n", {{"IMGHOST_THUMB_SIZE", "200"}});
   BOOST_TEST(*c.get("max_file_size") == "5242880");
-  BOOST_TEST(*c.get("max_request_size") == std::to_string((5u << 20) + (64u << 10)), "follows the file size");
+  BOOST_TEST(*c.get("max_request_size") == std::to_string(20 * (5u << 20) + (64u << 10)), "follows the file size");
   BOOST_TEST(*c.get("strip_metadata") == "false");
   BOOST_TEST(*c.get("formats") == "jpeg,png");
   BOOST_TEST(*c.get("thumb_size") == "200");
@@ -81,10 +81,26 @@ BOOST_AUTO_TEST_CASE(get_prints_the_value_in_force_for_scripts) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(request_size_follows_the_file_size_unless_set) {
-  BOOST_TEST(Config::from("max_file_size = 10M", {}).max_request_bytes == (10u << 20) + (64u << 10));
-  BOOST_TEST(Config::from("", {{"IMGHOST_MAX_FILE_SIZE", "1M"}}).max_request_bytes == (1u << 20) + (64u << 10));
+BOOST_AUTO_TEST_CASE(request_size_follows_the_files_unless_set) {
+  // As many files as allowed, each as big as allowed, plus the multipart framing: the
+  // form's promise ("at most 20 files of 5 MiB each") always fits through nginx.
+  BOOST_TEST(Config::from("", {}).max_request_bytes == 20 * (5ull << 20) + (64u << 10));
+  BOOST_TEST(Config::from("max_file_size = 10M", {}).max_request_bytes == 20 * (10ull << 20) + (64u << 10));
+  BOOST_TEST(Config::from("max_files = 3", {{"IMGHOST_MAX_FILE_SIZE", "1M"}}).max_request_bytes ==
+             3 * (1u << 20) + (64u << 10));
   BOOST_TEST(Config::from("max_file_size = 1M\nmax_request_size = 8M", {}).max_request_bytes == 8u << 20);
+}
+
+BOOST_AUTO_TEST_CASE(max_files_and_default_visibility) {
+  const auto d = Config::from("", {});
+  BOOST_TEST(d.max_files == 20u);
+  BOOST_TEST((d.default_visibility == imghost::Visibility::unlisted), "unlisted unless configured");
+  BOOST_TEST(*d.get("default_visibility") == "unlisted");
+  const auto c = Config::from("default_visibility = public\nmax_files = 5\n", {});
+  BOOST_TEST(c.max_files == 5u);
+  BOOST_TEST((c.default_visibility == imghost::Visibility::public_));
+  BOOST_CHECK_THROW(Config::from("default_visibility = Public", {}), ConfigError);
+  BOOST_CHECK_THROW(Config::from("max_files = 0", {}), ConfigError);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -26,7 +26,9 @@
 #include "image/inspect.hpp"
 #include "image/magick.hpp"
 #include "image/magick_read.hpp"
+#include "image/png_chunks.hpp"
 #include "image/sniff.hpp"
+#include "png_craft.hpp"
 
 using namespace std::string_literals;
 using namespace imghost::image;
@@ -53,9 +55,7 @@ struct Configured {
   Configured() {
     try {
       configure_magick(Limits{});
-    } catch (const std::exception& e) {
-      configure_error = e.what();
-    }
+    } catch (const std::exception& e) { configure_error = e.what(); }
   }
 };
 
@@ -99,6 +99,18 @@ std::string animation(Format f, std::size_t frames, std::size_t w, std::size_t h
   Magick::Blob blob;
   Magick::writeImages(list.begin(), list.end(), &blob, true);
   return std::string(static_cast<const char*>(blob.data()), blob.length());
+}
+
+// The GIF animation `gif` with its frames repeated `times` over: many real frames, made
+// in no time.  The frames start at the first Graphic Control Extension after the global
+// colour table (and the looping extension, which holds no such bytes); the trailer ends.
+std::string gif_frames_repeated(const std::string& gif, std::size_t times) {
+  const auto packed = static_cast<unsigned char>(gif[10]);
+  const std::size_t table = (packed & 0x80) != 0 ? std::size_t{3} << ((packed & 0x07) + 1) : 0;
+  const std::size_t first = gif.find("\x21\xF9\x04", 13 + table);
+  std::string out = gif.substr(0, first);
+  for (std::size_t i = 0; i < times; ++i) out += gif.substr(first, gif.size() - 1 - first);
+  return out + ";";
 }
 
 std::size_t frames_in(const std::string& bytes) {
@@ -158,14 +170,17 @@ Outcome try_inspect(const std::string& bytes, const Limits& limits = {}) {
   try {
     (void)inspect(bytes, limits);
     return {std::nullopt, ""};
-  } catch (const Rejection& r) {
-    return {r.reason, r.what()};
-  }
+  } catch (const Rejection& r) { return {r.reason, r.what()}; }
 }
 
 const char* reason_name(const std::optional<Reason>& r) {
   if (!r) return "accepted";
-  return *r == Reason::unsupported_format ? "unsupported_format" : "invalid_image";
+  switch (*r) {
+    case Reason::unsupported_format: return "unsupported_format";
+    case Reason::invalid_image: return "invalid_image";
+    case Reason::out_of_resources: return "out_of_resources";
+  }
+  return "?";
 }
 
 }  // namespace
@@ -280,12 +295,12 @@ BOOST_AUTO_TEST_CASE(webp_header_refuses_malformed_containers) {
   const std::string good = image_bytes(Format::webp, 64, 48);
   const std::string cases[] = {
       "",
-      "RIFF\x04\0\0\0WEBP"s,                                  // no chunk at all
-      good.substr(0, 20),                                      // first chunk's payload cut off
+      "RIFF\x04\0\0\0WEBP"s,                                              // no chunk at all
+      good.substr(0, 20),                                                 // first chunk's payload cut off
       "RIFF\x20\0\0\0WEBPVP8 \x0A\0\0\0\0\0\0\x00\x00\x00\x40\0\x30\0"s,  // no start code
-      "RIFF\x20\0\0\0WEBPVP8L\x05\0\0\0\x00\0\0\0\0"s,       // bad VP8L signature
-      "RIFF\x20\0\0\0WEBPVP8X\x0A\0\0\0\x02\0\0\0\x3F\0\0\x2F\0\0"s,  // animation, no frame
-      "RIFF\x20\0\0\0WEBPICCP\x04\0\0\0abcd"s,               // unknown first chunk
+      "RIFF\x20\0\0\0WEBPVP8L\x05\0\0\0\x00\0\0\0\0"s,                    // bad VP8L signature
+      "RIFF\x20\0\0\0WEBPVP8X\x0A\0\0\0\x02\0\0\0\x3F\0\0\x2F\0\0"s,      // animation, no frame
+      "RIFF\x20\0\0\0WEBPICCP\x04\0\0\0abcd"s,                            // unknown first chunk
   };
   for (const auto& bytes : cases) BOOST_TEST_CONTEXT(bytes.size() << " bytes") BOOST_TEST(!detail::webp_header(bytes));
 }
@@ -294,10 +309,10 @@ BOOST_AUTO_TEST_CASE(png_header_reads_ihdr) {
   const std::pair<std::string, std::optional<std::pair<std::uint32_t, std::uint32_t>>> cases[] = {
       {image_bytes(Format::png, 64, 48), std::pair{64u, 48u}},
       {png_claiming(30000, 7), std::pair{30000u, 7u}},
-      {png_claiming(30000, 7).substr(0, 32), std::nullopt},                // IHDR cut short
-      {kPngSignature + png_chunk("tEXt", "a\0b"s), std::nullopt},        // IHDR not first
+      {png_claiming(30000, 7).substr(0, 32), std::nullopt},                      // IHDR cut short
+      {kPngSignature + png_chunk("tEXt", "a\0b"s), std::nullopt},                // IHDR not first
       {kPngSignature + png_chunk("IHDR", std::string(12, '\1')), std::nullopt},  // wrong length
-      {"\x89PNG\r\n\x1A\x0B" + png_claiming(5, 5).substr(8), std::nullopt},   // bad signature
+      {"\x89PNG\r\n\x1A\x0B" + png_claiming(5, 5).substr(8), std::nullopt},      // bad signature
   };
   for (const auto& [bytes, dims] : cases) {
     BOOST_TEST_CONTEXT(bytes.size() << " bytes") {
@@ -318,10 +333,9 @@ BOOST_AUTO_TEST_CASE(fit_within_keeps_aspect_and_never_enlarges) {
     std::uint32_t w, h, box, tw, th;
   };
   const Case cases[] = {
-      {1920, 1080, 320, 320, 180}, {1080, 1920, 320, 180, 320}, {4000, 3000, 320, 320, 240},
-      {100, 50, 320, 100, 50},     {320, 320, 320, 320, 320},   {333, 333, 320, 320, 320},
-      {321, 1, 320, 320, 1},       {1, 10000, 320, 1, 320},     {1000, 999, 320, 320, 320},
-      {1, 1, 320, 1, 1},
+      {1920, 1080, 320, 320, 180}, {1080, 1920, 320, 180, 320}, {4000, 3000, 320, 320, 240}, {100, 50, 320, 100, 50},
+      {320, 320, 320, 320, 320},   {333, 333, 320, 320, 320},   {321, 1, 320, 320, 1},       {1, 10000, 320, 1, 320},
+      {1000, 999, 320, 320, 320},  {1, 1, 320, 1, 1},
   };
   for (const auto& c : cases) {
     BOOST_TEST_CONTEXT(c.w << "x" << c.h) {
@@ -433,21 +447,86 @@ BOOST_AUTO_TEST_CASE(inspect_accepts_each_format) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(jpeg_reports_original_size_though_decoded_smaller) {
+// inspect() keeps a thumbnail-sized frame, never the full-size decode: several big files
+// in one request are inspected one after the other with their results kept.
+BOOST_AUTO_TEST_CASE(inspect_keeps_only_a_thumbnail_sized_frame) {
+  struct Case {
+    const char* what;
+    std::string bytes;
+    std::uint32_t w, h;
+  };
+  const Case cases[] = {
+      {"jpeg (decoded at 2/8 scale)", image_bytes(Format::jpeg, 2000, 1500), 2000, 1500},
+      {"png", image_bytes(Format::png, 800, 600), 800, 600},
+      {"small png", image_bytes(Format::png, 64, 48), 64, 48},
+      {"gif animation", animation(Format::gif, 3, 640, 480), 640, 480},
+      {"webp", image_bytes(Format::webp, 640, 360), 640, 360},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.what) {
+      const Inspected in = inspect(c.bytes, Limits{});
+      BOOST_TEST(in.width == c.w);  // the original's size, from the header
+      BOOST_TEST(in.height == c.h);
+      const auto [tw, th] = detail::fit_within(c.w, c.h, 320);
+      BOOST_TEST(in.decoded->frame.columns() == tw);
+      BOOST_TEST(in.decoded->frame.rows() == th);
+    }
+  }
+}
+
+// Eight 7000 x 7000 PNGs failed in one request ("cache resources exhausted") while each
+// full-size decode was kept for its thumbnail; a gray or palette one failed alone, its
+// pixel cache being opened twice over while the coder switches it to a colormap.  All
+// within the limits (49 of 50 megapixels): every one is accepted, all kept at once.
+BOOST_AUTO_TEST_CASE(big_pngs_one_after_another_are_all_accepted) {
+  struct Case {
+    const char* what;
+    std::string bytes;
+  };
+  const Case cases[] = {
+      {"RGB 7000x7000", png_craft::flat_png(7000, 7000, 2, 1)},
+      {"RGB 7000x7000 again", png_craft::flat_png(7000, 7000, 2, 2)},
+      {"gray 7000x7000", png_craft::flat_png(7000, 7000, 0, 3)},
+      {"palette 7000x7000", png_craft::flat_png(7000, 7000, 3, 4)},
+  };
+  std::vector<Inspected> kept;
+  for (const auto& c : cases) {
+    try {
+      kept.push_back(inspect(c.bytes, Limits{}));
+    } catch (const Rejection& r) { BOOST_ERROR(c.what << ": " << r.what()); }
+  }
+  BOOST_TEST(kept.size() == std::size(cases));
+}
+
+// Past the header checks, running out of memory, map or disk is the server's state, not
+// the file's fault: out_of_resources (503), never invalid_image (422).  The limits are
+// lowered for this test only (code may lower them, and restore them under the policy's).
+BOOST_AUTO_TEST_CASE(running_out_of_pixel_cache_is_not_an_invalid_image) {
+  struct Restore {
+    ~Restore() { configure_magick(Limits{}); }
+  } restore;
   const std::string jpeg = image_bytes(Format::jpeg, 2000, 1500);
-  const Inspected in = inspect(jpeg, Limits{});
-  BOOST_TEST(in.width == 2000u);
-  BOOST_TEST(in.height == 1500u);
-  // Thumbnail 320x240: libjpeg decodes at the smallest M/8 scale covering it, 2/8.
-  const Magick::Image& frame = in.decoded->first_frame;
-  BOOST_TEST(frame.columns() == 500u);
-  BOOST_TEST(frame.rows() == 375u);
+  const std::string gif = animation(Format::gif, 2, 800, 800);
+  const std::string webp = image_bytes(Format::webp, 800, 800);
+  const std::string png = image_bytes(Format::png, 800, 800);
+  Magick::ResourceLimits::memory(1 << 20);
+  Magick::ResourceLimits::map(1 << 20);
+  Magick::ResourceLimits::disk(1 << 20);
+  for (const auto& [what, bytes] :
+       {std::pair{"jpeg", jpeg}, std::pair{"gif", gif}, std::pair{"webp", webp}, std::pair{"png", png}}) {
+    BOOST_TEST_CONTEXT(what) {
+      const auto out = try_inspect(bytes);
+      BOOST_TEST(reason_name(out.reason) == "out_of_resources");
+      BOOST_TEST(out.message ==
+                 "could not be decoded: the server is short of memory for an image this large; try again later");
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(metadata_only_warnings_do_not_reject) {
   // An ancillary chunk with a bad CRC: libpng warns ("tEXt: CRC error") and drops it.
-  const std::string png = png_with_chunk_after_ihdr(image_bytes(Format::png, 32, 32),
-                                                    png_chunk("tEXt", "Comment\0hello"s, false));
+  const std::string png =
+      png_with_chunk_after_ihdr(image_bytes(Format::png, 32, 32), png_chunk("tEXt", "Comment\0hello"s, false));
   // Junk between the last scan and EOI: every row decoded.
   std::string jpeg = image_bytes(Format::jpeg, 64, 48);
   jpeg.insert(jpeg.size() - 2, "\x00\x11\x22"s);
@@ -458,6 +537,127 @@ BOOST_AUTO_TEST_CASE(metadata_only_warnings_do_not_reject) {
       BOOST_TEST_INFO(out.message);
     }
   }
+}
+
+// ---- PNG chunks that inflate ----------------------------------------------------------
+
+// libpng inflates a zTXt chunk before any pixel, outside every ImageMagick limit and the
+// deadline (6.9.11: 9 s and 1 GiB of memory for the first case).  inspect() never hands
+// the decoder a text chunk: these decode as fast as the image without them.
+BOOST_AUTO_TEST_CASE(inspect_never_inflates_png_text_chunks) {
+  namespace pc = png_craft;
+  const std::string gib = pc::zlib_bomb(1024);
+  const std::string png = image_bytes(Format::png, 64, 48);
+  const std::string iend = png.substr(png.size() - 12);
+  struct Case {
+    const char* what;
+    std::string bytes;
+  };
+  const Case cases[] = {
+      {"zTXt of 1 GiB", pc::after_ihdr(png, pc::ztxt(gib))},
+      {"compressed iTXt of 1 GiB", pc::after_ihdr(png, pc::itxt(gib, true))},
+      {"four zTXt of 1 GiB after IDAT",
+       png.substr(0, png.size() - 12) + pc::ztxt(gib) + pc::ztxt(gib) + pc::ztxt(gib) + pc::ztxt(gib) + iend},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.what) {
+      const auto start = std::chrono::steady_clock::now();
+      const auto out = try_inspect(c.bytes);
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+      BOOST_TEST(reason_name(out.reason) == "accepted");
+      BOOST_TEST_INFO(out.message);
+      BOOST_TEST(ms.count() < 1000);
+    }
+  }
+}
+
+// An iCCP chunk is a rendering chunk, decoded and stored: one that inflates past the cap
+// is refused (6.9.11 spent 16 s and 3 GB on the first case, then accepted it).
+BOOST_AUTO_TEST_CASE(inspect_refuses_an_icc_profile_bomb_and_keeps_a_real_profile) {
+  namespace pc = png_craft;
+  const std::string png = image_bytes(Format::png, 64, 48);
+  const std::string profile = pc::small_icc_profile();
+  struct Case {
+    const char* what;
+    std::string bytes;
+    std::optional<std::string> refused;
+  };
+  const Case cases[] = {
+      {"iCCP of 1 GiB behind a valid profile header",
+       pc::after_ihdr(png, pc::iccp(pc::zlib_bomb(1024, pc::icc_header(1u << 30, 0)))),
+       "has an iCCP chunk that inflates to over 16 MiB (a decompression bomb)"},
+      {"iCCP whose header claims 1 GiB", pc::after_ihdr(png, pc::iccp(pc::zlib_of(pc::icc_header(1u << 30, 0)))),
+       "has an iCCP chunk whose profile claims 1073741824 bytes, over the limit of 16 MiB (a decompression bomb)"},
+      {"a real profile", pc::after_ihdr(png, pc::iccp(pc::zlib_of(profile))), std::nullopt},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.what) {
+      const auto out = try_inspect(c.bytes);
+      BOOST_TEST(reason_name(out.reason) == (c.refused ? "invalid_image" : "accepted"));
+      BOOST_TEST(out.message == c.refused.value_or(""));
+    }
+  }
+  // The real profile reaches the decoder, whole.
+  const Magick::Image decoded = decode(png_for_decoder(pc::after_ihdr(png, pc::iccp(pc::zlib_of(profile)))));
+  BOOST_TEST(decoded.iccColorProfile().length() == profile.size());
+}
+
+// What png_image_data_size() expects is what real encoders write: ImageMagick's image
+// data, inflated, for each kind of PNG.
+BOOST_AUTO_TEST_CASE(png_image_data_size_matches_an_encoder) {
+  auto inflated_idat = [](const std::string& png) {
+    std::string idat;
+    for (std::size_t pos = 8; pos + 12 <= png.size();) {
+      const auto* p = reinterpret_cast<const unsigned char*>(png.data() + pos);
+      const std::size_t length = std::size_t{p[0]} << 24 | std::size_t{p[1]} << 16 | std::size_t{p[2]} << 8 | p[3];
+      if (png.compare(pos + 4, 4, "IDAT") == 0) idat += png.substr(pos + 8, length);
+      pos += 12 + length;
+    }
+    uLongf size = 1u << 24;
+    std::string out(size, '\0');
+    BOOST_TEST(uncompress(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(idat.data()),
+                          static_cast<uLong>(idat.size())) == Z_OK);
+    return std::uint64_t{size};
+  };
+  Magick::Image gray = pattern(33, 17);
+  gray.type(Magick::GrayscaleType);
+  Magick::Image two_colours = pattern(37, 11);
+  two_colours.quantizeColors(2);
+  two_colours.quantize();
+  Magick::Image deep = pattern(30, 20, true);
+  deep.depth(16);
+  Magick::Image interlaced = pattern(301, 203);
+  interlaced.interlaceType(Magick::PlaneInterlace);
+  Magick::Image tiny = pattern(1, 1);
+  tiny.interlaceType(Magick::PlaneInterlace);
+  const std::pair<const char*, std::string> cases[] = {
+      {"RGB", encode(pattern(64, 48), Format::png)},     {"gray", encode(gray, Format::png)},
+      {"two colours", encode(two_colours, Format::png)}, {"16-bit RGBA", encode(deep, Format::png)},
+      {"interlaced", encode(interlaced, Format::png)},   {"1x1 interlaced", encode(tiny, Format::png)},
+  };
+  for (const auto& [what, png] : cases) {
+    BOOST_TEST_CONTEXT(what) {
+      const auto expected = png_image_data_size(png);
+      BOOST_TEST_REQUIRE(expected.has_value());
+      BOOST_TEST(*expected == inflated_idat(png));
+    }
+  }
+}
+
+// libpng inflates the whole image data stream, past the last row, before it reports "too
+// much image data", and no deadline reaches it there (6.9.11: 13 s for 5 GiB in 5 MiB).
+BOOST_AUTO_TEST_CASE(inspect_refuses_image_data_past_the_pixels_in_no_time) {
+  std::string rows;
+  for (int y = 0; y < 16; ++y) rows += "\0"s + std::string(48, static_cast<char>(y * 9));
+  const std::string png = png_craft::kSignature +
+                          png_craft::chunk("IHDR", png_craft::be32(16) + png_craft::be32(16) + "\x08\x02\0\0\0"s) +
+                          png_craft::chunk("IDAT", png_craft::zlib_bomb(4096, rows)) + png_craft::chunk("IEND", "");
+  const auto start = std::chrono::steady_clock::now();
+  const auto out = try_inspect(png);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  BOOST_TEST(reason_name(out.reason) == "invalid_image");
+  BOOST_TEST(out.message == "has image data that inflates to more than its 16x16 pixels (a decompression bomb)");
+  BOOST_TEST(ms.count() < 1000);
 }
 
 BOOST_AUTO_TEST_CASE(frame_limit_is_inclusive) {
@@ -492,7 +692,8 @@ BOOST_AUTO_TEST_CASE(inspect_refuses_what_is_not_an_accepted_image) {
       "BM\x36\x00\x00\x00\x00\x00"s,
       "II*\0\x08\0\0\0"s,
       "RIFF\x24\0\0\0WAVEfmt \x10\0\0\0"s,
-      "\0\0\0\x0C" "jP  \r\n\x87\n"s,
+      "\0\0\0\x0C"
+      "jP  \r\n\x87\n"s,
       std::string(1000, '\0'),
   };
   for (const auto& bytes : cases) {
@@ -596,8 +797,7 @@ BOOST_AUTO_TEST_CASE(inspect_refuses_oversized_images_before_decoding) {
       {"gif screen of 30000x30000", gif, Limits{}, "is 30000x30000 pixels, over the limit of 20000x20000"},
       {"png claiming 30000x30000", png_claiming(30000, 30000), Limits{},
        "is 30000x30000 pixels, over the limit of 20000x20000"},
-      {"png claiming 30000x10", png_claiming(30000, 10), Limits{},
-       "is 30000x10 pixels, over the limit of 20000x20000"},
+      {"png claiming 30000x10", png_claiming(30000, 10), Limits{}, "is 30000x10 pixels, over the limit of 20000x20000"},
       {"png claiming 15000x15000", png_claiming(15000, 15000), Limits{},
        "is 15000x15000 pixels, over the limit of 50 megapixels"},
       {"png over a small area limit", image_bytes(Format::png, 200, 200), small,
@@ -629,14 +829,65 @@ BOOST_AUTO_TEST_CASE(inspect_refuses_too_many_frames) {
   BOOST_TEST(out.message == "has more frames than the limit of 5");
 }
 
+// The deadline stops a decode that runs long, where the coder lets it (see Deadline).
+// Each case is decoded under a generous budget (accepted: the full decode time), then
+// under a tenth of that: refused, in far less than the full time.  The PNG's time is in
+// inflating its image data, which inspect() checks under the deadline before libpng
+// runs (libpng itself, stopped between rows, still inflates the rest).
 BOOST_AUTO_TEST_CASE(decode_time_is_bounded) {
-  Limits limits;
-  limits.decode_timeout = std::chrono::milliseconds(0);
-  for (Format f : {Format::jpeg, Format::png, Format::gif, Format::webp}) {
-    BOOST_TEST_CONTEXT(name(f)) {
-      const auto out = try_inspect(image_bytes(f, 64, 48), limits);
+  Magick::Image baseline = pattern(6000, 4500);
+  baseline.quality(98);
+  struct Case {
+    const char* what;
+    std::string bytes;
+  };
+  const Case cases[] = {
+      {"png whose rows inflate slowly", png_craft::png_with_slow_rows(256, 512, 40)},
+      {"baseline jpeg", encode(baseline, Format::jpeg)},
+      {"gif of 100 frames", gif_frames_repeated(animation(Format::gif, 4, 500, 500), 25)},
+  };
+  using ms = std::chrono::milliseconds;
+  auto timed = [](const Case& c, ms budget) {
+    Limits limits;
+    limits.decode_timeout = budget;
+    const auto start = std::chrono::steady_clock::now();
+    const Outcome out = try_inspect(c.bytes, limits);
+    return std::pair{out, std::chrono::duration_cast<ms>(std::chrono::steady_clock::now() - start)};
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.what) {
+      const auto [whole, full] = timed(c, std::chrono::seconds(60));
+      BOOST_TEST(reason_name(whole.reason) == "accepted");
+      BOOST_TEST_INFO(whole.message);
+      const ms budget = std::max(full / 10, ms(1));
+      const auto [cut, took] = timed(c, budget);
+      BOOST_TEST_MESSAGE(c.what << ": " << full.count() << " ms whole, " << took.count() << " ms under a budget of "
+                                << budget.count() << " ms");
+      BOOST_TEST(reason_name(cut.reason) == "invalid_image");
+      BOOST_TEST(cut.message == "took too long to decode (over " + std::to_string(budget.count()) + " ms)");
+      BOOST_TEST(full.count() >= 100);  // long enough to tell
+      BOOST_TEST(took.count() < full.count() / 2);
+    }
+  }
+}
+
+// Where the coder cannot be stopped (libwebp, and libjpeg reading every scan of a
+// progressive file, run before the first row is reported), the result of a decode that
+// ended past the deadline is refused all the same.
+BOOST_AUTO_TEST_CASE(decode_past_the_deadline_is_refused_where_the_coder_cannot_stop) {
+  Magick::Image progressive = pattern(1500, 1000);
+  progressive.interlaceType(Magick::PlaneInterlace);
+  const std::pair<const char*, std::string> cases[] = {
+      {"webp", image_bytes(Format::webp, 1500, 1000)},
+      {"progressive jpeg", encode(progressive, Format::jpeg)},
+  };
+  for (const auto& [what, bytes] : cases) {
+    BOOST_TEST_CONTEXT(what) {
+      Limits limits;
+      limits.decode_timeout = std::chrono::milliseconds(1);
+      const auto out = try_inspect(bytes, limits);
       BOOST_TEST(reason_name(out.reason) == "invalid_image");
-      BOOST_TEST(out.message == "took too long to decode (over 0 ms)");
+      BOOST_TEST(out.message == "took too long to decode (over 1 ms)");
     }
   }
 }
@@ -648,7 +899,7 @@ BOOST_AUTO_TEST_CASE(read_forced_never_redetects_the_format) {
     Format actual, forced;
   };
   const Case cases[] = {
-      {Format::gif, Format::png}, {Format::png, Format::jpeg}, {Format::jpeg, Format::gif},
+      {Format::gif, Format::png},  {Format::png, Format::jpeg}, {Format::jpeg, Format::gif},
       {Format::webp, Format::png}, {Format::png, Format::webp},
   };
   for (const auto& c : cases) {
@@ -775,36 +1026,30 @@ BOOST_AUTO_TEST_CASE(make_thumbnail_needs_a_decoded_image) {
 // it.  It must be refused at upload, and a thumbnail of an empty frame must throw.
 BOOST_AUTO_TEST_CASE(webp_frame_without_pixels_is_invalid_not_a_crash) {
   static const unsigned char kBytes[] = {
-    0x52, 0x49, 0x46, 0x46, 0x0c, 0x01, 0x00, 0x00, 0x57, 0x45, 0x42, 0x50, 0x56, 0x50, 0x38, 0x58,
-    0x0a, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x07, 0x04, 0x00, 0x05, 0x00, 0x00, 0x41, 0x4e,
-    0x49, 0x4d, 0x06, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x41, 0x4e, 0x4d, 0x46,
-    0x48, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x05, 0x00, 0x00,
-    0x64, 0x00, 0x00, 0x02, 0x56, 0x50, 0x38, 0x20, 0x30, 0x00, 0x00, 0x00, 0xd0, 0x01, 0x00, 0x9d,
-    0x01, 0x2a, 0x08, 0x00, 0x06, 0x00, 0x02, 0x00, 0x34, 0x25, 0xa0, 0x02, 0x74, 0xba, 0x01, 0xf8,
-    0x00, 0x03, 0xb0, 0x00, 0xfe, 0xf0, 0xc4, 0x0b, 0xff, 0x20, 0xb9, 0x61, 0x75, 0xc8, 0xd7, 0xff,
-    0x20, 0x3f, 0xe4, 0x07, 0xfc, 0x80, 0xff, 0xf8, 0xf2, 0x00, 0x00, 0x00, 0x41, 0x4e, 0x4d, 0x46,
-    0x44, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x05, 0x00, 0x00,
-    0x64, 0x00, 0x00, 0x00, 0x56, 0x50, 0x34, 0x20, 0x2c, 0x00, 0x00, 0x00, 0x94, 0x01, 0x00, 0x9d,
-    0x01, 0x2a, 0x08, 0x00, 0x06, 0x00, 0x00, 0x00, 0x34, 0x25, 0xa0, 0x02, 0x74, 0xba, 0x00, 0x03,
-    0x98, 0x00, 0xfe, 0xf9, 0x93, 0x6f, 0xff, 0x90, 0x1f, 0xff, 0x90, 0x1f, 0xff, 0x90, 0x1f, 0xff,
-    0x20, 0x3f, 0xe2, 0x17, 0x7b, 0x20, 0x30, 0x00, 0x41, 0x4e, 0x4d, 0x46, 0x44, 0x00, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x05, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00,
-    0x56, 0x50, 0x38, 0x20, 0x2c, 0x00, 0x00, 0x00, 0xd4, 0x01, 0x00, 0x9d, 0x00, 0x00, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x2a, 0x08, 0x00,
-    0x06, 0x00, 0x00, 0x00, 0x34, 0x25, 0xa0, 0x02, 0x74, 0xba, 0x01, 0xf8, 0x00, 0x03, 0xb0, 0x00,
-    0xfe, 0xf0, 0xe8, 0xf7, 0xff, 0x20, 0xb9, 0x61, 0x75, 0xc8, 0xd7, 0xfe, 0x4c, 0x0a, 0xe6, 0xb9,
-    0xf9, 0xa8, 0x00, 0x00, 0x52, 0x49, 0x46, 0x46, 0x3c, 0x00, 0x00, 0x00, 0x57, 0x45, 0x42, 0x50,
-    0x56, 0x50, 0x34, 0x20, 0xff, 0x20, 0xb9, 0x61, 0x75, 0xc8, 0xd7, 0xff, 0x20, 0xf2, 0x00, 0x00,
-    0x00,
+      0x52, 0x49, 0x46, 0x46, 0x0c, 0x01, 0x00, 0x00, 0x57, 0x45, 0x42, 0x50, 0x56, 0x50, 0x38, 0x58, 0x0a, 0x00, 0x00,
+      0x00, 0x02, 0x00, 0x00, 0x00, 0x07, 0x04, 0x00, 0x05, 0x00, 0x00, 0x41, 0x4e, 0x49, 0x4d, 0x06, 0x00, 0x00, 0x00,
+      0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x41, 0x4e, 0x4d, 0x46, 0x48, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+      0x00, 0x07, 0x00, 0x00, 0x05, 0x00, 0x00, 0x64, 0x00, 0x00, 0x02, 0x56, 0x50, 0x38, 0x20, 0x30, 0x00, 0x00, 0x00,
+      0xd0, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x08, 0x00, 0x06, 0x00, 0x02, 0x00, 0x34, 0x25, 0xa0, 0x02, 0x74, 0xba, 0x01,
+      0xf8, 0x00, 0x03, 0xb0, 0x00, 0xfe, 0xf0, 0xc4, 0x0b, 0xff, 0x20, 0xb9, 0x61, 0x75, 0xc8, 0xd7, 0xff, 0x20, 0x3f,
+      0xe4, 0x07, 0xfc, 0x80, 0xff, 0xf8, 0xf2, 0x00, 0x00, 0x00, 0x41, 0x4e, 0x4d, 0x46, 0x44, 0x00, 0x00, 0x00, 0x00,
+      0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x05, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00, 0x56, 0x50, 0x34, 0x20,
+      0x2c, 0x00, 0x00, 0x00, 0x94, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x08, 0x00, 0x06, 0x00, 0x00, 0x00, 0x34, 0x25, 0xa0,
+      0x02, 0x74, 0xba, 0x00, 0x03, 0x98, 0x00, 0xfe, 0xf9, 0x93, 0x6f, 0xff, 0x90, 0x1f, 0xff, 0x90, 0x1f, 0xff, 0x90,
+      0x1f, 0xff, 0x20, 0x3f, 0xe2, 0x17, 0x7b, 0x20, 0x30, 0x00, 0x41, 0x4e, 0x4d, 0x46, 0x44, 0x00, 0x00, 0x00, 0x00,
+      0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x05, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00, 0x56, 0x50, 0x38, 0x20,
+      0x2c, 0x00, 0x00, 0x00, 0xd4, 0x01, 0x00, 0x9d, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+      0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x2a, 0x08, 0x00, 0x06, 0x00, 0x00, 0x00, 0x34, 0x25, 0xa0, 0x02, 0x74, 0xba,
+      0x01, 0xf8, 0x00, 0x03, 0xb0, 0x00, 0xfe, 0xf0, 0xe8, 0xf7, 0xff, 0x20, 0xb9, 0x61, 0x75, 0xc8, 0xd7, 0xfe, 0x4c,
+      0x0a, 0xe6, 0xb9, 0xf9, 0xa8, 0x00, 0x00, 0x52, 0x49, 0x46, 0x46, 0x3c, 0x00, 0x00, 0x00, 0x57, 0x45, 0x42, 0x50,
+      0x56, 0x50, 0x34, 0x20, 0xff, 0x20, 0xb9, 0x61, 0x75, 0xc8, 0xd7, 0xff, 0x20, 0xf2, 0x00, 0x00, 0x00,
   };
   const std::string bytes(reinterpret_cast<const char*>(kBytes), sizeof kBytes);
   const Limits limits;
   try {
     inspect(bytes, limits);
     BOOST_TEST(false, "accepted");
-  } catch (const Rejection& r) {
-    BOOST_TEST((r.reason == Rejection::Reason::invalid_image));
-  }
+  } catch (const Rejection& r) { BOOST_TEST((r.reason == Rejection::Reason::invalid_image)); }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -35,8 +35,7 @@ std::string u16(bool big_endian, std::uint32_t v) {
   return big_endian ? std::string{hi, lo} : std::string{lo, hi};
 }
 std::string u32(bool big_endian, std::uint32_t v) {
-  return big_endian ? u16(true, v >> 16) + u16(true, v & 0xFFFF)
-                    : u16(false, v & 0xFFFF) + u16(false, v >> 16);
+  return big_endian ? u16(true, v >> 16) + u16(true, v & 0xFFFF) : u16(false, v & 0xFFFF) + u16(false, v >> 16);
 }
 std::string be16(std::uint32_t v) { return u16(true, v); }
 std::string be32(std::uint32_t v) { return u32(true, v); }
@@ -67,8 +66,7 @@ std::string zlib_stored(std::string_view data) {
     b = (b + a) % 65521;
   }
   const auto n = static_cast<std::uint32_t>(data.size());
-  return "\x78\x01\x01"s + u16(false, n) + u16(false, ~n & 0xFFFF) + std::string(data) +
-         be32(b << 16 | a);
+  return "\x78\x01\x01"s + u16(false, n) + u16(false, ~n & 0xFFFF) + std::string(data) + be32(b << 16 | a);
 }
 
 bool contains(std::string_view haystack, std::string_view needle) {
@@ -87,9 +85,7 @@ struct IfdEntry {
 IfdEntry ascii(std::uint16_t tag, std::string_view text) {
   return {tag, 2, static_cast<std::uint32_t>(text.size() + 1), std::string(text) + '\0'};
 }
-IfdEntry short_value(bool be, std::uint16_t tag, std::uint16_t v) {
-  return {tag, 3, 1, u16(be, v) + "\0\0"s};
-}
+IfdEntry short_value(bool be, std::uint16_t tag, std::uint16_t v) { return {tag, 3, 1, u16(be, v) + "\0\0"s}; }
 
 // A TIFF structure: header, IFD0, then (if `gps` is not empty) a GPS IFD pointed to by
 // IFD0's GPSInfo tag (0x8825), then the data area.  Entries must come sorted by tag.
@@ -147,27 +143,22 @@ const std::string kXmp =
 
 // Strings that sit only in metadata; none may survive.
 const std::vector<std::string> kSecrets = {
-    "SecretCam",      "Model-X9",    "GPS-DATUM-SECRET", "xmpmeta",
-    "comment-secret", "iptc-secret", "text-secret",
+    "SecretCam", "Model-X9", "GPS-DATUM-SECRET", "xmpmeta", "comment-secret", "iptc-secret", "text-secret",
 };
 
 // --- JPEG -----------------------------------------------------------------------------------
 
 std::string segment(unsigned char marker, std::string_view payload) {
-  return "\xFF"s + static_cast<char>(marker) +
-         be16(static_cast<std::uint32_t>(payload.size() + 2)) + std::string(payload);
+  return "\xFF"s + static_cast<char>(marker) + be16(static_cast<std::uint32_t>(payload.size() + 2)) +
+         std::string(payload);
 }
-std::string app1_exif(const std::string& tiff_bytes) {
-  return segment(0xE1, "Exif\0\0"s + tiff_bytes);
-}
+std::string app1_exif(const std::string& tiff_bytes) { return segment(0xE1, "Exif\0\0"s + tiff_bytes); }
 
 const std::string kJpegXmp = segment(0xE1, "http://ns.adobe.com/xap/1.0/\0"s + kXmp);
 const std::string kJpegExtendedXmp =
-    segment(0xE1, "http://ns.adobe.com/xmp/extension/\0"s + std::string(32, 'A') + be32(7) +
-                      be32(0) + "xmpmeta");
+    segment(0xE1, "http://ns.adobe.com/xmp/extension/\0"s + std::string(32, 'A') + be32(7) + be32(0) + "xmpmeta");
 const std::string kJpegComment = segment(0xFE, "comment-secret");
-const std::string kJpegIptc =
-    segment(0xED, "Photoshop 3.0\0008BIM\x04\x04\0\0\0\0\0\x0Fiptc-secret"s);
+const std::string kJpegIptc = segment(0xED, "Photoshop 3.0\0008BIM\x04\x04\0\0\0\0\0\x0Fiptc-secret"s);
 const std::string kJpegIcc = segment(0xE2, "ICC_PROFILE\0\x01\x01"s + std::string(128, '\0'));
 const std::string kJpegMpf = segment(0xE2, "MPF\0"s + tiff(true, {}, {}));
 const std::string kJpegAdobe = segment(0xEE, "Adobe\0\x64\0\0\0\0\x01"s);  // transform 1: YCbCr
@@ -176,8 +167,7 @@ const std::string kJpegJfxx = segment(0xE0, "JFXX\0\x13"s + std::string(16, '\x7
 
 // The file with `segments` inserted after its JFIF APP0 (SOI, APP0, ...).
 std::string jpeg_with(const std::string& jpeg, const std::string& segments) {
-  const std::size_t after_app0 =
-      4 + (static_cast<unsigned char>(jpeg[4]) << 8 | static_cast<unsigned char>(jpeg[5]));
+  const std::size_t after_app0 = 4 + (static_cast<unsigned char>(jpeg[4]) << 8 | static_cast<unsigned char>(jpeg[5]));
   return jpeg.substr(0, after_app0) + segments + jpeg.substr(after_app0);
 }
 
@@ -188,9 +178,7 @@ std::string jpeg_with_jfif_thumbnail(const std::string& jpeg) {
 }
 
 // The bytes from the first SOS on (Magick++'s files have no 0xFF 0xDA before it).
-std::string scan_data(std::string_view jpeg) {
-  return std::string(jpeg.substr(jpeg.find("\xFF\xDA")));
-}
+std::string scan_data(std::string_view jpeg) { return std::string(jpeg.substr(jpeg.find("\xFF\xDA"))); }
 
 // The offset of the file's `n`th SOS marker (0: the first).  As for scan_data(), 0xFF 0xDA
 // occurs nowhere else in these files: table bytes are never 0xFF, entropy-coded data has
@@ -205,8 +193,8 @@ std::size_t sos_offset(std::string_view jpeg, std::size_t n) {
 // Where the entropy-coded data after the SOS at `sos` ends: at the first 0xFF that is not
 // stuffing (Magick++ writes no restart markers).
 std::size_t scan_end(std::string_view jpeg, std::size_t sos) {
-  std::size_t at = sos + 2 + (static_cast<unsigned char>(jpeg[sos + 2]) << 8 |
-                              static_cast<unsigned char>(jpeg[sos + 3]));
+  std::size_t at =
+      sos + 2 + (static_cast<unsigned char>(jpeg[sos + 2]) << 8 | static_cast<unsigned char>(jpeg[sos + 3]));
   while ((at = jpeg.find('\xFF', at)) != std::string_view::npos && jpeg[at + 1] == '\0') at += 2;
   BOOST_TEST_REQUIRE(at != std::string_view::npos);
   return at;
@@ -226,18 +214,17 @@ std::string without_eoi(const std::string& jpeg) {
 // stuffed 0xFF00.  Quantisation is all 1s; the DC table codes difference categories 0
 // ("0") and 8 ("10"), the AC table only EOB ("0"); each interval is padded with 1-bits.
 // The 16 blocks are grey 128 or 128 +- 32 (a DC of +-255).
-const std::string kRestartJpeg =
-    "\xFF\xD8"s + segment(0xE0, "JFIF\0\x01\x01\0\0\x01\0\x01\0\0"s) +
-    segment(0xDB, "\0"s + std::string(64, '\x01')) +
-    segment(0xC0, "\x08\0\x08\0\x80\x01\x01\x11\0"s) +  // 8 bits, 8 x 128, one component
-    segment(0xC4, "\x00\x01\x01"s + std::string(14, '\0') + "\x00\x08"s) +  // DC table 0
-    segment(0xC4, "\x10\x01"s + std::string(15, '\0') + "\x00"s) +            // AC table 0
-    segment(0xDD, "\0\x04"s) + segment(0xDA, "\x01\x01\x00\x00\x3F\x00"s) +
-    "\x02\xFF\x00\x7F"s          // DCs 0, 0, 0, 255: "00" "00" "00" "10" "11111111" "0"
-    "\xFF\xD0\x00"s               // RST0, DCs 0, 0, 0, 0
-    "\xFF\xD1\x80\x05\xFE\x3F"s  // RST1, DCs -255, -255, 0, 0
-    "\xFF\xD2\xBF\xC0\x7F"s       // RST2, DCs 255, 255, 255, 255
-    "\xFF\xD9"s;
+const std::string kRestartJpeg = "\xFF\xD8"s + segment(0xE0, "JFIF\0\x01\x01\0\0\x01\0\x01\0\0"s) +
+                                 segment(0xDB, "\0"s + std::string(64, '\x01')) +
+                                 segment(0xC0, "\x08\0\x08\0\x80\x01\x01\x11\0"s) +  // 8 bits, 8 x 128, one component
+                                 segment(0xC4, "\x00\x01\x01"s + std::string(14, '\0') + "\x00\x08"s) +  // DC table 0
+                                 segment(0xC4, "\x10\x01"s + std::string(15, '\0') + "\x00"s) +          // AC table 0
+                                 segment(0xDD, "\0\x04"s) + segment(0xDA, "\x01\x01\x00\x00\x3F\x00"s) +
+                                 "\x02\xFF\x00\x7F"s          // DCs 0, 0, 0, 255: "00" "00" "00" "10" "11111111" "0"
+                                 "\xFF\xD0\x00"s              // RST0, DCs 0, 0, 0, 0
+                                 "\xFF\xD1\x80\x05\xFE\x3F"s  // RST1, DCs -255, -255, 0, 0
+                                 "\xFF\xD2\xBF\xC0\x7F"s      // RST2, DCs 255, 255, 255, 255
+                                 "\xFF\xD9"s;
 
 // --- PNG ------------------------------------------------------------------------------------
 
@@ -248,15 +235,12 @@ std::string chunk(std::string_view type, std::string_view data) {
 
 const std::string kPngText = chunk("tEXt", "Comment\0text-secret"s);
 const std::string kPngZtxt = chunk("zTXt", "Author\0\0"s + zlib_stored("text-secret"));
-const std::string kPngItxt =
-    chunk("iTXt", "XML:com.adobe.xmp\0\0\0\0\0"s + kXmp);  // uncompressed, no language
-const std::string kPngCompressedItxt =
-    chunk("iTXt", "Description\0\x01\0en\0\0"s + zlib_stored("text-secret"));
+const std::string kPngItxt = chunk("iTXt", "XML:com.adobe.xmp\0\0\0\0\0"s + kXmp);  // uncompressed, no language
+const std::string kPngCompressedItxt = chunk("iTXt", "Description\0\x01\0en\0\0"s + zlib_stored("text-secret"));
 const std::string kPngTime = chunk("tIME", "\x07\xE9\x05\x11\x0C\x22\x38"s);
 const std::string kPngGamma = chunk("gAMA", be32(45455));
-const std::string kPngChrm =
-    chunk("cHRM", be32(31270) + be32(32900) + be32(64000) + be32(33000) + be32(30000) +
-                      be32(60000) + be32(15000) + be32(6000));
+const std::string kPngChrm = chunk("cHRM", be32(31270) + be32(32900) + be32(64000) + be32(33000) + be32(30000) +
+                                               be32(60000) + be32(15000) + be32(6000));
 const std::string kPngSrgb = chunk("sRGB", "\0"s);
 const std::string kPngPhys = chunk("pHYs", be32(2835) + be32(2835) + "\x01");
 const std::string kPngPrivate = chunk("prVt", "text-secret");
@@ -282,8 +266,7 @@ std::string png_idat_data(const std::string& png) {
 // --- WebP -----------------------------------------------------------------------------------
 
 std::string riff_chunk(std::string_view fourcc, std::string_view payload) {
-  std::string out =
-      std::string(fourcc) + le32(static_cast<std::uint32_t>(payload.size())) + std::string(payload);
+  std::string out = std::string(fourcc) + le32(static_cast<std::uint32_t>(payload.size())) + std::string(payload);
   if (payload.size() % 2 != 0) out += '\0';
   return out;
 }
@@ -292,8 +275,7 @@ std::string riff(const std::string& chunks) {
 }
 // VP8X: flags (0x20 ICC, 0x10 alpha, 0x08 EXIF, 0x04 XMP, 0x02 animation), canvas size.
 std::string vp8x(unsigned char flags, std::uint32_t width, std::uint32_t height) {
-  return riff_chunk(
-      "VP8X", std::string{static_cast<char>(flags), 0, 0, 0} + le24(width - 1) + le24(height - 1));
+  return riff_chunk("VP8X", std::string{static_cast<char>(flags), 0, 0, 0} + le24(width - 1) + le24(height - 1));
 }
 // The image chunk (VP8 or VP8L) of a simple-format file.
 std::string webp_image_chunk(const std::string& webp) { return webp.substr(12); }
@@ -362,8 +344,8 @@ void init_magick() {
 
 // A clean file (no profiles, no comments, no PNG date chunks) of generated pixels.
 std::string encode(const char* coder, const char* prefix, unsigned seed,
-                   const std::vector<std::pair<std::string, std::string>>& defines = {},
-                   bool progressive = false, std::size_t frames = 1) {
+                   const std::vector<std::pair<std::string, std::string>>& defines = {}, bool progressive = false,
+                   std::size_t frames = 1) {
   init_magick();
   std::vector<Magick::Image> images;
   for (std::size_t f = 0; f < frames; ++f) {
@@ -506,8 +488,8 @@ const std::vector<Case>& cases() {
     // fcTL {sequence, width, height, x, y, delay 1/10 s, dispose none, blend source}.
     const std::string actl = chunk("acTL", be32(2) + be32(0));
     const auto fctl = [](std::uint32_t sequence) {
-      return chunk("fcTL", be32(sequence) + be32(kWidth) + be32(kHeight) + be32(0) + be32(0) +
-                               be16(1) + be16(10) + "\0\0"s);
+      return chunk("fcTL",
+                   be32(sequence) + be32(kWidth) + be32(kHeight) + be32(0) + be32(0) + be16(1) + be16(10) + "\0\0"s);
     };
     const std::string fdat = chunk("fdAT", be32(2) + png_idat_data(png));
     return std::vector<Case>{
@@ -515,14 +497,13 @@ const std::vector<Case>& cases() {
         {"jpeg: EXIF with GPS, Make, Model goes, big-endian orientation 6 stays; XMP, "
          "extended XMP, COM, APP13 go",
          Format::jpeg,
-         jpeg_with(jpeg, app1_exif(camera_exif(true, 6)) + kJpegXmp + kJpegExtendedXmp +
-                             kJpegComment + kJpegIptc),
+         jpeg_with(jpeg, app1_exif(camera_exif(true, 6)) + kJpegXmp + kJpegExtendedXmp + kJpegComment + kJpegIptc),
          jpeg_with(jpeg, app1_exif(minimal_exif(true, 6))), scan_data(jpeg), 6},
         {"jpeg: progressive, little-endian orientation 8 keeps its byte order", Format::jpeg,
          jpeg_with(pjpeg, kJpegComment + app1_exif(camera_exif(false, 8)) + kJpegXmp),
          jpeg_with(pjpeg, app1_exif(minimal_exif(false, 8))), scan_data(pjpeg), 8},
-        {"jpeg: EXIF with orientation 1 goes whole", Format::jpeg,
-         jpeg_with(jpeg, app1_exif(camera_exif(true, 1))), jpeg, scan_data(jpeg), 0},
+        {"jpeg: EXIF with orientation 1 goes whole", Format::jpeg, jpeg_with(jpeg, app1_exif(camera_exif(true, 1))),
+         jpeg, scan_data(jpeg), 0},
         {"jpeg: EXIF without orientation goes whole", Format::jpeg,
          jpeg_with(jpeg, app1_exif(camera_exif(false, 0)) + kJpegXmp), jpeg, scan_data(jpeg), 0},
         {"jpeg: only the first EXIF segment decides the orientation", Format::jpeg,
@@ -531,25 +512,22 @@ const std::vector<Case>& cases() {
         {"jpeg: ICC_PROFILE APP2 and Adobe APP14 stay; MPF APP2, APP15, JFXX APP0 go", Format::jpeg,
          jpeg_with(jpeg, kJpegIcc + kJpegMpf + kJpegAdobe + kJpegApp15 + kJpegJfxx),
          jpeg_with(jpeg, kJpegIcc + kJpegAdobe), scan_data(jpeg), 0},
-        {"jpeg: fill bytes and standalone markers stay with kept segments, go with dropped ones",
-         Format::jpeg,
-         jpeg_with(jpeg, "\xFF\xFF"s + kJpegComment + "\xFF\xFF\xFF\x01"s + "\xFF\xD3"s + "\xFF"s +
-                             kJpegAdobe + "\xFF\xFF"s + app1_exif(camera_exif(true, 6))),
-         jpeg_with(jpeg, "\xFF\xFF\xFF\x01"s + "\xFF\xD3"s + "\xFF"s + kJpegAdobe +
-                             app1_exif(minimal_exif(true, 6))),
+        {"jpeg: fill bytes and standalone markers stay with kept segments, go with dropped ones", Format::jpeg,
+         jpeg_with(jpeg, "\xFF\xFF"s + kJpegComment + "\xFF\xFF\xFF\x01"s + "\xFF\xD3"s + "\xFF"s + kJpegAdobe +
+                             "\xFF\xFF"s + app1_exif(camera_exif(true, 6))),
+         jpeg_with(jpeg, "\xFF\xFF\xFF\x01"s + "\xFF\xD3"s + "\xFF"s + kJpegAdobe + app1_exif(minimal_exif(true, 6))),
          scan_data(jpeg), 6},
-        {"jpeg: a JFIF thumbnail goes, the JFIF header stays", Format::jpeg,
-         jpeg_with_jfif_thumbnail(jpeg), jpeg, scan_data(jpeg), 0},
-        {"jpeg: a clean file comes back byte for byte", Format::jpeg, pjpeg, pjpeg,
-         scan_data(pjpeg), 0},
+        {"jpeg: a JFIF thumbnail goes, the JFIF header stays", Format::jpeg, jpeg_with_jfif_thumbnail(jpeg), jpeg,
+         scan_data(jpeg), 0},
+        {"jpeg: a clean file comes back byte for byte", Format::jpeg, pjpeg, pjpeg, scan_data(pjpeg), 0},
 
         // After the first SOS (inputs are spliced back to front, so that the offsets above
         // stay true).
         {"jpeg: progressive; EXIF (GPS, Make, Model) and COM right after the first scan, "
          "XMP and IPTC before the third, COM before EOI: all go, the image data stays",
          Format::jpeg,
-         insert_at(insert_at(insert_at(pjpeg, eoi, kJpegComment), sos2, kJpegXmp + kJpegIptc),
-                   after_scan0, app1_exif(camera_exif(true, 0)) + kJpegComment),
+         insert_at(insert_at(insert_at(pjpeg, eoi, kJpegComment), sos2, kJpegXmp + kJpegIptc), after_scan0,
+                   app1_exif(camera_exif(true, 0)) + kJpegComment),
          pjpeg, scan_data(pjpeg), 0},
         {"jpeg: progressive; after the first scan the kinds kept in the header go too (ICC, "
          "Adobe, JFIF, EXIF): decoders read them from the header only",
@@ -559,38 +537,32 @@ const std::vector<Case>& cases() {
                                  app1_exif(camera_exif(false, 6))),
                    app1_exif(camera_exif(true, 6))),
          jpeg_with(pjpeg, app1_exif(minimal_exif(true, 6))), scan_data(pjpeg), 6},
-        {"jpeg: MPF APP2 goes, and so does the second image after EOI, EXIF (GPS) and all",
-         Format::jpeg,
-         jpeg_with(jpeg, kJpegMpf) + jpeg_with(pjpeg, app1_exif(camera_exif(true, 6)) + kJpegXmp),
+        {"jpeg: MPF APP2 goes, and so does the second image after EOI, EXIF (GPS) and all", Format::jpeg,
+         jpeg_with(jpeg, kJpegMpf) + jpeg_with(pjpeg, app1_exif(camera_exif(true, 6)) + kJpegXmp), jpeg,
+         scan_data(jpeg), 0},
+        {"jpeg: bytes after EOI that are no JPEG go", Format::jpeg, jpeg + "comment-secret\0\xFF\xE1\0"s + kJpegIptc,
          jpeg, scan_data(jpeg), 0},
-        {"jpeg: bytes after EOI that are no JPEG go", Format::jpeg,
-         jpeg + "comment-secret\0\xFF\xE1\0"s + kJpegIptc, jpeg, scan_data(jpeg), 0},
-        {"jpeg: RST markers and 0xFF00 stuffing are entropy-coded data; COM after the scan goes",
-         Format::jpeg,
-         without_eoi(kRestartJpeg) + kJpegComment + "\xFF\xD9"s + app1_exif(camera_exif(true, 6)),
-         kRestartJpeg, scan_data(kRestartJpeg), 0},
+        {"jpeg: RST markers and 0xFF00 stuffing are entropy-coded data; COM after the scan goes", Format::jpeg,
+         without_eoi(kRestartJpeg) + kJpegComment + "\xFF\xD9"s + app1_exif(camera_exif(true, 6)), kRestartJpeg,
+         scan_data(kRestartJpeg), 0},
         {"jpeg: DNL after the scan stays, COM on either side of it goes", Format::jpeg,
-         without_eoi(jpeg) + kJpegComment + dnl + kJpegComment + "\xFF\xD9"s,
-         jpeg_dnl, scan_data(jpeg_dnl), 0},
+         without_eoi(jpeg) + kJpegComment + dnl + kJpegComment + "\xFF\xD9"s, jpeg_dnl, scan_data(jpeg_dnl), 0},
         {"jpeg: cut inside the third scan: the image data up to the cut stays byte for byte, "
          "the metadata before it goes",
          Format::jpeg,
-         jpeg_with(insert_at(pjpeg.substr(0, cut_in_scan2), after_scan0,
-                             kJpegComment + app1_exif(camera_exif(false, 0))),
-                   app1_exif(camera_exif(true, 6))),
+         jpeg_with(
+             insert_at(pjpeg.substr(0, cut_in_scan2), after_scan0, kJpegComment + app1_exif(camera_exif(false, 0))),
+             app1_exif(camera_exif(true, 6))),
          jpeg_with(pjpeg.substr(0, cut_in_scan2), app1_exif(minimal_exif(true, 6))),
          scan_data(pjpeg.substr(0, cut_in_scan2)), 6},
 
         // --- PNG ---
-        {"png: tEXt, zTXt, iTXt, tIME and eXIf go; orientation 6 stays in a minimal eXIf",
-         Format::png,
-         png_after_ihdr(
-             png, kPngText + kPngZtxt + kPngItxt + kPngTime + chunk("eXIf", camera_exif(true, 6))),
+        {"png: tEXt, zTXt, iTXt, tIME and eXIf go; orientation 6 stays in a minimal eXIf", Format::png,
+         png_after_ihdr(png, kPngText + kPngZtxt + kPngItxt + kPngTime + chunk("eXIf", camera_exif(true, 6))),
          png_after_ihdr(png, chunk("eXIf", minimal_exif(true, 6))), png_idat_data(png), 6},
-        {"png: an eXIf with a JPEG-style \"Exif\\0\\0\" prefix still gives its orientation",
-         Format::png, png_after_ihdr(png, chunk("eXIf", "Exif\0\0"s + camera_exif(false, 5))),
-         png_after_ihdr(png, chunk("eXIf", "Exif\0\0"s + minimal_exif(false, 5))),
-         png_idat_data(png), 5},
+        {"png: an eXIf with a JPEG-style \"Exif\\0\\0\" prefix still gives its orientation", Format::png,
+         png_after_ihdr(png, chunk("eXIf", "Exif\0\0"s + camera_exif(false, 5))),
+         png_after_ihdr(png, chunk("eXIf", "Exif\0\0"s + minimal_exif(false, 5))), png_idat_data(png), 5},
         {"png: gAMA, cHRM, sRGB, pHYs stay; private and C2PA chunks go", Format::png,
          png_after_ihdr(png, kPngGamma + kPngPrivate + kPngChrm + kPngSrgb + kPngC2pa + kPngPhys +
                                  chunk("eXIf", camera_exif(true, 0))),
@@ -598,10 +570,8 @@ const std::vector<Case>& cases() {
         {"png: APNG acTL, fcTL, fdAT stay; text after IDAT goes", Format::png,
          png_before_iend(png_after_ihdr(png, actl + fctl(0) + kPngText),
                          kPngCompressedItxt + fctl(1) + fdat + kPngTime),
-         png_before_iend(png_after_ihdr(png, actl + fctl(0)), fctl(1) + fdat), png_idat_data(png),
-         0},
-        {"png: a clean file comes back byte for byte", Format::png, png, png, png_idat_data(png),
-         0},
+         png_before_iend(png_after_ihdr(png, actl + fctl(0)), fctl(1) + fdat), png_idat_data(png), 0},
+        {"png: a clean file comes back byte for byte", Format::png, png, png, png_idat_data(png), 0},
 
         // --- WebP ---
         {"webp: EXIF (GPS, Make, Model) and XMP go, orientation 6 stays; ICCP stays; VP8X "
@@ -621,20 +591,16 @@ const std::vector<Case>& cases() {
         {"webp: an EXIF chunk with a JPEG-style \"Exif\\0\\0\" prefix still gives its "
          "orientation",
          Format::webp,
-         riff(vp8x(0x08, kWidth, kHeight) + vp8 +
-              riff_chunk("EXIF", "Exif\0\0"s + camera_exif(false, 3))),
-         riff(vp8x(0x08, kWidth, kHeight) + vp8 +
-              riff_chunk("EXIF", "Exif\0\0"s + minimal_exif(false, 3))),
-         vp8, 3},
+         riff(vp8x(0x08, kWidth, kHeight) + vp8 + riff_chunk("EXIF", "Exif\0\0"s + camera_exif(false, 3))),
+         riff(vp8x(0x08, kWidth, kHeight) + vp8 + riff_chunk("EXIF", "Exif\0\0"s + minimal_exif(false, 3))), vp8, 3},
         {"webp: a clean lossy file comes back byte for byte", Format::webp, f.webp, f.webp, vp8, 0},
-        {"webp: a clean lossless file comes back byte for byte", Format::webp, f.lossless_webp,
-         f.lossless_webp, vp8l, 0},
+        {"webp: a clean lossless file comes back byte for byte", Format::webp, f.lossless_webp, f.lossless_webp, vp8l,
+         0},
 
         // --- GIF ---
         {"gif: comment, XMP and IPTC extensions go; NETSCAPE2.0 looping stays",
          Format::gif,
-         gif_before_trailer(gif_after_screen(f.animated_gif, kGifComment + kGifXmp + kGifIptc),
-                            kGifComment),
+         gif_before_trailer(gif_after_screen(f.animated_gif, kGifComment + kGifXmp + kGifIptc), kGifComment),
          f.animated_gif,
          {},
          0},
@@ -644,12 +610,7 @@ const std::vector<Case>& cases() {
          gif_after_screen(f.gif, kGifIcc),
          {},
          0},
-        {"gif: a clean file comes back byte for byte",
-         Format::gif,
-         f.animated_gif,
-         f.animated_gif,
-         {},
-         0},
+        {"gif: a clean file comes back byte for byte", Format::gif, f.animated_gif, f.animated_gif, {}, 0},
     };
   }();
   return all;
@@ -677,8 +638,7 @@ BOOST_AUTO_TEST_CASE(fixtures_are_clean_files_of_the_expected_shape) {
   BOOST_TEST_REQUIRE(restart.rows() == 8);
   std::vector<unsigned char> row(128);  // (pixelColor() misreads grey, colormapped images)
   restart.write(0, 4, 128, 1, "R", Magick::CharPixel, row.data());
-  const std::vector<int> expected = {128, 128, 128, 160, 128, 128, 128, 128,
-                                     96,  96,  128, 128, 160, 160, 160, 160};
+  const std::vector<int> expected = {128, 128, 128, 160, 128, 128, 128, 128, 96, 96, 128, 128, 160, 160, 160, 160};
   for (std::size_t block = 0; block < expected.size(); ++block)
     BOOST_TEST(int{row[block * 8 + 4]} == expected[block], "block " << block);
 }
@@ -687,8 +647,8 @@ BOOST_AUTO_TEST_CASE(removes_metadata_and_keeps_pixels) {
   for (const Case& c : cases()) {
     BOOST_TEST_CONTEXT(c.name) {
       const std::string out = img::strip_metadata(c.input, c.format);
-      BOOST_TEST((out == c.expected), "output differs from the expected bytes (sizes "
-                                          << out.size() << " and " << c.expected.size() << ")");
+      BOOST_TEST((out == c.expected),
+                 "output differs from the expected bytes (sizes " << out.size() << " and " << c.expected.size() << ")");
       for (const std::string& secret : kSecrets) BOOST_TEST(!contains(out, secret), secret);
       if (!c.image_data.empty()) BOOST_TEST(contains(out, c.image_data));
       BOOST_TEST(out.size() <= c.input.size() + 4);
@@ -723,8 +683,7 @@ BOOST_AUTO_TEST_CASE(jpeg_scan_data_is_copied_byte_for_byte) {
 // orientation from the header only and show both the same, as the stored file must be.
 BOOST_AUTO_TEST_CASE(jpeg_orientation_after_the_first_scan_is_not_kept) {
   const std::string& pjpeg = files().progressive_jpeg;
-  const std::string input = insert_at(pjpeg, scan_end(pjpeg, sos_offset(pjpeg, 0)),
-                                      app1_exif(camera_exif(true, 6)));
+  const std::string input = insert_at(pjpeg, scan_end(pjpeg, sos_offset(pjpeg, 0)), app1_exif(camera_exif(true, 6)));
   const std::string out = img::strip_metadata(input, Format::jpeg);
   BOOST_TEST((out == pjpeg), "output is the clean file");
   BOOST_TEST(shown_orientation(input, Format::jpeg) == Magick::RightTopOrientation);
@@ -742,9 +701,7 @@ BOOST_AUTO_TEST_CASE(jpeg_after_the_first_scan_the_output_ends_where_the_structu
   const std::size_t sos1 = sos_offset(pjpeg, 1);
   const std::string scan0 = pjpeg.substr(0, after_scan0);
   const std::string exif = app1_exif(camera_exif(true, 6));
-  const auto after_scan = [&](const std::string& bytes) {
-    return insert_at(pjpeg, after_scan0, bytes);
-  };
+  const auto after_scan = [&](const std::string& bytes) { return insert_at(pjpeg, after_scan0, bytes); };
   const std::string jpeg_dnl = without_eoi(files().jpeg) + segment(0xDC, be16(kHeight));
 
   struct Stop {
@@ -756,8 +713,7 @@ BOOST_AUTO_TEST_CASE(jpeg_after_the_first_scan_the_output_ends_where_the_structu
       {"cut inside a COM", scan0 + kJpegComment.substr(0, 9), scan0},
       {"cut inside a segment length", scan0 + "\xFF\xC4\x01"s, scan0},
       {"cut inside a later SOS segment", pjpeg.substr(0, sos1 + 5), pjpeg.substr(0, sos1)},
-      {"bytes that are no marker after a segment", after_scan(kJpegComment + "iptc-secret" + exif),
-       scan0},
+      {"bytes that are no marker after a segment", after_scan(kJpegComment + "iptc-secret" + exif), scan0},
       {"0xFF00 where a marker belongs", after_scan(kJpegComment + "\xFF\x00"s + exif), scan0},
       {"a second SOI", after_scan("\xFF\xD8"s + exif), scan0},
       {"segment length 1", after_scan("\xFF\xFE\x00\x01"s + kJpegComment), scan0},
@@ -768,8 +724,8 @@ BOOST_AUTO_TEST_CASE(jpeg_after_the_first_scan_the_output_ends_where_the_structu
   for (const Stop& s : stops) {
     BOOST_TEST_CONTEXT(s.name) {
       const std::string out = img::strip_metadata(s.input, Format::jpeg);
-      BOOST_TEST((out == s.expected), "output differs from the expected bytes (sizes "
-                                          << out.size() << " and " << s.expected.size() << ")");
+      BOOST_TEST((out == s.expected),
+                 "output differs from the expected bytes (sizes " << out.size() << " and " << s.expected.size() << ")");
       for (const std::string& secret : kSecrets) BOOST_TEST(!contains(out, secret), secret);
       BOOST_TEST(out.size() <= s.input.size());
       BOOST_TEST((img::strip_metadata(out, Format::jpeg) == out), "idempotent");
@@ -783,8 +739,8 @@ BOOST_AUTO_TEST_CASE(malformed_input_comes_back_unchanged) {
   const std::string jpeg = jpeg_with(f.jpeg, kJpegComment + app1_exif(camera_exif(true, 6)));
   const std::size_t sos = jpeg.find("\xFF\xDA");
   const std::string png = png_after_ihdr(f.png, kPngText);
-  const std::string webp = riff(vp8x(0x08, kWidth, kHeight) + webp_image_chunk(f.webp) +
-                                riff_chunk("EXIF", camera_exif(true, 6)));
+  const std::string webp =
+      riff(vp8x(0x08, kWidth, kHeight) + webp_image_chunk(f.webp) + riff_chunk("EXIF", camera_exif(true, 6)));
   const std::string gif = gif_after_screen(f.gif, kGifComment);
   const std::size_t gif_screen = gif_first_block(gif);
 
@@ -801,15 +757,13 @@ BOOST_AUTO_TEST_CASE(malformed_input_comes_back_unchanged) {
       {"jpeg: cut inside the COM segment", Format::jpeg, jpeg.substr(0, 30)},
       {"jpeg: cut inside the SOS header", Format::jpeg, jpeg.substr(0, sos + 3)},
       {"jpeg: segment length 1", Format::jpeg, jpeg_with(jpeg, "\xFF\xFE\x00\x01"s)},
-      {"jpeg: segment length past the end", Format::jpeg,
-       jpeg_with(f.jpeg, "\xFF\xE1\xFF\xFF"s + kJpegComment)},
+      {"jpeg: segment length past the end", Format::jpeg, jpeg_with(f.jpeg, "\xFF\xE1\xFF\xFF"s + kJpegComment)},
       {"jpeg: byte other than 0xFF where a marker belongs", Format::jpeg, jpeg_with(jpeg, "\x00"s)},
       {"jpeg: stuffed 0xFF00 before SOS (not a segment, whatever follows)", Format::jpeg,
        jpeg_with(jpeg, "\xFF\x00\x00\x02"s)},
       {"jpeg: EOI before SOS", Format::jpeg, jpeg.substr(0, sos) + "\xFF\xD9"},
       {"jpeg: second SOI", Format::jpeg, jpeg_with(jpeg, "\xFF\xD8"s)},
-      {"jpeg: only fill bytes after the segments", Format::jpeg,
-       jpeg.substr(0, sos) + "\xFF\xFF\xFF"},
+      {"jpeg: only fill bytes after the segments", Format::jpeg, jpeg.substr(0, sos) + "\xFF\xFF\xFF"},
       {"png: empty", Format::png, ""},
       {"png: bad signature", Format::png, "\x89PNG\r\n\x1a\r" + png.substr(8)},
       {"png: first chunk not IHDR", Format::png, png.substr(0, 8) + kPngText + png.substr(8)},
@@ -824,8 +778,7 @@ BOOST_AUTO_TEST_CASE(malformed_input_comes_back_unchanged) {
       {"webp: RIFF size under 4", Format::webp, "RIFF" + le32(2) + webp.substr(8)},
       {"webp: chunk runs past the RIFF size", Format::webp,
        riff(vp8x(0x08, kWidth, kHeight) + webp_image_chunk(f.webp) + "EXIF" + le32(100) + "abcd")},
-      {"webp: odd chunk without its pad byte", Format::webp,
-       riff(webp_image_chunk(f.webp) + "EXIF" + le32(3) + "abc")},
+      {"webp: odd chunk without its pad byte", Format::webp, riff(webp_image_chunk(f.webp) + "EXIF" + le32(3) + "abc")},
       {"webp: chunk header cut", Format::webp, riff(webp_image_chunk(f.webp) + "EXIF")},
       {"gif: empty", Format::gif, ""},
       {"gif: unknown version", Format::gif, "GIF88a" + gif.substr(6)},
@@ -843,8 +796,7 @@ BOOST_AUTO_TEST_CASE(malformed_input_comes_back_unchanged) {
     BOOST_TEST_CONTEXT(m.name) {
       std::string out;
       BOOST_CHECK_NO_THROW(out = img::strip_metadata(m.bytes, m.format));
-      BOOST_TEST((out == m.bytes),
-                 "changed: " << m.bytes.size() << " -> " << out.size() << " bytes");
+      BOOST_TEST((out == m.bytes), "changed: " << m.bytes.size() << " -> " << out.size() << " bytes");
     }
   }
 }

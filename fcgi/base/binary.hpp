@@ -1,4 +1,4 @@
-// Reading and writing fixed-size integers in byte strings, for the container formats
+// Reading and writing fixed-size binary integers in byte strings, for the container formats
 // (JPEG, PNG, WebP, GIF, EXIF).  Callers check bounds first: `at` and the readers index
 // without checking.  Pure, thread-safe.
 #pragma once
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace imghost::bytes {
+namespace imghost::binary {
 
 inline unsigned char at(std::string_view s, std::size_t i) { return static_cast<unsigned char>(s[i]); }
 
@@ -32,4 +32,4 @@ inline void put_le32(std::string& out, std::uint32_t v) {
   for (int shift = 0; shift < 32; shift += 8) out += static_cast<char>(v >> shift & 0xFF);
 }
 
-}  // namespace imghost::bytes
+}  // namespace imghost::binary

@@ -1,0 +1,89 @@
+"""main(): the whole run, in order (see bench/README.md)."""
+
+import datetime
+import json
+import os
+import time
+
+from . import config
+from .build import build, image_work_env
+from .cases import median_of_rounds, rss_case, run_cases
+from .config import (BIN, IMAGES_DIR, PEER_PORT, PEER_RSS, PORT, RSS_CHUNKS, RSS_UPLOADS, SEED_ROWS, WITH_PEER, WORK,
+                     run, say, selected)
+from .images import IMAGES, IMG, make_images
+from .net import http_req, upload_once
+from .report import environment, evaluate, write_report
+from .stacks import seed_imghost, seed_peer, start_imghost, start_peer, start_trivial, stop_all
+
+
+def image_work():
+    """3. The image work alone: bench/scratch/bin/image_work on one core."""
+    say("image work alone: bench/scratch/bin/image_work on one core")
+    out = run([BIN / "image_work", "--seconds", "4", "--iterations", "300",
+               *[IMAGES_DIR / i["file"] for i in IMAGES]], env=image_work_env(), capture_output=True, text=True).stdout
+    work = {}
+    for i, line in zip(IMAGES, out.strip().splitlines()):
+        work[i["key"]] = json.loads(line)
+        w = work[i["key"]]
+        w["file"] = i["file"]  # the name only: no path of this machine in the report
+        say(f"    {i['key']}: inspect {w['inspect_ms']} ms + thumbnail {w['thumbnail_ms']} ms = {w['total_ms']} ms "
+            f"-> {w['images_per_s_2_workers']} images/s for 2 workers")
+    return work
+
+
+def main():
+    date = os.environ.get("BENCH_DATE", datetime.date.today().isoformat())
+    timing = {}
+    t = time.monotonic()
+    build()
+    WORK.mkdir(parents=True, exist_ok=True)
+    make_images()
+    timing["build_and_images"] = round(time.monotonic() - t)
+
+    t = time.monotonic()
+    work = image_work()
+    timing["image_work"] = round(time.monotonic() - t)
+
+    stacks = {}
+    t = time.monotonic()
+    try:
+        stacks["imghost"] = start_imghost()
+        if WITH_PEER:
+            stacks["peer"] = start_peer()
+        seed_imghost(SEED_ROWS)
+        if WITH_PEER:
+            seed_peer(SEED_ROWS)
+        timing["start_and_seed"] = round(time.monotonic() - t)
+        imghost_ref = upload_once(PORT, "png20k")
+        peer_ref = upload_once(PEER_PORT, "png20k") if WITH_PEER else None
+        for key in IMG:  # every image is accepted before anything is measured
+            upload_once(PORT, key)
+            if WITH_PEER:
+                upload_once(PEER_PORT, key)
+        status, page = http_req(PORT, "GET", "/api/v1/images?limit=20")
+        stacks["trivial"] = start_trivial(page)
+
+        t = time.monotonic()
+        rounds_raw = run_cases(stacks, imghost_ref, peer_ref)
+        results = median_of_rounds(rounds_raw)
+        timing["cases"] = round(time.monotonic() - t)
+
+        t = time.monotonic()
+        rss = {}
+        if selected("rss"):
+            say(f"imghost: {RSS_UPLOADS:,} uploads of the 20 KB PNG, RSS after every {RSS_UPLOADS // RSS_CHUNKS:,}")
+            rss["imghost"] = rss_case(stacks["imghost"], "png20k", RSS_UPLOADS)
+            say(f"    growth {rss['imghost']['growth_mib']} MiB, {rss['imghost']['rps']} req/s")
+            if WITH_PEER and PEER_RSS:
+                say(f"peer: {RSS_UPLOADS:,} uploads of the 20 KB PNG")
+                rss["peer"] = rss_case(stacks["peer"], "png20k", RSS_UPLOADS)
+                say(f"    growth {rss['peer']['growth_mib']} MiB, {rss['peer']['rps']} req/s")
+        timing["rss"] = round(time.monotonic() - t)
+    finally:
+        stop_all()
+    timing["total"] = round(time.monotonic() - config.T0)
+    targets = evaluate(results, work, rss)
+    write_report(date, environment(), results, rounds_raw, work, rss, targets, timing)
+    for t in targets:
+        say(f"{'MET    ' if t['met'] else 'NOT MET' if t['met'] is not None else '  n/a  '} {t['target']}: "
+            f"{t['value']} ({t['detail']})")

@@ -1,0 +1,296 @@
+"""7. The report: targets met or not, bench/results/<date>.md and the .json next to it."""
+
+import json
+import os
+import platform
+from pathlib import Path
+
+from .config import (DURATION, IMGHOST_WORKERS, PEER_PORT, PGBIN, PORT, READ_CONNS, RESULTS, ROOT, ROUNDS, SEED_ROWS,
+                     TRIVIAL_PORT, UPLOAD_CONNS, WARMUP, WORKERS, WRK_THREADS, run, say)
+from .images import IMAGES, IMG
+
+def environment():
+    def cmd(c):
+        try:
+            return run(c, capture_output=True, text=True, check=False).stdout.strip()
+        except OSError:
+            return ""
+    cpu = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    return {
+        "host": platform.node(), "kernel": platform.release(), "cpu": cpu, "cores": os.cpu_count(),
+        "mem_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "git": cmd(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]),
+        "git_dirty": bool(cmd(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"])),
+        "nginx": cmd(["/usr/sbin/nginx", "-v"]) or run(["/usr/sbin/nginx", "-v"], capture_output=True, text=True,
+                                                      check=False).stderr.strip(),
+        "postgresql": cmd([PGBIN / "postgres", "--version"]),
+        "imagemagick": cmd(["/usr/bin/convert", "-version"]).split("\n")[0],
+        "wrk": run(["wrk", "-v"], capture_output=True, text=True, check=False).stdout.split("\n")[0],
+        "gunicorn": cmd(["/usr/bin/gunicorn", "--version"]),
+    }
+
+
+def find(results, case, stack):
+    for r in results:
+        if r["case"] == case and r["stack"] == stack:
+            return r
+    return None
+
+
+def cpu_bound(r):
+    """req/s that 2 cores allow at this case's CPU per request (all groups, wrk included)."""
+    total = sum(r["cpu_ms_per_request"].values()) if r else 0
+    return round(WORKERS * 1000 / total, 1) if total else None
+
+
+def pct(x):
+    return "–" if x is None else f"{round(100 * x)}%"
+
+
+def ratio(a, b):
+    return round(a / b, 2) if a is not None and b else None
+
+
+def fmt(v, suffix=""):
+    if v is None:
+        return "–"
+    if isinstance(v, float) and v >= 100:
+        v = f"{v:,.0f}"
+    elif isinstance(v, int) and v >= 1000:
+        v = f"{v:,}"
+    return f"{v}{suffix}"
+
+
+def evaluate(results, work, rss):
+    t = []
+
+    def rps(case, stack):
+        r = find(results, case, stack)
+        return r["rps"] if r and r["errors"]["total"] == 0 else (r["rps"] if r else None)
+
+    def add(target, value, ok, detail):
+        t.append({"target": target, "value": value, "met": ok, "detail": detail})
+
+    for key, need in (("jpeg300k", 2), ("jpeg3m", 2), ("png20k", 3), ("gif3", 3)):
+        c = f"upload {key}"
+        x = ratio(rps(c, "imghost"), rps(c, "peer"))
+        add(f"upload {IMG[key]['label']}: ≥{need}× the peer", f"{fmt(x, '×')}", None if x is None else x >= need,
+            f"{fmt(rps(c, 'imghost'))} vs {fmt(rps(c, 'peer'))} req/s; CPU-bound "
+            f"{fmt(ratio(cpu_bound(find(results, c, 'imghost')), cpu_bound(find(results, c, 'peer'))), '×')}")
+    x = ratio(rps("list first page", "imghost"), rps("list first page", "peer"))
+    add("list (first page): ≥3× the peer", fmt(x, "×"), None if x is None else x >= 3,
+        f"{fmt(rps('list first page', 'imghost'))} vs {fmt(rps('list first page', 'peer'))} req/s; CPU-bound "
+        f"{fmt(ratio(cpu_bound(find(results, 'list first page', 'imghost')), cpu_bound(find(results, 'list first page', 'peer'))), '×')}")
+    x = ratio(rps("list first page", "imghost"), rps("list first page", "trivial"))
+    add("list (first page): ≥0.5× the trivial responder", fmt(x, "×"), None if x is None else x >= 0.5,
+        f"{fmt(rps('list first page', 'imghost'))} vs {fmt(rps('list first page', 'trivial'))} req/s; CPU-bound "
+        f"{fmt(ratio(cpu_bound(find(results, 'list first page', 'imghost')), cpu_bound(find(results, 'list first page', 'trivial'))), '×')}")
+    for key in IMG:
+        w = work.get(key)
+        r = rps(f"upload {key}", "imghost")
+        x = ratio(r, w["images_per_s_2_workers"]) if w else None
+        add(f"upload {IMG[key]['label']}: ≥80% of the image work alone (2 workers)",
+            fmt(None if x is None else round(100 * x), "%"), None if x is None else x >= 0.8,
+            f"{fmt(r)} req/s vs {fmt(w['images_per_s_2_workers'] if w else None)} images/s "
+            f"({w['total_ms'] if w else '–'} ms/image on one core)")
+    first, deep = find(results, "list first page", "imghost"), find(results, "list deep page 5000", "imghost")
+    if first and deep:
+        x = ratio(deep["p50_ms"], first["p50_ms"])
+        add("deep page (5,000 of 1M rows): p50 within 1.5× of the first page", fmt(x, "×"), x <= 1.5,
+            f"p50 {deep['p50_ms']} vs {first['p50_ms']} ms; p99 {deep['p99_ms']} vs {first['p99_ms']} ms; "
+            f"{fmt(deep['rps'])} vs {fmt(first['rps'])} req/s")
+    ih = rss.get("imghost")
+    if ih:
+        g = max(ih["growth_mib"].values(), default=None)
+        g2 = max(ih["growth_second_half_mib"].values(), default=None)
+        ok = g is not None and ih["same_workers"] and g <= 2.0 and g2 <= 1.0
+        first = ih["series"][1]["uploads"]
+        add(f"worker RSS flat over {ih['uploads']:,} uploads of the 20 KB PNG (per worker, no restart: "
+            f"≤2 MiB growth from {first:,} uploads (start, after warm-up) to the end, ≤1 MiB middle→end)",
+            f"{fmt(g, ' MiB')}", ok,
+            f"start→end {ih['growth_mib']} MiB, middle→end {ih['growth_second_half_mib']} MiB, "
+            f"0→end {ih['growth_from_zero_mib']} MiB; same workers: {ih['same_workers']}")
+    a, b = find(results, "upload jpeg3m", "imghost"), find(results, "upload jpeg3m", "peer")
+    if a:
+        pk = b["worker_peak_rss_mib"] if b else None
+        ok = a["worker_peak_rss_mib"] is not None and a["worker_peak_rss_mib"] < min(100, pk or 100)
+        add("worker peak RSS during 3 MB uploads: below the peer's (~100 MiB) per worker",
+            fmt(a["worker_peak_rss_mib"], " MiB"), ok, f"peer {fmt(pk, ' MiB')} per worker")
+    return t
+
+
+def write_report(date, env, results, rounds_raw, work, rss, targets, timing):
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    doc = {"date": date, "environment": env,
+           "config": {"duration_s": DURATION, "warmup_s": WARMUP, "rounds": ROUNDS, "seed_rows": SEED_ROWS,
+                      "workers": WORKERS, "imghost_workers": IMGHOST_WORKERS, "upload_connections": UPLOAD_CONNS, "read_connections": READ_CONNS,
+                      "wrk_threads": WRK_THREADS, "ports": {"imghost": PORT, "peer": PEER_PORT,
+                                                           "trivial": TRIVIAL_PORT}},
+           "images": {i["key"]: {k: i.get(k) for k in ("label", "file", "bytes", "format", "width", "height",
+                                                       "frames", "params", "slots")} for i in IMAGES},
+           "image_work": work, "cases": results, "rounds": rounds_raw if ROUNDS > 1 else None,
+           "rss_over_uploads": rss, "targets": targets, "timing_s": timing}
+    jtmp = RESULTS / f"{date}.json.tmp"
+    jtmp.write_text(json.dumps(doc, indent=1) + "\n")
+    jtmp.replace(RESULTS / f"{date}.json")
+
+    L = []
+    L.append(f"# imghost bench — {date}")
+    L.append("")
+    L.append(f"`make bench` (bench/run) on {env['cores']} cores ({env['cpu']}), {env['mem_gib']} GiB, Linux "
+             f"{env['kernel']}; imghost {env['git']}{' (uncommitted changes)' if env['git_dirty'] else ''}. "
+             f"wrk {UPLOAD_CONNS} connections for uploads, {READ_CONNS} for reads, {WRK_THREADS} threads, "
+             f"{WARMUP} s warm-up + {DURATION} s per case, {ROUNDS} round(s){' (median)' if ROUNDS > 1 else ''}; "
+             f"{IMGHOST_WORKERS} imghost workers, {WORKERS} peer and trivial workers; {SEED_ROWS:,} seeded rows in each database. "
+             "Everything (load generator included) shares the same cores, so absolute numbers are of this "
+             "machine only; the ratios are the point. Raw data: the .json next to this file.")
+    shares = [r["foreign_cpu_share"] for r in results if r.get("foreign_cpu_share") is not None]
+    if shares and max(shares) > 0.1:
+        L.append("")
+        L.append(f"**Warning: the machine was shared during this run.** Other processes took on average "
+                 f"{round(100 * sum(shares) / len(shares))}% (up to {round(100 * max(shares))}%) of both cores "
+                 "during the measured cases (column \"other\" below); those cases' req/s are low, and by "
+                 "different amounts for each stack. The CPU-bound req/s (CPU time per request) is much less "
+                 "affected: read the ratios there too.")
+    L.append("")
+    L.append("## Targets")
+    L.append("")
+    L.append("| target | value | met | detail |")
+    L.append("|---|---|---|---|")
+    for t in targets:
+        met = "–" if t["met"] is None else ("**met**" if t["met"] else "**not met**")
+        L.append(f"| {t['target']} | {t['value']} | {met} | {t['detail']} |")
+    L.append("")
+    L.append("## Cases")
+    L.append("")
+    L.append("req/s; latency p50/p99 in ms; errors = non-2xx + socket errors; RSS = peak of the largest worker "
+             "during the case (VmHWM reset before it, cross-checked with VmRSS sampled every 100 ms).")
+    L.append("")
+    L.append("| case | imghost req/s | p50 / p99 | err | RSS MiB | peer req/s | p50 / p99 | err | RSS MiB "
+             "| imghost/peer | trivial req/s | imghost/trivial |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    cases = []
+    for r in results:
+        if r["case"] not in cases:
+            cases.append(r["case"])
+    for c in cases:
+        a, b, z = find(results, c, "imghost"), find(results, c, "peer"), find(results, c, "trivial")
+
+        def cols(r):
+            if not r:
+                return ["–", "–", "–", "–"]
+            return [fmt(r["rps"]), f"{r['p50_ms']} / {r['p99_ms']}", fmt(r["errors"]["total"]),
+                    fmt(r["worker_peak_rss_mib"])]
+        L.append(f"| {c} | " + " | ".join(cols(a)) + " | " + " | ".join(cols(b)) + " | "
+                 f"{fmt(ratio(a and a['rps'], b and b['rps']), '×')} | {fmt(z['rps']) if z else '–'} | "
+                 f"{fmt(ratio(a and a['rps'], z and z['rps']), '×')} |")
+    L.append("")
+    L.append("Uploads: every request's image bytes are unique (bench/upload.lua writes a request number into "
+             "fields that change neither pixels nor decoding work and that imghost's metadata stripping keeps: "
+             "JPEG JFIF density, PNG pHYs with its CRC recomputed, GIF frame delays), so imghost's deduplication "
+             "never short-cuts them. The imghost rows below show what was stored during the measured run "
+             "(blobs = images: every upload was stored as new bytes).")
+    L.append("")
+    L.append("| case | imghost requests | images stored | blobs stored | worker restarts |")
+    L.append("|---|---|---|---|---|")
+    for r in results:
+        if r["stack"] == "imghost" and "stored" in r:
+            L.append(f"| {r['case']} | {r['requests']} | {r['stored']['images']} | {r['stored']['blobs']} | "
+                     f"{r['worker_restarts']} |")
+    L.append("")
+    L.append("### Where the CPU goes")
+    L.append("")
+    L.append("ms of CPU per request by process group (workers, nginx, PostgreSQL, wrk); machine busy = share of "
+             "both cores in use during the case; other = share of both cores used by processes outside this "
+             "stack and wrk (the machine may be shared: high values make that case's numbers low); busy before "
+             "= how busy the machine was just before the case.")
+    L.append("")
+    L.append("CPU-bound req/s = what 2 cores give at that total CPU per request: a rate that does not depend on "
+             "other load on the machine (it ignores waits: fsync, locks), so its imghost/peer ratio is a second, "
+             "steadier reading of the measured one.")
+    L.append("")
+    L.append("| case | stack | workers | nginx | postgres | wrk | total | CPU-bound req/s | machine busy | other "
+             "| busy before |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        c = r["cpu_ms_per_request"]
+        L.append(f"| {r['case']} | {r['stack']} | {c.get('workers', '–')} | {c.get('nginx', '–')} | "
+                 f"{c.get('postgres', '–')} | {c.get('wrk', '–')} | {round(sum(c.values()), 3)} | "
+                 f"{fmt(cpu_bound(r))} | "
+                 f"{pct(r['machine_busy'])} | {pct(r.get('foreign_cpu_share'))} | {pct(r.get('busy_before'))} |")
+    L.append("")
+    L.append("## The image work alone (bench/image_work, one core)")
+    L.append("")
+    L.append("image::inspect (magic bytes, header, full decode) + image::make_thumbnail, as a worker calls them, "
+             "median of the iterations; SHA-256 of the bytes apart. Images/s for 2 workers = 2 × 1000 / ms.")
+    L.append("")
+    L.append("| image | bytes | iterations | inspect ms | thumbnail ms | total ms | sha256 ms | images/s, 2 workers "
+             "| imghost upload req/s | share |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|")
+    for key, w in work.items():
+        r = find(results, f"upload {key}", "imghost")
+        L.append(f"| {IMG[key]['label']} | {w['bytes']:,} | {w['iterations']} | {w['inspect_ms']} | "
+                 f"{w['thumbnail_ms']} | {w['total_ms']} | {w['sha256_ms']} | {fmt(w['images_per_s_2_workers'])} | "
+                 f"{fmt(r['rps']) if r else '–'} | "
+                 f"{fmt(round(100 * r['rps'] / w['images_per_s_2_workers']) if r else None, '%')} |")
+    L.append("")
+    L.append("## Worker RSS over many uploads (20 KB PNG, bounded by count)")
+    L.append("")
+    for name, x in rss.items():
+        L.append(f"**{name}**: {x['uploads']:,} uploads in {x['seconds']} s ({fmt(x['rps'])} req/s), "
+                 f"{x['errors']} errors" + (f", stored {x['stored']}" if "stored" in x else "") +
+                 f"; same worker processes throughout: {x['same_workers']}.")
+        L.append("")
+        pids = sorted(x["series"][0]["rss_mib"])
+        L.append("| uploads | " + " | ".join(f"worker {i + 1} RSS MiB" for i in range(len(pids))) + " |")
+        L.append("|---|" + "---|" * len(pids))
+        for s in x["series"]:
+            L.append(f"| {s['uploads']:,} | " + " | ".join(fmt(s["rss_mib"].get(p)) for p in pids) + " |")
+        L.append("")
+        L.append(f"Growth from {x['series'][1]['uploads']:,} uploads (start, after warm-up) to the end: "
+                 f"{x['growth_mib']} MiB; middle→end: {x['growth_second_half_mib']} MiB; from 0: "
+                 f"{x['growth_from_zero_mib']} MiB. req/s counts wrk's running time only (not the pauses "
+                 "to read RSS between chunks).")
+        L.append("")
+    L.append("## Test images")
+    L.append("")
+    L.append("Made by bench/run with ImageMagick `convert` from fixed seeds (plasma:fractal; grain for the JPEGs, "
+             "4:2:0, quality searched for the size); \"slots\" are where bench/upload.lua writes each request's number.")
+    L.append("")
+    L.append("| image | file | bytes | size | frames | parameters | slots |")
+    L.append("|---|---|---|---|---|---|---|")
+    for i in IMAGES:
+        L.append(f"| {i['label']} | {i['file']} | {i['bytes']:,} | {i['width']}x{i['height']} | {i['frames']} | "
+                 f"{i.get('params')} | `{i.get('slots')}` |")
+    L.append("")
+    L.append("## Method")
+    L.append("")
+    L.append(f"- imghost: `scripts/stack start` with IMGHOST_VAR=bench/scratch/var, IMGHOST_LOGS=bench/scratch/logs, "
+             f"IMGHOST_PORT={PORT}, IMGHOST_WORKERS={IMGHOST_WORKERS}, everything else default (its nginx is "
+             "nginx/local.conf.in: 1 nginx worker process, access log on).")
+    L.append(f"- peer: the Python design imghost is measured against (PEER_DIR), `peer-flask/start.sh` (nginx with 2 worker processes and no access log, gunicorn "
+             f"{WORKERS} sync workers, Flask, Pillow, PostgreSQL), wiped before the run.")
+    L.append(f"- trivial: bench/trivial_fcgi.cpp ({WORKERS} libfcgi processes: read the body, answer 201 with a "
+             "canned image object, or 200 with a stored copy of a real imghost first page for GETs) behind a "
+             "private nginx rendered from the same nginx/imghost-site.conf.in and nginx/local.conf.in as imghost's.")
+    L.append(f"- Seeding: {SEED_ROWS:,} rows per database with generate_series (imghost: blobs + images; peer: "
+             "images), VACUUM ANALYZE, CHECKPOINT. Deep page = page 5,000 (imghost cursor max(seq) − 100,000; "
+             "the peer's cursor of the row at OFFSET 99,999 of its own ordering).")
+    L.append("- imghost's store: the first shard level (1,024 <ab>/ folders, for originals and thumbs/) is made "
+             "before the run, as in any store of more than a few thousand images; the second level "
+             "(<ab>/<cd>/, 1,048,576 folders) is left to the workers, so most uploads still create one for the "
+             "original and one for the thumbnail (mkdir + fsync of the parent each), as they would in any store "
+             "of fewer than about a million images.")
+    L.append("- get one by id / static file: an image uploaded just before (the 20 KB PNG; the static file is "
+             "that PNG served by nginx).")
+    L.append(f"- Total time of the run: {timing.get('total', '–')} s.")
+    L.append("")
+    tmp = RESULTS / f"{date}.md.tmp"
+    tmp.write_text("\n".join(L))
+    tmp.replace(RESULTS / f"{date}.md")
+    say(f"wrote bench/results/{date}.md and .json")
+

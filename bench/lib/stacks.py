@@ -1,0 +1,229 @@
+"""4-5. The three stacks side by side (imghost, the peer, the trivial responder): start,
+stop, seed their databases, and what the cases ask of them."""
+
+import base64
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+from .config import (BIN, IMGHOST_WORKERS, KEEP, PEER_DIR, PEER_PORT, PGBIN, PORT, ROOT, SEED_ROWS, TRIVIAL_PORT,
+                     WORK, WORKERS, run, say)
+from .net import wait_http
+from .procs import Stack, read_pid
+
+IMGHOST_VAR = WORK / "var"
+IMGHOST_LOGS = WORK / "logs"
+TRIVIAL = WORK / "trivial"
+STARTED = {"imghost": False, "peer": False, "trivial": []}
+
+
+def imghost_env():
+    return dict(os.environ, IMGHOST_VAR=str(IMGHOST_VAR), IMGHOST_PORT=str(PORT), IMGHOST_LOGS=str(IMGHOST_LOGS),
+                IMGHOST_WORKERS=str(IMGHOST_WORKERS))
+
+
+def start_imghost():
+    say(f"imghost: fresh stack in bench/scratch/var on port {PORT}")
+    with open(WORK / "stack.log", "ab") as log:
+        run([ROOT / "scripts" / "stack", "stop"], env=imghost_env(), stdout=log, stderr=log)
+        shutil.rmtree(IMGHOST_VAR, ignore_errors=True)
+        shutil.rmtree(IMGHOST_LOGS, ignore_errors=True)
+        STARTED["imghost"] = True
+        run([ROOT / "scripts" / "stack", "start"], env=imghost_env(), stdout=log, stderr=log)
+    prefill_shards()
+    return Stack("imghost", PORT,
+                 lambda: read_pid(IMGHOST_VAR / "run" / "imghost.pid"),
+                 lambda: read_pid(IMGHOST_VAR / "run" / "nginx.pid"),
+                 lambda: read_pid(IMGHOST_VAR / "pg" / "data" / "postmaster.pid"))
+
+
+B32_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+
+
+def prefill_shards():
+    """The store's first shard level (<ab>/, for originals and thumbs/): 1,024 folders
+    each, which any store of more than a few thousand images has.  The second level
+    (<ab>/<cd>/, 1,048,576 folders) is left to the workers, as in a store of fewer than
+    about a million images, where most uploads still create one (see the report)."""
+    store = IMGHOST_VAR / "store"
+    for top in (store, store / "thumbs"):
+        top.mkdir(mode=0o755, exist_ok=True)
+        for x in (a + b for a in B32_ALPHABET for b in B32_ALPHABET):
+            (top / x).mkdir(mode=0o755, exist_ok=True)
+    os.sync()
+
+
+def stop_imghost():
+    with open(WORK / "stack.log", "ab") as log:
+        run([ROOT / "scripts" / "stack", "stop"], env=imghost_env(), stdout=log, stderr=log, check=False)
+    if not KEEP:
+        shutil.rmtree(IMGHOST_VAR / "store", ignore_errors=True)
+
+
+def peer_env():
+    return dict(os.environ, PEER_PORT=str(PEER_PORT), PEER_WORKERS=str(WORKERS))
+
+
+def start_peer():
+    say(f"peer: fresh stack (PEER_WIPE=1 stop.sh, start.sh) on port {PEER_PORT}")
+    with open(WORK / "peer.log", "ab") as log:
+        run([PEER_DIR / "stop.sh"], env=dict(peer_env(), PEER_WIPE="1"), stdout=log, stderr=log, check=False)
+        STARTED["peer"] = True
+        run([PEER_DIR / "start.sh"], env=peer_env(), stdout=log, stderr=log)
+    return Stack("peer", PEER_PORT,
+                 lambda: read_pid("/tmp/peer-gunicorn/gunicorn.pid"),
+                 lambda: read_pid("/tmp/peer-nginx/nginx.pid"),
+                 lambda: read_pid("/tmp/peer-pg/data/postmaster.pid"))
+
+
+def stop_peer():
+    env = dict(peer_env(), PEER_WIPE="0" if KEEP else "1")
+    with open(WORK / "peer.log", "ab") as log:
+        run([PEER_DIR / "stop.sh"], env=env, stdout=log, stderr=log, check=False)
+
+
+def max_body():
+    # as scripts/stack computes it for the default 5M file limit
+    return str((5 << 20) + 65536)
+
+
+def start_trivial(list_body):
+    say(f"trivial: bench/scratch/bin/trivial_fcgi behind a private nginx from nginx/*.conf.in on port {TRIVIAL_PORT}")
+    shutil.rmtree(TRIVIAL, ignore_errors=True)
+    for d in ("run", "nginx", "logs", "store"):
+        (TRIVIAL / d).mkdir(parents=True)
+    (TRIVIAL / "list-body.json").write_bytes(list_body)
+    sock = TRIVIAL / "run" / "trivial.sock"
+    site = (ROOT / "nginx" / "imghost-site.conf.in").read_text()
+    for k, v in {"@LISTEN@": f"127.0.0.1:{TRIVIAL_PORT}", "@SERVER_NAME@": "localhost", "@STORE@": str(TRIVIAL / "store"),
+                 "@SOCKET@": str(sock), "@SHARE@": str(ROOT), "@MAX_BODY@": max_body(),
+                 # no bucket: files only from the disk, as scripts/stack renders it for store = local
+                 "@S3_HTTP@": "", "@S3_SERVER@": "", "@ORIGINAL_ELSE@": "=404", "@THUMB_ELSE@": "@make_thumbnail",
+                 "@DOWNLOAD_ELSE@": "=404"}.items():
+        site = site.replace(k, v)
+    (TRIVIAL / "nginx" / "imghost-site.conf").write_text(site)
+    local = (ROOT / "nginx" / "local.conf.in").read_text()
+    for k, v in {"@VAR@": str(TRIVIAL), "@LOGS@": str(TRIVIAL / "logs"),
+                 "@USER@": "user root;" if os.getuid() == 0 else ""}.items():
+        local = local.replace(k, v)
+    conf = TRIVIAL / "nginx" / "nginx.conf"
+    conf.write_text(local)
+    errlog = TRIVIAL / "logs" / "nginx-error.log"
+    log = open(TRIVIAL / "logs" / "trivial.log", "ab")
+    fcgi = subprocess.Popen([str(BIN / "trivial_fcgi"), str(sock), str(WORKERS), str(TRIVIAL / "list-body.json")],
+                            stdout=log, stderr=log)
+    STARTED["trivial"].append(fcgi)
+    for _ in range(50):
+        if sock.exists():
+            break
+        time.sleep(0.1)
+    nginx = ["/usr/sbin/nginx", "-e", str(errlog), "-p", str(TRIVIAL / "nginx"), "-c", str(conf)]
+    run([*nginx, "-t", "-q"])
+    ng = subprocess.Popen([*nginx, "-g", "daemon off;"], stdout=log, stderr=log)
+    STARTED["trivial"].append(ng)
+    wait_http(TRIVIAL_PORT, "/api/v1/images?limit=20")
+    return Stack("trivial", TRIVIAL_PORT, lambda: fcgi.pid, lambda: ng.pid, None)
+
+
+def stop_trivial():
+    for p in reversed(STARTED["trivial"]):
+        if p.poll() is None:
+            p.send_signal(signal.SIGQUIT if "nginx" in str(p.args[0]) else signal.SIGTERM)
+            try:
+                p.wait(15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+    STARTED["trivial"] = []
+
+
+def stop_all():
+    if STARTED["trivial"]:
+        stop_trivial()
+    if STARTED["peer"]:
+        say("peer: stopping" + ("" if KEEP else " (PEER_WIPE=1)"))
+        stop_peer()
+        STARTED["peer"] = False
+    if STARTED["imghost"]:
+        say("imghost: stopping")
+        stop_imghost()
+        STARTED["imghost"] = False
+
+
+
+def psql_imghost(sql):
+    return run([PGBIN / "psql", "-h", IMGHOST_VAR / "pg" / "run", "-U", "imghost", "-d", "imghost",
+                "-v", "ON_ERROR_STOP=1", "-qtAX"], input=sql, capture_output=True, text=True).stdout.strip()
+
+
+def psql_peer(sql):
+    return run([PGBIN / "psql", "-h", "/tmp/peer-pg", "-p", "15433", "-U", "postgres", "-d", "imgpeer",
+                "-v", "ON_ERROR_STOP=1", "-qtAX"], input=sql, capture_output=True, text=True).stdout.strip()
+
+
+# Letters for digits: names and ids made of imghost's base32 alphabet, unique per row.
+B32 = "translate(lpad(g::text, 16, '0'), '0123456789', 'abcdefghij')"
+
+
+def seed_imghost(n):
+    say(f"imghost: seeding {n:,} rows (blobs + images)")
+    t = time.monotonic()
+    psql_imghost(f"""
+BEGIN;
+INSERT INTO blobs (sha256, name, size, format, width, height, created_at)
+  SELECT sha256(('seed-' || g)::bytea), 'zzzz' || {B32} || '.jpg', 314848, 'jpeg', 1920, 1080,
+         now() - make_interval(secs => {n} - g + 3600)
+  FROM generate_series(1, {n}) g;
+INSERT INTO images (id, sha256, original_filename, description, delete_token_hash, created_at)
+  SELECT 'yyyy' || {B32}, sha256(('seed-' || g)::bytea), 'photo-' || g || '.jpg',
+         CASE WHEN g % 3 = 0 THEN 'seeded row ' || g END, sha256(('token-' || g)::bytea),
+         now() - make_interval(secs => {n} - g + 3600)
+  FROM generate_series(1, {n}) g ORDER BY g;
+COMMIT;
+VACUUM ANALYZE blobs;
+VACUUM ANALYZE images;
+CHECKPOINT;
+""")
+    say(f"imghost: seeded in {time.monotonic() - t:.0f} s")
+
+
+def seed_peer(n):
+    say(f"peer: seeding {n:,} rows")
+    t = time.monotonic()
+    psql_peer(f"""
+BEGIN;
+INSERT INTO images (id, filename, original_filename, size, format, width, height, sha256, created_at)
+  SELECT 'seed' || lpad(g::text, 12, '0'), 'seed' || lpad(g::text, 12, '0') || '.jpg', 'photo-' || g || '.jpg',
+         314848, 'jpeg', 1920, 1080, encode(sha256(('seed-' || g)::bytea), 'hex'),
+         now() - make_interval(secs => {n} - g + 3600)
+  FROM generate_series(1, {n}) g;
+COMMIT;
+VACUUM ANALYZE images;
+CHECKPOINT;
+""")
+    say(f"peer: seeded in {time.monotonic() - t:.0f} s")
+
+
+def deep_page():
+    """Page 5,000 of the catalog (or the deepest there is, with a small BENCH_SEED_ROWS)."""
+    return max(1, min(5000, SEED_ROWS // 20 - 1))
+
+
+def deep_cursor_imghost(page):
+    return str(int(psql_imghost("SELECT max(seq) FROM images")) - page * 20)
+
+
+def deep_cursor_peer(page):
+    row = psql_peer(f"SELECT created_at || '|' || id FROM images ORDER BY created_at DESC, id DESC "
+                    f"OFFSET {page * 20 - 1} LIMIT 1")
+    created_at, id_ = row.split("|")
+    return base64.urlsafe_b64encode(json.dumps([created_at, id_]).encode()).decode().rstrip("=")
+
+
+def imghost_counts():
+    a, b = psql_imghost("SELECT (SELECT count(*) FROM images) || ' ' || (SELECT count(*) FROM blobs)").split()
+    return int(a), int(b)
+

@@ -1,0 +1,99 @@
+// The result of a form upload, built so that reloading or bookmarking it never uploads
+// again: POST /upload answers 303 See Other to GET /uploaded/{ids} (the ids of the
+// upload, comma-separated, in the order sent).  That page is public in the way the
+// images' own links are: whoever has the URL sees the links.  The delete links are not
+// in the URL: their tokens travel in a cookie
+//
+//   imghost_delete=<id>.<token>-<id>.<token>...; Path=/uploaded/<ids>; Max-Age=3600;
+//   HttpOnly; SameSite=Lax (and Secure behind an https public base URL)
+//
+// that the browser sends back only to that exact page, for an hour: the uploading
+// browser sees its delete links on every reload, anyone else sees the page without
+// them.  nginx's access log format holds no cookie, so the tokens never reach a log.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "core/deletion.hpp"
+#include "core/error.hpp"
+#include "core/naming.hpp"
+#include "handlers/handlers.hpp"
+#include "http/cookies.hpp"
+#include "render/pages.hpp"
+
+namespace imghost::handlers {
+namespace {
+
+constexpr std::string_view kCookie = "imghost_delete";
+constexpr int kCookieSeconds = 3600;
+// More than any upload holds (max_files is at most 1000), also after max_files is lowered.
+constexpr std::size_t kMaxIds = 1000;
+
+// "<id>.<token>-<id>.<token>": ids and tokens are base32, so '.' and '-' never occur in
+// them and every character is a valid cookie octet.
+std::map<std::string, std::string> tokens_of(std::string_view value) {
+  std::map<std::string, std::string> out;
+  std::size_t at = 0;
+  while (at <= value.size()) {
+    const auto end = std::min(value.find('-', at), value.size());
+    const auto pair = value.substr(at, end - at);
+    const auto dot = pair.find('.');
+    if (dot != std::string_view::npos) out.emplace(pair.substr(0, dot), pair.substr(dot + 1));
+    at = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Response see_uploaded(App& app, const std::vector<Stored>& stored) {
+  std::string ids, tokens;
+  for (const auto& s : stored) {
+    ids += (ids.empty() ? "" : ",") + s.record.id;
+    tokens += (tokens.empty() ? "" : "-") + s.record.id + "." + s.delete_token;
+  }
+  const std::string location = "/uploaded/" + ids;
+  const bool https = app.base_url().starts_with("https://");
+  auto r = Response::html(303, pages::see_other(site_of(app), location));
+  r.header("Location", location);
+  r.header("Set-Cookie", fmt::format("{}={}; Path={}; Max-Age={}; HttpOnly; SameSite=Lax{}", kCookie, tokens, location,
+                                     kCookieSeconds, https ? "; Secure" : ""));
+  return r;
+}
+
+Response uploaded_page(App& app, Request& req, const Params& params) {
+  const auto& list = params["ids"];
+  std::vector<std::string> ids;
+  std::size_t at = 0;
+  while (at <= list.size()) {
+    const auto end = std::min(list.find(',', at), list.size());
+    ids.push_back(list.substr(at, end - at));
+    at = end + 1;
+  }
+  if (ids.size() > kMaxIds) throw errors::not_found("no such upload");
+  for (const auto& id : ids)
+    if (!naming::is_image_id(id)) throw errors::not_found("no such upload");
+
+  const auto cookie = http::cookie_value(req.header("Cookie"), kCookie);
+  const auto tokens = cookie ? tokens_of(*cookie) : std::map<std::string, std::string>{};
+  db::ImagesRepo repo(app.db());
+  std::vector<db::ImageRecord> images;
+  std::vector<std::string> shown_tokens;
+  for (const auto& id : ids) {
+    auto rec = repo.find(id);
+    if (!rec) continue;
+    std::string token;
+    if (const auto t = tokens.find(id); t != tokens.end()) {
+      try {
+        check_delete_token(app, id, t->second);  // a stale or forged cookie shows nothing
+        token = t->second;
+      } catch (const Error&) {}
+    }
+    images.push_back(std::move(*rec));
+    shown_tokens.push_back(std::move(token));
+  }
+  if (images.empty()) throw errors::not_found("the images of this upload have been deleted");
+  return Response::html(200, pages::uploaded(site_of(app), images, shown_tokens, ids.size() - images.size()));
+}
+
+}  // namespace imghost::handlers

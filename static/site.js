@@ -1,0 +1,426 @@
+// imghost: what JavaScript adds to pages that work without it.  No framework, no build
+// step, no third-party code: a drop zone, paste from the clipboard, previews, one upload
+// request per file with its own progress bar, copy buttons, absolute embed codes, and
+// "My uploads" (the uploads of this browser with their delete links, in localStorage).
+'use strict';
+
+(function () {
+  document.documentElement.classList.add('js');
+
+  const STORE_KEY = 'imghost.uploads';
+  const DRAFT_KEY = 'imghost.draft-description';
+  const PARALLEL_UPLOADS = 2;
+
+  // --- small helpers -------------------------------------------------------------------
+
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'text') node.textContent = v;
+      else if (k === 'className') node.className = v;
+      else node.setAttribute(k, v === true ? '' : String(v));
+    }
+    for (const c of children || []) node.append(c);
+    return node;
+  }
+
+  function announce(message) {
+    const live = document.getElementById('announce');
+    if (!live) return;
+    live.textContent = '';
+    // A new text node, a moment later, so screen readers announce a repeated message too.
+    setTimeout(function () { live.textContent = message; }, 30);
+  }
+
+  function humanSize(bytes) {
+    if (bytes < 1024) return bytes + (bytes === 1 ? ' byte' : ' bytes');
+    const units = ['KiB', 'MiB', 'GiB'];
+    let v = bytes / 1024;
+    let u = 0;
+    while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+    let n = v < 10 ? v.toFixed(1) : v.toFixed(0);
+    if (n.endsWith('.0')) n = n.slice(0, -2);
+    return n + ' ' + units[u];
+  }
+
+  function absolute(url) {
+    return /^https?:\/\//.test(url) ? url : location.origin + url;
+  }
+
+  // --- "My uploads": kept in this browser only -----------------------------------------------
+
+  const mine = {
+    load() {
+      try {
+        const list = JSON.parse(localStorage.getItem(STORE_KEY) || '[]');
+        return Array.isArray(list) ? list : [];
+      } catch (e) {
+        return [];
+      }
+    },
+    save(list) {
+      try { localStorage.setItem(STORE_KEY, JSON.stringify(list)); } catch (e) { /* full or disabled */ }
+    },
+    remember(item) {
+      const list = this.load().filter(function (x) { return x.id !== item.id; });
+      const old = this.load().find(function (x) { return x.id === item.id; }) || {};
+      list.unshift(Object.assign(old, item));
+      this.save(list);
+    },
+    forget(id) {
+      this.save(this.load().filter(function (x) { return x.id !== id; }));
+    },
+    find(id) {
+      return this.load().find(function (x) { return x.id === id; });
+    },
+  };
+
+  function rememberUploaded(obj) {
+    mine.remember({
+      id: obj.id,
+      name: obj.original_filename || obj.filename,
+      page: '/i/' + obj.id,
+      url: obj.url,
+      thumb: obj.thumbnail_url,
+      delete_url: obj.delete_url,
+      created_at: obj.created_at,
+      visibility: obj.visibility,
+    });
+  }
+
+  // A result page rendered with delete links (the uploading browser's cookie): keep them.
+  function rememberFromResultPage() {
+    for (const card of document.querySelectorAll('article.result[data-id]')) {
+      const del = card.querySelector('input[data-delete-url]');
+      if (!del) continue;
+      mine.remember({
+        id: card.dataset.id,
+        name: card.dataset.name,
+        page: card.dataset.page,
+        thumb: card.dataset.thumb,
+        delete_url: del.value,
+      });
+    }
+    for (const gone of document.querySelectorAll('[data-deleted-id]')) mine.forget(gone.dataset.deletedId);
+  }
+
+  // On an image's page or a result page: the delete link this browser holds for it.
+  function showOwnerActions() {
+    for (const slot of document.querySelectorAll('[data-owner-for]')) {
+      const item = mine.find(slot.dataset.ownerFor);
+      if (!item || !item.delete_url) continue;
+      const card = slot.closest('article');
+      if (card && card.querySelector('input[data-delete-url]')) continue;  // already shown
+      slot.replaceChildren(
+        'This browser uploaded it: ',
+        el('a', { href: item.delete_url, className: 'delete-action', text: 'Delete this image' }),
+        ' (the link is also under ',
+        el('a', { href: '/mine', text: 'My uploads' }),
+        ').');
+      slot.hidden = false;
+    }
+  }
+
+  function renderMine(root) {
+    const list = root.querySelector('.mine-list');
+    const empty = root.querySelector('.empty-note');
+    const items = mine.load();
+    list.replaceChildren();
+    empty.hidden = items.length > 0;
+    for (const item of items) {
+      const img = el('img', { src: item.thumb || '', alt: '', width: 80, height: 80, loading: 'lazy' });
+      const forget = el('button', { type: 'button', className: 'secondary small', text: 'Forget' });
+      forget.setAttribute('aria-label', 'Forget ' + (item.name || item.id) + ' in this list');
+      forget.addEventListener('click', function () {
+        mine.forget(item.id);
+        renderMine(root);
+        announce('Removed from this list. The image itself is still online.');
+      });
+      const links = el('p', { className: 'links' }, [
+        el('a', { href: item.page || ('/i/' + item.id), text: 'Page' }),
+        item.delete_url ? el('a', { href: item.delete_url, text: 'Delete link' }) : '',
+        forget,
+      ]);
+      const when = item.created_at ? el('span', { className: 'meta', text: ' · ' + item.created_at.replace('T', ' ').replace('Z', ' UTC') }) : '';
+      list.append(el('li', {}, [
+        el('a', { href: item.page || ('/i/' + item.id), tabindex: -1, 'aria-hidden': 'true' }, [img]),
+        el('div', {}, [el('p', {}, [el('strong', { text: item.name || item.id }), when]), links]),
+      ]));
+    }
+  }
+
+  // --- codes: absolute links and copy buttons ------------------------------------------------
+
+  function absoluteCodes() {
+    // Without a configured public base URL the worker writes relative links; this page's
+    // own origin makes them usable elsewhere.  Only the exact relative URLs of this image
+    // are replaced, in one pass.
+    for (const block of document.querySelectorAll('.codes[data-paths]')) {
+      const paths = block.dataset.paths.split(' ').filter(Boolean)
+        .sort(function (a, b) { return b.length - a.length; });
+      if (!paths.length) continue;
+      const pattern = new RegExp(paths.map(function (p) { return p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }).join('|'), 'g');
+      for (const input of block.querySelectorAll('input')) {
+        input.value = input.value.replace(pattern, function (m) { return location.origin + m; });
+      }
+    }
+    for (const input of document.querySelectorAll('input[data-delete-url]')) input.value = absolute(input.value);
+    for (const span of document.querySelectorAll('[data-origin]')) span.textContent = location.origin;
+  }
+
+  async function copyText(text, input) {
+    try {
+      if (navigator.clipboard && window.isSecureContext) {
+        await navigator.clipboard.writeText(text);
+        return true;
+      }
+    } catch (e) { /* fall back below */ }
+    if (!input) return false;
+    input.focus();
+    input.select();
+    try { return document.execCommand('copy'); } catch (e) { return false; }
+  }
+
+  function copyButtons() {
+    for (const field of document.querySelectorAll('.code')) {
+      const input = field.querySelector('input');
+      const label = field.querySelector('label');
+      if (!input || field.querySelector('button.copy')) continue;
+      const button = el('button', { type: 'button', className: 'copy secondary small', text: 'Copy' });
+      button.setAttribute('aria-label', 'Copy: ' + (label ? label.textContent : 'code'));
+      const row = el('div', { className: 'row' });
+      input.replaceWith(row);
+      row.append(input, button);
+      input.addEventListener('focus', function () { input.select(); });
+      button.addEventListener('click', async function () {
+        const ok = await copyText(input.value, input);
+        button.textContent = ok ? 'Copied' : 'Select and copy';
+        announce(ok ? 'Copied to the clipboard' : 'Copying failed: the text is selected, copy it with the keyboard');
+        setTimeout(function () { button.textContent = 'Copy'; }, 2000);
+      });
+    }
+  }
+
+  // --- the upload form -------------------------------------------------------------------
+
+  function setUpUploader(form) {
+    const input = form.querySelector('input[type=file]');
+    const zone = form.querySelector('.dropzone');
+    const queue = form.querySelector('.queue');
+    const status = form.querySelector('.form-status');
+    const button = form.querySelector('button[type=submit]');
+    const description = form.querySelector('textarea[name=description]');
+    const maxBytes = Number(form.dataset.maxFileBytes);
+    const maxFiles = Number(form.dataset.maxFiles);
+    const accepted = (form.dataset.accept || '').split(',');
+    const items = [];
+    let busy = false;
+
+    // The files are held here (the input is only a way to add them), so a drop, a paste
+    // and several choices add up.
+    input.required = false;
+    input.addEventListener('change', function () {
+      add(Array.from(input.files));
+      input.value = '';
+    });
+
+    // What was typed survives a reload or a Back (sessionStorage: this tab only).
+    if (description) {
+      try {
+        const draft = sessionStorage.getItem(DRAFT_KEY);
+        if (draft && !description.value) description.value = draft;
+      } catch (e) { /* storage disabled */ }
+      description.addEventListener('input', function () {
+        try { sessionStorage.setItem(DRAFT_KEY, description.value); } catch (e) { /* storage disabled */ }
+      });
+    }
+
+    for (const type of ['dragenter', 'dragover']) {
+      zone.addEventListener(type, function (e) {
+        e.preventDefault();
+        zone.classList.add('over');
+      });
+    }
+    for (const type of ['dragleave', 'dragend']) {
+      zone.addEventListener(type, function () { zone.classList.remove('over'); });
+    }
+    zone.addEventListener('drop', function (e) {
+      e.preventDefault();
+      zone.classList.remove('over');
+      if (e.dataTransfer && e.dataTransfer.files) add(Array.from(e.dataTransfer.files));
+    });
+    // A file dropped next to the zone must not make the browser leave the page.
+    window.addEventListener('dragover', function (e) { e.preventDefault(); });
+    window.addEventListener('drop', function (e) { e.preventDefault(); });
+
+    document.addEventListener('paste', function (e) {
+      const data = e.clipboardData;
+      if (!data) return;
+      const files = Array.from(data.files || []);
+      if (!files.length) {
+        for (const item of Array.from(data.items || [])) {
+          if (item.kind === 'file') { const f = item.getAsFile(); if (f) files.push(f); }
+        }
+      }
+      if (!files.length) return;
+      e.preventDefault();
+      const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+      add(files.map(function (f, i) {
+        if (f.name && f.name !== 'image.png') return f;
+        const ext = (f.type.split('/')[1] || 'png').replace('jpeg', 'jpg');
+        return new File([f], 'pasted-' + stamp + (i ? '-' + i : '') + '.' + ext, { type: f.type });
+      }));
+      announce(files.length + ' pasted image' + (files.length === 1 ? '' : 's') + ' added');
+    });
+
+    function problemOf(file) {
+      if (accepted.length && accepted[0] && file.type && !accepted.includes(file.type))
+        return 'not a ' + (form.dataset.formats || 'accepted') + ' image';
+      if (file.size > maxBytes) return 'over the limit of ' + humanSize(maxBytes) + ' per file';
+      if (file.size === 0) return 'empty file';
+      return null;
+    }
+
+    function add(files) {
+      for (const file of files) {
+        const problem = problemOf(file);
+        const preview = el('img', { alt: '', width: 64, height: 64 });
+        if (!problem) preview.src = URL.createObjectURL(file);
+        const remove = el('button', { type: 'button', className: 'secondary small', text: 'Remove' });
+        remove.setAttribute('aria-label', 'Remove ' + file.name);
+        const progress = el('progress', { max: 100, value: 0, hidden: true });
+        progress.setAttribute('aria-label', 'Upload of ' + file.name);
+        const state = el('p', { className: 'state' + (problem ? ' error' : ''), text: problem ? 'Will not be sent: ' + problem : 'Ready' });
+        const li = el('li', {}, [preview, el('div', {}, [
+          el('span', { className: 'name', text: file.name }), ' ',
+          el('span', { className: 'meta', text: humanSize(file.size) })]), remove, progress, state]);
+        const item = { file: file, li: li, progress: progress, state: state, problem: problem, result: null };
+        remove.addEventListener('click', function () {
+          if (busy) return;
+          items.splice(items.indexOf(item), 1);
+          if (preview.src) URL.revokeObjectURL(preview.src);
+          li.remove();
+          refresh();
+        });
+        items.push(item);
+        queue.append(li);
+      }
+      refresh();
+    }
+
+    function refresh() {
+      queue.hidden = items.length === 0;
+      const ok = items.filter(function (i) { return !i.problem; }).length;
+      if (ok > maxFiles) showStatus('At most ' + maxFiles + ' files per upload: remove ' + (ok - maxFiles) + '.', true);
+      else if (items.length) showStatus(ok + ' file' + (ok === 1 ? '' : 's') + ' ready to upload.', false);
+      else showStatus('', false);
+    }
+
+    function showStatus(text, isError) {
+      status.textContent = text;
+      status.hidden = !text;
+      status.classList.toggle('error', !!isError);
+    }
+
+    function uploadOne(item) {
+      return new Promise(function (resolve) {
+        const data = new FormData();
+        data.append('file', item.file, item.file.name);
+        if (description && description.value.trim()) data.append('description', description.value);
+        const vis = form.querySelector('input[name=visibility]:checked');
+        if (vis) data.append('visibility', vis.value);
+        const xhr = new XMLHttpRequest();
+        xhr.open('POST', form.getAttribute('action') || '/upload');
+        xhr.setRequestHeader('Accept', 'application/json');
+        item.progress.hidden = false;
+        item.state.className = 'state';
+        item.state.textContent = 'Uploading…';
+        xhr.upload.addEventListener('progress', function (e) {
+          if (e.lengthComputable) item.progress.value = Math.round(e.loaded / e.total * 100);
+        });
+        xhr.addEventListener('load', function () {
+          let body = null;
+          try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
+          if (xhr.status === 201 && body && body.id) {
+            item.progress.value = 100;
+            item.result = body;
+            item.state.className = 'state done';
+            item.state.textContent = 'Uploaded';
+            rememberUploaded(body);
+          } else {
+            item.state.className = 'state error';
+            item.state.textContent = 'Refused: ' + (body && body.error ? body.error.message : 'the server answered ' + xhr.status);
+          }
+          resolve();
+        });
+        xhr.addEventListener('error', function () {
+          item.state.className = 'state error';
+          item.state.textContent = 'The connection failed; nothing was stored for this file.';
+          resolve();
+        });
+        xhr.send(data);
+      });
+    }
+
+    form.addEventListener('submit', async function (e) {
+      e.preventDefault();
+      if (busy) return;
+      const todo = items.filter(function (i) { return !i.problem && !i.result; });
+      if (!todo.length) {
+        showStatus(items.length ? 'None of these files can be sent.' : 'Choose, drop or paste at least one image first.', true);
+        input.focus();
+        return;
+      }
+      if (todo.length > maxFiles) { refresh(); return; }
+      busy = true;
+      button.disabled = true;
+      showStatus('Uploading ' + todo.length + ' file' + (todo.length === 1 ? '' : 's') + '…', false);
+      const waiting = todo.slice();
+      async function worker() {
+        while (waiting.length) await uploadOne(waiting.shift());
+      }
+      const workers = [];
+      for (let i = 0; i < Math.min(PARALLEL_UPLOADS, todo.length); i++) workers.push(worker());
+      await Promise.all(workers);
+      busy = false;
+      button.disabled = false;
+      const done = items.filter(function (i) { return i.result; });
+      const failed = todo.filter(function (i) { return !i.result; });
+      const resultUrl = '/uploaded/' + done.map(function (i) { return i.result.id; }).join(',');
+      if (done.length && !failed.length) {
+        try { sessionStorage.removeItem(DRAFT_KEY); } catch (err) { /* storage disabled */ }
+        location.assign(resultUrl);
+        return;
+      }
+      showStatus(done.length + ' uploaded, ' + failed.length + ' refused: see each file above.', true);
+      if (done.length) {
+        status.append(' ', el('a', { href: resultUrl, text: 'See the links of the uploaded ones' }), '.');
+      }
+      announce(status.textContent);
+    });
+  }
+
+  function backLinks() {
+    for (const a of document.querySelectorAll('a[data-back]')) {
+      a.addEventListener('click', function (e) {
+        if (history.length > 1) { e.preventDefault(); history.back(); }
+      });
+    }
+  }
+
+  // --- start ----------------------------------------------------------------------------
+
+  function start() {
+    rememberFromResultPage();
+    absoluteCodes();
+    copyButtons();
+    showOwnerActions();
+    backLinks();
+    for (const form of document.querySelectorAll('form.uploader')) setUpUploader(form);
+    for (const root of document.querySelectorAll('[data-mine]')) renderMine(root);
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();

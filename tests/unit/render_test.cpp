@@ -1,0 +1,130 @@
+#include <boost/test/unit_test.hpp>
+
+#include "core/config.hpp"
+#include "core/static_assets.hpp"
+#include "http/cookies.hpp"
+#include "render/codes.hpp"
+#include "render/html.hpp"
+#include "render/units.hpp"
+
+namespace codes = imghost::codes;
+namespace units = imghost::units;
+
+BOOST_AUTO_TEST_SUITE(render)
+
+namespace {
+
+std::string code(const std::vector<codes::Code>& list, const std::string& key) {
+  for (const auto& c : list)
+    if (c.key == key) return c.value;
+  BOOST_FAIL("no code " + key);
+  return {};
+}
+
+codes::ImageLinks links(std::string alt) {
+  return {"/i/abc", "/images/n.jpg", "/images/thumbs/n.jpg", std::move(alt), 640, 480, 320, 240};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(codes_for_a_plain_description) {
+  const auto all = codes::all_codes(links("a cat"));
+  BOOST_TEST(all.size() == 8u);
+  BOOST_TEST(code(all, "direct") == "/images/n.jpg");
+  BOOST_TEST(code(all, "direct-thumb") == "/images/thumbs/n.jpg");
+  BOOST_TEST(code(all, "html") == R"(<img src="/images/n.jpg" alt="a cat" width="640" height="480">)");
+  BOOST_TEST(code(all, "html-thumb") ==
+             R"(<a href="/images/n.jpg"><img src="/images/thumbs/n.jpg" alt="a cat" width="320" height="240"></a>)");
+  BOOST_TEST(code(all, "markdown") == "![a cat](/images/n.jpg)");
+  BOOST_TEST(code(all, "markdown-thumb") == "[![a cat](/images/thumbs/n.jpg)](/images/n.jpg)");
+  BOOST_TEST(code(all, "bbcode") == "[img]/images/n.jpg[/img]");
+  BOOST_TEST(code(all, "bbcode-thumb") == "[url=/images/n.jpg][img]/images/thumbs/n.jpg[/img][/url]");
+}
+
+BOOST_AUTO_TEST_CASE(codes_escape_what_would_break_their_language) {
+  const auto all = codes::all_codes(links("a ] [b](javascript:x) \"q\" <s>\n*bold*"));
+  BOOST_TEST(code(all, "markdown") == R"(![a \] \[b\]\(javascript:x\) "q" \<s\> \*bold\*](/images/n.jpg))");
+  BOOST_TEST(
+      code(all, "html") ==
+      R"(<img src="/images/n.jpg" alt="a ] [b](javascript:x) &quot;q&quot; &lt;s&gt; *bold*" width="640" height="480">)");
+  // A base URL with characters that end a Markdown destination or a BBCode tag.
+  codes::ImageLinks odd{"/i/x", "https://h/a b)[c].jpg", "https://h/t.jpg", "x", 1, 1, 1, 1};
+  const auto odd_codes = codes::all_codes(odd);
+  BOOST_TEST(code(odd_codes, "markdown") == "![x](https://h/a%20b%29%5Bc%5D.jpg)");
+  BOOST_TEST(code(odd_codes, "bbcode") == "[img]https://h/a%20b%29%5Bc%5D.jpg[/img]");
+}
+
+BOOST_AUTO_TEST_CASE(short_codes_are_the_page_the_link_and_thumbnail_forms) {
+  std::vector<std::string> keys;
+  for (const auto& c : codes::short_codes(links("x"))) keys.push_back(c.key);
+  const std::vector<std::string> want{"page", "direct", "html-thumb", "markdown-thumb", "bbcode-thumb"};
+  BOOST_TEST(keys == want, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(one_line_and_markdown_text) {
+  BOOST_TEST(codes::one_line("  a\r\n\tb  c ") == "a b c");
+  BOOST_TEST(codes::markdown_text("x_y|z~!#&") == R"(x\_y\|z\~\!\#\&)");
+}
+
+BOOST_AUTO_TEST_CASE(sizes_in_human_units) {
+  struct Case {
+    std::uint64_t bytes;
+    const char* text;
+  };
+  const Case cases[] = {{0, "0 bytes"},
+                        {1, "1 byte"},
+                        {1023, "1023 bytes"},
+                        {1024, "1 KiB"},
+                        {1536, "1.5 KiB"},
+                        {12 * 1024, "12 KiB"},
+                        {2'600'000, "2.5 MiB"},
+                        {5u << 20, "5 MiB"},
+                        {(5u << 20) + (64u << 10), "5.1 MiB"},
+                        {100u << 20, "100 MiB"},
+                        {1023u << 20, "1023 MiB"},
+                        {3ull << 30, "3 GiB"}};
+  for (const auto& c : cases) BOOST_TEST(units::human_size(c.bytes) == c.text, c.bytes);
+  const auto config = imghost::Config::from("max_files = 1\nformats = png", {});
+  BOOST_TEST(units::upload_limits(config) == "PNG, up to 5 MiB each, at most 1 file per upload");
+}
+
+BOOST_AUTO_TEST_CASE(cookie_header_values) {
+  using imghost::http::cookie_value;
+  BOOST_TEST(*cookie_value("a=1; imghost_delete=x.y-z.w; b=2", "imghost_delete") == "x.y-z.w");
+  BOOST_TEST(*cookie_value("imghost_delete=\"q\"", "imghost_delete") == "q");
+  BOOST_TEST(*cookie_value(" b = 2 ;a=1", "b") == "2");
+  BOOST_TEST(!cookie_value("xb=1; b_=2", "b"));
+  BOOST_TEST(!cookie_value("", "b"));
+  BOOST_TEST(*cookie_value("b=; b=2", "b") == "", "the first one counts");
+}
+
+BOOST_AUTO_TEST_CASE(page_policy_allows_the_public_base_url_for_images_only) {
+  const auto plain = imghost::pages::content_security_policy(imghost::Config::from("", {}));
+  BOOST_TEST(plain.find("img-src 'self' data: blob:;") != std::string::npos);
+  BOOST_TEST(plain.find("frame-ancestors 'none'") != std::string::npos);
+  BOOST_TEST(plain.find("script-src 'self';") != std::string::npos);
+  BOOST_TEST(plain.find("unsafe-inline") == std::string::npos);
+  const auto cdn =
+      imghost::pages::content_security_policy(imghost::Config::from("public_base_url = https://cdn.example/x", {}));
+  BOOST_TEST(cdn.find("img-src 'self' data: blob: https://cdn.example;") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(static_files_are_named_by_their_content_or_plainly_when_missing) {
+  const auto a = imghost::StaticAssets::load("static");  // the tests run from the project's root
+  BOOST_TEST(a.problem.empty(), a.problem);
+  // "/static/<stem>.<10 hex digits>.<ext>"
+  const auto versioned = [](const std::string& url) {
+    const auto dot = url.find('.');
+    if (!url.starts_with("/static/") || dot == std::string::npos || url.size() < dot + 12) return false;
+    const auto digest = url.substr(dot + 1, 10);
+    return digest.find_first_not_of("0123456789abcdef") == std::string::npos && url[dot + 11] == '.';
+  };
+  for (const auto& url : {a.stylesheet, a.script, a.icon}) BOOST_TEST(versioned(url), url);
+  BOOST_TEST(a.stylesheet.ends_with(".css"));
+  const auto missing = imghost::StaticAssets::load("no-such-folder");
+  BOOST_TEST(missing.stylesheet == "/static/site.css");
+  BOOST_TEST(missing.icon == "/static/icon.svg");
+  BOOST_TEST(missing.problem.find("no-such-folder/site.css") != std::string::npos, missing.problem);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
