@@ -74,7 +74,11 @@ install: all
 	$(Q)for u in imghost.socket imghost.service; do \
 	  $(INSTALL_SUBST) systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
 	$(Q)# The site: a rendered copy in share/ always, sites-available only if there is none.
-	$(Q)$(INSTALL_SUBST) nginx/imghost-site.conf.in >$(DESTDIR)$(SHAREDIR)/nginx/imghost-site.conf
+	$(Q)# Rate limits and the metrics listener as the configuration says (imghost.conf's
+	$(Q)# defaults unless IMGHOST_* is set); after changing them, change the site too.
+	$(Q)$(BUILD)/imghost-admin config nginx-sed >$(BUILD)/nginx-site.sed
+	$(Q)$(INSTALL_SUBST) nginx/imghost-site.conf.in | sed -f $(BUILD)/nginx-site.sed \
+	  >$(DESTDIR)$(SHAREDIR)/nginx/imghost-site.conf
 	$(Q)if [ -e $(DESTDIR)$(SYSCONFDIR)/nginx/sites-available/imghost ]; then \
 	  echo "  kept $(DESTDIR)$(SYSCONFDIR)/nginx/sites-available/imghost (new one: $(SHAREDIR)/nginx/imghost-site.conf)"; \
 	else $(INSTALL) -m 0644 $(DESTDIR)$(SHAREDIR)/nginx/imghost-site.conf $(DESTDIR)$(SYSCONFDIR)/nginx/sites-available/imghost; fi

@@ -333,6 +333,10 @@
         const xhr = new XMLHttpRequest();
         xhr.open('POST', form.getAttribute('action') || '/upload');
         xhr.setRequestHeader('Accept', 'application/json');
+        // A logged-in browser's form carries its session's CSRF token: the cookie alone
+        // is not enough for a request that changes something.
+        const csrf = form.querySelector('input[name=csrf]');
+        if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf.value);
         item.progress.hidden = false;
         item.state.className = 'state';
         item.state.textContent = 'Uploading…';

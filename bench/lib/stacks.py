@@ -25,8 +25,13 @@ TRIVIAL = WORK / "trivial"
 STARTED = {"imghost": False, "imghost-s3": False, "peer": False, "trivial": []}
 
 
+# nginx's per-address upload limit (60 a minute by default) would refuse the load
+# generator, which sends every upload from 127.0.0.1: the bench lifts it.
+NO_UPLOAD_LIMIT = {"IMGHOST_UPLOAD_RATE": "1000000/m", "IMGHOST_UPLOAD_BURST": "1000000"}
+
+
 def imghost_env(name="imghost"):
-    e = dict(os.environ, IMGHOST_WORKERS=str(IMGHOST_WORKERS))
+    e = dict(os.environ, IMGHOST_WORKERS=str(IMGHOST_WORKERS), **NO_UPLOAD_LIMIT)
     for k in ("IMGHOST_S3_ENDPOINT", "IMGHOST_S3_BUCKET", "IMGHOST_CONFIG", "IMGHOST_DATABASE"):
         e.pop(k, None)  # the stacks' own parts, never a bucket or database named outside
     if name == "imghost-s3":
@@ -124,8 +129,16 @@ def start_trivial(list_body):
     (TRIVIAL / "list-body.json").write_bytes(list_body)
     sock = TRIVIAL / "run" / "trivial.sock"
     site = (ROOT / "nginx" / "imghost-site.conf.in").read_text()
+    # The rate-limit and metrics placeholders, as scripts/stack fills them (the metrics
+    # listener beside the port, as there).
+    sed = run([ROOT / "build" / "imghost-admin", "config", "nginx-sed"], capture_output=True, text=True,
+              env=dict(os.environ, **NO_UPLOAD_LIMIT, IMGHOST_METRICS_LISTEN=f"127.0.0.1:{TRIVIAL_PORT + 1000}")).stdout
+    for line in sed.splitlines():  # s|@KEY@|value|g
+        _, key, value, _ = line.split("|")
+        site = site.replace(key, value)
     for k, v in {"@LISTEN@": f"127.0.0.1:{TRIVIAL_PORT}", "@SERVER_NAME@": "localhost", "@STORE@": str(TRIVIAL / "store"),
                  "@SOCKET@": str(sock), "@SHARE@": str(ROOT), "@MAX_BODY@": max_body(),
+                 "@ACCESS_LOG@": str(TRIVIAL / "logs" / "nginx-access.log"),
                  # no bucket: files only from the disk, as scripts/stack renders it for store = local
                  "@S3_HTTP@": "", "@S3_SERVER@": "", "@ORIGINAL_ELSE@": "=404", "@THUMB_ELSE@": "@make_thumbnail",
                  "@DOWNLOAD_ELSE@": "=404"}.items():

@@ -19,7 +19,13 @@
 //                                             JOB now, 3 when another machine (or an
 //                                             earlier run) did less than SECONDS ago
 //                                             (admin/claim.hpp)
+//   imghost-admin [--config FILE] config nginx-sed
+//                                             a sed script that fills the nginx site's
+//                                             rate-limit and metrics placeholders
 //   imghost-admin routes                      the workers' route table: METHOD PATTERN FLAGS
+//   imghost-admin [--config FILE] user add|list|disable|enable|quota ...
+//   imghost-admin [--config FILE] invite create [--days N]
+//                                             accounts (admin/users.hpp)
 //
 // Same configuration as the workers (file, then IMGHOST_* environment).
 #include <charconv>
@@ -36,6 +42,7 @@
 #include "admin/fsck.hpp"
 #include "admin/migrate.hpp"
 #include "admin/migrate_store.hpp"
+#include "admin/users.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "db/pg.hpp"
@@ -48,11 +55,14 @@ int usage(const char* argv0) {
   std::fprintf(stderr,
                "usage: %s [--config FILE] migrate\n"
                "       %s [--config FILE] fsck [--fix] [--grace SECONDS] [--force]\n"
-               "       %s [--config FILE] config get KEY | config list\n"
+               "       %s [--config FILE] config get KEY | config list | config nginx-sed\n"
                "       %s [--config FILE] migrate-store --to s3|local\n"
                "       %s [--config FILE] claim JOB --every SECONDS\n"
-               "       %s routes\n",
-               argv0, argv0, argv0, argv0, argv0, argv0);
+               "       %s routes\n"
+               "       %s [--config FILE] user add NAME [--admin] [--quota SIZE] | list | disable NAME |"
+               " enable NAME | quota NAME SIZE|default\n"
+               "       %s [--config FILE] invite create [--days N]\n",
+               argv0, argv0, argv0, argv0, argv0, argv0, argv0, argv0);
   return 2;
 }
 
@@ -146,10 +156,27 @@ void print_routes() {
     if (r.flags & kUploadBody) flags += ",upload-body";
     if (r.flags & kSlashTwin) flags += ",slash-twin";
     if (r.flags & kFallback) flags += ",fallback";
+    if (r.flags & kPrivate) flags += ",private";
     if (r.flags & kInternal) flags += ",internal";
     std::printf("%.*s %.*s %s\n", static_cast<int>(r.method.size()), r.method.data(),
                 static_cast<int>(r.pattern.size()), r.pattern.data(), flags.empty() ? "-" : flags.c_str() + 1);
   }
+}
+
+// s|@UPLOAD_RATE@|60|g ... for nginx/imghost-site.conf.in: the rates of limit_req (a
+// minute's requests), their bursts, Retry-After (the seconds one more request needs at
+// that rate) and the metrics listener, all from the configuration the workers read.
+void print_nginx_sed(const imghost::Config& c) {
+  const struct {
+    const char* name;
+    imghost::RateLimit rate;
+  } limits[] = {{"UPLOAD", c.upload_rate}, {"LOGIN", c.login_rate}, {"SIGNUP", c.signup_rate}};
+  for (const auto& l : limits) {
+    std::printf("s|@%s_RATE@|%u|g\n", l.name, l.rate.per_minute);
+    std::printf("s|@%s_BURST@|%u|g\n", l.name, l.rate.burst);
+    std::printf("s|@%s_RETRY@|%u|g\n", l.name, (60 + l.rate.per_minute - 1) / l.rate.per_minute);
+  }
+  std::printf("s|@METRICS_LISTEN@|%s|g\n", c.metrics_listen.c_str());
 }
 
 }  // namespace
@@ -189,6 +216,10 @@ int main(int argc, char** argv) {
       std::printf("%s\n", v->c_str());
       return 0;
     }
+    if (args[0] == "config" && args.size() == 2 && args[1] == "nginx-sed") {
+      print_nginx_sed(config);
+      return 0;
+    }
     if (args[0] == "config" && args.size() == 2 && args[1] == "list") {
       for (const auto key : Config::keys())
         std::printf("%.*s = %s\n", static_cast<int>(key.size()), key.data(), config.get(key)->c_str());
@@ -214,6 +245,8 @@ int main(int argc, char** argv) {
                   c.started_at.c_str(), c.host.c_str(), every);
       return 3;
     }
+    if (args[0] == "user") return admin::user_command(config, args, stdin, stdout);
+    if (args[0] == "invite") return admin::invite_command(config, args, stdout);
     if (args[0] == "fsck") {
       admin::FsckOptions options;
       if (!parse_fsck(args, options)) return usage(argv[0]);

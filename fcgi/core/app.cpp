@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "metrics/metrics.hpp"
 #include "store/open_store.hpp"
 
 namespace imghost {
@@ -19,9 +20,17 @@ App::App(Config config)
 db::Connection& App::db() {
   // A connection that died while idle (PostgreSQL restarted) is replaced before use, so
   // the first request after a restart does not fail.
-  if (db_ && !db_->alive()) db_.reset();
-  if (!db_) db_ = std::make_unique<db::Connection>(config_.database);
+  if (db_ && !db_->alive()) drop_db();
+  if (!db_) {
+    db_ = std::make_unique<db::Connection>(config_.database);
+    metrics::set_db_connected(true);
+  }
   return *db_;
+}
+
+void App::drop_db() {
+  db_.reset();
+  metrics::set_db_connected(false);
 }
 
 void App::run_deferred() noexcept {

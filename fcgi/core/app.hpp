@@ -29,7 +29,7 @@ class App {
   // (connection_lost) when PostgreSQL does not answer: the request becomes a 503 and
   // the next request tries again, so the service comes back by itself.
   db::Connection& db();
-  void drop_db() { db_.reset(); }
+  void drop_db();
 
   // Work to do after the response has been sent (thumbnails): the client never waits.
   void after_response(std::function<void()> task) { deferred_.push_back(std::move(task)); }

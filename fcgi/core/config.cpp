@@ -99,6 +99,45 @@ std::string parse_base_url(const std::string& key, std::string v, bool path_ok) 
   return v;
 }
 
+SignupMode parse_signup(const std::string& key, const std::string& v) {
+  if (v == "open") return SignupMode::open;
+  if (v == "closed") return SignupMode::closed;
+  if (v == "invite") return SignupMode::invite;
+  throw ConfigError(fmt::format("{}: expected open, closed or invite, got '{}'", key, v));
+}
+
+std::string print_signup(SignupMode m) {
+  switch (m) {
+    case SignupMode::open: return "open";
+    case SignupMode::closed: return "closed";
+    case SignupMode::invite: return "invite";
+  }
+  return "closed";
+}
+
+// "30/m" (a minute) or "2/s" (a second, kept as 120 a minute); a plain number is a minute's.
+unsigned parse_rate(const std::string& key, const std::string& v) {
+  const auto slash = v.find('/');
+  const auto n = parse_uint(key, v.substr(0, slash), 1, 1000000);
+  if (slash == std::string::npos) return static_cast<unsigned>(n);
+  const auto unit = v.substr(slash + 1);
+  if (unit == "m" || unit == "min") return static_cast<unsigned>(n);
+  if (unit == "s") return static_cast<unsigned>(n * 60);
+  throw ConfigError(fmt::format("{}: expected N/m or N/s, got '{}'", key, v));
+}
+
+// "host:port" with a numeric port: nginx's listen directive, never a public wildcard
+// by accident (the metrics are private), so the host must be given.
+std::string parse_listen(const std::string& key, const std::string& v) {
+  const auto colon = v.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    throw ConfigError(fmt::format("{}: expected HOST:PORT, got '{}'", key, v));
+  parse_uint(key, v.substr(colon + 1), 1, 65535);
+  if (v.find_first_of(" \t;{}") != std::string::npos)
+    throw ConfigError(fmt::format("{}: not an address: '{}'", key, v));
+  return v;
+}
+
 std::string print_size(std::uint64_t n) { return std::to_string(n); }
 std::string print_bool(bool b) { return b ? "true" : "false"; }
 std::string print_formats(const std::set<image::Format>& f) {
@@ -198,6 +237,45 @@ constexpr Setting kSettings[] = {
        c.image.thumb_size = static_cast<std::uint32_t>(parse_uint(k, v, 16, 4096));
      },
      [](const Config& c) { return std::to_string(c.image.thumb_size); }},
+    {"signup", [](Config& c, const std::string& k, const std::string& v) { c.signup = parse_signup(k, v); },
+     [](const Config& c) { return print_signup(c.signup); }},
+    {"anonymous_uploads",
+     [](Config& c, const std::string& k, const std::string& v) { c.anonymous_uploads = parse_bool(k, v); },
+     [](const Config& c) { return print_bool(c.anonymous_uploads); }},
+    {"default_quota", [](Config& c, const std::string& k, const std::string& v) { c.default_quota = parse_size(k, v); },
+     [](const Config& c) { return print_size(c.default_quota); }},
+    {"session_days",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.session_days = static_cast<unsigned>(parse_uint(k, v, 1, 3650));
+     },
+     [](const Config& c) { return std::to_string(c.session_days); }},
+    {"upload_rate",
+     [](Config& c, const std::string& k, const std::string& v) { c.upload_rate.per_minute = parse_rate(k, v); },
+     [](const Config& c) { return std::to_string(c.upload_rate.per_minute) + "/m"; }},
+    {"upload_burst",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.upload_rate.burst = static_cast<unsigned>(parse_uint(k, v, 0, 1000000));
+     },
+     [](const Config& c) { return std::to_string(c.upload_rate.burst); }},
+    {"login_rate",
+     [](Config& c, const std::string& k, const std::string& v) { c.login_rate.per_minute = parse_rate(k, v); },
+     [](const Config& c) { return std::to_string(c.login_rate.per_minute) + "/m"; }},
+    {"login_burst",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.login_rate.burst = static_cast<unsigned>(parse_uint(k, v, 0, 1000000));
+     },
+     [](const Config& c) { return std::to_string(c.login_rate.burst); }},
+    {"signup_rate",
+     [](Config& c, const std::string& k, const std::string& v) { c.signup_rate.per_minute = parse_rate(k, v); },
+     [](const Config& c) { return std::to_string(c.signup_rate.per_minute) + "/m"; }},
+    {"signup_burst",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.signup_rate.burst = static_cast<unsigned>(parse_uint(k, v, 0, 1000000));
+     },
+     [](const Config& c) { return std::to_string(c.signup_rate.burst); }},
+    {"metrics_listen",
+     [](Config& c, const std::string& k, const std::string& v) { c.metrics_listen = parse_listen(k, v); },
+     [](const Config& c) { return c.metrics_listen; }},
 };
 
 constexpr Setting kS3Settings[] = {

@@ -27,6 +27,17 @@ class ConfigError : public std::runtime_error {
 // headers, the description field.
 inline constexpr std::uint64_t kMultipartOverhead = 64u << 10;
 
+// Who may create an account: anyone, nobody (accounts come from `imghost-admin user
+// add`), or whoever holds an invite code (`imghost-admin invite create`).
+enum class SignupMode { open, closed, invite };
+
+// A limit_req rate and burst of nginx, per client address: `rate` requests a minute,
+// `burst` more at once before refusing with 429.
+struct RateLimit {
+  unsigned per_minute;
+  unsigned burst;
+};
+
 struct Config {
   std::string database = "dbname=imghost";        // libpq conninfo
   std::filesystem::path store_dir = "var/store";  // images, thumbs/, .tmp/
@@ -62,6 +73,17 @@ struct Config {
   std::uint64_t s3_cache_bytes = 1ull << 30;  // nginx's disk cache of bucket objects
   unsigned s3_cache_validity = 60;            // seconds nginx serves a cached object before asking the bucket
   bool s3_configured() const { return !s3_bucket.empty(); }
+
+  // Accounts (README, "Accounts").
+  SignupMode signup = SignupMode::open;
+  bool anonymous_uploads = true;             // uploads without a session or token
+  std::uint64_t default_quota = 1ull << 30;  // bytes an account may store unless set per account
+  unsigned session_days = 30;                // a login lasts this long
+  // nginx's limit_req per client address (scripts/stack and make install fill them in).
+  RateLimit upload_rate{60, 30};
+  RateLimit login_rate{10, 5};
+  RateLimit signup_rate{5, 3};
+  std::string metrics_listen = "127.0.0.1:9464";  // nginx's private listener for GET /metrics
 
   // Defaults, then `file` if given (a missing file named explicitly is an error),
   // then the environment.  Throws ConfigError naming the key and the bad value.

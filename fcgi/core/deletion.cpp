@@ -11,31 +11,40 @@
 namespace imghost {
 namespace {
 
-db::ImagesRepo::DeleteTarget authorize(db::ImagesRepo& repo, const std::string& id, const std::string& token) {
+db::ImagesRepo::DeleteTarget authorize(db::ImagesRepo& repo, const std::string& id, const Authority& who) {
   if (!naming::is_image_id(id)) throw errors::not_found("no such image");
   auto target = repo.delete_target(id);
   if (!target) throw errors::not_found("no such image");
-  const auto given = crypto::sha256(token);
-  const std::string_view given_view(reinterpret_cast<const char*>(given.data()), given.size());
-  if (token.empty() || !crypto::constant_time_equal(given_view, target->delete_token_hash))
-    throw errors::forbidden("wrong or missing delete token");
-  return *target;
+  if (!who.token.empty()) {
+    // A delete token given is judged on its own: a wrong one is refused even for the
+    // owner, so a client learns its token is wrong.
+    const auto given = crypto::sha256(who.token);
+    const std::string_view given_view(reinterpret_cast<const char*>(given.data()), given.size());
+    if (!crypto::constant_time_equal(given_view, target->delete_token_hash))
+      throw errors::forbidden("wrong delete token");
+    return *target;
+  }
+  if (who.account) {
+    if (who.account->is_admin || target->owner_id == who.account->id) return *target;
+    throw errors::forbidden("only the owner of this image or an admin can change it");
+  }
+  throw errors::forbidden("wrong or missing delete token");
 }
 
 }  // namespace
 
-db::ImageRecord check_delete_token(App& app, const std::string& id, const std::string& token) {
+db::ImageRecord check_authority(App& app, const std::string& id, const Authority& who) {
   db::ImagesRepo repo(app.db());
-  authorize(repo, id, token);
+  authorize(repo, id, who);
   auto rec = repo.find(id);
   if (!rec) throw errors::not_found("no such image");
   return *rec;
 }
 
-Deleted delete_image(App& app, const std::string& id, const std::string& token) {
+Deleted delete_image(App& app, const std::string& id, const Authority& who) {
   auto& conn = app.db();
   db::ImagesRepo repo(conn);
-  const auto target = authorize(repo, id, token);
+  const auto target = authorize(repo, id, who);
   auto rec = repo.find(id);
   if (!rec) throw errors::not_found("no such image");
 
@@ -56,7 +65,10 @@ Deleted delete_image(App& app, const std::string& id, const std::string& token) 
       app.log().error(fmt::format("file {} of a deleted image left for the repair check: {}", *unreferenced, e.what()));
     }
   }
-  app.log().success(fmt::format("image {} deleted.", rec->name));
+  if (who.token.empty() && who.account)
+    app.log().success(fmt::format("image {} deleted by {}.", rec->name, who.account->username));
+  else
+    app.log().success(fmt::format("image {} deleted.", rec->name));
   return {*rec, unreferenced.has_value()};
 }
 

@@ -11,8 +11,16 @@
 
 #include "core/app.hpp"
 #include "db/images_repo.hpp"
+#include "db/users_repo.hpp"
 
 namespace imghost {
+
+// Who may delete (and edit) an image: whoever holds its delete token, its owner, and
+// an admin.  `token` empty: no delete token given; `account` nullptr: anonymous.
+struct Authority {
+  std::string token;
+  const db::UserRow* account = nullptr;
+};
 
 struct Deleted {
   db::ImageRecord record;  // the image as it was
@@ -21,10 +29,11 @@ struct Deleted {
   bool file_removed = false;
 };
 
-// Throws Error 404 (no such image) or 403 (wrong or missing token).  Logs the deletion.
-Deleted delete_image(App& app, const std::string& id, const std::string& token);
+// Throws Error 404 (no such image) or 403 (a wrong delete token, none and not the
+// owner or an admin).  Logs the deletion.
+Deleted delete_image(App& app, const std::string& id, const Authority& who);
 
-// 404 unless an image with this id exists and `token` is its delete token; returns it.
-db::ImageRecord check_delete_token(App& app, const std::string& id, const std::string& token);
+// 404 unless an image with this id exists, 403 unless `who` may delete it; returns it.
+db::ImageRecord check_authority(App& app, const std::string& id, const Authority& who);
 
 }  // namespace imghost

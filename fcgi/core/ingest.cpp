@@ -3,10 +3,16 @@
 #include <algorithm>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "base/crypto.hpp"
+#include "core/accounts.hpp"
+#include "core/error.hpp"
 #include "core/naming.hpp"
 #include "core/save_thumbnail.hpp"
 #include "db/locks.hpp"
+#include "db/users_repo.hpp"
+#include "metrics/metrics.hpp"
 
 namespace imghost {
 namespace {
@@ -20,10 +26,26 @@ struct Content {
   bool placed = false;  // we renamed a new file into the store in this request
 };
 
+// Inside the upload's transaction: the account's row stays locked until COMMIT, so the
+// next upload of the same account sees these bytes.
+void charge_quota(App& app, long long account_id, const std::vector<Candidate>& files) {
+  db::UsersRepo users(app.db());
+  const auto user = users.lock_for_update(account_id);
+  if (!user || user->disabled) throw errors::unauthorized("the account is disabled");
+  long long bytes = 0;
+  for (const auto& f : files) bytes += static_cast<long long>(f.bytes.size());
+  const long long quota = accounts::quota_of(app.config(), *user);
+  if (user->used_bytes + bytes > quota)
+    throw errors::quota_exceeded(
+        fmt::format("this upload ({} bytes) would exceed the account's quota: {} of {} bytes used", bytes,
+                    user->used_bytes, quota));
+  users.add_used_bytes(account_id, bytes);
+}
+
 }  // namespace
 
 std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files, const std::optional<std::string>& description,
-                           Visibility visibility) {
+                           Visibility visibility, const Uploader& uploader) {
   // Hash and stage outside any lock or transaction: that is the slow, disk-bound part.
   std::map<crypto::Sha256, Content> contents;  // ordered by hash: the lock order
   std::vector<crypto::Sha256> sha_of(files.size());
@@ -48,19 +70,23 @@ std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files, const 
         c.name = std::move(*existing);
         continue;
       }
-      c.staged = app.store().stage(c.first->bytes);
-      c.name = naming::new_file_name(c.first->inspected.format);
-      app.store().place(c.staged, c.name);
+      {
+        metrics::Timer t(metrics::Histogram::store_write);
+        c.staged = app.store().stage(c.first->bytes);
+        c.name = naming::new_file_name(c.first->inspected.format);
+        app.store().place(c.staged, c.name);
+      }
       c.placed = true;
       const auto& in = c.first->inspected;
       repo.insert_blob({sha, c.name, static_cast<long long>(c.first->bytes.size()), std::string(image::name(in.format)),
                         static_cast<int>(in.width), static_cast<int>(in.height)});
     }
+    if (uploader.account_id) charge_quota(app, *uploader.account_id, files);
     for (std::size_t i = 0; i < files.size(); ++i) {
       Stored s;
       s.delete_token = naming::new_delete_token();
       s.record = repo.insert_image({naming::new_image_id(), sha_of[i], files[i].original_filename, description,
-                                    crypto::sha256(s.delete_token), visibility});
+                                    crypto::sha256(s.delete_token), visibility, uploader.account_id});
       out.push_back(std::move(s));
     }
     committing = true;
@@ -78,6 +104,12 @@ std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files, const 
     }
     throw;
   }
+
+  std::uint64_t stored = 0, uploaded = 0;
+  for (const auto& [sha, c] : contents)
+    if (c.placed) stored += c.first->bytes.size();
+  for (const auto& f : files) uploaded += f.bytes.size();
+  metrics::add_stored_bytes(stored, uploaded);
 
   for (auto& [sha, c] : contents) {
     if (!c.placed) continue;

@@ -10,7 +10,9 @@ namespace {
   "i.seq, i.id, b.name, i.original_filename, b.format, b.size, b.width, b.height, " \
   "encode(b.sha256, 'hex'), i.description, "                                        \
   "to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "    \
-  "i.visibility"
+  "i.visibility, i.owner_id, u.username"
+// Every read joins the blob and the owner (anonymous uploads have none).
+#define IMAGE_FROM " FROM images i JOIN blobs b USING (sha256) LEFT JOIN users u ON u.id = i.owner_id"
 
 ImageRecord record_at(const Result& r, int row) {
   ImageRecord rec;
@@ -27,6 +29,8 @@ ImageRecord record_at(const Result& r, int row) {
   rec.created_at = r.get(row, 10);
   // The column's CHECK allows exactly the two names.
   rec.visibility = parse_visibility(r.get(row, 11)).value_or(Visibility::unlisted);
+  if (!r.is_null(row, 12)) rec.owner_id = r.get_int(row, 12);
+  rec.owner = r.get_opt(row, 13);
   return rec;
 }
 
@@ -45,19 +49,19 @@ void ImagesRepo::insert_blob(const NewBlob& b) {
 }
 
 ImageRecord ImagesRepo::insert_image(const NewImage& img) {
-  auto r =
-      c_.run("insert_image",
-             "WITH i AS (INSERT INTO images (id, sha256, original_filename, description, delete_token_hash, visibility)"
-             " VALUES ($1, $2, $3, $4, $5, $6) RETURNING *)"
-             " SELECT " IMAGE_COLUMNS " FROM i JOIN blobs b USING (sha256)",
-             {img.id, bytea_param(img.sha256), img.original_filename, img.description,
-              bytea_param(img.delete_token_hash), std::string(name(img.visibility))});
+  auto r = c_.run(
+      "insert_image",
+      "WITH i AS (INSERT INTO images"
+      " (id, sha256, original_filename, description, delete_token_hash, visibility, owner_id)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *)"
+      " SELECT " IMAGE_COLUMNS " FROM i JOIN blobs b USING (sha256) LEFT JOIN users u ON u.id = i.owner_id",
+      {img.id, bytea_param(img.sha256), img.original_filename, img.description, bytea_param(img.delete_token_hash),
+       std::string(name(img.visibility)), img.owner_id ? Param(std::to_string(*img.owner_id)) : Param()});
   return record_at(r, 0);
 }
 
 std::optional<ImageRecord> ImagesRepo::find(const std::string& id) {
-  auto r =
-      c_.run("find_image", "SELECT " IMAGE_COLUMNS " FROM images i JOIN blobs b USING (sha256) WHERE i.id = $1", {id});
+  auto r = c_.run("find_image", "SELECT " IMAGE_COLUMNS IMAGE_FROM " WHERE i.id = $1", {id});
   if (r.rows() == 0) return std::nullopt;
   return record_at(r, 0);
 }
@@ -65,35 +69,66 @@ std::optional<ImageRecord> ImagesRepo::find(const std::string& id) {
 std::vector<ImageRecord> ImagesRepo::list_public(std::optional<long long> before, int limit) {
   // Keyset paging on seq over the partial index of public images (sql/002): the index
   // walk starts at the cursor, so any page costs the same as the first.
-  auto r = before ? c_.run("list_public_before",
-                           "SELECT " IMAGE_COLUMNS
-                           " FROM images i JOIN blobs b USING (sha256)"
-                           " WHERE i.visibility = 'public' AND i.seq < $1 ORDER BY i.seq DESC LIMIT $2",
-                           {std::to_string(*before), std::to_string(limit)})
-                  : c_.run("list_public_first",
-                           "SELECT " IMAGE_COLUMNS
-                           " FROM images i JOIN blobs b USING (sha256)"
-                           " WHERE i.visibility = 'public' ORDER BY i.seq DESC LIMIT $1",
-                           {std::to_string(limit)});
+  auto r =
+      before ? c_.run("list_public_before",
+                      "SELECT " IMAGE_COLUMNS IMAGE_FROM
+                      " WHERE i.visibility = 'public' AND i.seq < $1 ORDER BY i.seq DESC LIMIT $2",
+                      {std::to_string(*before), std::to_string(limit)})
+             : c_.run("list_public_first",
+                      "SELECT " IMAGE_COLUMNS IMAGE_FROM " WHERE i.visibility = 'public' ORDER BY i.seq DESC LIMIT $1",
+                      {std::to_string(limit)});
   std::vector<ImageRecord> out;
   out.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) out.push_back(record_at(r, i));
   return out;
 }
 
+std::vector<ImageRecord> ImagesRepo::list_owned(long long owner_id, std::optional<long long> before, int limit) {
+  // The partial index (owner_id, seq DESC) walks one account's images from the cursor.
+  auto r = c_.run("list_owned",
+                  "SELECT " IMAGE_COLUMNS IMAGE_FROM
+                  " WHERE i.owner_id = $1 AND i.seq < COALESCE($2::bigint, 9223372036854775807)"
+                  " ORDER BY i.seq DESC LIMIT $3",
+                  {std::to_string(owner_id), before ? Param(std::to_string(*before)) : Param(), std::to_string(limit)});
+  std::vector<ImageRecord> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) out.push_back(record_at(r, i));
+  return out;
+}
+
+bool ImagesRepo::set_description(const std::string& id, const std::optional<std::string>& description) {
+  return c_.run("set_description", "UPDATE images SET description = $2 WHERE id = $1", {id, description}).affected() ==
+         1;
+}
+
+bool ImagesRepo::set_visibility(const std::string& id, Visibility visibility) {
+  return c_.run("set_visibility", "UPDATE images SET visibility = $2 WHERE id = $1",
+                {id, std::string(name(visibility))})
+             .affected() == 1;
+}
+
 std::optional<ImagesRepo::DeleteTarget> ImagesRepo::delete_target(const std::string& id) {
-  auto r = c_.run("delete_target", "SELECT sha256, delete_token_hash FROM images WHERE id = $1", {id});
+  auto r = c_.run("delete_target", "SELECT sha256, delete_token_hash, owner_id FROM images WHERE id = $1", {id});
   if (r.rows() == 0) return std::nullopt;
   DeleteTarget t;
   const std::string sha = from_bytea(r.get(0, 0));
   if (sha.size() != t.sha256.size()) throw DbError("bad sha256 in images row", "XX000");
   std::memcpy(t.sha256.data(), sha.data(), sha.size());
   t.delete_token_hash = from_bytea(r.get(0, 1));
+  if (!r.is_null(0, 2)) t.owner_id = r.get_int(0, 2);
   return t;
 }
 
 bool ImagesRepo::delete_image(const std::string& id) {
-  return c_.run("delete_image", "DELETE FROM images WHERE id = $1", {id}).affected() == 1;
+  // The owner's row is updated in the same statement: a delete and the quota it frees
+  // are one.
+  auto r = c_.run("delete_image",
+                  "WITH d AS (DELETE FROM images WHERE id = $1 RETURNING owner_id, sha256),"
+                  " u AS (UPDATE users SET used_bytes = GREATEST(used_bytes - b.size, 0)"
+                  "   FROM d JOIN blobs b USING (sha256) WHERE users.id = d.owner_id)"
+                  " SELECT count(*) FROM d",
+                  {id});
+  return r.get_int(0, 0) == 1;
 }
 
 std::optional<std::string> ImagesRepo::delete_blob_if_unreferenced(const crypto::Sha256& sha) {
@@ -126,7 +161,13 @@ std::vector<ImagesRepo::BlobRow> ImagesRepo::all_blobs() {
 
 std::vector<std::string> ImagesRepo::delete_blob_and_images(const crypto::Sha256& sha, const std::string& name) {
   auto deleted =
-      c_.run("delete_images_of_blob", "DELETE FROM images WHERE sha256 = $1 RETURNING id", {bytea_param(sha)});
+      c_.run("delete_images_of_blob",
+             "WITH d AS (DELETE FROM images WHERE sha256 = $1 RETURNING id, owner_id),"
+             " u AS (UPDATE users SET used_bytes = GREATEST(used_bytes - x.n * b.size, 0)"
+             "   FROM (SELECT owner_id, count(*) AS n FROM d WHERE owner_id IS NOT NULL GROUP BY owner_id) x,"
+             "   blobs b WHERE users.id = x.owner_id AND b.sha256 = $1)"
+             " SELECT id FROM d",
+             {bytea_param(sha)});
   std::vector<std::string> ids;
   for (int i = 0; i < deleted.rows(); ++i) ids.emplace_back(deleted.get(i, 0));
   c_.run("delete_blob_named", "DELETE FROM blobs WHERE sha256 = $1 AND name = $2", {bytea_param(sha), name});

@@ -30,6 +30,8 @@ struct ImageRecord {
   std::optional<std::string> description;
   std::string created_at;  // ISO 8601, UTC, "Z"
   Visibility visibility = Visibility::unlisted;
+  std::optional<long long> owner_id;  // nullopt: an anonymous upload
+  std::optional<std::string> owner;   // the owner's username
 };
 
 struct NewBlob {
@@ -48,6 +50,7 @@ struct NewImage {
   std::optional<std::string> description;
   crypto::Sha256 delete_token_hash;
   Visibility visibility;
+  std::optional<long long> owner_id;
 };
 
 class ImagesRepo {
@@ -63,13 +66,20 @@ class ImagesRepo {
   // The public images, newest first; only rows with seq < before when given.  Unlisted
   // images are never in a list.
   std::vector<ImageRecord> list_public(std::optional<long long> before, int limit);
+  // An account's images, public and unlisted, newest first, the same keyset paging.
+  std::vector<ImageRecord> list_owned(long long owner_id, std::optional<long long> before, int limit);
+  // Sets the description (nullopt clears it) or the visibility; false when the image is gone.
+  bool set_description(const std::string& id, const std::optional<std::string>& description);
+  bool set_visibility(const std::string& id, Visibility visibility);
 
   struct DeleteTarget {
     crypto::Sha256 sha256;
     std::string delete_token_hash;  // raw 32 bytes
+    std::optional<long long> owner_id;
   };
   std::optional<DeleteTarget> delete_target(const std::string& id);
-  // Deletes the image row; false if it was already gone.
+  // Deletes the image row and takes its size off its owner's used bytes; false if it
+  // was already gone.  Call inside a transaction.
   bool delete_image(const std::string& id);
   // Deletes the blob if no image refers to it any more; returns its file name then.
   std::optional<std::string> delete_blob_if_unreferenced(const crypto::Sha256& sha);
@@ -83,7 +93,8 @@ class ImagesRepo {
   };
   std::vector<BlobRow> all_blobs();
   // Deletes the blob named `name` with this content and every image row of it; returns
-  // the ids of the images deleted.  Call inside a transaction, under the content lock.
+  // the ids of the images deleted (their owners' used bytes go down by their size).
+  // Call inside a transaction, under the content lock.
   std::vector<std::string> delete_blob_and_images(const crypto::Sha256& sha, const std::string& name);
 
  private:

@@ -6,6 +6,7 @@
 #include <poll.h>
 
 #include "base/hex.hpp"
+#include "metrics/metrics.hpp"
 
 namespace imghost::db {
 
@@ -53,9 +54,13 @@ Result Connection::check(PGresult* raw, const char* what) {
   throw DbError(std::string(what) + ": " + msg, std::move(sqlstate));
 }
 
-Result Connection::exec(const std::string& sql) { return check(PQexec(c_.get(), sql.c_str()), "query"); }
+Result Connection::exec(const std::string& sql) {
+  metrics::Timer t(metrics::Histogram::database);
+  return check(PQexec(c_.get(), sql.c_str()), "query");
+}
 
 Result Connection::run(const char* name, const char* sql, const std::vector<Param>& params) {
+  metrics::Timer t(metrics::Histogram::database);
   if (std::find(prepared_.begin(), prepared_.end(), name) == prepared_.end()) {
     check(PQprepare(c_.get(), name, sql, 0, nullptr), name);
     prepared_.emplace_back(name);

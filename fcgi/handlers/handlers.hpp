@@ -2,6 +2,7 @@
 // table's Handler signature.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,16 @@ struct Page {
   std::optional<std::string> next_cursor;
 };
 Page list_page(App& app, std::string_view query, int default_limit);
+// ?limit= (1..100) and ?cursor= of a list; throws 400 on a bad one.
+struct PageRequest {
+  int limit;
+  std::optional<long long> before;
+};
+PageRequest page_request(std::string_view query, int default_limit);
+// A page from rows fetched with limit + 1 (the extra row says there is a next page).
+Page page_of(std::vector<db::ImageRecord> rows, int limit);
+// {"items": [...], "next_cursor": ...}
+nlohmann::json page_json(App& app, const Page& page);
 // The image with this id (public or unlisted); throws 404 for a malformed or unknown id.
 db::ImageRecord find_or_404(App& app, const std::string& id);
 
@@ -64,6 +75,35 @@ Response delete_image_api(App& app, Request& req, const Params& params);  // {id
 // GET and HEAD show the confirmation; only POST deletes.  {id}, ?token=
 Response delete_page(App& app, Request& req, const Params& params);
 Response health(App& app, Request& req, const Params& params);
+
+// An image description as given (upload field or PATCH): valid UTF-8, no control
+// characters but tab and newlines, at most 1000 characters; all blank is no
+// description.  Throws bad_request.
+std::optional<std::string> checked_description(std::string_view text);
+
+// The site's own address for files a client keeps (the ShareX file): the public base
+// URL when configured, else the Host the client used (its own request: never stored
+// nor shown to anyone else).
+std::string site_address(App& app, const Request& req);
+
+// Accounts and tokens (accounts_api.cpp).
+Response create_user(App& app, Request& req, const Params& params);   // POST /api/v1/users
+Response create_token(App& app, Request& req, const Params& params);  // POST /api/v1/tokens
+Response list_tokens(App& app, Request& req, const Params& params);
+Response revoke_token(App& app, Request& req, const Params& params);  // {id}
+Response me(App& app, Request& req, const Params& params);
+Response my_images(App& app, Request& req, const Params& params);
+Response patch_image(App& app, Request& req, const Params& params);  // {id}: description
+Response sharex(App& app, Request& req, const Params& params);
+// The browser's account pages (account_pages.cpp).
+Response signup_page(App& app, Request& req, const Params& params);  // GET and POST
+Response login_page(App& app, Request& req, const Params& params);   // GET and POST
+Response logout(App& app, Request& req, const Params& params);
+Response my_images_page(App& app, Request& req, const Params& params);
+Response tokens_page(App& app, Request& req, const Params& params);        // GET and POST (create)
+Response revoke_token_page(App& app, Request& req, const Params& params);  // POST {id}
+// GET /metrics on the private listener (metrics.cpp).
+Response metrics(App& app, Request& req, const Params& params);
 // nginx's fallback when a thumbnail is not on disk (yet): make it now.  {name}
 Response missing_thumbnail(App& app, Request& req, const Params& params);
 

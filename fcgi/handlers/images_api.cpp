@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/naming.hpp"
 #include "db/images_repo.hpp"
+#include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "render/json.hpp"
 
@@ -48,20 +49,22 @@ db::ImageRecord find_or_404(App& app, const std::string& id) {
   return *rec;
 }
 
-Page list_page(App& app, std::string_view query, int default_limit) {
-  int limit = default_limit;
+PageRequest page_request(std::string_view query, int default_limit) {
+  PageRequest p{default_limit, std::nullopt};
   std::string v;
   if (text::query_param(query, "limit", v)) {
     const auto n = parse_positive(v, "limit: expected 1 to 100");
     if (n > kMaxLimit) throw errors::bad_request("bad limit: expected 1 to 100");
-    limit = static_cast<int>(n);
+    p.limit = static_cast<int>(n);
   }
-  std::optional<long long> before;
-  if (text::query_param(query, "cursor", v) && !v.empty()) before = parse_positive(v, "cursor");
-  db::ImagesRepo repo(app.db());
-  Page page;
+  if (text::query_param(query, "cursor", v) && !v.empty()) p.before = parse_positive(v, "cursor");
+  return p;
+}
+
+Page page_of(std::vector<db::ImageRecord> rows, int limit) {
   // One row more than asked tells whether there is a next page without another query.
-  page.items = repo.list_public(before, limit + 1);
+  Page page;
+  page.items = std::move(rows);
   if (static_cast<int>(page.items.size()) > limit) {
     page.items.resize(static_cast<std::size_t>(limit));
     page.next_cursor = std::to_string(page.items.back().seq);
@@ -69,14 +72,21 @@ Page list_page(App& app, std::string_view query, int default_limit) {
   return page;
 }
 
-Response list_images(App& app, Request& req, const Params&) {
-  const auto page = list_page(app, req.query(), kDefaultLimit);
+Page list_page(App& app, std::string_view query, int default_limit) {
+  const auto p = page_request(query, default_limit);
+  db::ImagesRepo repo(app.db());
+  return page_of(repo.list_public(p.before, p.limit + 1), p.limit);
+}
+
+nlohmann::json page_json(App& app, const Page& page) {
   nlohmann::json items = nlohmann::json::array();
   for (const auto& r : page.items) items.push_back(views::image_json(r, app.base_url()));
-  return Response::json(
-      200,
-      views::dump({{"items", std::move(items)},
-                   {"next_cursor", page.next_cursor ? nlohmann::json(*page.next_cursor) : nlohmann::json(nullptr)}}));
+  return {{"items", std::move(items)},
+          {"next_cursor", page.next_cursor ? nlohmann::json(*page.next_cursor) : nlohmann::json(nullptr)}};
+}
+
+Response list_images(App& app, Request& req, const Params&) {
+  return Response::json(200, views::dump(page_json(app, list_page(app, req.query(), kDefaultLimit))));
 }
 
 Response get_image(App& app, Request&, const Params& params) {
@@ -96,7 +106,10 @@ Response get_image_file(App& app, Request&, const Params& params) {
 }
 
 Response delete_image_api(App& app, Request& req, const Params& params) {
-  delete_image(app, params["id"], std::string(req.header("X-Delete-Token")));
+  // With a delete token, the token decides; without, the caller's account (owner or
+  // admin).  An invalid Bearer token is 401 either way.
+  const auto caller = identify(app, req);
+  delete_image(app, params["id"], Authority{std::string(req.header("X-Delete-Token")), caller.user()});
   Response r;
   r.status = 204;
   return r;

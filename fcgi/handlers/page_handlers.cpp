@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include "base/text.hpp"
+#include "core/accounts.hpp"
 #include "core/deletion.hpp"
 #include "core/error.hpp"
+#include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "render/pages.hpp"
 #include "render/units.hpp"
@@ -29,11 +31,21 @@ Response form_page(std::string html) {
   return r;
 }
 
+// The session's CSRF token for the upload form of a logged-in browser, else "".
+std::string form_csrf(App& app, const Request& req) {
+  const auto c = identify(app, req);
+  return c.via == Caller::Via::session ? accounts::csrf_token(c.session_id) : std::string();
+}
+
 }  // namespace
 
-Response home(App& app, Request&, const Params&) { return form_page(pages::home(site_of(app))); }
+Response home(App& app, Request& req, const Params&) {
+  return form_page(pages::home(site_of(app), form_csrf(app, req)));
+}
 
-Response upload_form(App& app, Request&, const Params&) { return form_page(pages::upload_form(site_of(app))); }
+Response upload_form(App& app, Request& req, const Params&) {
+  return form_page(pages::upload_form(site_of(app), form_csrf(app, req)));
+}
 
 Response catalog_page(App& app, Request& req, const Params&) {
   const auto page = list_page(app, req.query(), kCatalogPage);
@@ -51,11 +63,22 @@ Response my_uploads(App& app, Request&, const Params&) { return Response::html(2
 Response delete_page(App& app, Request& req, const Params& params) {
   const auto& id = params["id"];
   const auto token = token_of(req);
-  // Only POST deletes.  GET and HEAD (link checkers and chat previews send HEAD to every
-  // pasted link) show the confirmation and change nothing.
+  // The delete link's token, or the owner's (or an admin's) session.  (The router has
+  // checked the CSRF token of a POST that a session cookie authenticates.)
+  const auto caller = identify(app, req);
+  const Authority who{token, caller.user()};
+  // Only POST and DELETE delete.  GET and HEAD (link checkers and chat previews send
+  // HEAD to every pasted link) show the confirmation and change nothing.
+  if (req.method() == "DELETE") {
+    delete_image(app, id, who);
+    Response r;
+    r.status = 204;
+    return r;
+  }
+  const auto csrf = caller.via == Caller::Via::session ? accounts::csrf_token(caller.session_id) : std::string();
   if (req.method() != "POST")
-    return Response::html(200, pages::delete_confirm(site_of(app), check_delete_token(app, id, token), token));
-  return Response::html(200, pages::deleted(site_of(app), delete_image(app, id, token)));
+    return Response::html(200, pages::delete_confirm(site_of(app), check_authority(app, id, who), token, csrf));
+  return Response::html(200, pages::deleted(site_of(app), delete_image(app, id, who)));
 }
 
 Response nginx_error(App& app, Request&, const Params& params) {

@@ -1,6 +1,7 @@
 #include "handlers/router.hpp"
 
 #include "core/error.hpp"
+#include "handlers/auth.hpp"
 
 namespace imghost {
 namespace {
@@ -52,10 +53,14 @@ std::optional<RouteMatch> match_route(std::string_view method, std::string_view 
   return found;
 }
 
-http::Response dispatch(App& app, http::Request& req) {
+http::Response dispatch(App& app, http::Request& req, const handlers::Route** matched) {
   std::string allowed;
   auto m = match_route(req.method(), req.path(), &allowed);
-  if (m) return m->route->handler(app, req, m->params);
+  if (m) {
+    if (matched) *matched = m->route;
+    const auto replay = handlers::check_csrf(app, req);
+    return m->route->handler(app, replay ? *replay : req, m->params);
+  }
   if (allowed.empty()) throw errors::not_found("no such page");
   if (allowed.find("GET") != std::string::npos) allowed += ", HEAD";
   throw errors::method_not_allowed("use " + allowed + " for this path");

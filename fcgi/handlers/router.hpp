@@ -23,9 +23,10 @@ struct RouteMatch {
 };
 std::optional<RouteMatch> match_route(std::string_view method, std::string_view path, std::string* allowed = nullptr);
 
-// Runs the handler for the request.  Throws Error not_found (no pattern matches the
-// path) or method_not_allowed (patterns match, methods do not), and whatever the
-// handler throws.
-http::Response dispatch(App& app, http::Request& req);
+// Runs the handler for the request, after the CSRF rule (handlers/auth.hpp).  Throws
+// Error not_found (no pattern matches the path) or method_not_allowed (patterns match,
+// methods do not), forbidden (CSRF), and whatever the handler throws.  `matched` (if
+// given) is set to the route before anything can throw, for the metrics.
+http::Response dispatch(App& app, http::Request& req, const handlers::Route** matched = nullptr);
 
 }  // namespace imghost

@@ -36,6 +36,7 @@ enum RouteFlag : unsigned {
   kSlashTwin = 1u << 1,   // the path with a trailing '/' is the same route
   kFallback = 1u << 2,    // reached only through nginx's fallback (a file not on disk)
   kInternal = 1u << 3,    // reached only through nginx's error_page; `internal` in nginx
+  kPrivate = 1u << 4,     // only on nginx's private metrics listener; the public site answers 404
 };
 
 struct Route {

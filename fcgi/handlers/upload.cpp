@@ -5,12 +5,14 @@
 #include "base/text.hpp"
 #include "core/error.hpp"
 #include "core/ingest.hpp"
+#include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "handlers/router.hpp"
 #include "http/multipart.hpp"
 #include "image/inspect.hpp"
 #include "image/png_chunks.hpp"
 #include "image/strip_metadata.hpp"
+#include "metrics/metrics.hpp"
 #include "render/json.hpp"
 #include "render/units.hpp"
 
@@ -20,17 +22,8 @@ namespace {
 constexpr std::size_t kMaxDescriptionChars = 1000;
 
 std::optional<std::string> description_of(const std::vector<multipart::Part>& parts) {
-  for (const auto& p : parts) {
-    if (p.name != "description" || p.filename) continue;
-    if (!text::is_valid_utf8(p.body)) throw errors::bad_request("description is not valid UTF-8");
-    if (const auto c = text::first_forbidden_control(p.body))
-      throw errors::bad_request(
-          fmt::format("description holds a control character (U+{:04X})", static_cast<unsigned>(*c)));
-    if (text::utf8_length(p.body) > kMaxDescriptionChars)
-      throw errors::bad_request(fmt::format("description is longer than {} characters", kMaxDescriptionChars));
-    if (p.body.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::nullopt;
-    return std::string(p.body);
-  }
+  for (const auto& p : parts)
+    if (p.name == "description" && !p.filename) return checked_description(p.body);
   return std::nullopt;
 }
 
@@ -47,6 +40,10 @@ Visibility visibility_of(const std::vector<multipart::Part>& parts, Visibility f
 
 Response upload(App& app, Request& req, bool json) {
   const auto& cfg = app.config();
+  // Who uploads, before the body is read: a bad token or a closed door costs nothing.
+  const auto caller = identify(app, req);
+  if (!caller.account && !cfg.anonymous_uploads)
+    throw errors::unauthorized("uploads need an account here: log in or send 'Authorization: Bearer <token>'");
   const auto boundary = multipart::boundary_from_content_type(req.header("Content-Type"));
   if (!boundary) throw errors::bad_request("expected a multipart/form-data body with a boundary");
   const std::string body = req.read_body(cfg.max_request_bytes);
@@ -85,7 +82,10 @@ Response upload(App& app, Request& req, bool json) {
       throw errors::unsupported_format(
           fmt::format("{} is empty, not a {} image", shown, image::describe(cfg.image.accepted)));
     try {
-      auto inspected = image::inspect(p.body, cfg.image);
+      auto inspected = [&] {
+        metrics::Timer t(metrics::Histogram::decode);
+        return image::inspect(p.body, cfg.image);
+      }();
       // Pixels are never touched: only metadata segments are dropped, byte for byte.
       std::string stored = cfg.strip_metadata ? image::strip_metadata(p.body, inspected.format) : std::string(p.body);
       // Browsers inflate what is stored: never a decompression bomb, whatever
@@ -109,11 +109,13 @@ Response upload(App& app, Request& req, bool json) {
   }
   if (files.empty()) throw errors::bad_request("no file: send at least one image in the field 'file'");
 
-  const auto stored = ingest(app, files, description, visibility);
+  const auto stored = ingest(app, files, description, visibility,
+                             Uploader{caller.account ? caller.account->id : std::optional<long long>()});
   for (const auto& s : stored) {
     const auto& r = s.record;
-    app.log().success(fmt::format("image {} uploaded as {} ({} bytes).",
-                                  r.original_filename.empty() ? "(unnamed)" : r.original_filename, r.name, r.size));
+    const auto by = r.owner ? fmt::format(" by {}", *r.owner) : std::string();
+    app.log().success(fmt::format("image {} uploaded as {} ({} bytes){}.",
+                                  r.original_filename.empty() ? "(unnamed)" : r.original_filename, r.name, r.size, by));
   }
 
   // The form's answer is a redirect to a page that can be reloaded and bookmarked
@@ -128,6 +130,17 @@ Response upload(App& app, Request& req, bool json) {
 }
 
 }  // namespace
+
+std::optional<std::string> checked_description(std::string_view text) {
+  if (!text::is_valid_utf8(text)) throw errors::bad_request("description is not valid UTF-8");
+  if (const auto c = text::first_forbidden_control(text))
+    throw errors::bad_request(
+        fmt::format("description holds a control character (U+{:04X})", static_cast<unsigned>(*c)));
+  if (text::utf8_length(text) > kMaxDescriptionChars)
+    throw errors::bad_request(fmt::format("description is longer than {} characters", kMaxDescriptionChars));
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::nullopt;
+  return std::string(text);
+}
 
 Response upload_from_form(App& app, Request& req, const Params&) { return upload(app, req, wants_json(req)); }
 

@@ -85,7 +85,7 @@ Response uploaded_page(App& app, Request& req, const Params& params) {
     std::string token;
     if (const auto t = tokens.find(id); t != tokens.end()) {
       try {
-        check_delete_token(app, id, t->second);  // a stale or forged cookie shows nothing
+        check_authority(app, id, Authority{t->second});  // a stale or forged cookie shows nothing
         token = t->second;
       } catch (const Error&) {}
     }

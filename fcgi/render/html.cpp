@@ -36,6 +36,11 @@ std::string origin_of(const std::string& url) {
 
 }  // namespace
 
+std::string csrf_field(std::string_view token) {
+  if (token.empty()) return {};
+  return "<input type=\"hidden\" name=\"csrf\" value=\"" + escape(token) + "\">";
+}
+
 std::string content_security_policy(const Config& c) {
   std::string img = "'self' data: blob:";
   const auto origin = origin_of(c.public_base_url);
@@ -61,7 +66,7 @@ std::string layout(const Site& site, std::string_view title, std::string_view bo
       "<header class=\"top\"><nav aria-label=\"Main\">"
       "<a class=\"brand\" href=\"/\"{home_current}><img src=\"{icon}\" alt=\"\" width=\"28\" height=\"28\">"
       "<span>imghost</span></a>"
-      "{upload}{catalog}{mine}</nav></header>\n"
+      "{upload}{catalog}{mine}{account}</nav></header>\n"
       "<main id=\"main\">{body}</main>\n"
       "<footer class=\"bottom\"><p>imghost: self-hosted image hosting. "
       "<a href=\"/images/\">Public catalog</a> · <a href=\"/api/v1/openapi.yaml\">API (OpenAPI)</a></p>"
@@ -73,7 +78,10 @@ std::string layout(const Site& site, std::string_view title, std::string_view bo
       fmt::arg("home_current", options.nav == Nav::home ? " aria-current=\"page\"" : ""),
       fmt::arg("upload", nav_link("/upload", "Upload", options.nav == Nav::upload)),
       fmt::arg("catalog", nav_link("/images/", "Catalog", options.nav == Nav::catalog)),
-      fmt::arg("mine", nav_link("/mine", "My uploads", options.nav == Nav::mine)), fmt::arg("body", body));
+      fmt::arg("mine", nav_link("/mine", "My uploads", options.nav == Nav::mine)),
+      // The same link for everyone: /account sends a visitor without a session to the
+      // login form, so the layout needs no per-request state.
+      fmt::arg("account", nav_link("/account", "Account", options.nav == Nav::account)), fmt::arg("body", body));
 }
 
 }  // namespace imghost::pages

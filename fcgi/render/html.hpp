@@ -21,7 +21,7 @@ struct Site {
 };
 
 // Which item of the top navigation a page belongs to (aria-current).
-enum class Nav { none, home, upload, catalog, mine };
+enum class Nav { none, home, upload, catalog, mine, account };
 
 struct PageOptions {
   Nav nav = Nav::none;
@@ -37,5 +37,9 @@ std::string layout(const Site& site, std::string_view title, std::string_view bo
 // and forms; images also from the public base URL's origin (when set) and from data: and
 // blob: URLs (previews before an upload); no framing, no plugins, no <base>.
 std::string content_security_policy(const Config& c);
+
+// The hidden form field that carries a session's CSRF token ("" when `token` is "":
+// an anonymous page needs none).
+std::string csrf_field(std::string_view token);
 
 }  // namespace imghost::pages

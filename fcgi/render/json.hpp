@@ -5,6 +5,7 @@
 #include <string>
 
 #include "db/images_repo.hpp"
+#include "db/users_repo.hpp"
 
 namespace imghost::views {
 
@@ -12,6 +13,15 @@ namespace imghost::views {
 nlohmann::json image_json(const db::ImageRecord& r, const std::string& base);
 // The upload answer adds the delete token and link, shown once.
 nlohmann::json uploaded_json(const db::ImageRecord& r, const std::string& token, const std::string& base);
+// The account object: username, admin, used_bytes, quota_bytes, created_at.
+nlohmann::json user_json(const db::UserRow& u, long long quota_bytes);
+// An API token as listed (never its secret): id, name, created_at, last_used_at.
+nlohmann::json token_json(const db::TokenRow& t);
+// A ShareX custom uploader (.sxcu) for the site at `site` ("https://img.example") and
+// this API token: multipart field `file`, the links and the error message from our JSON.
+// `links_relative`: the answers' links are relative (no public base URL), so the file
+// puts `site` before them.
+nlohmann::json sharex_json(const std::string& site, const std::string& token, bool links_relative);
 std::string error_json(const std::string& code, const std::string& message);
 // Serializes; invalid UTF-8 (which should never get this far) becomes U+FFFD, never a throw.
 std::string dump(const nlohmann::json& j);

@@ -76,7 +76,7 @@ std::string img_tag(const std::string& src, int w, int h, const std::string& alt
                      lazy ? " loading=\"lazy\" decoding=\"async\"" : "");
 }
 
-std::string form_html(const Site& site) {
+std::string form_html(const Site& site, const std::string& csrf) {
   const auto& c = site.config;
   std::string accept;
   for (const auto f : c.image.accepted) accept += (accept.empty() ? "" : ",") + std::string(image::content_type(f));
@@ -84,7 +84,7 @@ std::string form_html(const Site& site) {
   return fmt::format(
       "<form class=\"uploader\" method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\" "
       "data-max-file-bytes=\"{max_file}\" data-max-files=\"{max_files}\" data-accept=\"{accept}\" "
-      "data-formats=\"{formats}\">"
+      "data-formats=\"{formats}\">{csrf}"
       "<div class=\"dropzone\">"
       "<label class=\"file-label\" for=\"file\">Choose images</label>"
       "<input id=\"file\" type=\"file\" name=\"file\" multiple required accept=\"{accept}\" "
@@ -106,7 +106,7 @@ std::string form_html(const Site& site) {
       "<p class=\"form-status\" role=\"status\" hidden></p>"
       "</form>",
       fmt::arg("max_file", c.max_file_bytes), fmt::arg("max_files", c.max_files), fmt::arg("accept", escape(accept)),
-      fmt::arg("formats", escape(image::describe(c.image.accepted))),
+      fmt::arg("formats", escape(image::describe(c.image.accepted))), fmt::arg("csrf", csrf_field(csrf)),
       fmt::arg("limits", escape(units::upload_limits(c) + ".")), fmt::arg("un", listed ? "" : " checked"),
       fmt::arg("pub", listed ? " checked" : ""));
 }
@@ -150,7 +150,7 @@ const char* error_title(int status) {
 
 }  // namespace
 
-std::string home(const Site& site) {
+std::string home(const Site& site, const std::string& csrf) {
   const auto& base = base_of(site);
   const auto origin = base.empty() ? std::string("<span data-origin>https://this-site</span>") : escape(base);
   return layout(
@@ -170,12 +170,13 @@ std::string home(const Site& site) {
           "<pre><code>curl -F file=@cat.jpg {origin}/api/v1/images</code></pre>"
           "<p>The answer is JSON with the links and the delete token. The API is described in "
           "<a href=\"/api/v1/openapi.yaml\">its OpenAPI document</a>.</p></section>",
-          fmt::arg("form", form_html(site)), fmt::arg("origin", origin)),
+          fmt::arg("form", form_html(site, csrf)), fmt::arg("origin", origin)),
       {Nav::home});
 }
 
-std::string upload_form(const Site& site) {
-  return layout(site, "Upload", fmt::format("<h1>Upload images</h1><div class=\"card\">{}</div>", form_html(site)),
+std::string upload_form(const Site& site, const std::string& csrf) {
+  return layout(site, "Upload",
+                fmt::format("<h1>Upload images</h1><div class=\"card\">{}</div>", form_html(site, csrf)),
                 {Nav::upload});
 }
 
@@ -300,18 +301,21 @@ std::string my_uploads(const Site& site) {
                 {Nav::mine, true});
 }
 
-std::string delete_confirm(const Site& site, const db::ImageRecord& r, const std::string& token) {
+std::string delete_confirm(const Site& site, const db::ImageRecord& r, const std::string& token,
+                           const std::string& csrf) {
   const auto [tw, th] = thumb_size(site, r);
   return layout(site, "Delete image",
                 fmt::format("<h1>Delete this image?</h1><div class=\"card confirm\">{img}<div class=\"details\">"
                             "<p><strong>{name}</strong></p><p class=\"meta\">{meta}</p>"
                             "<p>Its page, its links and its embed codes stop working. This cannot be undone.</p>"
-                            "<form method=\"post\" action=\"/delete/{id}?token={token}\" class=\"confirm-actions\">"
+                            "<form method=\"post\" action=\"/delete/{id}{token}\" class=\"confirm-actions\">{csrf}"
                             "<button class=\"danger\" type=\"submit\">Delete for good</button> "
                             "<a class=\"button secondary\" href=\"/i/{id}\">Keep it</a></form></div></div>",
                             fmt::arg("img", img_tag(views::thumb_url(base_of(site), r.name), tw, th, "")),
                             fmt::arg("name", escape(shown_name(r))), fmt::arg("meta", escape(meta_line(r))),
-                            fmt::arg("id", escape(r.id)), fmt::arg("token", escape(token))),
+                            fmt::arg("id", escape(r.id)),
+                            fmt::arg("token", token.empty() ? std::string() : "?token=" + escape(token)),
+                            fmt::arg("csrf", csrf_field(csrf))),
                 {Nav::none, true});
 }
 

@@ -14,8 +14,10 @@
 
 namespace imghost::pages {
 
-std::string home(const Site& site);
-std::string upload_form(const Site& site);
+// `csrf`: the session's CSRF token when a logged-in browser asks (the form carries it;
+// the uploads then belong to the account), else "".
+std::string home(const Site& site, const std::string& csrf = "");
+std::string upload_form(const Site& site, const std::string& csrf = "");
 
 // The page an upload from the form is redirected to.  `delete_tokens` holds, for each
 // image in `images`, its delete token when the uploading browser's cookie proved it
@@ -34,7 +36,10 @@ std::string catalog(const Site& site, const std::vector<db::ImageRecord>& items,
 // The uploads this browser remembers (kept by the script in localStorage).
 std::string my_uploads(const Site& site);
 
-std::string delete_confirm(const Site& site, const db::ImageRecord& r, const std::string& token);
+// `token`: the delete link's token ("" when the owner's session deletes); `csrf`: the
+// session's CSRF token when a logged-in browser asks, else "".
+std::string delete_confirm(const Site& site, const db::ImageRecord& r, const std::string& token,
+                           const std::string& csrf = "");
 // What a delete did, truthfully: the file is gone, or it stays because another upload
 // of the same bytes still refers to it.
 std::string deleted(const Site& site, const Deleted& d);

@@ -16,6 +16,7 @@
 #include "core/app.hpp"
 #include "core/config.hpp"
 #include "image/inspect.hpp"
+#include "metrics/metrics.hpp"
 #include "server/listen_socket.hpp"
 #include "server/supervisor.hpp"
 #include "server/worker.hpp"
@@ -56,7 +57,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "imghost: %s\n", e.what());
     return 1;
   }
-  const int rc = supervise(config.workers, [&]() -> int {
+  try {
+    metrics::create(config.workers);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "imghost: %s\n", e.what());
+    return 1;
+  }
+  const int rc = supervise(config.workers, [&](unsigned slot) -> int {
+    metrics::become_worker(slot);
     try {
       image::configure_magick(config.image);
       App app(config);

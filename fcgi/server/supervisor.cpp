@@ -11,6 +11,8 @@
 #include <map>
 #include <thread>
 
+#include "metrics/metrics.hpp"
+
 namespace imghost {
 namespace {
 
@@ -18,34 +20,39 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kStopGrace = std::chrono::seconds(30);
 constexpr auto kFastDeath = std::chrono::seconds(2);
 
-pid_t spawn(const std::function<int()>& work, const sigset_t& parent_mask) {
+pid_t spawn(const std::function<int(unsigned)>& work, unsigned slot, const sigset_t& parent_mask) {
   const pid_t pid = fork();
   if (pid != 0) return pid;  // parent, or -1
   // A worker must not outlive its supervisor (make run's Ctrl-C, a SIGKILL).
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() == 1) _exit(0);
   sigprocmask(SIG_SETMASK, &parent_mask, nullptr);
-  _exit(work());
+  _exit(work(slot));
 }
+
+struct WorkerInfo {
+  Clock::time_point started;
+  unsigned slot;
+};
 
 }  // namespace
 
-int supervise(unsigned count, const std::function<int()>& work) {
+int supervise(unsigned count, const std::function<int(unsigned slot)>& work) {
   sigset_t waited, old;
   sigemptyset(&waited);
   for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&waited, s);
   sigprocmask(SIG_BLOCK, &waited, &old);
 
-  std::map<pid_t, Clock::time_point> workers;
-  auto start_one = [&] {
-    const pid_t pid = spawn(work, old);
+  std::map<pid_t, WorkerInfo> workers;
+  auto start_one = [&](unsigned slot) {
+    const pid_t pid = spawn(work, slot, old);
     if (pid < 0) {
       std::fprintf(stderr, "imghost: fork failed: %s\n", std::strerror(errno));
       return;
     }
-    workers[pid] = Clock::now();
+    workers[pid] = {Clock::now(), slot};
   };
-  for (unsigned i = 0; i < count; ++i) start_one();
+  for (unsigned i = 0; i < count; ++i) start_one(i);
   std::fprintf(stderr, "imghost: supervisor %d started %u workers\n", getpid(), count);
 
   bool stopping = false;
@@ -68,15 +75,17 @@ int supervise(unsigned count, const std::function<int()>& work) {
       if (pid <= 0) break;
       const auto it = workers.find(pid);
       if (it == workers.end()) continue;
-      const bool fast = Clock::now() - it->second < kFastDeath;
+      const bool fast = Clock::now() - it->second.started < kFastDeath;
+      const unsigned slot = it->second.slot;
       workers.erase(it);
+      metrics::worker_gone(slot, !stopping);
       if (stopping) continue;
       if (WIFSIGNALED(status))
         std::fprintf(stderr, "imghost: worker %d killed by signal %d, replacing it\n", pid, WTERMSIG(status));
       else
         std::fprintf(stderr, "imghost: worker %d exited with %d, replacing it\n", pid, WEXITSTATUS(status));
       if (fast) std::this_thread::sleep_for(std::chrono::seconds(1));
-      start_one();
+      start_one(slot);
     }
     if (stopping) {
       // Repeated on every tick: a worker that took the first SIGTERM between its check

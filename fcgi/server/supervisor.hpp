@@ -8,7 +8,10 @@
 
 namespace imghost {
 
-// Runs `work` in `count` child processes until stopped.  Returns the exit status.
-int supervise(unsigned count, const std::function<int()>& work);
+// Runs `work` in `count` child processes until stopped, each with its slot number
+// (0..count-1; a replacement takes the slot of the worker it replaces, so the metrics
+// keep one line per worker).  Worker restarts are counted in the metrics block when
+// there is one.  Returns the exit status.
+int supervise(unsigned count, const std::function<int(unsigned slot)>& work);
 
 }  // namespace imghost

@@ -14,6 +14,7 @@
 #include "handlers/handlers.hpp"
 #include "handlers/router.hpp"
 #include "http/status.hpp"
+#include "metrics/metrics.hpp"
 #include "render/json.hpp"
 #include "render/pages.hpp"
 #include "server/fcgi_request.hpp"
@@ -54,22 +55,34 @@ http::Response secured(App& app, http::Response r) {
   return r;
 }
 
-http::Response respond(App& app, http::Request& req) {
+// The upload outcome slot of the metrics: 0 stored, 1 + the error code, or internal.
+std::size_t outcome_of(std::optional<ErrorCode> code, bool internal) {
+  if (internal) return metrics::kOutcomeSlots - 1;
+  return code ? 1 + static_cast<std::size_t>(*code) : 0;
+}
+
+http::Response respond(App& app, http::Request& req, const handlers::Route*& route, std::size_t& outcome) {
   try {
-    return dispatch(app, req);
+    auto r = dispatch(app, req, &route);
+    outcome = outcome_of(std::nullopt, r.status >= 500);
+    return r;
   } catch (const Error& e) {
     const int status = http::status_of(e.code());
+    outcome = outcome_of(e.code(), false);
     app.log().error(fmt::format("{} ({} {}, {} {}).", e.what(), status, code_name(e.code()), req.method(), req.path()));
     return error_response(app, req, status, code_name(e.code()), e.what());
   } catch (const db::DbError& e) {
+    outcome = outcome_of(ErrorCode::unavailable, false);
     if (e.connection_lost()) app.drop_db();
     app.log().error(fmt::format("database unavailable: {} ({} {}).", e.what(), req.method(), req.path()));
     return error_response(app, req, 503, "unavailable", "the database is unavailable, nothing was stored; try again");
   } catch (const std::system_error& e) {
+    outcome = outcome_of(ErrorCode::unavailable, false);
     app.log().error(fmt::format("image store unavailable: {} ({} {}).", e.what(), req.method(), req.path()));
     return error_response(app, req, 503, "unavailable",
                           "the image store is unavailable, nothing was stored; try again");
   } catch (const std::exception& e) {
+    outcome = outcome_of(std::nullopt, true);
     app.log().error(fmt::format("internal error: {} ({} {}).", e.what(), req.method(), req.path()));
     return error_response(app, req, 500, "internal", "internal error");
   }
@@ -79,9 +92,19 @@ http::Response respond(App& app, http::Request& req) {
 
 http::Response handle(App& app, http::Request& req) noexcept {
   try {
-    return secured(app, respond(app, req));
+    metrics::set_busy(true);
+    const handlers::Route* route = nullptr;
+    std::size_t outcome = 0;
+    auto r = secured(app, respond(app, req, route, outcome));
+    const auto table = handlers::routes();
+    const std::size_t index = route ? static_cast<std::size_t>(route - table.data()) : metrics::kMaxRoutes - 1;
+    metrics::count_request(index, r.status);
+    if (route && (route->flags & handlers::kUploadBody) && req.method() == "POST") metrics::count_upload(outcome);
+    metrics::set_busy(false);
+    return r;
   } catch (...) {
     // Building the error response itself failed (out of memory): the bare minimum.
+    metrics::set_busy(false);
     http::Response r;
     r.status = 500;
     return r;

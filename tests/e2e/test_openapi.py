@@ -18,10 +18,20 @@ CONTRACT_ROUTES = [
     ("/api/v1/images/{id}/file", "get"),
     ("/api/v1/images/{id}", "delete"),
     ("/api/v1/health", "get"),
+    # Accounts and tokens
+    ("/api/v1/users", "post"),
+    ("/api/v1/tokens", "post"),
+    ("/api/v1/tokens", "get"),
+    ("/api/v1/tokens/{id}", "delete"),
+    ("/api/v1/me", "get"),
+    ("/api/v1/me/images", "get"),
+    ("/api/v1/images/{id}", "patch"),
+    ("/api/v1/sharex", "get"),
 ]
 ERROR_CODES = {
-    "bad_request": 400, "forbidden": 403, "not_found": 404, "method_not_allowed": 405,
-    "too_large": 413, "unsupported_format": 415, "invalid_image": 422, "unavailable": 503,
+    "bad_request": 400, "unauthorized": 401, "forbidden": 403, "quota_exceeded": 403, "not_found": 404,
+    "method_not_allowed": 405, "conflict": 409, "too_large": 413, "unsupported_format": 415, "invalid_image": 422,
+    "rate_limited": 429, "unavailable": 503,
 }
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 KEY = re.compile(r"""^('(?:[^']|'')*'|"[^"]*"|[^\s'"#][^#]*?)\s*:(?:\s+(.*))?$""")
@@ -161,7 +171,7 @@ class Document(unittest.TestCase):
         self.assertEqual((c["parameters"]["Cursor"]["name"], c["parameters"]["Cursor"]["schema"]["type"]),
                          ("cursor", "string"))
         token = c["parameters"]["DeleteToken"]
-        self.assertEqual((token["name"], token["in"], token["required"]), ("X-Delete-Token", "header", "true"))
+        self.assertEqual((token["name"], token["in"], token["required"]), ("X-Delete-Token", "header", "false"), "the owner deletes without it")
         form = c["requestBodies"]["Upload"]["content"]["multipart/form-data"]["schema"]["properties"]
         self.assertEqual((form["file"]["type"], form["file"]["items"]["format"]), ("array", "binary"))
         self.assertEqual(form["description"]["maxLength"], "1000")
@@ -250,8 +260,76 @@ class EveryDocumentedOperationAnswers(unittest.TestCase):
             self.assertEqual(r.json(), {"status": "ok"})
         elif (path, method) == ("/api/v1/openapi.yaml", "get"):
             self.check(get(path), statuses, ok)
+        elif path.startswith("/api/v1/users") or path.startswith("/api/v1/tokens") or path.startswith("/api/v1/me") \
+                or path == "/api/v1/sharex" or (path, method) == ("/api/v1/images/{id}", "patch"):
+            self.exercise_account_route(path, method, statuses, ok, image_schema_keys)
         else:
             self.fail(f"the document has {method.upper()} {path}, which this test does not know how to call")
+
+    def exercise_account_route(self, path, method, statuses, ok, image_keys):
+        import json
+        import accounts_client as ac
+        schemas = self.doc["components"]["schemas"]
+        name, token = ac.account("openapi")
+        auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        if (path, method) == ("/api/v1/users", "post"):
+            fresh = ac.fresh_name("doc")
+            r = ac.api_signup(fresh)
+            self.check(r, statuses, ok)
+            self.assertEqual(set(r.json()), set(schemas["User"]["required"]))
+            self.check(ac.api_signup(fresh), statuses, 409)
+            self.check(ac.api_signup("x"), statuses, 400)
+        elif (path, method) == ("/api/v1/tokens", "post"):
+            r = request("POST", path, body=json.dumps({"username": name, "password": "correct horse battery"}),
+                        headers={"Content-Type": "application/json"})
+            self.check(r, statuses, ok)
+            self.assertEqual(set(r.json()), set(schemas["NewToken"]["required"]))
+            self.check(request("POST", path, body=json.dumps({"name": "second"}), headers=auth), statuses, ok)
+            self.check(request("POST", path, body=json.dumps({"username": name, "password": "wrong password"}),
+                               headers={"Content-Type": "application/json"}), statuses, 401)
+            self.check(request("POST", path, body="[]", headers=auth), statuses, 400)
+        elif (path, method) == ("/api/v1/tokens", "get"):
+            r = get(path, headers=auth)
+            self.check(r, statuses, ok)
+            self.assertEqual(set(r.json()["items"][0]), set(schemas["Token"]["required"]))
+            self.check(get(path), statuses, 401)
+        elif (path, method) == ("/api/v1/tokens/{id}", "delete"):
+            second = ac.api_token(name, name="to revoke")
+            target = path.replace("{id}", second["id"])
+            self.check(request("DELETE", target), statuses, 401)
+            self.check(request("DELETE", target, headers=auth), statuses, ok)
+            self.check(request("DELETE", target, headers=auth), statuses, 404)
+        elif (path, method) == ("/api/v1/me", "get"):
+            r = get(path, headers=auth)
+            self.check(r, statuses, ok)
+            self.assertEqual(set(r.json()), set(schemas["User"]["required"]))
+            self.check(get(path), statuses, 401)
+        elif (path, method) == ("/api/v1/me/images", "get"):
+            ac.upload_as(ac.png(900), token=token)
+            r = get(path + "?limit=1", headers=auth)
+            self.check(r, statuses, ok)
+            self.assertEqual(set(r.json()["items"][0]), image_keys)
+            self.check(get(path + "?limit=0", headers=auth), statuses, 400)
+            self.check(get(path), statuses, 401)
+        elif (path, method) == ("/api/v1/images/{id}", "patch"):
+            obj = ac.upload_as(ac.png(901), token=token).json()
+            target = path.replace("{id}", obj["id"])
+            r = request("PATCH", target, body=json.dumps({"description": "patched"}), headers=auth)
+            self.check(r, statuses, ok)
+            self.assertEqual(set(r.json()), image_keys)
+            self.check(request("PATCH", target, body="{}"), statuses, 401)
+            _, other = ac.account("openapi-other")
+            self.check(request("PATCH", target, body="{}", headers={"Authorization": f"Bearer {other}"}), statuses, 403)
+            self.check(request("PATCH", target, body='{"width": 1}', headers=auth), statuses, 400)
+            self.check(request("PATCH", path.replace("{id}", "abcdefghijklmnopqrst"), body="{}", headers=auth),
+                       statuses, 404)
+        elif (path, method) == ("/api/v1/sharex", "get"):
+            r = get(path, headers=auth)
+            self.check(r, statuses, ok)
+            self.assertTrue(set(schemas["ShareX"]["required"]) <= set(r.json()))
+            self.check(get(path), statuses, 401)
+        else:
+            self.fail(f"no exercise for {method.upper()} {path}")
 
     def test_every_documented_operation_answers_a_documented_status(self):
         self.assertGreaterEqual(len(self.ops), len(CONTRACT_ROUTES))
@@ -316,6 +394,10 @@ class RouteTableAgrees(unittest.TestCase):
     def test_every_route_reaches_a_worker_through_nginx(self):
         for method, pattern, flags in self.table:
             if "fallback" in flags or "internal" in flags:
+                continue
+            if "private" in flags:
+                with self.subTest(f"{method} {pattern} is not public"):
+                    self.assertEqual(request(method, concrete(pattern)).status, 404)
                 continue
             with self.subTest(f"{method} {pattern}"):
                 r = request(method, concrete(pattern), headers={"Accept": "application/json"})

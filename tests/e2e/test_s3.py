@@ -128,6 +128,7 @@ class Stack:
         e = dict(os.environ)
         for k in [k for k in e if k.startswith("IMGHOST_") or k.startswith("AWS_")]:
             del e[k]
+        e.update(stack.NO_RATE_LIMITS)
         e.update(IMGHOST_VAR=str(self.var), IMGHOST_PORT=str(self.port), IMGHOST_LOGS=str(self.logs),
                  IMGHOST_BUILD=str(BUILD))
         e.update({f"IMGHOST_{k.upper()}": str(v) for k, v in {**self.settings, **more}.items()})

@@ -1,0 +1,149 @@
+// The browser's account pages: signup, login, logout, "My images", API tokens.  Forms
+// post application/x-www-form-urlencoded; the router has already applied the CSRF
+// rule (handlers/auth.hpp) to every POST that a live session cookie authenticates.
+#include <fmt/format.h>
+
+#include "base/text.hpp"
+#include "core/accounts.hpp"
+#include "core/error.hpp"
+#include "db/images_repo.hpp"
+#include "handlers/auth.hpp"
+#include "handlers/handlers.hpp"
+#include "http/status.hpp"
+#include "render/account_pages.hpp"
+#include "render/html.hpp"
+#include "render/json.hpp"
+#include "render/pages.hpp"
+
+namespace imghost::handlers {
+namespace {
+
+constexpr std::size_t kMaxFormBody = 64u << 10;
+constexpr int kPageSize = 48;
+
+Response see_other(App& app, const std::string& location) {
+  auto r = Response::html(303, pages::see_other(site_of(app), location));
+  r.header("Location", location);
+  return r;
+}
+
+// A browser's cross-site POST carries an Origin header naming the other site.  Login
+// and signup have no session yet, so no CSRF token: this refuses a page elsewhere that
+// would log a visitor into the attacker's account.
+void check_same_origin(const Request& req) {
+  const auto origin = req.header("Origin");
+  if (origin.empty() || origin == "null") return;
+  const auto host = req.header("Host");
+  const auto scheme_end = origin.find("://");
+  if (scheme_end == std::string_view::npos || origin.substr(scheme_end + 3) != host)
+    throw errors::forbidden("this form must be sent from this site");
+}
+
+Response form_error(const Error& e, std::string page) {
+  return Response::html(http::status_of(e.code()), std::move(page));
+}
+
+Response logged_in(App& app, const Request& req, const db::UserRow& user, const char* what) {
+  // A fresh id at every login (no fixation); a session the browser still had ends.
+  if (const auto old = session_cookie_of(req)) accounts::end_session(app, *old);
+  const auto id = accounts::start_session(app, user.id);
+  app.log().success(fmt::format("{} {}.", user.username, what));
+  auto r = see_other(app, "/account");
+  r.header("Set-Cookie", session_cookie(app, id));
+  return r;
+}
+
+Caller page_account(App& app, const Request& req) {
+  auto c = identify(app, req);
+  if (c.via != Caller::Via::session) c.account.reset();
+  return c;
+}
+
+pages::AccountView view_of(App& app, const Caller& c) {
+  return {*c.account, accounts::quota_of(app.config(), *c.account), accounts::csrf_token(c.session_id)};
+}
+
+}  // namespace
+
+Response signup_page(App& app, Request& req, const Params&) {
+  if (req.method() != "POST") return Response::html(200, pages::signup_form(site_of(app), "", ""));
+  check_same_origin(req);
+  const auto body = req.read_body(kMaxFormBody);
+  const auto username = form_field(body, "username");
+  const auto invite = form_field(body, "invite");
+  try {
+    const auto user = accounts::sign_up(app, username, form_field(body, "password"),
+                                        invite.empty() ? std::nullopt : std::optional<std::string>(invite));
+    app.log().success(fmt::format("account {} created.", user.username));
+    return logged_in(app, req, user, "logged in after signing up");
+  } catch (const Error& e) {
+    app.log().error(fmt::format("signup refused: {} ({}).", e.what(), code_name(e.code())));
+    // The name is refilled only when it was a valid one (never 10,000 characters back).
+    const bool keep = username.size() <= 32;
+    return form_error(e, pages::signup_form(site_of(app), e.what(), keep ? username : ""));
+  }
+}
+
+Response login_page(App& app, Request& req, const Params&) {
+  if (req.method() != "POST") {
+    if (page_account(app, req).account) return see_other(app, "/account");
+    return Response::html(200, pages::login_form(site_of(app), "", ""));
+  }
+  check_same_origin(req);
+  const auto body = req.read_body(kMaxFormBody);
+  const auto username = form_field(body, "username");
+  try {
+    return logged_in(app, req, accounts::log_in(app, username, form_field(body, "password")), "logged in");
+  } catch (const Error& e) {
+    app.log().error(fmt::format("login refused: {} ({}).", e.what(), code_name(e.code())));
+    return form_error(e, pages::login_form(site_of(app), e.what(), username.size() <= 32 ? username : ""));
+  }
+}
+
+Response logout(App& app, Request& req, const Params&) {
+  if (const auto id = session_cookie_of(req)) accounts::end_session(app, *id);
+  auto r = see_other(app, "/");
+  r.header("Set-Cookie", expired_session_cookie(app));
+  return r;
+}
+
+Response my_images_page(App& app, Request& req, const Params&) {
+  const auto c = page_account(app, req);
+  if (!c.account) return see_other(app, "/login");
+  const auto p = page_request(req.query(), kPageSize);
+  db::ImagesRepo repo(app.db());
+  const auto page = page_of(repo.list_owned(c.account->id, p.before, p.limit + 1), p.limit);
+  return Response::html(200, pages::my_images(site_of(app), view_of(app, c), page.items, page.next_cursor, !p.before));
+}
+
+Response tokens_page(App& app, Request& req, const Params&) {
+  const auto c = page_account(app, req);
+  if (!c.account) {
+    if (req.method() == "POST") throw errors::unauthorized("log in first");
+    return see_other(app, "/login");
+  }
+  std::optional<pages::CreatedToken> created;
+  if (req.method() == "POST") {
+    const auto body = req.read_body(kMaxFormBody);
+    auto name = form_field(body, "name");
+    if (name.empty()) name = "API token";
+    const auto t = accounts::create_token(app, c.account->id, name);
+    app.log().success(fmt::format("API token {} created for {}.", t.row.id, c.account->username));
+    const auto site = site_address(app, req);
+    created = pages::CreatedToken{t.row.name, t.secret,
+                                  views::sharex_json(site, t.secret, app.base_url().empty()).dump(2), site};
+  }
+  const auto rows = db::UsersRepo(app.db()).tokens_of(c.account->id);
+  return Response::html(req.method() == "POST" ? 201 : 200,
+                        pages::tokens(site_of(app), view_of(app, c), rows, created));
+}
+
+Response revoke_token_page(App& app, Request& req, const Params& params) {
+  const auto c = page_account(app, req);
+  if (!c.account) throw errors::unauthorized("log in first");
+  if (!db::UsersRepo(app.db()).delete_token(c.account->id, params["id"])) throw errors::not_found("no such token");
+  app.log().success(fmt::format("API token {} of {} revoked.", params["id"], c.account->username));
+  return see_other(app, "/account/tokens");
+}
+
+}  // namespace imghost::handlers

@@ -1,0 +1,158 @@
+// The JSON API of accounts: signup, API tokens, the account and its images, editing an
+// image, the ShareX uploader file.
+#include <fmt/format.h>
+
+#include "core/accounts.hpp"
+#include "core/deletion.hpp"
+#include "core/error.hpp"
+#include "db/images_repo.hpp"
+#include "handlers/auth.hpp"
+#include "handlers/handlers.hpp"
+#include "render/json.hpp"
+
+namespace imghost::handlers {
+namespace {
+
+constexpr std::size_t kMaxJsonBody = 64u << 10;  // nginx's limit outside the upload routes
+constexpr int kDefaultLimit = 20;
+
+nlohmann::json object_body(Request& req) {
+  const auto body = req.read_body(kMaxJsonBody);
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw errors::bad_request("expected a JSON object in the body");
+  return j;
+}
+
+// A string member, or nullopt when absent; bad_request when it is there but not a string.
+std::optional<std::string> string_member(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  if (!it->is_string()) throw errors::bad_request(fmt::format("{} must be a string", key));
+  return it->get<std::string>();
+}
+
+std::string required_string(const nlohmann::json& j, const char* key) {
+  auto v = string_member(j, key);
+  if (!v) throw errors::bad_request(fmt::format("{} is required", key));
+  return std::move(*v);
+}
+
+nlohmann::json new_token_json(const accounts::NewToken& t) {
+  return {{"id", t.row.id}, {"token", t.secret}, {"name", t.row.name}, {"created_at", t.row.created_at}};
+}
+
+}  // namespace
+
+std::string site_address(App& app, const Request& req) {
+  if (!app.base_url().empty()) return app.base_url();
+  const auto host = req.header("Host");
+  const bool plain = !host.empty() && host.size() <= 255 &&
+                     host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+                         std::string_view::npos;
+  return "http://" + (plain ? std::string(host) : std::string("localhost"));
+}
+
+Response create_user(App& app, Request& req, const Params&) {
+  const auto body = object_body(req);
+  const auto username = required_string(body, "username");
+  const auto password = required_string(body, "password");
+  const auto user = accounts::sign_up(app, username, password, string_member(body, "invite"));
+  app.log().success(fmt::format("account {} created.", user.username));
+  return Response::json(201, views::dump(views::user_json(user, accounts::quota_of(app.config(), user))));
+}
+
+Response create_token(App& app, Request& req, const Params&) {
+  // With a session (the CSRF rule applies) or a token, or with a username and password
+  // in the body (a script's first step; nginx rate-limits this route like a login).
+  auto caller = identify(app, req);
+  const auto body = req.header("Content-Length") == "0" ? nlohmann::json::object() : object_body(req);
+  db::UserRow user;
+  if (caller.account) {
+    user = *caller.account;
+  } else if (body.contains("username") || body.contains("password")) {
+    user = accounts::log_in(app, required_string(body, "username"), required_string(body, "password"));
+  } else {
+    throw errors::unauthorized("log in, send 'Authorization: Bearer <token>', or give username and password");
+  }
+  const auto name = string_member(body, "name").value_or("API token");
+  const auto token = accounts::create_token(app, user.id, name);
+  app.log().success(fmt::format("API token {} created for {}.", token.row.id, user.username));
+  return Response::json(201, views::dump(new_token_json(token)));
+}
+
+Response list_tokens(App& app, Request& req, const Params&) {
+  const auto caller = require_account(app, req);
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& t : db::UsersRepo(app.db()).tokens_of(caller.account->id)) items.push_back(views::token_json(t));
+  return Response::json(200, views::dump({{"items", std::move(items)}}));
+}
+
+Response revoke_token(App& app, Request& req, const Params& params) {
+  const auto caller = require_account(app, req);
+  // Another account's token id is "not found": ids are not confirmed to strangers.
+  if (!db::UsersRepo(app.db()).delete_token(caller.account->id, params["id"])) throw errors::not_found("no such token");
+  app.log().success(fmt::format("API token {} of {} revoked.", params["id"], caller.account->username));
+  Response r;
+  r.status = 204;
+  return r;
+}
+
+Response me(App& app, Request& req, const Params&) {
+  const auto caller = require_account(app, req);
+  return Response::json(
+      200, views::dump(views::user_json(*caller.account, accounts::quota_of(app.config(), *caller.account))));
+}
+
+Response my_images(App& app, Request& req, const Params&) {
+  const auto caller = require_account(app, req);
+  const auto p = page_request(req.query(), kDefaultLimit);
+  db::ImagesRepo repo(app.db());
+  const auto page = page_of(repo.list_owned(caller.account->id, p.before, p.limit + 1), p.limit);
+  return Response::json(200, views::dump(page_json(app, page)));
+}
+
+Response patch_image(App& app, Request& req, const Params& params) {
+  const auto caller = require_account(app, req);
+  const auto& id = params["id"];
+  // 404 before 403, then the body: a stranger learns nothing from a malformed body.
+  check_authority(app, id, Authority{"", caller.user()});
+  const auto body = object_body(req);
+  for (const auto& [key, value] : body.items())
+    if (key != "description" && key != "visibility")
+      throw errors::bad_request(fmt::format("{} cannot be changed", key));
+  db::ImagesRepo repo(app.db());
+  if (body.contains("description")) {
+    const auto& d = body["description"];
+    if (!d.is_null() && !d.is_string()) throw errors::bad_request("description must be a string or null");
+    const auto description = d.is_null() ? std::nullopt : checked_description(d.get<std::string>());
+    if (!repo.set_description(id, description)) throw errors::not_found("no such image");
+  }
+  if (body.contains("visibility")) {
+    const auto& v = body["visibility"];
+    const auto visibility = v.is_string() ? parse_visibility(v.get<std::string>()) : std::nullopt;
+    if (!visibility) throw errors::bad_request("visibility must be public or unlisted");
+    if (!repo.set_visibility(id, *visibility)) throw errors::not_found("no such image");
+  }
+  auto rec = repo.find(id);
+  if (!rec) throw errors::not_found("no such image");
+  app.log().success(fmt::format("image {} edited by {}.", rec->name, caller.account->username));
+  return Response::json(200, views::dump(views::image_json(*rec, app.base_url())));
+}
+
+Response sharex(App& app, Request& req, const Params&) {
+  // The file holds a token: the one this request came with.  A browser session has no
+  // token to give; its tokens page makes one and offers the file with it.
+  const auto caller = require_account(app, req);
+  const auto auth = req.header("Authorization");
+  if (caller.via != Caller::Via::token)
+    throw errors::unauthorized("send 'Authorization: Bearer <token>': the file carries that token");
+  auto token = auth.substr(auth.find(' ') + 1);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  auto r = Response::json(
+      200, views::dump(views::sharex_json(site_address(app, req), std::string(token), app.base_url().empty())));
+  r.header("Content-Disposition", "attachment; filename=\"imghost.sxcu\"");
+  return r;
+}
+
+}  // namespace imghost::handlers

@@ -1,0 +1,128 @@
+#include "handlers/auth.hpp"
+
+#include <fmt/format.h>
+
+#include "base/text.hpp"
+#include "core/accounts.hpp"
+#include "core/error.hpp"
+#include "http/cookies.hpp"
+#include "http/multipart.hpp"
+
+namespace imghost::handlers {
+namespace {
+
+// A request whose body was already read (to find the CSRF field): the handler gets
+// the same bytes again.
+class ReplayRequest final : public http::Request {
+ public:
+  ReplayRequest(http::Request& inner, std::string body) : inner_(inner), body_(std::move(body)) {}
+  std::string_view method() const override { return inner_.method(); }
+  std::string_view path() const override { return inner_.path(); }
+  std::string_view query() const override { return inner_.query(); }
+  std::string_view header(std::string_view name) const override { return inner_.header(name); }
+  std::string read_body(std::size_t max_bytes) override {
+    if (body_.size() > max_bytes)
+      throw errors::too_large(fmt::format("the request body is over the limit of {} bytes", max_bytes));
+    return std::move(body_);
+  }
+
+ private:
+  http::Request& inner_;
+  std::string body_;
+};
+
+std::optional<std::string_view> bearer_of(const http::Request& req) {
+  const auto h = req.header("Authorization");
+  if (h.empty()) return std::nullopt;
+  constexpr std::string_view kScheme = "Bearer ";
+  if (h.size() <= kScheme.size() || !text::ascii_iequals(h.substr(0, kScheme.size()), kScheme))
+    throw errors::unauthorized("expected 'Authorization: Bearer <token>'");
+  auto token = h.substr(kScheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  return token;
+}
+
+bool unsafe(std::string_view method) { return method != "GET" && method != "HEAD"; }
+
+std::string csrf_in_body(const http::Request& req, const std::string& body) {
+  const auto type = req.header("Content-Type");
+  if (type.starts_with("application/x-www-form-urlencoded")) return form_field(body, "csrf");
+  if (const auto boundary = multipart::boundary_from_content_type(type)) {
+    try {
+      for (const auto& p : multipart::parse(body, *boundary))
+        if (p.name == "csrf" && !p.filename) return std::string(p.body);
+    } catch (const multipart::ParseError&) {
+      // No token found; the handler reports the malformed body if it gets that far.
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Caller identify(App& app, const http::Request& req) {
+  Caller c;
+  if (const auto bearer = bearer_of(req)) {
+    auto found = accounts::token_user(app, *bearer);
+    if (!found) throw errors::unauthorized("the API token is unknown, revoked or its account disabled");
+    c.via = Caller::Via::token;
+    c.account = std::move(found->user);
+    c.token_id = std::move(found->token_id);
+    return c;
+  }
+  const auto cookie = http::cookie_value(req.header("Cookie"), kSessionCookie);
+  if (!cookie) return c;
+  if (auto user = accounts::session_user(app, *cookie)) {
+    c.via = Caller::Via::session;
+    c.account = std::move(user);
+    c.session_id = std::string(*cookie);
+  }
+  return c;
+}
+
+Caller require_account(App& app, const http::Request& req) {
+  auto c = identify(app, req);
+  if (!c.account) throw errors::unauthorized("log in or send 'Authorization: Bearer <token>'");
+  return c;
+}
+
+std::unique_ptr<http::Request> check_csrf(App& app, http::Request& req) {
+  if (!unsafe(req.method()) || !req.header("Authorization").empty()) return nullptr;
+  const auto cookie = http::cookie_value(req.header("Cookie"), kSessionCookie);
+  if (!cookie || !accounts::session_user(app, *cookie)) return nullptr;
+  if (const auto header = req.header("X-CSRF-Token"); !header.empty()) {
+    if (accounts::csrf_matches(*cookie, header)) return nullptr;
+    throw errors::forbidden("wrong CSRF token: reload the page and try again");
+  }
+  std::string body = req.read_body(app.config().max_request_bytes);
+  if (!accounts::csrf_matches(*cookie, csrf_in_body(req, body)))
+    throw errors::forbidden("missing or wrong CSRF token: reload the page and try again");
+  return std::make_unique<ReplayRequest>(req, std::move(body));
+}
+
+std::optional<std::string> session_cookie_of(const http::Request& req) {
+  const auto v = http::cookie_value(req.header("Cookie"), kSessionCookie);
+  if (!v) return std::nullopt;
+  return std::string(*v);
+}
+
+std::string session_cookie(const App& app, const std::string& session_id) {
+  const bool https = app.base_url().starts_with("https://");
+  return fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}", kSessionCookie, session_id,
+                     static_cast<long long>(app.config().session_days) * 86400, https ? "; Secure" : "");
+}
+
+std::string expired_session_cookie(const App& app) {
+  const bool https = app.base_url().starts_with("https://");
+  return fmt::format("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}", kSessionCookie, https ? "; Secure" : "");
+}
+
+std::string form_field(std::string_view body, std::string_view name) {
+  std::string out;
+  // The same syntax as a query string (application/x-www-form-urlencoded).
+  if (!text::query_param(body, name, out)) return {};
+  return out;
+}
+
+}  // namespace imghost::handlers

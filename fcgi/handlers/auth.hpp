@@ -1,0 +1,60 @@
+// Who is asking: the account behind a request's `Authorization: Bearer <token>` or its
+// session cookie, and the CSRF rule for requests that a cookie authenticates.
+//
+// CSRF: a cross-site page can make a browser send its cookies (ambient credentials),
+// never an Authorization header.  So every unsafe request (not GET or HEAD) that carries
+// a live session cookie and no Authorization header must also carry the session's CSRF
+// token, in the `X-CSRF-Token` header or the form field `csrf` (urlencoded or
+// multipart); without it the request is 403 before any handler runs (check_csrf, called
+// by the router).  Requests without the cookie (anonymous forms, curl) or with a Bearer
+// token carry no ambient credential and are not checked.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/app.hpp"
+#include "db/users_repo.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
+
+namespace imghost::handlers {
+
+inline constexpr std::string_view kSessionCookie = "imghost_session";
+
+struct Caller {
+  enum class Via { anonymous, session, token };
+  Via via = Via::anonymous;
+  std::optional<db::UserRow> account;
+  std::string session_id;  // the cookie's value when via == session
+  std::string token_id;    // the token's public id when via == token
+
+  const db::UserRow* user() const { return account ? &*account : nullptr; }
+};
+
+// The caller of `req`.  A Bearer token that is not a live token of an enabled account
+// throws unauthorized (a revoked token never silently becomes an anonymous upload); a
+// session cookie that is not live is ignored (anonymous).
+Caller identify(App& app, const http::Request& req);
+// Same, and throws unauthorized when there is no account.
+Caller require_account(App& app, const http::Request& req);
+
+// The CSRF rule above.  Returns the request a handler must read from: `req` itself, or,
+// when the token had to be looked for in the body, a request that replays the body it
+// read.  Throws forbidden when the token is missing or wrong.
+std::unique_ptr<http::Request> check_csrf(App& app, http::Request& req);
+
+// The session cookie's value as sent (live or not), or nullopt.
+std::optional<std::string> session_cookie_of(const http::Request& req);
+
+// Set-Cookie values: the session for `days`, and its removal.  `Secure` when the site's
+// public base URL is https.
+std::string session_cookie(const App& app, const std::string& session_id);
+std::string expired_session_cookie(const App& app);
+
+// A field of an application/x-www-form-urlencoded body ("" when absent or malformed).
+std::string form_field(std::string_view body, std::string_view name);
+
+}  // namespace imghost::handlers

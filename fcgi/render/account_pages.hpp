@@ -1,0 +1,41 @@
+// The browser's account pages: signup, login, "My images" and the API tokens page.
+// Each returns a complete document; all variable text is escaped; every form that
+// changes something carries the session's CSRF token (`csrf`, "" when anonymous).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "db/images_repo.hpp"
+#include "db/users_repo.hpp"
+#include "render/html.hpp"
+
+namespace imghost::pages {
+
+// `error`: a message to show above the form ("" for none); `username`: refilled (never
+// the password).
+std::string signup_form(const Site& site, const std::string& error, const std::string& username);
+std::string login_form(const Site& site, const std::string& error, const std::string& username);
+
+struct AccountView {
+  const db::UserRow& user;
+  long long quota_bytes;
+  std::string csrf;
+};
+std::string my_images(const Site& site, const AccountView& a, const std::vector<db::ImageRecord>& items,
+                      const std::optional<std::string>& next_cursor, bool is_first_page);
+
+// The tokens page; `created` (the secret, shown once) and `sharex` (its .sxcu text)
+// right after a token was made.
+struct CreatedToken {
+  std::string name;
+  std::string secret;
+  std::string sharex;
+  std::string site;  // "https://img.example", for the curl example
+};
+std::string tokens(const Site& site, const AccountView& a, const std::vector<db::TokenRow>& rows,
+                   const std::optional<CreatedToken>& created);
+
+}  // namespace imghost::pages
