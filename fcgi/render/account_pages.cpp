@@ -100,14 +100,16 @@ std::string tokens(const Site& site, const AccountView& a, const std::vector<db:
   if (created) {
     body += fmt::format(
         "<div class=\"card result\"><p>Token <strong>{}</strong> created. Copy it now: it is shown only once.</p>"
-        "<label>Token</label><input type=\"text\" readonly value=\"{}\">"
+        "<label for=\"new-token\">Token</label><input id=\"new-token\" type=\"text\" readonly value=\"{}\">"
         "<p><code>curl -H \"Authorization: Bearer {}\" -F file=@cat.jpg {}/api/v1/images</code></p>"
-        "<label>ShareX custom uploader (save as imghost.sxcu and open it)</label>"
-        "<textarea readonly rows=\"14\">{}</textarea></div>",
+        "<label for=\"new-token-sharex\">ShareX custom uploader (save as imghost.sxcu and open it)</label>"
+        "<textarea id=\"new-token-sharex\" readonly rows=\"14\">{}</textarea></div>",
         escape(created->name), escape(created->secret), escape(created->secret), escape(created->site),
         escape(created->sharex));
   }
-  body += "<div class=\"card\"><table><tr><th>Name</th><th>Created</th><th>Last used</th><th></th></tr>";
+  body +=
+      "<div class=\"card\"><table><tr><th>Name</th><th>Created</th><th>Last used</th><th><span "
+      "class=\"visually-hidden\">Actions</span></th></tr>";
   for (const auto& t : rows)
     body += fmt::format(
         "<tr><td>{}</td><td>{}</td><td>{}</td><td><form method=\"post\" action=\"/account/tokens/{}/revoke\">{}"
