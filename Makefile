@@ -7,7 +7,7 @@ CXX      ?= g++
 CXXSTD   := -std=c++20
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion -Werror
 OPT      ?= -O2 -g
-PKGS     := Magick++ fcgi fmt libpq libcrypto libcurl libsodium nlohmann_json zlib
+PKGS     := Magick++ fcgi fmt libpq libcrypto libcurl libsodium nlohmann_json zlib libpng
 # Magick++'s pkg-config adds -fopenmp; we keep it (ImageMagick is built with OpenMP)
 # but cap its threads at run time, see fcgi/image/magick_setup.cpp.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -1,6 +1,7 @@
 // The in-process cost of an upload's image work alone, on one core: for each file,
-// image::inspect() (magic bytes, header, the real decode) then image::make_thumbnail(),
-// exactly as a worker calls them, with the worker's ImageMagick set-up
+// image::inspect() (magic bytes, header, the real decode) then image::thumbnail_of()
+// (make_thumbnail(), or the file itself when it is small and fits), exactly as a worker
+// calls them, with the worker's ImageMagick set-up
 // (image::configure_magick with the default limits, one OpenMP thread, the project's
 // policy through MAGICK_CONFIGURE_PATH, which bench/run sets).  Also SHA-256 of the
 // bytes, the other per-byte work of an upload, timed apart.
@@ -95,7 +96,7 @@ int main(int argc, char** argv) {
       const auto inspected = image::inspect(bytes, limits);
       const double d_inspect = ms_since(t0);
       t0 = Clock::now();
-      const auto thumb = image::make_thumbnail(inspected, limits.thumb_size);
+      const auto thumb = image::thumbnail_of(inspected, bytes, limits.thumb_size);
       const double d_thumb = ms_since(t0);
       (void)sha;
       thumb_bytes = thumb.size();

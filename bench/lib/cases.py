@@ -3,8 +3,8 @@
 import time
 
 from .config import (IMAGES_DIR, READ_CONNS, ROUNDS, RSS_CHUNKS, UPLOAD_CONNS, WRK_THREADS, say, selected)
-from .images import IMG
-from .measure import measure, wait_quiet, wrk
+from .images import IMG, big_jpeg, variant
+from .measure import Watch, measure, wait_quiet, wrk
 from .net import http_req
 from .procs import status_kib
 from .stacks import deep_cursor_imghost, deep_cursor_peer, deep_page
@@ -62,6 +62,43 @@ def rss_case(stack, key, total):
     out["same_workers"] = sorted(s0) == sorted(end)
     return out
 
+
+
+def big_request_case(stack, files=20, requests=3):
+    """`requests` uploads of one request each holding `files` different JPEGs of just under
+    5 MiB (12 MP): the largest request the default limits allow.  Each worker's peak RSS
+    (VmHWM reset before), the time per request, and what was stored."""
+    path, data, slots = big_jpeg()
+    boundary = "----imghostbenchbig"
+    wait_quiet()
+    out = {"stack": stack.name, "files_per_request": files, "file_bytes": len(data), "requests": requests,
+           "statuses": [], "seconds": []}
+    counts = getattr(stack, "counts", None)
+    before = counts() if counts else None
+    n = 1 << 30
+    with Watch(stack) as w:
+        for _ in range(requests):
+            parts = []
+            for i in range(files):
+                n += 1
+                parts.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                             f"filename=\"big{i}.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n".encode())
+                parts.append(variant(data, slots, n))
+                parts.append(b"\r\n")
+            parts.append(f"--{boundary}--\r\n".encode())
+            body = b"".join(parts)
+            t = time.monotonic()
+            status, _ = http_req(stack.port, "POST", "/api/v1/images", body,
+                                 {"Content-Type": f"multipart/form-data; boundary={boundary}"}, timeout=300)
+            out["seconds"].append(round(time.monotonic() - t, 2))
+            out["statuses"].append(status)
+    out["worker_peak_rss_mib"] = w.peak_mib
+    out["worker_rss_mib"] = w.per_worker_mib
+    out["worker_restarts"] = w.restarts
+    if before:
+        after = counts()
+        out["stored"] = {"images": after[0] - before[0], "blobs": after[1] - before[1]}
+    return out
 
 
 def run_cases(stacks, refs):

@@ -180,3 +180,28 @@ def make_images():
         say(f"  {i['file']}: {i['bytes']} bytes, {i['width']}x{i['height']}, {i['frames']} frame(s)")
 
 
+
+
+BIG_FILE_LIMIT = 5 * 2**20  # imghost's default max_file_size
+
+
+def big_jpeg():
+    """A 4000x3000 JPEG just under the default file limit (5 MiB), for the request of 20
+    such files: plasma plus strong grain, 4:4:4, the highest quality that fits.  Made once
+    (cached); returns (path, bytes, slots)."""
+    out = IMAGES_DIR / f"jpeg-4000x3000-5m-v{GENERATOR_VERSION}.jpg"
+    if not out.exists():
+        say("images: generating the 5 MiB JPEG (once)")
+        base = IMAGES_DIR / "big-base.miff"
+        convert("-seed", "46", "-size", "4000x3000", "plasma:fractal", "-blur", "0x1", "-attenuate", "0.8",
+                "+noise", "Gaussian", base)
+        tmp = out.with_suffix(".tmp.jpg")
+        for q in range(97, 60, -3):
+            convert(base, "-density", "72", "-units", "PixelsPerInch", "-sampling-factor", "1x1", "-quality", str(q),
+                    tmp)
+            if tmp.stat().st_size <= BIG_FILE_LIMIT - 4096:
+                break
+        base.unlink()
+        tmp.replace(out)
+    data = out.read_bytes()
+    return out, data, slots_of(data)

@@ -67,29 +67,33 @@ def fmt(v, suffix=""):
     return f"{v}{suffix}"
 
 
-def evaluate(results, work, rss):
+def evaluate(results, work, rss, big=None):
+    """The goals of the performance issue, each met, not met, or not measured (None)."""
     t = []
 
     def rps(case, stack):
         r = find(results, case, stack)
-        return r["rps"] if r and r["errors"]["total"] == 0 else (r["rps"] if r else None)
+        return r["rps"] if r else None
 
     def add(target, value, ok, detail):
         t.append({"target": target, "value": value, "met": ok, "detail": detail})
 
-    for key, need in (("jpeg300k", 2), ("jpeg3m", 2), ("png20k", 3), ("gif3", 3)):
+    def side_by_side(c):
+        a, b, z = (find(results, c, s) for s in ("imghost", "peer", "trivial"))
+        return (f"imghost {fmt(a and a['rps'])}, peer {fmt(b and b['rps'])}, trivial {fmt(z and z['rps'])} req/s; "
+                f"CPU-bound imghost/peer {fmt(ratio(cpu_bound(a), cpu_bound(b)), '×')}")
+
+    for key, need, stretch in (("png20k", 2, 3), ("gif3", 2, 3), ("jpeg300k", 2.5, None), ("jpeg3m", 2.5, None)):
         c = f"upload {key}"
         x = ratio(rps(c, "imghost"), rps(c, "peer"))
-        add(f"upload {IMG[key]['label']}: ≥{need}× the peer", f"{fmt(x, '×')}", None if x is None else x >= need,
-            f"{fmt(rps(c, 'imghost'))} vs {fmt(rps(c, 'peer'))} req/s; CPU-bound "
-            f"{fmt(ratio(cpu_bound(find(results, c, 'imghost')), cpu_bound(find(results, c, 'peer'))), '×')}")
-    x = ratio(rps("list first page", "imghost"), rps("list first page", "peer"))
-    add("list (first page): ≥3× the peer", fmt(x, "×"), None if x is None else x >= 3,
-        f"{fmt(rps('list first page', 'imghost'))} vs {fmt(rps('list first page', 'peer'))} req/s; CPU-bound "
-        f"{fmt(ratio(cpu_bound(find(results, 'list first page', 'imghost')), cpu_bound(find(results, 'list first page', 'peer'))), '×')}")
+        add(f"upload {IMG[key]['label']}: ≥{need}× the peer" + (f" (stretch {stretch}×)" if stretch else ""),
+            fmt(x, "×"), None if x is None else x >= need, side_by_side(c))
+    for c in ("list first page", "list deep page 5000", "get one by id"):
+        x = ratio(rps(c, "imghost"), rps(c, "peer"))
+        add(f"{c}: ≥3× the peer", fmt(x, "×"), None if x is None else x >= 3, side_by_side(c))
     x = ratio(rps("list first page", "imghost"), rps("list first page", "trivial"))
-    add("list (first page): ≥0.5× the trivial responder", fmt(x, "×"), None if x is None else x >= 0.5,
-        f"{fmt(rps('list first page', 'imghost'))} vs {fmt(rps('list first page', 'trivial'))} req/s; CPU-bound "
+    add("list first page: ≥40% of the trivial responder", pct(x), None if x is None else x >= 0.4,
+        side_by_side("list first page") + "; CPU-bound imghost/trivial "
         f"{fmt(ratio(cpu_bound(find(results, 'list first page', 'imghost')), cpu_bound(find(results, 'list first page', 'trivial'))), '×')}")
     for key in IMG:
         w = work.get(key)
@@ -99,29 +103,51 @@ def evaluate(results, work, rss):
             fmt(None if x is None else round(100 * x), "%"), None if x is None else x >= 0.8,
             f"{fmt(r)} req/s vs {fmt(w['images_per_s_2_workers'] if w else None)} images/s "
             f"({w['total_ms'] if w else '–'} ms/image on one core)")
-    first, deep = find(results, "list first page", "imghost"), find(results, "list deep page 5000", "imghost")
-    if first and deep:
-        x = ratio(deep["p50_ms"], first["p50_ms"])
-        add("deep page (5,000 of 1M rows): p50 within 1.5× of the first page", fmt(x, "×"), x <= 1.5,
-            f"p50 {deep['p50_ms']} vs {first['p50_ms']} ms; p99 {deep['p99_ms']} vs {first['p99_ms']} ms; "
-            f"{fmt(deep['rps'])} vs {fmt(first['rps'])} req/s")
+    if big:
+        ok = all(st == 201 for st in big["statuses"]) and big["worker_peak_rss_mib"] is not None
+        add(f"worker peak RSS for a request of {big['files_per_request']} files of 5 MiB: ≤64 MiB",
+            fmt(big["worker_peak_rss_mib"], " MiB"), ok and big["worker_peak_rss_mib"] <= 64,
+            f"{big['requests']} requests of {big['files_per_request']} × {big['file_bytes']:,} bytes (12 MP JPEGs, "
+            f"all different): statuses {big['statuses']}, {big['seconds']} s each; "
+            f"stored {big.get('stored')}; worker restarts {big['worker_restarts']}")
+    else:
+        add("worker peak RSS for a request of 20 files of 5 MiB: ≤64 MiB", "–", None, "not run")
+    a, b = find(results, "upload jpeg3m", "imghost"), find(results, "upload jpeg3m", "peer")
+    if a:
+        pk = b["worker_peak_rss_mib"] if b else None
+        ok = a["worker_peak_rss_mib"] is not None and a["worker_peak_rss_mib"] < min(100, pk or 100)
+        add("worker peak RSS during 3 MB uploads (one file per request): below the peer's per worker",
+            fmt(a["worker_peak_rss_mib"], " MiB"), ok, f"peer {fmt(pk, ' MiB')} per worker")
+    # What holds today and must keep holding.
     ih = rss.get("imghost")
     if ih:
         g = max(ih["growth_mib"].values(), default=None)
         g2 = max(ih["growth_second_half_mib"].values(), default=None)
         ok = g is not None and ih["same_workers"] and g <= 2.0 and g2 <= 1.0
         first = ih["series"][1]["uploads"]
-        add(f"worker RSS flat over {ih['uploads']:,} uploads of the 20 KB PNG (per worker, no restart: "
+        add(f"keep: worker RSS flat over {ih['uploads']:,} uploads of the 20 KB PNG (per worker, no restart: "
             f"≤2 MiB growth from {first:,} uploads (start, after warm-up) to the end, ≤1 MiB middle→end)",
             f"{fmt(g, ' MiB')}", ok,
             f"start→end {ih['growth_mib']} MiB, middle→end {ih['growth_second_half_mib']} MiB, "
             f"0→end {ih['growth_from_zero_mib']} MiB; same workers: {ih['same_workers']}")
-    a, b = find(results, "upload jpeg3m", "imghost"), find(results, "upload jpeg3m", "peer")
-    if a:
-        pk = b["worker_peak_rss_mib"] if b else None
-        ok = a["worker_peak_rss_mib"] is not None and a["worker_peak_rss_mib"] < min(100, pk or 100)
-        add("worker peak RSS during 3 MB uploads: below the peer's (~100 MiB) per worker",
-            fmt(a["worker_peak_rss_mib"], " MiB"), ok, f"peer {fmt(pk, ' MiB')} per worker")
+    first, deep = find(results, "list first page", "imghost"), find(results, "list deep page 5000", "imghost")
+    if first and deep:
+        x = ratio(deep["p50_ms"], first["p50_ms"])
+        add("keep: deep page (5,000 of 1M rows): p50 within 1.5× of the first page", fmt(x, "×"), x <= 1.5,
+            f"p50 {deep['p50_ms']} vs {first['p50_ms']} ms; p99 {deep['p99_ms']} vs {first['p99_ms']} ms; "
+            f"{fmt(deep['rps'])} vs {fmt(first['rps'])} req/s")
+    mine = [r for r in results if r["stack"] == "imghost"]
+    errs = {r["case"]: r["errors"]["total"] for r in mine if r["errors"]["total"]}
+    add("keep: 0 errors (imghost, every case)", fmt(sum(errs.values())), not errs if mine else None,
+        "; ".join(f"{c}: {n}" for c, n in errs.items()) or "none")
+    short = []
+    for r in mine:
+        if "stored" in r and not (r["stored"]["images"] == r["stored"]["blobs"] >= r["requests"]):
+            short.append(f"{r['case']}: {r['requests']} answered, {r['stored']}")
+    add("keep: every upload stored as new bytes (blobs = images ≥ answered requests)",
+        "yes" if not short else "no", not short if mine else None, "; ".join(short) or "every upload case")
+    add("a 1,000,000-file store: upload rate within 10% of an empty store's", "–", None,
+        "not measured yet (the bench seeds 1,000,000 rows, not files)")
     return t
 
 
@@ -157,7 +183,7 @@ def s3_section(results):
     return L
 
 
-def write_report(date, env, results, rounds_raw, work, rss, targets, timing):
+def write_report(date, env, results, rounds_raw, work, rss, big, targets, timing):
     RESULTS.mkdir(parents=True, exist_ok=True)
     doc = {"date": date, "environment": env,
            "config": {"duration_s": DURATION, "warmup_s": WARMUP, "rounds": ROUNDS, "seed_rows": SEED_ROWS,
@@ -168,7 +194,7 @@ def write_report(date, env, results, rounds_raw, work, rss, targets, timing):
            "images": {i["key"]: {k: i.get(k) for k in ("label", "file", "bytes", "format", "width", "height",
                                                        "frames", "params", "slots")} for i in IMAGES},
            "image_work": work, "cases": results, "rounds": rounds_raw if ROUNDS > 1 else None,
-           "rss_over_uploads": rss, "targets": targets, "timing_s": timing}
+           "rss_over_uploads": rss, "big_request": big, "targets": targets, "timing_s": timing}
     jtmp = RESULTS / f"{date}.json.tmp"
     jtmp.write_text(json.dumps(doc, indent=1) + "\n")
     jtmp.replace(RESULTS / f"{date}.json")
@@ -192,7 +218,7 @@ def write_report(date, env, results, rounds_raw, work, rss, targets, timing):
                  "different amounts for each stack. The CPU-bound req/s (CPU time per request) is much less "
                  "affected: read the ratios there too.")
     L.append("")
-    L.append("## Targets")
+    L.append("## Goals")
     L.append("")
     L.append("| target | value | met | detail |")
     L.append("|---|---|---|---|")
@@ -322,13 +348,13 @@ def write_report(date, env, results, rounds_raw, work, rss, targets, timing):
              "canned image object, or 200 with a stored copy of a real imghost first page for GETs) behind a "
              "private nginx rendered from the same nginx/imghost-site.conf.in and nginx/local.conf.in as imghost's.")
     L.append(f"- Seeding: {SEED_ROWS:,} rows per database with generate_series (imghost: blobs + images; peer: "
-             "images), VACUUM ANALYZE, CHECKPOINT. Deep page = page 5,000 (imghost cursor max(seq) − 100,000; "
-             "the peer's cursor of the row at OFFSET 99,999 of its own ordering).")
-    L.append("- imghost's store: the first shard level (1,024 <ab>/ folders, for originals and thumbs/) is made "
-             "before the run, as in any store of more than a few thousand images; the second level "
-             "(<ab>/<cd>/, 1,048,576 folders) is left to the workers, so most uploads still create one for the "
-             "original and one for the thumbnail (mkdir + fsync of the parent each), as they would in any store "
-             "of fewer than about a million images.")
+             "images; imghost's seeded rows are public, the uploads of the cases unlisted, imghost's default, so "
+             "its catalog lists the seeded rows), VACUUM ANALYZE, CHECKPOINT. Deep page = page 5,000 (the cursor "
+             "of the public row at OFFSET 99,999 for imghost, of the row at OFFSET 99,999 of its own ordering "
+             "for the peer).")
+    L.append("- imghost's store: one shard level (<ab>/<name>, 1,024 folders for originals and as many for "
+             "thumbs/), all made when the store is created, so an upload creates no folder: one fsync of the "
+             "file and one of its folder.")
     L.append("- get one by id / static file: an image uploaded just before (the 20 KB PNG; the static file is "
              "that PNG served by nginx).")
     L.append(f"- Total time of the run: {timing.get('total', '–')} s.")

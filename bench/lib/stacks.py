@@ -56,8 +56,6 @@ def start_imghost(name="imghost"):
         shutil.rmtree(logs, ignore_errors=True)
         STARTED[name] = True
         run([ROOT / "scripts" / "stack", "start"], env=imghost_env(name), stdout=log, stderr=log)
-    if not s3:
-        prefill_shards()  # the bucket's keys are flat: no folders to make
     extra = {"s3 server": lambda: read_pid(S3_VAR / "s3" / "server.pid")} if s3 else None
     st = Stack(name, port,
                lambda: read_pid(var / "run" / "imghost.pid"),
@@ -66,22 +64,6 @@ def start_imghost(name="imghost"):
     st.counts = lambda: imghost_counts(var)
     st.var = var
     return st
-
-
-B32_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
-
-
-def prefill_shards():
-    """The store's first shard level (<ab>/, for originals and thumbs/): 1,024 folders
-    each, which any store of more than a few thousand images has.  The second level
-    (<ab>/<cd>/, 1,048,576 folders) is left to the workers, as in a store of fewer than
-    about a million images, where most uploads still create one (see the report)."""
-    store = IMGHOST_VAR / "store"
-    for top in (store, store / "thumbs"):
-        top.mkdir(mode=0o755, exist_ok=True)
-        for x in (a + b for a in B32_ALPHABET for b in B32_ALPHABET):
-            (top / x).mkdir(mode=0o755, exist_ok=True)
-    os.sync()
 
 
 def stop_imghost(name="imghost"):
@@ -98,7 +80,28 @@ def peer_env():
     return dict(os.environ, PEER_PORT=str(PEER_PORT), PEER_WORKERS=str(WORKERS))
 
 
+PEER_PIDFILES = {"/tmp/peer-nginx/nginx.pid": "nginx", "/tmp/peer-gunicorn/gunicorn.pid": "gunicorn",
+                 "/tmp/peer-pg/data/postmaster.pid": "postgres"}
+
+
+def peer_running():
+    """The peer's processes that run now (its state lives in fixed /tmp folders: one
+    peer per machine)."""
+    alive = []
+    for path, name in PEER_PIDFILES.items():
+        pid = read_pid(path)
+        if pid and os.path.exists(f"/proc/{pid}"):
+            alive.append(f"{name} {pid}")
+    return alive
+
+
 def start_peer():
+    # The peer keeps its state in fixed /tmp folders, so a peer that already runs may be
+    # another bench's, in the middle of its measurements: wiping it would spoil both.
+    alive = peer_running()
+    if alive and os.environ.get("BENCH_PEER_TAKEOVER") != "1":
+        raise RuntimeError(f"a peer stack is already running ({', '.join(alive)}), perhaps another bench's: "
+                           f"wait for it, or stop it ({PEER_DIR}/stop.sh) or set BENCH_PEER_TAKEOVER=1")
     say(f"peer: fresh stack (PEER_WIPE=1 stop.sh, start.sh) on port {PEER_PORT}")
     with open(WORK / "peer.log", "ab") as log:
         run([PEER_DIR / "stop.sh"], env=dict(peer_env(), PEER_WIPE="1"), stdout=log, stderr=log, check=False)
@@ -217,10 +220,10 @@ INSERT INTO blobs (sha256, name, size, format, width, height, created_at)
   SELECT sha256(('seed-' || g)::bytea), 'zzzz' || {B32} || '.jpg', 314848, 'jpeg', 1920, 1080,
          now() - make_interval(secs => {n} - g + 3600)
   FROM generate_series(1, {n}) g;
-INSERT INTO images (id, sha256, original_filename, description, delete_token_hash, visibility, created_at)
+INSERT INTO images (id, sha256, original_filename, description, delete_token_hash, created_at, visibility)
   SELECT 'yyyy' || {B32}, sha256(('seed-' || g)::bytea), 'photo-' || g || '.jpg',
-         CASE WHEN g % 3 = 0 THEN 'seeded row ' || g END, sha256(('token-' || g)::bytea), 'public',
-         now() - make_interval(secs => {n} - g + 3600)
+         CASE WHEN g % 3 = 0 THEN 'seeded row ' || g END, sha256(('token-' || g)::bytea),
+         now() - make_interval(secs => {n} - g + 3600), 'public'
   FROM generate_series(1, {n}) g ORDER BY g;
 COMMIT;
 VACUUM ANALYZE blobs;
@@ -253,7 +256,10 @@ def deep_page():
 
 
 def deep_cursor_imghost(page):
-    return str(int(psql_imghost("SELECT max(seq) FROM images")) - page * 20)
+    """The cursor of page `page` of the public catalog (the seeded rows are public; the
+    uploads of the cases are unlisted, imghost's default, and never listed)."""
+    return psql_imghost(f"SELECT seq FROM images WHERE visibility = 'public' ORDER BY seq DESC "
+                        f"OFFSET {page * 20 - 1} LIMIT 1")
 
 
 def deep_cursor_peer(page):

@@ -1,6 +1,7 @@
 // imghost-admin: the operator's command.
 //
-//   imghost-admin [--config FILE] migrate     apply sql/ migrations
+//   imghost-admin [--config FILE] migrate     apply sql/ migrations; move a store of the
+//                                             legacy layout to the current one
 //   imghost-admin [--config FILE] fsck [--fix] [--grace SECONDS] [--force]
 //                                             the repair check (admin/fsck.hpp); exits 0
 //                                             when nothing is wrong or all was fixed, 1 when
@@ -47,6 +48,7 @@
 #include "core/log.hpp"
 #include "db/pg.hpp"
 #include "handlers/routes.hpp"
+#include "store/local_store.hpp"
 #include "store/open_store.hpp"
 
 namespace {
@@ -205,6 +207,12 @@ int main(int argc, char** argv) {
       const auto applied = admin::migrate(conn, config.sql_dir);
       for (const auto& v : applied) std::printf("applied %s\n", v.c_str());
       if (applied.empty()) std::printf("schema up to date\n");
+      // The store's layout is migrated too: files of the legacy two-level layout are
+      // moved (store/local_store.hpp).  Only a local store has a layout of its own.
+      const auto store = store::open_store(config);
+      if (const auto* local = dynamic_cast<const store::LocalStore*>(store.get()))
+        if (const auto moved = local->relayout(); moved > 0)
+          std::printf("store: moved %zu files to the one-level layout\n", moved);
       return 0;
     }
     if (args[0] == "config" && args.size() == 3 && args[1] == "get") {

@@ -21,6 +21,32 @@ Sha256 sha256(std::string_view bytes) {
   return out;
 }
 
+Sha256Stream::Sha256Stream() : ctx_(EVP_MD_CTX_new()) {
+  if (!ctx_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1) {
+    EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
+    throw std::runtime_error("EVP_DigestInit_ex(sha256) failed");
+  }
+}
+
+Sha256Stream::~Sha256Stream() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+Sha256Stream::Sha256Stream(Sha256Stream&& o) noexcept : ctx_(o.ctx_) { o.ctx_ = nullptr; }
+
+void Sha256Stream::update(std::string_view bytes) {
+  if (!ctx_ || EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), bytes.data(), bytes.size()) != 1)
+    throw std::runtime_error("EVP_DigestUpdate(sha256) failed");
+}
+
+Sha256 Sha256Stream::finish() {
+  Sha256 out{};
+  unsigned int len = 0;
+  auto* ctx = static_cast<EVP_MD_CTX*>(ctx_);
+  if (!ctx || EVP_DigestFinal_ex(ctx, out.data(), &len) != 1 || len != out.size() ||
+      EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("EVP_DigestFinal_ex(sha256) failed");
+  return out;
+}
+
 std::string to_hex(const Sha256& d) { return hex::encode(d.data(), d.size()); }
 
 std::optional<Sha256> sha256_from_hex(std::string_view text) {

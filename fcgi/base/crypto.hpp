@@ -12,6 +12,25 @@ namespace imghost::crypto {
 using Sha256 = std::array<unsigned char, 32>;
 
 Sha256 sha256(std::string_view bytes);  // OpenSSL EVP; throws on (impossible) failure
+
+// SHA-256 of bytes that arrive in pieces (an upload streamed to disk).  Owns an OpenSSL
+// EVP context.  Not thread-safe; throws std::runtime_error on (impossible) failure.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(Sha256Stream&& o) noexcept;
+  Sha256Stream& operator=(Sha256Stream&&) = delete;
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+
+  void update(std::string_view bytes);
+  // The digest of everything given; the stream starts over empty afterwards.
+  Sha256 finish();
+
+ private:
+  void* ctx_;  // EVP_MD_CTX
+};
 // 64 lowercase hex digits, and back (either case); nullopt for anything else.
 std::string to_hex(const Sha256& d);
 std::optional<Sha256> sha256_from_hex(std::string_view hex);

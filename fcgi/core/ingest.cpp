@@ -1,15 +1,13 @@
 #include "core/ingest.hpp"
 
-#include <algorithm>
-#include <map>
-
 #include <fmt/format.h>
+
+#include <map>
 
 #include "base/crypto.hpp"
 #include "core/accounts.hpp"
 #include "core/error.hpp"
 #include "core/naming.hpp"
-#include "core/save_thumbnail.hpp"
 #include "db/locks.hpp"
 #include "db/users_repo.hpp"
 #include "metrics/metrics.hpp"
@@ -19,11 +17,10 @@ namespace {
 
 // One distinct content of the request (the same bytes twice in one upload share it).
 struct Content {
-  crypto::Sha256 sha;
-  const Candidate* first = nullptr;
-  store::Staged staged;
-  std::string name;     // the blob's file name once known
-  bool placed = false;  // we renamed a new file into the store in this request
+  Candidate* first = nullptr;
+  std::string name;     // the name a new blob of it gets
+  bool is_new = false;  // no blob of these bytes existed: ours was inserted
+  bool placed = false;  // we renamed its file into the store in this request
 };
 
 // Inside the upload's transaction: the account's row stays locked until COMMIT, so the
@@ -33,7 +30,7 @@ void charge_quota(App& app, long long account_id, const std::vector<Candidate>& 
   const auto user = users.lock_for_update(account_id);
   if (!user || user->disabled) throw errors::unauthorized("the account is disabled");
   long long bytes = 0;
-  for (const auto& f : files) bytes += static_cast<long long>(f.bytes.size());
+  for (const auto& f : files) bytes += static_cast<long long>(f.size);
   const long long quota = accounts::quota_of(app.config(), *user);
   if (user->used_bytes + bytes > quota)
     throw errors::quota_exceeded(
@@ -44,50 +41,78 @@ void charge_quota(App& app, long long account_id, const std::vector<Candidate>& 
 
 }  // namespace
 
-std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files, const std::optional<std::string>& description,
+std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::optional<std::string>& description,
                            Visibility visibility, const Uploader& uploader) {
-  // Hash and stage outside any lock or transaction: that is the slow, disk-bound part.
   std::map<crypto::Sha256, Content> contents;  // ordered by hash: the lock order
-  std::vector<crypto::Sha256> sha_of(files.size());
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    sha_of[i] = crypto::sha256(files[i].bytes);
-    auto [it, inserted] = contents.try_emplace(sha_of[i]);
+  for (auto& f : files) {
+    auto [it, inserted] = contents.try_emplace(f.sha256);
     if (inserted) {
-      it->second.sha = sha_of[i];
-      it->second.first = &files[i];
+      it->second.first = &f;
+      it->second.name = naming::new_file_name(f.format);
     }
   }
 
+  std::vector<db::Statement> statements;
+  if (contents.size() > 1)
+    for (const auto& [sha, c] : contents) statements.push_back(db::lock_content_statement(sha));
+  const std::size_t first_upload = statements.size();
+  std::vector<Stored> out(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const Candidate& f = files[i];
+    out[i].delete_token = naming::new_delete_token();
+    auto& r = out[i].record;
+    r.id = naming::new_image_id();
+    r.original_filename = f.original_filename;
+    r.format = std::string(image::name(f.format));
+    r.size = static_cast<long long>(f.size);
+    r.width = static_cast<int>(f.width);
+    r.height = static_cast<int>(f.height);
+    r.sha256 = crypto::to_hex(f.sha256);
+    r.description = description;
+    r.visibility = visibility;
+    r.owner_id = uploader.account_id;
+    r.owner = uploader.username;
+    statements.push_back(
+        db::ImagesRepo::upload_statement({f.sha256, contents.at(f.sha256).name, r.size, r.format, r.width, r.height},
+                                         {r.id, f.sha256, r.original_filename, description,
+                                          crypto::sha256(out[i].delete_token), visibility, uploader.account_id}));
+  }
+
   auto& conn = app.db();
-  db::ImagesRepo repo(conn);
-  std::vector<Stored> out;
   bool committing = false;
   try {
-    db::Transaction tx(conn);
-    for (auto& [sha, c] : contents) {
-      db::lock_content(conn, sha);
-      if (auto existing = repo.blob_name(sha)) {
-        c.name = std::move(*existing);
-        continue;
-      }
-      {
-        metrics::Timer t(metrics::Histogram::store_write);
-        c.staged = app.store().stage(c.first->bytes);
-        c.name = naming::new_file_name(c.first->inspected.format);
-        app.store().place(c.staged, c.name);
-      }
-      c.placed = true;
-      const auto& in = c.first->inspected;
-      repo.insert_blob({sha, c.name, static_cast<long long>(c.first->bytes.size()), std::string(image::name(in.format)),
-                        static_cast<int>(in.width), static_cast<int>(in.height)});
-    }
+    db::Transaction tx(conn, db::Transaction::kBegunByStatements);
+    const auto results = conn.begin_and_run(statements);
+    // The account's row is locked after the content locks, in the order a delete takes
+    // them; concurrent uploads of one account queue on it until COMMIT.
     if (uploader.account_id) charge_quota(app, *uploader.account_id, files);
     for (std::size_t i = 0; i < files.size(); ++i) {
-      Stored s;
-      s.delete_token = naming::new_delete_token();
-      s.record = repo.insert_image({naming::new_image_id(), sha_of[i], files[i].original_filename, description,
-                                    crypto::sha256(s.delete_token), visibility, uploader.account_id});
-      out.push_back(std::move(s));
+      const auto up = db::ImagesRepo::uploaded(results[first_upload + i]);
+      auto& r = out[i].record;
+      r.seq = up.seq;
+      r.created_at = up.created_at;
+      Content& c = contents.at(files[i].sha256);
+      c.is_new = up.blob_name == c.name;
+      r.name = up.blob_name;
+    }
+    // The rows are not visible before COMMIT, and the content locks are held: no one can
+    // refer to, or remove, these files before they are in place.
+    for (auto& [sha, c] : contents) {
+      if (!c.is_new) continue;
+      {
+        metrics::Timer t(metrics::Histogram::store_write);
+        app.store().place(c.first->staged, c.name);
+      }
+      c.placed = true;
+      if (c.first->thumbnail.empty()) continue;
+      try {
+        if (c.first->thumbnail_is_original)
+          app.store().put_original_as_thumbnail(c.name, c.first->thumbnail);
+        else
+          app.store().put_thumbnail(c.name, c.first->thumbnail);
+      } catch (const std::exception& e) {
+        app.log().error(fmt::format("thumbnail of {} left for later: {}", c.name, e.what()));
+      }
     }
     committing = true;
     tx.commit();
@@ -107,16 +132,9 @@ std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files, const 
 
   std::uint64_t stored = 0, uploaded = 0;
   for (const auto& [sha, c] : contents)
-    if (c.placed) stored += c.first->bytes.size();
-  for (const auto& f : files) uploaded += f.bytes.size();
+    if (c.placed) stored += c.first->size;
+  for (const auto& f : files) uploaded += f.size;
   metrics::add_stored_bytes(stored, uploaded);
-
-  for (auto& [sha, c] : contents) {
-    if (!c.placed) continue;
-    app.after_response([&app, name = c.name, inspected = c.first->inspected] {
-      save_thumbnail(app, name, image::make_thumbnail(inspected, app.config().image.thumb_size));
-    });
-  }
   return out;
 }
 

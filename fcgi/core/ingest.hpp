@@ -1,33 +1,46 @@
 // Storing validated uploads: file and row appear together or not at all.
 //
-// Order (file first, then row): each file is staged durably in the store, then in
-// ONE transaction, per distinct content in SHA-256 order (so two requests never
-// deadlock): an advisory lock on the content, the existing blob reused or the staged
-// file renamed into place and its blob row inserted; then, for an account's upload, its
-// row locked (SELECT ... FOR UPDATE) and the quota checked and charged; then every
-// image row; COMMIT.  The account's row is locked after the content locks, as a delete
-// does (content lock, then the row), so the two never wait for each other in a circle;
-// concurrent uploads of one account queue on its row and can never overshoot its quota.
-// A crash before COMMIT can leave only a staged or placed file without a row, which the
-// repair check removes; never a row without a file.
+// Each file arrives staged on local disk (not yet synced), its SHA-256 and its thumbnail
+// known.  Then, in ONE transaction and two round trips to PostgreSQL:
+//   1. BEGIN and one statement per image (images_repo.hpp: the content lock, the blob
+//      inserted unless the same bytes are stored already, the image row), sent together;
+//      a request of several distinct contents first takes their locks in SHA-256 order,
+//      in the same round trip, so two requests never deadlock;
+//   2. for an account's upload, its row locked (SELECT ... FOR UPDATE) and the quota
+//      checked and charged: after the content locks, as a delete takes them, so the two
+//      never wait for each other in a circle; concurrent uploads of one account queue on
+//      its row and can never overshoot its quota;
+//   3. for each new blob, its staged file is placed (fsync of the file, rename, fsync of
+//      its folder) and its thumbnail written, still under the content lock; then COMMIT.
+// A crash before COMMIT can leave only a staged or placed file (and thumbnail) without a
+// row, which the repair check removes; never a row without a file.  Bytes already stored
+// are not placed again: their staged file is dropped.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include "base/crypto.hpp"
 #include "core/app.hpp"
 #include "core/visibility.hpp"
 #include "db/images_repo.hpp"
-#include "image/inspect.hpp"
+#include "image/format.hpp"
+#include "store/store.hpp"
 
 namespace imghost {
 
 struct Candidate {
   std::string original_filename;  // already cleaned (text::clean_filename)
-  std::string bytes;              // what is stored: the upload, metadata stripped if configured
-  image::Inspected inspected;     // it passed image::inspect
+  store::Staged staged;           // what is stored: the upload, metadata stripped if configured
+  crypto::Sha256 sha256;          // of the staged bytes
+  std::uint64_t size = 0;         // of the staged bytes
+  image::Format format = image::Format::jpeg;
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;
+  std::string thumbnail;               // its thumbnail's bytes (image::thumbnail_of); empty if none could be made
+  bool thumbnail_is_original = false;  // image::is_own_thumbnail: the store may share the file
 };
 
 struct Stored {
@@ -39,15 +52,17 @@ struct Stored {
 // account (the owner in the image object; its quota applies).
 struct Uploader {
   std::optional<long long> account_id;
+  std::optional<std::string> username;  // the account's, for the answer's "owner"
 };
 
-// Stores all candidates or none, every image with the same description and visibility,
-// owned by `uploader`.  Throws Error quota_exceeded (the account would store more than
-// its quota; each image counts its full size, deduplicated or not), unauthorized (the
-// account is gone or disabled), db::DbError or std::system_error (the store) with
-// nothing left behind but what the repair check cleans.  Schedules the thumbnails of
-// new files with app.after_response().
-std::vector<Stored> ingest(App& app, const std::vector<Candidate>& files, const std::optional<std::string>& description,
+// Stores all candidates or none, in their order, every image with the same description
+// and visibility, owned by `uploader`.  Takes the staged files it places.  Throws Error
+// quota_exceeded (the account would store more than its quota; each image counts its
+// full size, deduplicated or not), unauthorized (the account is gone or disabled),
+// db::DbError or std::system_error (the store) with nothing left behind but what the
+// repair check cleans.  A thumbnail that cannot be written is logged and made on demand
+// later.
+std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::optional<std::string>& description,
                            Visibility visibility, const Uploader& uploader);
 
 }  // namespace imghost

@@ -5,11 +5,13 @@
 namespace imghost::naming {
 namespace {
 
-constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
+constexpr std::string_view kAlphabet = kBase32Alphabet;
 
 bool all_base32(std::string_view s) { return s.find_first_not_of(kAlphabet) == std::string_view::npos; }
 
 }  // namespace
+
+bool is_base32(std::string_view s) { return all_base32(s); }
 
 std::string random_base32(std::size_t chars) {
   // One random byte per character, keeping the low 5 bits: 256 is a multiple of 32,

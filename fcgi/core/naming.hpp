@@ -14,7 +14,12 @@ inline constexpr std::size_t kIdChars = 20;     // 100 random bits
 inline constexpr std::size_t kNameChars = 20;   // 100 random bits, plus ".ext"
 inline constexpr std::size_t kTokenChars = 32;  // 160 random bits
 
+// Lowercase RFC 4648 base32: the characters of every generated name.
+inline constexpr std::string_view kBase32Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+
 std::string random_base32(std::size_t chars);
+// Only characters of kBase32Alphabet (true for "").
+bool is_base32(std::string_view s);
 
 std::string new_image_id();
 std::string new_file_name(image::Format f);  // "k3j...q.jpg"

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "db/locks.hpp"
+
 namespace imghost::db {
 namespace {
 
@@ -36,6 +38,32 @@ ImageRecord record_at(const Result& r, int row) {
 
 }  // namespace
 
+Statement ImagesRepo::upload_statement(const NewBlob& b, const NewImage& img) {
+  // ON CONFLICT DO UPDATE (a no-op update), not DO NOTHING: DO NOTHING returns no row for
+  // a blob committed after this statement's snapshot was taken, which is exactly the
+  // case of two uploads of the same bytes, the second waiting for the first's lock.
+  return {"upload",
+          "WITH locked AS (SELECT pg_advisory_xact_lock($1::bigint)),"
+          " blob AS (INSERT INTO blobs (sha256, name, size, format, width, height)"
+          "   SELECT $2::bytea, $3::text, $4::bigint, $5::text, $6::integer, $7::integer FROM locked"
+          "   ON CONFLICT (sha256) DO UPDATE SET name = blobs.name RETURNING name),"
+          " image AS (INSERT INTO images (id, sha256, original_filename, description, delete_token_hash, visibility,"
+          "   owner_id)"
+          "   SELECT $8::text, $2::bytea, $9::text, $10::text, $11::bytea, $12::text, $13::bigint FROM blob"
+          "   RETURNING seq, created_at)"
+          " SELECT image.seq, blob.name,"
+          "  to_char(image.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM image, blob",
+          {std::to_string(content_lock_key(b.sha256)), bytea_param(b.sha256), b.name, std::to_string(b.size), b.format,
+           std::to_string(b.width), std::to_string(b.height), img.id, img.original_filename, img.description,
+           bytea_param(img.delete_token_hash), std::string(name(img.visibility)),
+           img.owner_id ? Param(std::to_string(*img.owner_id)) : Param()}};
+}
+
+Uploaded ImagesRepo::uploaded(const Result& r) {
+  if (r.rows() != 1) throw DbError("upload: expected one row", "XX000");
+  return {r.get_int(0, 0), std::string(r.get(0, 1)), std::string(r.get(0, 2))};
+}
+
 std::optional<std::string> ImagesRepo::blob_name(const crypto::Sha256& sha) {
   auto r = c_.run("blob_name", "SELECT name FROM blobs WHERE sha256 = $1", {bytea_param(sha)});
   if (r.rows() == 0) return std::nullopt;
@@ -67,16 +95,16 @@ std::optional<ImageRecord> ImagesRepo::find(const std::string& id) {
 }
 
 std::vector<ImageRecord> ImagesRepo::list_public(std::optional<long long> before, int limit) {
-  // Keyset paging on seq over the partial index of public images (sql/002): the index
-  // walk starts at the cursor, so any page costs the same as the first.
-  auto r =
-      before ? c_.run("list_public_before",
-                      "SELECT " IMAGE_COLUMNS IMAGE_FROM
-                      " WHERE i.visibility = 'public' AND i.seq < $1 ORDER BY i.seq DESC LIMIT $2",
-                      {std::to_string(*before), std::to_string(limit)})
-             : c_.run("list_public_first",
-                      "SELECT " IMAGE_COLUMNS IMAGE_FROM " WHERE i.visibility = 'public' ORDER BY i.seq DESC LIMIT $1",
-                      {std::to_string(limit)});
+  // Keyset paging over the index of public images on -seq (sql/003): the index walk
+  // starts at the cursor, so any page costs the same as the first, and no unlisted row is
+  // read.  The order is written -seq ascending because only that index gives it.
+  auto r = before ? c_.run("list_public_before",
+                           "SELECT " IMAGE_COLUMNS IMAGE_FROM
+                           " WHERE i.visibility = 'public' AND -i.seq > -$1::bigint ORDER BY -i.seq LIMIT $2",
+                           {std::to_string(*before), std::to_string(limit)})
+                  : c_.run("list_public_first",
+                           "SELECT " IMAGE_COLUMNS IMAGE_FROM " WHERE i.visibility = 'public' ORDER BY -i.seq LIMIT $1",
+                           {std::to_string(limit)});
   std::vector<ImageRecord> out;
   out.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) out.push_back(record_at(r, i));

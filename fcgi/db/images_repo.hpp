@@ -53,9 +53,25 @@ struct NewImage {
   std::optional<long long> owner_id;
 };
 
+// What the upload statement returns for one image.
+struct Uploaded {
+  long long seq = 0;
+  std::string blob_name;   // the new blob's name, or the existing one of the same bytes
+  std::string created_at;  // ISO 8601, UTC, "Z"
+};
+
 class ImagesRepo {
  public:
   explicit ImagesRepo(Connection& c) : c_(c) {}
+
+  // One statement for one uploaded image, for Connection::begin_and_run: takes the
+  // content lock of its bytes (db/locks.hpp, held to COMMIT), inserts its blob unless
+  // one of these bytes exists (then that one is used: its name comes back instead of
+  // `b.name`), and inserts the image row.  Where another upload of the same bytes
+  // committed while this one waited for the lock, its row is found all the same (the
+  // conflict is resolved on the latest committed row, not on the statement's snapshot).
+  static Statement upload_statement(const NewBlob& b, const NewImage& img);
+  static Uploaded uploaded(const Result& r);
 
   std::optional<std::string> blob_name(const crypto::Sha256& sha);
   void insert_blob(const NewBlob& b);

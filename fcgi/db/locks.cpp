@@ -11,8 +11,16 @@ long long content_lock_key(const crypto::Sha256& sha) {
   return k;
 }
 
+namespace {
+constexpr const char* kLockContent = "SELECT pg_advisory_xact_lock($1)";
+}
+
 void lock_content(Connection& c, const crypto::Sha256& sha) {
-  c.run("lock_content", "SELECT pg_advisory_xact_lock($1)", {std::to_string(content_lock_key(sha))});
+  c.run("lock_content", kLockContent, {std::to_string(content_lock_key(sha))});
+}
+
+Statement lock_content_statement(const crypto::Sha256& sha) {
+  return {"lock_content", kLockContent, {std::to_string(content_lock_key(sha))}};
 }
 
 SessionLock::SessionLock(Connection& c, const crypto::Sha256& content)

@@ -26,6 +26,8 @@ long long content_lock_key(const crypto::Sha256& sha);
 
 // Takes the content lock for the current transaction (released at COMMIT/ROLLBACK).
 void lock_content(Connection& c, const crypto::Sha256& sha);
+// The same, as a statement for Connection::begin_and_run.
+Statement lock_content_statement(const crypto::Sha256& sha);
 
 // Holds a session-level advisory lock from construction to destruction, on every path
 // (a lost connection releases it by itself).  For flows that must keep it past a

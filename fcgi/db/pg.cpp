@@ -43,9 +43,13 @@ bool Connection::alive() const {
 }
 
 Result Connection::check(PGresult* raw, const char* what) {
-  Result r(raw);
   const auto status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return r;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return Result(raw);
+  fail(raw, what);
+}
+
+void Connection::fail(PGresult* raw, const char* what) {
+  Result r(raw);  // freed on the way out
   std::string msg = raw ? PQresultErrorMessage(raw) : PQerrorMessage(c_.get());
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
   const char* state = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
@@ -59,17 +63,83 @@ Result Connection::exec(const std::string& sql) {
   return check(PQexec(c_.get(), sql.c_str()), "query");
 }
 
-Result Connection::run(const char* name, const char* sql, const std::vector<Param>& params) {
-  metrics::Timer t(metrics::Histogram::database);
-  if (std::find(prepared_.begin(), prepared_.end(), name) == prepared_.end()) {
-    check(PQprepare(c_.get(), name, sql, 0, nullptr), name);
-    prepared_.emplace_back(name);
-  }
+void Connection::prepare_once(const char* name, const char* sql) {
+  if (std::find(prepared_.begin(), prepared_.end(), name) != prepared_.end()) return;
+  check(PQprepare(c_.get(), name, sql, 0, nullptr), name);
+  prepared_.emplace_back(name);
+}
+
+namespace {
+
+std::vector<const char*> values_of(const std::vector<Param>& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  return values;
+}
+
+}  // namespace
+
+Result Connection::run(const char* name, const char* sql, const std::vector<Param>& params) {
+  metrics::Timer t(metrics::Histogram::database);
+  prepare_once(name, sql);
+  const auto values = values_of(params);
   return check(PQexecPrepared(c_.get(), name, static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0),
                name);
+}
+
+std::vector<Result> Connection::begin_and_run(const std::vector<Statement>& statements) {
+  metrics::Timer t(metrics::Histogram::database);
+  for (const auto& s : statements) prepare_once(s.name, s.sql);
+  PGconn* c = c_.get();
+  if (PQenterPipelineMode(c) != 1) fail(nullptr, "pipeline");
+  // Everything queued, then one Sync: the server runs them in order and answers at once.
+  bool sent = PQsendQueryParams(c, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  for (std::size_t i = 0; sent && i < statements.size(); ++i) {
+    const auto values = values_of(statements[i].params);
+    sent = PQsendQueryPrepared(c, statements[i].name, static_cast<int>(values.size()), values.data(), nullptr, nullptr,
+                               0) == 1;
+  }
+  sent = sent && PQpipelineSync(c) == 1;
+  if (!sent) {
+    // The connection broke while sending: nothing more can be read from it.
+    std::string msg = PQerrorMessage(c);
+    PQexitPipelineMode(c);
+    throw DbError("pipeline: " + msg, PQstatus(c) == CONNECTION_OK ? "XX000" : "");
+  }
+  // Each statement's result is followed by a null; then the Sync's.  The first failure
+  // is kept and thrown once the pipeline is drained (the statements after it come back
+  // PGRES_PIPELINE_ABORTED).
+  std::vector<Result> out;
+  out.reserve(statements.size());
+  PGresult* first_error = nullptr;
+  const char* failed = nullptr;
+  for (std::size_t i = 0; i <= statements.size(); ++i) {
+    PGresult* r = PQgetResult(c);
+    if (!r) break;  // the connection is gone
+    const auto status = PQresultStatus(r);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      if (i > 0)
+        out.emplace_back(r);
+      else
+        PQclear(r);
+    } else if (!first_error && status != PGRES_PIPELINE_ABORTED) {
+      first_error = r;
+      failed = i == 0 ? "BEGIN" : statements[i - 1].name;
+    } else {
+      PQclear(r);
+    }
+    while (PGresult* extra = PQgetResult(c)) PQclear(extra);  // up to this statement's null
+  }
+  for (PGresult* r = PQgetResult(c); r; r = PQgetResult(c)) {
+    const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+    PQclear(r);
+    if (sync) break;
+  }
+  PQexitPipelineMode(c);
+  if (first_error) fail(first_error, failed);
+  if (out.size() != statements.size()) fail(nullptr, "pipeline");
+  return out;
 }
 
 std::string bytea_param(std::string_view bytes) { return "\\x" + hex::encode(bytes); }

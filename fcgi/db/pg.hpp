@@ -56,6 +56,13 @@ class Result {
 // A parameter: text, or NULL.  Binary data travels as hex text ("\\x..." for bytea).
 using Param = std::optional<std::string>;
 
+// A prepared statement with its parameters, for Connection::begin_and_run.
+struct Statement {
+  const char* name;
+  const char* sql;
+  std::vector<Param> params;
+};
+
 class Connection {
  public:
   // Connects; throws DbError (sqlstate "08001") if it cannot.
@@ -69,9 +76,17 @@ class Connection {
   Result exec(const std::string& sql);
   // Runs a statement prepared once per connection under `name` (prepared on first use).
   Result run(const char* name, const char* sql, const std::vector<Param>& params);
+  // BEGIN, then `statements`, in ONE round trip (libpq's pipeline mode); their results in
+  // order.  The transaction stays open: the caller holds a Transaction made with
+  // Transaction::kBegunByStatements, which commits it or rolls it back.  On a failed
+  // statement throws its DbError (the rest did not run).  Statements are prepared once
+  // per connection, as by run(): the first use of a name costs one more round trip.
+  std::vector<Result> begin_and_run(const std::vector<Statement>& statements);
 
  private:
   Result check(PGresult* r, const char* what);
+  void prepare_once(const char* name, const char* sql);
+  [[noreturn]] void fail(PGresult* r, const char* what);
   std::unique_ptr<PGconn, ConnDeleter> c_;
   std::vector<std::string> prepared_;
 };
@@ -85,6 +100,12 @@ std::string from_bytea(std::string_view value);
 class Transaction {
  public:
   explicit Transaction(Connection& c);
+  // No BEGIN here: the caller's next call is Connection::begin_and_run, which sends it
+  // with its statements.  (A ROLLBACK after a BEGIN that never ran only draws a
+  // warning.)
+  struct BegunByStatements {};
+  static constexpr BegunByStatements kBegunByStatements{};
+  Transaction(Connection& c, BegunByStatements) : c_(c) {}
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;

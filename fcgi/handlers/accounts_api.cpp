@@ -108,7 +108,7 @@ Response my_images(App& app, Request& req, const Params&) {
   const auto p = page_request(req.query(), kDefaultLimit);
   db::ImagesRepo repo(app.db());
   const auto page = page_of(repo.list_owned(caller.account->id, p.before, p.limit + 1), p.limit);
-  return Response::json(200, views::dump(page_json(app, page)));
+  return Response::json(200, views::image_list_json(page.items, page.next_cursor, app.base_url()));
 }
 
 Response patch_image(App& app, Request& req, const Params& params) {

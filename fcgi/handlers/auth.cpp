@@ -20,10 +20,10 @@ class ReplayRequest final : public http::Request {
   std::string_view path() const override { return inner_.path(); }
   std::string_view query() const override { return inner_.query(); }
   std::string_view header(std::string_view name) const override { return inner_.header(name); }
-  std::string read_body(std::size_t max_bytes) override {
+  void read_body_pieces(std::size_t max_bytes, const std::function<void(std::string_view)>& sink) override {
     if (body_.size() > max_bytes)
       throw errors::too_large(fmt::format("the request body is over the limit of {} bytes", max_bytes));
-    return std::move(body_);
+    for (std::size_t at = 0; at < body_.size(); at += kBodyPiece) sink(std::string_view(body_).substr(at, kBodyPiece));
   }
 
  private:

@@ -35,8 +35,6 @@ struct PageRequest {
 PageRequest page_request(std::string_view query, int default_limit);
 // A page from rows fetched with limit + 1 (the extra row says there is a next page).
 Page page_of(std::vector<db::ImageRecord> rows, int limit);
-// {"items": [...], "next_cursor": ...}
-nlohmann::json page_json(App& app, const Page& page);
 // The image with this id (public or unlisted); throws 404 for a malformed or unknown id.
 db::ImageRecord find_or_404(App& app, const std::string& id);
 

@@ -78,15 +78,9 @@ Page list_page(App& app, std::string_view query, int default_limit) {
   return page_of(repo.list_public(p.before, p.limit + 1), p.limit);
 }
 
-nlohmann::json page_json(App& app, const Page& page) {
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& r : page.items) items.push_back(views::image_json(r, app.base_url()));
-  return {{"items", std::move(items)},
-          {"next_cursor", page.next_cursor ? nlohmann::json(*page.next_cursor) : nlohmann::json(nullptr)}};
-}
-
 Response list_images(App& app, Request& req, const Params&) {
-  return Response::json(200, views::dump(page_json(app, list_page(app, req.query(), kDefaultLimit))));
+  const auto page = list_page(app, req.query(), kDefaultLimit);
+  return Response::json(200, views::image_list_json(page.items, page.next_cursor, app.base_url()));
 }
 
 Response get_image(App& app, Request&, const Params& params) {

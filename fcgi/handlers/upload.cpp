@@ -1,7 +1,24 @@
 // POST /upload and POST /api/v1/images: parse, validate every file, then store all of
 // them or none.
+//
+// The body is never held whole: it is read in pieces and pushed through the multipart
+// parser, and each file part streams to a staged file of the store while its SHA-256 is
+// computed.  Then the files are checked one at a time, in request order, each read back
+// into memory for the decode (ImageMagick reads a blob) and released before the next:
+// a request of 20 files of 5 MiB holds one file's bytes (and its stripped copy) at a
+// time.  Errors keep the order of a whole-body parse: a malformed body first, then the
+// description and the visibility, then the number of files (files past max_files are
+// counted but never written to disk), then each file in turn.
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+#include "base/crypto.hpp"
 #include "base/text.hpp"
 #include "core/error.hpp"
 #include "core/ingest.hpp"
@@ -20,22 +37,198 @@ namespace imghost::handlers {
 namespace {
 
 constexpr std::size_t kMaxDescriptionChars = 1000;
+// A description longer than this many bytes cannot be 1000 characters (UTF-8 takes at
+// most 4 bytes each): what comes past it is not kept.
+constexpr std::size_t kMaxDescriptionBytes = 4 * kMaxDescriptionChars;
 
-std::optional<std::string> description_of(const std::vector<multipart::Part>& parts) {
-  for (const auto& p : parts)
-    if (p.name == "description" && !p.filename) return checked_description(p.body);
-  return std::nullopt;
+// The longest visibility value kept: enough for either name, and for a wrong one to be
+// refused as such.
+constexpr std::size_t kMaxVisibilityBytes = 32;
+
+// One "file" part as it streamed in.
+struct FilePart {
+  std::size_t index = 0;                      // 1-based among the request's "file" parts
+  std::optional<std::string> filename;        // as sent
+  std::optional<store::StagedWriter> writer;  // open while the part streams
+  store::Staged staged;                       // its bytes, once the part ended
+  crypto::Sha256Stream hash;
+  crypto::Sha256 sha256{};
+  std::uint64_t size = 0;
+  bool too_large = false;  // over the file limit: its bytes past that were not kept
+  bool not_kept = false;   // past max_files: counted, never staged (the request is refused)
+
+  // A browser sends an empty, nameless part when no file was chosen: not a file sent.
+  bool sent() const { return size > 0 || !filename.value_or("").empty(); }
+};
+
+// Receives the parts: file parts go to staged files, the first description is kept, any
+// other field is ignored.
+class FormSink final : public multipart::PartSink {
+ public:
+  FormSink(const store::Store& store, std::uint64_t max_file_bytes, std::size_t max_files)
+      : store_(store), max_file_(max_file_bytes), max_files_(max_files) {}
+
+  std::vector<FilePart> files;
+  std::optional<std::string> description;
+  bool description_too_long = false;
+  std::optional<std::string> visibility;  // the first field's value, at most kMaxVisibilityBytes + 1
+
+  void part_begin(const multipart::Part& p) override {
+    current_ = Current::ignored;
+    if (p.name == "file") {
+      // Files past max_files are not written to disk: the request is refused by its count.
+      const bool room = sent_ < max_files_;
+      files.emplace_back();
+      files.back().index = files.size();
+      files.back().filename = p.filename;
+      files.back().not_kept = !room;
+      current_ = Current::file;
+    } else if (p.name == "description" && !p.filename && !description) {
+      description.emplace();
+      current_ = Current::description;
+    } else if (p.name == "visibility" && !p.filename && !visibility) {
+      visibility.emplace();
+      current_ = Current::visibility;
+    }
+  }
+
+  void part_data(std::string_view bytes) override {
+    if (current_ == Current::description) {
+      const std::size_t room = kMaxDescriptionBytes + 1 - description->size();
+      if (bytes.size() > room) description_too_long = true;
+      description->append(bytes.substr(0, room));
+      return;
+    }
+    if (current_ == Current::visibility) {
+      visibility->append(bytes.substr(0, kMaxVisibilityBytes + 1 - visibility->size()));
+      return;
+    }
+    if (current_ != Current::file) return;
+    FilePart& f = files.back();
+    f.size += bytes.size();
+    if (f.too_large || f.not_kept) return;
+    if (f.size > max_file_) {
+      // Nothing more of it is kept: the request is refused once the body is read.
+      f.too_large = true;
+      f.writer.reset();
+      return;
+    }
+    if (!f.writer) f.writer.emplace(store_.stage_writer());
+    f.writer->write(bytes);
+    f.hash.update(bytes);
+  }
+
+  void part_end() override {
+    if (current_ == Current::file) {
+      FilePart& f = files.back();
+      if (f.writer) {
+        f.staged = f.writer->finish(false);  // synced when placed, if it is new
+        f.writer.reset();
+      }
+      f.sha256 = f.hash.finish();
+      if (f.sent()) ++sent_;
+    }
+    current_ = Current::ignored;
+  }
+
+ private:
+  enum class Current { ignored, file, description, visibility };
+  const store::Store& store_;
+  std::uint64_t max_file_;
+  std::size_t max_files_;
+  std::size_t sent_ = 0;  // file parts ended so far that count as sent
+  Current current_ = Current::ignored;
+};
+
+// The form's description, checked as every description is (handlers.hpp).
+std::optional<std::string> description_of(const FormSink& form) {
+  if (!form.description) return std::nullopt;
+  if (form.description_too_long)
+    throw errors::bad_request(fmt::format("description is longer than {} characters", kMaxDescriptionChars));
+  return checked_description(std::string_view(*form.description));
+}
+
+// A staged file's bytes, read back whole (one file at a time).
+std::string read_staged(const store::Staged& staged, std::uint64_t size) {
+  const int fd = ::open(staged.path().c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "open " + staged.path().string());
+  std::string bytes(size, '\0');
+  std::size_t got = 0;
+  while (got < size) {
+    const ssize_t n = ::read(fd, bytes.data() + got, size - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = n < 0 ? errno : EIO;
+      ::close(fd);
+      throw std::system_error(err, std::generic_category(), "read " + staged.path().string());
+    }
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  return bytes;
+}
+
+// Validates one received file and makes it a Candidate: decoded, metadata stripped,
+// thumbnail made.  Throws the error the client gets for it.
+Candidate candidate_of(App& app, FilePart& f, const std::string& filename, const std::string& shown) {
+  const auto& cfg = app.config();
+  const std::string bytes = read_staged(f.staged, f.size);
+  try {
+    auto inspected = [&] {
+      metrics::Timer t(metrics::Histogram::decode);
+      return image::inspect(bytes, cfg.image);
+    }();
+    // Pixels are never touched: only metadata segments are dropped, byte for byte.
+    std::string stripped = cfg.strip_metadata ? image::strip_metadata(bytes, inspected.format) : std::string();
+    const bool changed = cfg.strip_metadata && stripped != bytes;
+    const std::string_view stored = changed ? std::string_view(stripped) : std::string_view(bytes);
+    // Browsers inflate what is stored: never a decompression bomb, whatever
+    // strip_metadata kept (its iCCP; with strip_metadata = false, text chunks too).
+    if (inspected.format == image::Format::png)
+      if (auto bomb = image::find_png_bomb(stored))
+        throw image::Rejection(image::Rejection::Reason::invalid_image, *bomb);
+    Candidate c;
+    c.original_filename = filename;
+    c.format = inspected.format;
+    c.width = inspected.width;
+    c.height = inspected.height;
+    c.size = stored.size();
+    if (changed) {
+      // The stored bytes are not the upload's: they get their own staged file and hash.
+      c.staged = app.store().stage(stored, false);
+      c.sha256 = crypto::sha256(stored);
+    } else {
+      c.staged = std::move(f.staged);
+      c.sha256 = f.sha256;
+    }
+    try {
+      c.thumbnail = image::thumbnail_of(inspected, stored, cfg.image.thumb_size);
+      c.thumbnail_is_original = image::is_own_thumbnail(inspected, stored.size(), cfg.image.thumb_size);
+    } catch (const std::exception& e) {
+      // The upload is valid; its thumbnail is made on demand when first asked for.
+      app.log().error(fmt::format("thumbnail of {} not made at upload: {}", shown, e.what()));
+    }
+    return c;
+  } catch (const image::Rejection& r) {
+    const auto msg = fmt::format("{} {}", shown, r.what());
+    switch (r.reason) {
+      case image::Rejection::Reason::unsupported_format: throw errors::unsupported_format(msg);
+      case image::Rejection::Reason::invalid_image: throw errors::invalid_image(msg);
+      // 503, not 413: the file is within every limit (its header was checked before the
+      // decode), the server ran short of memory, map or disk for it (e.g. a full
+      // temporary folder): the same request may well succeed later.
+      case image::Rejection::Reason::out_of_resources: throw errors::unavailable(msg);
+    }
+    throw;
+  }
 }
 
 // The `visibility` field, or the configured default when the request has none.
-Visibility visibility_of(const std::vector<multipart::Part>& parts, Visibility fallback) {
-  for (const auto& p : parts) {
-    if (p.name != "visibility" || p.filename) continue;
-    const auto v = parse_visibility(p.body);
-    if (!v) throw errors::bad_request("visibility must be public or unlisted");
-    return *v;
-  }
-  return fallback;
+Visibility checked_visibility(const FormSink& form, Visibility fallback) {
+  if (!form.visibility) return fallback;
+  const auto v = parse_visibility(*form.visibility);
+  if (!v) throw errors::bad_request("visibility must be public or unlisted");
+  return *v;
 }
 
 Response upload(App& app, Request& req, bool json) {
@@ -46,71 +239,49 @@ Response upload(App& app, Request& req, bool json) {
     throw errors::unauthorized("uploads need an account here: log in or send 'Authorization: Bearer <token>'");
   const auto boundary = multipart::boundary_from_content_type(req.header("Content-Type"));
   if (!boundary) throw errors::bad_request("expected a multipart/form-data body with a boundary");
-  const std::string body = req.read_body(cfg.max_request_bytes);
-  if (body.empty()) throw errors::bad_request("the request body is empty");
 
-  std::vector<multipart::Part> parts;
+  FormSink form(app.store(), cfg.max_file_bytes, cfg.max_files);
+  std::uint64_t body_bytes = 0;
   try {
-    parts = multipart::parse(body, *boundary);
+    multipart::Parser parser(*boundary, form);
+    req.read_body_pieces(cfg.max_request_bytes, [&](std::string_view piece) {
+      body_bytes += piece.size();
+      parser.feed(piece);
+    });
+    if (body_bytes == 0) throw errors::bad_request("the request body is empty");
+    parser.finish();
   } catch (const multipart::ParseError& e) {
     throw errors::bad_request(fmt::format("malformed multipart body: {}", e.what()));
   }
-  const auto description = description_of(parts);
-  const auto visibility = visibility_of(parts, cfg.default_visibility);
+  const auto description = description_of(form);
+  const auto visibility = checked_visibility(form, cfg.default_visibility);
 
   // The count first: a request over it is refused before any file is decoded.
   std::size_t sent = 0;
-  for (const auto& p : parts)
-    if (p.name == "file" && !(p.body.empty() && p.filename.value_or("").empty())) ++sent;
+  for (const FilePart& f : form.files)
+    if (f.sent()) ++sent;
   if (sent > cfg.max_files)
     throw errors::too_large(
         fmt::format("this upload has {} files; at most {} files may be sent at once", sent, cfg.max_files));
 
   std::vector<Candidate> files;
-  std::size_t index = 0;
-  for (const auto& p : parts) {
-    if (p.name != "file") continue;
-    ++index;
-    // A browser sends an empty, nameless part when no file was chosen.
-    if (p.body.empty() && p.filename.value_or("").empty()) continue;
-    std::string filename = text::clean_filename(p.filename.value_or(""));
-    const std::string shown = filename.empty() ? fmt::format("file {}", index) : filename;
-    if (p.body.size() > cfg.max_file_bytes)
+  for (FilePart& f : form.files) {
+    if (!f.sent()) continue;
+    std::string filename = text::clean_filename(f.filename.value_or(""));
+    const std::string shown = filename.empty() ? fmt::format("file {}", f.index) : filename;
+    if (f.too_large)
       throw errors::too_large(
           fmt::format("{} is over the limit of {} per file", shown, units::human_size(cfg.max_file_bytes)));
-    if (p.body.empty())
+    if (f.size == 0)
       throw errors::unsupported_format(
           fmt::format("{} is empty, not a {} image", shown, image::describe(cfg.image.accepted)));
-    try {
-      auto inspected = [&] {
-        metrics::Timer t(metrics::Histogram::decode);
-        return image::inspect(p.body, cfg.image);
-      }();
-      // Pixels are never touched: only metadata segments are dropped, byte for byte.
-      std::string stored = cfg.strip_metadata ? image::strip_metadata(p.body, inspected.format) : std::string(p.body);
-      // Browsers inflate what is stored: never a decompression bomb, whatever
-      // strip_metadata kept (its iCCP; with strip_metadata = false, text chunks too).
-      if (inspected.format == image::Format::png)
-        if (auto bomb = image::find_png_bomb(stored))
-          throw image::Rejection(image::Rejection::Reason::invalid_image, *bomb);
-      files.push_back({std::move(filename), std::move(stored), std::move(inspected)});
-    } catch (const image::Rejection& r) {
-      const auto msg = fmt::format("{} {}", shown, r.what());
-      switch (r.reason) {
-        case image::Rejection::Reason::unsupported_format: throw errors::unsupported_format(msg);
-        case image::Rejection::Reason::invalid_image: throw errors::invalid_image(msg);
-        // 503, not 413: the file is within every limit (its header was checked before the
-        // decode), the server ran short of memory, map or disk for it (e.g. a full
-        // temporary folder): the same request may well succeed later.
-        case image::Rejection::Reason::out_of_resources: throw errors::unavailable(msg);
-      }
-      throw;
-    }
+    files.push_back(candidate_of(app, f, filename, shown));
+    f.staged = store::Staged();  // this upload's own staged file, if not taken, goes now
   }
   if (files.empty()) throw errors::bad_request("no file: send at least one image in the field 'file'");
 
   const auto stored = ingest(app, files, description, visibility,
-                             Uploader{caller.account ? caller.account->id : std::optional<long long>()});
+                             caller.account ? Uploader{caller.account->id, caller.account->username} : Uploader{});
   for (const auto& s : stored) {
     const auto& r = s.record;
     const auto by = r.owner ? fmt::format(" by {}", *r.owner) : std::string();

@@ -1,4 +1,5 @@
-// multipart/form-data framing (RFC 2046 §5.1, RFC 7578) in one forward pass.
+// multipart/form-data framing (RFC 2046 §5.1, RFC 7578) in one forward pass over bytes
+// pushed in pieces of any size.
 //
 // Choices this parser makes where the RFCs leave room or real clients disagree:
 //
@@ -19,6 +20,8 @@
 //   error, and so are folded (obs-fold) lines, which no browser sends.
 // * A part that ends right after its header block ("...\r\n\r\n--bound") has an
 //   empty body, the same as the canonical "...\r\n\r\n\r\n--bound".
+// * Transport padding after a boundary is limited to kMaxBoundaryPadding spaces and
+//   tabs: a streaming parser must hold a possible delimiter line until it is decided.
 // * A body whose first delimiter is the close delimiter has zero parts; whether
 //   that is acceptable is the caller's call.
 // * Quoted-string: a backslash escapes only '"' and '\'.  Any other backslash is
@@ -197,96 +200,6 @@ void parse_disposition(std::string_view value, Part& part) {
   part.filename = decoded ? std::move(decoded) : std::move(filename);
 }
 
-// Reads the header block that starts at `begin` into `part`.  Returns the offset
-// of the CRLF of the empty line that ends the block.
-std::size_t parse_headers(std::string_view body, std::size_t begin, const Limits& limits, Part& part) {
-  // Scanning only a window of max_header_bytes bounds the work an endless
-  // header line can cost, and makes the limit exact: the block, its empty line
-  // included, must fit in the window.
-  const std::string_view window = body.substr(begin, limits.max_header_bytes);
-  bool have_disposition = false;
-  bool have_type = false;
-  std::size_t cursor = 0;
-  for (;;) {
-    const std::size_t lf = window.find('\n', cursor);
-    if (lf == std::string_view::npos) {
-      if (begin + window.size() < body.size()) throw ParseError("part header too long");
-      throw ParseError("missing closing boundary");
-    }
-    if (lf == cursor || window[lf - 1] != '\r') { throw ParseError("part header line not ended by CRLF"); }
-    const std::string_view line = window.substr(cursor, lf - 1 - cursor);
-    if (line.empty()) {
-      if (!have_disposition) throw ParseError("part without Content-Disposition");
-      if (part.name.empty()) throw ParseError("part without name");
-      return begin + cursor;
-    }
-    cursor = lf + 1;
-    if (line.find('\r') != std::string_view::npos) { throw ParseError("part header line not ended by CRLF"); }
-    if (is_ows(line.front())) throw ParseError("folded part header line");
-    const std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos) throw ParseError("part header line without colon");
-    const std::string_view name = line.substr(0, colon);
-    if (name.empty() || !std::all_of(name.begin(), name.end(), is_tchar)) { throw ParseError("bad part header name"); }
-    const std::string_view value = trim_ows(line.substr(colon + 1));
-    if (ascii_iequals(name, "Content-Disposition")) {
-      if (std::exchange(have_disposition, true)) { throw ParseError("duplicate Content-Disposition"); }
-      parse_disposition(value, part);
-    } else if (ascii_iequals(name, "Content-Type")) {
-      if (std::exchange(have_type, true)) throw ParseError("duplicate Content-Type");
-      part.content_type = std::string(value);
-    }
-    // Other headers (Content-Transfer-Encoding is deprecated by RFC 7578 §4.7)
-    // carry nothing this server acts on.
-  }
-}
-
-struct Delimiter {
-  std::size_t start;  // first byte of the delimiter: its CR, or 0 at body start
-  std::size_t next;   // first byte after the delimiter line
-  bool close;
-};
-
-// Finds delimiter lines; see the file comment for what counts as one.
-class DelimiterFinder {
- public:
-  DelimiterFinder(std::string_view body, std::string_view boundary)
-      : body_(body), pattern_(std::string("\r\n--").append(boundary)) {}
-
-  // The first delimiter starting at or after `from`.  The body may open with
-  // the delimiter minus its CRLF; only the first search looks for that.
-  std::optional<Delimiter> find(std::size_t from, bool allow_at_body_start) const {
-    const std::string_view pattern = pattern_;
-    const std::string_view dash_boundary = pattern.substr(kCrlf.size());
-    if (allow_at_body_start && body_.starts_with(dash_boundary)) {
-      if (auto d = classify(0, dash_boundary.size())) return d;
-    }
-    for (std::size_t pos = body_.find(pattern, from); pos != std::string_view::npos;
-         pos = body_.find(pattern, pos + 1)) {
-      if (auto d = classify(pos, pos + pattern.size())) return d;
-    }
-    return std::nullopt;
-  }
-
- private:
-  // `after` is the offset just past the boundary string.
-  std::optional<Delimiter> classify(std::size_t start, std::size_t after) const {
-    if (body_.substr(after, 2) == "--") return Delimiter{start, after + 2, true};
-    std::size_t q = after;
-    while (q < body_.size() && is_ows(body_[q])) ++q;
-    if (q == body_.size()) throw ParseError("missing closing boundary");
-    if (body_[q] == '\r') {
-      if (q + 1 == body_.size()) throw ParseError("missing closing boundary");
-      if (body_[q + 1] == '\n') return Delimiter{start, q + 2, false};
-      throw ParseError("boundary line not ended by CRLF");
-    }
-    if (body_[q] == '\n') throw ParseError("boundary line not ended by CRLF");
-    return std::nullopt;
-  }
-
-  std::string_view body_;
-  std::string pattern_;  // CRLF "--" boundary
-};
-
 }  // namespace
 
 std::optional<std::string> boundary_from_content_type(std::string_view content_type) {
@@ -314,25 +227,223 @@ std::optional<std::string> boundary_from_content_type(std::string_view content_t
   return boundary;
 }
 
-std::vector<Part> parse(std::string_view body, std::string_view boundary, const Limits& limits) {
+Parser::Parser(std::string_view boundary, PartSink& sink, const Limits& limits)
+    : sink_(sink), limits_(limits), pattern_(std::string(kCrlf).append("--").append(boundary)) {
   if (boundary.empty()) throw ParseError("empty boundary");
-  const DelimiterFinder finder(body, boundary);
-  std::optional<Delimiter> delimiter = finder.find(0, true);
-  if (!delimiter) throw ParseError("no first boundary");
-  std::vector<Part> parts;
-  while (!delimiter->close) {
-    if (parts.size() >= limits.max_parts) throw ParseError("too many parts");
-    Part part;
-    const std::size_t blank = parse_headers(body, delimiter->next, limits, part);
-    // Searching from the empty line's CRLF, not past it, lets that CRLF double
-    // as the next delimiter's: a part with no body at all.
-    delimiter = finder.find(blank, false);
-    if (!delimiter) throw ParseError("missing closing boundary");
-    const std::size_t content = std::min(blank + kCrlf.size(), delimiter->start);
-    part.body = body.substr(content, delimiter->start - content);
-    parts.push_back(std::move(part));
+  // The body may open with the delimiter minus its CRLF: scanning as if a CRLF came
+  // first finds it with the same rules as every other delimiter.
+  pending_ = kCrlf;
+  virtual_ = kCrlf.size();
+}
+
+// The first delimiter line in `buf`, or the first place where one may start but `buf`
+// ends too early to tell (need_more; at_end: the body ends there).  What follows the
+// boundary decides (see the file comment); may throw ParseError.
+Parser::Scan Parser::scan(std::string_view buf, bool at_end) const {
+  using Kind = Scan::Kind;
+  const std::size_t n = buf.size();
+  for (std::size_t pos = buf.find(pattern_); pos != std::string_view::npos; pos = buf.find(pattern_, pos + 1)) {
+    const std::size_t after = pos + pattern_.size();
+    if (after + 2 <= n && buf[after] == '-' && buf[after + 1] == '-') return {Kind::delimiter, pos, after + 2, true};
+    if (after == n || (after + 1 == n && buf[after] == '-')) {
+      if (!at_end) return {Kind::need_more, pos};
+      if (after == n) throw ParseError("missing closing boundary");
+      continue;  // a single '-' at the very end: not a delimiter
+    }
+    std::size_t q = after;
+    while (q < n && is_ows(buf[q])) ++q;
+    if (q - after > kMaxBoundaryPadding) throw ParseError("boundary line too long");
+    if (q == n || (buf[q] == '\r' && q + 1 == n)) {
+      if (!at_end) return {Kind::need_more, pos};
+      throw ParseError("missing closing boundary");
+    }
+    if (buf[q] == '\r') {
+      if (buf[q + 1] == '\n') return {Kind::delimiter, pos, q + 2, false};
+      throw ParseError("boundary line not ended by CRLF");
+    }
+    if (buf[q] == '\n') throw ParseError("boundary line not ended by CRLF");
+    // anything else: the line is data
   }
-  return parts;
+  if (!at_end) {
+    // A proper prefix of the delimiter at the very end.  It starts with CR.
+    const std::size_t first = n >= pattern_.size() ? n - pattern_.size() + 1 : 0;
+    for (std::size_t p = buf.find('\r', first); p != std::string_view::npos; p = buf.find('\r', p + 1))
+      if (std::string_view(pattern_).starts_with(buf.substr(p))) return {Kind::need_more, p};
+  }
+  return {};
+}
+
+void Parser::data(std::string_view bytes) {
+  if (state_ == State::body && !bytes.empty()) sink_.part_data(bytes);
+}
+
+void Parser::delimiter(bool close) {
+  if (state_ == State::body) sink_.part_end();
+  if (close) {
+    state_ = State::epilogue;
+    return;
+  }
+  if (parts_ >= limits_.max_parts) throw ParseError("too many parts");
+  ++parts_;
+  part_ = Part{};
+  header_block_.clear();
+  header_cursor_ = 0;
+  have_disposition_ = have_type_ = false;
+  state_ = State::headers;
+}
+
+void Parser::header_line(std::string_view line) {
+  if (line.find('\r') != std::string_view::npos) throw ParseError("part header line not ended by CRLF");
+  if (is_ows(line.front())) throw ParseError("folded part header line");
+  const std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos) throw ParseError("part header line without colon");
+  const std::string_view name = line.substr(0, colon);
+  if (name.empty() || !std::all_of(name.begin(), name.end(), is_tchar)) throw ParseError("bad part header name");
+  const std::string_view value = trim_ows(line.substr(colon + 1));
+  if (ascii_iequals(name, "Content-Disposition")) {
+    if (std::exchange(have_disposition_, true)) throw ParseError("duplicate Content-Disposition");
+    parse_disposition(value, part_);
+  } else if (ascii_iequals(name, "Content-Type")) {
+    if (std::exchange(have_type_, true)) throw ParseError("duplicate Content-Type");
+    part_.content_type = std::string(value);
+  }
+  // Other headers (Content-Transfer-Encoding is deprecated by RFC 7578 §4.7) carry
+  // nothing this server acts on.
+}
+
+// Collects the header block, handling each line as its LF arrives.  The block, its empty
+// line included, must fit in max_header_bytes: holding at most one byte more than that
+// tells "too long" from "cut short" exactly.  Returns what follows the block.
+std::string_view Parser::feed_headers(std::string_view bytes) {
+  const std::size_t before = header_block_.size();
+  const std::size_t room = limits_.max_header_bytes + 1 - before;
+  header_block_.append(bytes.substr(0, room));
+  for (;;) {
+    const std::size_t lf = header_block_.find('\n', header_cursor_);
+    if (lf == std::string::npos || lf >= limits_.max_header_bytes) break;
+    if (lf == header_cursor_ || header_block_[lf - 1] != '\r') throw ParseError("part header line not ended by CRLF");
+    const std::string_view line = std::string_view(header_block_).substr(header_cursor_, lf - 1 - header_cursor_);
+    if (line.empty()) {
+      if (!have_disposition_) throw ParseError("part without Content-Disposition");
+      if (part_.name.empty()) throw ParseError("part without name");
+      sink_.part_begin(part_);
+      state_ = State::body;
+      // The empty line's CRLF may double as the next delimiter's: a part with no body.
+      pending_ = kCrlf;
+      virtual_ = kCrlf.size();
+      return bytes.substr(lf + 1 - before);
+    }
+    header_cursor_ = lf + 1;
+    header_line(line);
+  }
+  if (header_block_.size() > limits_.max_header_bytes) throw ParseError("part header too long");
+  return {};
+}
+
+// Preamble and part bodies: data up to the next delimiter.  Returns what follows it, or
+// nothing when all of `bytes` was taken (as data, or held back in pending_).
+std::string_view Parser::feed_framed(std::string_view bytes) {
+  if (!pending_.empty()) {
+    // The held-back candidate with enough new bytes to decide it (its line is at most
+    // the delimiter and its padding), so the rest of `bytes` is scanned in place.
+    const std::size_t old = pending_.size();
+    const std::size_t take = std::min(bytes.size(), 2 * (pattern_.size() + kMaxBoundaryPadding + 4));
+    pending_.append(bytes.substr(0, take));
+    const Scan r = scan(pending_, false);
+    // Data is what precedes the delimiter (or the candidate): the held bytes past the
+    // virtual CRLF, then the new ones, handed on in place.
+    const std::size_t end = r.kind == Scan::Kind::none ? old : std::min(r.pos, old);
+    const std::string held = end > virtual_ ? pending_.substr(virtual_, end - virtual_) : std::string();
+    if (r.kind == Scan::Kind::delimiter) {
+      data(held);
+      if (r.pos > old) data(bytes.substr(0, r.pos - old));
+      if (r.next >= old) {
+        pending_.clear();
+        virtual_ = 0;
+        delimiter(r.close);
+        return bytes.substr(r.next - old);
+      }
+      // A boundary that overlaps itself can end a delimiter inside the held bytes: the
+      // held bytes after it come first, then all of `bytes` again.
+      const std::string rest = pending_.substr(r.next, old - r.next);
+      pending_.clear();
+      virtual_ = 0;
+      delimiter(r.close);
+      feed(rest);
+      return bytes;
+    }
+    if (r.kind == Scan::Kind::need_more && r.pos < old) {
+      // Still undecided: everything taken is held.
+      data(held);
+      pending_.erase(0, r.pos);
+      virtual_ = r.pos < virtual_ ? virtual_ - r.pos : 0;
+      return bytes.substr(take);
+    }
+    // The held bytes were data; the new ones are scanned in place below.
+    data(held);
+    pending_.clear();
+    virtual_ = 0;
+  }
+  const Scan r = scan(bytes, false);
+  switch (r.kind) {
+    case Scan::Kind::delimiter:
+      data(bytes.substr(0, r.pos));
+      delimiter(r.close);
+      return bytes.substr(r.next);
+    case Scan::Kind::need_more:
+      data(bytes.substr(0, r.pos));
+      pending_ = bytes.substr(r.pos);
+      return {};
+    case Scan::Kind::none: data(bytes); return {};
+  }
+  return {};
+}
+
+void Parser::feed(std::string_view bytes) {
+  while (!bytes.empty()) {
+    switch (state_) {
+      case State::epilogue: return;  // ignored
+      case State::headers: bytes = feed_headers(bytes); break;
+      case State::preamble:
+      case State::body: bytes = feed_framed(bytes); break;
+    }
+  }
+}
+
+void Parser::finish() {
+  switch (state_) {
+    case State::epilogue: return;
+    case State::headers: throw ParseError("missing closing boundary");
+    case State::preamble:
+    case State::body:
+      // The held-back candidate cannot be a delimiter now, but may be a cut one.
+      if (!pending_.empty()) scan(pending_, true);
+      throw ParseError(state_ == State::preamble ? "no first boundary" : "missing closing boundary");
+  }
+}
+
+std::vector<Part> parse(std::string_view body, std::string_view boundary, const Limits& limits) {
+  // Fed in one piece, every part's bytes come as views into `body`, in one or more
+  // adjacent pieces: joined here into one view.
+  class Collect final : public PartSink {
+   public:
+    std::vector<Part> parts;
+    void part_begin(const Part& headers) override { parts.push_back(headers); }
+    void part_data(std::string_view bytes) override {
+      std::string_view& b = parts.back().body;
+      if (b.empty()) {
+        b = bytes;
+      } else {
+        if (b.data() + b.size() != bytes.data()) throw std::logic_error("multipart: part body not contiguous");
+        b = std::string_view(b.data(), b.size() + bytes.size());
+      }
+    }
+    void part_end() override {}
+  } collect;
+  Parser parser(boundary, collect, limits);
+  parser.feed(body);
+  parser.finish();
+  return std::move(collect.parts);
 }
 
 }  // namespace imghost::multipart

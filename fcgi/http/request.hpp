@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -19,9 +20,20 @@ class Request {
   // empty when absent.
   virtual std::string_view header(std::string_view name) const = 0;
 
-  // The whole body.  Throws HttpError 413 before reading anything when the declared
-  // length is over `max_bytes`, 400 when the body is shorter than declared.
-  virtual std::string read_body(std::size_t max_bytes) = 0;
+  // The body in pieces as it arrives (at most kBodyPiece bytes each, never empty), each
+  // passed to `sink` in order; the views are valid only during the call.  Throws the
+  // 413 error (errors::too_large) before reading anything when the declared length is
+  // over `max_bytes`, 400 (errors::bad_request) when the body is shorter than declared;
+  // whatever `sink` throws goes through.
+  virtual void read_body_pieces(std::size_t max_bytes, const std::function<void(std::string_view)>& sink) = 0;
+  static constexpr std::size_t kBodyPiece = 64u << 10;
+
+  // The whole body, with the same checks (read_body_pieces appended).
+  virtual std::string read_body(std::size_t max_bytes) {
+    std::string body;
+    read_body_pieces(max_bytes, [&](std::string_view piece) { body.append(piece); });
+    return body;
+  }
 };
 
 }  // namespace imghost::http

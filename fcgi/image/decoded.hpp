@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 
 #include "image/inspect.hpp"
 #include "image/magick.hpp"
@@ -15,23 +14,21 @@ struct Inspected::Decoded {
   // enlarged): the full-size decode is released before inspect() returns, so the files
   // of one request never hold more than one full-size decode at a time.  Carries no
   // progress monitor.  Treated as immutable once inspect() returns.
+  // A palette frame (palette PNG, GIF) was reduced by nearest neighbour and is still a
+  // palette image.
   Magick::Image frame;
-  // A GIF frame's own palette (colours x 1 pixels), taken before scaling averaged the
-  // pixels: the thumbnail is mapped back onto it.  nullopt for other formats and for a
-  // frame without a palette.
-  std::optional<Magick::Image> palette;
 };
 
 namespace detail {
 
 // The Decoded of `first`, the first frame of a decoded width x height image (for JPEG
 // decoded at a reduced DCT scale, so possibly smaller): put on its canvas when it covers
-// only part of it (GIF, WebP), its palette noted, then scaled by area averaging to
-// exactly fit_within(width, height, thumb_size).  `first` is not changed.  Throws
+// only part of it (GIF, WebP), then scaled to exactly fit_within(width, height,
+// thumb_size): by nearest neighbour for a palette frame, else by area averaging.  `first` is not changed.  Throws
 // Magick::Exception (a ResourceLimit one when ImageMagick runs out of memory, map or
 // disk) or std::runtime_error if scaling produced no pixels.
-Inspected::Decoded reduce_for_thumbnail(const Magick::Image& first, Format format, std::uint32_t width,
-                                        std::uint32_t height, std::uint32_t thumb_size);
+Inspected::Decoded reduce_for_thumbnail(const Magick::Image& first, std::uint32_t width, std::uint32_t height,
+                                        std::uint32_t thumb_size);
 
 }  // namespace detail
 

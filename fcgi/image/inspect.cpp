@@ -156,8 +156,8 @@ Inspected inspect(std::string_view bytes, const Limits& limits) {
   Magick::Image frame(first.get());
   first.release();  // now owned by `frame`
   try {
-    out.decoded = std::make_shared<Inspected::Decoded>(
-        detail::reduce_for_thumbnail(frame, *format, h.width, h.height, limits.thumb_size));
+    out.decoded =
+        std::make_shared<Inspected::Decoded>(detail::reduce_for_thumbnail(frame, h.width, h.height, limits.thumb_size));
   } catch (const Magick::ErrorResourceLimit&) {
     throw detail::out_of_resources();
   } catch (const Magick::WarningResourceLimit&) {

@@ -52,7 +52,8 @@ struct Inspected {
 };
 
 // Sets ImageMagick's resource limits from `limits` (never the `time` limit, which
-// _exit()s the process in 6.9.11), one OpenMP thread, and the coder lock-down.
+// _exit()s the process in 6.9.11), one OpenMP thread, and the coder lock-down; also
+// tunes the process's allocator for image work (base::reuse_freed_memory).
 // Call once per process before inspect().
 void configure_magick(const Limits& limits);
 
@@ -69,7 +70,22 @@ Inspected inspect(std::string_view bytes, const Limits& limits);
 // animated), metadata stripped.  Throws std::runtime_error if encoding fails.
 std::string make_thumbnail(const Inspected& inspected, std::uint32_t size);
 
-// Convenience for the on-demand path: inspect() then make_thumbnail().
+// A stored file that already fits in the thumbnail's box and weighs no more than a
+// thumbnail may is its own thumbnail: no encode, nothing lost (an animation then stays
+// animated).
+inline constexpr std::size_t kMaxOriginalAsThumbnailBytes = 128u << 10;
+
+// Whether a stored file of `stored_bytes` is its own thumbnail: the image fits in
+// size x size and the file is at most kMaxOriginalAsThumbnailBytes.
+bool is_own_thumbnail(const Inspected& inspected, std::size_t stored_bytes, std::uint32_t size);
+
+// The thumbnail of a stored file: `stored` itself when is_own_thumbnail(), else
+// make_thumbnail().
+// `inspected` is inspect()'s result for these bytes (or for the upload they were
+// stripped from: same pixels).
+std::string thumbnail_of(const Inspected& inspected, std::string_view stored, std::uint32_t size);
+
+// Convenience for the on-demand path: inspect() then thumbnail_of().
 std::string thumbnail_from_bytes(std::string_view bytes, const Limits& limits);
 
 }  // namespace imghost::image

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "base/allocator.hpp"
 #include "image/inspect.hpp"
 #include "image/magick.hpp"
 
@@ -53,6 +54,7 @@ void require_policy() {
 }  // namespace
 
 void configure_magick(const Limits& limits) {
+  base::reuse_freed_memory();  // before ImageMagick's first big block
   detail::ensure_magick_initialized();
   require_policy();
 

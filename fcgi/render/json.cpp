@@ -1,8 +1,61 @@
 #include "render/json.hpp"
 
+#include "base/text.hpp"
 #include "image/format.hpp"
 
 namespace imghost::views {
+namespace {
+
+// A JSON string, as dump() writes it: UTF-8 kept as it is, '"', '\\' and control
+// characters escaped.  Text that is not valid UTF-8 (which should never get this far)
+// goes through dump() itself, which replaces it with U+FFFD.
+void put_string(std::string& out, std::string_view s) {
+  if (!text::is_valid_utf8(s)) {
+    out += dump(nlohmann::json(std::string(s)));
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 15];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+void put_field(std::string& out, std::string_view key, std::string_view value) {
+  out += '"';
+  out += key;  // our own keys: nothing to escape
+  out += "\":";
+  put_string(out, value);
+  out += ',';
+}
+
+void put_number(std::string& out, std::string_view key, long long value) {
+  out += '"';
+  out += key;
+  out += "\":";
+  out += std::to_string(value);
+  out += ',';
+}
+
+}  // namespace
 
 std::string image_url(const std::string& base, const std::string& name) { return base + "/images/" + name; }
 std::string thumb_url(const std::string& base, const std::string& name) { return base + "/images/thumbs/" + name; }
@@ -70,6 +123,48 @@ nlohmann::json sharex_json(const std::string& site, const std::string& token, bo
           {"ThumbnailURL", prefix + "{json:thumbnail_url}"},
           {"DeletionURL", prefix + "{json:delete_url}"},
           {"ErrorMessage", "{json:error.message}"}};
+}
+
+std::string image_list_json(const std::vector<db::ImageRecord>& items, const std::optional<std::string>& next_cursor,
+                            const std::string& base) {
+  std::string out;
+  out.reserve(64 + items.size() * 512);
+  out += "{\"items\":[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const db::ImageRecord& r = items[i];
+    const auto fmt = image::parse_format(r.format);
+    if (i > 0) out += ',';
+    out += '{';
+    put_field(out, "id", r.id);
+    put_field(out, "url", image_url(base, r.name));
+    put_field(out, "thumbnail_url", thumb_url(base, r.name));
+    put_field(out, "filename", r.name);
+    put_field(out, "original_filename", r.original_filename);
+    put_number(out, "size", r.size);
+    put_field(out, "format", r.format);
+    put_field(out, "content_type", fmt ? image::content_type(*fmt) : "application/octet-stream");
+    put_number(out, "width", r.width);
+    put_number(out, "height", r.height);
+    put_field(out, "sha256", r.sha256);
+    if (r.description)
+      put_field(out, "description", *r.description);
+    else
+      out += "\"description\":null,";
+    put_field(out, "created_at", r.created_at);
+    put_field(out, "visibility", name(r.visibility));
+    if (r.owner)
+      put_field(out, "owner", *r.owner);
+    else
+      out += "\"owner\":null,";
+    out.back() = '}';  // the last field's comma
+  }
+  out += "],\"next_cursor\":";
+  if (next_cursor)
+    put_string(out, *next_cursor);
+  else
+    out += "null";
+  out += '}';
+  return out;
 }
 
 std::string error_json(const std::string& code, const std::string& message) {

@@ -39,7 +39,7 @@ std::string_view FcgiRequest::header(std::string_view name) const {
   return param(cgi.c_str());
 }
 
-std::string FcgiRequest::read_body(std::size_t max_bytes) {
+void FcgiRequest::read_body_pieces(std::size_t max_bytes, const std::function<void(std::string_view)>& sink) {
   // nginx buffers the body (also a chunked one) and always sends CONTENT_LENGTH; the
   // limit is checked before a single byte is read.
   const auto cl = param("CONTENT_LENGTH");
@@ -50,16 +50,17 @@ std::string FcgiRequest::read_body(std::size_t max_bytes) {
   }
   if (length > max_bytes)
     throw errors::too_large(fmt::format("the request body is over the limit of {} bytes", max_bytes));
-  std::string body(length, '\0');
+  // One piece at a time: a body of any size costs this buffer, not its own size.
+  std::string buffer(std::min(length, kBodyPiece), '\0');
   std::size_t got = 0;
   while (got < length) {
-    const int want = static_cast<int>(std::min<std::size_t>(length - got, INT_MAX));
-    const int n = FCGX_GetStr(body.data() + got, want, r_.in);
+    const int want = static_cast<int>(std::min(length - got, buffer.size()));
+    const int n = FCGX_GetStr(buffer.data(), want, r_.in);
     if (n <= 0) break;  // fewer bytes than asked only at end of input
     got += static_cast<std::size_t>(n);
+    sink(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
   }
   if (got != length) throw errors::bad_request("the request body is shorter than its Content-Length");
-  return body;
 }
 
 void FcgiRequest::send(const http::Response& resp) {

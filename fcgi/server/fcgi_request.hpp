@@ -42,7 +42,7 @@ class FcgiRequest final : public http::Request {
   std::string_view path() const override { return param("DOCUMENT_URI"); }
   std::string_view query() const override { return param("QUERY_STRING"); }
   std::string_view header(std::string_view name) const override;
-  std::string read_body(std::size_t max_bytes) override;
+  void read_body_pieces(std::size_t max_bytes, const std::function<void(std::string_view)>& sink) override;
 
   // Writes status line, headers and body.  Errors (client gone) are ignored: there is
   // no one left to tell.

@@ -26,9 +26,14 @@ class FallbackStore final : public Store {
   std::string where(Object object, std::string_view name) const override { return primary_->where(object, name); }
   std::string where_staged(std::string_view staged_name) const override { return primary_->where_staged(staged_name); }
   Staged stage(std::string_view bytes, bool durable = true) const override { return primary_->stage(bytes, durable); }
+  StagedWriter stage_writer() const override { return primary_->stage_writer(); }
   void place(Staged& staged, std::string_view name) const override { primary_->place(staged, name); }
   void put_thumbnail(std::string_view name, std::string_view bytes) const override {
     primary_->put_thumbnail(name, bytes);
+  }
+  // New originals are placed in the primary, so it can share its own copy.
+  void put_original_as_thumbnail(std::string_view name, std::string_view bytes) const override {
+    primary_->put_original_as_thumbnail(name, bytes);
   }
   std::optional<std::string> read(Object object, std::string_view name) const override;
   std::optional<std::time_t> mtime(Object object, std::string_view name) const override;

@@ -51,17 +51,6 @@ void ensure_dir(const fs::path& dir) {
   }
 }
 
-void write_all(int fd, std::string_view bytes, const fs::path& p) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("write " + p.string());
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
-
 std::optional<std::time_t> mtime_of(const fs::path& p) {
   struct stat st {};
   if (::lstat(p.c_str(), &st) == 0) return st.st_mtime;
@@ -108,25 +97,15 @@ void walk_dir(const fs::path& root, const std::string& rel, const std::function<
 
 }  // namespace
 
-Staged& Staged::operator=(Staged&& o) noexcept {
-  if (this != &o) {
-    if (!path_.empty()) ::unlink(path_.c_str());
-    path_ = std::move(o.path_);
-    o.path_.clear();
-  }
-  return *this;
-}
-
-Staged::~Staged() {
-  if (!path_.empty()) ::unlink(path_.c_str());
-}
-
-void remove_both(const Store& store, std::string_view name) {
-  store.remove(Object::thumbnail, name);
-  store.remove(Object::original, name);
-}
-
 std::string shard_path(std::string_view name) {
+  std::string p;
+  p.reserve(name.size() + 3);
+  p.append(name.substr(0, 2)).push_back('/');
+  p.append(name);
+  return p;
+}
+
+std::string legacy_shard_path(std::string_view name) {
   std::string p;
   p.reserve(name.size() + 6);
   p.append(name.substr(0, 2)).push_back('/');
@@ -146,9 +125,10 @@ Entry classify_local_path(std::string_view rel) {
   const std::string_view leaf = parts.back();
   if (parts.size() == 2 && parts[0] == ".tmp" && !leaf.empty()) return {Entry::Kind::staged, std::string(leaf)};
   if (naming::is_file_name(leaf)) {
-    const std::string shard = shard_path(leaf);
-    if (rel == shard) return {Entry::Kind::original, std::string(leaf)};
-    if (rel == "thumbs/" + shard) return {Entry::Kind::thumbnail, std::string(leaf)};
+    for (const std::string& shard : {shard_path(leaf), legacy_shard_path(leaf)}) {
+      if (rel == shard) return {Entry::Kind::original, std::string(leaf)};
+      if (rel == "thumbs/" + shard) return {Entry::Kind::thumbnail, std::string(leaf)};
+    }
   }
   return {Entry::Kind::foreign, std::string(rel)};
 }
@@ -159,6 +139,20 @@ LocalStore::LocalStore(fs::path root) : root_(std::move(root)) {
     fs::create_directories(d, ec);
     if (ec) throw std::system_error(ec, "create " + d.string());
   }
+  // 2 x 1,024 mkdir calls that find the folder there: about a millisecond per worker
+  // start.  What was made is made durable with one fsync of its parent.
+  for (const auto& top : {root_, root_ / "thumbs"}) {
+    bool made = false;
+    for (const char a : naming::kBase32Alphabet)
+      for (const char b : naming::kBase32Alphabet) {
+        const fs::path dir = top / std::string{a, b};
+        if (::mkdir(dir.c_str(), 0755) == 0)
+          made = true;
+        else if (errno != EEXIST)
+          fail("mkdir " + dir.string());
+      }
+    if (made) fsync_dir(top);
+  }
 }
 
 std::string LocalStore::where(Object object, std::string_view name) const {
@@ -167,25 +161,39 @@ std::string LocalStore::where(Object object, std::string_view name) const {
 
 fs::path LocalStore::path(Object object, std::string_view name) const { return root_ / where(object, name); }
 
-Staged LocalStore::stage(std::string_view bytes, bool durable) const {
+fs::path LocalStore::legacy_path(Object object, std::string_view name) const {
+  return root_ / (object == Object::original ? legacy_shard_path(name) : "thumbs/" + legacy_shard_path(name));
+}
+
+StagedWriter LocalStore::stage_writer() const {
   // The random suffix plus O_EXCL means two workers can never share a temporary file.
   const fs::path p = tmp_dir() / ("up-" + naming::random_base32(16));
-  Fd fd(::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-  if (fd.get() < 0) fail("create " + tmp_dir().string());
-  Staged staged(p);  // from here on, a failure removes it
-  write_all(fd.get(), bytes, p);
-  if (durable && ::fsync(fd.get()) != 0) fail("fsync " + p.string());
-  fd.close_checked(p.string());
-  return staged;
+  const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) fail("create " + tmp_dir().string());
+  return StagedWriter(Staged(p), fd);  // from here on, a failure removes it
+}
+
+Staged LocalStore::stage(std::string_view bytes, bool durable) const {
+  StagedWriter w = stage_writer();
+  w.write(bytes);
+  return w.finish(durable);
 }
 
 void LocalStore::place_at(Staged& staged, const fs::path& target, bool durable) const {
-  // Every level from the root down (thumbs/ too), so a folder removed by hand is made
-  // again instead of failing every write until a restart.
-  std::vector<fs::path> levels;
-  for (auto d = target.parent_path(); d != root_ && d.has_relative_path(); d = d.parent_path()) levels.push_back(d);
-  for (auto it = levels.rbegin(); it != levels.rend(); ++it) ensure_dir(*it);
-  if (::rename(staged.path().c_str(), target.c_str()) != 0) fail("rename to " + target.string());
+  if (durable && !staged.durable()) {
+    Fd fd(::open(staged.path().c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) fail("open " + staged.path().string());
+    if (::fsync(fd.get()) != 0) fail("fsync " + staged.path().string());
+  }
+  if (::rename(staged.path().c_str(), target.c_str()) != 0) {
+    if (errno != ENOENT) fail("rename to " + target.string());
+    // A shard folder removed by hand (or thumbs/ itself) is made again instead of
+    // failing every write until a restart.
+    std::vector<fs::path> levels;
+    for (auto d = target.parent_path(); d != root_ && d.has_relative_path(); d = d.parent_path()) levels.push_back(d);
+    for (auto it = levels.rbegin(); it != levels.rend(); ++it) ensure_dir(*it);
+    if (::rename(staged.path().c_str(), target.c_str()) != 0) fail("rename to " + target.string());
+  }
   staged.release();
   if (durable) fsync_dir(target.parent_path());
 }
@@ -199,9 +207,25 @@ void LocalStore::put_thumbnail(std::string_view name, std::string_view bytes) co
   place_at(staged, path(Object::thumbnail, name), false);
 }
 
+void LocalStore::put_original_as_thumbnail(std::string_view name, std::string_view bytes) const {
+  // A second name for the original's file: no inode to allocate, no bytes to write.
+  // Files are never changed in place, so the two names never differ.
+  const fs::path thumb = path(Object::thumbnail, name);
+  if (::link(path(Object::original, name).c_str(), thumb.c_str()) == 0 || errno == EEXIST) return;
+  put_thumbnail(name, bytes);  // thumbs/ab/ removed by hand, a legacy original: a copy
+}
+
 std::optional<std::string> LocalStore::read(Object object, std::string_view name) const {
-  const fs::path p = path(object, name);
-  Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  // The current place, then the legacy one, then the current one again: relayout() may
+  // move the file between the first two looks.
+  fs::path p = path(object, name);
+  int raw = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  for (const fs::path& q : {legacy_path(object, name), path(object, name)}) {
+    if (raw >= 0 || errno != ENOENT) break;
+    p = q;
+    raw = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  }
+  Fd fd(raw);
   if (fd.get() < 0) {
     if (errno == ENOENT) return std::nullopt;
     fail("open " + p.string());
@@ -223,10 +247,17 @@ std::optional<std::string> LocalStore::read(Object object, std::string_view name
 }
 
 std::optional<std::time_t> LocalStore::mtime(Object object, std::string_view name) const {
-  return mtime_of(path(object, name));
+  if (auto m = mtime_of(path(object, name))) return m;
+  if (auto m = mtime_of(legacy_path(object, name))) return m;
+  return mtime_of(path(object, name));  // moved by relayout() meanwhile
 }
 
-void LocalStore::remove(Object object, std::string_view name) const { remove_file(path(object, name)); }
+void LocalStore::remove(Object object, std::string_view name) const {
+  // Both places: relayout() may be moving it.  Each removal is durable on its own.
+  remove_file(legacy_path(object, name));
+  remove_file(path(object, name));
+  remove_file(legacy_path(object, name));
+}
 
 void LocalStore::remove_staged(std::string_view staged_name) const {
   if (staged_name.empty() || staged_name.find('/') != std::string_view::npos || staged_name == "." ||
@@ -236,6 +267,61 @@ void LocalStore::remove_staged(std::string_view staged_name) const {
 }
 
 void LocalStore::walk(const std::function<void(const Entry&)>& visit) const { walk_dir(root_, "", visit); }
+
+std::size_t LocalStore::relayout() const {
+  std::size_t moved = 0;
+  for (const fs::path& top : {root_, root_ / "thumbs"}) {
+    for (const char a : naming::kBase32Alphabet)
+      for (const char b : naming::kBase32Alphabet) {
+        const fs::path shard = top / std::string{a, b};
+        std::error_code ec;
+        fs::directory_iterator level2(shard, ec);
+        if (ec) {
+          if (ec == std::errc::no_such_file_or_directory) continue;
+          throw std::system_error(ec, "read " + shard.string());
+        }
+        std::vector<fs::path> legacy_dirs;
+        for (; !ec && level2 != fs::directory_iterator(); level2.increment(ec)) {
+          const std::string sub = level2->path().filename().string();
+          std::error_code sec;
+          if (sub.size() == 2 && naming::is_base32(sub) && fs::is_directory(level2->symlink_status(sec)))
+            legacy_dirs.push_back(level2->path());
+        }
+        if (ec) throw std::system_error(ec, "read " + shard.string());
+        for (const fs::path& dir : legacy_dirs) {
+          bool moved_here = false, foreign_left = false;
+          fs::directory_iterator files(dir, ec);
+          std::vector<std::string> names;
+          for (; !ec && files != fs::directory_iterator(); files.increment(ec))
+            names.push_back(files->path().filename().string());
+          if (ec) throw std::system_error(ec, "read " + dir.string());
+          for (const std::string& leaf : names) {
+            const std::string rel = fs::relative(dir / leaf, root_).string();
+            const Entry e = classify_local_path(rel);
+            if (e.kind == Entry::Kind::foreign) {
+              foreign_left = true;
+              continue;
+            }
+            // Names are never reused: a file already at the new place is this one, moved
+            // there by an earlier run that was cut short before removing this link.
+            if (::rename((dir / leaf).c_str(), (shard / leaf).c_str()) != 0 && errno != ENOENT)
+              fail("rename " + (dir / leaf).string());
+            moved_here = true;
+            ++moved;
+          }
+          // The moves are durable before the old folder goes.
+          if (moved_here) fsync_dir(shard);
+          if (!foreign_left) {
+            if (::rmdir(dir.c_str()) == 0)
+              fsync_dir(shard);
+            else if (errno != ENOENT && errno != ENOTEMPTY && errno != EEXIST)
+              fail("rmdir " + dir.string());
+          }
+        }
+      }
+  }
+  return moved;
+}
 
 bool LocalStore::writable() const noexcept {
   try {

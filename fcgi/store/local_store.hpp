@@ -1,11 +1,18 @@
 // The image store on a local disk (the default):
-//   <root>/ab/cd/<name>          originals, sharded by the name's first four characters
-//   <root>/thumbs/ab/cd/<name>   thumbnails, same name
-//   <root>/.tmp/                 staged uploads (same filesystem, so placing is a rename)
-// An original is written crash-safely: temporary file (O_EXCL), write, fsync, rename,
-// fsync of the folder.  A thumbnail is renamed into place atomically but not synced.
+//   <root>/ab/<name>          originals, sharded by the name's first two characters
+//   <root>/thumbs/ab/<name>   thumbnails, same name
+//   <root>/.tmp/              staged uploads (same filesystem, so placing is a rename)
+// The 1,024 shard folders of each exist from the store's creation on (the constructor
+// makes what is missing), so an upload never creates a folder: an original costs one
+// fsync of the file and one of its folder, the floor for a durable write.  At a million
+// files a folder holds about a thousand, which ext4's hashed directories look up in
+// constant time.  A thumbnail is renamed into place atomically but not synced.
 // nginx serves both straight from these folders (nginx/imghost-site.conf.in knows the
 // layout).
+//
+// Stores written before this layout (kLegacyLayout: <root>/ab/cd/<name>, two levels) keep
+// working: read, mtime and remove also look there, walk() reports those files as
+// originals and thumbnails, and nginx tries both places.  relayout() moves them.
 #pragma once
 
 #include <filesystem>
@@ -16,7 +23,8 @@ namespace imghost::store {
 
 class LocalStore final : public Store {
  public:
-  // Creates root, root/.tmp and root/thumbs if missing; throws std::system_error.
+  // Creates root, root/.tmp, root/thumbs and every shard folder that is missing (each
+  // creation made durable); throws std::system_error.
   explicit LocalStore(std::filesystem::path root);
 
   const std::filesystem::path& root() const { return root_; }
@@ -27,8 +35,10 @@ class LocalStore final : public Store {
   std::string where(Object object, std::string_view name) const override;
   std::string where_staged(std::string_view staged_name) const override { return ".tmp/" + std::string(staged_name); }
   Staged stage(std::string_view bytes, bool durable = true) const override;
+  StagedWriter stage_writer() const override;
   void place(Staged& staged, std::string_view name) const override;
   void put_thumbnail(std::string_view name, std::string_view bytes) const override;
+  void put_original_as_thumbnail(std::string_view name, std::string_view bytes) const override;
   std::optional<std::string> read(Object object, std::string_view name) const override;
   std::optional<std::time_t> mtime(Object object, std::string_view name) const override;
   void remove(Object object, std::string_view name) const override;
@@ -36,18 +46,31 @@ class LocalStore final : public Store {
   void walk(const std::function<void(const Entry&)>& visit) const override;
   bool writable() const noexcept override;
 
+  // Moves every file of the legacy layout (ab/cd/<name>, thumbs/ab/cd/<name>) to its
+  // place in this one, then removes the emptied legacy folders.  Crash-safe and
+  // idempotent: each move is one rename, made durable (fsync of the new folder) before
+  // its old folder is removed; a run cut short leaves every file in one of the two
+  // places, where readers find it, and the next run finishes the job.  Safe while
+  // workers serve.  Foreign files are left where they are (their folder then stays).
+  // Returns how many files were moved; throws std::system_error.
+  std::size_t relayout() const;
+
  private:
   std::filesystem::path tmp_dir() const { return root_ / ".tmp"; }
+  std::filesystem::path legacy_path(Object object, std::string_view name) const;
   void place_at(Staged& staged, const std::filesystem::path& target, bool durable) const;
   std::filesystem::path root_;
 };
 
 // What a path below a local store's root is, from its shape alone: only a generated
-// name at exactly its shard path is an original or a thumbnail; a file directly in
-// .tmp/ is staged; anything else is foreign.  Exposed for tests.
+// name at exactly its shard path (or its legacy shard path) is an original or a
+// thumbnail; a file directly in .tmp/ is staged; anything else is foreign.  Exposed for
+// tests.
 Entry classify_local_path(std::string_view relative_path);
 
-// "ab/cd/abcd....jpg": where a name lives below the originals' (or thumbnails') root.
+// "ab/abcd....jpg": where a name lives below the originals' (or thumbnails') root.
 std::string shard_path(std::string_view name);
+// "ab/cd/abcd....jpg": where the legacy layout kept it.
+std::string legacy_shard_path(std::string_view name);
 
 }  // namespace imghost::store

@@ -37,6 +37,8 @@ class S3Store final : public Store {
   std::string where_staged(std::string_view staged_name) const override { return spool_.where_staged(staged_name); }
   // Staged files are not synced: the durable copy is the one in the bucket.
   Staged stage(std::string_view bytes, bool durable = true) const override;
+  // In this machine's spool, as stage(); place() PUTs it.
+  StagedWriter stage_writer() const override { return spool_.stage_writer(); }
   void place(Staged& staged, std::string_view name) const override;
   void put_thumbnail(std::string_view name, std::string_view bytes) const override;
   std::optional<std::string> read(Object object, std::string_view name) const override;

@@ -13,6 +13,7 @@
 // processes (and machines, for shared stores) may use one store at once.
 #pragma once
 
+#include <cstdint>
 #include <ctime>
 #include <filesystem>
 #include <functional>
@@ -20,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace imghost::store {
 
@@ -31,8 +33,8 @@ enum class Object { original, thumbnail };
 class Staged {
  public:
   Staged() = default;
-  explicit Staged(std::filesystem::path p) : path_(std::move(p)) {}
-  Staged(Staged&& o) noexcept : path_(std::move(o.path_)) { o.path_.clear(); }
+  explicit Staged(std::filesystem::path p, bool durable = false) : path_(std::move(p)), durable_(durable) {}
+  Staged(Staged&& o) noexcept : path_(std::move(o.path_)), durable_(o.durable_) { o.path_.clear(); }
   Staged& operator=(Staged&& o) noexcept;
   ~Staged();
   Staged(const Staged&) = delete;
@@ -40,11 +42,41 @@ class Staged {
 
   const std::filesystem::path& path() const { return path_; }
   bool empty() const { return path_.empty(); }
+  // Whether its bytes are already synced to disk (place() then does not sync them again).
+  bool durable() const { return durable_; }
   // Gives up ownership (the file has been moved or removed by its store).
   void release() { path_.clear(); }
 
  private:
   std::filesystem::path path_;
+  bool durable_ = false;
+};
+
+// A staged file being written piece by piece (an upload streamed from the request body),
+// open until finish().  Destroyed unfinished, it closes and removes the file.  Not
+// thread-safe.
+class StagedWriter {
+ public:
+  // Adopts `staged` and `fd`, the file opened for writing.
+  StagedWriter(Staged staged, int fd) : staged_(std::move(staged)), fd_(fd) {}
+  StagedWriter(StagedWriter&& o) noexcept
+      : staged_(std::move(o.staged_)), fd_(std::exchange(o.fd_, -1)), size_(o.size_) {}
+  StagedWriter& operator=(StagedWriter&&) = delete;
+  StagedWriter(const StagedWriter&) = delete;
+  StagedWriter& operator=(const StagedWriter&) = delete;
+  ~StagedWriter();
+
+  // Appends; throws std::system_error (ENOSPC, EIO...).
+  void write(std::string_view bytes);
+  std::uint64_t size() const { return size_; }
+  // Closes the file (fsync first when `durable`) and hands it over; throws
+  // std::system_error, the file then removed.
+  Staged finish(bool durable);
+
+ private:
+  Staged staged_;
+  int fd_ = -1;
+  std::uint64_t size_ = 0;
 };
 
 // What Store::walk() finds, for the repair check.
@@ -66,20 +98,29 @@ class Store {
 
   // Where the store is, for messages: a folder, or a bucket's address.
   virtual std::string location() const = 0;
-  // Where an object or a staged file is inside the store, for messages: "ab/cd/<name>"
+  // Where an object or a staged file is inside the store, for messages: "ab/<name>"
   // below a folder, a key in a bucket.
   virtual std::string where(Object object, std::string_view name) const = 0;
   virtual std::string where_staged(std::string_view staged_name) const = 0;
 
   // Writes `bytes` to a new staged file, synced to disk unless `durable` is false.
   virtual Staged stage(std::string_view bytes, bool durable = true) const = 0;
-  // Makes a staged file the original of `name`.  When this returns the original
-  // survives a crash; on failure nothing is under `name` and the staged file is still
-  // the caller's.
+  // A new, empty staged file open for writing in pieces.
+  virtual StagedWriter stage_writer() const = 0;
+  // Makes a staged file the original of `name` (syncing its bytes first unless
+  // staged.durable()).  When this returns the original survives a crash; on failure
+  // nothing is under `name` and the staged file is still the caller's.
   virtual void place(Staged& staged, std::string_view name) const = 0;
   // Writes a thumbnail atomically: never seen half-written, but not necessarily
   // durable (derived data: one lost in a crash is made again on demand).
   virtual void put_thumbnail(std::string_view name, std::string_view bytes) const = 0;
+  // The same, when the thumbnail is the original itself (a small image that already
+  // fits, image::thumbnail_of): `bytes` are the original's, which is in place.  Writes
+  // them as the thumbnail unless the store can share the stored object (the local store
+  // hard-links it: no new file).
+  virtual void put_original_as_thumbnail(std::string_view name, std::string_view bytes) const {
+    put_thumbnail(name, bytes);
+  }
 
   // The whole object, or nullopt when there is none.
   virtual std::optional<std::string> read(Object object, std::string_view name) const = 0;

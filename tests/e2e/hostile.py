@@ -528,12 +528,8 @@ def store_names(root=None):
         for d1 in level1:
             if len(d1.name) != 2 or d1.name == "." or not d1.is_dir(follow_symlinks=False):
                 continue
-            with os.scandir(d1.path) as level2:
-                for d2 in level2:
-                    if len(d2.name) != 2 or not d2.is_dir(follow_symlinks=False):
-                        continue
-                    with os.scandir(d2.path) as files:
-                        out.update(e.name for e in files if e.is_file(follow_symlinks=False))
+            with os.scandir(d1.path) as files:
+                out.update(e.name for e in files if e.is_file(follow_symlinks=False))
     return out
 
 

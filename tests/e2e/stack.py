@@ -162,16 +162,13 @@ def public_count():
 
 
 def store_files():
-    """Every original in the store (not thumbnails, not staged files): the two shard levels."""
+    """Every original in the store (not thumbnails, not staged files): <store>/ab/<name>."""
     out = []
     with os.scandir(STORE) as top:
         for a in top:
             if len(a.name) != 2 or not a.is_dir():
                 continue
-            with os.scandir(a.path) as mid:
-                for b in mid:
-                    if b.is_dir():
-                        out.extend(Path(f.path) for f in os.scandir(b.path) if f.is_file())
+            out.extend(Path(f.path) for f in os.scandir(a.path) if f.is_file())
     return sorted(out)
 
 
@@ -180,6 +177,11 @@ def staged_files():
 
 
 def store_path(name):
+    return STORE / name[0:2] / name
+
+
+def legacy_store_path(name):
+    """Where the two-level layout of earlier versions kept an original."""
     return STORE / name[0:2] / name[2:4] / name
 
 

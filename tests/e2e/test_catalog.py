@@ -124,7 +124,7 @@ def gif_image_descriptors(data):
 
 
 def thumb_path(name):
-    return STORE / "thumbs" / name[0:2] / name[2:4] / name
+    return STORE / "thumbs" / name[0:2] / name
 
 
 def wait_for(predicate, timeout=5.0, step=0.02):
@@ -597,7 +597,7 @@ class Thumbnails(unittest.TestCase):
                 up = upload_one(with_comment(data, RUN) if fmt == "jpeg" else data, f"instant.{fmt}")
                 self.assert_thumbnail(up["thumbnail_url"], fmt, w, h)
                 self.assertTrue(wait_for(lambda: thumb_path(up["filename"]).is_file()),
-                                "the thumbnail is stored in store/thumbs/ab/cd/<name>")
+                                "the thumbnail is stored in store/thumbs/ab/<name>")
                 self.assertEqual(image_size(thumb_path(up["filename"]).read_bytes())[0], fmt)
 
     def test_12_megapixel_jpeg_is_accepted_and_thumbnailed(self):
@@ -638,19 +638,24 @@ class Thumbnails(unittest.TestCase):
 # --- the store on disk -----------------------------------------------------------------
 
 class ShardedStore(unittest.TestCase):
-    def test_files_live_under_ab_cd_name_and_are_served_from_there(self):
+    def test_files_live_under_ab_name_and_are_served_from_there(self):
         for i in range(3):
             data = tiny_png(i, "shard")
             up = upload_one(data, "s.png")
             name = up["filename"]
             with self.subTest(name):
-                path = STORE / name[0:2] / name[2:4] / name
+                path = STORE / name[0:2] / name
                 self.assertTrue(path.is_file())
                 self.assertEqual(path.read_bytes(), data)
                 self.assertFalse((STORE / name).exists(), "not flat in the store")
                 self.assertEqual(get(f"/images/{name}").body, data)
         for p in store_files():
-            self.assertEqual((p.parent.parent.name, p.parent.name), (p.name[0:2], p.name[2:4]), str(p))
+            self.assertEqual(p.parent.name, p.name[0:2], str(p))
+
+    def test_every_shard_folder_exists_before_any_upload_needs_it(self):
+        for top in (STORE, STORE / "thumbs"):
+            shards = [d for d in top.iterdir() if d.is_dir() and len(d.name) == 2]
+            self.assertEqual(len(shards), 1024, str(top))
 
 
 class Health(unittest.TestCase):

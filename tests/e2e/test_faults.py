@@ -356,7 +356,7 @@ class DiskFull(FaultTestCase):
         return r.stdout.strip()
 
     def path2(self, name):
-        return self.store / name[0:2] / name[2:4] / name
+        return self.store / name[0:2] / name
 
     def store2_files(self):
         return sorted(h.store_names(self.store))

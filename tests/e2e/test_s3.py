@@ -176,8 +176,10 @@ class Stack:
         return r.stdout.strip()
 
     def local_files(self, thumbs=False):
+        # ab/<name>, or ab/cd/<name> in a store of the legacy two-level layout
         root = self.var / "store" / ("thumbs" if thumbs else "")
-        return sorted(p.name for p in root.glob("[a-z2-7][a-z2-7]/[a-z2-7][a-z2-7]/*") if p.is_file())
+        return sorted(p.name for pattern in ("[a-z2-7][a-z2-7]/*", "[a-z2-7][a-z2-7]/[a-z2-7][a-z2-7]/*")
+                      for p in root.glob(pattern) if p.is_file())
 
     def staged(self):
         return sorted((self.var / "store" / ".tmp").glob("*"))

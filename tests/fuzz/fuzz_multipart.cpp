@@ -1,4 +1,4 @@
-// fuzz-sources: fcgi/multipart.cpp
+// fuzz-sources: fcgi/http/multipart.cpp fcgi/base/text.cpp fcgi/base/hex.cpp
 //
 // libFuzzer target for multipart::parse and multipart::boundary_from_content_type.
 //
@@ -8,8 +8,11 @@
 //
 // Beyond "no crash, no sanitizer report", checks:
 //   * only ParseError escapes parse;
-//   * parts <= max_parts, every name is non-empty, every body lies inside the
-//     input buffer and the bodies come in order without overlapping;
+//   * the streaming Parser, fed the body in pieces of random sizes (drawn from a
+//     generator seeded by the input, so a crash reproduces), and in pieces of 1 byte,
+//     gives exactly the parts, bytes and error of parse() on the whole body;
+//   * parts <= max_parts, every name is non-empty, every non-empty body lies inside
+//     the input buffer and the bodies come in order without overlapping;
 //   * round trip: the parts, written back out in canonical form, parse to the
 //     same names, filenames, content types and bodies.
 #include <cstddef>
@@ -17,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,6 +80,51 @@ std::string serialize(const std::vector<mp::Part>& parts, std::string_view bound
   return out + dash + "--\r\n";
 }
 
+struct Streamed {
+  mp::Part headers;
+  std::string body;
+};
+
+class Recorder final : public mp::PartSink {
+ public:
+  std::vector<Streamed> parts;
+  void part_begin(const mp::Part& h) override { parts.push_back({h, ""}); }
+  void part_data(std::string_view bytes) override {
+    check(!bytes.empty() && !parts.empty(), "data only inside a part, never empty");
+    parts.back().body.append(bytes);
+  }
+  void part_end() override {}
+};
+
+// The body fed in pieces whose sizes come from `next_size`; the error text, if any.
+template <typename NextSize>
+std::string stream(std::string_view body, std::string_view boundary, const mp::Limits& limits, Recorder& rec,
+                   NextSize next_size) {
+  try {
+    mp::Parser parser(boundary, rec, limits);
+    for (std::size_t at = 0; at < body.size();) {
+      const std::size_t n = std::min(next_size(), body.size() - at);
+      parser.feed(body.substr(at, n));
+      at += n;
+    }
+    parser.finish();
+  } catch (const mp::ParseError& e) { return e.what(); }
+  return {};
+}
+
+void check_same(const std::string& whole_error, const std::vector<mp::Part>& parts, const std::string& error,
+                const Recorder& rec) {
+  check(error == whole_error, "streamed: same error as whole");
+  if (!error.empty()) return;
+  check(rec.parts.size() == parts.size(), "streamed: same part count");
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    check(rec.parts[i].headers.name == parts[i].name, "streamed: same name");
+    check(rec.parts[i].headers.filename == parts[i].filename, "streamed: same filename");
+    check(rec.parts[i].headers.content_type == parts[i].content_type, "streamed: same content type");
+    check(rec.parts[i].body == parts[i].body, "streamed: same body");
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -91,14 +140,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const mp::Limits limits{.max_parts = 16, .max_header_bytes = 512};
   std::vector<mp::Part> parts;
+  std::string whole_error;
   try {
     parts = mp::parse(body, boundary, limits);
-  } catch (const mp::ParseError&) { return 0; }
+  } catch (const mp::ParseError& e) { whole_error = e.what(); }
+
+  if (!boundary.empty()) {
+    std::minstd_rand rng(static_cast<std::uint32_t>(std::hash<std::string_view>{}(input)));
+    Recorder random_pieces;
+    const std::string e1 = stream(body, boundary, limits, random_pieces, [&] {
+      // Mostly small pieces (where the cuts fall inside delimiters), now and then big ones.
+      return rng() % 8 == 0 ? std::size_t{1} + rng() % 4096 : std::size_t{1} + rng() % 16;
+    });
+    check_same(whole_error, parts, e1, random_pieces);
+    Recorder bytes;
+    check_same(whole_error, parts, stream(body, boundary, limits, bytes, [] { return std::size_t{1}; }), bytes);
+  }
+  if (!whole_error.empty()) return 0;
 
   check(parts.size() <= limits.max_parts, "parts <= max_parts");
   const char* previous_end = body.data();
   for (const mp::Part& p : parts) {
     check(!p.name.empty(), "part has a name");
+    if (p.body.empty()) continue;
     check(p.body.data() >= previous_end, "bodies in order, not overlapping");
     check(p.body.data() + p.body.size() <= body.data() + body.size(), "body inside input");
     previous_end = p.body.data() + p.body.size();

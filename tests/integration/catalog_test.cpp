@@ -116,4 +116,39 @@ BOOST_AUTO_TEST_CASE(routing_answers_404_and_405_from_the_table) {
   BOOST_TEST(env.run(health).status == 200);
 }
 
+// The catalog's pages read public rows only, whatever lies on top of them.  After an
+// upgrade every older image is public and the new ones are unlisted by default, all at
+// the newest end: a plan that walks the primary key and filters would read every one of
+// them for each page.  The plan of the prepared statements the worker runs must walk the
+// index of public rows (sql/003), with no filter.
+BOOST_AUTO_TEST_CASE(catalog_pages_never_walk_the_unlisted_rows) {
+  Env env;
+  env.query(
+      "INSERT INTO blobs (sha256, name, size, format, width, height)"
+      " SELECT sha256(('b' || g)::bytea), 'zzzz' || translate(lpad(g::text, 16, '0'), '0123456789', 'abcdefghij')"
+      " || '.jpg', 1000, 'jpeg', 10, 10 FROM generate_series(1, 21000) g");
+  env.query(
+      "INSERT INTO images (id, sha256, original_filename, delete_token_hash, visibility)"
+      " SELECT 'yyyy' || translate(lpad(g::text, 16, '0'), '0123456789', 'abcdefghij'), sha256(('b' || g)::bytea),"
+      " 'p.jpg', sha256(('t' || g)::bytea), CASE WHEN g > 20000 THEN 'unlisted' ELSE 'public' END"
+      " FROM generate_series(1, 21000) g ORDER BY g");
+  env.query("ANALYZE images");
+  env.query("ANALYZE blobs");
+  const auto first = get_json(env, "/api/v1/images", "limit=20");
+  BOOST_TEST_REQUIRE(first["items"].size() == 20u);
+  BOOST_TEST(first["items"][0]["id"] == "yyyyaaaaaaaaaaacaaaa");  // row 20000: the newest public one
+  const std::string cursor = first["next_cursor"];
+  BOOST_TEST(get_json(env, "/api/v1/images", "limit=20&cursor=" + cursor)["items"].size() == 20u);
+  for (const std::string& explain : {std::string("EXPLAIN EXECUTE list_public_first(21)"),
+                                     "EXPLAIN EXECUTE list_public_before(" + cursor + ", 21)"}) {
+    BOOST_TEST_CONTEXT(explain) {
+      const auto r = env.app().db().exec(explain);
+      std::string plan;
+      for (int i = 0; i < r.rows(); ++i) plan += std::string(r.get(i, 0)) + "\n";
+      BOOST_TEST(plan.find("images_public_newest") != std::string::npos, plan);
+      BOOST_TEST(plan.find("Filter") == std::string::npos, plan);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

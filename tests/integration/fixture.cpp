@@ -79,9 +79,9 @@ std::string_view StringRequest::header(std::string_view name) const {
   return it == headers_.end() ? std::string_view{} : std::string_view(it->second);
 }
 
-std::string StringRequest::read_body(std::size_t max_bytes) {
+void StringRequest::read_body_pieces(std::size_t max_bytes, const std::function<void(std::string_view)>& sink) {
   if (body_.size() > max_bytes) throw errors::too_large("the request body is over the limit");
-  return body_;
+  for (std::size_t at = 0; at < body_.size(); at += piece_) sink(std::string_view(body_).substr(at, piece_));
 }
 
 StringRequest upload_request(const std::string& path, const std::vector<FormField>& fields,

@@ -33,12 +33,16 @@ class StringRequest final : public http::Request {
   std::string_view path() const override { return path_; }
   std::string_view query() const override { return query_; }
   std::string_view header(std::string_view name) const override;
-  std::string read_body(std::size_t max_bytes) override;
+  void read_body_pieces(std::size_t max_bytes, const std::function<void(std::string_view)>& sink) override;
+  // The size of the pieces read_body_pieces hands on (kBodyPiece unless set): tests cut
+  // bodies anywhere with it.
+  void set_piece_size(std::size_t n) { piece_ = n; }
 
  private:
   std::string method_, path_, query_;
   std::map<std::string, std::string> headers_;  // lowercase names
   std::string body_;
+  std::size_t piece_ = kBodyPiece;
 };
 
 // A multipart/form-data body: (field name, file name or nullopt, content).

@@ -27,6 +27,7 @@
 #include "image/magick.hpp"
 #include "image/magick_read.hpp"
 #include "image/png_chunks.hpp"
+#include "image/png_encode.hpp"
 #include "image/sniff.hpp"
 #include "png_craft.hpp"
 
@@ -1014,6 +1015,108 @@ BOOST_AUTO_TEST_CASE(thumbnail_from_bytes_matches_inspect_then_make) {
   BOOST_TEST(t.columns() == 320u);
   BOOST_TEST(t.rows() == 160u);
   BOOST_CHECK_THROW(thumbnail_from_bytes("not an image", Limits{}), Rejection);
+}
+
+// A palette PNG (a graphic) keeps its palette in its thumbnail: nearest neighbour picks
+// original pixels, and the thumbnail is written as a palette PNG (colour type 3) whose
+// colours are the original's.
+BOOST_AUTO_TEST_CASE(palette_png_thumbnail_is_a_palette_png_of_the_original_colours) {
+  Magick::Image img = pattern(400, 300);
+  img.quantizeColors(16);
+  img.quantizeDither(false);
+  img.quantize();
+  img.type(Magick::PaletteType);
+  const std::string png = encode(img, Format::png);
+  BOOST_TEST_REQUIRE(png.substr(12, 4) == "IHDR");
+  BOOST_TEST_REQUIRE(static_cast<int>(png[25]) == 3);  // the original is a palette PNG
+  const Inspected in = inspect(png, Limits{});
+  const std::string thumb = make_thumbnail(in, 320);
+  BOOST_TEST(static_cast<int>(thumb[25]) == 3);  // so is its thumbnail
+  const Magick::Image t = decode(thumb);
+  BOOST_TEST(t.columns() == 320u);
+  BOOST_TEST(t.rows() == 240u);
+  std::set<std::string> original_colours;
+  const Magick::Image o = decode(png);
+  for (std::size_t y = 0; y < 300; y += 7)
+    for (std::size_t x = 0; x < 400; x += 3) original_colours.insert(std::string(o.pixelColor(x, y)));
+  for (std::size_t y = 0; y < 240; y += 11)
+    for (std::size_t x = 0; x < 320; x += 13)
+      BOOST_TEST(original_colours.count(std::string(t.pixelColor(x, y))) == 1u, "pixel " << x << "," << y);
+}
+
+BOOST_AUTO_TEST_CASE(encode_png_round_trips_palette_rgb_and_rgba) {
+  for (const auto kind : {Raster::Kind::palette, Raster::Kind::rgb, Raster::Kind::rgba}) {
+    BOOST_TEST_CONTEXT("kind " << static_cast<int>(kind)) {
+      Raster r;
+      r.kind = kind;
+      r.width = 37;
+      r.height = 11;
+      const std::size_t bpp = kind == Raster::Kind::palette ? 1 : kind == Raster::Kind::rgb ? 3 : 4;
+      if (kind == Raster::Kind::palette) r.palette = {{10, 20, 30, 255}, {200, 100, 50, 0}, {1, 2, 3, 128}};
+      for (std::size_t i = 0; i < std::size_t{r.width} * r.height * bpp; ++i)
+        r.pixels.push_back(static_cast<std::uint8_t>(kind == Raster::Kind::palette ? (i * 7 / 5) % 3 : i * 37 % 251));
+      const std::string png = encode_png(r);
+      BOOST_TEST((sniff(png) == Format::png));
+      // The colour type in IHDR: indexes stay indexes, RGB is not given an alpha channel.
+      BOOST_TEST(static_cast<int>(png.at(25)) == (kind == Raster::Kind::palette ? 3 : bpp == 3 ? 2 : 6));
+      if (kind == Raster::Kind::palette) {
+        // PLTE holds the palette's colours in order, tRNS the alphas up to the last
+        // translucent entry.
+        const auto chunk_data = [&](std::string_view type) {
+          const std::size_t at = png.find(type);
+          BOOST_TEST_REQUIRE(at != std::string::npos, type);
+          const auto length = static_cast<std::size_t>(static_cast<unsigned char>(png[at - 2]) << 8 |
+                                                       static_cast<unsigned char>(png[at - 1]));
+          return png.substr(at + 4, length);
+        };
+        BOOST_TEST(chunk_data("PLTE") == std::string("\x0a\x14\x1e\xc8\x64\x32\x01\x02\x03", 9));
+        BOOST_TEST(chunk_data("tRNS") == std::string("\xff\x00\x80", 3));
+      }
+      Magick::Image d = decode(png);
+      BOOST_TEST_REQUIRE(d.columns() == r.width);
+      BOOST_TEST_REQUIRE(d.rows() == r.height);
+      std::vector<std::uint8_t> px(std::size_t{r.width} * r.height * 4);
+      d.write(0, 0, r.width, r.height, "RGBA", Magick::CharPixel, px.data());
+      for (std::size_t i = 0; i < std::size_t{r.width} * r.height; ++i) {
+        std::array<std::uint8_t, 4> want{};
+        if (kind == Raster::Kind::palette)
+          want = r.palette[r.pixels[i]];
+        else
+          want = {r.pixels[i * bpp], r.pixels[i * bpp + 1], r.pixels[i * bpp + 2],
+                  bpp == 4 ? r.pixels[i * bpp + 3] : std::uint8_t{255}};
+        const std::array<std::uint8_t, 4> got{px[i * 4], px[i * 4 + 1], px[i * 4 + 2], px[i * 4 + 3]};
+        if (want[3] == 0) {
+          BOOST_TEST(got[3] == 0, "pixel " << i << " transparent");
+        } else {
+          BOOST_TEST((got == want), "pixel " << i);
+        }
+      }
+    }
+  }
+  Raster bad;
+  bad.kind = Raster::Kind::palette;
+  bad.width = bad.height = 1;
+  bad.pixels = {3};
+  bad.palette = {{0, 0, 0, 255}};
+  BOOST_CHECK_THROW(encode_png(bad), std::invalid_argument);  // index past the palette
+  bad.pixels = {0, 0};
+  BOOST_CHECK_THROW(encode_png(bad), std::invalid_argument);  // pixel count
+}
+
+// A small image that already fits is its own thumbnail; a bigger file or a bigger image
+// is not.
+BOOST_AUTO_TEST_CASE(small_image_that_fits_is_its_own_thumbnail) {
+  const std::string gif = animation(Format::gif, 3, 200, 150);
+  BOOST_TEST_REQUIRE(gif.size() <= kMaxOriginalAsThumbnailBytes);
+  BOOST_TEST(thumbnail_of(inspect(gif, Limits{}), gif, 320) == gif);
+  BOOST_TEST(thumbnail_from_bytes(gif, Limits{}) == gif);
+  const std::string big = image_bytes(Format::png, 400, 300);
+  BOOST_TEST(thumbnail_of(inspect(big, Limits{}), big, 320) != big);
+  const std::string small = image_bytes(Format::jpeg, 100, 80);
+  const std::string padded = small + std::string(kMaxOriginalAsThumbnailBytes, '\0');  // too heavy
+  const std::string thumb = thumbnail_of(inspect(small, Limits{}), padded, 320);
+  BOOST_TEST(thumb != padded);
+  BOOST_TEST(decode(thumb).columns() == 100u);
 }
 
 BOOST_AUTO_TEST_CASE(make_thumbnail_needs_a_decoded_image) {

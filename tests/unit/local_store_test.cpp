@@ -3,8 +3,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/naming.hpp"
 #include "store/local_store.hpp"
@@ -22,14 +24,20 @@ BOOST_AUTO_TEST_CASE(store_paths_are_classified_by_shape) {
     const char* name;
   };
   const Case cases[] = {
+      {"ab/abcdefghijklmnopqrst.jpg", Kind::original, "abcdefghijklmnopqrst.jpg"},
+      {"ab/abcdefghijklmnopqrst.webp", Kind::original, "abcdefghijklmnopqrst.webp"},
+      {"thumbs/ab/abcdefghijklmnopqrst.png", Kind::thumbnail, "abcdefghijklmnopqrst.png"},
+      // The legacy two-level layout, until relayout() moves them.
       {"ab/cd/abcdefghijklmnopqrst.jpg", Kind::original, "abcdefghijklmnopqrst.jpg"},
       {"ab/cd/abcdefghijklmnopqrst.webp", Kind::original, "abcdefghijklmnopqrst.webp"},
       {"thumbs/ab/cd/abcdefghijklmnopqrst.png", Kind::thumbnail, "abcdefghijklmnopqrst.png"},
       {".tmp/up-abcdefghijklmnop", Kind::staged, "up-abcdefghijklmnop"},
       {".tmp/anything", Kind::staged, "anything"},
       // A generated name in the wrong shard is not where the workers look for it.
+      {"ac/abcdefghijklmnopqrst.jpg", Kind::foreign, "ac/abcdefghijklmnopqrst.jpg"},
       {"ab/ce/abcdefghijklmnopqrst.jpg", Kind::foreign, "ab/ce/abcdefghijklmnopqrst.jpg"},
       {"thumbs/ab/ce/abcdefghijklmnopqrst.jpg", Kind::foreign, "thumbs/ab/ce/abcdefghijklmnopqrst.jpg"},
+      {"ab/ab/ab/abcdefghijklmnopqrst.jpg", Kind::foreign, "ab/ab/ab/abcdefghijklmnopqrst.jpg"},
       {"abcdefghijklmnopqrst.jpg", Kind::foreign, "abcdefghijklmnopqrst.jpg"},
       {"ab/cd/abcdefghijklmnopqrst.svg", Kind::foreign, "ab/cd/abcdefghijklmnopqrst.svg"},
       {"ab/cd/ABCDEFGHIJKLMNOPQRST.jpg", Kind::foreign, "ab/cd/ABCDEFGHIJKLMNOPQRST.jpg"},
@@ -63,6 +71,7 @@ BOOST_AUTO_TEST_CASE(objects_round_trip_and_walk_reports_each_once) {
     BOOST_TEST(*s.read(Object::original, name) == "original bytes");
     BOOST_TEST(*s.read(Object::thumbnail, name) == "thumb bytes");
     BOOST_TEST(s.path(Object::original, name) == root / store::shard_path(name));
+    BOOST_TEST(store::shard_path(name) == name.substr(0, 2) + "/" + name);
     BOOST_TEST(s.where(Object::thumbnail, name) == "thumbs/" + store::shard_path(name));
     {
       auto abandoned = s.stage("never placed");  // removed when it goes out of scope
@@ -82,6 +91,107 @@ BOOST_AUTO_TEST_CASE(objects_round_trip_and_walk_reports_each_once) {
     BOOST_TEST(!s.read(Object::original, name));
     BOOST_CHECK_THROW(s.remove_staged("../escape"), std::system_error);
     BOOST_TEST(s.writable());
+  }
+  std::filesystem::remove_all(root);
+}
+
+// Every shard folder exists from the store's creation: an upload never makes a folder.
+BOOST_AUTO_TEST_CASE(shard_folders_exist_from_the_start_and_come_back_if_removed) {
+  const auto root = std::filesystem::temp_directory_path() / ("imghost-shards-" + std::to_string(getpid()));
+  std::filesystem::remove_all(root);
+  {
+    const store::LocalStore s(root);
+    std::size_t folders = 0;
+    for (const auto& top : {root, root / "thumbs"})
+      for (const auto& e : std::filesystem::directory_iterator(top))
+        if (e.is_directory() && e.path().filename().string().size() == 2) ++folders;
+    BOOST_TEST(folders == 2048u);
+    const auto name = imghost::naming::new_file_name(imghost::image::Format::jpeg);
+    std::filesystem::remove(root / name.substr(0, 2));  // removed by hand
+    auto staged = s.stage("bytes");
+    s.place(staged, name);
+    BOOST_TEST(*s.read(Object::original, name) == "bytes");
+  }
+  std::filesystem::remove_all(root);
+}
+
+// A store of the legacy layout (ab/cd/<name>) is read as it is, and relayout() moves it:
+// every file once, foreign files left alone, a run cut short (a file in both places)
+// finished by the next, and a second run finds nothing to do.
+BOOST_AUTO_TEST_CASE(legacy_layout_is_read_and_relayout_moves_it_once) {
+  const auto root = std::filesystem::temp_directory_path() / ("imghost-relayout-" + std::to_string(getpid()));
+  std::filesystem::remove_all(root);
+  auto plant = [&](const std::string& rel, const std::string& bytes) {
+    std::filesystem::create_directories((root / rel).parent_path());
+    std::ofstream(root / rel, std::ios::binary) << bytes;
+  };
+  std::vector<std::string> names;
+  for (int i = 0; i < 5; ++i) names.push_back(imghost::naming::new_file_name(imghost::image::Format::png));
+  for (const auto& n : names) {
+    plant(store::legacy_shard_path(n), "original " + n);
+    plant("thumbs/" + store::legacy_shard_path(n), "thumb " + n);
+  }
+  const std::string foreign = names[0].substr(0, 2) + "/" + names[0].substr(2, 2) + "/notes.txt";
+  plant(foreign, "an operator's file");
+  // Cut short before: the file is already at its new place, its old link still there.
+  plant(store::shard_path(names[1]), "original " + names[1]);
+  {
+    const store::LocalStore s(root);
+    for (const auto& n : names) {
+      BOOST_TEST(*s.read(Object::original, n) == "original " + n);
+      BOOST_TEST(*s.read(Object::thumbnail, n) == "thumb " + n);
+      BOOST_TEST(s.mtime(Object::original, n).has_value());
+    }
+    std::map<std::string, int> seen;
+    s.walk([&](const store::Entry& e) { ++seen[std::to_string(static_cast<int>(e.kind)) + ":" + e.name]; });
+    BOOST_TEST(seen["0:" + names[2]] == 1);
+    BOOST_TEST(seen["1:" + names[2]] == 1);
+
+    BOOST_TEST(s.relayout() == 10u);
+    for (const auto& n : names) {
+      BOOST_TEST(std::filesystem::is_regular_file(root / store::shard_path(n)));
+      BOOST_TEST(std::filesystem::is_regular_file(root / "thumbs" / store::shard_path(n)));
+      BOOST_TEST(!std::filesystem::exists(root / store::legacy_shard_path(n)));
+      BOOST_TEST(!std::filesystem::exists((root / "thumbs" / store::legacy_shard_path(n)).parent_path()));
+      BOOST_TEST(*s.read(Object::original, n) == "original " + n);
+    }
+    BOOST_TEST(std::filesystem::is_regular_file(root / foreign), "foreign files stay where they are");
+    BOOST_TEST(s.relayout() == 0u);
+    store::remove_both(s, names[3]);
+    BOOST_TEST(!s.read(Object::original, names[3]));
+  }
+  // A legacy file removed through the store is gone from both places.
+  plant(store::legacy_shard_path(names[4]), "again");
+  {
+    const store::LocalStore s(root);
+    s.remove(Object::original, names[4]);
+    BOOST_TEST(!std::filesystem::exists(root / store::legacy_shard_path(names[4])));
+    BOOST_TEST(!std::filesystem::exists(root / store::shard_path(names[4])));
+  }
+  std::filesystem::remove_all(root);
+}
+
+BOOST_AUTO_TEST_CASE(staged_writer_writes_in_pieces_and_cleans_up) {
+  const auto root = std::filesystem::temp_directory_path() / ("imghost-writer-" + std::to_string(getpid()));
+  std::filesystem::remove_all(root);
+  {
+    const store::LocalStore s(root);
+    {
+      auto w = s.stage_writer();
+      w.write("never ");
+    }
+    BOOST_TEST(std::filesystem::is_empty(root / ".tmp"), "an unfinished writer leaves nothing");
+    auto w = s.stage_writer();
+    w.write("in ");
+    w.write("");
+    w.write("pieces");
+    BOOST_TEST(w.size() == 9u);
+    auto staged = w.finish(false);
+    BOOST_TEST(!staged.durable());
+    const auto name = imghost::naming::new_file_name(imghost::image::Format::gif);
+    s.place(staged, name);  // syncs it first
+    BOOST_TEST(*s.read(Object::original, name) == "in pieces");
+    BOOST_TEST(s.stage("x", true).durable());
   }
   std::filesystem::remove_all(root);
 }

@@ -1,0 +1,64 @@
+// Staged and StagedWriter: files on local disk on their way into a store (store.hpp).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+#include "store/store.hpp"
+
+namespace imghost::store {
+namespace {
+
+[[noreturn]] void fail(const std::string& what) { throw std::system_error(errno, std::generic_category(), what); }
+
+}  // namespace
+
+Staged& Staged::operator=(Staged&& o) noexcept {
+  if (this != &o) {
+    if (!path_.empty()) ::unlink(path_.c_str());
+    path_ = std::move(o.path_);
+    durable_ = o.durable_;
+    o.path_.clear();
+  }
+  return *this;
+}
+
+Staged::~Staged() {
+  if (!path_.empty()) ::unlink(path_.c_str());
+}
+
+StagedWriter::~StagedWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void StagedWriter::write(std::string_view bytes) {
+  if (fd_ < 0) throw std::system_error(EBADF, std::generic_category(), "write to a finished staged file");
+  size_ += bytes.size();
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("write " + staged_.path().string());
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+Staged StagedWriter::finish(bool durable) {
+  if (fd_ < 0) throw std::system_error(EBADF, std::generic_category(), "finish a finished staged file");
+  if (durable && ::fsync(fd_) != 0) fail("fsync " + staged_.path().string());
+  // close() can report a delayed write error: check it.
+  const int fd = std::exchange(fd_, -1);
+  if (::close(fd) != 0) fail("close " + staged_.path().string());
+  Staged out(staged_.path(), durable);
+  staged_.release();
+  return out;
+}
+
+void remove_both(const Store& store, std::string_view name) {
+  store.remove(Object::thumbnail, name);
+  store.remove(Object::original, name);
+}
+
+}  // namespace imghost::store
