@@ -7,7 +7,7 @@ CXX      ?= g++
 CXXSTD   := -std=c++20
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion -Werror
 OPT      ?= -O2 -g
-PKGS     := Magick++ fcgi fmt libpq libcrypto libsodium nlohmann_json zlib libpng
+PKGS     := Magick++ fcgi fmt libpq libcrypto libcurl libsodium nlohmann_json zlib libpng
 # Magick++'s pkg-config adds -fopenmp; we keep it (ImageMagick is built with OpenMP)
 # but cap its threads at run time, see fcgi/image/magick_setup.cpp.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -38,6 +38,7 @@ all: $(BUILD)/imghost-fcgi $(BUILD)/imghost-admin
 
 help:
 	@echo "make run     install what is missing, build, start the stack on http://127.0.0.1:$${IMGHOST_PORT:-8080}"
+	@echo "             (IMGHOST_STORE=s3 make run: the images in a bucket of a local S3 server)"
 	@echo "make test    install what is missing, build (warnings are errors), run every test"
 	@echo "make check   build, then the unit and integration tests only (under a minute)"
 	@echo "make format  clang-format every C++ file (format-check: fail if one differs)"
@@ -45,8 +46,9 @@ help:
 	@echo "make fuzz    run the libFuzzer targets for a bounded time"
 	@echo "make install PREFIX=/usr/local DESTDIR=   install binaries, units, configs"
 
+# IMGHOST_STORE=s3 (make run with a local S3 server): its Node.js and npm packages too.
 deps:
-	$(Q)scripts/deps
+	$(Q)scripts/deps $(if $(filter s3,$(IMGHOST_STORE)),s3)
 
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(@D)

@@ -6,7 +6,8 @@ from .config import BENCH, BIN, ROOT, SKIP_BUILD, run, say
 
 CXXFLAGS = ["-std=c++20", "-O2", "-g", "-Wall", "-Wextra", "-Wpedantic", "-Wshadow", "-Wconversion",
             "-Wno-sign-conversion", "-Werror"]
-PKGS = ["Magick++", "fcgi", "fmt", "libpq", "libcrypto", "nlohmann_json", "zlib", "libpng"]  # as the Makefile
+PKGS = ["Magick++", "fcgi", "fmt", "libpq", "libcrypto", "libcurl", "libsodium", "nlohmann_json", "zlib",
+        "libpng"]  # as the Makefile
 
 
 def pkg_config(what):

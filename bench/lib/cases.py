@@ -7,12 +7,13 @@ from .images import IMG, big_jpeg, variant
 from .measure import Watch, measure, wait_quiet, wrk
 from .net import http_req
 from .procs import status_kib
-from .stacks import deep_cursor_imghost, deep_cursor_peer, deep_page, imghost_counts
+from .stacks import deep_cursor_imghost, deep_cursor_peer, deep_page
+
 
 def upload_case(stack, key):
     return measure(stack, f"upload {key}", "/api/v1/images", "upload.lua",
                    [IMAGES_DIR / IMG[key]["file"], 0, IMG[key]["slots"]], UPLOAD_CONNS,
-                   counts=imghost_counts if stack.name == "imghost" else None)
+                   counts=getattr(stack, "counts", None))
 
 
 def get_case(stack, case, path):
@@ -32,7 +33,8 @@ def rss_case(stack, key, total):
         return {str(p): round((status_kib(p, "VmRSS") or 0) / 1024, 1) for p in stack.worker_pids()}
     wait_quiet()
     series.append({"uploads": 0, "rss_mib": sample()})
-    before = imghost_counts() if stack.name == "imghost" else None
+    counts = getattr(stack, "counts", None)
+    before = counts() if counts else None
     errors, busy_us = 0, 0
     t = time.monotonic()
     for _ in range(RSS_CHUNKS):
@@ -46,7 +48,7 @@ def rss_case(stack, key, total):
     out = {"stack": stack.name, "image": key, "uploads": done, "errors": errors,
            "seconds": round(time.monotonic() - t, 1), "rps": round(done / (busy_us / 1e6), 1), "series": series}
     if before:
-        after = imghost_counts()
+        after = counts()
         # a little more than `uploads`: requests in flight when a thread met its quota
         # were answered too, but not counted by wrk
         out["stored"] = {"images": after[0] - before[0], "blobs": after[1] - before[1]}
@@ -71,7 +73,8 @@ def big_request_case(stack, files=20, requests=3):
     wait_quiet()
     out = {"stack": stack.name, "files_per_request": files, "file_bytes": len(data), "requests": requests,
            "statuses": [], "seconds": []}
-    before = imghost_counts() if stack.name == "imghost" else None
+    counts = getattr(stack, "counts", None)
+    before = counts() if counts else None
     n = 1 << 30
     with Watch(stack) as w:
         for _ in range(requests):
@@ -93,17 +96,19 @@ def big_request_case(stack, files=20, requests=3):
     out["worker_rss_mib"] = w.per_worker_mib
     out["worker_restarts"] = w.restarts
     if before:
-        after = imghost_counts()
+        after = counts()
         out["stored"] = {"images": after[0] - before[0], "blobs": after[1] - before[1]}
     return out
 
 
-def run_cases(stacks, imghost_ref, peer_ref):
+def run_cases(stacks, refs):
+    """refs: stack name -> the image object of the 20 KB PNG uploaded there before."""
     results = []
-    ih, pe, tr = stacks.get("imghost"), stacks.get("peer"), stacks.get("trivial")
+    ih, s3, pe, tr = stacks.get("imghost"), stacks.get("imghost-s3"), stacks.get("peer"), stacks.get("trivial")
+    imghost_ref, peer_ref = refs.get("imghost"), refs.get("peer")
     plan = []
     for key in IMG:
-        for s in (ih, pe, tr):
+        for s in (ih, s3, pe, tr):
             if s:
                 plan.append((f"upload {key}", s, lambda s=s, key=key: upload_case(s, key)))
     reads = [
@@ -111,7 +116,7 @@ def run_cases(stacks, imghost_ref, peer_ref):
         ("list deep page 5000", lambda s: "/api/v1/images?limit=20&cursor=" +
             (deep_cursor_imghost(deep_page()) if s is ih else deep_cursor_peer(deep_page())), (ih, pe)),
         ("get one by id", lambda s: "/api/v1/images/" + (imghost_ref if s is ih else peer_ref)["id"], (ih, pe)),
-        ("static file", lambda s: (imghost_ref if s is ih else peer_ref)["url"], (ih, pe)),
+        ("static file", lambda s: refs[s.name]["url"], (ih, s3, pe)),
     ]
     for case, path_of, targets in reads:
         for s in targets:

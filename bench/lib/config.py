@@ -45,9 +45,14 @@ RSS_UPLOADS = env_int("BENCH_RSS_UPLOADS", 10_000)
 RSS_CHUNKS = 10
 PEER_RSS = os.environ.get("BENCH_PEER_RSS", "1") == "1"
 PORT = env_int("BENCH_PORT", 18280)
-TRIVIAL_PORT = env_int("BENCH_TRIVIAL_PORT", 18281)
+TRIVIAL_PORT = env_int("BENCH_TRIVIAL_PORT", PORT + 1)
 PEER_PORT = env_int("PEER_PORT", 18090)
 WITH_PEER = os.environ.get("BENCH_PEER", "1") == "1"
+WITH_TRIVIAL = os.environ.get("BENCH_TRIVIAL", "1") == "1"
+# imghost a second time with store = s3, on a local S3 server (scripts/s3-server).
+WITH_S3 = os.environ.get("BENCH_S3", "1") == "1"
+S3_PORT = env_int("BENCH_S3_PORT", PORT + 2)
+S3_SERVER_PORT = env_int("BENCH_S3_SERVER_PORT", S3_PORT + 1)
 CASE_FILTER = re.compile(os.environ.get("BENCH_CASES", ".*"))
 KEEP = os.environ.get("BENCH_KEEP", "0") == "1"
 SKIP_BUILD = os.environ.get("BENCH_SKIP_BUILD") == "1"

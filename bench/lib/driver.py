@@ -8,8 +8,8 @@ import time
 from . import config
 from .build import build, image_work_env
 from .cases import big_request_case, median_of_rounds, rss_case, run_cases
-from .config import (BIN, IMAGES_DIR, PEER_PORT, PEER_RSS, PORT, RSS_CHUNKS, RSS_UPLOADS, SEED_ROWS, WITH_PEER, WORK,
-                     run, say, selected)
+from .config import (BIN, IMAGES_DIR, PEER_RSS, RSS_CHUNKS, RSS_UPLOADS, SEED_ROWS, WITH_PEER, WITH_S3,
+                     WITH_TRIVIAL, WORK, run, say, selected)
 from .images import IMAGES, IMG, make_images
 from .net import http_req, upload_once
 from .report import environment, evaluate, write_report
@@ -48,23 +48,26 @@ def main():
     t = time.monotonic()
     try:
         stacks["imghost"] = start_imghost()
+        if WITH_S3:
+            stacks["imghost-s3"] = start_imghost("imghost-s3")
         if WITH_PEER:
             stacks["peer"] = start_peer()
         seed_imghost(SEED_ROWS)
+        if WITH_S3:
+            seed_imghost(SEED_ROWS, "imghost-s3")
         if WITH_PEER:
             seed_peer(SEED_ROWS)
         timing["start_and_seed"] = round(time.monotonic() - t)
-        imghost_ref = upload_once(PORT, "png20k")
-        peer_ref = upload_once(PEER_PORT, "png20k") if WITH_PEER else None
+        refs = {name: upload_once(s.port, "png20k") for name, s in stacks.items()}
         for key in IMG:  # every image is accepted before anything is measured
-            upload_once(PORT, key)
-            if WITH_PEER:
-                upload_once(PEER_PORT, key)
-        status, page = http_req(PORT, "GET", "/api/v1/images?limit=20")
-        stacks["trivial"] = start_trivial(page)
+            for s in stacks.values():
+                upload_once(s.port, key)
+        if WITH_TRIVIAL:
+            status, page = http_req(stacks["imghost"].port, "GET", "/api/v1/images?limit=20")
+            stacks["trivial"] = start_trivial(page)
 
         t = time.monotonic()
-        rounds_raw = run_cases(stacks, imghost_ref, peer_ref)
+        rounds_raw = run_cases(stacks, refs)
         results = median_of_rounds(rounds_raw)
         timing["cases"] = round(time.monotonic() - t)
 

@@ -54,11 +54,13 @@ def total_cpu():
 
 
 class Stack:
-    """Where a stack's processes are: the worker parent, nginx, PostgreSQL."""
+    """Where a stack's processes are: the worker parent, nginx, PostgreSQL, and any other
+    part whose CPU counts (extra: group name -> function giving the pid of its tree)."""
 
-    def __init__(self, name, port, workers_parent, nginx_pid, pg_pid):
+    def __init__(self, name, port, workers_parent, nginx_pid, pg_pid, extra=None):
         self.name, self.port = name, port
         self._workers_parent, self._nginx_pid, self._pg_pid = workers_parent, nginx_pid, pg_pid
+        self._extra = extra or {}
 
     def worker_pids(self):
         return children(self._workers_parent())
@@ -67,5 +69,7 @@ class Stack:
         g = {"workers": self.worker_pids(), "nginx": tree(self._nginx_pid())}
         if self._pg_pid:
             g["postgres"] = tree(self._pg_pid())
+        for name, pid in self._extra.items():
+            g[name] = tree(pid())
         return g
 

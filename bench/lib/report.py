@@ -5,8 +5,8 @@ import os
 import platform
 from pathlib import Path
 
-from .config import (DURATION, IMGHOST_WORKERS, PEER_PORT, PGBIN, PORT, READ_CONNS, RESULTS, ROOT, ROUNDS, SEED_ROWS,
-                     TRIVIAL_PORT, UPLOAD_CONNS, WARMUP, WORKERS, WRK_THREADS, run, say)
+from .config import (DURATION, IMGHOST_WORKERS, PEER_PORT, PGBIN, PORT, READ_CONNS, RESULTS, ROOT, ROUNDS, S3_PORT,
+                     S3_SERVER_PORT, SEED_ROWS, TRIVIAL_PORT, UPLOAD_CONNS, WARMUP, WORKERS, WRK_THREADS, run, say)
 from .images import IMAGES, IMG
 
 def environment():
@@ -31,6 +31,7 @@ def environment():
         "imagemagick": cmd(["/usr/bin/convert", "-version"]).split("\n")[0],
         "wrk": run(["wrk", "-v"], capture_output=True, text=True, check=False).stdout.split("\n")[0],
         "gunicorn": cmd(["/usr/bin/gunicorn", "--version"]),
+        "node": cmd(["node", "--version"]),
     }
 
 
@@ -41,9 +42,10 @@ def find(results, case, stack):
     return None
 
 
-def cpu_bound(r):
-    """req/s that 2 cores allow at this case's CPU per request (all groups, wrk included)."""
-    total = sum(r["cpu_ms_per_request"].values()) if r else 0
+def cpu_bound(r, without=()):
+    """req/s that 2 cores allow at this case's CPU per request (all groups, wrk included,
+    but those named in `without`)."""
+    total = sum(v for g, v in r["cpu_ms_per_request"].items() if g not in without) if r else 0
     return round(WORKERS * 1000 / total, 1) if total else None
 
 
@@ -149,12 +151,45 @@ def evaluate(results, work, rss, big=None):
     return t
 
 
+def s3_section(results):
+    """The S3 store beside the local one: the same cases on imghost with store = local and
+    with store = s3 (the local S3 server), side by side."""
+    cases = [r["case"] for r in results if r["stack"] == "imghost-s3"]
+    if not cases:
+        return []
+    L = ["## The S3 store beside the local one", "",
+         "The same cases on imghost with `store = local` and with `store = s3` on the local S3 server "
+         "(scripts/s3-server: s3rver, Node.js, on the same 2 cores). S3/local < 1 means the S3 store is slower. "
+         "A real bucket is on another machine: its network round trips replace the local S3 server's CPU here, "
+         "so the last column (imghost's own CPU per request: workers, nginx, PostgreSQL, wrk) is the cost of "
+         "the S3 store itself.",
+         "",
+         "| case | local req/s | p50 / p99 | err | S3 req/s | p50 / p99 | err | S3/local | CPU-bound S3/local "
+         "| S3 server ms CPU/request | CPU-bound S3/local without the S3 server |",
+         "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for c in cases:
+        a, b = find(results, c, "imghost"), find(results, c, "imghost-s3")
+
+        def cols(r):
+            if not r:
+                return ["–", "–", "–"]
+            return [fmt(r["rps"]), f"{r['p50_ms']} / {r['p99_ms']}", fmt(r["errors"]["total"])]
+        L.append(f"| {c} | " + " | ".join(cols(a)) + " | " + " | ".join(cols(b)) + " | "
+                 f"{fmt(ratio(b and b['rps'], a and a['rps']), '×')} | "
+                 f"{fmt(ratio(cpu_bound(b), cpu_bound(a)), '×')} | "
+                 f"{b['cpu_ms_per_request'].get('s3 server', '–') if b else '–'} | "
+                 f"{fmt(ratio(cpu_bound(b, ('s3 server',)), cpu_bound(a)), '×')} |")
+    L.append("")
+    return L
+
+
 def write_report(date, env, results, rounds_raw, work, rss, big, targets, timing):
     RESULTS.mkdir(parents=True, exist_ok=True)
     doc = {"date": date, "environment": env,
            "config": {"duration_s": DURATION, "warmup_s": WARMUP, "rounds": ROUNDS, "seed_rows": SEED_ROWS,
                       "workers": WORKERS, "imghost_workers": IMGHOST_WORKERS, "upload_connections": UPLOAD_CONNS, "read_connections": READ_CONNS,
-                      "wrk_threads": WRK_THREADS, "ports": {"imghost": PORT, "peer": PEER_PORT,
+                      "wrk_threads": WRK_THREADS, "ports": {"imghost": PORT, "imghost-s3": S3_PORT,
+                                                           "s3 server": S3_SERVER_PORT, "peer": PEER_PORT,
                                                            "trivial": TRIVIAL_PORT}},
            "images": {i["key"]: {k: i.get(k) for k in ("label", "file", "bytes", "format", "width", "height",
                                                        "frames", "params", "slots")} for i in IMAGES},
@@ -221,13 +256,14 @@ def write_report(date, env, results, rounds_raw, work, rss, big, targets, timing
              "never short-cuts them. The imghost rows below show what was stored during the measured run "
              "(blobs = images: every upload was stored as new bytes).")
     L.append("")
-    L.append("| case | imghost requests | images stored | blobs stored | worker restarts |")
-    L.append("|---|---|---|---|---|")
+    L.append("| case | stack | requests | images stored | blobs stored | worker restarts |")
+    L.append("|---|---|---|---|---|---|")
     for r in results:
-        if r["stack"] == "imghost" and "stored" in r:
-            L.append(f"| {r['case']} | {r['requests']} | {r['stored']['images']} | {r['stored']['blobs']} | "
-                     f"{r['worker_restarts']} |")
+        if r["stack"].startswith("imghost") and "stored" in r:
+            L.append(f"| {r['case']} | {r['stack']} | {r['requests']} | {r['stored']['images']} | "
+                     f"{r['stored']['blobs']} | {r['worker_restarts']} |")
     L.append("")
+    L.extend(s3_section(results))
     L.append("### Where the CPU goes")
     L.append("")
     L.append("ms of CPU per request by process group (workers, nginx, PostgreSQL, wrk); machine busy = share of "
@@ -239,13 +275,14 @@ def write_report(date, env, results, rounds_raw, work, rss, big, targets, timing
              "other load on the machine (it ignores waits: fsync, locks), so its imghost/peer ratio is a second, "
              "steadier reading of the measured one.")
     L.append("")
-    L.append("| case | stack | workers | nginx | postgres | wrk | total | CPU-bound req/s | machine busy | other "
-             "| busy before |")
-    L.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    L.append("| case | stack | workers | nginx | postgres | S3 server | wrk | total | CPU-bound req/s | machine busy "
+             "| other | busy before |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         c = r["cpu_ms_per_request"]
         L.append(f"| {r['case']} | {r['stack']} | {c.get('workers', '–')} | {c.get('nginx', '–')} | "
-                 f"{c.get('postgres', '–')} | {c.get('wrk', '–')} | {round(sum(c.values()), 3)} | "
+                 f"{c.get('postgres', '–')} | {c.get('s3 server', '–')} | {c.get('wrk', '–')} | "
+                 f"{round(sum(c.values()), 3)} | "
                  f"{fmt(cpu_bound(r))} | "
                  f"{pct(r['machine_busy'])} | {pct(r.get('foreign_cpu_share'))} | {pct(r.get('busy_before'))} |")
     L.append("")
@@ -298,6 +335,13 @@ def write_report(date, env, results, rounds_raw, work, rss, big, targets, timing
     L.append(f"- imghost: `scripts/stack start` with IMGHOST_VAR=bench/scratch/var, IMGHOST_LOGS=bench/scratch/logs, "
              f"IMGHOST_PORT={PORT}, IMGHOST_WORKERS={IMGHOST_WORKERS}, everything else default (its nginx is "
              "nginx/local.conf.in: 1 nginx worker process, access log on).")
+    L.append(f"- imghost-s3: the same, with IMGHOST_STORE=s3 (IMGHOST_VAR=bench/scratch/var-s3, IMGHOST_PORT={S3_PORT}): "
+             f"scripts/stack starts the local S3 server of scripts/s3-server (s3rver on Node.js, checking every "
+             f"request's SigV4 signature, objects as files under var-s3/s3/data) on port {S3_SERVER_PORT}; uploads "
+             "are staged on the local disk and PUT to the bucket before their row commits, thumbnails PUT after "
+             "the answer; nginx serves /images/ from the bucket through its disk cache (the static file case "
+             "is then a cache hit: the first request, before the warm-up, was the miss). Its CPU includes the "
+             "S3 server's (column \"S3 server\").")
     L.append(f"- peer: the Python design imghost is measured against (PEER_DIR), `peer-flask/start.sh` (nginx with 2 worker processes and no access log, gunicorn "
              f"{WORKERS} sync workers, Flask, Pillow, PostgreSQL), wiped before the run.")
     L.append(f"- trivial: bench/trivial_fcgi.cpp ({WORKERS} libfcgi processes: read the body, answer 201 with a "

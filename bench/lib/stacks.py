@@ -1,5 +1,6 @@
-"""4-5. The three stacks side by side (imghost, the peer, the trivial responder): start,
-stop, seed their databases, and what the cases ask of them."""
+"""4-5. The stacks side by side (imghost with its local store, imghost with the S3 store on
+a local S3 server, the peer, the trivial responder): start, stop, seed their databases,
+and what the cases ask of them."""
 
 import base64
 import json
@@ -9,41 +10,70 @@ import signal
 import subprocess
 import time
 
-from .config import (BIN, IMGHOST_WORKERS, KEEP, PEER_DIR, PEER_PORT, PGBIN, PORT, ROOT, SEED_ROWS, TRIVIAL_PORT,
-                     WORK, WORKERS, run, say)
+from .config import (BIN, IMGHOST_WORKERS, KEEP, PEER_DIR, PEER_PORT, PGBIN, PORT, ROOT, S3_PORT, S3_SERVER_PORT,
+                     SEED_ROWS, TRIVIAL_PORT, WORK, WORKERS, run, say)
 from .net import wait_http
 from .procs import Stack, read_pid
 
 IMGHOST_VAR = WORK / "var"
 IMGHOST_LOGS = WORK / "logs"
+# imghost with store = s3: its own PostgreSQL, workers and nginx, and the local S3 server
+# of scripts/s3-server under bench/scratch/var-s3/s3 (its bucket is files there).
+S3_VAR = WORK / "var-s3"
+S3_LOGS = WORK / "logs-s3"
 TRIVIAL = WORK / "trivial"
-STARTED = {"imghost": False, "peer": False, "trivial": []}
+STARTED = {"imghost": False, "imghost-s3": False, "peer": False, "trivial": []}
 
 
-def imghost_env():
-    return dict(os.environ, IMGHOST_VAR=str(IMGHOST_VAR), IMGHOST_PORT=str(PORT), IMGHOST_LOGS=str(IMGHOST_LOGS),
-                IMGHOST_WORKERS=str(IMGHOST_WORKERS))
+# nginx's per-address upload limit (60 a minute by default) would refuse the load
+# generator, which sends every upload from 127.0.0.1: the bench lifts it.
+NO_UPLOAD_LIMIT = {"IMGHOST_UPLOAD_RATE": "1000000/m", "IMGHOST_UPLOAD_BURST": "1000000"}
 
 
-def start_imghost():
-    say(f"imghost: fresh stack in bench/scratch/var on port {PORT}")
+def imghost_env(name="imghost"):
+    e = dict(os.environ, IMGHOST_WORKERS=str(IMGHOST_WORKERS), **NO_UPLOAD_LIMIT)
+    for k in ("IMGHOST_S3_ENDPOINT", "IMGHOST_S3_BUCKET", "IMGHOST_CONFIG", "IMGHOST_DATABASE"):
+        e.pop(k, None)  # the stacks' own parts, never a bucket or database named outside
+    if name == "imghost-s3":
+        e.update(IMGHOST_VAR=str(S3_VAR), IMGHOST_PORT=str(S3_PORT), IMGHOST_LOGS=str(S3_LOGS), IMGHOST_STORE="s3",
+                 IMGHOST_S3_PORT=str(S3_SERVER_PORT))
+    else:
+        e.update(IMGHOST_VAR=str(IMGHOST_VAR), IMGHOST_PORT=str(PORT), IMGHOST_LOGS=str(IMGHOST_LOGS),
+                 IMGHOST_STORE="local")
+    return e
+
+
+def start_imghost(name="imghost"):
+    """imghost (store = local) or imghost-s3 (store = s3 on a local S3 server): a fresh
+    stack from scripts/stack start."""
+    s3 = name == "imghost-s3"
+    var, logs, port = (S3_VAR, S3_LOGS, S3_PORT) if s3 else (IMGHOST_VAR, IMGHOST_LOGS, PORT)
+    say(f"{name}: fresh stack in bench/scratch/{var.name} on port {port}" +
+        (f", its S3 server on port {S3_SERVER_PORT}" if s3 else ""))
     with open(WORK / "stack.log", "ab") as log:
-        run([ROOT / "scripts" / "stack", "stop"], env=imghost_env(), stdout=log, stderr=log)
-        shutil.rmtree(IMGHOST_VAR, ignore_errors=True)
-        shutil.rmtree(IMGHOST_LOGS, ignore_errors=True)
-        STARTED["imghost"] = True
-        run([ROOT / "scripts" / "stack", "start"], env=imghost_env(), stdout=log, stderr=log)
-    return Stack("imghost", PORT,
-                 lambda: read_pid(IMGHOST_VAR / "run" / "imghost.pid"),
-                 lambda: read_pid(IMGHOST_VAR / "run" / "nginx.pid"),
-                 lambda: read_pid(IMGHOST_VAR / "pg" / "data" / "postmaster.pid"))
+        run([ROOT / "scripts" / "stack", "stop"], env=imghost_env(name), stdout=log, stderr=log)
+        shutil.rmtree(var, ignore_errors=True)
+        shutil.rmtree(logs, ignore_errors=True)
+        STARTED[name] = True
+        run([ROOT / "scripts" / "stack", "start"], env=imghost_env(name), stdout=log, stderr=log)
+    extra = {"s3 server": lambda: read_pid(S3_VAR / "s3" / "server.pid")} if s3 else None
+    st = Stack(name, port,
+               lambda: read_pid(var / "run" / "imghost.pid"),
+               lambda: read_pid(var / "run" / "nginx.pid"),
+               lambda: read_pid(var / "pg" / "data" / "postmaster.pid"), extra)
+    st.counts = lambda: imghost_counts(var)
+    st.var = var
+    return st
 
 
-def stop_imghost():
+def stop_imghost(name="imghost"):
+    var = S3_VAR if name == "imghost-s3" else IMGHOST_VAR
     with open(WORK / "stack.log", "ab") as log:
-        run([ROOT / "scripts" / "stack", "stop"], env=imghost_env(), stdout=log, stderr=log, check=False)
+        run([ROOT / "scripts" / "stack", "stop"], env=imghost_env(name), stdout=log, stderr=log, check=False)
     if not KEEP:
-        shutil.rmtree(IMGHOST_VAR / "store", ignore_errors=True)
+        shutil.rmtree(var / "store", ignore_errors=True)
+        shutil.rmtree(var / "s3" / "data", ignore_errors=True)  # the bucket
+        shutil.rmtree(var / "nginx" / "s3-cache", ignore_errors=True)
 
 
 def peer_env():
@@ -102,8 +132,19 @@ def start_trivial(list_body):
     (TRIVIAL / "list-body.json").write_bytes(list_body)
     sock = TRIVIAL / "run" / "trivial.sock"
     site = (ROOT / "nginx" / "imghost-site.conf.in").read_text()
+    # The rate-limit and metrics placeholders, as scripts/stack fills them (the metrics
+    # listener beside the port, as there).
+    sed = run([ROOT / "build" / "imghost-admin", "config", "nginx-sed"], capture_output=True, text=True,
+              env=dict(os.environ, **NO_UPLOAD_LIMIT, IMGHOST_METRICS_LISTEN=f"127.0.0.1:{TRIVIAL_PORT + 1000}")).stdout
+    for line in sed.splitlines():  # s|@KEY@|value|g
+        _, key, value, _ = line.split("|")
+        site = site.replace(key, value)
     for k, v in {"@LISTEN@": f"127.0.0.1:{TRIVIAL_PORT}", "@SERVER_NAME@": "localhost", "@STORE@": str(TRIVIAL / "store"),
-                 "@SOCKET@": str(sock), "@SHARE@": str(ROOT), "@MAX_BODY@": max_body()}.items():
+                 "@SOCKET@": str(sock), "@SHARE@": str(ROOT), "@MAX_BODY@": max_body(),
+                 "@ACCESS_LOG@": str(TRIVIAL / "logs" / "nginx-access.log"),
+                 # no bucket: files only from the disk, as scripts/stack renders it for store = local
+                 "@S3_HTTP@": "", "@S3_SERVER@": "", "@ORIGINAL_ELSE@": "=404", "@THUMB_ELSE@": "@make_thumbnail",
+                 "@DOWNLOAD_ELSE@": "=404"}.items():
         site = site.replace(k, v)
     (TRIVIAL / "nginx" / "imghost-site.conf").write_text(site)
     local = (ROOT / "nginx" / "local.conf.in").read_text()
@@ -148,15 +189,16 @@ def stop_all():
         say("peer: stopping" + ("" if KEEP else " (PEER_WIPE=1)"))
         stop_peer()
         STARTED["peer"] = False
-    if STARTED["imghost"]:
-        say("imghost: stopping")
-        stop_imghost()
-        STARTED["imghost"] = False
+    for name in ("imghost-s3", "imghost"):
+        if STARTED[name]:
+            say(f"{name}: stopping")
+            stop_imghost(name)
+            STARTED[name] = False
 
 
 
-def psql_imghost(sql):
-    return run([PGBIN / "psql", "-h", IMGHOST_VAR / "pg" / "run", "-U", "imghost", "-d", "imghost",
+def psql_imghost(sql, var=IMGHOST_VAR):
+    return run([PGBIN / "psql", "-h", var / "pg" / "run", "-U", "imghost", "-d", "imghost",
                 "-v", "ON_ERROR_STOP=1", "-qtAX"], input=sql, capture_output=True, text=True).stdout.strip()
 
 
@@ -169,8 +211,8 @@ def psql_peer(sql):
 B32 = "translate(lpad(g::text, 16, '0'), '0123456789', 'abcdefghij')"
 
 
-def seed_imghost(n):
-    say(f"imghost: seeding {n:,} rows (blobs + images)")
+def seed_imghost(n, name="imghost"):
+    say(f"{name}: seeding {n:,} rows (blobs + images)")
     t = time.monotonic()
     psql_imghost(f"""
 BEGIN;
@@ -187,8 +229,8 @@ COMMIT;
 VACUUM ANALYZE blobs;
 VACUUM ANALYZE images;
 CHECKPOINT;
-""")
-    say(f"imghost: seeded in {time.monotonic() - t:.0f} s")
+""", S3_VAR if name == "imghost-s3" else IMGHOST_VAR)
+    say(f"{name}: seeded in {time.monotonic() - t:.0f} s")
 
 
 def seed_peer(n):
@@ -227,7 +269,7 @@ def deep_cursor_peer(page):
     return base64.urlsafe_b64encode(json.dumps([created_at, id_]).encode()).decode().rstrip("=")
 
 
-def imghost_counts():
-    a, b = psql_imghost("SELECT (SELECT count(*) FROM images) || ' ' || (SELECT count(*) FROM blobs)").split()
+def imghost_counts(var=IMGHOST_VAR):
+    a, b = psql_imghost("SELECT (SELECT count(*) FROM images) || ' ' || (SELECT count(*) FROM blobs)", var).split()
     return int(a), int(b)
 

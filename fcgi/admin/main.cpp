@@ -11,6 +11,15 @@
 //                                             as the workers read it: the one reader of the
 //                                             configuration for scripts and make install
 //   imghost-admin [--config FILE] config list every KEY = value in force
+//   imghost-admin [--config FILE] migrate-store --to s3|local
+//                                             moves every file to the store the
+//                                             configuration names (admin/migrate_store.hpp);
+//                                             exits 0 when all moved, 1 when some are left
+//   imghost-admin [--config FILE] claim JOB --every SECONDS
+//                                             exits 0 when this machine runs the scheduled
+//                                             JOB now, 3 when another machine (or an
+//                                             earlier run) did less than SECONDS ago
+//                                             (admin/claim.hpp)
 //   imghost-admin [--config FILE] config nginx-sed
 //                                             a sed script that fills the nginx site's
 //                                             rate-limit and metrics placeholders
@@ -28,8 +37,12 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
+#include "admin/claim.hpp"
 #include "admin/fsck.hpp"
 #include "admin/migrate.hpp"
+#include "admin/migrate_store.hpp"
 #include "admin/users.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
@@ -45,11 +58,13 @@ int usage(const char* argv0) {
                "usage: %s [--config FILE] migrate\n"
                "       %s [--config FILE] fsck [--fix] [--grace SECONDS] [--force]\n"
                "       %s [--config FILE] config get KEY | config list | config nginx-sed\n"
+               "       %s [--config FILE] migrate-store --to s3|local\n"
+               "       %s [--config FILE] claim JOB --every SECONDS\n"
                "       %s routes\n"
                "       %s [--config FILE] user add NAME [--admin] [--quota SIZE] | list | disable NAME |"
                " enable NAME | quota NAME SIZE|default\n"
                "       %s [--config FILE] invite create [--days N]\n",
-               argv0, argv0, argv0, argv0, argv0, argv0);
+               argv0, argv0, argv0, argv0, argv0, argv0, argv0, argv0);
   return 2;
 }
 
@@ -94,6 +109,42 @@ int run_fsck(const imghost::Config& config, const imghost::admin::FsckOptions& o
     return r.remaining() == 0 ? 0 : 1;
   } catch (const std::exception& e) {
     log->error(std::string("repair check could not run: ") + e.what());
+    throw;
+  }
+}
+
+int run_migrate_store(const imghost::Config& config, const std::string& to) {
+  using namespace imghost;
+  // New uploads go to the store the configuration names: moving files the other way
+  // would never finish, so the workers must be switched first.
+  if (config.store != to) {
+    std::fprintf(stderr,
+                 "imghost-admin: the configuration says store = %s, so new uploads still go there.  Set store = %s "
+                 "(and the bucket's settings), reload the workers and nginx, then run this again.\n",
+                 config.store.c_str(), to.c_str());
+    return 2;
+  }
+  if (!config.s3_configured()) {
+    std::fprintf(stderr, "imghost-admin: no bucket configured (s3_endpoint, s3_bucket): nothing to move from or to\n");
+    return 2;
+  }
+  std::unique_ptr<AppLog> log;
+  try {
+    log = std::make_unique<AppLog>(config.log_file);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "imghost-admin: %s\n", e.what());
+    log = std::make_unique<AppLog>();
+  }
+  try {
+    db::Connection conn(config.database);
+    const auto local = store::open_local_store(config);
+    const auto s3 = store::open_s3_store(config);
+    const auto& source = to == "s3" ? *local : *s3;
+    const auto& target = to == "s3" ? *s3 : *local;
+    const auto r = admin::migrate_store(source, target, conn, *log, stdout);
+    return r.without_row + r.refused == 0 ? 0 : 1;
+  } catch (const std::exception& e) {
+    log->error(std::string("migrate-store stopped: ") + e.what() + " (run it again to carry on).");
     throw;
   }
 }
@@ -181,6 +232,26 @@ int main(int argc, char** argv) {
       for (const auto key : Config::keys())
         std::printf("%.*s = %s\n", static_cast<int>(key.size()), key.data(), config.get(key)->c_str());
       return 0;
+    }
+    if (args[0] == "migrate-store") {
+      if (args.size() != 3 || args[1] != "--to" || (args[2] != "s3" && args[2] != "local")) return usage(argv[0]);
+      return run_migrate_store(config, args[2]);
+    }
+    if (args[0] == "claim") {
+      long long every = 0;
+      if (args.size() != 4 || args[2] != "--every") return usage(argv[0]);
+      const std::string& v = args[3];
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), every);
+      if (ec != std::errc() || p != v.data() + v.size() || every < 1 || args[1].empty() || args[1].size() > 64)
+        return usage(argv[0]);
+      char host[256] = "unknown";
+      ::gethostname(host, sizeof host - 1);
+      db::Connection conn(config.database);
+      const auto c = admin::claim(conn, args[1], std::chrono::seconds(every), host);
+      if (c.ours) return 0;
+      std::printf("%s already ran at %s on %s: not again before %lld s have passed\n", args[1].c_str(),
+                  c.started_at.c_str(), c.host.c_str(), every);
+      return 3;
     }
     if (args[0] == "user") return admin::user_command(config, args, stdin, stdout);
     if (args[0] == "invite") return admin::invite_command(config, args, stdout);

@@ -74,6 +74,31 @@ std::set<image::Format> parse_formats(const std::string& key, const std::string&
   return out;
 }
 
+// Only the characters a value may hold, so it can go into a URL, an nginx
+// configuration and a log line as it is.
+std::string checked(const std::string& key, const std::string& v, std::string_view allowed, std::size_t max_len) {
+  if (v.size() > max_len || v.find_first_not_of(allowed) != std::string::npos)
+    throw ConfigError(fmt::format("{}: '{}' holds a character that is not allowed here", key, v));
+  return v;
+}
+constexpr std::string_view kLowerDigits = "abcdefghijklmnopqrstuvwxyz0123456789";
+constexpr std::string_view kUrlChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/[]@%";
+
+// "http://host[:port]" or "https://...", without a trailing slash; a path is refused
+// unless `path_ok` (a CDN's base URL may have one, an S3 endpoint not).
+std::string parse_base_url(const std::string& key, std::string v, bool path_ok) {
+  while (!v.empty() && v.back() == '/') v.pop_back();
+  if (v.empty()) return v;
+  checked(key, v, kUrlChars, 400);
+  const auto scheme_end = v.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : v.substr(0, scheme_end);
+  if ((scheme != "http" && scheme != "https") || v.size() == scheme_end + 3)
+    throw ConfigError(fmt::format("{}: expected http://host[:port] or https://host[:port], got '{}'", key, v));
+  if (!path_ok && v.find('/', scheme_end + 3) != std::string::npos)
+    throw ConfigError(fmt::format("{}: no path after the host, got '{}' (the bucket is s3_bucket)", key, v));
+  return v;
+}
+
 SignupMode parse_signup(const std::string& key, const std::string& v) {
   if (v == "open") return SignupMode::open;
   if (v == "closed") return SignupMode::closed;
@@ -253,8 +278,57 @@ constexpr Setting kSettings[] = {
      [](const Config& c) { return c.metrics_listen; }},
 };
 
+constexpr Setting kS3Settings[] = {
+    {"store",
+     [](Config& c, const std::string& k, const std::string& v) {
+       if (v != "local" && v != "s3") throw ConfigError(fmt::format("{}: expected local or s3, got '{}'", k, v));
+       c.store = v;
+     },
+     [](const Config& c) { return c.store; }},
+    {"s3_endpoint",
+     [](Config& c, const std::string& k, const std::string& v) { c.s3_endpoint = parse_base_url(k, v, false); },
+     [](const Config& c) { return c.s3_endpoint; }},
+    {"s3_bucket",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.s3_bucket = checked(k, v, "abcdefghijklmnopqrstuvwxyz0123456789.-", 63);
+       if (!v.empty() && v.size() < 3) throw ConfigError(fmt::format("{}: a bucket name has 3 to 63 characters", k));
+     },
+     [](const Config& c) { return c.s3_bucket; }},
+    {"s3_region",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.s3_region = checked(k, v, "abcdefghijklmnopqrstuvwxyz0123456789-", 40);
+       if (v.empty()) throw ConfigError(fmt::format("{}: empty", k));
+     },
+     [](const Config& c) { return c.s3_region; }},
+    {"s3_prefix",
+     [](Config& c, const std::string& k, const std::string& v) {
+       std::string p = checked(k, v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./", 200);
+       while (!p.empty() && p.back() == '/') p.pop_back();
+       if (!p.empty() && (p.front() == '/' || p.find("//") != std::string::npos || p == "." ||
+                          p.find("./") != std::string::npos || p.find("/.") != std::string::npos))
+         throw ConfigError(fmt::format("{}: expected folder names separated by '/', got '{}'", k, v));
+       c.s3_prefix = p.empty() ? p : p + "/";
+     },
+     [](const Config& c) { return c.s3_prefix; }},
+    {"s3_credentials_file", [](Config& c, const std::string&, const std::string& v) { c.s3_credentials_file = v; },
+     [](const Config& c) { return c.s3_credentials_file.string(); }},
+    {"s3_public_url",
+     [](Config& c, const std::string& k, const std::string& v) { c.s3_public_url = parse_base_url(k, v, true); },
+     [](const Config& c) { return c.s3_public_url; }},
+    {"s3_cache_size",
+     [](Config& c, const std::string& k, const std::string& v) { c.s3_cache_bytes = parse_size(k, v); },
+     [](const Config& c) { return print_size(c.s3_cache_bytes); }},
+    {"s3_cache_validity",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.s3_cache_validity = static_cast<unsigned>(parse_uint(k, v, 1, 86400));
+     },
+     [](const Config& c) { return std::to_string(c.s3_cache_validity); }},
+};
+
 const Setting* find_setting(std::string_view key) {
   for (const auto& s : kSettings)
+    if (s.key == key) return &s;
+  for (const auto& s : kS3Settings)
     if (s.key == key) return &s;
   return nullptr;
 }
@@ -267,8 +341,8 @@ void apply(Config& c, const std::string& key, const std::string& v) {
 
 // IMGHOST_* variables that belong to the scripts (scripts/stack, backup, rotate-logs),
 // not to the worker: they are not settings, and not errors either.
-const std::set<std::string> kScriptVariables = {"port",       "config",      "var",      "logs",           "build",
-                                                "backup_dir", "backup_keep", "pid_file", "logrotate_state"};
+const std::set<std::string> kScriptVariables = {
+    "port", "config", "var", "logs", "build", "backup_dir", "backup_keep", "pid_file", "logrotate_state", "s3_port"};
 
 }  // namespace
 
@@ -304,6 +378,9 @@ Config Config::from(const std::string& file_text, const std::map<std::string, st
   // framing; set explicitly it must hold at least one file.
   if (!request_size_set) c.max_request_bytes = c.max_files * c.max_file_bytes + kMultipartOverhead;
   if (c.max_request_bytes < c.max_file_bytes) throw ConfigError("max_request_size must be at least max_file_size");
+  if (c.store == "s3" && (c.s3_endpoint.empty() || c.s3_bucket.empty()))
+    throw ConfigError("store = s3 needs s3_endpoint and s3_bucket");
+  if (c.s3_configured() && c.s3_endpoint.empty()) throw ConfigError("s3_bucket is set but s3_endpoint is not");
   if (c.workers == 0) c.workers = std::max(1u, std::thread::hardware_concurrency());
   return c;
 }
@@ -317,6 +394,7 @@ std::optional<std::string> Config::get(std::string_view key) const {
 std::vector<std::string_view> Config::keys() {
   std::vector<std::string_view> out;
   for (const auto& s : kSettings) out.push_back(s.key);
+  for (const auto& s : kS3Settings) out.push_back(s.key);
   return out;
 }
 

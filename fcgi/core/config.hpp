@@ -59,6 +59,21 @@ struct Config {
   std::filesystem::path sql_dir = "sql";                          // migrations, for imghost-admin
   std::filesystem::path static_dir = "static";                    // CSS, JS, icons nginx serves
 
+  // Where originals and thumbnails live: "local" (store_dir) or "s3" (a bucket; staged
+  // uploads still go to store_dir/.tmp).  With a bucket configured, the other store is
+  // read and deleted from too, so files can move between them while the site runs
+  // (store/open_store.hpp).
+  std::string store = "local";
+  std::string s3_endpoint;                    // "http://127.0.0.1:9000", "https://s3.eu-west-1.amazonaws.com"
+  std::string s3_bucket;                      // path-style: <endpoint>/<bucket>/<key>
+  std::string s3_region = "us-east-1";        // for the SigV4 signature
+  std::string s3_prefix;                      // "" or "site/": keys are <prefix>originals/<name>, <prefix>thumbs/<name>
+  std::filesystem::path s3_credentials_file;  // else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+  std::string s3_public_url;                  // a CDN in front of the bucket: nginx redirects originals there
+  std::uint64_t s3_cache_bytes = 1ull << 30;  // nginx's disk cache of bucket objects
+  unsigned s3_cache_validity = 60;            // seconds nginx serves a cached object before asking the bucket
+  bool s3_configured() const { return !s3_bucket.empty(); }
+
   // Accounts (README, "Accounts").
   SignupMode signup = SignupMode::open;
   bool anonymous_uploads = true;             // uploads without a session or token

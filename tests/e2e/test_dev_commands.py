@@ -4,6 +4,7 @@ real script; the stacks started here are private (their own folder and port) and
 gone when the test ends."""
 
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -11,7 +12,8 @@ import time
 import unittest
 from pathlib import Path
 
-from stack import ROOT, VAR, env, wait_until
+import fixtures
+from stack import PORT, ROOT, VAR, env, request, upload, wait_until
 
 BUILD = Path(os.environ.get("IMGHOST_BUILD", ROOT / "build"))
 
@@ -65,7 +67,7 @@ def private_env(folder, port, **extra):
 class MakeRun(unittest.TestCase):
     def test_repeated_sigterm_to_the_process_group_stops_everything_before_make_exits(self):
         folder = VAR / "dev-make-run"
-        port = 18095
+        port = PORT + 15
         e = private_env(folder, port)
         folder.mkdir(parents=True, exist_ok=True)
         out = open(folder / "make-run.out", "wb")
@@ -91,11 +93,68 @@ class MakeRun(unittest.TestCase):
             subprocess.run([str(ROOT / "scripts" / "stack"), "stop"], env=e, check=False,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
+    def test_with_the_s3_store_images_come_from_the_local_bucket_and_a_stop_leaves_nothing(self):
+        """IMGHOST_STORE=s3 make run: a local S3 server under the folder (port + 1), the
+        upload's file in its bucket and not on the local disk, nginx serving it from the
+        bucket (a miss, then its cache's hit), and after SIGTERM to the group no process of
+        the stack, the S3 server included."""
+        folder = VAR / "dev-make-run-s3"
+        port = PORT + 18
+        e = private_env(folder, port, IMGHOST_STORE="s3")
+        e.pop("IMGHOST_S3_PORT", None)
+        # A fresh folder: an earlier run's bucket and nginx cache would hold the image.
+        subprocess.run([str(ROOT / "scripts" / "stack"), "stop"], env=e, check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        out = open(folder / "make-run.out", "wb")
+        make = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT, env=e, start_new_session=True,
+                                stdout=out, stderr=subprocess.STDOUT)
+        try:
+            self.assertTrue(wait_until(lambda: http_ok(port) or make.poll() is not None, 180), "make run started")
+            self.assertIsNone(make.poll(), (folder / "make-run.out").read_text())
+            conf = (folder / "imghost.conf").read_text()
+            self.assertIn("store = s3", conf)
+            self.assertIn(f"s3_endpoint = http://127.0.0.1:{port + 1}", conf)
+            self.assertTrue(any("s3-server.js" in cmd for _, cmd in processes_under(folder / "s3")),
+                            "the S3 server runs under the folder")
+
+            r = upload([("teal.png", fixtures.unique_png(int(time.time())))], port=port)
+            self.assertEqual(r.status, 201, r.body)
+            name = r.json()["filename"]
+            stored = folder / "s3" / "data" / "imghost" / "originals" / (name + "._S3rver_object")
+            self.assertTrue(stored.exists(), "the original is in the bucket")
+            self.assertFalse(list((folder / "store").rglob(name)), "and not on the local disk")
+
+            first = request("GET", f"/images/{name}", port=port)
+            self.assertEqual(first.status, 200)
+            self.assertEqual(first.header("Content-Type"), "image/png")
+            self.assertEqual(first.header("X-Cache-Status"), "MISS")
+            self.assertEqual(first.body, stored.read_bytes())
+            again = request("GET", f"/images/{name}", port=port)
+            self.assertEqual((again.status, again.header("X-Cache-Status")), (200, "HIT"))
+            self.assertEqual(again.body, first.body)
+            self.assertEqual(request("GET", "/images/" + "a" * 20 + ".png", port=port).status, 404)
+
+            for _ in range(3):
+                os.killpg(make.pid, signal.SIGTERM)
+                time.sleep(0.02)
+            make.wait(120)
+            self.assertEqual(processes_under(folder), [], "nothing of the stack outlives make run")
+            self.assertFalse((folder / "s3" / "server.pid").exists(), "the S3 server was stopped")
+            self.assertFalse(http_ok(port))
+        finally:
+            out.close()
+            if make.poll() is None:
+                os.killpg(make.pid, signal.SIGKILL)
+            subprocess.run([str(ROOT / "scripts" / "stack"), "stop"], env=e, check=False,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
 
 class StackReadsTheConfigLikeTheWorkers(unittest.TestCase):
     def test_size_with_an_iec_suffix_is_read_by_the_stack_and_by_nginx(self):
         folder = VAR / "dev-stack-size"
-        port = 18097
+        port = PORT + 17
         e = private_env(folder, port, IMGHOST_MAX_FILE_SIZE="3MiB")
         stack = str(ROOT / "scripts" / "stack")
         folder.mkdir(parents=True, exist_ok=True)
@@ -164,7 +223,7 @@ class RunAll(unittest.TestCase):
                       build / "sanitize" / "integration-tests"):
                 u.write_text("#!/bin/sh\necho 'Test case fake/one has passed'\n")
                 u.chmod(0o755)
-            e = private_env(folder, 18096, IMGHOST_BUILD=build, E2E_PATTERN="no_such_test_*.py",
+            e = private_env(folder, PORT + 16, IMGHOST_BUILD=build, E2E_PATTERN="no_such_test_*.py",
                             BROWSER_PATTERN="no_such_test")
             r = subprocess.run([str(ROOT / "tests" / "run-all")], cwd=ROOT, env=e, capture_output=True, text=True,
                                timeout=300)

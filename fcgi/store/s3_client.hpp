@@ -1,0 +1,109 @@
+// A client for one S3-compatible bucket (AWS S3, Ceph RGW, MinIO, Garage, SeaweedFS):
+// the few requests the image store needs, path-style (<endpoint>/<bucket>/<key>),
+// signed with AWS Signature Version 4 by libcurl (CURLOPT_AWS_SIGV4).  What libcurl
+// 7.88 leaves to its caller is done here: the x-amz-content-sha256 header (the payload
+// hash, which the server checks against the body), the canonical (RFC 3986) encoding of
+// the path and the query, and a query already in the sorted order the signature covers.
+//
+// Every request has a connect timeout and a total timeout.  One libcurl handle per
+// client keeps the connection alive between requests; a client used after fork() makes
+// a new handle in the child.  Not thread-safe.
+//
+// Failures throw std::system_error: ECONNREFUSED, EHOSTUNREACH or ETIMEDOUT when the
+// server cannot be reached in time, EACCES for 403 (wrong credentials, a signature the
+// server refuses), ENOENT for a missing bucket, EIO otherwise.  Messages name the
+// request, the key and the server's error code and message; never the credentials, a
+// signature or a header.
+#pragma once
+
+#include <chrono>
+#include <ctime>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/s3_credentials.hpp"
+
+namespace imghost::store {
+
+struct S3Options {
+  std::string endpoint;  // "http://127.0.0.1:9000", no trailing slash
+  std::string bucket;
+  std::string region = "us-east-1";
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds timeout{30000};  // the whole request
+};
+
+// One object of a listing.
+struct S3Object {
+  std::string key;
+  std::time_t last_modified = 0;
+};
+
+class S3Client {
+ public:
+  S3Client(S3Options options, S3Credentials credentials);
+  ~S3Client();
+  S3Client(const S3Client&) = delete;
+  S3Client& operator=(const S3Client&) = delete;
+
+  // "<endpoint>/<bucket>", for messages.
+  std::string location() const { return options_.endpoint + "/" + options_.bucket; }
+
+  // Stores `bytes` under `key`.  When it returns the server has answered 200: the object
+  // is durable there.
+  void put(const std::string& key, std::string_view bytes, std::string_view content_type) const;
+  // The object's bytes, or nullopt on 404.
+  std::optional<std::string> get(const std::string& key) const;
+  // The object's Last-Modified time, or nullopt on 404.
+  std::optional<std::time_t> head(const std::string& key) const;
+  // Deletes the object; one that is not there is not an error.
+  void remove(const std::string& key) const;
+  // Every object whose key starts with `prefix` (ListObjectsV2, 1000 per page).
+  void list(const std::string& prefix, const std::function<void(const S3Object&)>& visit) const;
+  // Throws unless the bucket answers a signed HEAD with 200.
+  void check_bucket() const;
+
+ private:
+  struct Reply {
+    long status = 0;
+    std::string body;
+    std::time_t last_modified = -1;
+  };
+  // One signed request.  `path_and_query` starts with '/' (below the bucket) or '?'.
+  Reply perform(const char* method, const std::string& path_and_query, std::string_view body,
+                std::string_view content_type, const std::string& what) const;
+  [[noreturn]] void fail_status(const Reply& r, const std::string& what) const;
+  void* handle() const;
+
+  S3Options options_;
+  S3Credentials credentials_;
+  mutable void* curl_ = nullptr;  // CURL*, made on first use
+  mutable int curl_pid_ = 0;      // the process that made it
+};
+
+// --- Pure helpers, exposed for the unit tests ------------------------------------------
+
+// RFC 3986 percent-encoding as SigV4 wants it: unreserved characters stay, every other
+// byte is %XX (upper case); '/' stays when `keep_slash`.
+std::string uri_encode(std::string_view s, bool keep_slash);
+
+// One page of a ListObjectsV2 answer.
+struct S3ListPage {
+  std::vector<S3Object> objects;
+  bool truncated = false;
+  std::string next_token;
+};
+// Throws std::runtime_error on a body that is not a ListBucketResult.
+S3ListPage parse_list_page(std::string_view xml);
+
+// "2026-11-29T15:47:35.000Z" → seconds since the epoch; nullopt if malformed.
+std::optional<std::time_t> parse_iso8601(std::string_view s);
+
+// "HTTP 403 SignatureDoesNotMatch: <the server's message>" from an S3 error body (the
+// message shortened, control characters dropped); "HTTP <status>" without one.
+std::string describe_s3_error(long status, std::string_view body);
+
+}  // namespace imghost::store
