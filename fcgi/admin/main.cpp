@@ -88,20 +88,24 @@ bool parse_fsck(const std::vector<std::string>& args, imghost::admin::FsckOption
   return true;
 }
 
+// The application log for a command that is still worth running without it (its
+// summary then goes to stderr only).
+std::unique_ptr<imghost::AppLog> open_log(const imghost::Config& config) {
+  try {
+    return std::make_unique<imghost::AppLog>(config.log_file);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "imghost-admin: %s\n", e.what());
+    return std::make_unique<imghost::AppLog>();
+  }
+}
+
 int run_fsck(const imghost::Config& config, const imghost::admin::FsckOptions& options) {
   using namespace imghost;
   // Missing thumbnails are made with ImageMagick, under the same policy and thread
   // limit as the workers; both must be in the environment before it initializes.
   setenv("OMP_NUM_THREADS", "1", 1);
   if (!config.magick_policy_dir.empty()) setenv("MAGICK_CONFIGURE_PATH", config.magick_policy_dir.c_str(), 1);
-  std::unique_ptr<AppLog> log;
-  try {
-    log = std::make_unique<AppLog>(config.log_file);
-  } catch (const std::exception& e) {
-    // The check is still worth running; its summary then goes to stderr.
-    std::fprintf(stderr, "imghost-admin: %s\n", e.what());
-    log = std::make_unique<AppLog>();
-  }
+  const auto log = open_log(config);
   try {
     db::Connection conn(config.database);
     const auto store = store::open_store(config);
@@ -128,13 +132,7 @@ int run_migrate_store(const imghost::Config& config, const std::string& to) {
     std::fprintf(stderr, "imghost-admin: no bucket configured (s3_endpoint, s3_bucket): nothing to move from or to\n");
     return 2;
   }
-  std::unique_ptr<AppLog> log;
-  try {
-    log = std::make_unique<AppLog>(config.log_file);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "imghost-admin: %s\n", e.what());
-    log = std::make_unique<AppLog>();
-  }
+  const auto log = open_log(config);
   try {
     db::Connection conn(config.database);
     const auto local = store::open_local_store(config);

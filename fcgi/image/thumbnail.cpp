@@ -19,6 +19,19 @@ namespace imghost::image {
 
 namespace {
 
+// Throws the exception ImageMagick left in `e` (as a Magick::Exception of its severity),
+// or `fallback` when it left none.
+[[noreturn]] void throw_magick(MagickCore::ExceptionInfo* e, const char* fallback) {
+  try {
+    Magick::throwException(e, false);
+  } catch (...) {
+    MagickCore::DestroyExceptionInfo(e);
+    throw;
+  }
+  MagickCore::DestroyExceptionInfo(e);
+  throw std::runtime_error(fallback);
+}
+
 // An animation's first frame may cover only part of its canvas (GIF, WebP): put it on
 // the canvas, as a browser shows it.
 Magick::Image on_canvas(const Magick::Image& frame) {
@@ -28,18 +41,9 @@ Magick::Image on_canvas(const Magick::Image& frame) {
   if (!partial) return frame;
   MagickCore::ExceptionInfo* e = MagickCore::AcquireExceptionInfo();
   MagickCore::Image* canvas = MagickCore::CoalesceImages(f, e);  // `frame` is a one-image list
-  if (!canvas) {
-    // As a Magick::Exception of the same severity: a ResourceLimit one tells the caller
-    // that the server ran short, not that the image is bad.
-    try {
-      Magick::throwException(e, false);
-    } catch (...) {
-      MagickCore::DestroyExceptionInfo(e);
-      throw;
-    }
-    MagickCore::DestroyExceptionInfo(e);
-    throw std::runtime_error("thumbnail: coalescing failed");
-  }
+  // As a Magick::Exception of the same severity: a ResourceLimit one tells the caller
+  // that the server ran short, not that the image is bad.
+  if (!canvas) throw_magick(e, "thumbnail: coalescing failed");
   MagickCore::DestroyExceptionInfo(e);
   return Magick::Image(canvas);
 }
@@ -54,19 +58,6 @@ Magick::Image on_canvas(const Magick::Image& frame) {
 bool is_palette(const Magick::Image& frame) {
   const MagickCore::Image* f = frame.constImage();
   return f->storage_class == MagickCore::PseudoClass && f->colormap != nullptr && f->colors > 0 && f->colors <= 256;
-}
-
-// Throws the exception ImageMagick left in `e` (as a Magick::Exception of its severity),
-// or `fallback` when it left none.
-[[noreturn]] void throw_magick(MagickCore::ExceptionInfo* e, const char* fallback) {
-  try {
-    Magick::throwException(e, false);
-  } catch (...) {
-    MagickCore::DestroyExceptionInfo(e);
-    throw;
-  }
-  MagickCore::DestroyExceptionInfo(e);
-  throw std::runtime_error(fallback);
 }
 
 // Nearest neighbour of a palette frame, at w x h: the pixel at the centre of each
