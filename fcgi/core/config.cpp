@@ -249,6 +249,16 @@ constexpr Setting kSettings[] = {
        c.session_days = static_cast<unsigned>(parse_uint(k, v, 1, 3650));
      },
      [](const Config& c) { return std::to_string(c.session_days); }},
+    {"max_expires_in",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.max_expires_in = static_cast<unsigned>(parse_uint(k, v, kMinExpiresIn, 10ull * 366 * 86400));
+     },
+     [](const Config& c) { return std::to_string(c.max_expires_in); }},
+    {"expire_interval",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.expire_interval = static_cast<unsigned>(parse_uint(k, v, 1, 86400));
+     },
+     [](const Config& c) { return std::to_string(c.expire_interval); }},
     {"upload_rate",
      [](Config& c, const std::string& k, const std::string& v) { c.upload_rate.per_minute = parse_rate(k, v); },
      [](const Config& c) { return std::to_string(c.upload_rate.per_minute) + "/m"; }},

@@ -27,6 +27,9 @@ class ConfigError : public std::runtime_error {
 // headers, the description field.
 inline constexpr std::uint64_t kMultipartOverhead = 64u << 10;
 
+// The shortest expires_in of an upload or an album, in seconds.
+inline constexpr unsigned kMinExpiresIn = 60;
+
 // Who may create an account: anyone, nobody (accounts come from `imghost-admin user
 // add`), or whoever holds an invite code (`imghost-admin invite create`).
 enum class SignupMode { open, closed, invite };
@@ -79,6 +82,11 @@ struct Config {
   bool anonymous_uploads = true;             // uploads without a session or token
   std::uint64_t default_quota = 1ull << 30;  // bytes an account may store unless set per account
   unsigned session_days = 30;                // a login lasts this long
+
+  // Expiry (docs/albums-expiry-design.md): the longest expires_in accepted, in seconds
+  // (at least kMinExpiresIn), and the seconds between two runs of the cleanup.
+  unsigned max_expires_in = 30 * 86400;
+  unsigned expire_interval = 60;
   // nginx's limit_req per client address (scripts/stack and make install fill them in).
   RateLimit upload_rate{60, 30};
   RateLimit login_rate{10, 5};

@@ -49,7 +49,9 @@ inline Error forbidden(const std::string& m) { return {ErrorCode::forbidden, m};
 inline Error not_found(const std::string& m) { return {ErrorCode::not_found, m}; }
 inline Error method_not_allowed(const std::string& m) { return {ErrorCode::method_not_allowed, m}; }
 inline Error quota_exceeded(const std::string& m) { return {ErrorCode::quota_exceeded, m}; }
+inline Error album_full(const std::string& m) { return {ErrorCode::album_full, m}; }
 inline Error conflict(const std::string& m) { return {ErrorCode::conflict, m}; }
+inline Error expired(const std::string& m) { return {ErrorCode::expired, m}; }
 inline Error too_large(const std::string& m) { return {ErrorCode::too_large, m}; }
 inline Error unsupported_format(const std::string& m) { return {ErrorCode::unsupported_format, m}; }
 inline Error invalid_image(const std::string& m) { return {ErrorCode::invalid_image, m}; }

@@ -8,6 +8,7 @@
 #include "core/accounts.hpp"
 #include "core/error.hpp"
 #include "core/naming.hpp"
+#include "db/albums_repo.hpp"
 #include "db/locks.hpp"
 #include "db/users_repo.hpp"
 #include "metrics/metrics.hpp"
@@ -39,10 +40,27 @@ void charge_quota(App& app, long long account_id, const std::vector<Candidate>& 
   users.add_used_bytes(account_id, bytes);
 }
 
+// Inside the upload's transaction, after the quota: the album's row stays locked until
+// COMMIT, so the next upload into it counts these items.
+void enter_album(App& app, long long album_seq, const std::vector<Stored>& stored) {
+  db::AlbumsRepo albums(app.db());
+  const auto gate = albums.lock_for_upload(album_seq);
+  if (!gate || gate->status == "deleting") throw errors::not_found("no such album");
+  if (gate->expired) throw errors::expired("this album has expired");
+  if (gate->status != "open") throw errors::conflict("this album is closed: it takes no more uploads");
+  std::vector<long long> seqs;
+  seqs.reserve(stored.size());
+  for (const auto& s : stored) seqs.push_back(s.record.seq);
+  const long long count = albums.append_items(album_seq, seqs);
+  if (gate->max_items && count > *gate->max_items)
+    throw errors::album_full(fmt::format("this album holds at most {} images; {} more would make {}", *gate->max_items,
+                                         stored.size(), count));
+}
+
 }  // namespace
 
 std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::optional<std::string>& description,
-                           Visibility visibility, const Uploader& uploader) {
+                           Visibility visibility, const Uploader& uploader, const Placement& placement) {
   std::map<crypto::Sha256, Content> contents;  // ordered by hash: the lock order
   for (auto& f : files) {
     auto [it, inserted] = contents.try_emplace(f.sha256);
@@ -72,10 +90,10 @@ std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::o
     r.visibility = visibility;
     r.owner_id = uploader.account_id;
     r.owner = uploader.username;
-    statements.push_back(
-        db::ImagesRepo::upload_statement({f.sha256, contents.at(f.sha256).name, r.size, r.format, r.width, r.height},
-                                         {r.id, f.sha256, r.original_filename, description,
-                                          crypto::sha256(out[i].delete_token), visibility, uploader.account_id}));
+    statements.push_back(db::ImagesRepo::upload_statement(
+        {f.sha256, contents.at(f.sha256).name, r.size, r.format, r.width, r.height},
+        {r.id, f.sha256, r.original_filename, description, crypto::sha256(out[i].delete_token), visibility,
+         uploader.account_id, placement.expires_in}));
   }
 
   auto& conn = app.db();
@@ -91,10 +109,12 @@ std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::o
       auto& r = out[i].record;
       r.seq = up.seq;
       r.created_at = up.created_at;
+      r.expires_at = up.expires_at;
       Content& c = contents.at(files[i].sha256);
       c.is_new = up.blob_name == c.name;
       r.name = up.blob_name;
     }
+    if (placement.album_seq) enter_album(app, *placement.album_seq, out);
     // The rows are not visible before COMMIT, and the content locks are held: no one can
     // refer to, or remove, these files before they are in place.
     for (auto& [sha, c] : contents) {

@@ -11,7 +11,10 @@
 //      after the content locks, as a delete takes them, so the two never wait for each
 //      other in a circle; concurrent uploads of one account queue on its row and can never
 //      overshoot its quota;
-//   3. for each new blob, its staged file is placed (fsync of the file, rename, fsync of
+//   3. for an upload into an album, its row locked (FOR NO KEY UPDATE, after the account's
+//      row) and the items appended in a second statement that sees the items of the
+//      upload before: over max_items the whole upload is refused (db/albums_repo.hpp);
+//   4. for each new blob, its staged file is placed (fsync of the file, rename, fsync of
 //      its folder) and its thumbnail written, still under the content lock; then COMMIT.
 // A crash before COMMIT can leave only a staged or placed file (and thumbnail) without a
 // row, which the repair check removes; never a row without a file.  Bytes already stored
@@ -56,14 +59,23 @@ struct Uploader {
   std::optional<std::string> username;  // the account's, for the answer's "owner"
 };
 
+// Where the images go besides the store: an album (already found and authorized by the
+// caller; its state is judged again under its row lock), and when they expire.
+struct Placement {
+  std::optional<long long> album_seq;
+  std::optional<long long> expires_in;  // seconds; checked by the caller
+};
+
 // Stores all candidates or none, in their order, every image with the same description
-// and visibility, owned by `uploader`.  Takes the staged files it places.  Throws Error
-// quota_exceeded (the account would store more than its quota; each image counts its
-// full size, deduplicated or not), unauthorized (the account is gone or disabled),
+// and visibility, owned by `uploader`, placed as `placement` says.  Takes the staged
+// files it places.  Throws Error quota_exceeded (the account would store more than its
+// quota; each image counts its full size, deduplicated or not), unauthorized (the
+// account is gone or disabled), for an album: not_found (gone or being deleted),
+// conflict (closed), expired, album_full (it would hold more than max_items),
 // db::DbError or std::system_error (the store) with nothing left behind but what the
 // repair check cleans.  A thumbnail that cannot be written is logged and made on demand
 // later.
 std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::optional<std::string>& description,
-                           Visibility visibility, const Uploader& uploader);
+                           Visibility visibility, const Uploader& uploader, const Placement& placement = {});
 
 }  // namespace imghost

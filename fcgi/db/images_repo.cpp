@@ -12,7 +12,9 @@ namespace {
   "i.seq, i.id, b.name, i.original_filename, b.format, b.size, b.width, b.height, " \
   "encode(b.sha256, 'hex'), i.description, "                                        \
   "to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "    \
-  "i.visibility, i.owner_id, u.username"
+  "i.visibility, i.owner_id, u.username, "                                          \
+  "to_char(i.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "    \
+  "COALESCE(i.expires_at <= now(), false)"
 // Every read joins the blob and the owner (anonymous uploads have none).
 #define IMAGE_FROM " FROM images i JOIN blobs b USING (sha256) LEFT JOIN users u ON u.id = i.owner_id"
 
@@ -33,6 +35,8 @@ ImageRecord record_at(const Result& r, int row) {
   rec.visibility = parse_visibility(r.get(row, 11)).value_or(Visibility::unlisted);
   if (!r.is_null(row, 12)) rec.owner_id = r.get_int(row, 12);
   rec.owner = r.get_opt(row, 13);
+  rec.expires_at = r.get_opt(row, 14);
+  rec.expired = r.get(row, 15) == "t";
   return rec;
 }
 
@@ -48,20 +52,23 @@ Statement ImagesRepo::upload_statement(const NewBlob& b, const NewImage& img) {
           "   SELECT $2::bytea, $3::text, $4::bigint, $5::text, $6::integer, $7::integer FROM locked"
           "   ON CONFLICT (sha256) DO UPDATE SET name = blobs.name RETURNING name),"
           " image AS (INSERT INTO images (id, sha256, original_filename, description, delete_token_hash, visibility,"
-          "   owner_id)"
-          "   SELECT $8::text, $2::bytea, $9::text, $10::text, $11::bytea, $12::text, $13::bigint FROM blob"
-          "   RETURNING seq, created_at)"
+          "   owner_id, expires_at)"
+          "   SELECT $8::text, $2::bytea, $9::text, $10::text, $11::bytea, $12::text, $13::bigint,"
+          "   now() + make_interval(secs => $14::double precision) FROM blob"
+          "   RETURNING seq, created_at, expires_at)"
           " SELECT image.seq, blob.name,"
-          "  to_char(image.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM image, blob",
+          "  to_char(image.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+          "  to_char(image.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM image, blob",
           {std::to_string(content_lock_key(b.sha256)), bytea_param(b.sha256), b.name, std::to_string(b.size), b.format,
            std::to_string(b.width), std::to_string(b.height), img.id, img.original_filename, img.description,
            bytea_param(img.delete_token_hash), std::string(name(img.visibility)),
-           img.owner_id ? Param(std::to_string(*img.owner_id)) : Param()}};
+           img.owner_id ? Param(std::to_string(*img.owner_id)) : Param(),
+           img.expires_in ? Param(std::to_string(*img.expires_in)) : Param()}};
 }
 
 Uploaded ImagesRepo::uploaded(const Result& r) {
   if (r.rows() != 1) throw DbError("upload: expected one row", "XX000");
-  return {r.get_int(0, 0), std::string(r.get(0, 1)), std::string(r.get(0, 2))};
+  return {r.get_int(0, 0), std::string(r.get(0, 1)), std::string(r.get(0, 2)), r.get_opt(0, 3)};
 }
 
 std::optional<std::string> ImagesRepo::blob_name(const crypto::Sha256& sha) {
@@ -98,13 +105,16 @@ std::vector<ImageRecord> ImagesRepo::list_public(std::optional<long long> before
   // Keyset paging over the index of public images on -seq (sql/003): the index walk
   // starts at the cursor, so any page costs the same as the first, and no unlisted row is
   // read.  The order is written -seq ascending because only that index gives it.
-  auto r = before ? c_.run("list_public_before",
-                           "SELECT " IMAGE_COLUMNS IMAGE_FROM
-                           " WHERE i.visibility = 'public' AND -i.seq > -$1::bigint ORDER BY -i.seq LIMIT $2",
-                           {std::to_string(*before), std::to_string(limit)})
-                  : c_.run("list_public_first",
-                           "SELECT " IMAGE_COLUMNS IMAGE_FROM " WHERE i.visibility = 'public' ORDER BY -i.seq LIMIT $1",
-                           {std::to_string(limit)});
+  auto r =
+      before ? c_.run("list_public_before",
+                      "SELECT " IMAGE_COLUMNS IMAGE_FROM
+                      " WHERE i.visibility = 'public' AND -i.seq > -$1::bigint AND (i.expires_at <= now()) IS NOT TRUE "
+                      "ORDER BY -i.seq LIMIT $2",
+                      {std::to_string(*before), std::to_string(limit)})
+             : c_.run("list_public_first",
+                      "SELECT " IMAGE_COLUMNS IMAGE_FROM
+                      " WHERE i.visibility = 'public' AND (i.expires_at <= now()) IS NOT TRUE ORDER BY -i.seq LIMIT $1",
+                      {std::to_string(limit)});
   std::vector<ImageRecord> out;
   out.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) out.push_back(record_at(r, i));
@@ -116,6 +126,7 @@ std::vector<ImageRecord> ImagesRepo::list_owned(long long owner_id, std::optiona
   auto r = c_.run("list_owned",
                   "SELECT " IMAGE_COLUMNS IMAGE_FROM
                   " WHERE i.owner_id = $1 AND i.seq < COALESCE($2::bigint, 9223372036854775807)"
+                  " AND (i.expires_at <= now()) IS NOT TRUE"
                   " ORDER BY i.seq DESC LIMIT $3",
                   {std::to_string(owner_id), before ? Param(std::to_string(*before)) : Param(), std::to_string(limit)});
   std::vector<ImageRecord> out;

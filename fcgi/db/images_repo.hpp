@@ -30,8 +30,10 @@ struct ImageRecord {
   std::optional<std::string> description;
   std::string created_at;  // ISO 8601, UTC, "Z"
   Visibility visibility = Visibility::unlisted;
-  std::optional<long long> owner_id;  // nullopt: an anonymous upload
-  std::optional<std::string> owner;   // the owner's username
+  std::optional<long long> owner_id;      // nullopt: an anonymous upload
+  std::optional<std::string> owner;       // the owner's username
+  std::optional<std::string> expires_at;  // ISO 8601, UTC, "Z"; nullopt: never
+  bool expired = false;                   // expires_at <= now(), by the database's clock
 };
 
 struct NewBlob {
@@ -51,13 +53,15 @@ struct NewImage {
   crypto::Sha256 delete_token_hash;
   Visibility visibility;
   std::optional<long long> owner_id;
+  std::optional<long long> expires_in;  // seconds from now; nullopt: never
 };
 
 // What the upload statement returns for one image.
 struct Uploaded {
   long long seq = 0;
-  std::string blob_name;   // the new blob's name, or the existing one of the same bytes
-  std::string created_at;  // ISO 8601, UTC, "Z"
+  std::string blob_name;                  // the new blob's name, or the existing one of the same bytes
+  std::string created_at;                 // ISO 8601, UTC, "Z"
+  std::optional<std::string> expires_at;  // ISO 8601, UTC, "Z"; nullopt: never
 };
 
 class ImagesRepo {

@@ -11,17 +11,18 @@
 #include "render/json.hpp"
 
 namespace imghost::handlers {
-namespace {
-
-constexpr std::size_t kMaxJsonBody = 64u << 10;  // nginx's limit outside the upload routes
-constexpr int kDefaultLimit = 20;
 
 nlohmann::json object_body(Request& req) {
+  constexpr std::size_t kMaxJsonBody = 64u << 10;  // nginx's limit outside the upload routes
   const auto body = req.read_body(kMaxJsonBody);
   auto j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) throw errors::bad_request("expected a JSON object in the body");
   return j;
 }
+
+namespace {
+
+constexpr int kDefaultLimit = 20;
 
 // A string member, or nullopt when absent; bad_request when it is there but not a string.
 std::optional<std::string> string_member(const nlohmann::json& j, const char* key) {

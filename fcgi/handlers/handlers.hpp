@@ -35,7 +35,8 @@ struct PageRequest {
 PageRequest page_request(std::string_view query, int default_limit);
 // A page from rows fetched with limit + 1 (the extra row says there is a next page).
 Page page_of(std::vector<db::ImageRecord> rows, int limit);
-// The image with this id (public or unlisted); throws 404 for a malformed or unknown id.
+// The image with this id (public or unlisted); throws 404 for a malformed or unknown id,
+// 410 expired once its expires_at has passed.
 db::ImageRecord find_or_404(App& app, const std::string& id);
 
 // What the pages need of the app: its settings and its static files' URLs.
@@ -79,6 +80,10 @@ Response health(App& app, Request& req, const Params& params);
 // description.  Throws bad_request.
 std::optional<std::string> checked_description(std::string_view text);
 
+// The body of a JSON request: one object, at most 64 KiB (nginx's limit outside the
+// upload routes); else bad_request.
+nlohmann::json object_body(Request& req);
+
 // The site's own address for files a client keeps (the ShareX file): the public base
 // URL when configured, else the Host the client used (its own request: never stored
 // nor shown to anyone else).
@@ -100,6 +105,10 @@ Response logout(App& app, Request& req, const Params& params);
 Response my_images_page(App& app, Request& req, const Params& params);
 Response tokens_page(App& app, Request& req, const Params& params);        // GET and POST (create)
 Response revoke_token_page(App& app, Request& req, const Params& params);  // POST {id}
+// Albums (albums_api.cpp; the upload into one is upload.cpp's).
+Response create_album(App& app, Request& req, const Params& params);       // POST /api/v1/albums
+Response get_album(App& app, Request& req, const Params& params);          // {id}: 404, 410
+Response upload_into_album(App& app, Request& req, const Params& params);  // {id}: as the upload, into it
 // GET /metrics on the private listener (metrics.cpp).
 Response metrics(App& app, Request& req, const Params& params);
 // nginx's fallback when a thumbnail is not on disk (yet): make it now.  {name}

@@ -46,6 +46,9 @@ db::ImageRecord find_or_404(App& app, const std::string& id) {
   db::ImagesRepo repo(app.db());
   auto rec = repo.find(id);
   if (!rec) throw errors::not_found("no such image");
+  // Past its time the image is gone for everyone, though the cleanup may not have
+  // removed it yet (docs/albums-expiry-design.md).
+  if (rec->expired) throw errors::expired("this image has expired");
   return *rec;
 }
 

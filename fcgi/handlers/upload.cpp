@@ -20,6 +20,7 @@
 
 #include "base/crypto.hpp"
 #include "base/text.hpp"
+#include "core/albums.hpp"
 #include "core/error.hpp"
 #include "core/ingest.hpp"
 #include "handlers/auth.hpp"
@@ -44,6 +45,7 @@ constexpr std::size_t kMaxDescriptionBytes = 4 * kMaxDescriptionChars;
 // The longest visibility value kept: enough for either name, and for a wrong one to be
 // refused as such.
 constexpr std::size_t kMaxVisibilityBytes = 32;
+constexpr std::size_t kMaxShortFieldBytes = 64;
 
 // One "file" part as it streamed in.
 struct FilePart {
@@ -72,6 +74,10 @@ class FormSink final : public multipart::PartSink {
   std::optional<std::string> description;
   bool description_too_long = false;
   std::optional<std::string> visibility;  // the first field's value, at most kMaxVisibilityBytes + 1
+  // The first value of each short field (expires_in, album, manage_token), at most
+  // kMaxShortFieldBytes + 1 bytes: enough for any valid value, and for a wrong one to be
+  // refused as such.
+  std::optional<std::string> expires_in, album, manage_token;
 
   void part_begin(const multipart::Part& p) override {
     current_ = Current::ignored;
@@ -89,6 +95,10 @@ class FormSink final : public multipart::PartSink {
     } else if (p.name == "visibility" && !p.filename && !visibility) {
       visibility.emplace();
       current_ = Current::visibility;
+    } else if (auto* field = short_field(p.name); field && !p.filename && !*field) {
+      field->emplace();
+      short_ = field;
+      current_ = Current::short_field;
     }
   }
 
@@ -101,6 +111,10 @@ class FormSink final : public multipart::PartSink {
     }
     if (current_ == Current::visibility) {
       visibility->append(bytes.substr(0, kMaxVisibilityBytes + 1 - visibility->size()));
+      return;
+    }
+    if (current_ == Current::short_field) {
+      (*short_)->append(bytes.substr(0, kMaxShortFieldBytes + 1 - (*short_)->size()));
       return;
     }
     if (current_ != Current::file) return;
@@ -132,7 +146,14 @@ class FormSink final : public multipart::PartSink {
   }
 
  private:
-  enum class Current { ignored, file, description, visibility };
+  enum class Current { ignored, file, description, visibility, short_field };
+  std::optional<std::string>* short_field(std::string_view name) {
+    if (name == "expires_in") return &expires_in;
+    if (name == "album") return &album;
+    if (name == "manage_token") return &manage_token;
+    return nullptr;
+  }
+  std::optional<std::string>* short_ = nullptr;
   const store::Store& store_;
   std::uint64_t max_file_;
   std::size_t max_files_;
@@ -231,12 +252,27 @@ Visibility checked_visibility(const FormSink& form, Visibility fallback) {
   return *v;
 }
 
-Response upload(App& app, Request& req, bool json) {
+// The album an upload goes into, judged before the body is read (a refused upload costs
+// no body) when the path names it, and after it for the form field `album`.  An
+// account's album, or a manage token in the header, is checked at once; an anonymous
+// album whose token can only be in the body (field manage_token) is checked after it.
+std::optional<db::AlbumRow> album_before_body(App& app, const Request& req, const Caller& caller,
+                                              const std::string& album_id) {
+  if (album_id.empty()) return std::nullopt;
+  auto album = albums::find_live(app, album_id);
+  const std::string token(req.header("X-Manage-Token"));
+  if (!token.empty() || album.owner_id) albums::check_manager(album, token, caller.user());
+  albums::check_accepts_uploads(album);
+  return album;
+}
+
+Response upload(App& app, Request& req, bool json, const std::string& album_id = "") {
   const auto& cfg = app.config();
   // Who uploads, before the body is read: a bad token or a closed door costs nothing.
   const auto caller = identify(app, req);
   if (!caller.account && !cfg.anonymous_uploads)
     throw errors::unauthorized("uploads need an account here: log in or send 'Authorization: Bearer <token>'");
+  auto album = album_before_body(app, req, caller, album_id);
   const auto boundary = multipart::boundary_from_content_type(req.header("Content-Type"));
   if (!boundary) throw errors::bad_request("expected a multipart/form-data body with a boundary");
 
@@ -255,6 +291,17 @@ Response upload(App& app, Request& req, bool json) {
   }
   const auto description = description_of(form);
   const auto visibility = checked_visibility(form, cfg.default_visibility);
+  Placement placement;
+  if (form.expires_in) placement.expires_in = albums::checked_expires_in(cfg, *form.expires_in);
+  if (!album && form.album && !form.album->empty()) {
+    album = albums::find_live(app, *form.album);
+    const std::string token(req.header("X-Manage-Token"));
+    albums::check_manager(album.value(), token.empty() ? form.manage_token.value_or("") : token, caller.user());
+    albums::check_accepts_uploads(*album);
+  } else if (album && !album->owner_id && req.header("X-Manage-Token").empty()) {
+    albums::check_manager(*album, form.manage_token.value_or(""), caller.user());
+  }
+  if (album) placement.album_seq = album->seq;
 
   // The count first: a request over it is refused before any file is decoded.
   std::size_t sent = 0;
@@ -280,8 +327,9 @@ Response upload(App& app, Request& req, bool json) {
   }
   if (files.empty()) throw errors::bad_request("no file: send at least one image in the field 'file'");
 
-  const auto stored = ingest(app, files, description, visibility,
-                             caller.account ? Uploader{caller.account->id, caller.account->username} : Uploader{});
+  const auto stored =
+      ingest(app, files, description, visibility,
+             caller.account ? Uploader{caller.account->id, caller.account->username} : Uploader{}, placement);
   for (const auto& s : stored) {
     const auto& r = s.record;
     const auto by = r.owner ? fmt::format(" by {}", *r.owner) : std::string();
@@ -316,5 +364,10 @@ std::optional<std::string> checked_description(std::string_view text) {
 Response upload_from_form(App& app, Request& req, const Params&) { return upload(app, req, wants_json(req)); }
 
 Response upload_api(App& app, Request& req, const Params&) { return upload(app, req, true); }
+
+Response upload_into_album(App& app, Request& req, const Params& params) {
+  // An empty {id} cannot match a route; "" would mean "no album" to upload().
+  return upload(app, req, true, params["id"]);
+}
 
 }  // namespace imghost::handlers

@@ -81,8 +81,30 @@ nlohmann::json image_json(const db::ImageRecord& r, const std::string& base) {
       {"created_at", r.created_at},
       {"visibility", std::string(name(r.visibility))},
       {"owner", r.owner ? nlohmann::json(*r.owner) : nlohmann::json(nullptr)},
+      {"expires_at", r.expires_at ? nlohmann::json(*r.expires_at) : nlohmann::json(nullptr)},
   };
 }
+
+nlohmann::json album_json(const db::AlbumRow& a, const std::string& base) {
+  const auto or_null = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  // "expired" is computed, "deleting" never shown (such an album answers 404).
+  return {
+      {"id", a.id},
+      {"url", album_url(base, a.id)},
+      {"title", or_null(a.title)},
+      {"description", or_null(a.description)},
+      {"visibility", std::string(name(a.visibility))},
+      {"owner", or_null(a.owner)},
+      {"status", a.expired ? std::string("expired") : a.status},
+      {"item_count", a.item_count},
+      {"max_items", or_null(a.max_items)},
+      {"cover", or_null(a.cover_id)},
+      {"expires_at", or_null(a.expires_at)},
+      {"created_at", a.created_at},
+  };
+}
+
+std::string album_url(const std::string& base, const std::string& id) { return base + "/a/" + id; }
 
 nlohmann::json user_json(const db::UserRow& u, long long quota_bytes) {
   return {{"username", u.username},
@@ -156,6 +178,10 @@ std::string image_list_json(const std::vector<db::ImageRecord>& items, const std
       put_field(out, "owner", *r.owner);
     else
       out += "\"owner\":null,";
+    if (r.expires_at)
+      put_field(out, "expires_at", *r.expires_at);
+    else
+      out += "\"expires_at\":null,";
     out.back() = '}';  // the last field's comma
   }
   out += "],\"next_cursor\":";

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "db/albums_repo.hpp"
 #include "db/images_repo.hpp"
 #include "db/users_repo.hpp"
 
@@ -15,6 +16,11 @@ namespace imghost::views {
 nlohmann::json image_json(const db::ImageRecord& r, const std::string& base);
 // The upload answer adds the delete token and link, shown once.
 nlohmann::json uploaded_json(const db::ImageRecord& r, const std::string& token, const std::string& base);
+// The album object: id, url (/a/{id}), title, description, visibility, owner, status
+// ("open", "closed", "expired"), item_count, max_items, cover (an image id), expires_at,
+// created_at.
+nlohmann::json album_json(const db::AlbumRow& a, const std::string& base);
+std::string album_url(const std::string& base, const std::string& id);
 // The account object: username, admin, used_bytes, quota_bytes, created_at.
 nlohmann::json user_json(const db::UserRow& u, long long quota_bytes);
 // An API token as listed (never its secret): id, name, created_at, last_used_at.

@@ -1,0 +1,83 @@
+#include "core/albums.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "base/crypto.hpp"
+#include "core/error.hpp"
+#include "core/naming.hpp"
+
+namespace imghost::albums {
+
+Created create(App& app, const AlbumRequest& request, const db::UserRow* owner) {
+  Created out;
+  db::NewAlbum n;
+  n.id = naming::new_image_id();  // the same shape as an image id: 100 random bits
+  n.title = request.title;
+  n.description = request.description;
+  n.visibility = request.visibility;
+  n.max_items = request.max_items;
+  n.expires_in = request.expires_in;
+  if (owner) {
+    n.owner_id = owner->id;
+  } else {
+    out.manage_token = naming::new_delete_token();
+    n.manage_token_hash = crypto::sha256(out.manage_token);
+  }
+  out.album = db::AlbumsRepo(app.db()).insert(n);
+  const auto by = owner ? fmt::format(" by {}", owner->username) : std::string();
+  app.log().success(fmt::format("album {} created{}.", out.album.id, by));
+  return out;
+}
+
+db::AlbumRow find_live(App& app, const std::string& id) {
+  if (!naming::is_image_id(id)) throw errors::not_found("no such album");
+  auto album = db::AlbumsRepo(app.db()).find(id);
+  if (!album || album->status == "deleting") throw errors::not_found("no such album");
+  if (album->expired) throw errors::expired("this album has expired");
+  return *album;
+}
+
+void check_manager(const db::AlbumRow& album, const std::string& token, const db::UserRow* account) {
+  if (!token.empty()) {
+    const auto given = crypto::sha256(token);
+    const std::string_view given_view(reinterpret_cast<const char*>(given.data()), given.size());
+    if (album.manage_token_hash.empty() || !crypto::constant_time_equal(given_view, album.manage_token_hash))
+      throw errors::forbidden("wrong manage token");
+    return;
+  }
+  if (account && (account->is_admin || album.owner_id == account->id)) return;
+  if (album.owner_id) throw errors::forbidden("only the owner of this album or an admin can change it");
+  throw errors::forbidden("this album needs its manage token (header X-Manage-Token or field manage_token)");
+}
+
+void check_accepts_uploads(const db::AlbumRow& album) {
+  if (album.status != "open") throw errors::conflict("this album is closed: it takes no more uploads");
+  if (album.max_items && album.item_count >= *album.max_items)
+    throw errors::album_full(fmt::format("this album is full: it holds at most {} images", *album.max_items));
+}
+
+long long checked_expires_in(const Config& config, long long seconds) {
+  if (seconds < kMinExpiresIn || seconds > static_cast<long long>(config.max_expires_in))
+    throw errors::bad_request(fmt::format("expires_in must be {} to {} seconds", kMinExpiresIn, config.max_expires_in));
+  return seconds;
+}
+
+long long checked_expires_in(const Config& config, std::string_view text) {
+  long long n = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc() || p != text.data() + text.size())
+    throw errors::bad_request(
+        fmt::format("expires_in must be a number of seconds, {} to {}", kMinExpiresIn, config.max_expires_in));
+  return checked_expires_in(config, n);
+}
+
+int checked_max_items(long long n) {
+  if (n < 1 || n > kMaxItemsLimit) throw errors::bad_request(fmt::format("max_items must be 1 to {}", kMaxItemsLimit));
+  return static_cast<int>(n);
+}
+
+std::string status_of(const db::AlbumRow& album) { return album.expired ? "expired" : album.status; }
+
+}  // namespace imghost::albums

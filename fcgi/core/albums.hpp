@@ -1,0 +1,66 @@
+// Albums without HTTP: creating one, finding it as a client may see it, and who may
+// manage it or upload into it (docs/albums-expiry-design.md).  Uploads into an album go
+// through ingest() with a Placement; the album's limits are judged there, under its row
+// lock, and early here (check_accepts_uploads) so a refused upload costs no body.
+//
+// Everything throws imghost::Error with the API's codes, or db::DbError.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/app.hpp"
+#include "core/visibility.hpp"
+#include "db/albums_repo.hpp"
+#include "db/users_repo.hpp"
+
+namespace imghost::albums {
+
+inline constexpr int kMaxItemsLimit = 1000;         // max_items is 1..1000
+inline constexpr std::size_t kMaxTitleChars = 200;  // and a description is at most 1000
+
+// What a client asks for, already checked (checked_expires_in, checked_max_items, the
+// handlers' text checks).
+struct AlbumRequest {
+  std::optional<std::string> title;
+  std::optional<std::string> description;
+  Visibility visibility = Visibility::unlisted;
+  std::optional<int> max_items;
+  std::optional<long long> expires_in;
+};
+
+struct Created {
+  db::AlbumRow album;
+  std::string manage_token;  // plain, shown once; empty for an account's album
+};
+
+// An account's album (owner given), or an anonymous one with a new manage token.
+// Logs the creation.
+Created create(App& app, const AlbumRequest& request, const db::UserRow* owner);
+
+// The album as a client may see it: 404 for a malformed or unknown id and for one being
+// deleted, 410 expired once its expires_at has passed.
+db::AlbumRow find_live(App& app, const std::string& id);
+
+// Whether `token` (the X-Manage-Token header or the manage_token field; "" when none)
+// or `account` may manage the album and upload into it: its owner, an admin, or the
+// holder of its manage token.  A token given is judged on its own, as a delete token
+// is.  Throws forbidden.
+void check_manager(const db::AlbumRow& album, const std::string& token, const db::UserRow* account);
+
+// The early refusal of an upload, before its body is read: 409 conflict when closed,
+// 409 album_full when it holds max_items already.  ingest() judges again under the lock.
+void check_accepts_uploads(const db::AlbumRow& album);
+
+// expires_in as sent (seconds): kMinExpiresIn to the configured max_expires_in, else
+// bad_request naming the bounds.
+long long checked_expires_in(const Config& config, long long seconds);
+// The same from text (a form field): a non-numeric value is bad_request.
+long long checked_expires_in(const Config& config, std::string_view text);
+// max_items as sent: 1 to kMaxItemsLimit, else bad_request.
+int checked_max_items(long long n);
+
+// "expired" when past its time, else the stored status ("open", "closed").
+std::string status_of(const db::AlbumRow& album);
+
+}  // namespace imghost::albums

@@ -1,0 +1,269 @@
+// Albums and expiry through handle() and the albums repository, against a real
+// PostgreSQL and store: creating albums and their bad input, who may upload into one,
+// max_items held in the upload's transaction (also by two transactions at once), closed
+// and expired albums, expires_in on uploads and the 410 of an expired image.
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <future>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "db/albums_repo.hpp"
+#include "db/pg.hpp"
+#include "fixture.hpp"
+#include "store/local_store.hpp"
+
+using namespace imghost::testing;
+using nlohmann::json;
+namespace db = imghost::db;
+namespace store = imghost::store;
+
+namespace {
+
+StringRequest json_post(const std::string& path, const json& body, std::map<std::string, std::string> headers = {}) {
+  headers["Content-Type"] = "application/json";
+  return StringRequest("POST", path, "", std::move(headers), body.dump());
+}
+
+std::string error_code(const imghost::http::Response& r) { return json::parse(r.body)["error"]["code"]; }
+
+// Creates an anonymous album; returns its JSON (with manage_token).
+json new_album(Env& env, const json& body) {
+  auto req = json_post("/api/v1/albums", body);
+  const auto r = env.run(req);
+  BOOST_TEST_REQUIRE(r.status == 201, r.body);
+  return json::parse(r.body);
+}
+
+imghost::http::Response upload_into(Env& env, const json& album, std::vector<FormField> fields,
+                                    const std::string& token) {
+  std::map<std::string, std::string> headers;
+  if (!token.empty()) headers["X-Manage-Token"] = token;
+  auto req = upload_request("/api/v1/albums/" + std::string(album["id"]) + "/images", fields, std::move(headers));
+  return env.run(req);
+}
+
+std::size_t originals_in_store(const Env& env) {
+  std::size_t n = 0;
+  store::LocalStore(env.store_dir()).walk([&](const store::Entry& e) {
+    if (e.kind == store::Entry::Kind::original) ++n;
+  });
+  return n;
+}
+
+json get_json(Env& env, const std::string& path, int expected_status) {
+  StringRequest req("GET", path);
+  const auto r = env.run(req);
+  BOOST_TEST_REQUIRE(r.status == expected_status, r.body);
+  return json::parse(r.body);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(albums)
+
+BOOST_AUTO_TEST_CASE(an_anonymous_album_is_created_with_a_manage_token_shown_once) {
+  Env env;
+  const auto a = new_album(env, {{"title", "Booth 3"}, {"max_items", 5}, {"visibility", "public"}});
+  BOOST_TEST(a["status"] == "open");
+  BOOST_TEST(a["title"] == "Booth 3");
+  BOOST_TEST(a["max_items"] == 5);
+  BOOST_TEST(a["item_count"] == 0);
+  BOOST_TEST(a["expires_at"].is_null());
+  BOOST_TEST(a["url"] == "/a/" + std::string(a["id"]));
+  BOOST_TEST(std::string(a["manage_token"]).size() == 32u);
+  const auto again = get_json(env, "/api/v1/albums/" + std::string(a["id"]), 200);
+  BOOST_TEST(!again.contains("manage_token"), "the token is shown once");
+  BOOST_TEST(again["id"] == a["id"]);
+  BOOST_TEST(env.query("SELECT manage_token_hash IS NOT NULL FROM albums") == "t");
+}
+
+BOOST_AUTO_TEST_CASE(bad_album_requests_are_400_and_create_nothing) {
+  Env env;
+  const json bad[] = {
+      {{"max_items", 0}},
+      {{"max_items", 10000}},
+      {{"max_items", "5"}},
+      {{"expires_in", 0}},
+      {{"expires_in", -60}},
+      {{"expires_in", 59}},
+      {{"expires_in", "soon"}},
+      {{"expires_in", 1.5}},
+      {{"expires_in", 99999999}},
+      {{"visibility", "secret"}},
+      {{"title", std::string(201, 'x')}},
+      {{"unknown", 1}},
+  };
+  for (const auto& body : bad) {
+    BOOST_TEST_CONTEXT(body.dump()) {
+      auto req = json_post("/api/v1/albums", body);
+      const auto r = env.run(req);
+      BOOST_TEST(r.status == 400, r.body);
+    }
+  }
+  BOOST_TEST(env.count("albums") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_and_malformed_albums_are_404) {
+  Env env;
+  get_json(env, "/api/v1/albums/abcdefghijklmnopqrst", 404);
+  get_json(env, "/api/v1/albums/not-an-id", 404);
+  const auto r = upload_into(env, json{{"id", "abcdefghijklmnopqrst"}}, {{"file", "a.png", png_bytes(1)}}, "");
+  BOOST_TEST(r.status == 404, r.body);
+  BOOST_TEST(env.count("images") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(uploads_into_an_anonymous_album_need_its_manage_token) {
+  Env env;
+  const auto a = new_album(env, json::object());
+  const std::string token = a["manage_token"];
+  auto r = upload_into(env, a, {{"file", "a.png", png_bytes(1)}}, "");
+  BOOST_TEST(r.status == 403, r.body);
+  r = upload_into(env, a, {{"file", "a.png", png_bytes(1)}}, "wrong-token");
+  BOOST_TEST(r.status == 403, r.body);
+  BOOST_TEST(env.count("images") == 0);
+  BOOST_TEST(originals_in_store(env) == 0u);
+
+  r = upload_into(env, a, {{"file", "a.png", png_bytes(1)}}, token);
+  BOOST_TEST_REQUIRE(r.status == 201, r.body);
+  // The token may also come as a form field, and the upload route with field `album`.
+  r = upload_into(env, a, {{"manage_token", std::nullopt, token}, {"file", "b.png", png_bytes(2)}}, "");
+  BOOST_TEST_REQUIRE(r.status == 201, r.body);
+  auto req = upload_request("/api/v1/images", {{"album", std::nullopt, std::string(a["id"])},
+                                               {"manage_token", std::nullopt, token},
+                                               {"file", "c.png", png_bytes(3)}});
+  r = env.run(req);
+  BOOST_TEST_REQUIRE(r.status == 201, r.body);
+  const auto got = get_json(env, "/api/v1/albums/" + std::string(a["id"]), 200);
+  BOOST_TEST(got["item_count"] == 3);
+  // In the order they were uploaded.
+  BOOST_TEST(env.query("SELECT string_agg(i.original_filename, ',' ORDER BY x.position)"
+                       " FROM album_items x JOIN images i ON i.seq = x.image_seq") == "a.png,b.png,c.png");
+}
+
+// An upload that passes the early check (one item of two) but would make three: the
+// transaction's count refuses it, and nothing of it stays.
+BOOST_AUTO_TEST_CASE(max_items_is_judged_in_the_uploads_transaction) {
+  Env env;
+  const auto a = new_album(env, {{"max_items", 2}});
+  const std::string token = a["manage_token"];
+  BOOST_TEST_REQUIRE(upload_into(env, a, {{"file", "a.png", png_bytes(1)}}, token).status == 201);
+  const auto r = upload_into(env, a, {{"file", "b.png", png_bytes(2)}, {"file", "c.png", png_bytes(3)}}, token);
+  BOOST_TEST(r.status == 409, r.body);
+  BOOST_TEST(error_code(r) == "album_full");
+  BOOST_TEST(env.count("images") == 1);
+  BOOST_TEST(env.count("blobs") == 1);
+  BOOST_TEST(env.count("album_items") == 1);
+  BOOST_TEST(originals_in_store(env) == 1u, "the refused upload's placed files were removed");
+
+  BOOST_TEST_REQUIRE(upload_into(env, a, {{"file", "b.png", png_bytes(2)}}, token).status == 201);
+  const auto full = upload_into(env, a, {{"file", "d.png", png_bytes(4)}}, token);
+  BOOST_TEST(full.status == 409, full.body);
+  BOOST_TEST(error_code(full) == "album_full");
+  BOOST_TEST(env.count("album_items") == 2);
+}
+
+// Two transactions append to an album of one at once, as two workers would: the second
+// waits for the first's row lock, then counts its item (a fresh snapshot) and sees 2.
+BOOST_AUTO_TEST_CASE(a_second_upload_waits_for_the_album_row_and_counts_the_first) {
+  Env env;
+  const auto a = new_album(env, {{"max_items", 1}});
+  for (int seed : {1, 2}) {
+    auto req = upload_request("/api/v1/images", {{"file", "x.png", png_bytes(seed)}});
+    BOOST_TEST_REQUIRE(env.run(req).status == 201);
+  }
+  const long long album_seq = std::stoll(env.query("SELECT seq FROM albums"));
+  const long long first = std::stoll(env.query("SELECT min(seq) FROM images"));
+  const long long second = std::stoll(env.query("SELECT max(seq) FROM images"));
+
+  db::Connection ca(env.config().database), cb(env.config().database);
+  db::Transaction ta(ca);
+  db::AlbumsRepo ra(ca);
+  BOOST_TEST_REQUIRE(ra.lock_for_upload(album_seq).has_value());
+  BOOST_TEST(ra.append_items(album_seq, {first}) == 1);
+
+  auto other = std::async(std::launch::async, [&] {
+    db::Transaction tb(cb);
+    db::AlbumsRepo rb(cb);
+    const auto gate = rb.lock_for_upload(album_seq);  // waits for ta's COMMIT
+    const auto count = rb.append_items(album_seq, {second});
+    return std::make_pair(gate.has_value(), count);
+  });
+  // Give the other transaction time to reach the lock (if it has not, it still must
+  // see the first item once it runs: the result is the same either way).
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ta.commit();
+  const auto [found, count] = other.get();
+  BOOST_TEST(found);
+  BOOST_TEST(count == 2, "the second counts the first's committed item, so max_items 1 refuses it");
+}
+
+BOOST_AUTO_TEST_CASE(a_closed_album_is_409_conflict_and_an_expired_one_410) {
+  Env env;
+  const auto a = new_album(env, {{"expires_in", 600}});
+  const std::string token = a["manage_token"];
+  BOOST_TEST(!a["expires_at"].is_null());
+  env.query("UPDATE albums SET status = 'closed'");
+  auto r = upload_into(env, a, {{"file", "a.png", png_bytes(1)}}, token);
+  BOOST_TEST(r.status == 409, r.body);
+  BOOST_TEST(error_code(r) == "conflict");
+
+  env.query("UPDATE albums SET status = 'open', expires_at = now() - interval '1 second'");
+  r = upload_into(env, a, {{"file", "a.png", png_bytes(1)}}, token);
+  BOOST_TEST(r.status == 410, r.body);
+  BOOST_TEST(error_code(r) == "expired");
+  const auto got = get_json(env, "/api/v1/albums/" + std::string(a["id"]), 410);
+  BOOST_TEST(got["error"]["code"] == "expired");
+
+  env.query("UPDATE albums SET status = 'deleting', expires_at = NULL");
+  get_json(env, "/api/v1/albums/" + std::string(a["id"]), 404);
+  BOOST_TEST(env.count("images") == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(expiry)
+
+BOOST_AUTO_TEST_CASE(bad_expires_in_on_an_upload_is_400_and_stores_nothing) {
+  Env env;
+  for (const std::string v : {"0", "-60", "59", "soon", "", "1e3", "99999999999"}) {
+    BOOST_TEST_CONTEXT(v) {
+      auto req = upload_request("/api/v1/images", {{"expires_in", std::nullopt, v}, {"file", "a.png", png_bytes(1)}});
+      const auto r = env.run(req);
+      BOOST_TEST(r.status == 400, r.body);
+    }
+  }
+  BOOST_TEST(env.count("images") == 0);
+  BOOST_TEST(originals_in_store(env) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(an_expiring_image_says_when_and_answers_410_once_past) {
+  Env env;
+  auto req = upload_request(
+      "/api/v1/images",
+      {{"expires_in", std::nullopt, "600"}, {"visibility", std::nullopt, "public"}, {"file", "a.png", png_bytes(1)}});
+  const auto r = env.run(req);
+  BOOST_TEST_REQUIRE(r.status == 201, r.body);
+  const auto img = json::parse(r.body);
+  BOOST_TEST(!img["expires_at"].is_null());
+  const std::string path = "/api/v1/images/" + std::string(img["id"]);
+  BOOST_TEST(get_json(env, path, 200)["expires_at"] == img["expires_at"]);
+  BOOST_TEST(get_json(env, "/api/v1/images", 200)["items"].size() == 1u);
+
+  env.query("UPDATE images SET expires_at = now() - interval '1 second'");
+  BOOST_TEST(get_json(env, path, 410)["error"]["code"] == "expired");
+  StringRequest file("GET", path + "/file");
+  BOOST_TEST(env.run(file).status == 410);
+  BOOST_TEST(get_json(env, "/api/v1/images", 200)["items"].empty(), "the catalog leaves expired images out");
+}
+
+BOOST_AUTO_TEST_CASE(an_image_never_outlives_the_album_it_was_uploaded_into) {
+  Env env;
+  const auto a = new_album(env, {{"expires_in", 120}});
+  const auto r =
+      upload_into(env, a, {{"expires_in", std::nullopt, "3600"}, {"file", "a.png", png_bytes(1)}}, a["manage_token"]);
+  BOOST_TEST_REQUIRE(r.status == 201, r.body);
+  BOOST_TEST(env.query("SELECT i.expires_at = a.expires_at FROM images i, albums a") == "t");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
