@@ -23,6 +23,12 @@
 //   imghost-admin [--config FILE] config nginx-sed
 //                                             a sed script that fills the nginx site's
 //                                             rate-limit and metrics placeholders
+//   imghost-admin [--config FILE] expire      removes what has expired (core/expiry.hpp);
+//                                             exits 0, or 1 when some file could not be
+//                                             removed (it stays queued for the next run).
+//                                             Cron or a timer runs it every
+//                                             expire_interval seconds, behind `claim`
+//                                             when several machines share the database
 //   imghost-admin routes                      the workers' route table: METHOD PATTERN FLAGS
 //   imghost-admin [--config FILE] user add|list|disable|enable|quota ...
 //   imghost-admin [--config FILE] invite create [--days N]
@@ -45,6 +51,7 @@
 #include "admin/migrate_store.hpp"
 #include "admin/users.hpp"
 #include "core/config.hpp"
+#include "core/expiry.hpp"
 #include "core/log.hpp"
 #include "db/pg.hpp"
 #include "handlers/routes.hpp"
@@ -60,11 +67,12 @@ int usage(const char* argv0) {
                "       %s [--config FILE] config get KEY | config list | config nginx-sed\n"
                "       %s [--config FILE] migrate-store --to s3|local\n"
                "       %s [--config FILE] claim JOB --every SECONDS\n"
+               "       %s [--config FILE] expire\n"
                "       %s routes\n"
                "       %s [--config FILE] user add NAME [--admin] [--quota SIZE] | list | disable NAME |"
                " enable NAME | quota NAME SIZE|default\n"
                "       %s [--config FILE] invite create [--days N]\n",
-               argv0, argv0, argv0, argv0, argv0, argv0, argv0, argv0);
+               argv0, argv0, argv0, argv0, argv0, argv0, argv0, argv0, argv0);
   return 2;
 }
 
@@ -143,6 +151,22 @@ int run_migrate_store(const imghost::Config& config, const std::string& to) {
     return r.without_row + r.refused == 0 ? 0 : 1;
   } catch (const std::exception& e) {
     log->error(std::string("migrate-store stopped: ") + e.what() + " (run it again to carry on).");
+    throw;
+  }
+}
+
+int run_expire(const imghost::Config& config) {
+  using namespace imghost;
+  const auto log = open_log(config);
+  try {
+    db::Connection conn(config.database);
+    const auto store = store::open_store(config);
+    const auto r = expiry::run_once(conn, *store, *log);
+    std::printf("expire: removed %zu images, %zu albums, %zu files%s\n", r.images, r.albums, r.files,
+                r.failed ? " (some files stay queued: see the log)" : "");
+    return r.failed == 0 ? 0 : 1;
+  } catch (const std::exception& e) {
+    log->error(std::string("expire stopped: ") + e.what() + " (the next run carries on).");
     throw;
   }
 }
@@ -251,6 +275,7 @@ int main(int argc, char** argv) {
                   c.started_at.c_str(), c.host.c_str(), every);
       return 3;
     }
+    if (args[0] == "expire" && args.size() == 1) return run_expire(config);
     if (args[0] == "user") return admin::user_command(config, args, stdin, stdout);
     if (args[0] == "invite") return admin::invite_command(config, args, stdout);
     if (args[0] == "fsck") {

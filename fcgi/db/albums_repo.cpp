@@ -1,5 +1,7 @@
 #include "db/albums_repo.hpp"
 
+#include <algorithm>
+
 #include "db/images_repo.hpp"  // bytea_param of a SHA-256
 
 namespace imghost::db {
@@ -93,6 +95,45 @@ long long AlbumsRepo::append_items(long long album_seq, const std::vector<long l
                   " SELECT (SELECT count(*) FROM album_items WHERE album_seq = $1) + (SELECT count(*) FROM ins)",
                   {std::to_string(album_seq), array});
   return r.get_int(0, 0);
+}
+
+std::vector<std::pair<long long, std::string>> AlbumsRepo::albums_to_remove(int limit) {
+  auto r = c_.run("albums_to_remove",
+                  "SELECT seq, id FROM albums WHERE status = 'deleting' OR expires_at <= now() ORDER BY seq LIMIT $1",
+                  {std::to_string(limit)});
+  std::vector<std::pair<long long, std::string>> out;
+  for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.get_int(i, 0), std::string(r.get(i, 1)));
+  return out;
+}
+
+bool AlbumsRepo::mark_deleting(long long album_seq) {
+  return c_.run("album_mark_deleting", "UPDATE albums SET status = 'deleting' WHERE seq = $1",
+                {std::to_string(album_seq)})
+             .affected() == 1;
+}
+
+std::vector<AlbumsRepo::Member> AlbumsRepo::images_only_here(long long album_seq, int limit) {
+  auto r = c_.run("album_images_only_here",
+                  "SELECT i.id, i.sha256, b.name FROM album_items x JOIN images i ON i.seq = x.image_seq"
+                  " JOIN blobs b ON b.sha256 = i.sha256 WHERE x.album_seq = $1 AND NOT EXISTS"
+                  " (SELECT 1 FROM album_items y WHERE y.image_seq = x.image_seq AND y.album_seq <> $1)"
+                  " ORDER BY x.position LIMIT $2",
+                  {std::to_string(album_seq), std::to_string(limit)});
+  std::vector<Member> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    Member m;
+    m.id = r.get(i, 0);
+    const std::string raw = from_bytea(r.get(i, 1));
+    if (raw.size() != m.sha256.size()) throw DbError("a malformed sha256", "XX000");
+    std::copy(raw.begin(), raw.end(), m.sha256.begin());
+    m.name = r.get(i, 2);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+bool AlbumsRepo::delete_album(long long album_seq) {
+  return c_.run("album_delete", "DELETE FROM albums WHERE seq = $1", {std::to_string(album_seq)}).affected() == 1;
 }
 
 }  // namespace imghost::db

@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/crypto.hpp"
@@ -73,6 +74,21 @@ class AlbumsRepo {
   // this order) after the album's last item, lowers each one's expires_at to the
   // album's when the album expires sooner, and returns the album's item count now.
   long long append_items(long long album_seq, const std::vector<long long>& image_seqs);
+
+  // The removal of albums (core/expiry.hpp).  Albums that are expired or being deleted,
+  // at most `limit`: (seq, id).
+  std::vector<std::pair<long long, std::string>> albums_to_remove(int limit);
+  // Sets status 'deleting' (waits for the uploads that hold its row); false when gone.
+  bool mark_deleting(long long album_seq);
+  // At most `limit` images of the album that are in no other album: (id, sha256, file name).
+  struct Member {
+    std::string id;
+    crypto::Sha256 sha256;
+    std::string name;
+  };
+  std::vector<Member> images_only_here(long long album_seq, int limit);
+  // Deletes the album row (its items go with it); false when already gone.
+  bool delete_album(long long album_seq);
 
  private:
   Connection& c_;

@@ -183,6 +183,42 @@ bool ImagesRepo::blob_exists(const std::string& name) {
   return c_.run("blob_exists", "SELECT 1 FROM blobs WHERE name = $1", {name}).rows() > 0;
 }
 
+namespace {
+crypto::Sha256 sha256_of(std::string_view bytea_text) {
+  const std::string raw = from_bytea(bytea_text);
+  crypto::Sha256 sha;
+  if (raw.size() != sha.size()) throw DbError("a malformed sha256", "XX000");
+  std::memcpy(sha.data(), raw.data(), raw.size());
+  return sha;
+}
+}  // namespace
+
+std::vector<ImagesRepo::Doomed> ImagesRepo::expired_images(int limit) {
+  auto r = c_.run("expired_images",
+                  "SELECT i.id, i.sha256, b.name FROM images i JOIN blobs b USING (sha256)"
+                  " WHERE i.expires_at <= now() ORDER BY i.expires_at LIMIT $1",
+                  {std::to_string(limit)});
+  std::vector<Doomed> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({std::string(r.get(i, 0)), sha256_of(r.get(i, 1)), std::string(r.get(i, 2))});
+  return out;
+}
+
+void ImagesRepo::queue_removal(const std::string& name) {
+  c_.run("queue_removal", "INSERT INTO removals (name) VALUES ($1) ON CONFLICT DO NOTHING", {name});
+}
+
+void ImagesRepo::dequeue_removal(const std::string& name) {
+  c_.run("dequeue_removal", "DELETE FROM removals WHERE name = $1", {name});
+}
+
+std::vector<std::string> ImagesRepo::queued_removals() {
+  auto r = c_.run("queued_removals", "SELECT name FROM removals ORDER BY queued_at, name", {});
+  std::vector<std::string> out;
+  for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.get(i, 0));
+  return out;
+}
+
 std::vector<ImagesRepo::BlobRow> ImagesRepo::all_blobs() {
   auto r = c_.run("all_blobs", "SELECT sha256, name FROM blobs ORDER BY name", {});
   std::vector<BlobRow> rows;

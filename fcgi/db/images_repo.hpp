@@ -106,6 +106,19 @@ class ImagesRepo {
   // Whether a blob row names this file (the thumbnail writer and the repair check ask).
   bool blob_exists(const std::string& name);
 
+  // Images past their expires_at, soonest first, at most `limit` (the cleanup).
+  struct Doomed {
+    std::string id;
+    crypto::Sha256 sha256;
+    std::string name;  // its blob's file name, for the log
+  };
+  std::vector<Doomed> expired_images(int limit);
+  // The queue of files whose blob row is gone (sql/006 `removals`): queued in the
+  // transaction that deletes the blob row, dequeued once the files are removed.
+  void queue_removal(const std::string& name);
+  void dequeue_removal(const std::string& name);
+  std::vector<std::string> queued_removals();
+
   // Every blob, ordered by name (the repair check).
   struct BlobRow {
     crypto::Sha256 sha256;

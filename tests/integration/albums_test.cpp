@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/expiry.hpp"
 #include "db/albums_repo.hpp"
 #include "db/pg.hpp"
 #include "fixture.hpp"
@@ -264,6 +265,80 @@ BOOST_AUTO_TEST_CASE(an_image_never_outlives_the_album_it_was_uploaded_into) {
       upload_into(env, a, {{"expires_in", std::nullopt, "3600"}, {"file", "a.png", png_bytes(1)}}, a["manage_token"]);
   BOOST_TEST_REQUIRE(r.status == 201, r.body);
   BOOST_TEST(env.query("SELECT i.expires_at = a.expires_at FROM images i, albums a") == "t");
+}
+
+bool original_exists(const Env& env, const std::string& name) {
+  return store::LocalStore(env.store_dir()).mtime(store::Object::original, name).has_value();
+}
+
+// The cleanup removes expired images, their rows and files, and keeps a file that
+// deduplication shares with an image that has not expired; one log line per image.
+BOOST_AUTO_TEST_CASE(the_cleanup_removes_expired_images_and_keeps_shared_files) {
+  Env env;
+  const auto shared = png_bytes(1), alone = png_bytes(2);
+  auto up = [&](const std::string& bytes, std::optional<std::string> expires_in) {
+    std::vector<FormField> f{{"file", "x.png", bytes}};
+    if (expires_in) f.push_back({"expires_in", std::nullopt, *expires_in});
+    auto req = upload_request("/api/v1/images", f);
+    const auto r = env.run(req);
+    BOOST_TEST_REQUIRE(r.status == 201, r.body);
+    return json::parse(r.body);
+  };
+  const auto keeps = up(shared, std::nullopt), goes_shared = up(shared, "600"), goes_alone = up(alone, "600");
+  BOOST_TEST_REQUIRE(keeps["filename"] == goes_shared["filename"]);
+  env.query("UPDATE images SET expires_at = now() - interval '1 second' WHERE expires_at IS NOT NULL");
+
+  auto& app = env.app();
+  const auto r = imghost::expiry::run_once(app.db(), app.store(), app.log());
+  BOOST_TEST(r.images == 2u);
+  BOOST_TEST(r.files == 1u);
+  BOOST_TEST(env.count("images") == 1);
+  BOOST_TEST(env.count("blobs") == 1);
+  BOOST_TEST(env.count("removals") == 0);
+  BOOST_TEST(original_exists(env, keeps["filename"]), "the shared file stays for the image that did not expire");
+  BOOST_TEST(!original_exists(env, goes_alone["filename"]));
+  get_json(env, "/api/v1/images/" + std::string(keeps["id"]), 200);
+  get_json(env, "/api/v1/images/" + std::string(goes_alone["id"]), 404);
+  // A second run finds nothing to do.
+  BOOST_TEST(imghost::expiry::run_once(app.db(), app.store(), app.log()).images == 0u);
+}
+
+// A cleanup killed after its COMMIT leaves a queued name: the next run removes the file.
+BOOST_AUTO_TEST_CASE(a_queued_removal_left_by_a_killed_run_is_finished) {
+  Env env;
+  auto req = upload_request("/api/v1/images", {{"file", "x.png", png_bytes(3)}});
+  const auto img = json::parse(env.run(req).body);
+  const std::string name = img["filename"];
+  // As a killed run leaves it: rows gone, the name queued, the file still there.
+  env.query("INSERT INTO removals (name) VALUES ('" + name + "')");
+  env.query("DELETE FROM images");
+  env.query("DELETE FROM blobs");
+  BOOST_TEST_REQUIRE(original_exists(env, name));
+  auto& app = env.app();
+  const auto r = imghost::expiry::run_once(app.db(), app.store(), app.log());
+  BOOST_TEST(r.files == 1u);
+  BOOST_TEST(!original_exists(env, name));
+  BOOST_TEST(env.count("removals") == 0);
+}
+
+// An expired album goes with its images (they expire with it), rows and files.
+BOOST_AUTO_TEST_CASE(an_expired_album_goes_with_its_images) {
+  Env env;
+  const auto a = new_album(env, {{"expires_in", 600}});
+  const auto r1 =
+      upload_into(env, a, {{"file", "a.png", png_bytes(4)}, {"file", "b.png", png_bytes(5)}}, a["manage_token"]);
+  BOOST_TEST_REQUIRE(r1.status == 201, r1.body);
+  env.query("UPDATE albums SET expires_at = now() - interval '1 second'");
+  env.query("UPDATE images SET expires_at = now() - interval '1 second'");
+  auto& app = env.app();
+  const auto r = imghost::expiry::run_once(app.db(), app.store(), app.log());
+  BOOST_TEST(r.images == 2u);
+  BOOST_TEST(r.albums == 1u);
+  BOOST_TEST(env.count("albums") == 0);
+  BOOST_TEST(env.count("images") == 0);
+  BOOST_TEST(env.count("album_items") == 0);
+  BOOST_TEST(originals_in_store(env) == 0u);
+  get_json(env, "/api/v1/albums/" + std::string(a["id"]), 404);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,102 @@
+#include "core/expiry.hpp"
+
+#include <fmt/format.h>
+
+#include "db/albums_repo.hpp"
+#include "db/images_repo.hpp"
+#include "db/locks.hpp"
+
+namespace imghost::expiry {
+namespace {
+
+constexpr int kBatch = 100;
+
+// Removes a queued name's files, then dequeues it; a store failure leaves it queued.
+void remove_queued(db::ImagesRepo& repo, const store::Store& store, AppLog& log, const std::string& name,
+                   Report& report) {
+  try {
+    store::remove_both(store, name);
+  } catch (const std::exception& e) {
+    ++report.failed;
+    log.error(fmt::format("file {} stays queued for removal: {}", name, e.what()));
+    return;
+  }
+  repo.dequeue_removal(name);
+  ++report.files;
+}
+
+// One image, the way deletion.hpp removes one, plus the queue.  `verb`: "expired",
+// "deleted".  False when another run removed it first.
+bool remove_image(db::Connection& conn, const store::Store& store, AppLog& log, const std::string& id,
+                  const crypto::Sha256& sha, const std::string& name, const char* verb, Report& report) {
+  db::ImagesRepo repo(conn);
+  db::SessionLock lock(conn, sha);
+  std::optional<std::string> unreferenced;
+  {
+    db::Transaction tx(conn);
+    if (!repo.delete_image(id)) return false;
+    unreferenced = repo.delete_blob_if_unreferenced(sha);
+    if (unreferenced) repo.queue_removal(*unreferenced);
+    tx.commit();
+  }
+  ++report.images;
+  log.success(fmt::format("image {} {}.", name, verb));
+  if (unreferenced) remove_queued(repo, store, log, *unreferenced, report);
+  return true;
+}
+
+void remove_album_images(db::Connection& conn, const store::Store& store, AppLog& log, long long album_seq,
+                         const char* verb, Report& report) {
+  db::AlbumsRepo albums(conn);
+  for (;;) {
+    const auto members = albums.images_only_here(album_seq, kBatch);
+    if (members.empty()) return;
+    for (const auto& m : members) remove_image(conn, store, log, m.id, m.sha256, m.name, verb, report);
+  }
+}
+
+}  // namespace
+
+Report remove_album(db::Connection& conn, const store::Store& store, AppLog& log, long long album_seq,
+                    const std::string& album_line) {
+  Report report;
+  db::AlbumsRepo albums(conn);
+  if (!albums.mark_deleting(album_seq)) return report;
+  remove_album_images(conn, store, log, album_seq, "deleted", report);
+  if (albums.delete_album(album_seq)) {
+    ++report.albums;
+    log.success(album_line);
+  }
+  return report;
+}
+
+Report run_once(db::Connection& conn, const store::Store& store, AppLog& log) {
+  Report report;
+  db::ImagesRepo repo(conn);
+  // What a run killed after its COMMIT left queued.
+  for (const auto& name : repo.queued_removals()) remove_queued(repo, store, log, name, report);
+  for (;;) {
+    const auto doomed = repo.expired_images(kBatch);
+    std::size_t removed = 0;
+    for (const auto& d : doomed)
+      if (remove_image(conn, store, log, d.id, d.sha256, d.name, "expired", report)) ++removed;
+    // A batch that removed nothing was taken by another run meanwhile: stop, it goes on.
+    if (doomed.size() < static_cast<std::size_t>(kBatch) || removed == 0) break;
+  }
+  db::AlbumsRepo albums(conn);
+  for (;;) {
+    const auto doomed = albums.albums_to_remove(kBatch);
+    for (const auto& [seq, id] : doomed) {
+      if (!albums.mark_deleting(seq)) continue;
+      remove_album_images(conn, store, log, seq, "expired", report);
+      if (albums.delete_album(seq)) {
+        ++report.albums;
+        log.success(fmt::format("album {} expired.", id));
+      }
+    }
+    if (doomed.size() < static_cast<std::size_t>(kBatch)) break;
+  }
+  return report;
+}
+
+}  // namespace imghost::expiry

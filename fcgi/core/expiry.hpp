@@ -1,0 +1,44 @@
+// Removing what has expired, and tearing albums down: the one removal flow of the
+// cleanup (`imghost-admin expire`) and of DELETE of an album (docs/albums-expiry-design.md).
+//
+// Crash-safe like a delete, and more: under the session-level content lock an image's row
+// goes, then its blob's if nothing else refers to it, and in that same transaction the
+// blob's file name enters the `removals` queue; after COMMIT the thumbnail and the
+// original are removed through the Store interface (local disk or S3), then the name
+// leaves the queue.  Killed at any point, the next run finds rows still to remove or
+// names still queued, and finishes: nothing is left for the repair check.  Files shared
+// by deduplication stay while any image refers to their blob.
+//
+// Several runs at once (two machines, cron and the stack) are safe: each image and album
+// is removed once, the other run finds it gone.  Throws db::DbError when the database
+// goes away; a store failure leaves the name queued (logged) and the run goes on.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "core/log.hpp"
+#include "db/pg.hpp"
+#include "store/store.hpp"
+
+namespace imghost::expiry {
+
+struct Report {
+  std::size_t images = 0;  // image rows removed
+  std::size_t albums = 0;  // album rows removed
+  std::size_t files = 0;   // files (original and thumbnail of a name) removed from the store
+  std::size_t failed = 0;  // names left queued because the store failed
+};
+
+// One whole cleanup: the queued removals first, then every expired image (one log line
+// each: "image <name> expired."), then every album that is expired or being deleted,
+// with the images that are in no other album ("album <id> expired.").
+Report run_once(db::Connection& conn, const store::Store& store, AppLog& log);
+
+// Tears one album down now (DELETE of an album): marks it deleting (after the uploads
+// into it that hold its row), removes its images that are in no other album, then its
+// row.  Logs "image <name> deleted." per image and `album_line` for the album.
+Report remove_album(db::Connection& conn, const store::Store& store, AppLog& log, long long album_seq,
+                    const std::string& album_line);
+
+}  // namespace imghost::expiry
