@@ -5,6 +5,9 @@
 #include "base/text.hpp"
 #include "core/albums.hpp"
 #include "core/error.hpp"
+#include "core/expiry.hpp"
+#include "core/naming.hpp"
+#include "db/albums_repo.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "render/json.hpp"
@@ -68,6 +71,24 @@ Response create_album(App& app, Request& req, const Params&) {
 
 Response get_album(App& app, Request&, const Params& params) {
   return Response::json(200, views::dump(views::album_json(albums::find_live(app, params["id"]), app.base_url())));
+}
+
+Response delete_album(App& app, Request& req, const Params& params) {
+  const auto caller = identify(app, req);
+  const auto& id = params["id"];
+  // An expired album can still be deleted by whoever manages it (the cleanup would
+  // remove it anyway); one being deleted is already gone.
+  if (!naming::is_image_id(id)) throw errors::not_found("no such album");
+  const auto album = db::AlbumsRepo(app.db()).find(id);
+  if (!album || album->status == "deleting") throw errors::not_found("no such album");
+  albums::check_manager(*album, std::string(req.header("X-Manage-Token")), caller.user());
+  const auto by = caller.account && req.header("X-Manage-Token").empty()
+                      ? fmt::format(" by {}", caller.account->username)
+                      : std::string();
+  expiry::remove_album(app.db(), app.store(), app.log(), album->seq, fmt::format("album {} deleted{}.", id, by));
+  Response r;
+  r.status = 204;
+  return r;
 }
 
 }  // namespace imghost::handlers

@@ -106,8 +106,10 @@ Response my_images_page(App& app, Request& req, const Params& params);
 Response tokens_page(App& app, Request& req, const Params& params);        // GET and POST (create)
 Response revoke_token_page(App& app, Request& req, const Params& params);  // POST {id}
 // Albums (albums_api.cpp; the upload into one is upload.cpp's).
-Response create_album(App& app, Request& req, const Params& params);       // POST /api/v1/albums
-Response get_album(App& app, Request& req, const Params& params);          // {id}: 404, 410
+Response create_album(App& app, Request& req, const Params& params);  // POST /api/v1/albums
+Response get_album(App& app, Request& req, const Params& params);     // {id}: 404, 410
+// {id}: owner, admin or X-Manage-Token; the album and its images that are in no other album.
+Response delete_album(App& app, Request& req, const Params& params);
 Response upload_into_album(App& app, Request& req, const Params& params);  // {id}: as the upload, into it
 // GET /metrics on the private listener (metrics.cpp).
 Response metrics(App& app, Request& req, const Params& params);

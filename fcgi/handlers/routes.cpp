@@ -52,6 +52,7 @@ const Route kRoutes[] = {
     {"GET", "/api/v1/sharex", sharex, 0, "a ShareX uploader file for the Bearer token"},
     {"POST", "/api/v1/albums", create_album, 0, "create an album (anonymous ones get a manage token)"},
     {"GET", "/api/v1/albums/{id}", get_album, 0, "one album (410 once expired)"},
+    {"DELETE", "/api/v1/albums/{id}", delete_album, 0, "delete an album and the images only in it (owner or token)"},
     {"POST", "/api/v1/albums/{id}/images", upload_into_album, kUploadBody, "upload into an album"},
     {"GET", "/metrics", metrics, kPrivate, "Prometheus metrics (private listener only)"},
     {"GET", "/_error/{status}", nginx_error, kInternal, "nginx's own 413 and 404 as the site's pages"},

@@ -27,9 +27,10 @@ CONTRACT_ROUTES = [
     ("/api/v1/me/images", "get"),
     ("/api/v1/images/{id}", "patch"),
     ("/api/v1/sharex", "get"),
-    # Albums (the routes built so far; PATCH, DELETE, the list and the items come next)
+    # Albums (the routes built so far; PATCH, the list and the items come next)
     ("/api/v1/albums", "post"),
     ("/api/v1/albums/{id}", "get"),
+    ("/api/v1/albums/{id}", "delete"),
     ("/api/v1/albums/{id}/images", "post"),
 ]
 ERROR_CODES = {
@@ -293,6 +294,13 @@ class EveryDocumentedOperationAnswers(unittest.TestCase):
             self.check(r, statuses, ok)
             self.assertEqual(set(r.json()), album_keys)
             self.check(get(path.replace("{id}", "abcdefghijklmnopqrst")), statuses, 404)
+        elif (path, method) == ("/api/v1/albums/{id}", "delete"):
+            album = new_album()
+            target = path.replace("{id}", album["id"])
+            self.check(request("DELETE", target), statuses, 403)
+            self.check(request("DELETE", target, headers={"X-Manage-Token": "a" * 32}), statuses, 403)
+            self.check(request("DELETE", target, headers={"X-Manage-Token": album["manage_token"]}), statuses, ok)
+            self.check(request("DELETE", target, headers={"X-Manage-Token": album["manage_token"]}), statuses, 404)
         elif (path, method) == ("/api/v1/albums/{id}/images", "post"):
             from stack import multipart
 

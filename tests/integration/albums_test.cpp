@@ -221,6 +221,36 @@ BOOST_AUTO_TEST_CASE(a_closed_album_is_409_conflict_and_an_expired_one_410) {
   BOOST_TEST(env.count("images") == 0);
 }
 
+// DELETE of an album: its manager only; its images go, a file shared by deduplication
+// with an image outside the album stays.
+BOOST_AUTO_TEST_CASE(deleting_an_album_takes_its_images_and_keeps_shared_files) {
+  Env env;
+  const auto a = new_album(env, json::object());
+  const std::string token = a["manage_token"];
+  const auto shared = png_bytes(7);
+  auto outside = upload_request("/api/v1/images", {{"file", "outside.png", shared}});
+  const auto kept = json::parse(env.run(outside).body);
+  BOOST_TEST_REQUIRE(upload_into(env, a, {{"file", "a.png", shared}, {"file", "b.png", png_bytes(8)}}, token).status ==
+                     201);
+  const std::string path = "/api/v1/albums/" + std::string(a["id"]);
+  StringRequest no_token("DELETE", path);
+  BOOST_TEST(env.run(no_token).status == 403);
+  StringRequest wrong("DELETE", path, "", {{"X-Manage-Token", "wrong"}});
+  BOOST_TEST(env.run(wrong).status == 403);
+  BOOST_TEST(env.count("images") == 3);
+
+  StringRequest right("DELETE", path, "", {{"X-Manage-Token", token}});
+  const auto r = env.run(right);
+  BOOST_TEST(r.status == 204, r.body);
+  BOOST_TEST(env.count("albums") == 0);
+  BOOST_TEST(env.count("images") == 1);
+  BOOST_TEST(env.count("removals") == 0);
+  BOOST_TEST(originals_in_store(env) == 1u);
+  get_json(env, "/api/v1/images/" + std::string(kept["id"]), 200);
+  StringRequest again("DELETE", path, "", {{"X-Manage-Token", token}});
+  BOOST_TEST(env.run(again).status == 404);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(expiry)
