@@ -162,8 +162,10 @@ int run_expire(const imghost::Config& config) {
     db::Connection conn(config.database);
     const auto store = store::open_store(config);
     const auto r = expiry::run_once(conn, *store, *log);
-    std::printf("expire: removed %zu images, %zu albums, %zu files%s\n", r.images, r.albums, r.files,
-                r.failed ? " (some files stay queued: see the log)" : "");
+    // Quiet when there was nothing to do: the stack runs it every minute.
+    if (r.images + r.albums + r.files + r.failed > 0)
+      std::printf("expire: removed %zu images, %zu albums, %zu files%s\n", r.images, r.albums, r.files,
+                  r.failed ? " (some files stay queued: see the log)" : "");
     return r.failed == 0 ? 0 : 1;
   } catch (const std::exception& e) {
     log->error(std::string("expire stopped: ") + e.what() + " (the next run carries on).");
