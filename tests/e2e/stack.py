@@ -25,10 +25,16 @@ NO_RATE_LIMITS = {f"IMGHOST_{zone}_{what}": value for zone in ("UPLOAD", "LOGIN"
 METRICS_PORT = PORT + 1000  # scripts/stack's private metrics listener
 
 
+# The cleanup of expired images and albums runs every 2 seconds (scripts/stack's loop):
+# test_albums.py sees an expiry carried out without waiting a minute.
+EXPIRE_INTERVAL = 2
+
+
 def env():
     e = dict(os.environ)
     for k, v in NO_RATE_LIMITS.items():
         e.setdefault(k, v)
+    e.setdefault("IMGHOST_EXPIRE_INTERVAL", str(EXPIRE_INTERVAL))
     e.update(IMGHOST_VAR=str(VAR), IMGHOST_PORT=str(PORT), IMGHOST_LOGS=str(LOGS))
     return e
 
