@@ -178,7 +178,7 @@ class BackupAndRestore(unittest.TestCase):
         self.assertIn(f"Success: backup {dump.stem} written", log_text())
 
         # The disaster: every row and every file gone.
-        psql("TRUNCATE images, blobs")
+        psql("TRUNCATE images, blobs, album_items, albums")
         for p in STORE.iterdir():
             if p.name != ".tmp":
                 shutil.rmtree(p) if p.is_dir() else p.unlink()
@@ -588,12 +588,15 @@ class MakeInstall(unittest.TestCase):
                            text=True, timeout=60)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
-    def test_cron_runs_the_repair_check_hourly_and_the_backup_daily_as_the_service_user(self):
+    def test_cron_runs_the_repair_check_hourly_the_backup_daily_and_expire_each_minute_as_the_service_user(self):
         jobs = [line.split(None, 6) for line in self.p("etc/cron.d/imghost").read_text().splitlines()
                 if line.strip() and not line.startswith("#") and "=" not in line.split()[0]]
-        self.assertEqual(len(jobs), 2, jobs)
-        by_cmd = {("fsck" if "fsck --fix" in j[6] else "backup" if "/backup " in j[6] else "?"): j for j in jobs}
-        self.assertEqual(set(by_cmd), {"fsck", "backup"})
+        self.assertEqual(len(jobs), 3, jobs)
+        by_cmd = {("fsck" if "fsck --fix" in j[6] else "backup" if "/backup " in j[6]
+                   else "expire" if j[6].endswith(" expire >/dev/null") else "?"): j for j in jobs}
+        self.assertEqual(set(by_cmd), {"fsck", "backup", "expire"})
+        self.assertEqual(by_cmd["expire"][0:5], ["*", "*", "*", "*", "*"], "every minute")
+        self.assertIn(" claim expire --every ", by_cmd["expire"][6], "once per site")
         self.assertEqual(by_cmd["fsck"][1:5], ["*", "*", "*", "*"], "hourly")
         self.assertTrue(by_cmd["backup"][1].isdigit() and by_cmd["backup"][2:5] == ["*", "*", "*"], "daily")
         for j in jobs:
