@@ -96,6 +96,32 @@ std::string clean_filename(std::string_view raw) {
   return out;
 }
 
+std::string_view trim(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
+}
+
+std::vector<KeyValue> key_values(std::string_view file_text) {
+  std::vector<KeyValue> out;
+  int line = 0;
+  while (!file_text.empty()) {
+    const auto nl = file_text.find('\n');
+    std::string_view text = file_text.substr(0, nl);
+    file_text.remove_prefix(nl == std::string_view::npos ? file_text.size() : nl + 1);
+    ++line;
+    text = text.substr(0, text.find('#'));
+    if (trim(text).empty()) continue;
+    const auto eq = text.find('=');
+    KeyValue kv;
+    kv.line = line;
+    kv.key = std::string(trim(text.substr(0, eq)));
+    if (eq != std::string_view::npos) kv.value = std::string(trim(text.substr(eq + 1)));
+    out.push_back(std::move(kv));
+  }
+  return out;
+}
+
 bool ascii_iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {

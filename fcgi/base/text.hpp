@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace imghost::text {
 
@@ -39,6 +40,19 @@ std::string clean_filename(std::string_view raw);
 
 // Equality ignoring the case of ASCII letters ("JPEG" and "jpeg").
 bool ascii_iequals(std::string_view a, std::string_view b);
+
+// `s` without leading and trailing spaces, tabs and CRs.
+std::string_view trim(std::string_view s);
+
+// One setting of a "key = value" file (the configuration, the S3 credentials file).
+struct KeyValue {
+  int line = 0;                      // 1-based
+  std::string key;                   // trimmed
+  std::optional<std::string> value;  // trimmed; nullopt: the line has no '=' (the caller's error)
+};
+// The settings of such a file's text, in order: '#' starts a comment, blank lines are
+// skipped.  No key is interpreted here.
+std::vector<KeyValue> key_values(std::string_view file_text);
 
 // Percent-decoding of a query component ('+' is a space).  Returns false on a bad escape.
 bool url_decode(std::string_view in, std::string& out);

@@ -134,4 +134,28 @@ BOOST_AUTO_TEST_CASE(utf8_sequences_decode_to_code_points) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(key_value_files) {
+  // Comments, blank lines, CRLF endings, '=' inside a value, a line without '=' (kept
+  // for the caller to refuse with its own message), no newline at the end.
+  const auto kv = text::key_values(
+      "# a comment\n\n  max_files = 20 \r\nsecret=a=b # trailing\n\t\r\nno equals here\nempty =\nlast = 1");
+  BOOST_REQUIRE_EQUAL(kv.size(), 5u);
+  BOOST_TEST(kv[0].line == 3);
+  BOOST_TEST(kv[0].key == "max_files");
+  BOOST_TEST(kv[0].value.value_or("?") == "20");
+  BOOST_TEST(kv[1].line == 4);
+  BOOST_TEST(kv[1].key == "secret");
+  BOOST_TEST(kv[1].value.value_or("?") == "a=b");
+  BOOST_TEST(kv[2].line == 6);
+  BOOST_TEST(kv[2].key == "no equals here");
+  BOOST_TEST(!kv[2].value.has_value());
+  BOOST_TEST(kv[3].key == "empty");
+  BOOST_TEST(kv[3].value.value_or("?") == "");
+  BOOST_TEST(kv[4].line == 8);
+  BOOST_TEST(kv[4].value.value_or("?") == "1");
+  BOOST_TEST(text::key_values("").empty());
+  BOOST_TEST(text::trim(" \t x y \r") == "x y");
+  BOOST_TEST(text::trim(" \t\r").empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
