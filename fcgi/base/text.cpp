@@ -1,6 +1,8 @@
 #include "base/text.hpp"
 
 #include <cctype>
+#include <charconv>
+#include <limits>
 
 #include "base/hex.hpp"
 
@@ -120,6 +122,31 @@ std::vector<KeyValue> key_values(std::string_view file_text) {
     out.push_back(std::move(kv));
   }
   return out;
+}
+
+std::optional<std::uint64_t> parse_size(std::string_view v) {
+  std::uint64_t n = 0;
+  const char* end = v.data() + v.size();
+  auto [p, ec] = std::from_chars(v.data(), end, n);
+  if (ec != std::errc() || p == v.data()) return std::nullopt;
+  unsigned shift = 0;
+  if (p != end) {
+    switch (*p++) {
+      case 'k':
+      case 'K': shift = 10; break;
+      case 'm':
+      case 'M': shift = 20; break;
+      case 'g':
+      case 'G': shift = 30; break;
+      case 't':
+      case 'T': shift = 40; break;
+      default: return std::nullopt;
+    }
+    const std::string_view rest(p, static_cast<std::size_t>(end - p));
+    if (!rest.empty() && rest != "B" && rest != "iB") return std::nullopt;
+  }
+  if (n > (static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) >> shift)) return std::nullopt;
+  return n << shift;
 }
 
 bool ascii_iequals(std::string_view a, std::string_view b) {

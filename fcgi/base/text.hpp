@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +54,11 @@ struct KeyValue {
 // The settings of such a file's text, in order: '#' starts a comment, blank lines are
 // skipped.  No key is interpreted here.
 std::vector<KeyValue> key_values(std::string_view file_text);
+
+// A size as settings and commands write it: a byte count, or one with a binary K, M, G
+// or T suffix, optionally followed by B or iB ("5M", "5MiB", "10G" are MiB and GiB).
+// nullopt when it is not one, or does not fit in 63 bits.
+std::optional<std::uint64_t> parse_size(std::string_view v);
 
 // Percent-decoding of a query component ('+' is a space).  Returns false on a bad escape.
 bool url_decode(std::string_view in, std::string& out);

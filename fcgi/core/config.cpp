@@ -17,27 +17,11 @@ extern char** environ;
 namespace imghost {
 namespace {
 
-// Sizes accept a plain byte count or a K/M/G suffix (binary): "5M" is 5 MiB.
+// Sizes: a byte count or a binary K/M/G/T suffix (text::parse_size): "5M" is 5 MiB.
 std::uint64_t parse_size(const std::string& key, const std::string& v) {
-  std::uint64_t n = 0;
-  const auto* end = v.data() + v.size();
-  auto [p, ec] = std::from_chars(v.data(), end, n);
-  if (ec != std::errc() || p == v.data()) throw ConfigError(fmt::format("{}: not a size: '{}'", key, v));
-  std::uint64_t mult = 1;
-  if (p != end) {
-    switch (*p) {
-      case 'k':
-      case 'K': mult = 1u << 10; break;
-      case 'm':
-      case 'M': mult = 1u << 20; break;
-      case 'g':
-      case 'G': mult = 1u << 30; break;
-      default: throw ConfigError(fmt::format("{}: not a size: '{}'", key, v));
-    }
-    const std::string_view rest(p + 1, static_cast<std::size_t>(end - p - 1));
-    if (!rest.empty() && rest != "B" && rest != "iB") throw ConfigError(fmt::format("{}: not a size: '{}'", key, v));
-  }
-  return n * mult;
+  const auto n = text::parse_size(v);
+  if (!n) throw ConfigError(fmt::format("{}: not a size: '{}'", key, v));
+  return *n;
 }
 
 std::uint64_t parse_uint(const std::string& key, const std::string& v, std::uint64_t min, std::uint64_t max) {

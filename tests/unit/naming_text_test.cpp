@@ -158,4 +158,34 @@ BOOST_AUTO_TEST_CASE(key_value_files) {
   BOOST_TEST(text::trim(" \t\r").empty());
 }
 
+BOOST_AUTO_TEST_CASE(sizes) {
+  const struct {
+    const char* text;
+    std::optional<std::uint64_t> bytes;
+  } cases[] = {
+      {"1000000", 1000000},
+      {"5M", 5u << 20},
+      {"5MiB", 5u << 20},
+      {"5mB", 5u << 20},
+      {"512k", 512u << 10},
+      {"10G", 10ull << 30},
+      {"2T", 2ull << 40},
+      {"0", 0},
+      {"", std::nullopt},
+      {"M", std::nullopt},
+      {"-1", std::nullopt},
+      {"5X", std::nullopt},
+      {"5MB ", std::nullopt},
+      {"5MiBs", std::nullopt},
+      {"1.5G", std::nullopt},
+      {"9000000T", std::nullopt},              // past 63 bits once multiplied
+      {"99999999999999999999", std::nullopt},  // past 64 bits as written
+  };
+  for (const auto& c : cases) {
+    const auto got = text::parse_size(c.text);
+    BOOST_TEST(got.has_value() == c.bytes.has_value(), c.text);
+    if (got && c.bytes) BOOST_TEST(*got == *c.bytes, c.text);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
