@@ -1,4 +1,5 @@
 #include "admin/users.hpp"
+#include "base/text.hpp"
 
 #include <fmt/format.h>
 #include <termios.h>
@@ -7,6 +8,7 @@
 #include <charconv>
 #include <optional>
 
+#include "base/text.hpp"
 #include "core/accounts.hpp"
 #include "core/error.hpp"
 #include "db/pg.hpp"
@@ -27,27 +29,9 @@ int usage() {
 
 // "10G", "512M", "1000000": bytes; nullopt when not a size.
 std::optional<long long> parse_size(const std::string& v) {
-  long long n = 0;
-  const char* end = v.data() + v.size();
-  auto [p, ec] = std::from_chars(v.data(), end, n);
-  if (ec != std::errc() || p == v.data() || n < 0) return std::nullopt;
-  long long mult = 1;
-  if (p != end) {
-    switch (*p++) {
-      case 'k':
-      case 'K': mult = 1ll << 10; break;
-      case 'm':
-      case 'M': mult = 1ll << 20; break;
-      case 'g':
-      case 'G': mult = 1ll << 30; break;
-      case 't':
-      case 'T': mult = 1ll << 40; break;
-      default: return std::nullopt;
-    }
-    const std::string_view rest(p, static_cast<std::size_t>(end - p));
-    if (!rest.empty() && rest != "B" && rest != "iB") return std::nullopt;
-  }
-  return n * mult;
+  const auto n = text::parse_size(v);
+  if (!n) return std::nullopt;
+  return static_cast<long long>(*n);
 }
 
 // One line from `in`, without its newline.  On a terminal, without echo.

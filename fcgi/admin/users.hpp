@@ -5,7 +5,7 @@
 //                                            shows); how the first admin is made
 //   user list                                name, admin, disabled, used and quota bytes
 //   user disable NAME | user enable NAME     disabling also ends the account's sessions
-//   user quota NAME SIZE|default             bytes (K/M/G suffixes), or the configured default
+//   user quota NAME SIZE|default             bytes (K/M/G/T suffixes), or the configured default
 //   invite create [--days N]                 an invite code for signup = invite (7 days)
 //
 // Output goes to `out`, problems to stderr.  Returns the exit status: 0, 1 when the

@@ -1,6 +1,8 @@
 #include "base/text.hpp"
 
 #include <cctype>
+#include <charconv>
+#include <limits>
 
 #include "base/hex.hpp"
 
@@ -94,6 +96,57 @@ std::string clean_filename(std::string_view raw) {
     out.append(piece);
   }
   return out;
+}
+
+std::string_view trim(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
+}
+
+std::vector<KeyValue> key_values(std::string_view file_text) {
+  std::vector<KeyValue> out;
+  int line = 0;
+  while (!file_text.empty()) {
+    const auto nl = file_text.find('\n');
+    std::string_view text = file_text.substr(0, nl);
+    file_text.remove_prefix(nl == std::string_view::npos ? file_text.size() : nl + 1);
+    ++line;
+    text = text.substr(0, text.find('#'));
+    if (trim(text).empty()) continue;
+    const auto eq = text.find('=');
+    KeyValue kv;
+    kv.line = line;
+    kv.key = std::string(trim(text.substr(0, eq)));
+    if (eq != std::string_view::npos) kv.value = std::string(trim(text.substr(eq + 1)));
+    out.push_back(std::move(kv));
+  }
+  return out;
+}
+
+std::optional<std::uint64_t> parse_size(std::string_view v) {
+  std::uint64_t n = 0;
+  const char* end = v.data() + v.size();
+  auto [p, ec] = std::from_chars(v.data(), end, n);
+  if (ec != std::errc() || p == v.data()) return std::nullopt;
+  unsigned shift = 0;
+  if (p != end) {
+    switch (*p++) {
+      case 'k':
+      case 'K': shift = 10; break;
+      case 'm':
+      case 'M': shift = 20; break;
+      case 'g':
+      case 'G': shift = 30; break;
+      case 't':
+      case 'T': shift = 40; break;
+      default: return std::nullopt;
+    }
+    const std::string_view rest(p, static_cast<std::size_t>(end - p));
+    if (!rest.empty() && rest != "B" && rest != "iB") return std::nullopt;
+  }
+  if (n > (static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) >> shift)) return std::nullopt;
+  return n << shift;
 }
 
 bool ascii_iequals(std::string_view a, std::string_view b) {

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace imghost::text {
 
@@ -39,6 +41,24 @@ std::string clean_filename(std::string_view raw);
 
 // Equality ignoring the case of ASCII letters ("JPEG" and "jpeg").
 bool ascii_iequals(std::string_view a, std::string_view b);
+
+// `s` without leading and trailing spaces, tabs and CRs.
+std::string_view trim(std::string_view s);
+
+// One setting of a "key = value" file (the configuration, the S3 credentials file).
+struct KeyValue {
+  int line = 0;                      // 1-based
+  std::string key;                   // trimmed
+  std::optional<std::string> value;  // trimmed; nullopt: the line has no '=' (the caller's error)
+};
+// The settings of such a file's text, in order: '#' starts a comment, blank lines are
+// skipped.  No key is interpreted here.
+std::vector<KeyValue> key_values(std::string_view file_text);
+
+// A size as settings and commands write it: a byte count, or one with a binary K, M, G
+// or T suffix, optionally followed by B or iB ("5M", "5MiB", "10G" are MiB and GiB).
+// nullopt when it is not one, or does not fit in 63 bits.
+std::optional<std::uint64_t> parse_size(std::string_view v);
 
 // Percent-decoding of a query component ('+' is a space).  Returns false on a bad escape.
 bool url_decode(std::string_view in, std::string& out);

@@ -10,39 +10,18 @@
 #include <sstream>
 #include <thread>
 
+#include "base/text.hpp"
+
 extern char** environ;
 
 namespace imghost {
 namespace {
 
-std::string trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos) return {};
-  const auto e = s.find_last_not_of(" \t\r");
-  return std::string(s.substr(b, e - b + 1));
-}
-
-// Sizes accept a plain byte count or a K/M/G suffix (binary): "5M" is 5 MiB.
+// Sizes: a byte count or a binary K/M/G/T suffix (text::parse_size): "5M" is 5 MiB.
 std::uint64_t parse_size(const std::string& key, const std::string& v) {
-  std::uint64_t n = 0;
-  const auto* end = v.data() + v.size();
-  auto [p, ec] = std::from_chars(v.data(), end, n);
-  if (ec != std::errc() || p == v.data()) throw ConfigError(fmt::format("{}: not a size: '{}'", key, v));
-  std::uint64_t mult = 1;
-  if (p != end) {
-    switch (*p) {
-      case 'k':
-      case 'K': mult = 1u << 10; break;
-      case 'm':
-      case 'M': mult = 1u << 20; break;
-      case 'g':
-      case 'G': mult = 1u << 30; break;
-      default: throw ConfigError(fmt::format("{}: not a size: '{}'", key, v));
-    }
-    const std::string_view rest(p + 1, static_cast<std::size_t>(end - p - 1));
-    if (!rest.empty() && rest != "B" && rest != "iB") throw ConfigError(fmt::format("{}: not a size: '{}'", key, v));
-  }
-  return n * mult;
+  const auto n = text::parse_size(v);
+  if (!n) throw ConfigError(fmt::format("{}: not a size: '{}'", key, v));
+  return *n;
 }
 
 std::uint64_t parse_uint(const std::string& key, const std::string& v, std::uint64_t min, std::uint64_t max) {
@@ -64,7 +43,7 @@ std::set<image::Format> parse_formats(const std::string& key, const std::string&
   std::stringstream ss(v);
   std::string item;
   while (std::getline(ss, item, ',')) {
-    item = trim(item);
+    item = std::string(text::trim(item));
     if (item.empty()) continue;
     auto f = image::parse_format(item);
     if (!f) throw ConfigError(fmt::format("{}: unknown format '{}'", key, item));
@@ -359,19 +338,10 @@ const std::set<std::string> kScriptVariables = {
 Config Config::from(const std::string& file_text, const std::map<std::string, std::string>& env) {
   Config c;
   bool request_size_set = false;
-  std::stringstream in(file_text);
-  std::string line;
-  int lineno = 0;
-  while (std::getline(in, line)) {
-    ++lineno;
-    const auto hash = line.find('#');
-    if (hash != std::string::npos) line.erase(hash);
-    if (trim(line).empty()) continue;
-    const auto eq = line.find('=');
-    if (eq == std::string::npos) throw ConfigError(fmt::format("line {}: expected 'key = value'", lineno));
-    const std::string key = trim(std::string_view(line).substr(0, eq));
-    request_size_set |= key == "max_request_size";
-    apply(c, key, trim(std::string_view(line).substr(eq + 1)));
+  for (const auto& kv : text::key_values(file_text)) {
+    if (!kv.value) throw ConfigError(fmt::format("line {}: expected 'key = value'", kv.line));
+    request_size_set |= kv.key == "max_request_size";
+    apply(c, kv.key, *kv.value);
   }
   // IMGHOST_MAX_FILE_SIZE → max_file_size.  Unknown IMGHOST_* variables are errors too,
   // so a typo does not silently leave a default in force.

@@ -11,13 +11,6 @@
 // counted but never written to disk), then each file in turn.
 #include <fmt/format.h>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <system_error>
-
 #include "base/crypto.hpp"
 #include "base/text.hpp"
 #include "core/albums.hpp"
@@ -169,31 +162,11 @@ std::optional<std::string> description_of(const FormSink& form) {
   return checked_description(std::string_view(*form.description));
 }
 
-// A staged file's bytes, read back whole (one file at a time).
-std::string read_staged(const store::Staged& staged, std::uint64_t size) {
-  const int fd = ::open(staged.path().c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "open " + staged.path().string());
-  std::string bytes(size, '\0');
-  std::size_t got = 0;
-  while (got < size) {
-    const ssize_t n = ::read(fd, bytes.data() + got, size - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int err = n < 0 ? errno : EIO;
-      ::close(fd);
-      throw std::system_error(err, std::generic_category(), "read " + staged.path().string());
-    }
-    got += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  return bytes;
-}
-
 // Validates one received file and makes it a Candidate: decoded, metadata stripped,
 // thumbnail made.  Throws the error the client gets for it.
 Candidate candidate_of(App& app, FilePart& f, const std::string& filename, const std::string& shown) {
   const auto& cfg = app.config();
-  const std::string bytes = read_staged(f.staged, f.size);
+  const std::string bytes = f.staged.read();
   try {
     auto inspected = [&] {
       metrics::Timer t(metrics::Histogram::decode);

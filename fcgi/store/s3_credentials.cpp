@@ -9,16 +9,12 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "base/text.hpp"
+
 extern char** environ;
 
 namespace imghost::store {
 namespace {
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
-}
 
 // A value fit for an HTTP header: printable ASCII without spaces.
 bool header_safe(const std::string& v) {
@@ -39,30 +35,23 @@ S3Credentials from_file(const std::filesystem::path& file) {
         fmt::format("S3 credentials file {}: group or others may read it (mode {:04o}); chmod 600 it", file.string(),
                     st.st_mode & 07777));
   std::ifstream in(file);
-  if (!in) throw std::runtime_error(fmt::format("S3 credentials file {}: cannot be read", file.string()));
+  std::stringstream text;
+  if (!(in && text << in.rdbuf()))
+    throw std::runtime_error(fmt::format("S3 credentials file {}: cannot be read", file.string()));
   S3Credentials c;
-  std::string line;
-  int lineno = 0;
-  while (std::getline(in, line)) {
-    ++lineno;
-    const auto hash = line.find('#');
-    if (hash != std::string::npos) line.erase(hash);
-    if (trim(line).empty()) continue;
-    const auto eq = line.find('=');
-    const std::string key = eq == std::string::npos ? trim(line) : trim(line.substr(0, eq));
-    if (eq == std::string::npos)
+  for (auto& kv : text::key_values(text.str())) {
+    if (!kv.value)
       throw std::runtime_error(
-          fmt::format("S3 credentials file {}, line {}: expected 'key = value'", file.string(), lineno));
-    std::string value = trim(line.substr(eq + 1));
-    if (key == "aws_access_key_id")
-      c.access_key_id = std::move(value);
-    else if (key == "aws_secret_access_key")
-      c.secret_access_key = std::move(value);
-    else if (key == "aws_session_token")
-      c.session_token = std::move(value);
+          fmt::format("S3 credentials file {}, line {}: expected 'key = value'", file.string(), kv.line));
+    if (kv.key == "aws_access_key_id")
+      c.access_key_id = std::move(*kv.value);
+    else if (kv.key == "aws_secret_access_key")
+      c.secret_access_key = std::move(*kv.value);
+    else if (kv.key == "aws_session_token")
+      c.session_token = std::move(*kv.value);
     else
-      throw std::runtime_error(
-          fmt::format("S3 credentials file {}, line {}: unknown key '{}'", file.string(), lineno, key.substr(0, 40)));
+      throw std::runtime_error(fmt::format("S3 credentials file {}, line {}: unknown key '{}'", file.string(), kv.line,
+                                           kv.key.substr(0, 40)));
   }
   if (c.access_key_id.empty() || c.secret_access_key.empty())
     throw std::runtime_error(

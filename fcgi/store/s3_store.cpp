@@ -1,40 +1,10 @@
 #include "store/s3_store.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <system_error>
-
 #include "core/naming.hpp"
 #include "image/format.hpp"
 
 namespace imghost::store {
 namespace fs = std::filesystem;
-namespace {
-
-std::string read_file(const fs::path& p) {
-  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "open " + p.string());
-  std::string out;
-  char buf[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      throw std::system_error(err, std::generic_category(), "read " + p.string());
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return out;
-}
-
-}  // namespace
 
 Entry classify_s3_key(std::string_view rel) {
   for (const auto& [folder, kind] : {std::pair<std::string_view, Entry::Kind>{"originals/", Entry::Kind::original},
@@ -61,7 +31,7 @@ std::string S3Store::key(Object object, std::string_view name) const {
 Staged S3Store::stage(std::string_view bytes, bool) const { return spool_.stage(bytes, false); }
 
 void S3Store::place(Staged& staged, std::string_view name) const {
-  const std::string bytes = read_file(staged.path());
+  const std::string bytes = staged.read();
   const std::string k = key(Object::original, name);
   try {
     client_.put(k, bytes, content_type_of(name));

@@ -46,6 +46,8 @@ class Staged {
   bool durable() const { return durable_; }
   // Gives up ownership (the file has been moved or removed by its store).
   void release() { path_.clear(); }
+  // Its bytes, read whole; throws std::system_error.
+  std::string read() const;
 
  private:
   std::filesystem::path path_;

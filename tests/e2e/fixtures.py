@@ -1,6 +1,7 @@
 """Real image files for the tests, made with ImageMagick's `convert` (and a few crafted
 by hand where the point is a broken or hostile file).  Cached per run in var/test/fixtures."""
 
+import os
 import struct
 import subprocess
 import zlib
@@ -78,6 +79,22 @@ def unique_png(i):
 
 def _png_chunk(kind, data):
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def random_png(w=24, h=16):
+    """A PNG of random pixels: never the same bytes twice, so never a shared blob (made
+    here, without ImageMagick, for tests that upload many)."""
+    raw = b"".join(b"\x00" + os.urandom(3 * w) for _ in range(h))
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", zlib.compress(raw)) + _png_chunk(b"IEND", b"")
+
+
+BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
+
+
+def random_name(ext="png"):
+    """A stored file's name as the workers make them (20 base32 letters), at random."""
+    return "".join(BASE32[b & 31] for b in os.urandom(20)) + "." + ext
 
 
 def png_claiming(w, h):

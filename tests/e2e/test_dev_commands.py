@@ -3,6 +3,7 @@
 real script; the stacks started here are private (their own folder and port) and are
 gone when the test ends."""
 
+import contextlib
 import os
 import shutil
 import signal
@@ -64,34 +65,48 @@ def private_env(folder, port, **extra):
     return e
 
 
+@contextlib.contextmanager
+def make_run(test, folder, e, start_timeout):
+    """`make run` in its own process group with output to folder/make-run.out, checked to be
+    serving; afterwards (whatever the test did) nothing of it is left running."""
+    folder.mkdir(parents=True, exist_ok=True)
+    port = int(e["IMGHOST_PORT"])
+    with open(folder / "make-run.out", "wb") as out:
+        make = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT, env=e, start_new_session=True,
+                                stdout=out, stderr=subprocess.STDOUT)
+        try:
+            test.assertTrue(wait_until(lambda: http_ok(port) or make.poll() is not None, start_timeout),
+                            "make run started")
+            test.assertIsNone(make.poll(), (folder / "make-run.out").read_text())
+            yield make
+        finally:
+            if make.poll() is None:
+                os.killpg(make.pid, signal.SIGKILL)
+            subprocess.run([str(ROOT / "scripts" / "stack"), "stop"], env=e, check=False,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def terminate_group(make):
+    """What a harness or a process manager does: TERM to the whole group, repeated; then
+    make's own exit."""
+    for _ in range(3):
+        os.killpg(make.pid, signal.SIGTERM)
+        time.sleep(0.02)
+    make.wait(120)
+
+
 class MakeRun(unittest.TestCase):
     def test_repeated_sigterm_to_the_process_group_stops_everything_before_make_exits(self):
         folder = VAR / "dev-make-run"
         port = PORT + 15
         e = private_env(folder, port)
-        folder.mkdir(parents=True, exist_ok=True)
-        out = open(folder / "make-run.out", "wb")
-        make = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT, env=e, start_new_session=True,
-                                stdout=out, stderr=subprocess.STDOUT)
-        try:
-            self.assertTrue(wait_until(lambda: http_ok(port) or make.poll() is not None, 120), "make run started")
-            self.assertIsNone(make.poll(), (folder / "make-run.out").read_text())
+        with make_run(self, folder, e, 120) as make:
             self.assertTrue(processes_under(folder / "pg"), "PostgreSQL runs under the folder")
-            # What a harness or a process manager does: TERM to the whole group, repeated.
-            for _ in range(3):
-                os.killpg(make.pid, signal.SIGTERM)
-                time.sleep(0.02)
-            make.wait(120)
+            terminate_group(make)
             left = processes_under(folder)
             self.assertEqual(left, [], "nothing of the stack outlives make run")
             self.assertFalse((folder / "pg" / "data" / "postmaster.pid").exists(), "PostgreSQL was shut down")
             self.assertFalse(http_ok(port))
-        finally:
-            out.close()
-            if make.poll() is None:
-                os.killpg(make.pid, signal.SIGKILL)
-            subprocess.run([str(ROOT / "scripts" / "stack"), "stop"], env=e, check=False,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def test_with_the_s3_store_images_come_from_the_local_bucket_and_a_stop_leaves_nothing(self):
         """IMGHOST_STORE=s3 make run: a local S3 server under the folder (port + 1), the
@@ -106,13 +121,7 @@ class MakeRun(unittest.TestCase):
         subprocess.run([str(ROOT / "scripts" / "stack"), "stop"], env=e, check=False,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True, exist_ok=True)
-        out = open(folder / "make-run.out", "wb")
-        make = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT, env=e, start_new_session=True,
-                                stdout=out, stderr=subprocess.STDOUT)
-        try:
-            self.assertTrue(wait_until(lambda: http_ok(port) or make.poll() is not None, 180), "make run started")
-            self.assertIsNone(make.poll(), (folder / "make-run.out").read_text())
+        with make_run(self, folder, e, 180) as make:
             conf = (folder / "imghost.conf").read_text()
             self.assertIn("store = s3", conf)
             self.assertIn(f"s3_endpoint = http://127.0.0.1:{port + 1}", conf)
@@ -136,19 +145,10 @@ class MakeRun(unittest.TestCase):
             self.assertEqual(again.body, first.body)
             self.assertEqual(request("GET", "/images/" + "a" * 20 + ".png", port=port).status, 404)
 
-            for _ in range(3):
-                os.killpg(make.pid, signal.SIGTERM)
-                time.sleep(0.02)
-            make.wait(120)
+            terminate_group(make)
             self.assertEqual(processes_under(folder), [], "nothing of the stack outlives make run")
             self.assertFalse((folder / "s3" / "server.pid").exists(), "the S3 server was stopped")
             self.assertFalse(http_ok(port))
-        finally:
-            out.close()
-            if make.poll() is None:
-                os.killpg(make.pid, signal.SIGKILL)
-            subprocess.run([str(ROOT / "scripts" / "stack"), "stop"], env=e, check=False,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 class StackReadsTheConfigLikeTheWorkers(unittest.TestCase):

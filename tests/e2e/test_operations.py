@@ -18,10 +18,10 @@ import tempfile
 import threading
 import time
 import unittest
-import zlib
 from pathlib import Path
 
 import fixtures as fx
+from fixtures import random_name, random_png
 from stack import (LOGS, ROOT, STORE, VAR, env, get, legacy_store_path, psql, row_count, store_path, upload,
                    wait_until)
 
@@ -30,26 +30,11 @@ BUILD = Path(os.environ.get("IMGHOST_BUILD", ROOT / "build"))
 ADMIN = BUILD / "imghost-admin"
 SCRIPTS = ROOT / "scripts"
 PGBIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
 SUCCESS = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] Success: image .* uploaded as (\S+) \(\d+ bytes\)\.$")
 HOUR_AGO = time.time() - 3600
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-def random_png(w=24, h=16):
-    """A PNG of random pixels: never the same bytes twice, so never a shared blob."""
-    raw = b"".join(b"\x00" + os.urandom(3 * w) for _ in range(h))
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-
-
-def random_name(ext="png"):
-    return "".join(BASE32[b & 31] for b in os.urandom(20)) + "." + ext
-
 
 def ops_env(**extra):
     e = env()

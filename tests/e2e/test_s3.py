@@ -24,6 +24,7 @@ import unittest
 from pathlib import Path
 
 import stack
+from fixtures import random_name, random_png
 from stack import ROOT, multipart, request, wait_until
 
 BUILD = Path(os.environ.get("IMGHOST_BUILD", ROOT / "build"))
@@ -36,25 +37,7 @@ BUCKET = "imghost"
 S3_DATA = S3_VAR / "s3" / "data" / BUCKET
 CREDS = S3_VAR / "s3" / "credentials"
 VALIDITY = 2  # seconds nginx serves a cached object before asking the bucket again
-BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
 EMPTY_SHA = hashlib.sha256(b"").hexdigest()
-
-
-def random_png(i=0):
-    """A PNG nobody uploaded before: random pixels."""
-    import struct
-    import zlib
-    w, h = 24, 16
-    raw = b"".join(b"\x00" + os.urandom(3 * w) for _ in range(h))
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-
-
-def random_name(ext="png"):
-    return "".join(BASE32[b & 31] for b in os.urandom(20)) + "." + ext
 
 
 def credentials(path=CREDS):

@@ -134,4 +134,58 @@ BOOST_AUTO_TEST_CASE(utf8_sequences_decode_to_code_points) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(key_value_files) {
+  // Comments, blank lines, CRLF endings, '=' inside a value, a line without '=' (kept
+  // for the caller to refuse with its own message), no newline at the end.
+  const auto kv = text::key_values(
+      "# a comment\n\n  max_files = 20 \r\nsecret=a=b # trailing\n\t\r\nno equals here\nempty =\nlast = 1");
+  BOOST_REQUIRE_EQUAL(kv.size(), 5u);
+  BOOST_TEST(kv[0].line == 3);
+  BOOST_TEST(kv[0].key == "max_files");
+  BOOST_TEST(kv[0].value.value_or("?") == "20");
+  BOOST_TEST(kv[1].line == 4);
+  BOOST_TEST(kv[1].key == "secret");
+  BOOST_TEST(kv[1].value.value_or("?") == "a=b");
+  BOOST_TEST(kv[2].line == 6);
+  BOOST_TEST(kv[2].key == "no equals here");
+  BOOST_TEST(!kv[2].value.has_value());
+  BOOST_TEST(kv[3].key == "empty");
+  BOOST_TEST(kv[3].value.value_or("?") == "");
+  BOOST_TEST(kv[4].line == 8);
+  BOOST_TEST(kv[4].value.value_or("?") == "1");
+  BOOST_TEST(text::key_values("").empty());
+  BOOST_TEST(text::trim(" \t x y \r") == "x y");
+  BOOST_TEST(text::trim(" \t\r").empty());
+}
+
+BOOST_AUTO_TEST_CASE(sizes) {
+  const struct {
+    const char* text;
+    std::optional<std::uint64_t> bytes;
+  } cases[] = {
+      {"1000000", 1000000},
+      {"5M", 5u << 20},
+      {"5MiB", 5u << 20},
+      {"5mB", 5u << 20},
+      {"512k", 512u << 10},
+      {"10G", 10ull << 30},
+      {"2T", 2ull << 40},
+      {"0", 0},
+      {"", std::nullopt},
+      {"M", std::nullopt},
+      {"-1", std::nullopt},
+      {"5X", std::nullopt},
+      {"5MB ", std::nullopt},
+      {"5MiBs", std::nullopt},
+      {"1.5G", std::nullopt},
+      {"9000000T", std::nullopt},              // past 63 bits once multiplied
+      {"99999999999999999999", std::nullopt},  // past 64 bits as written
+  };
+  for (const auto& c : cases) {
+    const auto got = text::parse_size(c.text);
+    BOOST_TEST(got.has_value() == c.bytes.has_value(), c.text);
+    if (got && c.bytes) BOOST_TEST(*got == *c.bytes, c.text);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
