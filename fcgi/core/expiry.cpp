@@ -86,12 +86,14 @@ Report run_once(db::Connection& conn, const store::Store& store, AppLog& log) {
   db::AlbumsRepo albums(conn);
   for (;;) {
     const auto doomed = albums.albums_to_remove(kBatch);
-    for (const auto& [seq, id] : doomed) {
-      if (!albums.mark_deleting(seq)) continue;
-      remove_album_images(conn, store, log, seq, "expired", report);
-      if (albums.delete_album(seq)) {
+    for (const auto& d : doomed) {
+      // An album whose DELETE a dead worker left half done is finished as a deletion.
+      const char* verb = d.deleted ? "deleted" : "expired";
+      if (!albums.mark_deleting(d.seq)) continue;
+      remove_album_images(conn, store, log, d.seq, verb, report);
+      if (albums.delete_album(d.seq)) {
         ++report.albums;
-        log.success(fmt::format("album {} expired.", id));
+        log.success(fmt::format("album {} {}.", d.id, verb));
       }
     }
     if (doomed.size() < static_cast<std::size_t>(kBatch)) break;

@@ -32,7 +32,9 @@ struct Report {
 
 // One whole cleanup: the queued removals first, then every expired image (one log line
 // each: "image <name> expired."), then every album that is expired or being deleted,
-// with the images that are in no other album ("album <id> expired.").
+// with the images that are in no other album ("album <id> expired.").  An album being
+// deleted that has not expired is one whose DELETE did not finish: its lines say
+// "deleted" ("image <name> deleted.", "album <id> deleted.").
 Report run_once(db::Connection& conn, const store::Store& store, AppLog& log);
 
 // Tears one album down now (DELETE of an album): marks it deleting (after the uploads

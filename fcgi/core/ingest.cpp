@@ -41,8 +41,9 @@ void charge_quota(App& app, long long account_id, const std::vector<Candidate>& 
 }
 
 // Inside the upload's transaction, after the quota: the album's row stays locked until
-// COMMIT, so the next upload into it counts these items.
-void enter_album(App& app, long long album_seq, const std::vector<Stored>& stored) {
+// COMMIT, so the next upload into it counts these items.  An album that expires lowers
+// the images' expires_at; `stored` then carries the rows' values for the answer.
+void enter_album(App& app, long long album_seq, std::vector<Stored>& stored) {
   db::AlbumsRepo albums(app.db());
   const auto gate = albums.lock_for_upload(album_seq);
   if (!gate || gate->status == "deleting") throw errors::not_found("no such album");
@@ -51,10 +52,13 @@ void enter_album(App& app, long long album_seq, const std::vector<Stored>& store
   std::vector<long long> seqs;
   seqs.reserve(stored.size());
   for (const auto& s : stored) seqs.push_back(s.record.seq);
-  const long long count = albums.append_items(album_seq, seqs);
-  if (gate->max_items && count > *gate->max_items)
+  const auto appended = albums.append_items(album_seq, seqs);
+  if (gate->max_items && appended.item_count > *gate->max_items)
     throw errors::album_full(fmt::format("this album holds at most {} images; {} more would make {}", *gate->max_items,
-                                         stored.size(), count));
+                                         stored.size(), appended.item_count));
+  for (const auto& [seq, expires_at] : appended.expires_at)
+    for (auto& s : stored)
+      if (s.record.seq == seq) s.record.expires_at = expires_at;
 }
 
 }  // namespace

@@ -78,31 +78,40 @@ std::optional<AlbumGate> AlbumsRepo::lock_for_upload(long long album_seq) {
   return g;
 }
 
-long long AlbumsRepo::append_items(long long album_seq, const std::vector<long long>& image_seqs) {
+AlbumsRepo::Appended AlbumsRepo::append_items(long long album_seq, const std::vector<long long>& image_seqs) {
   std::string array = "{";
   for (std::size_t i = 0; i < image_seqs.size(); ++i) array += (i ? "," : "") + std::to_string(image_seqs[i]);
   array += "}";
   // A statement of its own, after the row lock: its snapshot is taken now, so it sees
   // the items of every upload that held the lock before.  The rows a data-modifying CTE
-  // inserts are not visible to the outer SELECT, hence "existing + inserted".
+  // inserts are not visible to the outer SELECT, hence "existing + inserted".  One row
+  // per image whose expiry the album set (LEFT JOIN: at least the count's row).
   auto r = c_.run("album_append",
                   "WITH last AS (SELECT COALESCE(max(position), 0) AS p FROM album_items WHERE album_seq = $1),"
                   " ins AS (INSERT INTO album_items (album_seq, image_seq, position)"
                   "   SELECT $1, s.seq, last.p + s.ord FROM unnest($2::bigint[]) WITH ORDINALITY AS s(seq, ord), last"
                   "   RETURNING image_seq),"
                   " exp AS (UPDATE images i SET expires_at = LEAST(i.expires_at, a.expires_at) FROM albums a"
-                  "   WHERE a.seq = $1 AND a.expires_at IS NOT NULL AND i.seq IN (SELECT image_seq FROM ins))"
-                  " SELECT (SELECT count(*) FROM album_items WHERE album_seq = $1) + (SELECT count(*) FROM ins)",
+                  "   WHERE a.seq = $1 AND a.expires_at IS NOT NULL AND i.seq IN (SELECT image_seq FROM ins)"
+                  "   RETURNING i.seq, " ISO_UTC("i.expires_at") " AS at),"
+                  " n AS (SELECT (SELECT count(*) FROM album_items WHERE album_seq = $1) + (SELECT count(*) FROM ins)"
+                  "   AS count)"
+                  " SELECT n.count, exp.seq, exp.at FROM n LEFT JOIN exp ON true",
                   {std::to_string(album_seq), array});
-  return r.get_int(0, 0);
+  Appended out;
+  out.item_count = r.get_int(0, 0);
+  for (int i = 0; i < r.rows(); ++i)
+    if (!r.is_null(i, 1)) out.expires_at.emplace_back(r.get_int(i, 1), std::string(r.get(i, 2)));
+  return out;
 }
 
-std::vector<std::pair<long long, std::string>> AlbumsRepo::albums_to_remove(int limit) {
+std::vector<AlbumsRepo::Doomed> AlbumsRepo::albums_to_remove(int limit) {
   auto r = c_.run("albums_to_remove",
-                  "SELECT seq, id FROM albums WHERE status = 'deleting' OR expires_at <= now() ORDER BY seq LIMIT $1",
+                  "SELECT seq, id, status = 'deleting' AND (expires_at <= now()) IS NOT TRUE FROM albums"
+                  " WHERE status = 'deleting' OR expires_at <= now() ORDER BY seq LIMIT $1",
                   {std::to_string(limit)});
-  std::vector<std::pair<long long, std::string>> out;
-  for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.get_int(i, 0), std::string(r.get(i, 1)));
+  std::vector<Doomed> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back({r.get_int(i, 0), std::string(r.get(i, 1)), r.get(i, 2) == "t"});
   return out;
 }
 

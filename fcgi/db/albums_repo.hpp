@@ -71,13 +71,26 @@ class AlbumsRepo {
   // COMMIT; nullopt when it is gone.
   std::optional<AlbumGate> lock_for_upload(long long album_seq);
   // Inside the same transaction, after lock_for_upload: appends the images (by seq, in
-  // this order) after the album's last item, lowers each one's expires_at to the
-  // album's when the album expires sooner, and returns the album's item count now.
-  long long append_items(long long album_seq, const std::vector<long long>& image_seqs);
+  // this order) after the album's last item and lowers each one's expires_at to the
+  // album's when the album expires sooner.
+  struct Appended {
+    long long item_count = 0;  // the album's, now
+    // When the album expires: (image seq, its expires_at now, ISO 8601) for each image
+    // appended, so the upload's answer shows what the row holds.  Empty otherwise.
+    std::vector<std::pair<long long, std::string>> expires_at;
+  };
+  Appended append_items(long long album_seq, const std::vector<long long>& image_seqs);
 
   // The removal of albums (core/expiry.hpp).  Albums that are expired or being deleted,
-  // at most `limit`: (seq, id).
-  std::vector<std::pair<long long, std::string>> albums_to_remove(int limit);
+  // at most `limit`.
+  struct Doomed {
+    long long seq = 0;
+    std::string id;
+    // Being deleted and not expired: its removal was begun by a DELETE (which a dead
+    // worker left unfinished), not by its expiry, so its images are "deleted".
+    bool deleted = false;
+  };
+  std::vector<Doomed> albums_to_remove(int limit);
   // Sets status 'deleting' (waits for the uploads that hold its row); false when gone.
   bool mark_deleting(long long album_seq);
   // At most `limit` images of the album that are in no other album: (id, sha256, file name).

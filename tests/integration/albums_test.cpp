@@ -4,7 +4,9 @@
 // and expired albums, expires_in on uploads and the 410 of an expired image.
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <fstream>
 #include <future>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -181,13 +183,13 @@ BOOST_AUTO_TEST_CASE(a_second_upload_waits_for_the_album_row_and_counts_the_firs
   db::Transaction ta(ca);
   db::AlbumsRepo ra(ca);
   BOOST_TEST_REQUIRE(ra.lock_for_upload(album_seq).has_value());
-  BOOST_TEST(ra.append_items(album_seq, {first}) == 1);
+  BOOST_TEST(ra.append_items(album_seq, {first}).item_count == 1);
 
   auto other = std::async(std::launch::async, [&] {
     db::Transaction tb(cb);
     db::AlbumsRepo rb(cb);
     const auto gate = rb.lock_for_upload(album_seq);  // waits for ta's COMMIT
-    const auto count = rb.append_items(album_seq, {second});
+    const auto count = rb.append_items(album_seq, {second}).item_count;
     return std::make_pair(gate.has_value(), count);
   });
   // Give the other transaction time to reach the lock (if it has not, it still must
@@ -288,13 +290,50 @@ BOOST_AUTO_TEST_CASE(an_expiring_image_says_when_and_answers_410_once_past) {
   BOOST_TEST(get_json(env, "/api/v1/images", 200)["items"].empty(), "the catalog leaves expired images out");
 }
 
+// And the upload's answer says so: it shows the expires_at the row holds, the album's,
+// not the later one the upload asked for (nor none).
 BOOST_AUTO_TEST_CASE(an_image_never_outlives_the_album_it_was_uploaded_into) {
   Env env;
   const auto a = new_album(env, {{"expires_in", 120}});
-  const auto r =
+  BOOST_TEST_REQUIRE(!a["expires_at"].is_null());
+  auto r =
       upload_into(env, a, {{"expires_in", std::nullopt, "3600"}, {"file", "a.png", png_bytes(1)}}, a["manage_token"]);
   BOOST_TEST_REQUIRE(r.status == 201, r.body);
   BOOST_TEST(env.query("SELECT i.expires_at = a.expires_at FROM images i, albums a") == "t");
+  const auto one = json::parse(r.body);
+  BOOST_TEST(one["expires_at"] == a["expires_at"]);
+  BOOST_TEST(get_json(env, "/api/v1/images/" + std::string(one["id"]), 200)["expires_at"] == one["expires_at"]);
+
+  // Several files without expires_in of their own, through the upload route's field.
+  auto req = upload_request("/api/v1/images", {{"album", std::nullopt, std::string(a["id"])},
+                                               {"manage_token", std::nullopt, std::string(a["manage_token"])},
+                                               {"file", "b.png", png_bytes(2)},
+                                               {"file", "c.png", png_bytes(3)}});
+  r = env.run(req);
+  BOOST_TEST_REQUIRE(r.status == 201, r.body);
+  for (const auto& item : json::parse(r.body)["items"]) BOOST_TEST(item["expires_at"] == a["expires_at"]);
+
+  // An image that expires before its album keeps its own time.
+  r = upload_into(env, a, {{"expires_in", std::nullopt, "60"}, {"file", "d.png", png_bytes(4)}}, a["manage_token"]);
+  BOOST_TEST_REQUIRE(r.status == 201, r.body);
+  const auto sooner = json::parse(r.body);
+  BOOST_TEST(std::string(sooner["expires_at"]) < std::string(a["expires_at"]));
+  BOOST_TEST(get_json(env, "/api/v1/images/" + std::string(sooner["id"]), 200)["expires_at"] == sooner["expires_at"]);
+}
+
+// An album that never expires leaves its images' own expiry, and none, as they are.
+BOOST_AUTO_TEST_CASE(an_album_without_expiry_leaves_the_uploads_expiry_alone) {
+  Env env;
+  const auto a = new_album(env, json::object());
+  auto r =
+      upload_into(env, a, {{"expires_in", std::nullopt, "3600"}, {"file", "a.png", png_bytes(1)}}, a["manage_token"]);
+  BOOST_TEST_REQUIRE(r.status == 201, r.body);
+  const auto own = json::parse(r.body);
+  BOOST_TEST(!own["expires_at"].is_null());
+  BOOST_TEST(get_json(env, "/api/v1/images/" + std::string(own["id"]), 200)["expires_at"] == own["expires_at"]);
+  r = upload_into(env, a, {{"file", "b.png", png_bytes(2)}}, a["manage_token"]);
+  BOOST_TEST_REQUIRE(r.status == 201, r.body);
+  BOOST_TEST(json::parse(r.body)["expires_at"].is_null());
 }
 
 bool original_exists(const Env& env, const std::string& name) {
@@ -369,6 +408,46 @@ BOOST_AUTO_TEST_CASE(an_expired_album_goes_with_its_images) {
   BOOST_TEST(env.count("album_items") == 0);
   BOOST_TEST(originals_in_store(env) == 0u);
   get_json(env, "/api/v1/albums/" + std::string(a["id"]), 404);
+}
+
+std::string log_text(const Env& env) {
+  std::ifstream in(env.config().log_file);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A DELETE that a dead worker left half done (the album marked deleting, its images
+// still there) is finished by the cleanup, which logs it as the deletion it is; an
+// album marked deleting by a cleanup that died after its expiry stays "expired".
+BOOST_AUTO_TEST_CASE(the_cleanup_finishes_a_deletion_as_a_deletion) {
+  Env env;
+  const auto deleted = new_album(env, json::object());
+  auto r = upload_into(env, deleted, {{"file", "a.png", png_bytes(4)}, {"file", "b.png", png_bytes(5)}},
+                       deleted["manage_token"]);
+  BOOST_TEST_REQUIRE(r.status == 201, r.body);
+  std::vector<std::string> names;
+  for (const auto& item : json::parse(r.body)["items"]) names.push_back(item["filename"]);
+  const auto expired = new_album(env, {{"expires_in", 600}});
+  r = upload_into(env, expired, {{"file", "c.png", png_bytes(6)}}, expired["manage_token"]);
+  BOOST_TEST_REQUIRE(r.status == 201, r.body);
+  const std::string expired_name = json::parse(r.body)["filename"];
+  env.query("UPDATE albums SET status = 'deleting'");
+  // Only the album's time has passed: its image is removed with it, not as an expired image.
+  env.query("UPDATE albums SET expires_at = now() - interval '1 second' WHERE expires_at IS NOT NULL");
+
+  auto& app = env.app();
+  const auto report = imghost::expiry::run_once(app.db(), app.store(), app.log());
+  BOOST_TEST(report.images == 3u);
+  BOOST_TEST(report.albums == 2u);
+  BOOST_TEST(env.count("albums") == 0);
+  BOOST_TEST(env.count("images") == 0);
+  const auto log = log_text(env);
+  for (const auto& name : names) {
+    BOOST_TEST(log.find("Success: image " + name + " deleted.") != std::string::npos, log);
+    BOOST_TEST(log.find("image " + name + " expired.") == std::string::npos, log);
+  }
+  BOOST_TEST(log.find("Success: album " + std::string(deleted["id"]) + " deleted.") != std::string::npos, log);
+  BOOST_TEST(log.find("Success: image " + expired_name + " expired.") != std::string::npos, log);
+  BOOST_TEST(log.find("Success: album " + std::string(expired["id"]) + " expired.") != std::string::npos, log);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
