@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "base/crypto.hpp"
 #include "core/error.hpp"
@@ -37,6 +39,56 @@ db::AlbumRow find_live(App& app, const std::string& id) {
   if (!album || album->status == "deleting") throw errors::not_found("no such album");
   if (album->expired) throw errors::expired("this album has expired");
   return *album;
+}
+
+db::AlbumRow edit(App& app, const db::AlbumRow& album, const AlbumEdit& e, std::string_view by) {
+  auto& conn = app.db();
+  db::AlbumsRepo repo(conn);
+  {
+    db::Transaction tx(conn);
+    const auto gate = repo.lock_row(album.seq);
+    if (!gate || gate->status == "deleting") throw errors::not_found("no such album");
+    if (gate->expired) throw errors::expired("this album has expired");
+    db::AlbumsRepo::Changes changes;
+    changes.title = e.title;
+    changes.description = e.description;
+    changes.close = e.close;
+    if (e.cover || e.order) {
+      const auto items = repo.live_items(album.seq);  // (seq, id) in order
+      std::unordered_map<std::string, long long> seq_of;
+      for (const auto& [seq, id] : items) seq_of.emplace(id, seq);
+      if (e.cover && !*e.cover) {
+        changes.cover_seq.emplace();  // no cover
+      } else if (e.cover) {
+        const auto it = seq_of.find(**e.cover);
+        if (it == seq_of.end())
+          throw errors::bad_request(fmt::format("cover {} is not an image of this album", **e.cover));
+        changes.cover_seq.emplace(it->second);
+      }
+      if (e.order) {
+        std::vector<long long> seqs;
+        std::unordered_set<std::string> named;
+        for (const auto& id : *e.order) {
+          const auto it = seq_of.find(id);
+          if (it == seq_of.end())
+            throw errors::bad_request(fmt::format("order names {}, which is not an image of this album", id));
+          if (!named.insert(id).second) throw errors::bad_request(fmt::format("order names {} twice", id));
+          seqs.push_back(it->second);
+        }
+        for (const auto& [seq, id] : items)
+          if (!named.contains(id))
+            throw errors::bad_request(
+                fmt::format("order leaves out {}: it must name every image of the album once", id));
+        repo.reorder(album.seq, seqs);
+      }
+    }
+    repo.update(album.seq, changes);
+    tx.commit();
+  }
+  app.log().success(fmt::format("album {} edited{}.", album.id, by));
+  auto now = repo.find(album.id);
+  if (!now || now->status == "deleting") throw errors::not_found("no such album");
+  return *now;
 }
 
 void check_manager(const db::AlbumRow& album, const std::string& token, const db::UserRow* account) {

@@ -8,6 +8,8 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/app.hpp"
 #include "core/visibility.hpp"
@@ -41,6 +43,25 @@ Created create(App& app, const AlbumRequest& request, const db::UserRow* owner);
 // The album as a client may see it: 404 for a malformed or unknown id and for one being
 // deleted, 410 expired once its expires_at has passed.
 db::AlbumRow find_live(App& app, const std::string& id);
+
+// What a PATCH asks for, its text already checked (the handler's); each field left
+// nullopt stays as it is.
+struct AlbumEdit {
+  std::optional<std::optional<std::string>> title;        // inner nullopt: no title
+  std::optional<std::optional<std::string>> description;  // inner nullopt: none
+  bool close = false;                                     // status "closed": no more uploads
+  std::optional<std::optional<std::string>> cover;        // an image id of the album; inner nullopt: none
+  std::optional<std::vector<std::string>> order;          // every image id of the album, once each
+};
+
+// Applies `edit` to an album the caller found (find_live) and may manage (check_manager),
+// in one transaction under the album's row lock (the one an upload into it takes), so
+// an order is judged against the items as they are and no upload slips in meanwhile.
+// The images that count are those that have not expired.  Throws not_found (deleted
+// meanwhile), expired (its time passed meanwhile), bad_request (a cover that is not an
+// image of this album; an order naming an image not in it, naming one twice or leaving
+// one out).  Logs "album <id> edited<by>." and returns the album as it is now.
+db::AlbumRow edit(App& app, const db::AlbumRow& album, const AlbumEdit& edit, std::string_view by);
 
 // Whether `token` (the X-Manage-Token header or the manage_token field; "" when none)
 // or `account` may manage the album and upload into it: its owner, an admin, or the

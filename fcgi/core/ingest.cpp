@@ -45,7 +45,7 @@ void charge_quota(App& app, long long account_id, const std::vector<Candidate>& 
 // the images' expires_at; `stored` then carries the rows' values for the answer.
 void enter_album(App& app, long long album_seq, std::vector<Stored>& stored) {
   db::AlbumsRepo albums(app.db());
-  const auto gate = albums.lock_for_upload(album_seq);
+  const auto gate = albums.lock_row(album_seq);
   if (!gate || gate->status == "deleting") throw errors::not_found("no such album");
   if (gate->expired) throw errors::expired("this album has expired");
   if (gate->status != "open") throw errors::conflict("this album is closed: it takes no more uploads");

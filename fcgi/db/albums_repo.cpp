@@ -61,7 +61,34 @@ std::optional<AlbumRow> AlbumsRepo::find(const std::string& id) {
   return album_at(r, 0);
 }
 
-std::optional<AlbumGate> AlbumsRepo::lock_for_upload(long long album_seq) {
+std::vector<AlbumRow> AlbumsRepo::list_public(std::optional<long long> before, int limit) {
+  // The index of public albums on -seq (sql/006) walks from the cursor, like the
+  // catalog's; hence the order written as -seq ascending.
+  auto r = c_.run("albums_list_public",
+                  "SELECT " ALBUM_COLUMNS " FROM albums a" ALBUM_JOINS
+                  " WHERE a.visibility = 'public' AND -a.seq > -COALESCE($1::bigint, 9223372036854775807)"
+                  " AND a.status <> 'deleting' AND (a.expires_at <= now()) IS NOT TRUE ORDER BY -a.seq LIMIT $2",
+                  {optional_int(before), std::to_string(limit)});
+  std::vector<AlbumRow> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) out.push_back(album_at(r, i));
+  return out;
+}
+
+std::vector<AlbumRow> AlbumsRepo::list_owned(long long owner_id, std::optional<long long> before, int limit) {
+  // The index (owner_id, seq DESC) walks one account's albums from the cursor.
+  auto r = c_.run("albums_list_owned",
+                  "SELECT " ALBUM_COLUMNS " FROM albums a" ALBUM_JOINS
+                  " WHERE a.owner_id = $1 AND a.seq < COALESCE($2::bigint, 9223372036854775807)"
+                  " AND a.status <> 'deleting' AND (a.expires_at <= now()) IS NOT TRUE ORDER BY a.seq DESC LIMIT $3",
+                  {std::to_string(owner_id), optional_int(before), std::to_string(limit)});
+  std::vector<AlbumRow> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) out.push_back(album_at(r, i));
+  return out;
+}
+
+std::optional<AlbumGate> AlbumsRepo::lock_row(long long album_seq) {
   // NO KEY UPDATE, not UPDATE: the album_items rows an upload inserts hold KEY SHARE on
   // this row through their foreign key, which FOR UPDATE would wait for (the quota's
   // lesson, sql/004 and core/ingest.hpp).
@@ -103,6 +130,47 @@ AlbumsRepo::Appended AlbumsRepo::append_items(long long album_seq, const std::ve
   for (int i = 0; i < r.rows(); ++i)
     if (!r.is_null(i, 1)) out.expires_at.emplace_back(r.get_int(i, 1), std::string(r.get(i, 2)));
   return out;
+}
+
+std::vector<std::pair<long long, std::string>> AlbumsRepo::live_items(long long album_seq) {
+  auto r = c_.run("album_live_items",
+                  "SELECT i.seq, i.id FROM album_items x JOIN images i ON i.seq = x.image_seq"
+                  " WHERE x.album_seq = $1 AND (i.expires_at <= now()) IS NOT TRUE ORDER BY x.position",
+                  {std::to_string(album_seq)});
+  std::vector<std::pair<long long, std::string>> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.get_int(i, 0), std::string(r.get(i, 1)));
+  return out;
+}
+
+void AlbumsRepo::reorder(long long album_seq, const std::vector<long long>& image_seqs) {
+  std::string array = "{";
+  for (std::size_t i = 0; i < image_seqs.size(); ++i) array += (i ? "," : "") + std::to_string(image_seqs[i]);
+  array += "}";
+  // One UPDATE: the constraint album_items_position is DEFERRABLE, so PostgreSQL checks
+  // it once the statement is done, not row by row (a swap would collide half-way).
+  c_.run("album_reorder",
+         "WITH wanted AS (SELECT s.seq AS image_seq, s.ord AS position"
+         "   FROM unnest($2::bigint[]) WITH ORDINALITY AS s(seq, ord)),"
+         " rest AS (SELECT x.image_seq, cardinality($2::bigint[]) + row_number() OVER (ORDER BY x.position) AS position"
+         "   FROM album_items x WHERE x.album_seq = $1 AND x.image_seq <> ALL ($2::bigint[])),"
+         " target AS (SELECT * FROM wanted UNION ALL SELECT * FROM rest)"
+         " UPDATE album_items x SET position = t.position FROM target t"
+         " WHERE x.album_seq = $1 AND x.image_seq = t.image_seq",
+         {std::to_string(album_seq), array});
+}
+
+void AlbumsRepo::update(long long album_seq, const Changes& ch) {
+  const auto flag = [](bool b) { return Param(b ? "t" : "f"); };
+  c_.run("album_update",
+         "UPDATE albums SET title = CASE WHEN $2::boolean THEN $3::text ELSE title END,"
+         " description = CASE WHEN $4::boolean THEN $5::text ELSE description END,"
+         " status = CASE WHEN $6::boolean THEN 'closed' ELSE status END,"
+         " cover_seq = CASE WHEN $7::boolean THEN $8::bigint ELSE cover_seq END"
+         " WHERE seq = $1",
+         {std::to_string(album_seq), flag(ch.title.has_value()), ch.title ? *ch.title : Param(),
+          flag(ch.description.has_value()), ch.description ? *ch.description : Param(), flag(ch.close),
+          flag(ch.cover_seq.has_value()), ch.cover_seq ? optional_int(*ch.cover_seq) : Param()});
 }
 
 std::vector<AlbumsRepo::Doomed> AlbumsRepo::albums_to_remove(int limit) {

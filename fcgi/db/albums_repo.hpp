@@ -4,9 +4,10 @@
 // Every method runs one statement on the given connection and throws db::DbError.
 // Locking (docs/albums-expiry-design.md): an upload into an album takes, inside its
 // transaction and after the content locks and the account's row, the album's row
-// FOR NO KEY UPDATE (lock_for_upload), then appends its items in a second statement
+// FOR NO KEY UPDATE (lock_row), then appends its items in a second statement
 // (append_items), whose fresh snapshot sees the items of the upload that held the lock
-// before: that is what keeps max_items under concurrent uploads.
+// before: that is what keeps max_items under concurrent uploads.  An edit (PATCH) takes
+// the same row lock and no other, so it never waits in a circle with an upload.
 #pragma once
 
 #include <optional>
@@ -49,7 +50,7 @@ struct NewAlbum {
   std::optional<long long> expires_in;  // seconds from now; nullopt: never
 };
 
-// What an upload needs to know of its album, read under the album's row lock.
+// What an upload or an edit needs to know of its album, read under the album's row lock.
 struct AlbumGate {
   long long seq = 0;
   std::string status;  // "open", "closed", "deleting"
@@ -67,10 +68,16 @@ class AlbumsRepo {
   // answer), or nullopt.
   std::optional<AlbumRow> find(const std::string& id);
 
-  // Inside the upload's transaction: locks the album's row FOR NO KEY UPDATE until
-  // COMMIT; nullopt when it is gone.
-  std::optional<AlbumGate> lock_for_upload(long long album_seq);
-  // Inside the same transaction, after lock_for_upload: appends the images (by seq, in
+  // One page of the public albums that have not expired and are not being deleted,
+  // newest first; only albums with seq < before when given (keyset paging on seq).
+  std::vector<AlbumRow> list_public(std::optional<long long> before, int limit);
+  // An account's albums, public and unlisted, the same filter, order and paging.
+  std::vector<AlbumRow> list_owned(long long owner_id, std::optional<long long> before, int limit);
+
+  // Inside the transaction of an upload into the album or of an edit: locks the album's
+  // row FOR NO KEY UPDATE until COMMIT; nullopt when it is gone.
+  std::optional<AlbumGate> lock_row(long long album_seq);
+  // Inside the upload's transaction, after lock_row: appends the images (by seq, in
   // this order) after the album's last item and lowers each one's expires_at to the
   // album's when the album expires sooner.
   struct Appended {
@@ -80,6 +87,23 @@ class AlbumsRepo {
     std::vector<std::pair<long long, std::string>> expires_at;
   };
   Appended append_items(long long album_seq, const std::vector<long long>& image_seqs);
+
+  // The edit of an album (PATCH), inside its transaction, after lock_row.  Its images
+  // that have not expired, in order: (image seq, image id).
+  std::vector<std::pair<long long, std::string>> live_items(long long album_seq);
+  // Rewrites every position of the album in ONE statement (the unique constraint on
+  // positions is checked at its end, so images may swap places): `image_seqs` get 1..n
+  // in this order, the album's other items (expired, left to the cleanup) follow in
+  // their old order.
+  void reorder(long long album_seq, const std::vector<long long>& image_seqs);
+  // What an edit changes; each field left nullopt stays as it is.
+  struct Changes {
+    std::optional<std::optional<std::string>> title;        // inner nullopt: no title
+    std::optional<std::optional<std::string>> description;  // inner nullopt: none
+    bool close = false;                                     // status 'closed'
+    std::optional<std::optional<long long>> cover_seq;      // inner nullopt: no cover
+  };
+  void update(long long album_seq, const Changes& changes);
 
   // The removal of albums (core/expiry.hpp).  Albums that are expired or being deleted,
   // at most `limit`.

@@ -135,6 +135,21 @@ std::vector<ImageRecord> ImagesRepo::list_owned(long long owner_id, std::optiona
   return out;
 }
 
+std::vector<ImagesRepo::AlbumItem> ImagesRepo::list_album_items(long long album_seq, std::optional<long long> after,
+                                                                int limit) {
+  // The unique index (album_seq, position) walks the album from the cursor.
+  auto r = c_.run("list_album_items",
+                  "SELECT " IMAGE_COLUMNS ", x.position" IMAGE_FROM
+                  " JOIN album_items x ON x.image_seq = i.seq"
+                  " WHERE x.album_seq = $1 AND x.position > COALESCE($2::bigint, 0)"
+                  " AND (i.expires_at <= now()) IS NOT TRUE ORDER BY x.position LIMIT $3",
+                  {std::to_string(album_seq), after ? Param(std::to_string(*after)) : Param(), std::to_string(limit)});
+  std::vector<AlbumItem> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) out.push_back({r.get_int(i, 16), record_at(r, i)});
+  return out;
+}
+
 bool ImagesRepo::set_description(const std::string& id, const std::optional<std::string>& description) {
   return c_.run("set_description", "UPDATE images SET description = $2 WHERE id = $1", {id, description}).affected() ==
          1;

@@ -88,6 +88,14 @@ class ImagesRepo {
   std::vector<ImageRecord> list_public(std::optional<long long> before, int limit);
   // An account's images, public and unlisted, newest first, the same keyset paging.
   std::vector<ImageRecord> list_owned(long long owner_id, std::optional<long long> before, int limit);
+  // An album's images that have not expired, in the album's order, public and unlisted
+  // alike (the album's link shows them all); only items after position `after` when
+  // given (keyset paging on the position).
+  struct AlbumItem {
+    long long position = 0;
+    ImageRecord image;
+  };
+  std::vector<AlbumItem> list_album_items(long long album_seq, std::optional<long long> after, int limit);
   // Sets the description (nullopt clears it) or the visibility; false when the image is gone.
   bool set_description(const std::string& id, const std::optional<std::string>& description);
   bool set_visibility(const std::string& id, Visibility visibility);

@@ -1,5 +1,6 @@
-// The JSON API of albums: create one, read one.  Uploading into one is upload.cpp's
-// (the same flow with a Placement); the rules are docs/albums-expiry-design.md's.
+// The JSON API of albums: create, list, read, edit and delete them, list an album's
+// images.  Uploading into one is upload.cpp's (the same flow with a Placement); the
+// rules are docs/albums-expiry-design.md's.
 #include <fmt/format.h>
 
 #include "base/text.hpp"
@@ -8,6 +9,7 @@
 #include "core/expiry.hpp"
 #include "core/naming.hpp"
 #include "db/albums_repo.hpp"
+#include "db/images_repo.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "render/json.hpp"
@@ -40,7 +42,52 @@ std::optional<long long> integer_member(const nlohmann::json& body, const char* 
   return it->get<long long>();
 }
 
+constexpr int kDefaultLimit = 20;
+
+// A page of albums as the image lists answer: {"items": [...], "next_cursor": the last
+// album's seq, or null}.  `rows` were fetched with limit + 1: the extra one says there
+// is a next page.
+std::string album_page_json(std::vector<db::AlbumRow> rows, int limit, const std::string& base) {
+  nlohmann::json next = nullptr;
+  if (static_cast<int>(rows.size()) > limit) {
+    rows.resize(static_cast<std::size_t>(limit));
+    next = std::to_string(rows.back().seq);
+  }
+  auto items = nlohmann::json::array();
+  for (const auto& a : rows) items.push_back(views::album_json(a, base));
+  return views::dump({{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+}
+
 }  // namespace
+
+Response list_albums(App& app, Request& req, const Params&) {
+  std::string mine;
+  const bool own = text::query_param(req.query(), "mine", mine) && mine != "0";
+  if (own && mine != "1") throw errors::bad_request("bad mine: expected 1 (the account's own albums) or 0");
+  // 401 before a bad limit or cursor, as the account's image list does.
+  const auto caller = own ? require_account(app, req) : Caller{};
+  const auto p = page_request(req.query(), kDefaultLimit);
+  db::AlbumsRepo repo(app.db());
+  auto rows =
+      own ? repo.list_owned(caller.account->id, p.before, p.limit + 1) : repo.list_public(p.before, p.limit + 1);
+  return Response::json(200, album_page_json(std::move(rows), p.limit, app.base_url()));
+}
+
+Response list_album_images(App& app, Request& req, const Params& params) {
+  const auto album = albums::find_live(app, params["id"]);
+  // The cursor is the last item's position: the next page starts after it.
+  const auto p = page_request(req.query(), kDefaultLimit);
+  auto rows = db::ImagesRepo(app.db()).list_album_items(album.seq, p.before, p.limit + 1);
+  std::optional<std::string> next;
+  if (static_cast<int>(rows.size()) > p.limit) {
+    rows.resize(static_cast<std::size_t>(p.limit));
+    next = std::to_string(rows.back().position);
+  }
+  std::vector<db::ImageRecord> images;
+  images.reserve(rows.size());
+  for (auto& row : rows) images.push_back(std::move(row.image));
+  return Response::json(200, views::image_list_json(images, next, app.base_url()));
+}
 
 Response create_album(App& app, Request& req, const Params&) {
   const auto& cfg = app.config();
@@ -71,6 +118,46 @@ Response create_album(App& app, Request& req, const Params&) {
 
 Response get_album(App& app, Request&, const Params& params) {
   return Response::json(200, views::dump(views::album_json(albums::find_live(app, params["id"]), app.base_url())));
+}
+
+Response patch_album(App& app, Request& req, const Params& params) {
+  const auto caller = identify(app, req);
+  const std::string token(req.header("X-Manage-Token"));
+  // 404 and 410 (what anyone may learn), then 403, then the body: a stranger learns
+  // nothing from a malformed body.
+  const auto album = albums::find_live(app, params["id"]);
+  albums::check_manager(album, token, caller.user());
+  const auto body = object_body(req);
+  for (const auto& [key, value] : body.items())
+    if (key != "title" && key != "description" && key != "status" && key != "cover" && key != "order")
+      throw errors::bad_request(fmt::format("{} cannot be changed", key));
+  albums::AlbumEdit e;
+  if (body.contains("title")) e.title.emplace(text_member(body, "title", albums::kMaxTitleChars));
+  if (body.contains("description")) e.description.emplace(text_member(body, "description", 1000));
+  if (const auto it = body.find("status"); it != body.end()) {
+    // Closing is for good: an album is never opened again.
+    if (!it->is_string() || it->get_ref<const std::string&>() != "closed")
+      throw errors::bad_request("status can only be set to closed");
+    e.close = true;
+  }
+  if (const auto it = body.find("cover"); it != body.end()) {
+    if (it->is_null())
+      e.cover.emplace();
+    else if (it->is_string())
+      e.cover.emplace(it->get<std::string>());
+    else
+      throw errors::bad_request("cover must be the id of an image of this album, or null");
+  }
+  if (const auto it = body.find("order"); it != body.end()) {
+    if (!it->is_array()) throw errors::bad_request("order must be a list of the album's image ids");
+    auto& order = e.order.emplace();
+    for (const auto& id : *it) {
+      if (!id.is_string()) throw errors::bad_request("order must be a list of the album's image ids");
+      order.push_back(id.get<std::string>());
+    }
+  }
+  const auto by = caller.account && token.empty() ? fmt::format(" by {}", caller.account->username) : std::string();
+  return Response::json(200, views::dump(views::album_json(albums::edit(app, album, e, by), app.base_url())));
 }
 
 Response delete_album(App& app, Request& req, const Params& params) {

@@ -108,6 +108,12 @@ Response revoke_token_page(App& app, Request& req, const Params& params);  // PO
 // Albums (albums_api.cpp; the upload into one is upload.cpp's).
 Response create_album(App& app, Request& req, const Params& params);  // POST /api/v1/albums
 Response get_album(App& app, Request& req, const Params& params);     // {id}: 404, 410
+// Public albums, newest first, keyset paging like the catalog; ?mine=1: the account's own (401 without one).
+Response list_albums(App& app, Request& req, const Params& params);
+// {id}: its images in order (keyset paging on the position); 404, 410.
+Response list_album_images(App& app, Request& req, const Params& params);
+// {id}: owner, admin or X-Manage-Token: title, description, status closed, cover, order.
+Response patch_album(App& app, Request& req, const Params& params);
 // {id}: owner, admin or X-Manage-Token; the album and its images that are in no other album.
 Response delete_album(App& app, Request& req, const Params& params);
 Response upload_into_album(App& app, Request& req, const Params& params);  // {id}: as the upload, into it

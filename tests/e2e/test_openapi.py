@@ -27,10 +27,13 @@ CONTRACT_ROUTES = [
     ("/api/v1/me/images", "get"),
     ("/api/v1/images/{id}", "patch"),
     ("/api/v1/sharex", "get"),
-    # Albums (the routes built so far; PATCH, the list and the items come next)
+    # Albums (upload sessions)
     ("/api/v1/albums", "post"),
+    ("/api/v1/albums", "get"),
     ("/api/v1/albums/{id}", "get"),
+    ("/api/v1/albums/{id}", "patch"),
     ("/api/v1/albums/{id}", "delete"),
+    ("/api/v1/albums/{id}/images", "get"),
     ("/api/v1/albums/{id}/images", "post"),
 ]
 ERROR_CODES = {
@@ -301,6 +304,42 @@ class EveryDocumentedOperationAnswers(unittest.TestCase):
             self.check(request("DELETE", target, headers={"X-Manage-Token": "a" * 32}), statuses, 403)
             self.check(request("DELETE", target, headers={"X-Manage-Token": album["manage_token"]}), statuses, ok)
             self.check(request("DELETE", target, headers={"X-Manage-Token": album["manage_token"]}), statuses, 404)
+        elif (path, method) == ("/api/v1/albums", "get"):
+            new_album(visibility="public")
+            r = get(path + "?limit=1")
+            self.check(r, statuses, ok)
+            self.assertEqual(set(r.json()), set(self.doc["components"]["schemas"]["AlbumList"]["required"]))
+            self.assertEqual(set(r.json()["items"][0]), album_keys)
+            self.check(get(path + "?limit=0"), statuses, 400)
+            self.check(get(path + "?cursor=abc"), statuses, 400)
+            self.check(get(path + "?mine=1"), statuses, 401)
+        elif (path, method) == ("/api/v1/albums/{id}", "patch"):
+            album = new_album()
+            target = path.replace("{id}", album["id"])
+            manage = {**headers, "X-Manage-Token": album["manage_token"]}
+            r = request("PATCH", target, body=json.dumps({"title": "patched", "status": "closed"}), headers=manage)
+            self.check(r, statuses, ok)
+            self.assertEqual(set(r.json()), album_keys)
+            self.assertEqual((r.json()["title"], r.json()["status"]), ("patched", "closed"))
+            self.check(request("PATCH", target, body=json.dumps({"status": "open"}), headers=manage), statuses, 400)
+            self.check(request("PATCH", target, body=json.dumps({"title": "x"}), headers=headers), statuses, 403)
+            self.check(request("PATCH", path.replace("{id}", "abcdefghijklmnopqrst"), body="{}", headers=manage),
+                       statuses, 404)
+        elif (path, method) == ("/api/v1/albums/{id}/images", "get"):
+            from stack import multipart
+            album = new_album()
+            target = path.replace("{id}", album["id"])
+            body, ctype = multipart([("file", "a.png", tiny(43), "application/octet-stream")])
+            up = request("POST", target, body=body,
+                         headers={"Content-Type": ctype, "X-Manage-Token": album["manage_token"]})
+            self.assertEqual(up.status, 201, up.text[:300])
+            r = get(target)
+            self.check(r, statuses, ok)
+            self.assertEqual(set(r.json()), set(self.doc["components"]["schemas"]["ImageList"]["required"]))
+            self.assertEqual([i["id"] for i in r.json()["items"]], [up.json()["id"]])
+            self.assertEqual(set(r.json()["items"][0]), image_keys)
+            self.check(get(target + "?limit=0"), statuses, 400)
+            self.check(get(path.replace("{id}", "abcdefghijklmnopqrst")), statuses, 404)
         elif (path, method) == ("/api/v1/albums/{id}/images", "post"):
             from stack import multipart
 

@@ -61,6 +61,11 @@ json get_json(Env& env, const std::string& path, int expected_status) {
   return json::parse(r.body);
 }
 
+std::string log_text(const Env& env) {
+  std::ifstream in(env.config().log_file);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(albums)
@@ -182,13 +187,13 @@ BOOST_AUTO_TEST_CASE(a_second_upload_waits_for_the_album_row_and_counts_the_firs
   db::Connection ca(env.config().database), cb(env.config().database);
   db::Transaction ta(ca);
   db::AlbumsRepo ra(ca);
-  BOOST_TEST_REQUIRE(ra.lock_for_upload(album_seq).has_value());
+  BOOST_TEST_REQUIRE(ra.lock_row(album_seq).has_value());
   BOOST_TEST(ra.append_items(album_seq, {first}).item_count == 1);
 
   auto other = std::async(std::launch::async, [&] {
     db::Transaction tb(cb);
     db::AlbumsRepo rb(cb);
-    const auto gate = rb.lock_for_upload(album_seq);  // waits for ta's COMMIT
+    const auto gate = rb.lock_row(album_seq);  // waits for ta's COMMIT
     const auto count = rb.append_items(album_seq, {second}).item_count;
     return std::make_pair(gate.has_value(), count);
   });
@@ -251,6 +256,317 @@ BOOST_AUTO_TEST_CASE(deleting_an_album_takes_its_images_and_keeps_shared_files) 
   get_json(env, "/api/v1/images/" + std::string(kept["id"]), 200);
   StringRequest again("DELETE", path, "", {{"X-Manage-Token", token}});
   BOOST_TEST(env.run(again).status == 404);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Lists, the album's images, and PATCH.
+BOOST_AUTO_TEST_SUITE(album_api)
+
+namespace {
+
+StringRequest json_request(const std::string& method, const std::string& path, const json& body,
+                           std::map<std::string, std::string> headers = {}) {
+  headers["Content-Type"] = "application/json";
+  return StringRequest(method, path, "", std::move(headers), body.dump());
+}
+
+imghost::http::Response patch(Env& env, const json& album, const json& body, const std::string& token) {
+  std::map<std::string, std::string> headers;
+  if (!token.empty()) headers["X-Manage-Token"] = token;
+  auto req = json_request("PATCH", "/api/v1/albums/" + std::string(album["id"]), body, std::move(headers));
+  return env.run(req);
+}
+
+json get_query(Env& env, const std::string& path, const std::string& query, int expected_status,
+               std::map<std::string, std::string> headers = {}) {
+  StringRequest req("GET", path, query, std::move(headers));
+  const auto r = env.run(req);
+  BOOST_TEST_REQUIRE(r.status == expected_status, path << "?" << query << ": " << r.body);
+  return json::parse(r.body);
+}
+
+std::string signup(Env& env, const std::string& name) {
+  auto req = json_post("/api/v1/users", {{"username", name}, {"password", "correct horse"}});
+  const auto r = env.run(req);
+  BOOST_TEST_REQUIRE(r.status == 201, r.body);
+  auto t = json_post("/api/v1/tokens", {{"username", name}, {"password", "correct horse"}});
+  const auto rt = env.run(t);
+  BOOST_TEST_REQUIRE(rt.status == 201, rt.body);
+  return json::parse(rt.body)["token"];
+}
+
+// An album holding `n` images: (album JSON with manage_token, image ids in upload order).
+std::pair<json, std::vector<std::string>> album_with(Env& env, int n, int seed, const json& body = json::object()) {
+  auto a = new_album(env, body);
+  std::vector<FormField> files;
+  for (int i = 0; i < n; ++i) files.push_back({"file", "f" + std::to_string(i) + ".png", png_bytes(seed + i)});
+  const auto r = upload_into(env, a, files, a["manage_token"]);
+  BOOST_TEST_REQUIRE(r.status == 201, r.body);
+  const auto j = json::parse(r.body);
+  std::vector<std::string> ids;
+  if (n == 1)
+    ids.push_back(j["id"]);
+  else
+    for (const auto& item : j["items"]) ids.push_back(item["id"]);
+  return {a, ids};
+}
+
+std::vector<std::string> ids_of(const json& page) {
+  std::vector<std::string> out;
+  for (const auto& item : page["items"]) out.push_back(item["id"]);
+  return out;
+}
+
+std::vector<std::string> album_order(Env& env, const json& album) {
+  return ids_of(get_query(env, "/api/v1/albums/" + std::string(album["id"]) + "/images", "limit=100", 200));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_album_list_is_public_albums_newest_first_in_pages) {
+  Env env;
+  const auto first = new_album(env, {{"visibility", "public"}, {"title", "first"}});
+  new_album(env, {{"visibility", "unlisted"}});
+  const auto second = new_album(env, {{"visibility", "public"}, {"title", "second"}});
+  const auto expired = new_album(env, {{"visibility", "public"}, {"expires_in", 600}});
+  const auto deleting = new_album(env, {{"visibility", "public"}});
+  const auto third = new_album(env, {{"visibility", "public"}, {"title", "third"}});
+  env.query("UPDATE albums SET expires_at = now() - interval '1 second' WHERE id = '" + std::string(expired["id"]) +
+            "'");
+  env.query("UPDATE albums SET status = 'deleting' WHERE id = '" + std::string(deleting["id"]) + "'");
+
+  const auto page1 = get_query(env, "/api/v1/albums", "limit=2", 200);
+  BOOST_TEST(ids_of(page1) == (std::vector<std::string>{third["id"], second["id"]}));
+  BOOST_TEST_REQUIRE(page1["next_cursor"].is_string());
+  BOOST_TEST(page1["items"][0]["title"] == "third");
+  BOOST_TEST(!page1["items"][0].contains("manage_token"), "never listed");
+  BOOST_TEST(page1["items"][0]["status"] == "open");
+  const auto page2 = get_query(env, "/api/v1/albums", "limit=2&cursor=" + std::string(page1["next_cursor"]), 200);
+  BOOST_TEST(ids_of(page2) == (std::vector<std::string>{first["id"]}));
+  BOOST_TEST(page2["next_cursor"].is_null());
+  BOOST_TEST(get_query(env, "/api/v1/albums", "", 200)["items"].size() == 3u);
+  BOOST_TEST(get_query(env, "/api/v1/albums", "mine=0", 200)["items"].size() == 3u);
+
+  for (const std::string q : {"limit=0", "limit=101", "limit=abc", "limit=", "limit=-1", "cursor=abc", "cursor=-5",
+                              "cursor=0", "cursor=1x", "mine=yes", "mine=2"}) {
+    BOOST_TEST_CONTEXT(q) {
+      const auto r = get_query(env, "/api/v1/albums", q, 400);
+      BOOST_TEST(r["error"]["code"] == "bad_request");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(mine_lists_the_accounts_own_albums_and_needs_an_account) {
+  Env env;
+  const auto ann = signup(env, "ann"), bob = signup(env, "bob");
+  auto create_as = [&](const std::string& token, const json& body) {
+    auto req = json_post("/api/v1/albums", body, {{"Authorization", "Bearer " + token}});
+    const auto r = env.run(req);
+    BOOST_TEST_REQUIRE(r.status == 201, r.body);
+    return json::parse(r.body);
+  };
+  const auto unlisted = create_as(ann, {{"visibility", "unlisted"}});
+  const auto open = create_as(ann, {{"visibility", "public"}});
+  create_as(bob, {{"visibility", "public"}});
+  new_album(env, {{"visibility", "public"}});
+
+  BOOST_TEST(get_query(env, "/api/v1/albums", "mine=1", 401)["error"]["code"] == "unauthorized");
+  BOOST_TEST(get_query(env, "/api/v1/albums", "mine=1&limit=0", 401)["error"]["code"] == "unauthorized");
+  const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + ann}};
+  const auto mine = get_query(env, "/api/v1/albums", "mine=1", 200, auth);
+  BOOST_TEST(ids_of(mine) == (std::vector<std::string>{open["id"], unlisted["id"]}));
+  BOOST_TEST(mine["items"][0]["owner"] == "ann");
+  const auto page1 = get_query(env, "/api/v1/albums", "mine=1&limit=1", 200, auth);
+  BOOST_TEST(ids_of(page1) == (std::vector<std::string>{open["id"]}));
+  const auto page2 =
+      get_query(env, "/api/v1/albums", "mine=1&limit=1&cursor=" + std::string(page1["next_cursor"]), 200, auth);
+  BOOST_TEST(ids_of(page2) == (std::vector<std::string>{unlisted["id"]}));
+  BOOST_TEST(page2["next_cursor"].is_null());
+  get_query(env, "/api/v1/albums", "mine=1&cursor=zz", 400, auth);
+  // The public list has everyone's public albums, without ann's unlisted one.
+  BOOST_TEST(get_query(env, "/api/v1/albums", "", 200, auth)["items"].size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(an_albums_images_come_in_order_in_pages) {
+  Env env;
+  const auto [a, ids] = album_with(env, 4, 10);
+  const std::string path = "/api/v1/albums/" + std::string(a["id"]) + "/images";
+  const auto page1 = get_query(env, path, "limit=3", 200);
+  BOOST_TEST(ids_of(page1) == (std::vector<std::string>{ids[0], ids[1], ids[2]}));
+  BOOST_TEST_REQUIRE(page1["next_cursor"].is_string());
+  BOOST_TEST(page1["items"][0].contains("sha256"), "image objects, as the catalog's");
+  BOOST_TEST(!page1["items"][0].contains("delete_token"));
+  const auto page2 = get_query(env, path, "limit=3&cursor=" + std::string(page1["next_cursor"]), 200);
+  BOOST_TEST(ids_of(page2) == (std::vector<std::string>{ids[3]}));
+  BOOST_TEST(page2["next_cursor"].is_null());
+  // An image that expired is left out (the cleanup has not removed it yet).
+  env.query("UPDATE images SET expires_at = now() - interval '1 second' WHERE id = '" + ids[1] + "'");
+  BOOST_TEST(ids_of(get_query(env, path, "", 200)) == (std::vector<std::string>{ids[0], ids[2], ids[3]}));
+
+  for (const std::string q : {"limit=0", "limit=1000", "cursor=x", "cursor=0"}) BOOST_TEST_CONTEXT(q) {
+      get_query(env, path, q, 400);
+    }
+  get_query(env, "/api/v1/albums/abcdefghijklmnopqrst/images", "", 404);
+  get_query(env, "/api/v1/albums/nope/images", "", 404);
+  env.query("UPDATE albums SET expires_at = now() - interval '1 second'");
+  BOOST_TEST(get_query(env, path, "", 410)["error"]["code"] == "expired");
+  env.query("UPDATE albums SET expires_at = NULL, status = 'deleting'");
+  get_query(env, path, "", 404);
+}
+
+BOOST_AUTO_TEST_CASE(patch_changes_title_description_cover_and_order_and_closes) {
+  Env env;
+  const auto [a, ids] = album_with(env, 3, 20, {{"title", "old"}, {"description", "old text"}});
+  const std::string token = a["manage_token"];
+  auto r = patch(env, a, {{"title", "New title"}, {"description", "about it"}, {"cover", ids[2]}}, token);
+  BOOST_TEST_REQUIRE(r.status == 200, r.body);
+  auto got = json::parse(r.body);
+  BOOST_TEST(got["title"] == "New title");
+  BOOST_TEST(got["description"] == "about it");
+  BOOST_TEST(got["cover"] == ids[2]);
+  BOOST_TEST(got["status"] == "open");
+  BOOST_TEST(got["item_count"] == 3);
+  BOOST_TEST(!got.contains("manage_token"));
+
+  // A swap of the first two and the last moved first: one statement rewrites them all.
+  r = patch(env, a, {{"order", {ids[2], ids[1], ids[0]}}}, token);
+  BOOST_TEST_REQUIRE(r.status == 200, r.body);
+  BOOST_TEST(album_order(env, a) == (std::vector<std::string>{ids[2], ids[1], ids[0]}));
+  r = patch(env, a, {{"order", {ids[1], ids[2], ids[0]}}}, token);
+  BOOST_TEST_REQUIRE(r.status == 200, r.body);
+  BOOST_TEST(album_order(env, a) == (std::vector<std::string>{ids[1], ids[2], ids[0]}));
+  BOOST_TEST(env.query("SELECT string_agg(position::text, ',' ORDER BY position) FROM album_items") == "1,2,3");
+
+  // null clears; a blank title is no title; an empty body changes nothing.
+  r = patch(env, a, {{"description", nullptr}, {"cover", nullptr}, {"title", "  "}}, token);
+  BOOST_TEST_REQUIRE(r.status == 200, r.body);
+  got = json::parse(r.body);
+  BOOST_TEST(got["description"].is_null());
+  BOOST_TEST(got["cover"].is_null());
+  BOOST_TEST(got["title"].is_null());
+  r = patch(env, a, json::object(), token);
+  BOOST_TEST_REQUIRE(r.status == 200, r.body);
+
+  // Closing: no more uploads (409 conflict), and it stays closed.
+  r = patch(env, a, {{"status", "closed"}}, token);
+  BOOST_TEST_REQUIRE(r.status == 200, r.body);
+  BOOST_TEST(json::parse(r.body)["status"] == "closed");
+  BOOST_TEST(get_json(env, "/api/v1/albums/" + std::string(a["id"]), 200)["status"] == "closed");
+  const auto refused = upload_into(env, a, {{"file", "late.png", png_bytes(99)}}, token);
+  BOOST_TEST(refused.status == 409, refused.body);
+  BOOST_TEST(error_code(refused) == "conflict");
+  BOOST_TEST(env.count("images") == 3);
+  BOOST_TEST(originals_in_store(env) == 3u);
+  // A closed album can still be edited (its order, its title).
+  r = patch(env, a, {{"order", {ids[0], ids[1], ids[2]}}, {"status", "closed"}}, token);
+  BOOST_TEST_REQUIRE(r.status == 200, r.body);
+  BOOST_TEST(album_order(env, a) == (std::vector<std::string>{ids[0], ids[1], ids[2]}));
+  BOOST_TEST(log_text(env).find("Success: album " + std::string(a["id"]) + " edited.") != std::string::npos);
+}
+
+// Every refused PATCH is 400, 403, 404 or 410 with the contract's code, and changes
+// nothing: not the title, not the order, not the cover, not the status.
+BOOST_AUTO_TEST_CASE(bad_patches_are_refused_and_change_nothing) {
+  Env env;
+  const auto [a, ids] = album_with(env, 3, 30, {{"title", "kept"}});
+  const auto [other, other_ids] = album_with(env, 1, 40);
+  const std::string token = a["manage_token"];
+  auto loose = upload_request("/api/v1/images", {{"file", "loose.png", png_bytes(50)}});
+  const std::string loose_id = json::parse(env.run(loose).body)["id"];
+
+  const json bad[] = {
+      {{"order", {ids[0], ids[1], other_ids[0]}}},            // an image of another album
+      {{"order", {ids[0], ids[1], ids[2], loose_id}}},        // an image in no album
+      {{"order", {ids[0], ids[1], "abcdefghijklmnopqrst"}}},  // no such image
+      {{"order", {ids[0], ids[1], ids[1]}}},                  // one twice
+      {{"order", {ids[0], ids[1], ids[2], ids[0]}}},          // one twice, all named
+      {{"order", {ids[1], ids[0]}}},                          // one left out
+      {{"order", json::array()}},                             // all left out
+      {{"order", ids[0]}},                                    // not a list
+      {{"order", {1, 2, 3}}},                                 // not ids
+      {{"cover", other_ids[0]}},                              // from another album
+      {{"cover", loose_id}},                                  // in no album
+      {{"cover", 5}},
+      {{"status", "open"}},
+      {{"status", "expired"}},
+      {{"status", "deleting"}},
+      {{"status", nullptr}},
+      {{"status", true}},
+      {{"title", std::string(201, 'x')}},
+      {{"title", 7}},
+      {{"description", std::string(1001, 'x')}},
+      {{"max_items", 5}},
+      {{"visibility", "public"}},
+      {{"title", "changed"}, {"order", {ids[0]}}},  // all or nothing: the title stays too
+  };
+  for (const auto& body : bad) {
+    BOOST_TEST_CONTEXT(body.dump()) {
+      const auto r = patch(env, a, body, token);
+      BOOST_TEST(r.status == 400, r.body);
+      BOOST_TEST(error_code(r) == "bad_request");
+    }
+  }
+  auto malformed = StringRequest("PATCH", "/api/v1/albums/" + std::string(a["id"]), "",
+                                 {{"Content-Type", "application/json"}, {"X-Manage-Token", token}}, "{\"order\": [");
+  BOOST_TEST(env.run(malformed).status == 400);
+
+  // Who may: not without the token, not with a wrong one, not with another album's.
+  for (const std::string& t : std::vector<std::string>{"", "wrong-token", other["manage_token"]}) {
+    BOOST_TEST_CONTEXT(t) {
+      const auto r = patch(env, a, {{"title", "stolen"}, {"status", "closed"}}, t);
+      BOOST_TEST(r.status == 403, r.body);
+      BOOST_TEST(error_code(r) == "forbidden");
+    }
+  }
+  const auto got = get_json(env, "/api/v1/albums/" + std::string(a["id"]), 200);
+  BOOST_TEST(got["title"] == "kept");
+  BOOST_TEST(got["status"] == "open");
+  BOOST_TEST(got["cover"].is_null());
+  BOOST_TEST(album_order(env, a) == ids);
+
+  // Unknown: 404; expired: 410 (even for its manager); being deleted: 404.
+  json unknown = {{"id", "abcdefghijklmnopqrst"}};
+  BOOST_TEST(patch(env, unknown, {{"title", "x"}}, token).status == 404);
+  env.query("UPDATE albums SET expires_at = now() - interval '1 second' WHERE id = '" + std::string(a["id"]) + "'");
+  auto r = patch(env, a, {{"title", "late"}}, token);
+  BOOST_TEST(r.status == 410, r.body);
+  BOOST_TEST(error_code(r) == "expired");
+  r = patch(env, a, {{"order", {ids[2], ids[1], ids[0]}}}, token);
+  BOOST_TEST(r.status == 410, r.body);
+  env.query("UPDATE albums SET expires_at = NULL, status = 'deleting' WHERE id = '" + std::string(a["id"]) + "'");
+  BOOST_TEST(patch(env, a, {{"title", "late"}}, token).status == 404);
+  BOOST_TEST(env.query("SELECT title FROM albums WHERE id = '" + std::string(a["id"]) + "'") == "kept");
+}
+
+// An account's album: its owner and an admin edit it without a token; another account
+// (or a token of another album) cannot.
+BOOST_AUTO_TEST_CASE(an_accounts_album_is_edited_by_its_owner) {
+  Env env;
+  const auto ann = signup(env, "ann"), bob = signup(env, "bob");
+  auto req = json_post("/api/v1/albums", {{"title", "ann's"}}, {{"Authorization", "Bearer " + ann}});
+  const auto created = env.run(req);
+  BOOST_TEST_REQUIRE(created.status == 201, created.body);
+  const auto a = json::parse(created.body);
+  const std::string path = "/api/v1/albums/" + std::string(a["id"]);
+  auto as = [&](const std::string& token, const json& body) {
+    auto r = json_request("PATCH", path, body, {{"Authorization", "Bearer " + token}});
+    return env.run(r);
+  };
+  auto r = as(bob, {{"title", "bob's"}});
+  BOOST_TEST(r.status == 403, r.body);
+  auto anon = json_request("PATCH", path, {{"title", "nobody's"}});
+  BOOST_TEST(env.run(anon).status == 403);
+  auto bad_bearer = json_request("PATCH", path, {{"title", "x"}}, {{"Authorization", "Bearer ih_nonsense"}});
+  BOOST_TEST(env.run(bad_bearer).status == 401);
+  r = as(ann, {{"title", "still ann's"}});
+  BOOST_TEST_REQUIRE(r.status == 200, r.body);
+  BOOST_TEST(json::parse(r.body)["title"] == "still ann's");
+  BOOST_TEST(log_text(env).find("album " + std::string(a["id"]) + " edited by ann.") != std::string::npos);
+  env.query("UPDATE users SET is_admin = true WHERE username = 'bob'");
+  r = as(bob, {{"status", "closed"}});
+  BOOST_TEST_REQUIRE(r.status == 200, r.body);
+  BOOST_TEST(json::parse(r.body)["status"] == "closed");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -408,11 +724,6 @@ BOOST_AUTO_TEST_CASE(an_expired_album_goes_with_its_images) {
   BOOST_TEST(env.count("album_items") == 0);
   BOOST_TEST(originals_in_store(env) == 0u);
   get_json(env, "/api/v1/albums/" + std::string(a["id"]), 404);
-}
-
-std::string log_text(const Env& env) {
-  std::ifstream in(env.config().log_file);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // A DELETE that a dead worker left half done (the album marked deleting, its images
