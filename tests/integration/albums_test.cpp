@@ -539,6 +539,36 @@ BOOST_AUTO_TEST_CASE(bad_patches_are_refused_and_change_nothing) {
   BOOST_TEST(env.query("SELECT title FROM albums WHERE id = '" + std::string(a["id"]) + "'") == "kept");
 }
 
+// A PATCH takes the album's row lock as an upload does: while an upload into the album
+// holds it (its item appended, not committed), an order naming the items before it waits,
+// then sees the new item and is refused for leaving it out.  Without the lock it would
+// have judged the old items and answered 200.
+BOOST_AUTO_TEST_CASE(an_order_waits_for_the_upload_holding_the_album_and_counts_its_item) {
+  Env env;
+  const auto [a, ids] = album_with(env, 2, 60);
+  auto loose = upload_request("/api/v1/images", {{"file", "late.png", png_bytes(70)}});
+  BOOST_TEST_REQUIRE(env.run(loose).status == 201);
+  const long long album_seq = std::stoll(env.query("SELECT seq FROM albums"));
+  const long long late = std::stoll(env.query("SELECT max(seq) FROM images"));
+
+  db::Connection upload_conn(env.config().database);
+  db::Transaction upload_tx(upload_conn);
+  db::AlbumsRepo uploading(upload_conn);
+  BOOST_TEST_REQUIRE(uploading.lock_row(album_seq).has_value());
+  BOOST_TEST(uploading.append_items(album_seq, {late}).item_count == 3);
+
+  auto edit = std::async(std::launch::async, [&, token = std::string(a["manage_token"])] {
+    return patch(env, a, {{"order", {ids[1], ids[0]}}}, token);
+  });
+  BOOST_TEST((edit.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout),
+             "the edit waits for the upload's row lock");
+  upload_tx.commit();
+  const auto r = edit.get();
+  BOOST_TEST(r.status == 400, r.body);
+  BOOST_TEST(r.body.find("leaves out") != std::string::npos, r.body);
+  BOOST_TEST(env.query("SELECT count(*) FROM album_items") == "3");
+}
+
 // An account's album: its owner and an admin edit it without a token; another account
 // (or a token of another album) cannot.
 BOOST_AUTO_TEST_CASE(an_accounts_album_is_edited_by_its_owner) {
