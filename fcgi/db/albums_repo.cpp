@@ -61,6 +61,15 @@ std::optional<AlbumRow> AlbumsRepo::find(const std::string& id) {
   return album_at(r, 0);
 }
 
+std::optional<AlbumRow> AlbumsRepo::album_of_image(long long image_seq) {
+  auto r = c_.run("album_of_image",
+                  "SELECT " ALBUM_COLUMNS " FROM album_items i JOIN albums a ON a.seq = i.album_seq" ALBUM_JOINS
+                  " WHERE i.image_seq = $1 LIMIT 1",
+                  {std::to_string(image_seq)});
+  if (r.rows() == 0) return std::nullopt;
+  return album_at(r, 0);
+}
+
 std::optional<AlbumGate> AlbumsRepo::lock_for_upload(long long album_seq) {
   // NO KEY UPDATE, not UPDATE: the album_items rows an upload inserts hold KEY SHARE on
   // this row through their foreign key, which FOR UPDATE would wait for (the quota's

@@ -67,6 +67,10 @@ class AlbumsRepo {
   // answer), or nullopt.
   std::optional<AlbumRow> find(const std::string& id);
 
+  // The album an image was uploaded into (an image enters one album at most), in any
+  // state, or nullopt.
+  std::optional<AlbumRow> album_of_image(long long image_seq);
+
   // Inside the upload's transaction: locks the album's row FOR NO KEY UPDATE until
   // COMMIT; nullopt when it is gone.
   std::optional<AlbumGate> lock_for_upload(long long album_seq);

@@ -135,6 +135,21 @@ std::vector<ImageRecord> ImagesRepo::list_owned(long long owner_id, std::optiona
   return out;
 }
 
+std::vector<ImagesRepo::AlbumItem> ImagesRepo::list_in_album(long long album_seq, long long after_position, int limit) {
+  // The primary key (album_seq, image_seq) and UNIQUE (album_seq, position) index the walk.
+  auto r = c_.run("list_in_album",
+                  "SELECT " IMAGE_COLUMNS
+                  ", x.position FROM album_items x JOIN images i ON i.seq = x.image_seq"
+                  " JOIN blobs b USING (sha256) LEFT JOIN users u ON u.id = i.owner_id"
+                  " WHERE x.album_seq = $1 AND x.position > $2 AND (i.expires_at <= now()) IS NOT TRUE"
+                  " ORDER BY x.position LIMIT $3",
+                  {std::to_string(album_seq), std::to_string(after_position), std::to_string(limit)});
+  std::vector<AlbumItem> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) out.push_back({r.get_int(i, 16), record_at(r, i)});
+  return out;
+}
+
 bool ImagesRepo::set_description(const std::string& id, const std::optional<std::string>& description) {
   return c_.run("set_description", "UPDATE images SET description = $2 WHERE id = $1", {id, description}).affected() ==
          1;

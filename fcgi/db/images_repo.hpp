@@ -88,6 +88,14 @@ class ImagesRepo {
   std::vector<ImageRecord> list_public(std::optional<long long> before, int limit);
   // An account's images, public and unlisted, newest first, the same keyset paging.
   std::vector<ImageRecord> list_owned(long long owner_id, std::optional<long long> before, int limit);
+  // The images of an album in its order, those past their expires_at left out: the
+  // items at positions after `after_position`, at most `limit` (keyset paging on the
+  // position, as the album page pages).
+  struct AlbumItem {
+    long long position = 0;
+    ImageRecord image;
+  };
+  std::vector<AlbumItem> list_in_album(long long album_seq, long long after_position, int limit);
   // Sets the description (nullopt clears it) or the visibility; false when the image is gone.
   bool set_description(const std::string& id, const std::optional<std::string>& description);
   bool set_visibility(const std::string& id, Visibility visibility);
