@@ -443,6 +443,13 @@
       const done = items.filter(function (i) { return i.result; });
       const failed = todo.filter(function (i) { return !i.result; });
       const resultUrl = '/uploaded/' + done.map(function (i) { return i.result.id; }).join(',');
+      // The result page shows an anonymous album's manage token to the browser that made
+      // it, from the cookie the server sets after a form upload without the script: the
+      // same cookie, for that page alone, for an hour.
+      if (album && album.manage_token && done.length) {
+        document.cookie = 'imghost_album=' + album.id + '.' + album.manage_token + '; Path=' + resultUrl +
+          '; Max-Age=3600; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
+      }
       if (done.length && !failed.length) {
         try { sessionStorage.removeItem(DRAFT_KEY); } catch (err) { /* storage disabled */ }
         location.assign(resultUrl);

@@ -77,6 +77,7 @@ test('JavaScript on: the script makes the album first, the same result; copy but
   await Promise.all([page.waitForURL(/\/uploaded\//, { timeout: 60000 }), page.click('button[type=submit]')]);
   assert.equal(await page.locator('article.result').count(), 3);
   assert.match(await page.textContent('.album-made h2'), /^Album: With the script$/);
+  assert.equal(await page.locator('input[data-code=manage]').count(), 1, 'the creator sees the manage token');
   await Promise.all([page.waitForURL(/\/a\//), page.click('.album-made h2 a')]);
   const albumId = page.url().split('/').pop();
   assert.deepEqual(await tileNames(page), ['album-1st.png', 'album-2nd.png', 'album-3rd.png']);
