@@ -1,7 +1,8 @@
 // imghost: what JavaScript adds to pages that work without it.  No framework, no build
 // step, no third-party code: a drop zone, paste from the clipboard, previews, one upload
-// request per file with its own progress bar, copy buttons, absolute embed codes, and
-// "My uploads" (the uploads of this browser with their delete links, in localStorage).
+// request per file with its own progress bar (into one album created first when the
+// form asks for one), copy buttons, absolute embed codes, and "My uploads" (the uploads
+// of this browser with their delete links, in localStorage).
 'use strict';
 
 (function () {
@@ -216,6 +217,9 @@
     const accepted = (form.dataset.accept || '').split(',');
     const items = [];
     let busy = false;
+    // The album of this form's uploads ("Make these files an album"), once created: a
+    // second submission (after some files were refused) fills the same one.
+    let album = null;
 
     // The files are held here (the input is only a way to add them), so a drop, a paste
     // and several choices add up.
@@ -330,6 +334,12 @@
         if (description && description.value.trim()) data.append('description', description.value);
         const vis = form.querySelector('input[name=visibility]:checked');
         if (vis) data.append('visibility', vis.value);
+        const keep = keepFor();
+        if (keep) data.append('expires_in', keep);
+        if (album) {
+          data.append('album', album.id);
+          if (album.manage_token) data.append('manage_token', album.manage_token);
+        }
         const xhr = new XMLHttpRequest();
         xhr.open('POST', form.getAttribute('action') || '/upload');
         xhr.setRequestHeader('Accept', 'application/json');
@@ -367,6 +377,34 @@
       });
     }
 
+    function keepFor() {
+      const select = form.querySelector('select[name=expires_in]');
+      return select ? select.value : '';
+    }
+
+    // One request per file cannot make the album on the server the way the form's single
+    // request does: it is created first through the API, then every file goes into it.
+    async function createAlbum() {
+      const body = {};
+      const title = form.querySelector('input[name=album_title]');
+      if (title && title.value.trim()) body.title = title.value;
+      const vis = form.querySelector('input[name=visibility]:checked');
+      if (vis) body.visibility = vis.value;
+      if (keepFor()) body.expires_in = Number(keepFor());
+      const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+      const csrf = form.querySelector('input[name=csrf]');
+      if (csrf) headers['X-CSRF-Token'] = csrf.value;
+      try {
+        const r = await fetch('/api/v1/albums', { method: 'POST', headers: headers, body: JSON.stringify(body) });
+        const answer = await r.json().catch(function () { return null; });
+        if (r.status === 201 && answer && answer.id) return answer;
+        showStatus('The album could not be made: ' + (answer && answer.error ? answer.error.message : 'the server answered ' + r.status) + '. Nothing was uploaded.', true);
+      } catch (err) {
+        showStatus('The album could not be made: the connection failed. Nothing was uploaded.', true);
+      }
+      return null;
+    }
+
     form.addEventListener('submit', async function (e) {
       e.preventDefault();
       if (busy) return;
@@ -379,19 +417,39 @@
       if (todo.length > maxFiles) { refresh(); return; }
       busy = true;
       button.disabled = true;
+      const wantAlbum = form.querySelector('input[name=new_album]');
+      if (wantAlbum && wantAlbum.checked && !album) {
+        showStatus('Making the album…', false);
+        album = await createAlbum();
+        if (!album) {
+          busy = false;
+          button.disabled = false;
+          announce(status.textContent);
+          return;
+        }
+      }
       showStatus('Uploading ' + todo.length + ' file' + (todo.length === 1 ? '' : 's') + '…', false);
       const waiting = todo.slice();
       async function worker() {
         while (waiting.length) await uploadOne(waiting.shift());
       }
       const workers = [];
-      for (let i = 0; i < Math.min(PARALLEL_UPLOADS, todo.length); i++) workers.push(worker());
+      // An album takes its images in the order they arrive: one at a time keeps the queue's.
+      const parallel = album ? 1 : PARALLEL_UPLOADS;
+      for (let i = 0; i < Math.min(parallel, todo.length); i++) workers.push(worker());
       await Promise.all(workers);
       busy = false;
       button.disabled = false;
       const done = items.filter(function (i) { return i.result; });
       const failed = todo.filter(function (i) { return !i.result; });
       const resultUrl = '/uploaded/' + done.map(function (i) { return i.result.id; }).join(',');
+      // The result page shows an anonymous album's manage token to the browser that made
+      // it, from the cookie the server sets after a form upload without the script: the
+      // same cookie, for that page alone, for an hour.
+      if (album && album.manage_token && done.length) {
+        document.cookie = 'imghost_album=' + album.id + '.' + album.manage_token + '; Path=' + resultUrl +
+          '; Max-Age=3600; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
+      }
       if (done.length && !failed.length) {
         try { sessionStorage.removeItem(DRAFT_KEY); } catch (err) { /* storage disabled */ }
         location.assign(resultUrl);

@@ -12,22 +12,29 @@
 
 namespace imghost::albums {
 
-Created create(App& app, const AlbumRequest& request, const db::UserRow* owner) {
-  Created out;
-  db::NewAlbum n;
+Prepared prepare(const AlbumRequest& request, std::optional<long long> owner_id) {
+  Prepared out;
+  db::NewAlbum& n = out.row;
   n.id = naming::new_image_id();  // the same shape as an image id: 100 random bits
   n.title = request.title;
   n.description = request.description;
   n.visibility = request.visibility;
   n.max_items = request.max_items;
   n.expires_in = request.expires_in;
-  if (owner) {
-    n.owner_id = owner->id;
+  if (owner_id) {
+    n.owner_id = owner_id;
   } else {
     out.manage_token = naming::new_delete_token();
     n.manage_token_hash = crypto::sha256(out.manage_token);
   }
-  out.album = db::AlbumsRepo(app.db()).insert(n);
+  return out;
+}
+
+Created create(App& app, const AlbumRequest& request, const db::UserRow* owner) {
+  Created out;
+  auto prepared = prepare(request, owner ? std::optional<long long>(owner->id) : std::nullopt);
+  out.manage_token = std::move(prepared.manage_token);
+  out.album = db::AlbumsRepo(app.db()).insert(prepared.row);
   const auto by = owner ? fmt::format(" by {}", owner->username) : std::string();
   app.log().success(fmt::format("album {} created{}.", out.album.id, by));
   return out;
@@ -128,6 +135,13 @@ long long checked_expires_in(const Config& config, std::string_view text) {
 int checked_max_items(long long n) {
   if (n < 1 || n > kMaxItemsLimit) throw errors::bad_request(fmt::format("max_items must be 1 to {}", kMaxItemsLimit));
   return static_cast<int>(n);
+}
+
+bool may_link(const db::AlbumRow& album, long long shown, const db::UserRow* viewer) {
+  if (album.expired || album.status == "deleting") return false;
+  if (album.visibility == Visibility::public_) return true;
+  if (viewer && (viewer->is_admin || album.owner_id == viewer->id)) return true;
+  return shown >= album.item_count;
 }
 
 std::string status_of(const db::AlbumRow& album) { return album.expired ? "expired" : album.status; }

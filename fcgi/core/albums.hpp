@@ -40,6 +40,15 @@ struct Created {
 // Logs the creation.
 Created create(App& app, const AlbumRequest& request, const db::UserRow* owner);
 
+// The row create() inserts (a new id; for an anonymous album a new manage token, plain
+// here and hashed in the row), for a caller that inserts it inside a transaction of its
+// own: the form's upload creates its album together with its images, or neither.
+struct Prepared {
+  db::NewAlbum row;
+  std::string manage_token;  // plain; empty for an account's album
+};
+Prepared prepare(const AlbumRequest& request, std::optional<long long> owner_id);
+
 // The album as a client may see it: 404 for a malformed or unknown id and for one being
 // deleted, 410 expired once its expires_at has passed.
 db::AlbumRow find_live(App& app, const std::string& id);
@@ -80,6 +89,14 @@ long long checked_expires_in(const Config& config, long long seconds);
 long long checked_expires_in(const Config& config, std::string_view text);
 // max_items as sent: 1 to kMaxItemsLimit, else bad_request.
 int checked_max_items(long long n);
+
+// Whether a page that shows `shown` of the album's images may link to the album.  A
+// public album is listed anyway.  An unlisted one is reachable only by whoever has its
+// link, so a page links to it only for its owner or an admin (`viewer`), or when it shows
+// every image of the album already (a form upload's result page): the link of one image
+// never leads to the other images of an unlisted album (a photo booth's guests).  Never
+// to an album that has expired or is being deleted.
+bool may_link(const db::AlbumRow& album, long long shown, const db::UserRow* viewer);
 
 // "expired" when past its time, else the stored status ("open", "closed").
 std::string status_of(const db::AlbumRow& album);

@@ -118,7 +118,13 @@ std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::o
       c.is_new = up.blob_name == c.name;
       r.name = up.blob_name;
     }
-    if (placement.album_seq) enter_album(app, *placement.album_seq, out);
+    if (placement.new_album) {
+      // After the content locks and the account's row, as the lock order wants; no one
+      // else can see this row before COMMIT.
+      enter_album(app, db::AlbumsRepo(conn).insert(*placement.new_album).seq, out);
+    } else if (placement.album_seq) {
+      enter_album(app, *placement.album_seq, out);
+    }
     // The rows are not visible before COMMIT, and the content locks are held: no one can
     // refer to, or remove, these files before they are in place.
     for (auto& [sha, c] : contents) {

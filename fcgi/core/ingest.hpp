@@ -14,6 +14,8 @@
 //   3. for an upload into an album, its row locked (FOR NO KEY UPDATE, after the account's
 //      row) and the items appended in a second statement that sees the items of the
 //      upload before: over max_items the whole upload is refused (db/albums_repo.hpp);
+//      an album made for this upload (the form's "make these files an album") is
+//      inserted here first, so it exists with its images or not at all;
 //   4. for each new blob, its staged file is placed (fsync of the file, rename, fsync of
 //      its folder) and its thumbnail written, still under the content lock; then COMMIT.
 // A crash before COMMIT can leave only a staged or placed file (and thumbnail) without a
@@ -29,6 +31,7 @@
 #include "base/crypto.hpp"
 #include "core/app.hpp"
 #include "core/visibility.hpp"
+#include "db/albums_repo.hpp"
 #include "db/images_repo.hpp"
 #include "image/format.hpp"
 #include "store/store.hpp"
@@ -60,10 +63,12 @@ struct Uploader {
 };
 
 // Where the images go besides the store: an album (already found and authorized by the
-// caller; its state is judged again under its row lock), and when they expire.
+// caller; its state is judged again under its row lock) or a new album inserted in the
+// upload's transaction (albums::prepare), and when they expire.
 struct Placement {
   std::optional<long long> album_seq;
-  std::optional<long long> expires_in;  // seconds; checked by the caller
+  std::optional<db::NewAlbum> new_album;  // instead of album_seq
+  std::optional<long long> expires_in;    // seconds; checked by the caller
 };
 
 // Stores all candidates or none, in their order, every image with the same description

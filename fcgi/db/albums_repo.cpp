@@ -61,6 +61,15 @@ std::optional<AlbumRow> AlbumsRepo::find(const std::string& id) {
   return album_at(r, 0);
 }
 
+std::optional<AlbumRow> AlbumsRepo::album_of_image(long long image_seq) {
+  auto r = c_.run("album_of_image",
+                  "SELECT " ALBUM_COLUMNS " FROM album_items i JOIN albums a ON a.seq = i.album_seq" ALBUM_JOINS
+                  " WHERE i.image_seq = $1 LIMIT 1",
+                  {std::to_string(image_seq)});
+  if (r.rows() == 0) return std::nullopt;
+  return album_at(r, 0);
+}
+
 std::vector<AlbumRow> AlbumsRepo::list_public(std::optional<long long> before, int limit) {
   // The index of public albums on -seq (sql/006) walks from the cursor, like the
   // catalog's; hence the order written as -seq ascending.

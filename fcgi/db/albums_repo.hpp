@@ -68,6 +68,10 @@ class AlbumsRepo {
   // answer), or nullopt.
   std::optional<AlbumRow> find(const std::string& id);
 
+  // The album an image was uploaded into (an image enters one album at most), in any
+  // state, or nullopt.
+  std::optional<AlbumRow> album_of_image(long long image_seq);
+
   // One page of the public albums that have not expired and are not being deleted,
   // newest first; only albums with seq < before when given (keyset paging on seq).
   std::vector<AlbumRow> list_public(std::optional<long long> before, int limit);

@@ -42,9 +42,18 @@ db::ImageRecord find_or_404(App& app, const std::string& id);
 // What the pages need of the app: its settings and its static files' URLs.
 inline pages::Site site_of(const App& app) { return {app.config(), app.assets()}; }
 
+// The album a form upload made (its "make these files an album"), and its manage token
+// ("" for an account's album).
+struct MadeAlbum {
+  std::string id;
+  std::string manage_token;
+};
+
 // The answer to a form upload: 303 See Other to its result page, /uploaded/{ids}, with
-// the delete tokens in a short-lived cookie that only that page receives (uploaded.cpp).
-Response see_uploaded(App& app, const std::vector<Stored>& stored);
+// the delete tokens (and the manage token of an anonymous album it made) in short-lived
+// cookies that only that page receives (uploaded.cpp).
+Response see_uploaded(App& app, const std::vector<Stored>& stored,
+                      const std::optional<MadeAlbum>& album = std::nullopt);
 
 // The handlers of the route table (routes.cpp), one per route, grouped in files by
 // what they serve: page_handlers.cpp, uploaded.cpp, upload.cpp, images_api.cpp,
@@ -58,6 +67,9 @@ Response upload_from_form(App& app, Request& req, const Params& params);
 Response uploaded_page(App& app, Request& req, const Params& params);
 // GET /i/{id}: an image's own page, public or unlisted.
 Response image_page(App& app, Request& req, const Params& params);
+// GET /a/{id}: an album's page, public or unlisted; 404 and 410 (expired) as the site's
+// pages (album_page.cpp).
+Response album_page(App& app, Request& req, const Params& params);
 // GET /mine: the uploads this browser remembers (filled in by the script).
 Response my_uploads(App& app, Request& req, const Params& params);
 // GET /_error/{status}: nginx's own errors (413 over the body limit, 404 of a missing

@@ -4,8 +4,10 @@
 
 #include "base/text.hpp"
 #include "core/accounts.hpp"
+#include "core/albums.hpp"
 #include "core/deletion.hpp"
 #include "core/error.hpp"
+#include "db/albums_repo.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "render/pages.hpp"
@@ -54,8 +56,14 @@ Response catalog_page(App& app, Request& req, const Params&) {
   return Response::html(200, pages::catalog(site_of(app), page.items, page.next_cursor, first));
 }
 
-Response image_page(App& app, Request&, const Params& params) {
-  return Response::html(200, pages::image_page(site_of(app), find_or_404(app, params["id"])));
+Response image_page(App& app, Request& req, const Params& params) {
+  const auto image = find_or_404(app, params["id"]);
+  // Its album, when this page may link to it (core/albums.hpp: may_link).
+  std::optional<pages::AlbumLink> album;
+  if (auto a = db::AlbumsRepo(app.db()).album_of_image(image.seq);
+      a && albums::may_link(*a, 1, identify(app, req).user()))
+    album = pages::AlbumLink{std::move(*a), ""};
+  return Response::html(200, pages::image_page(site_of(app), image, album));
 }
 
 Response my_uploads(App& app, Request&, const Params&) { return Response::html(200, pages::my_uploads(site_of(app))); }

@@ -21,6 +21,7 @@ const Route kRoutes[] = {
      "upload from the form: 303 to /uploaded/{ids} (JSON: as the API)"},
     {"GET", "/uploaded/{ids}", uploaded_page, 0, "result page of a form upload (delete links for the uploader)"},
     {"GET", "/i/{id}", image_page, 0, "an image's own page with its codes"},
+    {"GET", "/a/{id}", album_page, 0, "an album's page: its images in order with their codes"},
     {"GET", "/images/", catalog_page, 0, "catalog page (public images)"},
     {"GET", "/mine", my_uploads, 0, "the uploads this browser remembers"},
     {"GET", "/images/thumbs/{name}", missing_thumbnail, kFallback, "a thumbnail not on disk yet, made now"},

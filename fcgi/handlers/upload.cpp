@@ -39,6 +39,8 @@ constexpr std::size_t kMaxDescriptionBytes = 4 * kMaxDescriptionChars;
 // refused as such.
 constexpr std::size_t kMaxVisibilityBytes = 32;
 constexpr std::size_t kMaxShortFieldBytes = 64;
+// The form's album title: at most kMaxTitleChars characters, so at most 4 bytes each.
+constexpr std::size_t kMaxAlbumTitleBytes = 4 * albums::kMaxTitleChars;
 
 // One "file" part as it streamed in.
 struct FilePart {
@@ -67,10 +69,12 @@ class FormSink final : public multipart::PartSink {
   std::optional<std::string> description;
   bool description_too_long = false;
   std::optional<std::string> visibility;  // the first field's value, at most kMaxVisibilityBytes + 1
-  // The first value of each short field (expires_in, album, manage_token), at most
-  // kMaxShortFieldBytes + 1 bytes: enough for any valid value, and for a wrong one to be
-  // refused as such.
-  std::optional<std::string> expires_in, album, manage_token;
+  // The first value of each short field (expires_in, album, manage_token, and the form's
+  // new_album checkbox), at most kMaxShortFieldBytes + 1 bytes: enough for any valid
+  // value, and for a wrong one to be refused as such.
+  std::optional<std::string> expires_in, album, manage_token, new_album;
+  // The form's album_title, at most kMaxAlbumTitleBytes + 1 bytes.
+  std::optional<std::string> album_title;
 
   void part_begin(const multipart::Part& p) override {
     current_ = Current::ignored;
@@ -91,6 +95,7 @@ class FormSink final : public multipart::PartSink {
     } else if (auto* field = short_field(p.name); field && !p.filename && !*field) {
       field->emplace();
       short_ = field;
+      short_max_ = p.name == "album_title" ? kMaxAlbumTitleBytes : kMaxShortFieldBytes;
       current_ = Current::short_field;
     }
   }
@@ -107,7 +112,7 @@ class FormSink final : public multipart::PartSink {
       return;
     }
     if (current_ == Current::short_field) {
-      (*short_)->append(bytes.substr(0, kMaxShortFieldBytes + 1 - (*short_)->size()));
+      (*short_)->append(bytes.substr(0, short_max_ + 1 - (*short_)->size()));
       return;
     }
     if (current_ != Current::file) return;
@@ -144,9 +149,12 @@ class FormSink final : public multipart::PartSink {
     if (name == "expires_in") return &expires_in;
     if (name == "album") return &album;
     if (name == "manage_token") return &manage_token;
+    if (name == "new_album") return &new_album;
+    if (name == "album_title") return &album_title;
     return nullptr;
   }
   std::optional<std::string>* short_ = nullptr;
+  std::size_t short_max_ = kMaxShortFieldBytes;
   const store::Store& store_;
   std::uint64_t max_file_;
   std::size_t max_files_;
@@ -225,6 +233,27 @@ Visibility checked_visibility(const FormSink& form, Visibility fallback) {
   return *v;
 }
 
+// The form's album title: valid UTF-8, no control character, at most kMaxTitleChars
+// characters; all blank is no title.
+std::optional<std::string> checked_album_title(const std::string& title) {
+  if (!text::is_valid_utf8(title)) throw errors::bad_request("album_title is not valid UTF-8");
+  if (const auto c = text::first_forbidden_control(title))
+    throw errors::bad_request(
+        fmt::format("album_title holds a control character (U+{:04X})", static_cast<unsigned>(*c)));
+  if (text::utf8_length(title) > albums::kMaxTitleChars)
+    throw errors::bad_request(fmt::format("album_title is longer than {} characters", albums::kMaxTitleChars));
+  if (title.find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
+  return title;
+}
+
+// Which route an upload came by: the form's (POST /upload, answered with a page or, to
+// the page's script, JSON), the API's, or the API's into the album of the path.
+struct Via {
+  bool json = true;
+  bool form = false;
+  std::string album_id;  // from the path; "" when none
+};
+
 // The album an upload goes into, judged before the body is read (a refused upload costs
 // no body) when the path names it, and after it for the form field `album`.  An
 // account's album, or a manage token in the header, is checked at once; an anonymous
@@ -239,7 +268,9 @@ std::optional<db::AlbumRow> album_before_body(App& app, const Request& req, cons
   return album;
 }
 
-Response upload(App& app, Request& req, bool json, const std::string& album_id = "") {
+Response upload(App& app, Request& req, const Via& via) {
+  const bool json = via.json;
+  const auto& album_id = via.album_id;
   const auto& cfg = app.config();
   // Who uploads, before the body is read: a bad token or a closed door costs nothing.
   const auto caller = identify(app, req);
@@ -265,7 +296,23 @@ Response upload(App& app, Request& req, bool json, const std::string& album_id =
   const auto description = description_of(form);
   const auto visibility = checked_visibility(form, cfg.default_visibility);
   Placement placement;
-  if (form.expires_in) placement.expires_in = albums::checked_expires_in(cfg, *form.expires_in);
+  // The form's "Keep for" offers "never" as an empty value; the API has no such value.
+  if (form.expires_in && !(via.form && form.expires_in->empty()))
+    placement.expires_in = albums::checked_expires_in(cfg, *form.expires_in);
+  // The form's "Make these files an album" without the script (which creates its album
+  // through the API first): the album is made in the upload's transaction, with the
+  // upload's visibility and expiry, so a refused upload leaves no album behind.
+  std::optional<albums::Prepared> new_album;
+  if (via.form && form.new_album && !form.new_album->empty()) {
+    if (album || (form.album && !form.album->empty()))
+      throw errors::bad_request("new_album and album exclude each other: upload into one album");
+    albums::AlbumRequest a;
+    a.title = checked_album_title(form.album_title.value_or(""));
+    a.visibility = visibility;
+    a.expires_in = placement.expires_in;
+    new_album = albums::prepare(a, caller.account ? std::optional<long long>(caller.account->id) : std::nullopt);
+    placement.new_album = new_album->row;
+  }
   if (!album && form.album && !form.album->empty()) {
     album = albums::find_live(app, *form.album);
     const std::string token(req.header("X-Manage-Token"));
@@ -309,10 +356,17 @@ Response upload(App& app, Request& req, bool json, const std::string& album_id =
     app.log().success(fmt::format("image {} uploaded as {} ({} bytes){}.",
                                   r.original_filename.empty() ? "(unnamed)" : r.original_filename, r.name, r.size, by));
   }
+  if (new_album) {
+    const auto by = caller.account ? fmt::format(" by {}", caller.account->username) : std::string();
+    app.log().success(fmt::format("album {} created{}.", new_album->row.id, by));
+  }
 
   // The form's answer is a redirect to a page that can be reloaded and bookmarked
   // without uploading again (uploaded.cpp).
-  if (!json) return see_uploaded(app, stored);
+  if (!json) {
+    if (new_album) return see_uploaded(app, stored, MadeAlbum{new_album->row.id, new_album->manage_token});
+    return see_uploaded(app, stored);
+  }
   if (stored.size() == 1)
     return Response::json(201,
                           views::dump(views::uploaded_json(stored[0].record, stored[0].delete_token, app.base_url())));
@@ -334,13 +388,15 @@ std::optional<std::string> checked_description(std::string_view text) {
   return std::string(text);
 }
 
-Response upload_from_form(App& app, Request& req, const Params&) { return upload(app, req, wants_json(req)); }
+Response upload_from_form(App& app, Request& req, const Params&) {
+  return upload(app, req, {wants_json(req), true, ""});
+}
 
-Response upload_api(App& app, Request& req, const Params&) { return upload(app, req, true); }
+Response upload_api(App& app, Request& req, const Params&) { return upload(app, req, {true, false, ""}); }
 
 Response upload_into_album(App& app, Request& req, const Params& params) {
   // An empty {id} cannot match a route; "" would mean "no album" to upload().
-  return upload(app, req, true, params["id"]);
+  return upload(app, req, {true, false, params["id"]});
 }
 
 }  // namespace imghost::handlers

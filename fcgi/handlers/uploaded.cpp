@@ -10,13 +10,21 @@
 // that the browser sends back only to that exact page, for an hour: the uploading
 // browser sees its delete links on every reload, anyone else sees the page without
 // them.  nginx's access log format holds no cookie, so the tokens never reach a log.
+// An anonymous album made by the upload ("make these files an album") has its manage
+// token in a second cookie of the same kind, imghost_album=<album id>.<token>.
+//
+// The page links to the album its images went into when core/albums' may_link allows:
+// the album is public, the viewer owns it, or the page shows every image of it.
 #include <fmt/format.h>
 
 #include <map>
 
+#include "core/albums.hpp"
 #include "core/deletion.hpp"
 #include "core/error.hpp"
 #include "core/naming.hpp"
+#include "db/albums_repo.hpp"
+#include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "http/cookies.hpp"
 #include "render/pages.hpp"
@@ -25,6 +33,7 @@ namespace imghost::handlers {
 namespace {
 
 constexpr std::string_view kCookie = "imghost_delete";
+constexpr std::string_view kAlbumCookie = "imghost_album";
 constexpr int kCookieSeconds = 3600;
 // More than any upload holds (max_files is at most 1000), also after max_files is lowered.
 constexpr std::size_t kMaxIds = 1000;
@@ -44,9 +53,35 @@ std::map<std::string, std::string> tokens_of(std::string_view value) {
   return out;
 }
 
+// The album the first image went into, when the page may link to it; with its manage
+// token when the album cookie proves it.
+std::optional<pages::AlbumLink> album_of(App& app, const Request& req, const std::vector<db::ImageRecord>& images) {
+  db::AlbumsRepo repo(app.db());
+  auto album = repo.album_of_image(images.front().seq);
+  if (!album) return std::nullopt;
+  long long shown = 1;
+  for (std::size_t i = 1; i < images.size(); ++i) {
+    const auto other = repo.album_of_image(images[i].seq);
+    if (other && other->seq == album->seq) ++shown;
+  }
+  if (!albums::may_link(*album, shown, identify(app, req).user())) return std::nullopt;
+  pages::AlbumLink link{std::move(*album), ""};
+  if (const auto cookie = http::cookie_value(req.header("Cookie"), kAlbumCookie)) {
+    const auto dot = cookie->find('.');
+    if (dot != std::string_view::npos && cookie->substr(0, dot) == link.album.id) {
+      const std::string token(cookie->substr(dot + 1));
+      try {
+        albums::check_manager(link.album, token, nullptr);  // a stale or forged cookie shows nothing
+        link.manage_token = token;
+      } catch (const Error&) {}
+    }
+  }
+  return link;
+}
+
 }  // namespace
 
-Response see_uploaded(App& app, const std::vector<Stored>& stored) {
+Response see_uploaded(App& app, const std::vector<Stored>& stored, const std::optional<MadeAlbum>& album) {
   std::string ids, tokens;
   for (const auto& s : stored) {
     ids += (ids.empty() ? "" : ",") + s.record.id;
@@ -58,6 +93,10 @@ Response see_uploaded(App& app, const std::vector<Stored>& stored) {
   r.header("Location", location);
   r.header("Set-Cookie", fmt::format("{}={}; Path={}; Max-Age={}; HttpOnly; SameSite=Lax{}", kCookie, tokens, location,
                                      kCookieSeconds, https ? "; Secure" : ""));
+  if (album && !album->manage_token.empty())
+    r.header("Set-Cookie",
+             fmt::format("{}={}.{}; Path={}; Max-Age={}; HttpOnly; SameSite=Lax{}", kAlbumCookie, album->id,
+                         album->manage_token, location, kCookieSeconds, https ? "; Secure" : ""));
   return r;
 }
 
@@ -93,7 +132,8 @@ Response uploaded_page(App& app, Request& req, const Params& params) {
     shown_tokens.push_back(std::move(token));
   }
   if (images.empty()) throw errors::not_found("the images of this upload have been deleted");
-  return Response::html(200, pages::uploaded(site_of(app), images, shown_tokens, ids.size() - images.size()));
+  return Response::html(
+      200, pages::uploaded(site_of(app), images, shown_tokens, ids.size() - images.size(), album_of(app, req, images)));
 }
 
 }  // namespace imghost::handlers

@@ -53,14 +53,24 @@ codes::ImageLinks links_of(const Site& site, const db::ImageRecord& r) {
           th};
 }
 
-// One labelled read-only field per code.  Without a public base URL the codes hold
-// relative links; `data-paths` lists them so the script can make them absolute with the
-// page's own origin (the worker never guesses it from the Host header).
-std::string code_fields(const Site& site, const std::string& id, const codes::ImageLinks& links,
-                        const std::vector<codes::Code>& list) {
+// "2026-11-23 10:00 UTC" of "2026-11-23T10:00:00Z".
+std::string shown_time(const std::string& iso) {
+  if (iso.size() < 16) return iso;
+  return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
+}
+
+// One labelled read-only field per code, `id` making the fields' ids unique on a page.
+// Without a public base URL the codes hold relative links; `data-paths` lists them (`paths`)
+// so the script can make them absolute with the page's own origin (the worker never
+// guesses it from the Host header).
+std::string code_block(const Site& site, const std::string& id, const std::vector<std::string>& paths,
+                       const std::vector<codes::Code>& list) {
   std::string out = "<div class=\"codes\"";
-  if (base_of(site).empty())
-    out += fmt::format(" data-paths=\"{} {} {}\"", escape(links.page), escape(links.image), escape(links.thumb));
+  if (base_of(site).empty()) {
+    std::string joined;
+    for (const auto& p : paths) joined += (joined.empty() ? "" : " ") + p;
+    out += fmt::format(" data-paths=\"{}\"", escape(joined));
+  }
   out += ">";
   for (const auto& c : list) {
     out += fmt::format(
@@ -69,6 +79,53 @@ std::string code_fields(const Site& site, const std::string& id, const codes::Im
         escape(id), escape(c.key), escape(c.label), escape(c.value));
   }
   return out + "</div>";
+}
+
+// The codes of an image, as its own page and every page that shows it offer them.
+std::string code_fields(const Site& site, const std::string& id, const codes::ImageLinks& links,
+                        const std::vector<codes::Code>& list) {
+  return code_block(site, id, {links.page, links.image, links.thumb}, list);
+}
+
+// "This image expires in 10 minutes (2026-11-23 10:10 UTC)." when it expires, else "".
+// `what` names the thing ("This image", "This album").
+std::string expiry_note(const char* what, const std::optional<std::string>& expires_at, std::time_t now) {
+  if (!expires_at) return "";
+  const auto left = units::seconds_until(*expires_at, now);
+  if (!left) return "";
+  return fmt::format("<p class=\"expiry\">{} <time datetime=\"{}\">{}</time> ({}).</p>", what, escape(*expires_at),
+                     escape(units::expires_in(*left)), escape(shown_time(*expires_at)));
+}
+
+std::string album_title(const db::AlbumRow& a) { return a.title ? codes::one_line(*a.title) : "Untitled album"; }
+
+// "In the album <a>Holiday</a>." on the pages of the images it holds.
+std::string album_note(const Site& site, const std::optional<AlbumLink>& link) {
+  if (!link) return "";
+  const auto& a = link->album;
+  return fmt::format("<p class=\"album-link\">In the album <a href=\"{}\">{}</a>.</p>",
+                     escape(views::album_url(base_of(site), a.id)), escape(album_title(a)));
+}
+
+// An anonymous album's manage token, for the browser that created it.
+std::string manage_token_field(const std::string& album_id, const std::string& token) {
+  return fmt::format(
+      "<div class=\"code manage-token\"><label for=\"code-{0}-manage\">The album's manage token (keep it "
+      "private: with it, the API closes, reorders or deletes the album)</label>"
+      "<input id=\"code-{0}-manage\" type=\"text\" readonly spellcheck=\"false\" data-code=\"manage\" "
+      "value=\"{1}\"></div>",
+      escape(album_id), escape(token));
+}
+
+// The form's "Keep for" choices, those above the configured maximum left out.
+std::string keep_for_options(const Config& c) {
+  static constexpr std::pair<unsigned, const char*> kChoices[] = {
+      {600, "10 minutes"}, {3600, "1 hour"}, {86400, "1 day"}, {7 * 86400, "1 week"}};
+  std::string out = "<option value=\"\" selected>Never: until deleted</option>";
+  for (const auto& [seconds, label] : kChoices)
+    if (seconds >= kMinExpiresIn && seconds <= c.max_expires_in)
+      out += fmt::format("<option value=\"{}\">{}</option>", seconds, label);
+  return out;
 }
 
 std::string img_tag(const std::string& src, int w, int h, const std::string& alt, bool lazy = false) {
@@ -102,13 +159,22 @@ std::string form_html(const Site& site, const std::string& csrf) {
       "<div class=\"choice\"><input type=\"radio\" id=\"vis-public\" name=\"visibility\" value=\"public\"{pub}>"
       "<label for=\"vis-public\"><strong>Public</strong>: also listed in the public catalog for everyone</label></div>"
       "</fieldset>"
+      "<div class=\"keep-for\"><label for=\"expires-in\">Keep for</label>"
+      "<select id=\"expires-in\" name=\"expires_in\" aria-describedby=\"expires-hint\">{keep_for}</select>"
+      "<p id=\"expires-hint\" class=\"hint\">After that time the images are deleted by themselves.</p></div>"
+      "<fieldset class=\"album\"><legend>Album</legend>"
+      "<div class=\"choice\"><input type=\"checkbox\" id=\"new-album\" name=\"new_album\" value=\"1\">"
+      "<label for=\"new-album\">Make these files an album: one page with all of them, in this order</label></div>"
+      "<label for=\"album-title\">Album title <span class=\"optional\">(optional, at most 200 characters)</span>"
+      "</label><input id=\"album-title\" type=\"text\" name=\"album_title\" maxlength=\"200\">"
+      "</fieldset>"
       "<p class=\"submit\"><button type=\"submit\">Upload</button></p>"
       "<p class=\"form-status\" role=\"status\" hidden></p>"
       "</form>",
       fmt::arg("max_file", c.max_file_bytes), fmt::arg("max_files", c.max_files), fmt::arg("accept", escape(accept)),
       fmt::arg("formats", escape(image::describe(c.image.accepted))), fmt::arg("csrf", csrf_field(csrf)),
       fmt::arg("limits", escape(units::upload_limits(c) + ".")), fmt::arg("un", listed ? "" : " checked"),
-      fmt::arg("pub", listed ? " checked" : ""));
+      fmt::arg("pub", listed ? " checked" : ""), fmt::arg("keep_for", keep_for_options(c)));
 }
 
 // At most `n` code points of valid UTF-8 text, with "…" when cut.
@@ -120,12 +186,6 @@ std::string shorten(const std::string& s, std::size_t n) {
     ++count;
   }
   return i < s.size() ? s.substr(0, i) + "…" : s;
-}
-
-// "2026-11-23 10:00 UTC" of "2026-11-23T10:00:00Z".
-std::string shown_time(const std::string& iso) {
-  if (iso.size() < 16) return iso;
-  return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
 }
 
 const char* error_title(int status) {
@@ -181,7 +241,8 @@ std::string upload_form(const Site& site, const std::string& csrf) {
 }
 
 std::string uploaded(const Site& site, const std::vector<db::ImageRecord>& images,
-                     const std::vector<std::string>& delete_tokens, std::size_t gone) {
+                     const std::vector<std::string>& delete_tokens, std::size_t gone,
+                     const std::optional<AlbumLink>& album, std::time_t now) {
   std::string body = fmt::format("<h1>Uploaded {} image{}</h1>", images.size(), images.size() == 1 ? "" : "s");
   bool any_token = false;
   for (const auto& t : delete_tokens) any_token |= !t.empty();
@@ -194,6 +255,17 @@ std::string uploaded(const Site& site, const std::vector<db::ImageRecord>& image
   if (gone > 0)
     body += fmt::format("<p class=\"notice\">{} image{} of this upload {} been deleted since.</p>", gone,
                         gone == 1 ? "" : "s", gone == 1 ? "has" : "have");
+  if (album) {
+    const auto& a = album->album;
+    body += fmt::format(
+        "<section class=\"card album-made\" aria-labelledby=\"album-made-title\"><h2 id=\"album-made-title\">"
+        "Album: <a href=\"{}\">{}</a></h2><p>All of them on one page, in order.</p>",
+        escape(views::album_url(base_of(site), a.id)), escape(album_title(a)));
+    body += code_block(site, a.id, {views::album_url(base_of(site), a.id)},
+                       {{"album", "Link to the album", views::album_url(base_of(site), a.id)}});
+    if (!album->manage_token.empty()) body += manage_token_field(a.id, album->manage_token);
+    body += "</section>";
+  }
   for (std::size_t i = 0; i < images.size(); ++i) {
     const auto& r = images[i];
     const auto links = links_of(site, r);
@@ -206,6 +278,7 @@ std::string uploaded(const Site& site, const std::vector<db::ImageRecord>& image
         fmt::arg("id", escape(r.id)), fmt::arg("name", escape(shown_name(r))), fmt::arg("page", escape(links.page)),
         fmt::arg("thumb", escape(links.thumb)), fmt::arg("img", img_tag(links.thumb, tw, th, "")),
         fmt::arg("meta", escape(meta_line(r))), fmt::arg("badge", visibility_badge(r)));
+    body += expiry_note("This image", r.expires_at, now);
     body += code_fields(site, r.id, links, codes::short_codes(links));
     if (i < delete_tokens.size() && !delete_tokens[i].empty()) {
       const auto del = views::delete_url(base_of(site), r.id, delete_tokens[i]);
@@ -223,7 +296,8 @@ std::string uploaded(const Site& site, const std::vector<db::ImageRecord>& image
   return layout(site, "Uploaded", body, {Nav::upload, true});
 }
 
-std::string image_page(const Site& site, const db::ImageRecord& r) {
+std::string image_page(const Site& site, const db::ImageRecord& r, const std::optional<AlbumLink>& album,
+                       std::time_t now) {
   const auto links = links_of(site, r);
   const auto [tw, th] = thumb_size(site, r);
   // A big file is shown as its thumbnail, linked to the full image: the page stays quick.
@@ -240,7 +314,7 @@ std::string image_page(const Site& site, const db::ImageRecord& r) {
       "<dt>File</dt><dd>{name}</dd><dt>Size</dt><dd>{size}</dd>"
       "<dt>Dimensions</dt><dd>{w} × {h} pixels</dd><dt>Format</dt><dd>{format}</dd>"
       "<dt>Uploaded</dt><dd><time datetime=\"{created}\">{created_shown}</time></dd>"
-      "<dt>Visibility</dt><dd>{visibility}</dd></dl>"
+      "<dt>Visibility</dt><dd>{visibility}</dd></dl>{expiry}{album}"
       "<p class=\"actions\"><a class=\"button\" href=\"{url}\">Open the full image</a> "
       "<a class=\"button secondary\" href=\"/api/v1/images/{id}/file\">Download</a></p>"
       "<p class=\"owner\" data-owner-for=\"{id}\" hidden></p></div>",
@@ -252,11 +326,64 @@ std::string image_page(const Site& site, const db::ImageRecord& r) {
       fmt::arg("w", r.width), fmt::arg("h", r.height), fmt::arg("format", escape(format_name(r))),
       fmt::arg("created", escape(r.created_at)), fmt::arg("created_shown", escape(shown_time(r.created_at))),
       fmt::arg("visibility",
-               listed ? "Public: listed in the catalog" : "Unlisted: only people with the link can see it"));
+               listed ? "Public: listed in the catalog" : "Unlisted: only people with the link can see it"),
+      fmt::arg("expiry", expiry_note("This image", r.expires_at, now)), fmt::arg("album", album_note(site, album)));
   body += "<section class=\"share\" aria-labelledby=\"share-title\"><h2 id=\"share-title\">Share it</h2>";
   body += code_fields(site, r.id, links, codes::all_codes(links));
   body += "</section></article>";
   return layout(site, title, body, {Nav::none, !listed});
+}
+
+std::string album_page(const Site& site, const db::AlbumRow& a, const std::vector<db::ImagesRepo::AlbumItem>& items,
+                       std::optional<long long> next_after, bool is_first_page, std::time_t now) {
+  const auto base = base_of(site);
+  const auto url = views::album_url(base, a.id);
+  const bool listed = a.visibility == Visibility::public_;
+  const auto count = a.item_count;
+  std::string body = fmt::format(
+      "<article class=\"album-page\" data-album-id=\"{id}\"><h1>{title}</h1>{description}"
+      "<p class=\"meta\">{count} image{s} · <span class=\"badge{pub}\">{vis}</span></p>{expiry}"
+      "<section class=\"share\" aria-labelledby=\"album-share-title\"><h2 id=\"album-share-title\">Share the "
+      "album</h2>",
+      fmt::arg("id", escape(a.id)), fmt::arg("title", escape(album_title(a))),
+      fmt::arg("description",
+               a.description ? "<p class=\"description\">" + escape(*a.description) + "</p>" : std::string()),
+      fmt::arg("count", count), fmt::arg("s", count == 1 ? "" : "s"), fmt::arg("pub", listed ? " public" : ""),
+      fmt::arg("vis", listed ? "Public" : "Unlisted"),
+      fmt::arg("expiry", expiry_note("This album", a.expires_at, now)));
+  body += code_block(site, a.id, {url}, {{"album", "Link to this album", url}});
+  body += "</section><section aria-labelledby=\"album-images-title\"><h2 id=\"album-images-title\">Images</h2>";
+  if (items.empty()) body += "<p class=\"card\">No images in this album (yet).</p>";
+  if (!items.empty()) body += "<ol class=\"album-grid\">";
+  for (const auto& item : items) {
+    const auto& r = item.image;
+    const auto links = links_of(site, r);
+    const auto [tw, th] = thumb_size(site, r);
+    body += fmt::format(
+        "<li class=\"card tile\" data-id=\"{id}\"><a class=\"thumb\" href=\"{page}\" tabindex=\"-1\" "
+        "aria-hidden=\"true\">{img}</a><h3><a href=\"{page}\">{name}</a></h3><p class=\"meta\">{meta}</p>{desc}",
+        fmt::arg("id", escape(r.id)), fmt::arg("page", escape(links.page)),
+        fmt::arg("img", img_tag(links.thumb, tw, th, "", true)), fmt::arg("name", escape(shown_name(r))),
+        fmt::arg("meta", escape(meta_line(r))),
+        fmt::arg("desc",
+                 r.description ? "<p class=\"description\">" + escape(*r.description) + "</p>" : std::string()));
+    // An image of the album may expire before it (its own "Keep for").
+    if (r.expires_at != a.expires_at) body += expiry_note("This image", r.expires_at, now);
+    body += fmt::format("<details class=\"tile-codes\"><summary>Codes for {}</summary>", escape(shown_name(r)));
+    body += code_fields(site, r.id, links, codes::all_codes(links));
+    body += "</details></li>";
+  }
+  if (!items.empty()) body += "</ol>";
+  body += "</section>";
+  if (!is_first_page || next_after) {
+    body += "<nav class=\"pager\" aria-label=\"Album pages\">";
+    if (!is_first_page) body += fmt::format("<a href=\"/a/{}\">&laquo; First images</a>", escape(a.id));
+    if (next_after)
+      body += fmt::format("<a href=\"/a/{}?after={}\">More images &raquo;</a>", escape(a.id), *next_after);
+    body += "</nav>";
+  }
+  body += "</article>";
+  return layout(site, album_title(a), body, {Nav::none, !listed});
 }
 
 std::string catalog(const Site& site, const std::vector<db::ImageRecord>& items,

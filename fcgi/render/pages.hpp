@@ -4,11 +4,13 @@
 // the client chooses.
 #pragma once
 
+#include <ctime>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/deletion.hpp"
+#include "db/albums_repo.hpp"
 #include "db/images_repo.hpp"
 #include "render/html.hpp"
 
@@ -19,15 +21,31 @@ namespace imghost::pages {
 std::string home(const Site& site, const std::string& csrf = "");
 std::string upload_form(const Site& site, const std::string& csrf = "");
 
+// The album a page links to, when core/albums' may_link allows it, and its manage
+// token when the page shows it to the browser that created the album ("" otherwise).
+struct AlbumLink {
+  db::AlbumRow album;
+  std::string manage_token;
+};
+
 // The page an upload from the form is redirected to.  `delete_tokens` holds, for each
 // image in `images`, its delete token when the uploading browser's cookie proved it
-// (else ""); `gone` counts the images of that upload deleted since.
+// (else ""); `gone` counts the images of that upload deleted since; `album` is the
+// album they went into.  `now`: the clock that "expires in …" counts from.
 std::string uploaded(const Site& site, const std::vector<db::ImageRecord>& images,
-                     const std::vector<std::string>& delete_tokens, std::size_t gone);
+                     const std::vector<std::string>& delete_tokens, std::size_t gone,
+                     const std::optional<AlbumLink>& album = std::nullopt, std::time_t now = std::time(nullptr));
 
-// An image's own page, /i/{id}: the image, its description, size and format, and every
-// copy-ready code.
-std::string image_page(const Site& site, const db::ImageRecord& r);
+// An image's own page, /i/{id}: the image, its description, size and format, every
+// copy-ready code, "expires in …" when it expires, and the link to its album.
+std::string image_page(const Site& site, const db::ImageRecord& r, const std::optional<AlbumLink>& album = std::nullopt,
+                       std::time_t now = std::time(nullptr));
+
+// An album's page, /a/{id}: its title and description, its own link, "expires in …"
+// when it expires, and its images in order, each with the codes of its own page.
+// `next_after` is the position the next page of the album starts after, if any.
+std::string album_page(const Site& site, const db::AlbumRow& album, const std::vector<db::ImagesRepo::AlbumItem>& items,
+                       std::optional<long long> next_after, bool is_first_page, std::time_t now = std::time(nullptr));
 
 // The catalog page of public images; `next_cursor` links to the following (older) page.
 std::string catalog(const Site& site, const std::vector<db::ImageRecord>& items,

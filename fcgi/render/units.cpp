@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "image/format.hpp"
 
 namespace imghost::units {
@@ -25,6 +27,46 @@ std::string human_size(std::uint64_t bytes) {
 std::string upload_limits(const Config& c) {
   return fmt::format("{}, up to {} each, at most {} file{} per upload", image::describe(c.image.accepted),
                      human_size(c.max_file_bytes), c.max_files, c.max_files == 1 ? "" : "s");
+}
+
+std::string expires_in(long long seconds_left) {
+  if (seconds_left <= 0) return "has expired";
+  if (seconds_left < 30) return "expires in less than a minute";
+  constexpr long long kMinute = 60, kHour = 3600, kDay = 86400;
+  // Rounded to the nearest unit (+ half a unit, then truncated); the unit grows as soon
+  // as the rounded count would reach the next one ("60 minutes" is "1 hour").
+  const auto in = [&](long long unit, const char* name) {
+    const long long n = (seconds_left + unit / 2) / unit;
+    return fmt::format("expires in {} {}{}", n, name, n == 1 ? "" : "s");
+  };
+  if (seconds_left < kHour - kMinute / 2) return in(kMinute, "minute");
+  if (seconds_left < kDay - kHour / 2) return in(kHour, "hour");
+  return in(kDay, "day");
+}
+
+std::optional<long long> seconds_until(std::string_view iso, std::time_t now) {
+  // YYYY-MM-DDTHH:MM:SSZ, exactly.
+  if (iso.size() != 20 || iso[4] != '-' || iso[7] != '-' || iso[10] != 'T' || iso[13] != ':' || iso[16] != ':' ||
+      iso[19] != 'Z')
+    return std::nullopt;
+  const auto number = [&](std::size_t at, std::size_t len) -> std::optional<int> {
+    int v = 0;
+    const auto [p, ec] = std::from_chars(iso.data() + at, iso.data() + at + len, v);
+    if (ec != std::errc() || p != iso.data() + at + len) return std::nullopt;
+    return v;
+  };
+  const auto y = number(0, 4), mo = number(5, 2), d = number(8, 2), h = number(11, 2), mi = number(14, 2),
+             s = number(17, 2);
+  if (!y || !mo || !d || !h || !mi || !s || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 || *h > 23 || *mi > 59 || *s > 60)
+    return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = *y - 1900;
+  tm.tm_mon = *mo - 1;
+  tm.tm_mday = *d;
+  tm.tm_hour = *h;
+  tm.tm_min = *mi;
+  tm.tm_sec = *s;
+  return static_cast<long long>(timegm(&tm)) - static_cast<long long>(now);
 }
 
 }  // namespace imghost::units

@@ -2,7 +2,7 @@
 // download: the executable is the system's), the stack under test (started by run.py,
 // its address in IMGHOST_URL), axe-core injected into pages, and checks every page
 // must pass (no horizontal scroll on a phone, no console error, no CSP violation).
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
@@ -152,6 +152,15 @@ export async function publicIds() {
     if (!page.next_cursor) return ids;
     cursor = page.next_cursor;
   }
+}
+
+// One SQL statement on the stack's database (as tests/e2e/stack.py's psql): the first
+// column of the rows, as text.  For what no client may do, like moving a time into the past.
+export function psql(sql) {
+  const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b));
+  const bin = join('/usr/lib/postgresql', versions[versions.length - 1], 'bin', 'psql');
+  return execFileSync(bin, ['-h', join(VAR, 'pg', 'run'), '-U', 'imghost', '-d', 'imghost', '-tAX', '-c', sql],
+    { encoding: 'utf8' }).trim();
 }
 
 export async function imageStatus(id) {

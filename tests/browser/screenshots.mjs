@@ -3,6 +3,9 @@
 //
 //   make run            # in one terminal (or any stack)
 //   IMGHOST_URL=http://127.0.0.1:8080 node tests/browser/screenshots.mjs
+//
+// Pages: home, the form with files queued, an image's page, the catalog, an album's
+// page (one tile's codes open) and an error page.
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -45,6 +48,16 @@ async function shoot(name, path, viewport, prepare, { fullPage = false } = {}) {
   console.log(file);
 }
 
+// An album of three of them, expiring in a week.
+const made = await fetch(BASE + '/api/v1/albums', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify({ title: 'Summer 2026', description: 'A week by the sea and in the mountains.',
+    visibility: 'public', expires_in: 7 * 86400 }) });
+const album = await made.json();
+for (const [name, bytes, description] of samples.slice(0, 3)) {
+  await apiUpload([[name, bytes]], { album: album.id, manage_token: album.manage_token,
+    ...(description ? { description } : {}) });
+}
+
 const hero = uploaded[0];
 for (const viewport of [DESKTOP, PHONE]) {
   await shoot('home', '/', viewport);
@@ -52,9 +65,15 @@ for (const viewport of [DESKTOP, PHONE]) {
     await page.setInputFiles('#file', samples.slice(0, 3).map(([name, buffer]) =>
       ({ name, buffer, mimeType: name.endsWith('.png') ? 'image/png' : 'image/jpeg' })));
     await page.fill('#description', 'Holiday pictures');
-  });
+    await page.selectOption('#expires-in', { label: '1 week' });
+    await page.check('#new-album');
+    await page.fill('#album-title', 'Summer 2026');
+  }, { fullPage: true });
   await shoot('image-page', `/i/${hero.id}`, viewport, null, { fullPage: true });
   await shoot('catalog', '/images/', viewport);
+  await shoot('album-page', `/a/${album.id}`, viewport, async (page) => {
+    await page.locator('.tile summary').first().click();
+  }, { fullPage: true });
   // nginx's own 404 of a file that is not in the store, as the site's page.
   await shoot('error-404', '/images/abcdefghijklmnopqrst.jpg', viewport);
 }

@@ -127,4 +127,45 @@ BOOST_AUTO_TEST_CASE(static_files_are_named_by_their_content_or_plainly_when_mis
   BOOST_TEST(missing.problem.find("no-such-folder/site.css") != std::string::npos, missing.problem);
 }
 
+BOOST_AUTO_TEST_CASE(expiry_is_said_in_rounded_minutes_hours_and_days) {
+  struct Case {
+    long long seconds;
+    const char* text;
+  };
+  const Case cases[] = {
+      {-5, "has expired"},
+      {0, "has expired"},
+      {1, "expires in less than a minute"},
+      {29, "expires in less than a minute"},
+      {30, "expires in 1 minute"},
+      {89, "expires in 1 minute"},
+      {90, "expires in 2 minutes"},
+      {599, "expires in 10 minutes"},  // a "10 minutes" upload, a second later
+      {3569, "expires in 59 minutes"},
+      {3570, "expires in 1 hour"},
+      {3600, "expires in 1 hour"},
+      {5399, "expires in 1 hour"},
+      {5400, "expires in 2 hours"},
+      {84599, "expires in 23 hours"},
+      {84600, "expires in 1 day"},
+      {86399, "expires in 1 day"},
+      {129600, "expires in 2 days"},
+      {604800 - 3, "expires in 7 days"},  // "1 week"
+      {30LL * 86400, "expires in 30 days"},
+  };
+  for (const auto& c : cases) BOOST_TEST(units::expires_in(c.seconds) == c.text, c.seconds);
+}
+
+BOOST_AUTO_TEST_CASE(seconds_until_reads_the_repositories_times) {
+  const std::time_t now = 1795428000;  // 2026-11-23T10:00:00Z
+  BOOST_TEST(units::seconds_until("2026-11-23T10:00:00Z", now).value_or(-1) == 0);
+  BOOST_TEST(units::seconds_until("2026-11-23T10:10:00Z", now).value_or(-1) == 600);
+  BOOST_TEST(units::seconds_until("2026-11-24T10:00:00Z", now).value_or(-1) == 86400);
+  BOOST_TEST(units::seconds_until("2026-11-23T09:59:00Z", now).value_or(-1) == -60);
+  BOOST_TEST(units::seconds_until("2027-01-01T00:00:00Z", now).value_or(-1) == 3333600);  // across a year's end
+  for (const char* bad : {"", "2026-11-23", "2026-11-23 10:00:00Z", "2026-11-23T10:00:00", "2026-13-01T00:00:00Z",
+                          "2026-11-23T10:00:0xZ", "2026-11-23T10:00:00Z "})
+    BOOST_TEST(!units::seconds_until(bad, now).has_value(), bad);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
