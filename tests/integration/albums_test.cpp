@@ -657,7 +657,9 @@ BOOST_AUTO_TEST_CASE(an_image_never_outlives_the_album_it_was_uploaded_into) {
                                                {"file", "c.png", png_bytes(3)}});
   r = env.run(req);
   BOOST_TEST_REQUIRE(r.status == 201, r.body);
-  for (const auto& item : json::parse(r.body)["items"]) BOOST_TEST(item["expires_at"] == a["expires_at"]);
+  const auto several = json::parse(r.body);  // a named object: the loop must not outlive it
+  BOOST_TEST(several["items"].size() == 2u);
+  for (const auto& item : several["items"]) BOOST_TEST(item["expires_at"] == a["expires_at"]);
 
   // An image that expires before its album keeps its own time.
   r = upload_into(env, a, {{"expires_in", std::nullopt, "60"}, {"file", "d.png", png_bytes(4)}}, a["manage_token"]);
@@ -766,7 +768,9 @@ BOOST_AUTO_TEST_CASE(the_cleanup_finishes_a_deletion_as_a_deletion) {
                        deleted["manage_token"]);
   BOOST_TEST_REQUIRE(r.status == 201, r.body);
   std::vector<std::string> names;
-  for (const auto& item : json::parse(r.body)["items"]) names.push_back(item["filename"]);
+  const auto uploaded = json::parse(r.body);
+  for (const auto& item : uploaded["items"]) names.push_back(item["filename"]);
+  BOOST_TEST_REQUIRE(names.size() == 2u);
   const auto expired = new_album(env, {{"expires_in", 600}});
   r = upload_into(env, expired, {{"file", "c.png", png_bytes(6)}}, expired["manage_token"]);
   BOOST_TEST_REQUIRE(r.status == 201, r.body);
