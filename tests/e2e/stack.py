@@ -2,9 +2,11 @@
 var folder and port, and the helpers the tests use to talk to it and look inside it
 (HTTP, the database through psql, the store on disk, the log)."""
 
+import contextlib
 import http.client
 import json
 import os
+import signal
 import subprocess
 import time
 import uuid
@@ -150,6 +152,36 @@ def wait_workers_idle(timeout=30):
     deferred past a response (thumbnails) before it accepts again, so once all of them
     wait in accept(), everything deferred by the requests answered so far is done."""
     return wait_until(lambda: all(_waiting_in_accept(p) for p in worker_pids()), timeout, step=0.02)
+
+
+def _cleanup_running(loop_pid):
+    try:
+        children = Path(f"/proc/{loop_pid}/task/{loop_pid}/children").read_text().split()
+    except OSError:
+        return False
+    for child in children:
+        try:
+            if Path(f"/proc/{child}/comm").read_text().strip() == "imghost-admin":
+                return True
+        except OSError:
+            pass
+    return False
+
+
+@contextlib.contextmanager
+def cleanup_paused():
+    """Holds the stack's cleanup loop (scripts/stack's expire_loop) still, and waits for a
+    run in progress to end: what has expired stays until the block ends, so a test can
+    see the 410 that precedes the cleanup, or run `imghost-admin expire` itself, without
+    racing the loop's 2-second turns.  The loop carries on afterwards."""
+    pid = int((VAR / "run" / "expire.pid").read_text())
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        if not wait_until(lambda: not _cleanup_running(pid), 60, step=0.02):
+            raise RuntimeError("the stack's cleanup run did not end")
+        yield
+    finally:
+        os.kill(pid, signal.SIGCONT)
 
 
 def psql(sql):
