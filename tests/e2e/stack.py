@@ -155,17 +155,25 @@ def wait_workers_idle(timeout=30):
 
 
 def _cleanup_running(loop_pid):
+    """Whether the loop's `imghost-admin expire` is still at work.  A run that ended while
+    the loop is stopped stays a zombie (the stopped loop cannot reap it): that is done."""
     try:
         children = Path(f"/proc/{loop_pid}/task/{loop_pid}/children").read_text().split()
     except OSError:
         return False
     for child in children:
         try:
-            if Path(f"/proc/{child}/comm").read_text().strip() == "imghost-admin":
-                return True
+            stat = Path(f"/proc/{child}/stat").read_text()
         except OSError:
-            pass
+            continue
+        # "pid (comm) state ...": the name may hold spaces, the state follows its ")".
+        name, state = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2]
+        if name == "imghost-admin" and state != "Z":
+            return True
     return False
+
+
+_paused = 0  # depth of nested cleanup_paused() blocks
 
 
 @contextlib.contextmanager
@@ -173,15 +181,21 @@ def cleanup_paused():
     """Holds the stack's cleanup loop (scripts/stack's expire_loop) still, and waits for a
     run in progress to end: what has expired stays until the block ends, so a test can
     see the 410 that precedes the cleanup, or run `imghost-admin expire` itself, without
-    racing the loop's 2-second turns.  The loop carries on afterwards."""
+    racing the loop's 2-second turns.  Blocks may nest; the loop carries on after the
+    outermost."""
+    global _paused
     pid = int((VAR / "run" / "expire.pid").read_text())
-    os.kill(pid, signal.SIGSTOP)
+    if _paused == 0:
+        os.kill(pid, signal.SIGSTOP)
+    _paused += 1
     try:
         if not wait_until(lambda: not _cleanup_running(pid), 60, step=0.02):
             raise RuntimeError("the stack's cleanup run did not end")
         yield
     finally:
-        os.kill(pid, signal.SIGCONT)
+        _paused -= 1
+        if _paused == 0:
+            os.kill(pid, signal.SIGCONT)
 
 
 def psql(sql):
