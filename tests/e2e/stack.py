@@ -173,28 +173,27 @@ def _cleanup_running(loop_pid):
     return False
 
 
-_paused = 0  # depth of nested cleanup_paused() blocks
+_paused = {}  # loop pid -> depth of nested cleanup_paused() blocks
 
 
 @contextlib.contextmanager
-def cleanup_paused():
-    """Holds the stack's cleanup loop (scripts/stack's expire_loop) still, and waits for a
-    run in progress to end: what has expired stays until the block ends, so a test can
-    see the 410 that precedes the cleanup, or run `imghost-admin expire` itself, without
-    racing the loop's 2-second turns.  Blocks may nest; the loop carries on after the
-    outermost."""
-    global _paused
-    pid = int((VAR / "run" / "expire.pid").read_text())
-    if _paused == 0:
+def cleanup_paused(var=None):
+    """Holds the cleanup loop of the stack in `var` (this run's by default; scripts/stack's
+    expire_loop) still, and waits for a run in progress to end: what has expired stays
+    until the block ends, so a test can see the 410 that precedes the cleanup, or run
+    `imghost-admin expire` itself, without racing the loop's 2-second turns.  Blocks may
+    nest; the loop carries on after the outermost."""
+    pid = int(((var or VAR) / "run" / "expire.pid").read_text())
+    if not _paused.get(pid):
         os.kill(pid, signal.SIGSTOP)
-    _paused += 1
+    _paused[pid] = _paused.get(pid, 0) + 1
     try:
         if not wait_until(lambda: not _cleanup_running(pid), 60, step=0.02):
             raise RuntimeError("the stack's cleanup run did not end")
         yield
     finally:
-        _paused -= 1
-        if _paused == 0:
+        _paused[pid] -= 1
+        if not _paused[pid]:
             os.kill(pid, signal.SIGCONT)
 
 
