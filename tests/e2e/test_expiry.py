@@ -195,6 +195,10 @@ class KilledCleanup(unittest.TestCase):
         wait_workers_idle()
 
         killed_mid_run = left_queued = left_rows = 0
+        # The longest delay before a kill follows the runs' length on this machine: it
+        # shrinks when a run ended before its kill and grows when the kill hit, so kills
+        # land all along a run (its start, its removals, its end) wherever it is run.
+        longest = 0.5
         with cleanup_paused():
             for k, work in enumerate(rounds):
                 expire_now(album_ids=[work["album"]["id"]],
@@ -202,11 +206,12 @@ class KilledCleanup(unittest.TestCase):
                 for _ in range(self.KILLS_PER_ROUND):
                     p = subprocess.Popen([str(ADMIN), "--config", str(CONF), "expire"], env=env(),
                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                    # A run takes about 0.2 s to start and 0.3 s more for a round: kills land in
-                    # its start, in the middle of its removals, and (sometimes) after its end.
-                    time.sleep(rng.uniform(0.0, 0.8))
+                    time.sleep(rng.uniform(0.0, longest))
                     if p.poll() is None:
                         killed_mid_run += 1
+                        longest *= 1.2
+                    else:
+                        longest *= 0.7
                     p.send_signal(signal.SIGKILL)
                     p.wait()
                     left_queued += count("SELECT count(*) FROM removals") > 0
