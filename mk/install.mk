@@ -6,9 +6,10 @@
 # Layout (DESTDIR prefixes everything; PREFIX is where the files will be at run time):
 #   $(PREFIX)/bin/imghost-fcgi, imghost-admin
 #   $(PREFIX)/share/imghost/{sql,policy,nginx,static,docs,scripts}/
-#   /lib/systemd/system/imghost.socket, imghost.service
+#   /lib/systemd/system/imghost.socket, imghost.service, imghost-expire.service,
+#                                           imghost-expire.timer (not enabled: cron runs expire)
 #   /etc/nginx/sites-available/imghost     only if absent (the admin edits it)
-#   /etc/cron.d/imghost                     fsck hourly, backup daily
+#   /etc/cron.d/imghost                     fsck hourly, backup daily, expire every minute
 #   /etc/logrotate.d/imghost                app.log daily, SIGHUP through systemd
 #   /etc/imghost/imghost.conf.example       always; copied to imghost.conf only if absent
 # No user is created and no service is started: see docs/deploy.md.
@@ -71,7 +72,7 @@ install: all
 	  && chmod -R u=rwX,go=rX $(DESTDIR)$(SHAREDIR)/docs; fi
 	$(Q)$(INSTALL) -m 0755 $(INSTALL_SCRIPTS) $(DESTDIR)$(SHAREDIR)/scripts/
 	$(Q)$(INSTALL) -m 0644 $(INSTALL_SCRIPT_DATA) $(DESTDIR)$(SHAREDIR)/scripts/
-	$(Q)for u in imghost.socket imghost.service; do \
+	$(Q)for u in imghost.socket imghost.service imghost-expire.service imghost-expire.timer; do \
 	  $(INSTALL_SUBST) systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
 	$(Q)# The site: a rendered copy in share/ always, sites-available only if there is none.
 	$(Q)# Rate limits and the metrics listener as the configuration says (imghost.conf's

@@ -91,6 +91,9 @@ class Check {
     std::fprintf(out_, "%s: NOT fixed: %s\n", what.c_str(), why.c_str());
   }
   void note(const std::string& what) { std::fprintf(out_, "%s\n", what.c_str()); }
+  void note_queued(const std::string& where) {
+    note("queued for removal: " + where + " (its rows are gone; imghost-admin expire removes it)");
+  }
   // Reports `what`, and with --fix runs `repair`, whose result says what it did.  A
   // failure of the store makes it an unfixed finding; the database going away ends the
   // whole check.
@@ -119,6 +122,9 @@ class Check {
 
   std::vector<BlobRow> rows_;
   std::unordered_set<std::string> row_names_;
+  // Names in the `removals` queue: their rows are gone, and `imghost-admin expire`
+  // removes their files (a cleanup or an album's delete was cut short).  Not orphans.
+  std::unordered_set<std::string> queued_;
   Inventory inv_;
   std::unordered_set<std::string> rows_deleted_;  // blobs this run deleted (their thumbnails go too)
   bool magick_ready_ = false;
@@ -130,6 +136,7 @@ FsckResult Check::run() {
   // while we look is checked again under its lock before it is called a problem.
   rows_ = repo_.all_blobs();
   for (const auto& row : rows_) row_names_.insert(row.name);
+  for (auto& name : repo_.queued_removals()) queued_.insert(std::move(name));
   inv_ = take_inventory(store_);
 
   staged_files();
@@ -170,6 +177,10 @@ void Check::staged_files() {
 void Check::originals_without_rows() {
   for (const auto& name : sorted(inv_.originals)) {
     if (row_names_.count(name)) continue;
+    if (queued_.count(name)) {
+      note_queued(store_.where(Object::original, name));
+      continue;
+    }
     const auto m = store_.mtime(Object::original, name);
     if (!m) continue;
     if (young(*m)) {
@@ -240,6 +251,10 @@ void Check::thumbnails_without_rows() {
   for (const auto& name : sorted(inv_.thumbs)) {
     const bool deleted_here = rows_deleted_.count(name) > 0;
     if (row_names_.count(name) && !deleted_here) continue;
+    if (queued_.count(name) && !deleted_here) {
+      note_queued(store_.where(Object::thumbnail, name));
+      continue;
+    }
     const auto m = store_.mtime(Object::thumbnail, name);
     if (!m) continue;
     if (young(*m) && !deleted_here) {

@@ -9,6 +9,10 @@
 //   row without a file        a blob row whose original is gone: the bytes are lost
 //   thumbnail without a row   a thumbnail with no blob row, older than the grace period
 //   missing thumbnail         a blob older than the grace period whose thumbnail is absent
+// Not a finding: a file or thumbnail whose name is queued in `removals` (core/expiry.hpp:
+// its rows are gone and a cleanup or an album's delete was cut short before the unlink)
+// is noted as "queued for removal" and left to `imghost-admin expire`, which owns the
+// queue.
 // With `fix`: files, thumbnails and staged files without a row are removed, missing
 // thumbnails are made again from the original, and a row without a file is deleted with
 // every image row that refers to it (logged as an Error in app.log, one line per blob).

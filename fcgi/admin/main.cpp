@@ -19,7 +19,9 @@
 //                                             exits 0 when this machine runs the scheduled
 //                                             JOB now, 3 when another machine (or an
 //                                             earlier run) did less than SECONDS ago
-//                                             (admin/claim.hpp)
+//                                             (admin/claim.hpp), 255 when the database
+//                                             cannot be asked (a failure to systemd's
+//                                             ExecCondition=, which skips on 1..254)
 //   imghost-admin [--config FILE] config nginx-sed
 //                                             a sed script that fills the nginx site's
 //                                             rate-limit and metrics placeholders
@@ -270,8 +272,16 @@ int main(int argc, char** argv) {
         return usage(argv[0]);
       char host[256] = "unknown";
       ::gethostname(host, sizeof host - 1);
-      db::Connection conn(config.database);
-      const auto c = admin::claim(conn, args[1], std::chrono::seconds(every), host);
+      admin::Claim c;
+      try {
+        db::Connection conn(config.database);
+        c = admin::claim(conn, args[1], std::chrono::seconds(every), host);
+      } catch (const std::exception& e) {
+        // Not 1: systemd's ExecCondition= skips a unit quietly on 1..254 and fails it
+        // only on 255, and a database that cannot be asked must show as a failure.
+        std::fprintf(stderr, "imghost-admin: %s\n", e.what());
+        return 255;
+      }
       if (c.ours) return 0;
       std::printf("%s already ran at %s on %s: not again before %lld s have passed\n", args[1].c_str(),
                   c.started_at.c_str(), c.host.c_str(), every);

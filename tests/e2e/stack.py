@@ -2,9 +2,11 @@
 var folder and port, and the helpers the tests use to talk to it and look inside it
 (HTTP, the database through psql, the store on disk, the log)."""
 
+import contextlib
 import http.client
 import json
 import os
+import signal
 import subprocess
 import time
 import uuid
@@ -150,6 +152,49 @@ def wait_workers_idle(timeout=30):
     deferred past a response (thumbnails) before it accepts again, so once all of them
     wait in accept(), everything deferred by the requests answered so far is done."""
     return wait_until(lambda: all(_waiting_in_accept(p) for p in worker_pids()), timeout, step=0.02)
+
+
+def _cleanup_running(loop_pid):
+    """Whether the loop's `imghost-admin expire` is still at work.  A run that ended while
+    the loop is stopped stays a zombie (the stopped loop cannot reap it): that is done."""
+    try:
+        children = Path(f"/proc/{loop_pid}/task/{loop_pid}/children").read_text().split()
+    except OSError:
+        return False
+    for child in children:
+        try:
+            stat = Path(f"/proc/{child}/stat").read_text()
+        except OSError:
+            continue
+        # "pid (comm) state ...": the name may hold spaces, the state follows its ")".
+        name, state = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2]
+        if name == "imghost-admin" and state != "Z":
+            return True
+    return False
+
+
+_paused = {}  # loop pid -> depth of nested cleanup_paused() blocks
+
+
+@contextlib.contextmanager
+def cleanup_paused(var=None):
+    """Holds the cleanup loop of the stack in `var` (this run's by default; scripts/stack's
+    expire_loop) still, and waits for a run in progress to end: what has expired stays
+    until the block ends, so a test can see the 410 that precedes the cleanup, or run
+    `imghost-admin expire` itself, without racing the loop's 2-second turns.  Blocks may
+    nest; the loop carries on after the outermost."""
+    pid = int(((var or VAR) / "run" / "expire.pid").read_text())
+    if not _paused.get(pid):
+        os.kill(pid, signal.SIGSTOP)
+    _paused[pid] = _paused.get(pid, 0) + 1
+    try:
+        if not wait_until(lambda: not _cleanup_running(pid), 60, step=0.02):
+            raise RuntimeError("the stack's cleanup run did not end")
+        yield
+    finally:
+        _paused[pid] -= 1
+        if not _paused[pid]:
+            os.kill(pid, signal.SIGCONT)
 
 
 def psql(sql):

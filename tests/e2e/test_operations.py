@@ -22,8 +22,8 @@ from pathlib import Path
 
 import fixtures as fx
 from fixtures import random_name, random_png
-from stack import (LOGS, ROOT, STORE, VAR, env, get, legacy_store_path, psql, row_count, store_path, upload,
-                   wait_until)
+from stack import (LOGS, ROOT, STORE, VAR, cleanup_paused, env, get, legacy_store_path, psql, row_count,
+                   store_path, upload, wait_until)
 
 CONF = VAR / "imghost.conf"
 BUILD = Path(os.environ.get("IMGHOST_BUILD", ROOT / "build"))
@@ -502,7 +502,8 @@ class MakeInstall(unittest.TestCase):
     def p(self, path):
         return self.dest / path.lstrip("/")
 
-    RENDERED = ["lib/systemd/system/imghost.service", "lib/systemd/system/imghost.socket",
+    UNITS = ["imghost.socket", "imghost.service", "imghost-expire.service", "imghost-expire.timer"]
+    RENDERED = [*(f"lib/systemd/system/{u}" for u in UNITS),
                 "etc/nginx/sites-available/imghost", "etc/cron.d/imghost", "etc/logrotate.d/imghost",
                 "etc/imghost/imghost.conf.example", "usr/share/imghost/nginx/imghost-site.conf"]
 
@@ -541,10 +542,10 @@ class MakeInstall(unittest.TestCase):
         # verify needs the programs the units name to exist: point them at the installed tree.
         scratch = Path(tempfile.mkdtemp(prefix="units-", dir=VAR))
         try:
-            for u in ("imghost.socket", "imghost.service"):
+            for u in self.UNITS:
                 text = self.p(f"lib/systemd/system/{u}").read_text()
                 (scratch / u).write_text(text.replace("/usr/bin/imghost-", f"{self.dest}/usr/bin/imghost-"))
-            r = subprocess.run(["systemd-analyze", "verify", "imghost.socket", "imghost.service"], cwd=scratch,
+            r = subprocess.run(["systemd-analyze", "verify", *self.UNITS], cwd=scratch,
                                capture_output=True, text=True, timeout=120)
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
             self.assertEqual(r.stderr.strip(), "", "no warnings either")
@@ -589,6 +590,52 @@ class MakeInstall(unittest.TestCase):
             self.assertIn("--config /etc/imghost/imghost.conf", j[6])
         self.assertIn("/usr/bin/imghost-admin", by_cmd["fsck"][6])
         self.assertIn("IMGHOST_BACKUP_DIR=/var/backups/imghost /usr/share/imghost/scripts/backup", by_cmd["backup"][6])
+
+    def unit_commands(self, unit):
+        """The unit's Exec lines as (key, argv), with the installed tree's programs and this
+        stack's configuration in place of /usr/bin and /etc/imghost/imghost.conf."""
+        out = []
+        for line in self.p(f"lib/systemd/system/{unit}").read_text().splitlines():
+            key, _, value = line.partition("=")
+            if key.startswith("Exec"):
+                argv = value.split()
+                argv[0] = str(self.p(argv[0]))
+                argv[argv.index("--config") + 1] = str(CONF)
+                out.append((key, argv))
+        return out
+
+    def test_the_expire_timer_runs_the_cleanup_every_minute_once_per_site(self):
+        timer = self.p("lib/systemd/system/imghost-expire.timer").read_text()
+        self.assertRegex(timer, r"(?m)^OnCalendar=\*:\*:00$")
+        self.assertRegex(timer, r"(?m)^AccuracySec=1s$")
+        self.assertRegex(timer, r"(?m)^WantedBy=timers.target$")
+        commands = self.unit_commands("imghost-expire.service")
+        self.assertEqual([k for k, _ in commands], ["ExecCondition", "ExecStart"])
+        (_, condition), (_, start) = commands
+        self.assertEqual(condition[-4:], ["claim", "expire", "--every", "50"])
+        self.assertEqual(start[-1], "expire")
+        # What systemd does with them, against this stack: the first claim of a turn
+        # runs the cleanup, which removes an expired upload; a second start within the
+        # turn is skipped (exit 3: ExecCondition's "skip", not a failure).  The stack's
+        # own loop runs expire without the claim, so the job's row is cleared first.
+        psql("DELETE FROM scheduled_runs WHERE job = 'expire'")
+        img = upload_one(self, random_png(), "timer.png")
+        with cleanup_paused():
+            psql(f"UPDATE images SET expires_at = now() - interval '1 second' WHERE id = '{img['id']}'")
+            first = run(condition)
+            self.assertEqual(first.returncode, 0, first.stdout + first.stderr)
+            ran = run(start)
+            self.assertEqual(ran.returncode, 0, ran.stdout + ran.stderr)
+            self.assertIn("expire: removed ", ran.stdout)
+            self.assertEqual(psql(f"SELECT count(*) FROM images WHERE id = '{img['id']}'"), "0")
+            self.assertFalse(store_path(img["filename"]).exists())
+        second = run(condition)
+        self.assertEqual(second.returncode, 3, second.stdout + second.stderr)
+        self.assertIn("expire already ran at", second.stdout)
+        # A database that cannot be asked fails the unit (255) instead of skipping it.
+        down = run(condition, IMGHOST_DATABASE="host=/nonexistent dbname=imghost user=imghost")
+        self.assertEqual(down.returncode, 255, down.stdout + down.stderr)
+        self.assertIn("imghost-admin:", down.stderr)
 
     def test_example_config_documents_every_setting_and_loads(self):
         example = self.p("etc/imghost/imghost.conf.example")

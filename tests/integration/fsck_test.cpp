@@ -6,6 +6,7 @@
 #include <string>
 
 #include "admin/fsck.hpp"
+#include "core/expiry.hpp"
 #include "core/naming.hpp"
 #include "fixture.hpp"
 #include "store/local_store.hpp"
@@ -91,6 +92,36 @@ BOOST_AUTO_TEST_CASE(most_files_missing_is_refused_as_an_unmounted_store) {
   BOOST_TEST(r.remaining() == 4u, out);
   BOOST_TEST(env.count("images") == 4, "no row deleted");
   BOOST_TEST(out.find("--force") != std::string::npos, out);
+}
+
+// A cleanup (or an album's delete) killed between its COMMIT and the unlink leaves the
+// file's name in `removals`: not an orphan, even with --fix; the next expire run owns it.
+BOOST_AUTO_TEST_CASE(a_file_queued_for_removal_is_noted_not_an_orphan_and_expire_removes_it) {
+  Env env;
+  const store::LocalStore s(env.store_dir());
+  auto up = upload_request("/api/v1/images", {{"file", "queued.png", png_bytes(230)}});
+  const auto img = json::parse(env.run(up).body);
+  const std::string name = img["filename"];
+  BOOST_TEST_REQUIRE(s.read(store::Object::thumbnail, name).has_value());
+  // What core/expiry's transaction commits before it unlinks: rows gone, name queued.
+  env.query("DELETE FROM images WHERE sha256 = (SELECT sha256 FROM blobs WHERE name = '" + name + "')");
+  env.query("DELETE FROM blobs WHERE name = '" + name + "'");
+  env.query("INSERT INTO removals (name) VALUES ('" + name + "')");
+
+  const auto [r, out] = check(env, true);
+  BOOST_TEST(r.problems == 0u, out);
+  BOOST_TEST(out.find("queued for removal: " + s.where(store::Object::original, name)) != std::string::npos, out);
+  BOOST_TEST(out.find("queued for removal: " + s.where(store::Object::thumbnail, name)) != std::string::npos, out);
+  BOOST_TEST(s.read(store::Object::original, name).has_value(), "left to the cleanup");
+
+  auto& app = env.app();
+  BOOST_TEST(imghost::expiry::run_once(app.db(), app.store(), app.log()).files == 1u);
+  BOOST_TEST(env.count("removals") == 0);
+  BOOST_TEST(!s.read(store::Object::original, name).has_value());
+  BOOST_TEST(!s.read(store::Object::thumbnail, name).has_value());
+  const auto [again, again_out] = check(env, false);
+  BOOST_TEST(again.problems == 0u, again_out);
+  BOOST_TEST(again_out.find("queued for removal") == std::string::npos, again_out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
