@@ -301,9 +301,11 @@ Response upload(App& app, Request& req, const Via& via) {
     placement.expires_in = albums::checked_expires_in(cfg, *form.expires_in);
   // The form's "Make these files an album" without the script (which creates its album
   // through the API first): the album is made in the upload's transaction, with the
-  // upload's visibility and expiry, so a refused upload leaves no album behind.
+  // upload's visibility and expiry, so a refused upload leaves no album behind.  Only
+  // for the form's page answer, which shows the album (and an anonymous album's manage
+  // token); a JSON answer is the API's, which has no such field and ignores it.
   std::optional<albums::Prepared> new_album;
-  if (via.form && form.new_album && !form.new_album->empty()) {
+  if (via.form && !json && form.new_album && !form.new_album->empty()) {
     if (album || (form.album && !form.album->empty()))
       throw errors::bad_request("new_album and album exclude each other: upload into one album");
     albums::AlbumRequest a;

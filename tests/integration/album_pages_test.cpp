@@ -137,9 +137,13 @@ BOOST_AUTO_TEST_CASE(a_refused_form_upload_leaves_no_album) {
   BOOST_TEST(env.count("images") == 0);
   BOOST_TEST(originals_in_store(env) == 0u);
 
-  // The API has no new_album: the field is ignored there, as any unknown field.
+  // The API has no new_album: the field is ignored there, as any unknown field, and by
+  // the form's route when it answers as the API (JSON: no page to show the album on).
   auto api = upload_request("/api/v1/images", {{"new_album", std::nullopt, "1"}, {"file", "a.png", png_bytes(5)}});
   BOOST_TEST(env.run(api).status == 201);
+  auto as_api = upload_request("/upload", {{"new_album", std::nullopt, "1"}, {"file", "b.png", png_bytes(6)}},
+                               {{"Accept", "application/json"}});
+  BOOST_TEST(env.run(as_api).status == 201);
   BOOST_TEST(env.count("albums") == 0);
 }
 
