@@ -5,8 +5,8 @@
 #include "base/crypto.hpp"
 #include "core/error.hpp"
 #include "core/naming.hpp"
+#include "core/removal.hpp"
 #include "db/images_repo.hpp"
-#include "db/locks.hpp"
 
 namespace imghost {
 namespace {
@@ -48,28 +48,14 @@ Deleted delete_image(App& app, const std::string& id, const Authority& who) {
   auto rec = repo.find(id);
   if (!rec) throw errors::not_found("no such image");
 
-  db::SessionLock lock(conn, target.sha256);
-  std::optional<std::string> unreferenced;
-  {
-    db::Transaction tx(conn);
-    if (!repo.delete_image(id)) throw errors::not_found("no such image");  // a concurrent delete won
-    unreferenced = repo.delete_blob_if_unreferenced(target.sha256);
-    tx.commit();
-  }
-  if (unreferenced) {
-    try {
-      store::remove_both(app.store(), *unreferenced);
-    } catch (const std::exception& e) {
-      // The image is deleted (its row is gone); the file is now an orphan that the
-      // repair check removes.  The client's delete did succeed.
-      app.log().error(fmt::format("file {} of a deleted image left for the repair check: {}", *unreferenced, e.what()));
-    }
-  }
+  // A store failure leaves the file queued for the cleanup (logged); the delete succeeded.
+  const auto removed = removal::remove_image(conn, app.store(), app.log(), id, target.sha256);
+  if (!removed) throw errors::not_found("no such image");  // a concurrent delete won
   if (who.token.empty() && who.account)
     app.log().success(fmt::format("image {} deleted by {}.", rec->name, who.account->username));
   else
     app.log().success(fmt::format("image {} deleted.", rec->name));
-  return {*rec, unreferenced.has_value()};
+  return {*rec, removed->file.has_value()};
 }
 
 }  // namespace imghost

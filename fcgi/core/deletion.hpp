@@ -1,10 +1,7 @@
 // Deleting an image by id and delete token, shared by the API and the browser flow.
 //
-// Order (the reverse of an upload's): rows first, then the file.  Under a session-level advisory
-// lock on the content, so an upload of the same bytes cannot re-use the blob between
-// "no one refers to it" and the unlink: the image row is deleted, then the blob row if
-// it was the last reference, COMMIT, then the file and its thumbnail are unlinked.  A
-// crash after COMMIT leaves only a file without a row, which the repair check removes.
+// The removal itself (rows, then the file, crash-safe through the `removals` queue) is
+// core/removal.hpp's, the one the expiry cleanup uses too; this adds who may delete.
 #pragma once
 
 #include <string>

@@ -2,46 +2,27 @@
 
 #include <fmt/format.h>
 
+#include "core/removal.hpp"
 #include "db/albums_repo.hpp"
 #include "db/images_repo.hpp"
-#include "db/locks.hpp"
 
 namespace imghost::expiry {
 namespace {
 
 constexpr int kBatch = 100;
 
-// Removes a queued name's files, then dequeues it; a store failure leaves it queued.
-void remove_queued(db::ImagesRepo& repo, const store::Store& store, AppLog& log, const std::string& name,
-                   Report& report) {
-  try {
-    store::remove_both(store, name);
-  } catch (const std::exception& e) {
-    ++report.failed;
-    log.error(fmt::format("file {} stays queued for removal: {}", name, e.what()));
-    return;
-  }
-  repo.dequeue_removal(name);
-  ++report.files;
-}
+// Counts what unlink_queued did.
+void count_file(bool unlinked, Report& report) { ++(unlinked ? report.files : report.failed); }
 
-// One image, the way deletion.hpp removes one, plus the queue.  `verb`: "expired",
-// "deleted".  False when another run removed it first.
+// One image through removal::remove_image, logged with `verb`: "expired", "deleted".
+// False when another run removed it first.
 bool remove_image(db::Connection& conn, const store::Store& store, AppLog& log, const std::string& id,
                   const crypto::Sha256& sha, const std::string& name, const char* verb, Report& report) {
-  db::ImagesRepo repo(conn);
-  db::SessionLock lock(conn, sha);
-  std::optional<std::string> unreferenced;
-  {
-    db::Transaction tx(conn);
-    if (!repo.delete_image(id)) return false;
-    unreferenced = repo.delete_blob_if_unreferenced(sha);
-    if (unreferenced) repo.queue_removal(*unreferenced);
-    tx.commit();
-  }
+  const auto removed = removal::remove_image(conn, store, log, id, sha);
+  if (!removed) return false;
   ++report.images;
   log.success(fmt::format("image {} {}.", name, verb));
-  if (unreferenced) remove_queued(repo, store, log, *unreferenced, report);
+  if (removed->file) count_file(!removed->file_left_queued, report);
   return true;
 }
 
@@ -74,7 +55,7 @@ Report run_once(db::Connection& conn, const store::Store& store, AppLog& log) {
   Report report;
   db::ImagesRepo repo(conn);
   // What a run killed after its COMMIT left queued.
-  for (const auto& name : repo.queued_removals()) remove_queued(repo, store, log, name, report);
+  for (const auto& name : repo.queued_removals()) count_file(removal::unlink_queued(repo, store, log, name), report);
   for (;;) {
     const auto doomed = repo.expired_images(kBatch);
     std::size_t removed = 0;

@@ -1,13 +1,10 @@
 // Removing what has expired, and tearing albums down: the one removal flow of the
 // cleanup (`imghost-admin expire`) and of DELETE of an album (docs/albums-expiry-design.md).
 //
-// Crash-safe like a delete, and more: under the session-level content lock an image's row
-// goes, then its blob's if nothing else refers to it, and in that same transaction the
-// blob's file name enters the `removals` queue; after COMMIT the thumbnail and the
-// original are removed through the Store interface (local disk or S3), then the name
-// leaves the queue.  Killed at any point, the next run finds rows still to remove or
-// names still queued, and finishes: nothing is left for the repair check.  Files shared
-// by deduplication stay while any image refers to their blob.
+// Each image goes through core/removal.hpp (rows, then the file, through the `removals`
+// queue, under the content lock), so a run killed at any point leaves rows still to
+// remove or names still queued, which the next run finishes: nothing is left for the
+// repair check.  Files shared by deduplication stay while any image refers to their blob.
 //
 // Several runs at once (two machines, cron and the stack) are safe: each image and album
 // is removed once, the other run finds it gone.  Throws db::DbError when the database

@@ -1,9 +1,13 @@
 #include <sys/stat.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
 #include "base/crypto.hpp"
+#include "core/expiry.hpp"
 #include "db/pg.hpp"
 #include "fixture.hpp"
 #include "store/local_store.hpp"
@@ -252,6 +256,36 @@ BOOST_AUTO_TEST_CASE(the_form_answers_a_redirect_and_several_files_answer_items)
   BOOST_TEST(r.status == 201);
   BOOST_TEST(json::parse(r.body)["items"].size() == 2u);
   BOOST_TEST(env.count("images") == 4);
+}
+
+// A delete whose file the store cannot remove still deletes (204): the file's name stays
+// in the removals queue, so the next cleanup removes it and nothing is orphaned.  The
+// failure is real: a folder stands where the original was, which unlink refuses.
+BOOST_AUTO_TEST_CASE(a_delete_the_store_cannot_finish_leaves_the_file_queued_for_the_cleanup) {
+  Env env;
+  auto up = upload_request("/api/v1/images", {{"file", "stuck.png", png_bytes(240)}});
+  const auto img = json::parse(env.run(up).body);
+  const std::string name = img["filename"];
+  const store::LocalStore s(env.store_dir());
+  const auto original = env.store_dir() / s.where(store::Object::original, name);
+  std::filesystem::remove(original);
+  std::filesystem::create_directory(original);
+  std::ofstream(original / "in-the-way") << "x";
+
+  StringRequest del("DELETE", "/api/v1/images/" + std::string(img["id"]), "",
+                    {{"X-Delete-Token", img["delete_token"]}});
+  BOOST_TEST(env.run(del).status == 204);
+  BOOST_TEST(env.count("images") == 0);
+  BOOST_TEST(env.count("blobs") == 0);
+  BOOST_TEST(env.count("removals") == 1, "the name waits in the queue, not as an orphan");
+
+  std::filesystem::remove_all(original);
+  std::ofstream(original) << "the file the delete could not remove";
+  auto& app = env.app();
+  const auto r = imghost::expiry::run_once(app.db(), app.store(), app.log());
+  BOOST_TEST(r.files == 1u);
+  BOOST_TEST(!std::filesystem::exists(original));
+  BOOST_TEST(env.count("removals") == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
