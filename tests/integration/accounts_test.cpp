@@ -11,26 +11,7 @@ using namespace imghost::testing;
 using nlohmann::json;
 namespace accounts = imghost::accounts;
 
-namespace {
-
-StringRequest json_post(const std::string& path, const json& body, std::map<std::string, std::string> headers = {}) {
-  headers["Content-Type"] = "application/json";
-  return StringRequest("POST", path, "", std::move(headers), body.dump());
-}
-
-std::string signup(Env& env, const std::string& name) {
-  auto req = json_post("/api/v1/users", {{"username", name}, {"password", "correct horse"}});
-  const auto r = env.run(req);
-  BOOST_TEST_REQUIRE(r.status == 201, r.body);
-  auto t = json_post("/api/v1/tokens", {{"username", name}, {"password", "correct horse"}});
-  const auto rt = env.run(t);
-  BOOST_TEST_REQUIRE(rt.status == 201, rt.body);
-  return json::parse(rt.body)["token"];
-}
-
-std::string error_code(const imghost::http::Response& r) { return json::parse(r.body)["error"]["code"]; }
-
-}  // namespace
+namespace {}  // namespace
 
 BOOST_AUTO_TEST_SUITE(accounts_flow)
 

@@ -24,14 +24,6 @@ imghost::http::Response get(Env& env, const std::string& path, std::map<std::str
   return env.run(req);
 }
 
-std::size_t originals_in_store(const Env& env) {
-  std::size_t n = 0;
-  store::LocalStore(env.store_dir()).walk([&](const store::Entry& e) {
-    if (e.kind == store::Entry::Kind::original) ++n;
-  });
-  return n;
-}
-
 // "name=value" of every Set-Cookie header.
 std::vector<std::string> cookies_of(const imghost::http::Response& r) {
   std::vector<std::string> out;

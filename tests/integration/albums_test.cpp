@@ -23,13 +23,6 @@ namespace store = imghost::store;
 
 namespace {
 
-StringRequest json_post(const std::string& path, const json& body, std::map<std::string, std::string> headers = {}) {
-  headers["Content-Type"] = "application/json";
-  return StringRequest("POST", path, "", std::move(headers), body.dump());
-}
-
-std::string error_code(const imghost::http::Response& r) { return json::parse(r.body)["error"]["code"]; }
-
 // Creates an anonymous album; returns its JSON (with manage_token).
 json new_album(Env& env, const json& body) {
   auto req = json_post("/api/v1/albums", body);
@@ -44,14 +37,6 @@ imghost::http::Response upload_into(Env& env, const json& album, std::vector<For
   if (!token.empty()) headers["X-Manage-Token"] = token;
   auto req = upload_request("/api/v1/albums/" + std::string(album["id"]) + "/images", fields, std::move(headers));
   return env.run(req);
-}
-
-std::size_t originals_in_store(const Env& env) {
-  std::size_t n = 0;
-  store::LocalStore(env.store_dir()).walk([&](const store::Entry& e) {
-    if (e.kind == store::Entry::Kind::original) ++n;
-  });
-  return n;
 }
 
 json get_json(Env& env, const std::string& path, int expected_status) {
@@ -284,16 +269,6 @@ json get_query(Env& env, const std::string& path, const std::string& query, int 
   const auto r = env.run(req);
   BOOST_TEST_REQUIRE(r.status == expected_status, path << "?" << query << ": " << r.body);
   return json::parse(r.body);
-}
-
-std::string signup(Env& env, const std::string& name) {
-  auto req = json_post("/api/v1/users", {{"username", name}, {"password", "correct horse"}});
-  const auto r = env.run(req);
-  BOOST_TEST_REQUIRE(r.status == 201, r.body);
-  auto t = json_post("/api/v1/tokens", {{"username", name}, {"password", "correct horse"}});
-  const auto rt = env.run(t);
-  BOOST_TEST_REQUIRE(rt.status == 201, rt.body);
-  return json::parse(rt.body)["token"];
 }
 
 // An album holding `n` images: (album JSON with manage_token, image ids in upload order).
@@ -682,10 +657,6 @@ BOOST_AUTO_TEST_CASE(an_album_without_expiry_leaves_the_uploads_expiry_alone) {
   r = upload_into(env, a, {{"file", "b.png", png_bytes(2)}}, a["manage_token"]);
   BOOST_TEST_REQUIRE(r.status == 201, r.body);
   BOOST_TEST(json::parse(r.body)["expires_at"].is_null());
-}
-
-bool original_exists(const Env& env, const std::string& name) {
-  return store::LocalStore(env.store_dir()).mtime(store::Object::original, name).has_value();
 }
 
 // The cleanup removes expired images, their rows and files, and keeps a file that

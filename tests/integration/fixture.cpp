@@ -14,6 +14,7 @@
 #include "image/inspect.hpp"
 #include "image/magick.hpp"
 #include "server/worker.hpp"
+#include "store/local_store.hpp"
 
 namespace imghost::testing {
 namespace {
@@ -189,6 +190,36 @@ std::optional<std::string> header_of(const http::Response& r, std::string_view n
   for (const auto& [k, v] : r.headers)
     if (lower(k) == lower(name)) return v;
   return std::nullopt;
+}
+
+StringRequest json_post(const std::string& path, const nlohmann::json& body,
+                        std::map<std::string, std::string> headers) {
+  headers["Content-Type"] = "application/json";
+  return StringRequest("POST", path, "", std::move(headers), body.dump());
+}
+
+std::string error_code(const http::Response& r) { return nlohmann::json::parse(r.body)["error"]["code"]; }
+
+std::string signup(Env& env, const std::string& name) {
+  auto req = json_post("/api/v1/users", {{"username", name}, {"password", "correct horse"}});
+  const auto r = env.run(req);
+  BOOST_TEST_REQUIRE(r.status == 201, r.body);
+  auto t = json_post("/api/v1/tokens", {{"username", name}, {"password", "correct horse"}});
+  const auto rt = env.run(t);
+  BOOST_TEST_REQUIRE(rt.status == 201, rt.body);
+  return nlohmann::json::parse(rt.body)["token"];
+}
+
+std::size_t originals_in_store(const Env& env) {
+  std::size_t n = 0;
+  store::LocalStore(env.store_dir()).walk([&](const store::Entry& e) {
+    if (e.kind == store::Entry::Kind::original) ++n;
+  });
+  return n;
+}
+
+bool original_exists(const Env& env, const std::string& name) {
+  return store::LocalStore(env.store_dir()).mtime(store::Object::original, name).has_value();
 }
 
 }  // namespace imghost::testing

@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/app.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
@@ -83,6 +85,18 @@ class Env {
   Config config_;
   std::unique_ptr<App> app_;
 };
+
+// A POST of a JSON body.
+StringRequest json_post(const std::string& path, const nlohmann::json& body,
+                        std::map<std::string, std::string> headers = {});
+// The error code of an error answer's JSON.
+std::string error_code(const http::Response& r);
+// Signs `name` up (password "correct horse") and returns a new API token of it.
+std::string signup(Env& env, const std::string& name);
+
+// The store's originals: how many, and whether one exists.
+std::size_t originals_in_store(const Env& env);
+bool original_exists(const Env& env, const std::string& name);
 
 // A response header's value, or nullopt.
 std::optional<std::string> header_of(const http::Response& r, std::string_view name);
