@@ -78,10 +78,7 @@ std::vector<AlbumRow> AlbumsRepo::list_public(std::optional<long long> before, i
                   " WHERE a.visibility = 'public' AND -a.seq > -COALESCE($1::bigint, 9223372036854775807)"
                   " AND a.status <> 'deleting' AND (a.expires_at <= now()) IS NOT TRUE ORDER BY -a.seq LIMIT $2",
                   {optional_int(before), std::to_string(limit)});
-  std::vector<AlbumRow> out;
-  out.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) out.push_back(album_at(r, i));
-  return out;
+  return r.map(album_at);
 }
 
 std::vector<AlbumRow> AlbumsRepo::list_owned(long long owner_id, std::optional<long long> before, int limit) {
@@ -91,10 +88,7 @@ std::vector<AlbumRow> AlbumsRepo::list_owned(long long owner_id, std::optional<l
                   " WHERE a.owner_id = $1 AND a.seq < COALESCE($2::bigint, 9223372036854775807)"
                   " AND a.status <> 'deleting' AND (a.expires_at <= now()) IS NOT TRUE ORDER BY a.seq DESC LIMIT $3",
                   {std::to_string(owner_id), optional_int(before), std::to_string(limit)});
-  std::vector<AlbumRow> out;
-  out.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) out.push_back(album_at(r, i));
-  return out;
+  return r.map(album_at);
 }
 
 std::optional<AlbumGate> AlbumsRepo::lock_row(long long album_seq) {
@@ -146,10 +140,9 @@ std::vector<std::pair<long long, std::string>> AlbumsRepo::live_items(long long 
                   "SELECT i.seq, i.id FROM album_items x JOIN images i ON i.seq = x.image_seq"
                   " WHERE x.album_seq = $1 AND (i.expires_at <= now()) IS NOT TRUE ORDER BY x.position",
                   {std::to_string(album_seq)});
-  std::vector<std::pair<long long, std::string>> out;
-  out.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.get_int(i, 0), std::string(r.get(i, 1)));
-  return out;
+  return r.map([](const Result& row, int i) {
+    return std::pair<long long, std::string>(row.get_int(i, 0), std::string(row.get(i, 1)));
+  });
 }
 
 void AlbumsRepo::reorder(long long album_seq, const std::vector<long long>& image_seqs) {

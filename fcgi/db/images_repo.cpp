@@ -115,10 +115,7 @@ std::vector<ImageRecord> ImagesRepo::list_public(std::optional<long long> before
                       "SELECT " IMAGE_COLUMNS IMAGE_FROM
                       " WHERE i.visibility = 'public' AND (i.expires_at <= now()) IS NOT TRUE ORDER BY -i.seq LIMIT $1",
                       {std::to_string(limit)});
-  std::vector<ImageRecord> out;
-  out.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) out.push_back(record_at(r, i));
-  return out;
+  return r.map(record_at);
 }
 
 std::vector<ImageRecord> ImagesRepo::list_owned(long long owner_id, std::optional<long long> before, int limit) {
@@ -129,10 +126,7 @@ std::vector<ImageRecord> ImagesRepo::list_owned(long long owner_id, std::optiona
                   " AND (i.expires_at <= now()) IS NOT TRUE"
                   " ORDER BY i.seq DESC LIMIT $3",
                   {std::to_string(owner_id), before ? Param(std::to_string(*before)) : Param(), std::to_string(limit)});
-  std::vector<ImageRecord> out;
-  out.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) out.push_back(record_at(r, i));
-  return out;
+  return r.map(record_at);
 }
 
 std::vector<ImagesRepo::AlbumItem> ImagesRepo::list_album_items(long long album_seq, std::optional<long long> after,
@@ -144,10 +138,7 @@ std::vector<ImagesRepo::AlbumItem> ImagesRepo::list_album_items(long long album_
                   " WHERE x.album_seq = $1 AND x.position > COALESCE($2::bigint, 0)"
                   " AND (i.expires_at <= now()) IS NOT TRUE ORDER BY x.position LIMIT $3",
                   {std::to_string(album_seq), after ? Param(std::to_string(*after)) : Param(), std::to_string(limit)});
-  std::vector<AlbumItem> out;
-  out.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) out.push_back({r.get_int(i, 16), record_at(r, i)});
-  return out;
+  return r.map([](const Result& row, int i) { return AlbumItem{row.get_int(i, 16), record_at(row, i)}; });
 }
 
 bool ImagesRepo::set_description(const std::string& id, const std::optional<std::string>& description) {

@@ -48,6 +48,14 @@ class Result {
   }
   long long get_int(int row, int col) const;
   int affected() const;  // rows changed by INSERT/UPDATE/DELETE
+  // Every row through `row_at(result, row)`, in order.
+  template <class RowAt>
+  auto map(RowAt row_at) const {
+    std::vector<decltype(row_at(*this, 0))> out;
+    out.reserve(static_cast<std::size_t>(rows()));
+    for (int i = 0; i < rows(); ++i) out.push_back(row_at(*this, i));
+    return out;
+  }
 
  private:
   std::unique_ptr<PGresult, ResultDeleter> r_;
