@@ -180,9 +180,9 @@ std::vector<AlbumsRepo::Doomed> AlbumsRepo::albums_to_remove(int limit) {
                   "SELECT seq, id, status = 'deleting' AND (expires_at <= now()) IS NOT TRUE FROM albums"
                   " WHERE status = 'deleting' OR expires_at <= now() ORDER BY seq LIMIT $1",
                   {std::to_string(limit)});
-  std::vector<Doomed> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back({r.get_int(i, 0), std::string(r.get(i, 1)), r.get(i, 2) == "t"});
-  return out;
+  return r.map([](const Result& row, int i) {
+    return Doomed{row.get_int(i, 0), std::string(row.get(i, 1)), row.get(i, 2) == "t"};
+  });
 }
 
 bool AlbumsRepo::mark_deleting(long long album_seq) {
@@ -191,24 +191,14 @@ bool AlbumsRepo::mark_deleting(long long album_seq) {
              .affected() == 1;
 }
 
-std::vector<AlbumsRepo::Member> AlbumsRepo::images_only_here(long long album_seq, int limit) {
+std::vector<ImagesRepo::Doomed> AlbumsRepo::images_only_here(long long album_seq, int limit) {
   auto r = c_.run("album_images_only_here",
                   "SELECT i.id, i.sha256, b.name FROM album_items x JOIN images i ON i.seq = x.image_seq"
                   " JOIN blobs b ON b.sha256 = i.sha256 WHERE x.album_seq = $1 AND NOT EXISTS"
                   " (SELECT 1 FROM album_items y WHERE y.image_seq = x.image_seq AND y.album_seq <> $1)"
                   " ORDER BY x.position LIMIT $2",
                   {std::to_string(album_seq), std::to_string(limit)});
-  std::vector<Member> out;
-  for (int i = 0; i < r.rows(); ++i) {
-    Member m;
-    m.id = r.get(i, 0);
-    const std::string raw = from_bytea(r.get(i, 1));
-    if (raw.size() != m.sha256.size()) throw DbError("a malformed sha256", "XX000");
-    std::copy(raw.begin(), raw.end(), m.sha256.begin());
-    m.name = r.get(i, 2);
-    out.push_back(std::move(m));
-  }
-  return out;
+  return r.map(ImagesRepo::Doomed::at);
 }
 
 bool AlbumsRepo::delete_album(long long album_seq) {

@@ -17,6 +17,7 @@
 
 #include "base/crypto.hpp"
 #include "core/visibility.hpp"
+#include "db/images_repo.hpp"
 #include "db/pg.hpp"
 
 namespace imghost::db {
@@ -121,13 +122,8 @@ class AlbumsRepo {
   std::vector<Doomed> albums_to_remove(int limit);
   // Sets status 'deleting' (waits for the uploads that hold its row); false when gone.
   bool mark_deleting(long long album_seq);
-  // At most `limit` images of the album that are in no other album: (id, sha256, file name).
-  struct Member {
-    std::string id;
-    crypto::Sha256 sha256;
-    std::string name;
-  };
-  std::vector<Member> images_only_here(long long album_seq, int limit);
+  // At most `limit` images of the album that are in no other album.
+  std::vector<ImagesRepo::Doomed> images_only_here(long long album_seq, int limit);
   // Deletes the album row (its items go with it); false when already gone.
   bool delete_album(long long album_seq);
 

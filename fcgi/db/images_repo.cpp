@@ -156,9 +156,7 @@ std::optional<ImagesRepo::DeleteTarget> ImagesRepo::delete_target(const std::str
   auto r = c_.run("delete_target", "SELECT sha256, delete_token_hash, owner_id FROM images WHERE id = $1", {id});
   if (r.rows() == 0) return std::nullopt;
   DeleteTarget t;
-  const std::string sha = from_bytea(r.get(0, 0));
-  if (sha.size() != t.sha256.size()) throw DbError("bad sha256 in images row", "XX000");
-  std::memcpy(t.sha256.data(), sha.data(), sha.size());
+  t.sha256 = sha256_from_bytea(r.get(0, 0));
   t.delete_token_hash = from_bytea(r.get(0, 1));
   if (!r.is_null(0, 2)) t.owner_id = r.get_int(0, 2);
   return t;
@@ -189,25 +187,16 @@ bool ImagesRepo::blob_exists(const std::string& name) {
   return c_.run("blob_exists", "SELECT 1 FROM blobs WHERE name = $1", {name}).rows() > 0;
 }
 
-namespace {
-crypto::Sha256 sha256_of(std::string_view bytea_text) {
-  const std::string raw = from_bytea(bytea_text);
-  crypto::Sha256 sha;
-  if (raw.size() != sha.size()) throw DbError("a malformed sha256", "XX000");
-  std::memcpy(sha.data(), raw.data(), raw.size());
-  return sha;
+ImagesRepo::Doomed ImagesRepo::Doomed::at(const Result& r, int row) {
+  return {std::string(r.get(row, 0)), sha256_from_bytea(r.get(row, 1)), std::string(r.get(row, 2))};
 }
-}  // namespace
 
 std::vector<ImagesRepo::Doomed> ImagesRepo::expired_images(int limit) {
   auto r = c_.run("expired_images",
                   "SELECT i.id, i.sha256, b.name FROM images i JOIN blobs b USING (sha256)"
                   " WHERE i.expires_at <= now() ORDER BY i.expires_at LIMIT $1",
                   {std::to_string(limit)});
-  std::vector<Doomed> out;
-  for (int i = 0; i < r.rows(); ++i)
-    out.push_back({std::string(r.get(i, 0)), sha256_of(r.get(i, 1)), std::string(r.get(i, 2))});
-  return out;
+  return r.map(Doomed::at);
 }
 
 void ImagesRepo::queue_removal(const std::string& name) {
@@ -220,24 +209,14 @@ void ImagesRepo::dequeue_removal(const std::string& name) {
 
 std::vector<std::string> ImagesRepo::queued_removals() {
   auto r = c_.run("queued_removals", "SELECT name FROM removals ORDER BY queued_at, name", {});
-  std::vector<std::string> out;
-  for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.get(i, 0));
-  return out;
+  return r.map([](const Result& row, int i) { return std::string(row.get(i, 0)); });
 }
 
 std::vector<ImagesRepo::BlobRow> ImagesRepo::all_blobs() {
   auto r = c_.run("all_blobs", "SELECT sha256, name FROM blobs ORDER BY name", {});
-  std::vector<BlobRow> rows;
-  rows.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) {
-    const std::string sha = from_bytea(r.get(i, 0));
-    BlobRow row;
-    if (sha.size() != row.sha256.size()) throw DbError("blobs row with a malformed sha256", "XX000");
-    std::memcpy(row.sha256.data(), sha.data(), sha.size());
-    row.name = r.get(i, 1);
-    rows.push_back(std::move(row));
-  }
-  return rows;
+  return r.map([](const Result& row, int i) {
+    return BlobRow{sha256_from_bytea(row.get(i, 0)), std::string(row.get(i, 1))};
+  });
 }
 
 std::vector<std::string> ImagesRepo::delete_blob_and_images(const crypto::Sha256& sha, const std::string& name) {

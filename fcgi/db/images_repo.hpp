@@ -114,12 +114,15 @@ class ImagesRepo {
   // Whether a blob row names this file (the thumbnail writer and the repair check ask).
   bool blob_exists(const std::string& name);
 
-  // Images past their expires_at, soonest first, at most `limit` (the cleanup).
+  // An image to remove (the cleanup, an album's removal).
   struct Doomed {
     std::string id;
     crypto::Sha256 sha256;
     std::string name;  // its blob's file name, for the log
+    // Reads the columns (id, sha256, name), in this order, of a result's row.
+    static Doomed at(const Result& r, int row);
   };
+  // Images past their expires_at, soonest first, at most `limit` (the cleanup).
   std::vector<Doomed> expired_images(int limit);
   // The queue of files whose blob row is gone (sql/006 `removals`): queued in the
   // transaction that deletes the blob row, dequeued once the files are removed.

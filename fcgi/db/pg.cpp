@@ -1,5 +1,7 @@
 #include "db/pg.hpp"
 
+#include <cstring>
+
 #include <algorithm>
 #include <charconv>
 
@@ -149,6 +151,14 @@ std::string from_bytea(std::string_view v) {
   if (v.size() >= 2 && v[0] == '\\' && v[1] == 'x') raw = hex::decode(v.substr(2));
   if (!raw) throw DbError("unexpected bytea format", "XX000");
   return *raw;
+}
+
+crypto::Sha256 sha256_from_bytea(std::string_view value) {
+  const std::string raw = from_bytea(value);
+  crypto::Sha256 sha;
+  if (raw.size() != sha.size()) throw DbError("a malformed sha256", "XX000");
+  std::memcpy(sha.data(), raw.data(), raw.size());
+  return sha;
 }
 
 Transaction::Transaction(Connection& c) : c_(c) { c_.exec("BEGIN"); }

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/crypto.hpp"
+
 namespace imghost::db {
 
 class DbError : public std::runtime_error {
@@ -103,6 +105,8 @@ class Connection {
 // decoded (DbError when a value is not in it).
 std::string bytea_param(std::string_view bytes);
 std::string from_bytea(std::string_view value);
+// A SHA-256 column (bytea as text); throws DbError when it is not 32 bytes.
+crypto::Sha256 sha256_from_bytea(std::string_view value);
 
 // BEGIN in the constructor; ROLLBACK in the destructor unless commit() was called.
 class Transaction {
