@@ -14,8 +14,8 @@ import threading
 import unittest
 
 import fixtures as fx
-from stack import (EXPIRE_INTERVAL, ROOT, STORE, VAR, cleanup_paused, env, get, log_lines, multipart, psql, request,
-                   staged_files, store_files, store_path, upload, wait_until, wait_workers_idle)
+from stack import (EXPIRE_INTERVAL, ROOT, STORE, VAR, cleanup_paused, env, finish_expiries, get, log_lines,
+                   multipart, psql, request, staged_files, store_files, store_path, upload, wait_until, wait_workers_idle)
 
 
 def new_album(**fields):
@@ -270,6 +270,11 @@ class Expiry(unittest.TestCase):
         self.assertEqual(get(f"/api/v1/images/{img['id']}").status, 404)
         self.assertEqual(psql("SELECT count(*) FROM removals"), "0")
         self.assertTrue(any(line.endswith(f"Success: image {name} expired.") for line in log_lines()))
+
+
+def tearDownModule():
+    # What these tests left to expire later goes now, not in the middle of another module.
+    finish_expiries()
 
 
 if __name__ == "__main__":

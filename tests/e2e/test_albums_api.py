@@ -10,7 +10,8 @@ import unittest
 
 import accounts_client as ac
 import fixtures as fx
-from stack import EXPIRE_INTERVAL, get, log_lines, multipart, psql, request, store_files, upload, wait_until
+from stack import (EXPIRE_INTERVAL, finish_expiries, get, log_lines, multipart, psql, request, store_files, upload,
+                   wait_until)
 
 JSON = {"Content-Type": "application/json"}
 UNKNOWN = "abcdefghijklmnopqrst"  # the shape of an id, of no album
@@ -256,6 +257,11 @@ class AlbumExpiry(unittest.TestCase):
         self.assertTrue(any(line.endswith(f"Success: image {name} deleted.") for line in lines))
         self.assertFalse(any(line.endswith(f"image {name} expired.") for line in lines))
         self.assertEqual(get(f"/api/v1/images/{r.json()['id']}").status, 404)
+
+
+def tearDownModule():
+    # What these tests left to expire later goes now, not in the middle of another module.
+    finish_expiries()
 
 
 if __name__ == "__main__":

@@ -21,8 +21,8 @@ import unittest
 from pathlib import Path
 
 import fixtures as fx
-from stack import (EXPIRE_INTERVAL, ROOT, STORE, VAR, cleanup_paused, env, get, log_lines, multipart, psql, request,
-                   store_files, store_path, upload, wait_until, wait_workers_idle)
+from stack import (EXPIRE_INTERVAL, ROOT, STORE, VAR, cleanup_paused, env, finish_expiries, get, log_lines,
+                   multipart, psql, request, store_files, store_path, upload, wait_until, wait_workers_idle)
 from test_albums import new_album, upload_into
 
 BUILD = Path(os.environ.get("IMGHOST_BUILD", ROOT / "build"))
@@ -244,6 +244,11 @@ class KilledCleanup(unittest.TestCase):
         check = admin("fsck", "--grace", "0")
         self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
         self.assertIn("found 0 problems", check.stdout)
+
+
+def tearDownModule():
+    # What these tests left to expire later goes now, not in the middle of another module.
+    finish_expiries()
 
 
 if __name__ == "__main__":
