@@ -104,7 +104,13 @@ std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::o
   bool committing = false;
   try {
     db::Transaction tx(conn, db::Transaction::kBegunByStatements);
-    const auto results = conn.begin_and_run(statements);
+    // While the server runs them, the staged files are synced to disk: a new content's
+    // file must be durable before its row commits, and the wait for the answer is the
+    // time to do it (the sync of a file whose bytes turn out to be stored already is the
+    // only one wasted).
+    const auto results = conn.begin_and_run(statements, [&] {
+      for (auto& [sha, c] : contents) app.store().sync_staged(c.first->staged);
+    });
     // The account's row is locked after the content locks, in the order a delete takes
     // them; concurrent uploads of one account queue on it until COMMIT.
     if (uploader.account_id) charge_quota(app, *uploader.account_id, files);

@@ -5,6 +5,7 @@
 
 #include <libpq-fe.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -91,7 +92,11 @@ class Connection {
   // Transaction::kBegunByStatements, which commits it or rolls it back.  On a failed
   // statement throws its DbError (the rest did not run).  Statements are prepared once
   // per connection, as by run(): the first use of a name costs one more round trip.
-  std::vector<Result> begin_and_run(const std::vector<Statement>& statements);
+  // `while_waiting`, if given, runs once the statements are sent, while the server works
+  // on them; what it throws is thrown once the pipeline is drained (before a statement's
+  // failure).
+  std::vector<Result> begin_and_run(const std::vector<Statement>& statements,
+                                    const std::function<void()>& while_waiting = {});
 
  private:
   Result check(PGresult* r, const char* what);

@@ -88,6 +88,8 @@ class Timer {
   ~Timer() { observe(h_, std::chrono::steady_clock::now() - start_); }
   Timer(const Timer&) = delete;
   Timer& operator=(const Timer&) = delete;
+  // Leaves out of this span a part spent on something else (timed by its own Timer).
+  void leave_out(std::chrono::steady_clock::duration d) { start_ += d; }
 
  private:
   Histogram h_;

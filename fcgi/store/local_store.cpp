@@ -179,12 +179,16 @@ Staged LocalStore::stage(std::string_view bytes, bool durable) const {
   return w.finish(durable);
 }
 
+void LocalStore::sync_staged(Staged& staged) const {
+  if (staged.durable()) return;
+  Fd fd(::open(staged.path().c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) fail("open " + staged.path().string());
+  if (::fsync(fd.get()) != 0) fail("fsync " + staged.path().string());
+  staged.mark_durable();
+}
+
 void LocalStore::place_at(Staged& staged, const fs::path& target, bool durable) const {
-  if (durable && !staged.durable()) {
-    Fd fd(::open(staged.path().c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) fail("open " + staged.path().string());
-    if (::fsync(fd.get()) != 0) fail("fsync " + staged.path().string());
-  }
+  if (durable) sync_staged(staged);
   if (::rename(staged.path().c_str(), target.c_str()) != 0) {
     if (errno != ENOENT) fail("rename to " + target.string());
     // A shard folder removed by hand (or thumbs/ itself) is made again instead of

@@ -46,6 +46,8 @@ class Staged {
   bool durable() const { return durable_; }
   // Gives up ownership (the file has been moved or removed by its store).
   void release() { path_.clear(); }
+  // Its bytes have been synced to disk since it was finished (Store::sync_staged).
+  void mark_durable() { durable_ = true; }
   // Its bytes, read whole; throws std::system_error.
   std::string read() const;
 
@@ -113,6 +115,11 @@ class Store {
   // staged.durable()).  When this returns the original survives a crash; on failure
   // nothing is under `name` and the staged file is still the caller's.
   virtual void place(Staged& staged, std::string_view name) const = 0;
+  // Syncs a staged file's bytes to disk ahead of place(), which then has only the rename
+  // left: for a caller with a wait to fill (the upload syncs while its database round
+  // trip runs).  A store whose place() copies the bytes elsewhere (a bucket) has nothing
+  // to do here.
+  virtual void sync_staged(Staged&) const {}
   // Writes a thumbnail atomically: never seen half-written, but not necessarily
   // durable (derived data: one lost in a crash is made again on demand).
   virtual void put_thumbnail(std::string_view name, std::string_view bytes) const = 0;

@@ -186,6 +186,39 @@ BOOST_AUTO_TEST_CASE(begin_and_run_rolls_back_on_a_failed_statement) {
   BOOST_TEST(conn.run("t_one", "SELECT 1 + $1::int", {"41"}).get(0, 0) == "42");
 }
 
+// The work done while the server runs the statements (the upload syncs its files then):
+// it runs after they were sent, with the transaction open; what it throws is thrown once
+// the pipeline is drained, ahead of a statement's failure, and nothing of the
+// transaction stays; the connection serves the next query.
+BOOST_AUTO_TEST_CASE(begin_and_run_does_the_callers_work_while_waiting_and_throws_what_it_throws) {
+  Env env;
+  auto& conn = env.app().db();
+  env.query("CREATE TABLE t (v int)");
+  {
+    imghost::db::Transaction tx(conn, imghost::db::Transaction::kBegunByStatements);
+    imghost::db::Connection other(env.config().database);
+    std::string seen_by_others = "not run";
+    const auto results = conn.begin_and_run({{"t_insert", "INSERT INTO t VALUES ($1::int) RETURNING v", {"7"}}}, [&] {
+      seen_by_others = std::string(other.exec("SELECT count(*) FROM t").get(0, 0));
+    });
+    BOOST_TEST(seen_by_others == "0");  // ran, and the transaction was not committed yet
+    BOOST_TEST(results.at(0).get(0, 0) == "7");
+    tx.commit();
+  }
+  BOOST_TEST(env.query("SELECT count(*) FROM t") == "1");
+  for (const bool a_statement_fails_too : {false, true}) {
+    try {
+      imghost::db::Transaction tx(conn, imghost::db::Transaction::kBegunByStatements);
+      conn.begin_and_run({{"t_insert", "INSERT INTO t VALUES ($1::int) RETURNING v", {"8"}},
+                          {"t_fail", "SELECT 1 / $1::int", {a_statement_fails_too ? "0" : "1"}}},
+                         [] { throw std::runtime_error("the disk said no"); });
+      BOOST_FAIL("no error");
+    } catch (const std::runtime_error& e) { BOOST_TEST(std::string(e.what()) == "the disk said no"); }
+    BOOST_TEST(env.query("SELECT count(*) FROM t") == "1");
+    BOOST_TEST(conn.run("t_one", "SELECT 1 + $1::int", {"41"}).get(0, 0) == "42");
+  }
+}
+
 BOOST_AUTO_TEST_CASE(same_bytes_twice_share_one_blob_and_keep_their_own_ids) {
   Env env;
   const auto png = png_bytes(2);
