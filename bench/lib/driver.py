@@ -10,6 +10,7 @@ from .build import build, image_work_env
 from .cases import big_request_case, median_of_rounds, rss_case, run_cases
 from .config import (BIN, IMAGES_DIR, PEER_RSS, RSS_CHUNKS, RSS_UPLOADS, SEED_ROWS, WITH_PEER, WITH_S3,
                      WITH_TRIVIAL, WORK, run, say, selected)
+from .full_store import full_store_case
 from .images import IMAGES, IMG, make_images
 from .net import http_req, upload_once
 from .report import environment, evaluate, write_report
@@ -90,11 +91,17 @@ def main():
             big = big_request_case(stacks["imghost"])
             say(f"    statuses {big['statuses']}, {big['seconds']} s, worker peak {big['worker_peak_rss_mib']} MiB")
         timing["big_request"] = round(time.monotonic() - t)
+
+        t = time.monotonic()
+        store = None
+        if selected("full store"):
+            store = full_store_case(stacks["imghost"])
+        timing["full_store"] = round(time.monotonic() - t)
     finally:
         stop_all()
     timing["total"] = round(time.monotonic() - config.T0)
-    targets = evaluate(results, work, rss, big)
-    write_report(date, environment(), results, rounds_raw, work, rss, big, targets, timing)
+    targets = evaluate(results, work, rss, big, store)
+    write_report(date, environment(), results, rounds_raw, work, rss, big, store, targets, timing)
     for t in targets:
         say(f"{'MET    ' if t['met'] else 'NOT MET' if t['met'] is not None else '  n/a  '} {t['target']}: "
             f"{t['value']} ({t['detail']})")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .config import (DURATION, IMGHOST_WORKERS, PEER_PORT, PGBIN, PORT, READ_CONNS, RESULTS, ROOT, ROUNDS, S3_PORT,
                      S3_SERVER_PORT, SEED_ROWS, TRIVIAL_PORT, UPLOAD_CONNS, WARMUP, WORKERS, WRK_THREADS, run, say)
+from .full_store import summary as full_store_summary
 from .images import IMAGES, IMG
 
 def environment():
@@ -67,7 +68,7 @@ def fmt(v, suffix=""):
     return f"{v}{suffix}"
 
 
-def evaluate(results, work, rss, big=None):
+def evaluate(results, work, rss, big=None, store=None):
     """The goals of the performance issue, each met, not met, or not measured (None)."""
     t = []
 
@@ -146,8 +147,13 @@ def evaluate(results, work, rss, big=None):
             short.append(f"{r['case']}: {r['requests']} answered, {r['stored']}")
     add("keep: every upload stored as new bytes (blobs = images ≥ answered requests)",
         "yes" if not short else "no", not short if mine else None, "; ".join(short) or "every upload case")
-    add("a 1,000,000-file store: upload rate within 10% of an empty store's", "–", None,
-        "not measured yet (the bench seeds 1,000,000 rows, not files)")
+    if store and store["with"] and store["without"]:
+        x, detail = full_store_summary(store)
+        errors = sum(r["errors"]["total"] for r in store["with"] + store["without"])
+        add(f"a {store['files']:,}-file store: upload rate (20 KB PNG) within 10% of the store's without them",
+            fmt(round(x, 2), "×"), x >= 0.9 and errors == 0, f"{detail}; errors {errors}")
+    else:
+        add("a 1,000,000-file store: upload rate within 10% of the store's without them", "–", None, "not run")
     return t
 
 
@@ -183,7 +189,7 @@ def s3_section(results):
     return L
 
 
-def write_report(date, env, results, rounds_raw, work, rss, big, targets, timing):
+def write_report(date, env, results, rounds_raw, work, rss, big, store, targets, timing):
     RESULTS.mkdir(parents=True, exist_ok=True)
     doc = {"date": date, "environment": env,
            "config": {"duration_s": DURATION, "warmup_s": WARMUP, "rounds": ROUNDS, "seed_rows": SEED_ROWS,
@@ -194,7 +200,7 @@ def write_report(date, env, results, rounds_raw, work, rss, big, targets, timing
            "images": {i["key"]: {k: i.get(k) for k in ("label", "file", "bytes", "format", "width", "height",
                                                        "frames", "params", "slots")} for i in IMAGES},
            "image_work": work, "cases": results, "rounds": rounds_raw if ROUNDS > 1 else None,
-           "rss_over_uploads": rss, "big_request": big, "targets": targets, "timing_s": timing}
+           "rss_over_uploads": rss, "big_request": big, "full_store": store, "targets": targets, "timing_s": timing}
     jtmp = RESULTS / f"{date}.json.tmp"
     jtmp.write_text(json.dumps(doc, indent=1) + "\n")
     jtmp.replace(RESULTS / f"{date}.json")
@@ -318,6 +324,21 @@ def write_report(date, env, results, rounds_raw, work, rss, big, targets, timing
                  f"{x['growth_mib']} MiB; middle→end: {x['growth_second_half_mib']} MiB; from 0: "
                  f"{x['growth_from_zero_mib']} MiB. req/s counts wrk's running time only (not the pauses "
                  "to read RSS between chunks).")
+        L.append("")
+    if store:
+        L.append(f"## A store of {store['files']:,} files")
+        L.append("")
+        L.append(f"The 20 KB PNG upload case on imghost's local store with {store['files']:,} more originals and "
+                 f"{store['files']:,} more thumbnails in its shard folders (about {2 * store['files'] // 2048:,} "
+                 "names per folder), and without them, in turns (bench/lib/full_store.py: the folders are "
+                 "renamed while the stack is idle).")
+        L.append("")
+        L.append("| turn | store | req/s | p50 / p99 | err | stored |")
+        L.append("|---|---|---|---|---|---|")
+        for a, b in zip(store["without"], store["with"]):
+            for r, label in ((a, "without them"), (b, f"{store['files']:,} files")):
+                L.append(f"| {r['turn']} | {label} | {fmt(r['rps'])} | {r['p50_ms']} / {r['p99_ms']} | "
+                         f"{r['errors']['total']} | {r.get('stored')} |")
         L.append("")
     L.append("## Test images")
     L.append("")
