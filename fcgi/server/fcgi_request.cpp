@@ -23,7 +23,21 @@ FcgiListener::~FcgiListener() { FCGX_Free(&raw_, 1); }
 
 int FcgiListener::accept() { return FCGX_Accept_r(&raw_); }
 
-void FcgiListener::finish() { FCGX_Finish_r(&raw_); }
+void FcgiListener::finish() {
+  // libfcgi ends a connection with a lingering close: shutdown, then poll and read until
+  // nginx closes its end (up to 2 s), so that request bytes never read cannot turn the
+  // close into a reset that loses the response.  The worker sits out a round trip through
+  // nginx's event loop on every request that way, unable to take the next one.  nginx
+  // sends nothing after the end of stdin but its close: once this has read stdin to its
+  // end (a handler that answered early left the rest of the body unread), nothing is
+  // left to reset, and a detached request is closed at once.
+  if (raw_.in) {
+    char rest[8192];
+    while (FCGX_GetStr(rest, sizeof rest, raw_.in) > 0) {}
+    if (!FCGX_GetError(raw_.in)) FCGX_Detach(&raw_);
+  }
+  FCGX_Finish_r(&raw_);
+}
 
 std::string_view FcgiRequest::param(const char* name) const {
   const char* v = FCGX_GetParam(name, r_.envp);
