@@ -11,6 +11,7 @@ import time
 import unittest
 
 import accounts_client as ac
+import fixtures as fx
 from stack import METRICS_PORT, PORT, ROOT, VAR, env, get, request, upload, wait_until, worker_pids
 
 SAMPLE = re.compile(r'^([a-z_]+)(\{.*\})? (\S+)$')
@@ -66,14 +67,15 @@ class Metrics(unittest.TestCase):
         self.assertGreaterEqual(len(grew), 2, "more than one worker answered, and both count in one scrape")
 
     def test_uploads_by_outcome_bytes_and_histograms(self):
+        png = fx.random_png()  # new bytes on every run: a stored blob would count 0 bytes
         before, _ = scrape()
-        self.assertEqual(upload([("m.png", ac.png(700))]).status, 201)
+        self.assertEqual(upload([("m.png", png)]).status, 201)
         self.assertEqual(upload([("m.txt", b"not an image")]).status, 415)
         after, _ = scrape()
         d = lambda k: after.get(k, 0) - before.get(k, 0)
         self.assertEqual(d('imghost_uploads_total{outcome="stored"}'), 1)
         self.assertEqual(d('imghost_uploads_total{outcome="unsupported_format"}'), 1)
-        self.assertEqual(d("imghost_stored_bytes_total"), len(ac.png(700)))
+        self.assertEqual(d("imghost_stored_bytes_total"), len(png))
         self.assertGreaterEqual(d("imghost_decode_seconds_count"), 1)
         self.assertGreaterEqual(d("imghost_store_write_seconds_count"), 1)
         self.assertGreater(d("imghost_database_seconds_count"), 0)
