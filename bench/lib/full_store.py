@@ -44,7 +44,7 @@ def folders(root):
 def make_full_store(live):
     """FULL with FILES originals and FILES thumbnails, made once.  live: the stack's store,
     whose top-level files (if any) the copy must have too."""
-    if DONE.exists():
+    if DONE.exists() and FULL.is_dir():
         return
     say(f"store of {FILES:,} files: making it once in bench/scratch/{FULL.name} (empty files, random names)")
     t = time.monotonic()
@@ -84,6 +84,7 @@ def take_out_uploads():
 
 def swap(live, to_full):
     if to_full:
+        shutil.rmtree(ASIDE, ignore_errors=True)  # left by a run that was stopped mid-case
         live.rename(ASIDE)
         FULL.rename(live)
     else:
