@@ -220,10 +220,12 @@ INSERT INTO blobs (sha256, name, size, format, width, height, created_at)
   SELECT sha256(('seed-' || g)::bytea), 'zzzz' || {B32} || '.jpg', 314848, 'jpeg', 1920, 1080,
          now() - make_interval(secs => {n} - g + 3600)
   FROM generate_series(1, {n}) g;
-INSERT INTO images (id, sha256, original_filename, description, delete_token_hash, created_at, visibility)
+INSERT INTO images (id, sha256, original_filename, description, delete_token_hash, created_at, visibility,
+                    name, size, format, width, height)
   SELECT 'yyyy' || {B32}, sha256(('seed-' || g)::bytea), 'photo-' || g || '.jpg',
          CASE WHEN g % 3 = 0 THEN 'seeded row ' || g END, sha256(('token-' || g)::bytea),
-         now() - make_interval(secs => {n} - g + 3600), 'public'
+         now() - make_interval(secs => {n} - g + 3600), 'public',
+         'zzzz' || {B32} || '.jpg', 314848, 'jpeg', 1920, 1080
   FROM generate_series(1, {n}) g ORDER BY g;
 COMMIT;
 VACUUM ANALYZE blobs;

@@ -9,14 +9,15 @@ namespace {
 
 // One column list for every read, so the record is filled in one place.
 #define IMAGE_COLUMNS                                                               \
-  "i.seq, i.id, b.name, i.original_filename, b.format, b.size, b.width, b.height, " \
-  "encode(b.sha256, 'hex'), i.description, "                                        \
+  "i.seq, i.id, i.name, i.original_filename, i.format, i.size, i.width, i.height, " \
+  "encode(i.sha256, 'hex'), i.description, "                                        \
   "to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "    \
   "i.visibility, i.owner_id, u.username, "                                          \
   "to_char(i.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "    \
   "COALESCE(i.expires_at <= now(), false)"
-// Every read joins the blob and the owner (anonymous uploads have none).
-#define IMAGE_FROM " FROM images i JOIN blobs b USING (sha256) LEFT JOIN users u ON u.id = i.owner_id"
+// Every read joins the owner (anonymous uploads have none); the file's facts are the
+// image row's own copy of its blob's (sql/007).
+#define IMAGE_FROM " FROM images i LEFT JOIN users u ON u.id = i.owner_id"
 
 ImageRecord record_at(const Result& r, int row) {
   ImageRecord rec;
@@ -50,11 +51,12 @@ Statement ImagesRepo::upload_statement(const NewBlob& b, const NewImage& img) {
           "WITH locked AS (SELECT pg_advisory_xact_lock($1::bigint)),"
           " blob AS (INSERT INTO blobs (sha256, name, size, format, width, height)"
           "   SELECT $2::bytea, $3::text, $4::bigint, $5::text, $6::integer, $7::integer FROM locked"
-          "   ON CONFLICT (sha256) DO UPDATE SET name = blobs.name RETURNING name),"
+          "   ON CONFLICT (sha256) DO UPDATE SET name = blobs.name RETURNING name, size, format, width, height),"
           " image AS (INSERT INTO images (id, sha256, original_filename, description, delete_token_hash, visibility,"
-          "   owner_id, expires_at)"
+          "   owner_id, expires_at, name, size, format, width, height)"
           "   SELECT $8::text, $2::bytea, $9::text, $10::text, $11::bytea, $12::text, $13::bigint,"
-          "   now() + make_interval(secs => $14::double precision) FROM blob"
+          "   now() + make_interval(secs => $14::double precision),"
+          "   blob.name, blob.size, blob.format, blob.width, blob.height FROM blob"
           "   RETURNING seq, created_at, expires_at)"
           " SELECT image.seq, blob.name,"
           "  to_char(image.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
@@ -87,9 +89,11 @@ ImageRecord ImagesRepo::insert_image(const NewImage& img) {
   auto r = c_.run(
       "insert_image",
       "WITH i AS (INSERT INTO images"
-      " (id, sha256, original_filename, description, delete_token_hash, visibility, owner_id)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *)"
-      " SELECT " IMAGE_COLUMNS " FROM i JOIN blobs b USING (sha256) LEFT JOIN users u ON u.id = i.owner_id",
+      " (id, sha256, original_filename, description, delete_token_hash, visibility, owner_id,"
+      "  name, size, format, width, height)"
+      " SELECT $1, $2, $3, $4, $5, $6, $7, b.name, b.size, b.format, b.width, b.height"
+      " FROM blobs b WHERE b.sha256 = $2 RETURNING *)"
+      " SELECT " IMAGE_COLUMNS " FROM i LEFT JOIN users u ON u.id = i.owner_id",
       {img.id, bytea_param(img.sha256), img.original_filename, img.description, bytea_param(img.delete_token_hash),
        std::string(name(img.visibility)), img.owner_id ? Param(std::to_string(*img.owner_id)) : Param()});
   return record_at(r, 0);

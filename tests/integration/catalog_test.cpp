@@ -128,9 +128,11 @@ BOOST_AUTO_TEST_CASE(catalog_pages_never_walk_the_unlisted_rows) {
       " SELECT sha256(('b' || g)::bytea), 'zzzz' || translate(lpad(g::text, 16, '0'), '0123456789', 'abcdefghij')"
       " || '.jpg', 1000, 'jpeg', 10, 10 FROM generate_series(1, 21000) g");
   env.query(
-      "INSERT INTO images (id, sha256, original_filename, delete_token_hash, visibility)"
+      "INSERT INTO images (id, sha256, original_filename, delete_token_hash, visibility, name, size, format, width,"
+      " height)"
       " SELECT 'yyyy' || translate(lpad(g::text, 16, '0'), '0123456789', 'abcdefghij'), sha256(('b' || g)::bytea),"
-      " 'p.jpg', sha256(('t' || g)::bytea), CASE WHEN g > 20000 THEN 'unlisted' ELSE 'public' END"
+      " 'p.jpg', sha256(('t' || g)::bytea), CASE WHEN g > 20000 THEN 'unlisted' ELSE 'public' END,"
+      " 'zzzz' || translate(lpad(g::text, 16, '0'), '0123456789', 'abcdefghij') || '.jpg', 1000, 'jpeg', 10, 10"
       " FROM generate_series(1, 21000) g ORDER BY g");
   env.query("ANALYZE images");
   env.query("ANALYZE blobs");
