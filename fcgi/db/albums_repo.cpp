@@ -193,8 +193,8 @@ bool AlbumsRepo::mark_deleting(long long album_seq) {
 
 std::vector<ImagesRepo::Doomed> AlbumsRepo::images_only_here(long long album_seq, int limit) {
   auto r = c_.run("album_images_only_here",
-                  "SELECT i.id, i.sha256, b.name FROM album_items x JOIN images i ON i.seq = x.image_seq"
-                  " JOIN blobs b ON b.sha256 = i.sha256 WHERE x.album_seq = $1 AND NOT EXISTS"
+                  "SELECT i.id, i.sha256, i.name FROM album_items x JOIN images i ON i.seq = x.image_seq"
+                  " WHERE x.album_seq = $1 AND NOT EXISTS"
                   " (SELECT 1 FROM album_items y WHERE y.image_seq = x.image_seq AND y.album_seq <> $1)"
                   " ORDER BY x.position LIMIT $2",
                   {std::to_string(album_seq), std::to_string(limit)});

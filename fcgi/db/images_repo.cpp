@@ -170,9 +170,9 @@ bool ImagesRepo::delete_image(const std::string& id) {
   // The owner's row is updated in the same statement: a delete and the quota it frees
   // are one.
   auto r = c_.run("delete_image",
-                  "WITH d AS (DELETE FROM images WHERE id = $1 RETURNING owner_id, sha256),"
-                  " u AS (UPDATE users SET used_bytes = GREATEST(used_bytes - b.size, 0)"
-                  "   FROM d JOIN blobs b USING (sha256) WHERE users.id = d.owner_id)"
+                  "WITH d AS (DELETE FROM images WHERE id = $1 RETURNING owner_id, size),"
+                  " u AS (UPDATE users SET used_bytes = GREATEST(used_bytes - d.size, 0)"
+                  "   FROM d WHERE users.id = d.owner_id)"
                   " SELECT count(*) FROM d",
                   {id});
   return r.get_int(0, 0) == 1;
@@ -197,7 +197,7 @@ ImagesRepo::Doomed ImagesRepo::Doomed::at(const Result& r, int row) {
 
 std::vector<ImagesRepo::Doomed> ImagesRepo::expired_images(int limit) {
   auto r = c_.run("expired_images",
-                  "SELECT i.id, i.sha256, b.name FROM images i JOIN blobs b USING (sha256)"
+                  "SELECT i.id, i.sha256, i.name FROM images i"
                   " WHERE i.expires_at <= now() ORDER BY i.expires_at LIMIT $1",
                   {std::to_string(limit)});
   return r.map(Doomed::at);
@@ -226,10 +226,10 @@ std::vector<ImagesRepo::BlobRow> ImagesRepo::all_blobs() {
 std::vector<std::string> ImagesRepo::delete_blob_and_images(const crypto::Sha256& sha, const std::string& name) {
   auto deleted =
       c_.run("delete_images_of_blob",
-             "WITH d AS (DELETE FROM images WHERE sha256 = $1 RETURNING id, owner_id),"
-             " u AS (UPDATE users SET used_bytes = GREATEST(used_bytes - x.n * b.size, 0)"
-             "   FROM (SELECT owner_id, count(*) AS n FROM d WHERE owner_id IS NOT NULL GROUP BY owner_id) x,"
-             "   blobs b WHERE users.id = x.owner_id AND b.sha256 = $1)"
+             "WITH d AS (DELETE FROM images WHERE sha256 = $1 RETURNING id, owner_id, size),"
+             " u AS (UPDATE users SET used_bytes = GREATEST(used_bytes - x.bytes, 0)"
+             "   FROM (SELECT owner_id, sum(size) AS bytes FROM d WHERE owner_id IS NOT NULL GROUP BY owner_id) x"
+             "   WHERE users.id = x.owner_id)"
              " SELECT id FROM d",
              {bytea_param(sha)});
   std::vector<std::string> ids;
