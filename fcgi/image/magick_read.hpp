@@ -29,7 +29,8 @@ namespace imghost::image::detail {
 //         all the image data left (as it does past the last row).  So inspect() first
 //         inflates the image data itself, asking this deadline every 64 KiB, and
 //         refuses more than the pixels need (check_png_image_data): what libpng
-//         inflates after a stop is at most the rest of the pixels.
+//         inflates after a stop is at most the rest of the pixels, or 64 MiB for image
+//         data under 64 KB, which inspect() leaves unchecked (png_image_data_bound).
 //   JPEG  baseline: after every output row, libjpeg decoding the scan as rows go.
 //         Progressive: libjpeg reads every scan before the first row.
 //   GIF   after every frame; a frame's LZW data is decoded whole.

@@ -250,6 +250,15 @@ std::optional<std::uint64_t> png_image_data_size(std::string_view png) {
   return total;
 }
 
+std::uint64_t png_image_data_bound(std::string_view png) {
+  if (png.substr(0, kSignature.size()) != kSignature) return 0;
+  std::uint64_t bytes = 0;
+  ChunkWalk walk(png);
+  while (const auto c = walk.next())
+    if (c->type == "IDAT") bytes += c->data.size();
+  return bytes * 1032;
+}
+
 ImageDataCheck check_png_image_data(std::string_view png, std::uint64_t expected,
                                     const std::function<bool()>& keep_going) {
   if (png.substr(0, kSignature.size()) != kSignature) return ImageDataCheck::fits;

@@ -65,6 +65,11 @@ std::optional<std::string> find_png_bomb(std::string_view png, const InflateCaps
 // valid PNG combination (libpng refuses those itself).
 std::optional<std::uint64_t> png_image_data_size(std::string_view png);
 
+// The most the image data (IDAT) of `png` can inflate to, whatever its bytes: deflate
+// codes at best a 258-byte match in 2 bits, so 1032 bytes for each byte of the chunks.
+// Walks the chunks as png_for_decoder() does.  0 when there is no image data.
+std::uint64_t png_image_data_bound(std::string_view png);
+
 // Whether the image data of `png` inflates to more than `expected` bytes.  libpng
 // inflates all of it, also past the last row (to report "too much image data") and after
 // a decode was stopped, where no deadline can interrupt it: a 5 MiB file whose image

@@ -1,8 +1,8 @@
 // fuzz-sources: fcgi/image/png_chunks.cpp
 // fuzz-pkgs: zlib
 //
-// libFuzzer target for image::png_for_decoder, find_png_bomb, png_image_data_size and
-// check_png_image_data.
+// libFuzzer target for image::png_for_decoder, find_png_bomb, png_image_data_size,
+// png_image_data_bound and check_png_image_data.
 //
 // Input: the bytes of a file.  The seeds in tests/fuzz/corpus/png_chunks/ are small PNGs
 // with text chunks, a real and a bomb ICC profile, zTXt/iTXt bombs, image data that runs
@@ -12,7 +12,9 @@
 //   * png_for_decoder: the output is no longer than the input, keeps the signature,
 //     holds only critical and rendering chunks, and is stable under a second pass;
 //   * find_png_bomb: a found bomb's message starts with "has ";
-//   * check_png_image_data stops when keep_going says so.
+//   * check_png_image_data stops when keep_going says so;
+//   * no image data inflates to more than png_image_data_bound says (checked where the
+//     bound is small enough to inflate quickly).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -74,5 +76,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto result = img::check_png_image_data(out, bounded, [&] { return ++asked < 50; });
   check(asked <= 50, "stops when told");
   check(result != img::ImageDataCheck::stopped || asked == 50, "stopped only when told");
+
+  const std::uint64_t bound = img::png_image_data_bound(out);
+  if (bound <= (8u << 20))
+    check(img::check_png_image_data(out, bound, [] { return true; }) == img::ImageDataCheck::fits,
+          "inflates to no more than its bound");
   return 0;
 }

@@ -661,6 +661,27 @@ BOOST_AUTO_TEST_CASE(inspect_refuses_image_data_past_the_pixels_in_no_time) {
   BOOST_TEST(ms.count() < 1000);
 }
 
+// Image data too small to run long (under 64 KB: it inflates to 64 MiB at most) is not
+// inflated before the decode; past its pixels it is refused all the same, by libpng.
+BOOST_AUTO_TEST_CASE(inspect_refuses_small_image_data_past_the_pixels) {
+  std::string rows;
+  for (int y = 0; y < 16; ++y) rows += "\0"s + std::string(48, static_cast<char>(y * 9));
+  auto png = [](const std::string& idat) {
+    return png_craft::kSignature +
+           png_craft::chunk("IHDR", png_craft::be32(16) + png_craft::be32(16) + "\x08\x02\0\0\0"s) +
+           png_craft::chunk("IDAT", idat) + png_craft::chunk("IEND", "");
+  };
+  BOOST_TEST(reason_name(try_inspect(png(png_craft::zlib_of(rows))).reason) == "accepted");
+  // One row more; 8 MiB more (in about 8 KB).
+  for (const auto& idat : {png_craft::zlib_of(rows + "\0"s + std::string(48, 'x')), png_craft::zlib_bomb(8, rows)}) {
+    const std::string past = png(idat);
+    BOOST_TEST_REQUIRE(png_image_data_bound(past) < (64u << 20));
+    const auto out = try_inspect(past);
+    BOOST_TEST(reason_name(out.reason) == "invalid_image");
+    BOOST_TEST(out.message == "is not a valid PNG image (IDAT: Too much image data)");
+  }
+}
+
 BOOST_AUTO_TEST_CASE(frame_limit_is_inclusive) {
   Limits limits;
   limits.max_frames = 3;

@@ -289,6 +289,20 @@ BOOST_AUTO_TEST_CASE(image_data_past_the_pixels_is_found) {
   }
 }
 
+// The bound holds for a bomb (zlib's best ratio on zeros is close to it) and counts every
+// IDAT chunk, and only those.
+BOOST_AUTO_TEST_CASE(image_data_bound_is_what_deflate_can_reach) {
+  const std::string ihdr = chunk("IHDR", be32(4) + be32(3) + "\x08\x02\x00\x00\x00"s);
+  const std::string bomb = zlib_bomb(64);
+  const std::string png = kSignature + ihdr + chunk("IDAT", bomb.substr(0, 10)) + chunk("tEXt", "k\0"s + bomb) +
+                          chunk("IDAT", bomb.substr(10)) + chunk("IEND", "");
+  BOOST_TEST(img::png_image_data_bound(png) == bomb.size() * 1032);
+  BOOST_TEST(img::png_image_data_bound(png) > (64u << 20));
+  BOOST_TEST(img::png_image_data_bound(png) < (66u << 20));  // tight: zlib gets close to 1032:1
+  BOOST_TEST(img::png_image_data_bound(kSignature + ihdr + chunk("IEND", "")) == 0u);
+  BOOST_TEST(img::png_image_data_bound("GIF89a") == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(rendering_chunks_are_an_allow_list) {
   for (const char* kept :
        {"tRNS", "gAMA", "cHRM", "sRGB", "iCCP", "sBIT", "pHYs", "bKGD", "cICP", "mDCv", "cLLi", "acTL", "fcTL", "fdAT"})
