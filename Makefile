@@ -11,7 +11,8 @@ PKGS     := Magick++ fcgi fmt libpq libcrypto libcurl libsodium nlohmann_json zl
 # Magick++'s pkg-config adds -fopenmp; we keep it (ImageMagick is built with OpenMP)
 # but cap its threads at run time, see fcgi/image/magick_setup.cpp.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# giflib ships no pkg-config file.
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lgif
 CPPFLAGS += -Ifcgi
 CXXFLAGS += $(CXXSTD) $(OPT) $(WARN) -MMD -MP
 BUILD    ?= build

@@ -11,7 +11,8 @@ PKGS = ["Magick++", "fcgi", "fmt", "libpq", "libcrypto", "libcurl", "libsodium",
 
 
 def pkg_config(what):
-    return run(["pkg-config", what, *PKGS], capture_output=True, text=True).stdout.split()
+    flags = run(["pkg-config", what, *PKGS], capture_output=True, text=True).stdout.split()
+    return flags + ["-lgif"] if what == "--libs" else flags  # giflib has no .pc file, as in the Makefile
 
 
 def build():

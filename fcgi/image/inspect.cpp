@@ -1,7 +1,9 @@
 // inspect(): sniff, then the size from the header checked against the limits, then
 // exactly one decode with the coder forced.  The decode validates the whole stream and
 // its first frame feeds the thumbnail; for JPEG it runs at a reduced DCT scale (just
-// above the thumbnail's size), which still entropy-decodes every block.  A PNG is decoded
+// above the thumbnail's size), which still entropy-decodes every block.  For a GIF,
+// ImageMagick decodes the first frame only and giflib checks the others, each frame
+// decoded once either way (check_gif_frames).  A PNG is decoded
 // from its critical and rendering chunks only (png_for_decoder), once its one compressed
 // chunk among those, iCCP, has been inflated under a cap (find_png_bomb) and its image
 // data, where it could inflate to much more, found to hold no more than its pixels
@@ -10,10 +12,12 @@
 #include "image/inspect.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "image/decoded.hpp"
 #include "image/fit.hpp"
+#include "image/gif_frames.hpp"
 #include "image/header.hpp"
 #include "image/magick_read.hpp"
 #include "image/png_chunks.hpp"
@@ -130,9 +134,22 @@ Inspected inspect(std::string_view bytes, const Limits& limits) {
     const auto [tw, th] = detail::fit_within(h.width, h.height, limits.thumb_size);
     decode.jpeg_size = dims(tw, th);
   }
-  if (*format == Format::gif) decode.max_frames = std::size_t{limits.max_frames} + 1;
+  std::optional<std::size_t> gif_frames;
+  if (*format == Format::gif) {
+    // Every frame but the first is decoded by giflib, only to be checked (gif_frames.hpp
+    // says why); ImageMagick decodes the first, for the thumbnail.
+    const auto check = check_gif_frames(bytes, limits.max_frames + 1, [&] { return !deadline.passed(); });
+    switch (check.outcome) {
+      case GifFramesCheck::Outcome::fine: break;
+      case GifFramesCheck::Outcome::corrupt: throw invalid("is not a valid GIF image (" + check.problem + ")");
+      case GifFramesCheck::Outcome::stopped: throw detail::too_slow(deadline);
+    }
+    if (check.frames == 0) throw invalid("is not a valid GIF image (no frame)");
+    gif_frames = check.frames;
+    decode.max_frames = 1;
+  }
   detail::ImageList list = detail::read_forced(to_decode, *format, decode, deadline);
-  const std::size_t frames = MagickCore::GetImageListLength(list.get());
+  const std::size_t frames = gif_frames.value_or(MagickCore::GetImageListLength(list.get()));
   if (frames > limits.max_frames)
     throw invalid("has more frames than the limit of " + std::to_string(limits.max_frames));
 

@@ -33,7 +33,9 @@ namespace imghost::image::detail {
 //         data under 64 KB, which inspect() leaves unchecked (png_image_data_bound).
 //   JPEG  baseline: after every output row, libjpeg decoding the scan as rows go.
 //         Progressive: libjpeg reads every scan before the first row.
-//   GIF   after every frame; a frame's LZW data is decoded whole.
+//   GIF   after every frame; a frame's LZW data is decoded whole.  inspect() has it
+//         decode the first frame only; check_gif_frames, which decodes the others,
+//         asks the deadline every 64 rows.
 //   WebP  only once libwebp has decoded the whole image (every row is reported while it
 //         is copied out).
 // What bounds the time where the monitor cannot is the limits checked from the header
