@@ -39,6 +39,15 @@ std::string giflib_error(int code) {
   return text ? text : "error " + std::to_string(code);
 }
 
+// How many colours the current frame's indexes may name, as ImageMagick counts them:
+// its own table's, else the screen's; without a screen table, the size its packed byte
+// still gives (ImageMagick refuses a larger index: "invalid colormap index").
+int colour_count(const GifFileType& gif, std::string_view bytes) {
+  if (gif.Image.ColorMap) return gif.Image.ColorMap->ColorCount;
+  if (gif.SColorMap) return gif.SColorMap->ColorCount;
+  return 2 << (static_cast<unsigned char>(bytes[10]) & 7);  // DGifOpen read these 13 bytes
+}
+
 }  // namespace
 
 GifFramesCheck check_gif_frames(std::string_view bytes, std::uint32_t max_frames,
@@ -95,6 +104,7 @@ GifFramesCheck check_gif_frames(std::string_view bytes, std::uint32_t max_frames
         if (DGifGetCodeNext(gif.get(), &block) == GIF_ERROR) return failed(frame);
       continue;
     }
+    const int colours = colour_count(*gif, bytes);
     row.resize(static_cast<std::size_t>(width));
     for (int y = 0; y < height; ++y) {
       if (y % 64 == 63 && !keep_going()) {
@@ -102,6 +112,8 @@ GifFramesCheck check_gif_frames(std::string_view bytes, std::uint32_t max_frames
         return out;
       }
       if (DGifGetLine(gif.get(), row.data(), width) == GIF_ERROR) return failed(frame);
+      if (*std::max_element(row.begin(), row.end()) >= colours)
+        return corrupt("frame " + std::to_string(frame) + ": invalid colormap index");
     }
   }
   return out;

@@ -26,7 +26,8 @@ struct GifFramesCheck {
 
 // Walks `gif` record by record as a browser does: the first frame's image data is
 // skipped unread, every later frame's is decoded row by row and must hold all its rows;
-// extensions are skipped.  The walk ends at the trailer, or at the end of the bytes or at
+// extensions are skipped.  As ImageMagick, a frame whose pixels name a colour past its
+// colour table is refused.  The walk ends at the trailer, or at the end of the bytes or at
 // a byte that starts no record, between records (ImageMagick and browsers stop there
 // too).  A frame whose data is cut short or whose LZW codes are invalid is `corrupt`;
 // so is a file that giflib cannot open as a GIF.  `keep_going` is asked before each

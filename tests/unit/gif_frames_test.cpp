@@ -65,6 +65,9 @@ std::string gif(const std::string& body) {
   return "GIF89a"s + le16(8) + le16(4) + "\x80\x00\x00"s + "\x00\x00\x00\xFF\xFF\xFF"s + body;
 }
 
+// The same screen without a colour table (the flag off, the size bits 0: two colours).
+std::string bare(const std::string& body) { return "GIF89a"s + le16(8) + le16(4) + "\x00\x00\x00"s + body; }
+
 const std::string kDelay = "\x21\xF9\x04\x00\x0A\x00\x00\x00"s;  // graphic control: 0.1 s
 const std::string kTrailer = "\x3B";
 
@@ -99,6 +102,17 @@ BOOST_AUTO_TEST_CASE(frames_are_walked_and_checked) {
       // giflib reads on for the missing pixels, past the frame's end, to the file's.
       {"too few pixels in the second frame", gif(frame(8, 4) + frame(8, 4, pixels(8, 3)) + kTrailer), Outcome::corrupt,
        2, "frame 2: truncated"},
+      // ImageMagick refuses these ("invalid colormap index"), and refused them in any frame.
+      {"an index past the screen's table", gif(frame(8, 4) + frame(8, 4, pixels(8, 4, 3)) + kTrailer), Outcome::corrupt,
+       2, "frame 2: invalid colormap index"},
+      {"an index past the frame's own table",
+       gif(frame(8, 4) + "\x2C"s + le16(0) + le16(0) + le16(8) + le16(4) + "\x80\0\0\0\xFF\xFF\xFF"s + pixels(8, 4, 2) +
+           kTrailer),
+       Outcome::corrupt, 2, "frame 2: invalid colormap index"},
+      {"without a table: the screen's packed byte still sizes it",
+       bare(frame(8, 4) + frame(8, 4, pixels(8, 4, 1)) + kTrailer), Outcome::fine, 2, ""},
+      {"without a table, an index past that size", bare(frame(8, 4) + frame(8, 4, pixels(8, 4, 2)) + kTrailer),
+       Outcome::corrupt, 2, "frame 2: invalid colormap index"},
       {"cut inside the second frame", gif(frame(8, 4) + frame(8, 4, good_data.substr(0, good_data.size() / 2))),
        Outcome::corrupt, 2, "frame 2: truncated"},
       {"cut inside the first frame", gif(frame(8, 4)).substr(0, 30), Outcome::corrupt, 1, "frame 1: truncated"},
