@@ -134,20 +134,32 @@ std::string jpeg_bytes(int seed, unsigned width, unsigned height) {
   return encode(img, "JPEG");
 }
 
+Database::Database() {
+  static int counter = 0;
+  name_ = "imghost_it_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+  db::Connection admin(Server::get().maintenance_conninfo());
+  admin.exec("DROP DATABASE IF EXISTS " + name_);
+  admin.exec("CREATE DATABASE " + name_);
+  conninfo_ = Server::get().conninfo(name_);
+}
+
+Database::~Database() {
+  try {
+    db::Connection admin(Server::get().maintenance_conninfo());
+    admin.exec("DROP DATABASE IF EXISTS " + name_);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "integration: could not drop %s: %s\n", name_.c_str(), e.what());
+  }
+}
+
 Env::Env() {
   static int counter = 0;
   const std::string tag = std::to_string(::getpid()) + "_" + std::to_string(++counter);
-  db_name_ = "imghost_it_" + tag;
-  {
-    db::Connection admin(Server::get().maintenance_conninfo());
-    admin.exec("DROP DATABASE IF EXISTS " + db_name_);
-    admin.exec("CREATE DATABASE " + db_name_);
-  }
   store_dir_ = std::filesystem::absolute("build/integration-stores") / tag;
   std::filesystem::remove_all(store_dir_);
   std::filesystem::create_directories(store_dir_.parent_path());
   config_ = Config::from("", {});
-  config_.database = Server::get().conninfo(db_name_);
+  config_.database = db_.conninfo();
   config_.store_dir = store_dir_;
   config_.log_file = store_dir_.string() + ".log";
   {
@@ -164,12 +176,6 @@ Env::Env() {
 
 Env::~Env() {
   app_.reset();  // its connection goes before the database does
-  try {
-    db::Connection admin(Server::get().maintenance_conninfo());
-    admin.exec("DROP DATABASE IF EXISTS " + db_name_);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "integration: could not drop %s: %s\n", db_name_.c_str(), e.what());
-  }
   std::error_code ec;
   std::filesystem::remove_all(store_dir_, ec);
   std::filesystem::remove(store_dir_.string() + ".log", ec);

@@ -60,7 +60,21 @@ StringRequest upload_request(const std::string& path, const std::vector<FormFiel
 std::string png_bytes(int seed, unsigned width = 40, unsigned height = 30);
 std::string jpeg_bytes(int seed, unsigned width = 64, unsigned height = 48);
 
-// One test's world: a fresh database, a fresh store folder, an App over them.
+// A database of its own on the test server, empty (no schema), dropped when this goes.
+class Database {
+ public:
+  Database();
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  const std::string& conninfo() const { return conninfo_; }
+
+ private:
+  std::string name_, conninfo_;
+};
+
+// One test's world: a fresh database migrated with sql/, a fresh store folder, an App
+// over them.
 class Env {
  public:
   Env();
@@ -80,7 +94,7 @@ class Env {
   long long count(const std::string& table) { return std::stoll(query("SELECT count(*) FROM " + table)); }
 
  private:
-  std::string db_name_;
+  Database db_;  // first: dropped after the App's connection is gone
   std::filesystem::path store_dir_;
   Config config_;
   std::unique_ptr<App> app_;
