@@ -10,16 +10,25 @@ namespace {
 // characters escaped.  Text that is not valid UTF-8 (which should never get this far)
 // goes through dump() itself, which replaces it with U+FFFD.
 void put_string(std::string& out, std::string_view s) {
-  if (!text::is_valid_utf8(s)) {
-    out += dump(nlohmann::json(std::string(s)));
-    return;
-  }
   static constexpr char kHex[] = "0123456789abcdef";
+  const std::size_t start = out.size();
   out += '"';
-  // Most text needs no escape: copy it a run at a time, not a character at a time.
+  // Most text needs no escape: copy it a run at a time, not a character at a time.  The
+  // UTF-8 is checked in the same pass, only where a byte is not ASCII (checking every
+  // string whole first took 7% of a catalog page's worker time).
   std::size_t plain = 0;  // where the run not yet copied starts
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const std::size_t n = text::utf8_sequence(s, i);
+      if (n == 0) {
+        out.resize(start);
+        out += dump(nlohmann::json(std::string(s)));
+        return;
+      }
+      i += n - 1;  // a whole sequence, copied with its run
+      continue;
+    }
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.substr(plain, i - plain));
     plain = i + 1;

@@ -38,6 +38,8 @@ BOOST_AUTO_TEST_CASE(the_direct_list_writer_gives_the_same_document_as_the_tree)
       record(2, "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x90\x88.png", std::nullopt),
       record(3, "bad \xff\xfe utf-8.png", std::string("line\nbreak \b\f")),
       record(4, "", std::string("")),
+      // Escapes and a good sequence before what is not UTF-8: none of it may stay twice.
+      record(5, "quote \" caf\xc3\xa9 then a cut sequence \xe6\x97", std::string("\xc3")),
   };
   for (const std::string& base : {std::string(), std::string("https://img.example")}) {
     for (std::size_t n = 0; n <= records.size(); ++n) {
