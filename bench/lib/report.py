@@ -355,7 +355,7 @@ def write_report(date, env, results, rounds_raw, work, rss, big, store, targets,
     L.append("")
     L.append(f"- imghost: `scripts/stack start` with IMGHOST_VAR=bench/scratch/var, IMGHOST_LOGS=bench/scratch/logs, "
              f"IMGHOST_PORT={PORT}, IMGHOST_WORKERS={IMGHOST_WORKERS}, everything else default (its nginx is "
-             "nginx/local.conf.in: 1 nginx worker process, access log on).")
+             "nginx/local.conf.in: one nginx worker process per core, access log on).")
     L.append(f"- imghost-s3: the same, with IMGHOST_STORE=s3 (IMGHOST_VAR=bench/scratch/var-s3, IMGHOST_PORT={S3_PORT}): "
              f"scripts/stack starts the local S3 server of scripts/s3-server (s3rver on Node.js, checking every "
              f"request's SigV4 signature, objects as files under var-s3/s3/data) on port {S3_SERVER_PORT}; uploads "
