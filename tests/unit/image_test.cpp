@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "gif_craft.hpp"
 #include "image/decoded.hpp"
 #include "image/fit.hpp"
 #include "image/format.hpp"
@@ -679,6 +680,34 @@ BOOST_AUTO_TEST_CASE(inspect_refuses_small_image_data_past_the_pixels) {
     const auto out = try_inspect(past);
     BOOST_TEST(reason_name(out.reason) == "invalid_image");
     BOOST_TEST(out.message == "is not a valid PNG image (IDAT: Too much image data)");
+  }
+}
+
+// The frames after the first are checked by giflib (check_gif_frames); what it refuses is
+// refused by inspect() with its reason, and a file in which it finds no frame at all
+// (ImageMagick skips a stray byte before the first, giflib and browsers stop there) too.
+BOOST_AUTO_TEST_CASE(inspect_refuses_what_the_gif_frame_check_finds) {
+  using namespace gif_craft;
+  BOOST_TEST(reason_name(try_inspect(gif(frame(8, 4) + frame(8, 4) + kTrailer)).reason) == "accepted");
+  struct Case {
+    const char* what;
+    std::string bytes;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"bad codes in the second frame",
+       gif(frame(8, 4) + frame(8, 4, "\x02"s + blocks(pack3({4, 7, 7, 7}))) + kTrailer),
+       "is not a valid GIF image (frame 2: Image is defective, decoding aborted)"},
+      {"an index past the table in the second frame", gif(frame(8, 4) + frame(8, 4, pixels(8, 4, 3)) + kTrailer),
+       "is not a valid GIF image (frame 2: invalid colormap index)"},
+      {"a stray byte before the first frame", gif("x" + frame(8, 4) + kTrailer), "is not a valid GIF image (no frame)"},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.what) {
+      const auto out = try_inspect(c.bytes);
+      BOOST_TEST(reason_name(out.reason) == "invalid_image");
+      BOOST_TEST(out.message == c.message);
+    }
   }
 }
 
