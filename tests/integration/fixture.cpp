@@ -187,10 +187,12 @@ http::Response Env::run(http::Request& req) {
   return r;
 }
 
-std::string Env::query(const std::string& sql) {
-  auto r = app_->db().exec(sql);
+std::string first_value(db::Connection& conn, const std::string& sql) {
+  auto r = conn.exec(sql);
   return r.rows() > 0 && !r.is_null(0, 0) ? std::string(r.get(0, 0)) : std::string();
 }
+
+std::string Env::query(const std::string& sql) { return first_value(app_->db(), sql); }
 
 std::optional<std::string> header_of(const http::Response& r, std::string_view name) {
   for (const auto& [k, v] : r.headers)

@@ -60,6 +60,9 @@ StringRequest upload_request(const std::string& path, const std::vector<FormFiel
 std::string png_bytes(int seed, unsigned width = 40, unsigned height = 30);
 std::string jpeg_bytes(int seed, unsigned width = 64, unsigned height = 48);
 
+// The first column of the first row of `sql` on `conn`, or "" (no row, or NULL).
+std::string first_value(db::Connection& conn, const std::string& sql);
+
 // A database of its own on the test server, empty (no schema), dropped when this goes.
 class Database {
  public:

@@ -37,11 +37,6 @@ class MigrationsBefore {
   fs::path dir_;
 };
 
-std::string one(db::Connection& conn, const std::string& sql) {
-  auto r = conn.exec(sql);
-  return r.rows() > 0 && !r.is_null(0, 0) ? std::string(r.get(0, 0)) : std::string();
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(migrations)
@@ -69,16 +64,16 @@ BOOST_AUTO_TEST_CASE(image_file_facts_are_filled_in_for_existing_rows) {
   BOOST_TEST_REQUIRE(!applied.empty());
   BOOST_TEST(applied.front() == "007_image_file_facts.sql");
 
-  BOOST_TEST(one(conn,
-                 "SELECT string_agg(concat_ws(' ', id, name, size, format, width, height), ', ' ORDER BY id)"
-                 " FROM images") ==
+  BOOST_TEST(first_value(conn,
+                         "SELECT string_agg(concat_ws(' ', id, name, size, format, width, height), ', ' ORDER BY id)"
+                         " FROM images") ==
              "img1 aaaaaaaaaaaaaaaaaaaa.png 1234 png 40 30, "
              "img2 bbbbbbbbbbbbbbbbbbbb.jpg 56789 jpeg 640 480, "
              "img3 bbbbbbbbbbbbbbbbbbbb.jpg 56789 jpeg 640 480");
   // And a row can no longer be written without them.
-  BOOST_TEST(one(conn,
-                 "SELECT count(*) FROM pg_attribute WHERE attrelid = 'images'::regclass AND attnotnull"
-                 " AND attname IN ('name', 'size', 'format', 'width', 'height')") == "5");
+  BOOST_TEST(first_value(conn,
+                         "SELECT count(*) FROM pg_attribute WHERE attrelid = 'images'::regclass AND attnotnull"
+                         " AND attname IN ('name', 'size', 'format', 'width', 'height')") == "5");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
