@@ -31,6 +31,10 @@
 //                                             Cron or a timer runs it every
 //                                             expire_interval seconds, behind `claim`
 //                                             when several machines share the database
+//   imghost-admin [--config FILE] restore-files SNAPSHOT
+//                                             copies a backup's store snapshot into the
+//                                             store, crash-safely, while the service runs
+//                                             (admin/restore_files.hpp; scripts/restore)
 //   imghost-admin routes                      the workers' route table: METHOD PATTERN FLAGS
 //   imghost-admin [--config FILE] user add|list|disable|enable|quota ...
 //   imghost-admin [--config FILE] invite create [--days N]
@@ -51,6 +55,7 @@
 #include "admin/fsck.hpp"
 #include "admin/migrate.hpp"
 #include "admin/migrate_store.hpp"
+#include "admin/restore_files.hpp"
 #include "admin/users.hpp"
 #include "core/config.hpp"
 #include "core/expiry.hpp"
@@ -70,11 +75,12 @@ int usage(const char* argv0) {
                "       %s [--config FILE] migrate-store --to s3|local\n"
                "       %s [--config FILE] claim JOB --every SECONDS\n"
                "       %s [--config FILE] expire\n"
+               "       %s [--config FILE] restore-files SNAPSHOT\n"
                "       %s routes\n"
                "       %s [--config FILE] user add NAME [--admin] [--quota SIZE] | list | disable NAME |"
                " enable NAME | quota NAME SIZE|default\n"
                "       %s [--config FILE] invite create [--days N]\n",
-               argv0, argv0, argv0, argv0, argv0, argv0, argv0, argv0, argv0);
+               argv0, argv0, argv0, argv0, argv0, argv0, argv0, argv0, argv0, argv0);
   return 2;
 }
 
@@ -233,12 +239,16 @@ int main(int argc, char** argv) {
       const auto applied = admin::migrate(conn, config.sql_dir);
       for (const auto& v : applied) std::printf("applied %s\n", v.c_str());
       if (applied.empty()) std::printf("schema up to date\n");
-      // The store's layout is migrated too: files of the legacy two-level layout are
-      // moved (store/local_store.hpp).  Only a local store has a layout of its own.
+      // The store's layout is migrated too: its shard folders made, files of the legacy
+      // two-level layout moved (store/local_store.hpp).  Only a local store has a layout
+      // of its own.
       const auto store = store::open_store(config);
-      if (const auto* local = dynamic_cast<const store::LocalStore*>(store.get()))
+      if (const auto* local = dynamic_cast<const store::LocalStore*>(store.get())) {
+        if (const auto made = local->make_shard_folders(); made > 0)
+          std::printf("store: made %zu shard folders\n", made);
         if (const auto moved = local->relayout(); moved > 0)
           std::printf("store: moved %zu files to the one-level layout\n", moved);
+      }
       return 0;
     }
     if (args[0] == "config" && args.size() == 3 && args[1] == "get") {
@@ -288,6 +298,10 @@ int main(int argc, char** argv) {
       return 3;
     }
     if (args[0] == "expire" && args.size() == 1) return run_expire(config);
+    if (args[0] == "restore-files" && args.size() == 2) {
+      admin::restore_files(args[1], *store::open_store(config), stdout);
+      return 0;
+    }
     if (args[0] == "user") return admin::user_command(config, args, stdin, stdout);
     if (args[0] == "invite") return admin::invite_command(config, args, stdout);
     if (args[0] == "fsck") {

@@ -139,20 +139,28 @@ LocalStore::LocalStore(fs::path root) : root_(std::move(root)) {
     fs::create_directories(d, ec);
     if (ec) throw std::system_error(ec, "create " + d.string());
   }
-  // 2 x 1,024 mkdir calls that find the folder there: about a millisecond per worker
-  // start.  What was made is made durable with one fsync of its parent.
+}
+
+std::size_t LocalStore::make_shard_folders() const {
+  // What was made is made durable with one fsync of its parent.
+  std::size_t made = 0;
   for (const auto& top : {root_, root_ / "thumbs"}) {
-    bool made = false;
+    const std::size_t before = made;
     for (const char a : naming::kBase32Alphabet)
       for (const char b : naming::kBase32Alphabet) {
         const fs::path dir = top / std::string{a, b};
         if (::mkdir(dir.c_str(), 0755) == 0)
-          made = true;
+          ++made;
         else if (errno != EEXIST)
           fail("mkdir " + dir.string());
       }
-    if (made) fsync_dir(top);
+    if (made > before) fsync_dir(top);
   }
+  return made;
+}
+
+void walk_local_tree(const fs::path& root, const std::function<void(const Entry&)>& visit) {
+  walk_dir(root, "", visit);
 }
 
 std::string LocalStore::where(Object object, std::string_view name) const {
@@ -187,15 +195,19 @@ void LocalStore::sync_staged(Staged& staged) const {
   staged.mark_durable();
 }
 
+void LocalStore::make_parents(const fs::path& target) const {
+  // A shard folder not made yet or removed by hand (or thumbs/ itself) is made instead of
+  // failing every write until a restart.
+  std::vector<fs::path> levels;
+  for (auto d = target.parent_path(); d != root_ && d.has_relative_path(); d = d.parent_path()) levels.push_back(d);
+  for (auto it = levels.rbegin(); it != levels.rend(); ++it) ensure_dir(*it);
+}
+
 void LocalStore::place_at(Staged& staged, const fs::path& target, bool durable) const {
   if (durable) sync_staged(staged);
   if (::rename(staged.path().c_str(), target.c_str()) != 0) {
     if (errno != ENOENT) fail("rename to " + target.string());
-    // A shard folder removed by hand (or thumbs/ itself) is made again instead of
-    // failing every write until a restart.
-    std::vector<fs::path> levels;
-    for (auto d = target.parent_path(); d != root_ && d.has_relative_path(); d = d.parent_path()) levels.push_back(d);
-    for (auto it = levels.rbegin(); it != levels.rend(); ++it) ensure_dir(*it);
+    make_parents(target);
     if (::rename(staged.path().c_str(), target.c_str()) != 0) fail("rename to " + target.string());
   }
   staged.release();
@@ -214,9 +226,14 @@ void LocalStore::put_thumbnail(std::string_view name, std::string_view bytes) co
 void LocalStore::put_original_as_thumbnail(std::string_view name, std::string_view bytes) const {
   // A second name for the original's file: no inode to allocate, no bytes to write.
   // Files are never changed in place, so the two names never differ.
-  const fs::path thumb = path(Object::thumbnail, name);
-  if (::link(path(Object::original, name).c_str(), thumb.c_str()) == 0 || errno == EEXIST) return;
-  put_thumbnail(name, bytes);  // thumbs/ab/ removed by hand, a legacy original: a copy
+  const fs::path original = path(Object::original, name), thumb = path(Object::thumbnail, name);
+  auto linked = [&] { return ::link(original.c_str(), thumb.c_str()) == 0 || errno == EEXIST; };
+  if (linked()) return;
+  if (errno == ENOENT && ::access(original.c_str(), F_OK) == 0) {
+    make_parents(thumb);
+    if (linked()) return;
+  }
+  put_thumbnail(name, bytes);  // a legacy original: a copy
 }
 
 std::optional<std::string> LocalStore::read(Object object, std::string_view name) const {
@@ -270,7 +287,7 @@ void LocalStore::remove_staged(std::string_view staged_name) const {
   remove_file(tmp_dir() / staged_name);
 }
 
-void LocalStore::walk(const std::function<void(const Entry&)>& visit) const { walk_dir(root_, "", visit); }
+void LocalStore::walk(const std::function<void(const Entry&)>& visit) const { walk_local_tree(root_, visit); }
 
 std::size_t LocalStore::relayout() const {
   std::size_t moved = 0;

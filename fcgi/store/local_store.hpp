@@ -2,9 +2,13 @@
 //   <root>/ab/<name>          originals, sharded by the name's first two characters
 //   <root>/thumbs/ab/<name>   thumbnails, same name
 //   <root>/.tmp/              staged uploads (same filesystem, so placing is a rename)
-// The 1,024 shard folders of each exist from the store's creation on (the constructor
-// makes what is missing), so an upload never creates a folder: an original costs one
-// fsync of the file and one of its folder, the floor for a durable write.  At a million
+// The 1,024 shard folders of each are made once, when the store is made or migrated
+// (make_shard_folders(), run by `imghost-admin migrate` before the workers start), so an
+// upload does not create a folder: an original costs one fsync of the file and one of
+// its folder, the floor for a durable write.  A shard folder that is missing all the same
+// (removed by hand, a store wiped for a restore) is made by the write that needs it.
+// Opening a store touches only its root, .tmp/ and thumbs/: the cleanup opens it on
+// every run, and a restore copies into it meanwhile.  At a million
 // files a folder holds about a thousand, which ext4's hashed directories look up in
 // constant time.  A thumbnail is renamed into place atomically but not synced.
 // nginx serves both straight from these folders (nginx/imghost-site.conf.in knows the
@@ -23,9 +27,13 @@ namespace imghost::store {
 
 class LocalStore final : public Store {
  public:
-  // Creates root, root/.tmp, root/thumbs and every shard folder that is missing (each
-  // creation made durable); throws std::system_error.
+  // Creates root, root/.tmp and root/thumbs where missing; throws std::system_error.
   explicit LocalStore(std::filesystem::path root);
+
+  // Makes every shard folder that is missing, durably (one fsync of each parent that
+  // gained one); one that appears meanwhile (another process made it) is not an error.
+  // Returns how many it made; throws std::system_error.
+  std::size_t make_shard_folders() const;
 
   const std::filesystem::path& root() const { return root_; }
   // Where an object of `name` lives.  Precondition: naming::is_file_name(name).
@@ -59,6 +67,8 @@ class LocalStore final : public Store {
  private:
   std::filesystem::path tmp_dir() const { return root_ / ".tmp"; }
   std::filesystem::path legacy_path(Object object, std::string_view name) const;
+  // Makes the folders between root and `target` that are missing, durably.
+  void make_parents(const std::filesystem::path& target) const;
   void place_at(Staged& staged, const std::filesystem::path& target, bool durable) const;
   std::filesystem::path root_;
 };
@@ -68,6 +78,11 @@ class LocalStore final : public Store {
 // thumbnail; a file directly in .tmp/ is staged; anything else is foreign.  Exposed for
 // tests.
 Entry classify_local_path(std::string_view relative_path);
+
+// Calls `visit` for every file below `root` (a store's folder, or a backup's snapshot of
+// one), classified by classify_local_path; folders and files that vanish meanwhile are
+// skipped.  Only reads.  Throws std::system_error.
+void walk_local_tree(const std::filesystem::path& root, const std::function<void(const Entry&)>& visit);
 
 // "ab/abcd....jpg": where a name lives below the originals' (or thumbnails') root.
 std::string shard_path(std::string_view name);

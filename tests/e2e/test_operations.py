@@ -5,6 +5,7 @@ flight, the sandbox's MemoryDenyWriteExecute, and the tree `make install` lays o
 
 Every test leaves the stack serving, with the images it found still there."""
 
+import contextlib
 import ctypes
 import gzip
 import hashlib
@@ -23,7 +24,7 @@ from pathlib import Path
 import fixtures as fx
 from fixtures import random_name, random_png
 from stack import (LOGS, ROOT, STORE, VAR, cleanup_paused, env, get, legacy_store_path, psql, row_count,
-                   store_path, upload, wait_until)
+                   store_files, store_path, upload, wait_until)
 
 CONF = VAR / "imghost.conf"
 BUILD = Path(os.environ.get("IMGHOST_BUILD", ROOT / "build"))
@@ -126,6 +127,39 @@ os.execv(sys.argv[1], sys.argv[1:])
 MDWE = ("python3", "-c", MDWE_WRAPPER)
 
 
+def wipe_database_and_store():
+    """The disaster a restore answers: every row and every file gone (staged uploads stay)."""
+    psql("TRUNCATE images, blobs, album_items, albums")
+    for p in STORE.iterdir():
+        if p.name != ".tmp":
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
+
+
+@contextlib.contextmanager
+def cleanup_at_its_fastest():
+    """`imghost-admin expire` run back to back, beside the stack's own loop, for the block:
+    every run opens the store, as the cleanup timer and other machines' workers do."""
+    stop = threading.Event()
+
+    def loop():
+        while not stop.is_set():
+            run([ADMIN, "--config", CONF, "expire"])
+
+    t = threading.Thread(target=loop, daemon=True)
+    t.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        t.join(60)
+
+
+def snapshot_originals(snapshot):
+    """{name: path} of every original in a store snapshot (<snapshot>/ab/<name>)."""
+    return {f.name: f for d in snapshot.iterdir() if len(d.name) == 2 and d.is_dir() for f in d.iterdir()
+            if f.is_file()}
+
+
 # --- (a) backup and restore --------------------------------------------------------------
 
 class BackupAndRestore(unittest.TestCase):
@@ -162,14 +196,12 @@ class BackupAndRestore(unittest.TestCase):
         self.assertTrue(dump.with_suffix(".store").is_dir())
         self.assertIn(f"Success: backup {dump.stem} written", log_text())
 
-        # The disaster: every row and every file gone.  The stack's cleanup loop is held
-        # meanwhile: each of its runs opens the store, which makes missing shard folders
-        # again, and a large store takes longer to wipe than the loop's 2-second turn.
-        with cleanup_paused():
-            psql("TRUNCATE images, blobs, album_items, albums")
-            for p in STORE.iterdir():
-                if p.name != ".tmp":
-                    shutil.rmtree(p) if p.is_dir() else p.unlink()
+        # The disaster: every row and every file gone, while the stack's cleanup loop runs.
+        wipe_database_and_store()
+        # Opening the store (each run of the cleanup does) leaves its folder tree as it is:
+        # the shard folders are made by `imghost-admin migrate`, not on every open.
+        self.assertEqual(run([ADMIN, "--config", CONF, "expire"]).returncode, 0)
+        self.assertEqual(sorted(p.name for p in STORE.iterdir()), [".tmp", "thumbs"])
         some = next(iter(before.values()))
         self.assertEqual(get(some["url"]).status, 404)
 
@@ -189,6 +221,84 @@ class BackupAndRestore(unittest.TestCase):
         self.assertIn(f"Success: restored backup {dump.stem}", log_text())
         # The restored stack takes uploads again.
         upload_one(self, random_png(), "after-restore.png")
+
+    def assert_served_as_before(self, before, served):
+        for id_, img in before.items():
+            with self.subTest(img["filename"]):
+                self.assertEqual(get(f"/api/v1/images/{id_}").json(), img, "the same metadata")
+                r = get(img["url"])
+                self.assertEqual(r.status, 200)
+                self.assertEqual(r.body, served[id_], "the link serves the same bytes")
+                self.assertEqual(get(img["thumbnail_url"]).status, 200)
+
+    def uploads_to_restore(self, count):
+        before = {}
+        for i in range(count):
+            img = upload_one(self, random_png(24 + i, 16), f"r{i}.png")
+            before[img["id"]] = get(f"/api/v1/images/{img['id']}").json()
+        return before, {id_: get(img["url"]).body for id_, img in before.items()}
+
+    def test_restore_while_the_cleanup_runs_at_its_fastest(self):
+        # Every run of the cleanup opens the store; the restore copies the snapshot's
+        # folders and files meanwhile.  A copy that fails on a folder the cleanup made
+        # between its check and its mkdir ("File exists") failed one restore in a few.
+        before, served = self.uploads_to_restore(3)
+        b = self.backup()
+        self.assertEqual(b.returncode, 0, b.stderr)
+        dump = Path(b.stdout.strip())
+        for round_ in range(8):
+            with self.subTest(round=round_):
+                with cleanup_paused():
+                    wipe_database_and_store()
+                p = subprocess.Popen([str(SCRIPTS / "restore"), "--force", str(dump)], env=ops_env(),
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                # The cleanup at its fastest from the moment the copy begins (the first
+                # folder appears), when a folder it makes can race the copy's own.
+                wait_until(lambda: p.poll() is not None or any(len(d.name) == 2 for d in STORE.iterdir()), 120,
+                           step=0.002)
+                with cleanup_at_its_fastest():
+                    out, _ = p.communicate(timeout=300)
+                self.assertEqual(p.returncode, 0, out)
+                self.assert_served_as_before(before, served)
+
+    def test_restore_killed_midway_leaves_no_torn_file_and_a_second_run_finishes(self):
+        before, served = self.uploads_to_restore(2)
+        b = self.backup()
+        self.assertEqual(b.returncode, 0, b.stderr)
+        dump = Path(b.stdout.strip())
+        snapshot = dump.with_suffix(".store")
+        backed_up = set(snapshot_originals(snapshot))
+        # A snapshot long enough to copy that the kill lands in the middle: files no row
+        # names, which the restore's repair check removes at the end.
+        for _ in range(300):
+            name = random_name("png")
+            (snapshot / name[0:2] / name).write_bytes(os.urandom(256 * 1024))
+        wanted = snapshot_originals(snapshot)
+        wipe_database_and_store()
+
+        def restored():
+            return [n for n in wanted if store_path(n).exists()]
+
+        with cleanup_at_its_fastest():
+            p = subprocess.Popen([str(SCRIPTS / "restore"), "--force", str(dump)], env=ops_env(),
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            try:
+                self.assertTrue(wait_until(lambda: len(restored()) >= 20 or p.poll() is not None, 120, step=0.005))
+            finally:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+        at_kill = restored()
+        self.assertLess(len(at_kill), len(wanted), "the kill came before the copy ended")
+        for n in at_kill:
+            self.assertEqual(store_path(n).read_bytes(), wanted[n].read_bytes(), f"{n} is whole or not there")
+
+        with cleanup_at_its_fastest():
+            r = run([SCRIPTS / "restore", "--force", dump])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assert_served_as_before(before, served)
+        self.assertEqual({f.name for f in store_files()}, backed_up,
+                         "every backed-up file is there, the ones no row names are gone")
+        self.assertEqual(list((STORE / ".tmp").iterdir()), [], "no staged file of the killed run is left")
 
     def test_restore_refuses_a_database_that_holds_images_unless_forced(self):
         upload_one(self, random_png(), "keep.png")

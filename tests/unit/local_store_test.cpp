@@ -95,22 +95,37 @@ BOOST_AUTO_TEST_CASE(objects_round_trip_and_walk_reports_each_once) {
   std::filesystem::remove_all(root);
 }
 
-// Every shard folder exists from the store's creation: an upload never makes a folder.
-BOOST_AUTO_TEST_CASE(shard_folders_exist_from_the_start_and_come_back_if_removed) {
+// Opening a store makes only its root, .tmp/ and thumbs/ (the cleanup opens it on every
+// run); make_shard_folders() makes the 2 x 1,024 shard folders once, a second call none;
+// a shard folder removed by hand is made again by the write that needs it.
+BOOST_AUTO_TEST_CASE(shard_folders_are_made_once_and_come_back_if_removed) {
   const auto root = std::filesystem::temp_directory_path() / ("imghost-shards-" + std::to_string(getpid()));
   std::filesystem::remove_all(root);
-  {
-    const store::LocalStore s(root);
+  auto shard_folders = [&] {
     std::size_t folders = 0;
     for (const auto& top : {root, root / "thumbs"})
       for (const auto& e : std::filesystem::directory_iterator(top))
         if (e.is_directory() && e.path().filename().string().size() == 2) ++folders;
-    BOOST_TEST(folders == 2048u);
+    return folders;
+  };
+  {
+    const store::LocalStore s(root);
+    BOOST_TEST(std::filesystem::is_directory(root / ".tmp"));
+    BOOST_TEST(std::filesystem::is_directory(root / "thumbs"));
+    BOOST_TEST(shard_folders() == 0u);
+    BOOST_TEST(s.make_shard_folders() == 2048u);
+    BOOST_TEST(shard_folders() == 2048u);
+    BOOST_TEST(s.make_shard_folders() == 0u);
     const auto name = imghost::naming::new_file_name(imghost::image::Format::jpeg);
     std::filesystem::remove(root / name.substr(0, 2));  // removed by hand
+    std::filesystem::remove(root / "thumbs" / name.substr(0, 2));
     auto staged = s.stage("bytes");
     s.place(staged, name);
     BOOST_TEST(*s.read(Object::original, name) == "bytes");
+    s.put_original_as_thumbnail(name, "bytes");
+    BOOST_TEST(*s.read(Object::thumbnail, name) == "bytes");
+    const store::LocalStore again(root);  // opening it again changes nothing
+    BOOST_TEST(shard_folders() == 2048u);
   }
   std::filesystem::remove_all(root);
 }
