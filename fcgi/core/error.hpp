@@ -1,7 +1,9 @@
 // The one error type of imghost's flows and handlers: a code from the API's table of
 // errors and a message fit for the client.  Thrown where the problem is known (a flow
-// in core/, a handler, the request adapter); turned into a response in exactly one
-// place, server/worker.cpp, which asks http/status.hpp for the HTTP status of the code.
+// in core/, a handler, the request adapter); turned into a response by the worker's one
+// catch (server/worker.cpp), which asks http/status.hpp for the HTTP status of the code.
+// The account forms (handlers/account_pages.cpp) catch theirs to show the form again
+// with the message, at the same status.
 // So core/ decides *what* went wrong and never *how* HTTP says it.
 #pragma once
 

@@ -83,7 +83,8 @@ Response list_images(App& app, Request& req, const Params& params);
 Response get_image(App& app, Request& req, const Params& params);         // {id}, public or unlisted
 Response get_image_file(App& app, Request& req, const Params& params);    // {id}
 Response delete_image_api(App& app, Request& req, const Params& params);  // {id}
-// GET and HEAD show the confirmation; only POST deletes.  {id}, ?token=
+// GET and HEAD show the confirmation; POST (the page's button) and DELETE (ShareX, the
+// owner) delete.  {id}, ?token=
 Response delete_page(App& app, Request& req, const Params& params);
 Response health(App& app, Request& req, const Params& params);
 

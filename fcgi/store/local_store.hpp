@@ -14,7 +14,7 @@
 // nginx serves both straight from these folders (nginx/imghost-site.conf.in knows the
 // layout).
 //
-// Stores written before this layout (kLegacyLayout: <root>/ab/cd/<name>, two levels) keep
+// Stores written before this layout (the legacy one: <root>/ab/cd/<name>, two levels) keep
 // working: read, mtime and remove also look there, walk() reports those files as
 // originals and thumbnails, and nginx tries both places.  relayout() moves them.
 #pragma once
