@@ -91,9 +91,11 @@ class BigBodies(unittest.TestCase):
         try:
             held.wait()
             # The kernel's socket buffers may still hold a few MB of each body: let nginx
-            # read them (a main that keeps bodies in memory is far over the limit by now).
+            # read them (an nginx that keeps bodies in memory is far over the limit by now).
             wait_until(lambda: nginx_rss_kib() > NGINX_RSS_LIMIT_KIB, 2)
             peak[0] = max(peak[0], nginx_rss_kib())
+        except threading.BrokenBarrierError:
+            pass  # a client failed: its error is reported below
         finally:
             release.set()
             for c in clients:
