@@ -4,6 +4,7 @@ content-addressed deduplication (also under concurrent uploads and deletes), thu
 the sharded store, health and the HTML catalog."""
 
 import hashlib
+import http.client
 import re
 import socket
 import struct
@@ -421,6 +422,40 @@ class Deleting(ApiErrorAsserts, unittest.TestCase):
         text = access.read_text()
         self.assertIn(f"GET /delete/{up['id']} HTTP/1.1", text, "the request is logged, without its query")
         self.assertNotIn(token, text)
+
+    def test_delete_tokens_never_reach_either_nginx_log_when_nginx_answers_itself(self):
+        # nginx's own answers (413, and 502 with the workers out of reach) go through
+        # error_page, which rewrites $uri, and nginx's error log quotes the request line.
+        up = upload_one(tiny_png(1, "token-nginx-errors"), "token-nginx-errors.png")
+        token, link = up["delete_token"], up["delete_url"]
+        too_big = b"x" * (70 << 10)
+        self.assertEqual(request("POST", link, body=too_big).status, 413)
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        try:
+            conn.request("POST", link, body=iter([too_big]), encode_chunked=True)
+            self.assertEqual(conn.getresponse().status, 413, "a chunked body over the limit")
+        finally:
+            conn.close()
+        socket_file = STORE.parent / "run" / "imghost.sock"
+        away = socket_file.with_name("imghost.sock.away")
+        socket_file.rename(away)  # nginx's connect() now fails: 502 without a worker in it
+        try:
+            for method in ["GET", "POST"]:
+                with self.subTest(method):
+                    self.assertEqual(request(method, link).status, 502)
+            self.assertIn(request("POST", link, body=too_big).status, (413, 502), "its error page fails too")
+        finally:
+            away.rename(socket_file)
+        self.assertTrue(wait_for(lambda: get("/api/v1/health").status == 200))
+        self.assert_still_there(up)
+        access, errors = LOGS / "nginx-access.log", LOGS / "nginx-error.log"
+        self.assertTrue(wait_for(lambda: access.read_text().count(f"/delete/{up['id']}") >= 5), "all are logged")
+        for log in (access, errors):
+            with self.subTest(log.name):
+                leaks = [line for line in log.read_text(errors="replace").splitlines() if token in line]
+                self.assertEqual(leaks, [])
+        for line in [f'"POST /delete/{up["id"]} HTTP/1.1" 413', f'"GET /delete/{up["id"]} HTTP/1.1" 502']:
+            self.assertTrue(line in access.read_text(), f"the access log has {line}, without the query")
 
     def test_browser_delete_flow_confirm_page_then_post(self):
         up = upload_one(tiny_png(1, "browser"), '<b>browser & co.png')
