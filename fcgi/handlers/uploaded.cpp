@@ -130,9 +130,16 @@ Response uploaded_page(App& app, Request& req, const Params& params) {
   db::ImagesRepo repo(app.db());
   std::vector<db::ImageRecord> images;
   std::vector<std::string> shown_tokens;
+  bool any_expired = false;
   for (const auto& id : ids) {
     auto rec = repo.find(id);
     if (!rec) continue;
+    // Past its time an image is gone for everyone, as on /i/{id} and in the API, though
+    // the cleanup may not have removed it yet (an expired album's images carry its time).
+    if (rec->expired) {
+      any_expired = true;
+      continue;
+    }
     std::string token;
     if (const auto t = tokens.find(id); t != tokens.end()) {
       try {
@@ -143,6 +150,7 @@ Response uploaded_page(App& app, Request& req, const Params& params) {
     images.push_back(std::move(*rec));
     shown_tokens.push_back(std::move(token));
   }
+  if (images.empty() && any_expired) throw errors::expired("the images of this upload have expired");
   if (images.empty()) throw errors::not_found("the images of this upload have been deleted");
   return Response::html(200, pages::uploaded(site_of(app), images, shown_tokens, ids.size() - images.size(),
                                              album_of(app, req, images, shown_tokens)));

@@ -121,5 +121,40 @@ class AlbumLink(unittest.TestCase):
         self.assert_linked(f"/uploaded/{image}", album)
 
 
+class Expired(unittest.TestCase):
+    def test_an_expired_image_is_410_on_its_result_page_as_on_its_own_page(self):
+        page, cookies = form_upload([("soon.png", fx.unique_png(9150))], [("expires_in", "600")])
+        (image,) = ids_in(page)
+        self.assertEqual(get(page, headers={"Cookie": cookies}).status, 200)
+        with cleanup_paused():
+            expire_now(image_ids=[image])
+            for path in (f"/i/{image}", f"/api/v1/images/{image}", page):
+                with self.subTest(path=path):
+                    r = get(path, headers={"Cookie": cookies})
+                    self.assertEqual(r.status, 410, path)
+            r = get(page, headers={"Cookie": cookies, "Accept": "application/json"})
+            self.assertEqual((r.status, r.json()["error"]["code"]), (410, "expired"))
+
+    def test_the_images_of_an_expired_album_leave_its_result_page(self):
+        album = new_album(title="kiosk", expires_in=600)
+        page, cookies = form_upload([("k1.png", fx.unique_png(9160)), ("k2.png", fx.unique_png(9161))],
+                                    [("album", album["id"]), ("manage_token", album["manage_token"])])
+        kept_page, kept_cookies = form_upload([("kept.png", fx.unique_png(9162))])
+        (kept,) = ids_in(kept_page)
+        with cleanup_paused():
+            # The album's time, carried by its images (as an upload into it sets them).
+            expire_now(image_ids=ids_in(page), album_ids=[album["id"]])
+            r = get(page, headers={"Cookie": cookies})
+            self.assertEqual(r.status, 410, r.text)
+            # Beside an image that has not expired: the page shows that one alone.
+            r = get(f"/uploaded/{kept}," + ",".join(ids_in(page)), headers={"Cookie": kept_cookies})
+            self.assertEqual(r.status, 200, r.text)
+            self.assertIn("kept.png", r.text)
+            for name in ("k1.png", "k2.png"):
+                self.assertNotIn(name, r.text)
+            self.assertIn("2 images of this upload have expired or been deleted since.", r.text)
+            self.assertNotIn(f"/a/{album['id']}", r.text)
+
+
 if __name__ == "__main__":
     unittest.main()
