@@ -59,7 +59,7 @@ class AlbumLink(unittest.TestCase):
         album = new_album(title="photo booth")  # anonymous and unlisted
         guests = []
         for i in range(3):
-            r = upload_into(album, f"guest{i}.png", fx.unique_png(9100 + i))
+            r = upload_into(album, f"guest{i}.png", fx.unique_png(46100 + i))
             self.assertEqual(r.status, 201, r.text)
             guests.append(r.json()["id"])
         mine = guests[0]
@@ -73,14 +73,14 @@ class AlbumLink(unittest.TestCase):
 
     def test_the_only_image_of_an_album_does_not_lead_to_the_album_it_may_become(self):
         album = new_album(title="booth, first guest")
-        r = upload_into(album, "first.png", fx.unique_png(9110))
+        r = upload_into(album, "first.png", fx.unique_png(46110))
         self.assertEqual(r.status, 201, r.text)
         first = r.json()["id"]
         self.assert_linked(f"/i/{first}", album, linked=False)
         self.assert_linked(f"/uploaded/{first}", album, linked=False)
 
     def test_the_uploading_browser_sees_the_link_by_either_of_its_cookies(self):
-        page, cookies = form_upload([("a.png", fx.unique_png(9120)), ("b.png", fx.unique_png(9121))],
+        page, cookies = form_upload([("a.png", fx.unique_png(46120)), ("b.png", fx.unique_png(46121))],
                                     [("new_album", "1"), ("album_title", "ours")])
         album = {"id": psql("SELECT a.id FROM albums a JOIN album_items x ON x.album_seq = a.seq JOIN images i"
                             f" ON i.seq = x.image_seq WHERE i.id = '{ids_in(page)[0]}'")}
@@ -99,7 +99,7 @@ class AlbumLink(unittest.TestCase):
                     headers=ac.bearer(token, **{"Content-Type": "application/json"}))
         self.assertEqual(r.status, 201, r.text)
         album = r.json()
-        body, ctype = multipart([("file", "own.png", fx.unique_png(9130), "application/octet-stream")])
+        body, ctype = multipart([("file", "own.png", fx.unique_png(46130), "application/octet-stream")])
         r = request("POST", f"/api/v1/albums/{album['id']}/images", body=body,
                     headers=ac.bearer(token, **{"Content-Type": ctype}))
         self.assertEqual(r.status, 201, r.text)
@@ -114,7 +114,7 @@ class AlbumLink(unittest.TestCase):
 
     def test_a_public_album_is_linked_for_anyone(self):
         album = new_album(title="open house", visibility="public")
-        r = upload_into(album, "pub.png", fx.unique_png(9140))
+        r = upload_into(album, "pub.png", fx.unique_png(46140))
         self.assertEqual(r.status, 201, r.text)
         image = r.json()["id"]
         self.assert_linked(f"/i/{image}", album)
@@ -123,7 +123,7 @@ class AlbumLink(unittest.TestCase):
 
 class Expired(unittest.TestCase):
     def test_an_expired_image_is_410_on_its_result_page_as_on_its_own_page(self):
-        page, cookies = form_upload([("soon.png", fx.unique_png(9150))], [("expires_in", "600")])
+        page, cookies = form_upload([("soon.png", fx.unique_png(46150))], [("expires_in", "600")])
         (image,) = ids_in(page)
         self.assertEqual(get(page, headers={"Cookie": cookies}).status, 200)
         with cleanup_paused():
@@ -137,9 +137,9 @@ class Expired(unittest.TestCase):
 
     def test_the_images_of_an_expired_album_leave_its_result_page(self):
         album = new_album(title="kiosk", expires_in=600)
-        page, cookies = form_upload([("k1.png", fx.unique_png(9160)), ("k2.png", fx.unique_png(9161))],
+        page, cookies = form_upload([("k1.png", fx.unique_png(46160)), ("k2.png", fx.unique_png(46161))],
                                     [("album", album["id"]), ("manage_token", album["manage_token"])])
-        kept_page, kept_cookies = form_upload([("kept.png", fx.unique_png(9162))])
+        kept_page, kept_cookies = form_upload([("kept.png", fx.unique_png(46162))])
         (kept,) = ids_in(kept_page)
         with cleanup_paused():
             # The album's time, carried by its images (as an upload into it sets them).
