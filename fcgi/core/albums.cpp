@@ -137,11 +137,12 @@ int checked_max_items(long long n) {
   return static_cast<int>(n);
 }
 
-bool may_link(const db::AlbumRow& album, long long shown, const db::UserRow* viewer) {
+bool may_link(const db::AlbumRow& album, const Viewer& viewer) {
   if (album.expired || album.status == "deleting") return false;
   if (album.visibility == Visibility::public_) return true;
-  if (viewer && (viewer->is_admin || album.owner_id == viewer->id)) return true;
-  return shown >= album.item_count;
+  const auto* account = viewer.account;
+  if (account && (account->is_admin || album.owner_id == account->id)) return true;
+  return viewer.holds_a_token;
 }
 
 std::string status_of(const db::AlbumRow& album) { return album.expired ? "expired" : album.status; }

@@ -90,13 +90,22 @@ long long checked_expires_in(const Config& config, std::string_view text);
 // max_items as sent: 1 to kMaxItemsLimit, else bad_request.
 int checked_max_items(long long n);
 
-// Whether a page that shows `shown` of the album's images may link to the album.  A
-// public album is listed anyway.  An unlisted one is reachable only by whoever has its
-// link, so a page links to it only for its owner or an admin (`viewer`), or when it shows
-// every image of the album already (a form upload's result page): the link of one image
-// never leads to the other images of an unlisted album (a photo booth's guests).  Never
-// to an album that has expired or is being deleted.
-bool may_link(const db::AlbumRow& album, long long shown, const db::UserRow* viewer);
+// Who asks for a page that could link to an album, as far as the page can prove it.
+struct Viewer {
+  const db::UserRow* account = nullptr;  // the session's or API token's account, if any
+  // The browser proved a token of the album: its manage token, or the delete token of
+  // one of its images (uploading into an album takes its manager), both from the cookies
+  // of the result page of the upload (handlers/uploaded.cpp).
+  bool holds_a_token = false;
+};
+
+// Whether a page may link to the album.  A public album is listed anyway.  An unlisted
+// one is reachable only by whoever has its link, so a page links to it only for those
+// who manage it: its owner, an admin, or a browser holding one of its tokens.  Never
+// judged from the images a page shows: the link of one image (a photo booth's guest's)
+// never leads to the other images of an unlisted album, however often its id is given.
+// Never to an album that has expired or is being deleted.
+bool may_link(const db::AlbumRow& album, const Viewer& viewer);
 
 // "expired" when past its time, else the stored status ("open", "closed").
 std::string status_of(const db::AlbumRow& album);

@@ -145,14 +145,13 @@ std::vector<ImagesRepo::AlbumItem> ImagesRepo::list_album_items(long long album_
   return r.map([](const Result& row, int i) { return AlbumItem{row.get_int(i, 16), record_at(row, i)}; });
 }
 
-bool ImagesRepo::set_description(const std::string& id, const std::optional<std::string>& description) {
-  return c_.run("set_description", "UPDATE images SET description = $2 WHERE id = $1", {id, description}).affected() ==
-         1;
-}
-
-bool ImagesRepo::set_visibility(const std::string& id, Visibility visibility) {
-  return c_.run("set_visibility", "UPDATE images SET visibility = $2 WHERE id = $1",
-                {id, std::string(name(visibility))})
+bool ImagesRepo::update(const std::string& id, const Changes& ch) {
+  const auto flag = [](bool b) { return Param(b ? "t" : "f"); };
+  return c_.run("image_update",
+                "UPDATE images SET description = CASE WHEN $2::boolean THEN $3::text ELSE description END,"
+                " visibility = COALESCE($4::text, visibility) WHERE id = $1",
+                {id, flag(ch.description.has_value()), ch.description ? *ch.description : Param(),
+                 ch.visibility ? Param(std::string(name(*ch.visibility))) : Param()})
              .affected() == 1;
 }
 

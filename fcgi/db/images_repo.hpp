@@ -96,9 +96,14 @@ class ImagesRepo {
     ImageRecord image;
   };
   std::vector<AlbumItem> list_album_items(long long album_seq, std::optional<long long> after, int limit);
-  // Sets the description (nullopt clears it) or the visibility; false when the image is gone.
-  bool set_description(const std::string& id, const std::optional<std::string>& description);
-  bool set_visibility(const std::string& id, Visibility visibility);
+  // What an edit changes; each field left nullopt stays as it is.
+  struct Changes {
+    std::optional<std::optional<std::string>> description;  // inner nullopt: none
+    std::optional<Visibility> visibility;
+  };
+  // Applies every change in one statement, so an edit is applied whole or not at all;
+  // false when the image is gone.
+  bool update(const std::string& id, const Changes& changes);
 
   struct DeleteTarget {
     crypto::Sha256 sha256;

@@ -121,19 +121,21 @@ Response patch_image(App& app, Request& req, const Params& params) {
   for (const auto& [key, value] : body.items())
     if (key != "description" && key != "visibility")
       throw errors::bad_request(fmt::format("{} cannot be changed", key));
-  db::ImagesRepo repo(app.db());
+  // Every field is checked before anything is written, and the edit is one statement:
+  // a refused PATCH changes nothing.
+  db::ImagesRepo::Changes changes;
   if (body.contains("description")) {
     const auto& d = body["description"];
     if (!d.is_null() && !d.is_string()) throw errors::bad_request("description must be a string or null");
-    const auto description = d.is_null() ? std::nullopt : checked_description(d.get<std::string>());
-    if (!repo.set_description(id, description)) throw errors::not_found("no such image");
+    changes.description = d.is_null() ? std::nullopt : checked_description(d.get<std::string>());
   }
   if (body.contains("visibility")) {
     const auto& v = body["visibility"];
-    const auto visibility = v.is_string() ? parse_visibility(v.get<std::string>()) : std::nullopt;
-    if (!visibility) throw errors::bad_request("visibility must be public or unlisted");
-    if (!repo.set_visibility(id, *visibility)) throw errors::not_found("no such image");
+    changes.visibility = v.is_string() ? parse_visibility(v.get<std::string>()) : std::nullopt;
+    if (!changes.visibility) throw errors::bad_request("visibility must be public or unlisted");
   }
+  db::ImagesRepo repo(app.db());
+  if (!repo.update(id, changes)) throw errors::not_found("no such image");
   auto rec = repo.find(id);
   if (!rec) throw errors::not_found("no such image");
   app.log().success(fmt::format("image {} edited by {}.", rec->name, caller.account->username));

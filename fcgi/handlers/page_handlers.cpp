@@ -61,7 +61,7 @@ Response image_page(App& app, Request& req, const Params& params) {
   // Its album, when this page may link to it (core/albums.hpp: may_link).
   std::optional<pages::AlbumLink> album;
   if (auto a = db::AlbumsRepo(app.db()).album_of_image(image.seq);
-      a && albums::may_link(*a, 1, identify(app, req).user()))
+      a && albums::may_link(*a, {identify(app, req).user()}))
     album = pages::AlbumLink{std::move(*a), ""};
   return Response::html(200, pages::image_page(site_of(app), image, album));
 }

@@ -14,7 +14,9 @@
 // token in a second cookie of the same kind, imghost_album=<album id>.<token>.
 //
 // The page links to the album its images went into when core/albums' may_link allows:
-// the album is public, the viewer owns it, or the page shows every image of it.
+// the album is public, the viewer owns it, or this browser proves with one of these
+// cookies that it made the upload or manages the album.  Never because of the ids in
+// the URL: anyone with one image's link can write them, as often as they like.
 #include <fmt/format.h>
 
 #include <map>
@@ -53,29 +55,39 @@ std::map<std::string, std::string> tokens_of(std::string_view value) {
   return out;
 }
 
+// The album's manage token, when the album cookie holds it; else "".
+std::string proven_manage_token(const Request& req, const db::AlbumRow& album) {
+  const auto cookie = http::cookie_value(req.header("Cookie"), kAlbumCookie);
+  if (!cookie) return "";
+  const auto dot = cookie->find('.');
+  if (dot == std::string_view::npos || cookie->substr(0, dot) != album.id) return "";
+  std::string token(cookie->substr(dot + 1));
+  try {
+    albums::check_manager(album, token, nullptr);
+  } catch (const Error&) {
+    return "";  // a stale or forged cookie shows nothing
+  }
+  return token;
+}
+
 // The album the first image went into, when the page may link to it; with its manage
-// token when the album cookie proves it.
-std::optional<pages::AlbumLink> album_of(App& app, const Request& req, const std::vector<db::ImageRecord>& images) {
+// token when the album cookie proves it.  `delete_tokens` holds, for each image, its
+// delete token when the delete cookie proved it (else ""): proof that this browser
+// uploaded into the album.
+std::optional<pages::AlbumLink> album_of(App& app, const Request& req, const std::vector<db::ImageRecord>& images,
+                                         const std::vector<std::string>& delete_tokens) {
   db::AlbumsRepo repo(app.db());
   auto album = repo.album_of_image(images.front().seq);
   if (!album) return std::nullopt;
-  long long shown = 1;
-  for (std::size_t i = 1; i < images.size(); ++i) {
-    const auto other = repo.album_of_image(images[i].seq);
-    if (other && other->seq == album->seq) ++shown;
-  }
-  if (!albums::may_link(*album, shown, identify(app, req).user())) return std::nullopt;
   pages::AlbumLink link{std::move(*album), ""};
-  if (const auto cookie = http::cookie_value(req.header("Cookie"), kAlbumCookie)) {
-    const auto dot = cookie->find('.');
-    if (dot != std::string_view::npos && cookie->substr(0, dot) == link.album.id) {
-      const std::string token(cookie->substr(dot + 1));
-      try {
-        albums::check_manager(link.album, token, nullptr);  // a stale or forged cookie shows nothing
-        link.manage_token = token;
-      } catch (const Error&) {}
-    }
+  link.manage_token = proven_manage_token(req, link.album);
+  bool holds_a_token = !link.manage_token.empty();
+  for (std::size_t i = 0; i < images.size() && !holds_a_token; ++i) {
+    if (delete_tokens[i].empty()) continue;
+    const auto its = repo.album_of_image(images[i].seq);
+    holds_a_token = its && its->seq == link.album.seq;
   }
+  if (!albums::may_link(link.album, {identify(app, req).user(), holds_a_token})) return std::nullopt;
   return link;
 }
 
@@ -118,9 +130,16 @@ Response uploaded_page(App& app, Request& req, const Params& params) {
   db::ImagesRepo repo(app.db());
   std::vector<db::ImageRecord> images;
   std::vector<std::string> shown_tokens;
+  bool any_expired = false;
   for (const auto& id : ids) {
     auto rec = repo.find(id);
     if (!rec) continue;
+    // Past its time an image is gone for everyone, as on /i/{id} and in the API, though
+    // the cleanup may not have removed it yet (an expired album's images carry its time).
+    if (rec->expired) {
+      any_expired = true;
+      continue;
+    }
     std::string token;
     if (const auto t = tokens.find(id); t != tokens.end()) {
       try {
@@ -131,9 +150,10 @@ Response uploaded_page(App& app, Request& req, const Params& params) {
     images.push_back(std::move(*rec));
     shown_tokens.push_back(std::move(token));
   }
+  if (images.empty() && any_expired) throw errors::expired("the images of this upload have expired");
   if (images.empty()) throw errors::not_found("the images of this upload have been deleted");
-  return Response::html(
-      200, pages::uploaded(site_of(app), images, shown_tokens, ids.size() - images.size(), album_of(app, req, images)));
+  return Response::html(200, pages::uploaded(site_of(app), images, shown_tokens, ids.size() - images.size(),
+                                             album_of(app, req, images, shown_tokens)));
 }
 
 }  // namespace imghost::handlers

@@ -253,7 +253,7 @@ std::string uploaded(const Site& site, const std::vector<db::ImageRecord>& image
               : "<p class=\"notice\">Delete links are shown only to the browser that uploaded, for an hour after "
                 "the upload.</p>";
   if (gone > 0)
-    body += fmt::format("<p class=\"notice\">{} image{} of this upload {} been deleted since.</p>", gone,
+    body += fmt::format("<p class=\"notice\">{} image{} of this upload {} expired or been deleted since.</p>", gone,
                         gone == 1 ? "" : "s", gone == 1 ? "has" : "have");
   if (album) {
     const auto& a = album->album;

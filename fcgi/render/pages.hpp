@@ -30,8 +30,9 @@ struct AlbumLink {
 
 // The page an upload from the form is redirected to.  `delete_tokens` holds, for each
 // image in `images`, its delete token when the uploading browser's cookie proved it
-// (else ""); `gone` counts the images of that upload deleted since; `album` is the
-// album they went into.  `now`: the clock that "expires in …" counts from.
+// (else ""); `gone` counts the images of that upload that have expired or been deleted
+// since; `album` is the album they went into.  `now`: the clock that "expires in …"
+// counts from.
 std::string uploaded(const Site& site, const std::vector<db::ImageRecord>& images,
                      const std::vector<std::string>& delete_tokens, std::size_t gone,
                      const std::optional<AlbumLink>& album = std::nullopt, std::time_t now = std::time(nullptr));

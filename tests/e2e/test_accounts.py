@@ -257,6 +257,20 @@ class Ownership(unittest.TestCase):
         r = request("PATCH", path, body=json.dumps({"description": None}), headers=bearer(self.token))
         self.assertIsNone(r.json()["description"])
 
+    def test_a_refused_patch_changes_nothing(self):
+        img = self.mine(4)
+        path = f"/api/v1/images/{img['id']}"
+        before = get(path).json()
+        for body in [{"description": "half", "visibility": "secret"}, {"description": "half", "visibility": None},
+                     {"visibility": "public", "description": "bell\x07"}, {"description": "half", "size": 1}]:
+            with self.subTest(body=body):
+                r = request("PATCH", path, body=json.dumps(body),
+                            headers=bearer(self.token, **{"Content-Type": "application/json"}))
+                self.assertEqual((r.status, r.json()["error"]["code"]), (400, "bad_request"), r.text)
+                self.assertEqual(get(path).json(), before, "nothing of the refused PATCH was applied")
+        edited = f"image {img['filename']} edited by {self.owner}."
+        self.assertFalse([line for line in (LOGS / "app.log").read_text().splitlines() if line.endswith(edited)])
+
     def test_the_anonymous_delete_token_still_works(self):
         r = upload_as(ac.png(7))
         obj = r.json()
