@@ -8,8 +8,10 @@ import threading
 import unittest
 
 import accounts_client as ac
+import fixtures as fx
+import hostile as h
 from accounts_client import account, api_signup, bearer, form, login, upload_as
-from stack import LOGS, VAR, psql, request, get, store_files, wait_workers_idle
+from stack import LOGS, VAR, get, multipart, psql, request, staged_files, store_files, wait_workers_idle
 
 
 class Signup(unittest.TestCase):
@@ -172,6 +174,90 @@ class Csrf(unittest.TestCase):
         self.assertEqual((r.status, r.json()["owner"]), (201, None), "curl -F file=@x /upload keeps working")
         r = upload_as(ac.png(5), token=self.token, cookie=self.cookie)
         self.assertEqual((r.status, r.json()["owner"]), (201, self.name))
+
+
+class CsrfOfAFormUpload(unittest.TestCase):
+    """A logged-in browser without JavaScript sends the session's CSRF token as a field of
+    the upload form, whose hidden input comes before the file input.  The worker checks it
+    as the body streams in: the whole upload is never held in memory, a forged one costs
+    no more than reading that field, and a token that is missing or comes after a file is
+    refused before any file is written."""
+
+    MAX_WORKER_PEAK_KIB = 64 << 10
+
+    @classmethod
+    def setUpClass(cls):
+        cls.name, _ = account("nojs")
+        cls.cookie = login(cls.name)
+        cls.csrf = ac.csrf_of(cls.cookie)
+
+    def post(self, fields):
+        body, ctype = multipart(fields)
+        return request("POST", "/upload", body=body,
+                       headers={"Content-Type": ctype, "Cookie": self.cookie, "Accept": "text/html"})
+
+    def images(self):
+        return int(psql(f"SELECT count(*) FROM images i JOIN users u ON u.id = i.owner_id "
+                        f"WHERE u.username = '{self.name}'"))
+
+    def twenty_files_of_5_mib(self):
+        # Random pixels do not compress: 1280 x 1362 RGB is just under 5 MiB as a PNG.
+        files = [("file", f"big{i}.png", fx.random_png(1280, 1362), "image/png") for i in range(20)]
+        self.assertTrue(all(4 << 20 < len(f[2]) <= 5 << 20 for f in files))
+        return files
+
+    def assert_peaks_bounded(self, mem):
+        self.assertEqual(set(mem.peaks), mem.workers, "a worker died")
+        for pid, kib in mem.peaks.items():
+            self.assertLessEqual(kib, self.MAX_WORKER_PEAK_KIB, f"worker {pid} peaked at {kib} KiB")
+
+    def assert_nothing_stored(self, before, r):
+        self.assertEqual(r.status, 403, r.text[:300])
+        self.assertIn("CSRF", r.text)
+        wait_workers_idle()
+        self.assertEqual((self.images(), len(store_files()), staged_files()), before)
+
+    def snapshot(self):
+        return self.images(), len(store_files()), staged_files()
+
+    def test_twenty_files_of_5_mib_without_script_keep_every_worker_under_64_mib(self):
+        fields = [("csrf", None, self.csrf, None)] + self.twenty_files_of_5_mib()
+        images = self.images()
+        wait_workers_idle()
+        with h.PeakMemory() as mem:
+            r = self.post(fields)
+            wait_workers_idle()  # the thumbnails made after the answer count too
+        print(f"\n  20 x 5 MiB, logged in, no script: {r.status}, worker peaks {sorted(mem.peaks.values())} KiB",
+              end="")
+        self.assertEqual(r.status, 303, r.text[:300])
+        self.assertEqual(self.images(), images + 20)
+        self.assert_peaks_bounded(mem)
+
+    def test_a_wrong_token_costs_a_worker_no_more_than_reading_it(self):
+        fields = [("csrf", None, "0" * 40, None)] + self.twenty_files_of_5_mib()
+        before = self.snapshot()
+        wait_workers_idle()
+        with h.PeakMemory() as mem:
+            r = self.post(fields)
+        print(f"\n  20 x 5 MiB, wrong token: {r.status}, worker peaks {sorted(mem.peaks.values())} KiB", end="")
+        self.assert_nothing_stored(before, r)
+        self.assert_peaks_bounded(mem)
+
+    def test_a_token_after_a_file_or_none_is_refused_before_any_file_is_stored(self):
+        file = ("file", "late.png", ac.png(40), "image/png")
+        token = ("csrf", None, self.csrf, None)
+        cases = {
+            "after the file": [file, token],
+            "between two files": [file, token, ("file", "late2.png", ac.png(41), "image/png")],
+            "missing": [("description", None, "no token", None), file],
+            "only fields": [("description", None, "no token", None)],
+        }
+        for case, fields in cases.items():
+            with self.subTest(case):
+                before = self.snapshot()
+                self.assert_nothing_stored(before, self.post(fields))
+        r = self.post([("description", None, "first", None), token, file])
+        self.assertEqual(r.status, 303, "any field may come before the token, as long as no file does")
 
 
 class Tokens(unittest.TestCase):
