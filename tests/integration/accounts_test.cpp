@@ -71,8 +71,16 @@ BOOST_AUTO_TEST_CASE(quota_is_checked_in_the_upload_transaction_and_nothing_is_l
 BOOST_AUTO_TEST_CASE(session_cookie_and_csrf_rule) {
   Env env;
   signup(env, "erin");
-  StringRequest login("POST", "/login", "", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                      "username=erin&password=correct+horse");
+  // The login form first: its form key cookie and the token it echoes (login CSRF).
+  StringRequest form("GET", "/login", "", {}, "");
+  const auto page = env.run(form);
+  const auto form_key_set = *header_of(page, "Set-Cookie");
+  const auto form_key = form_key_set.substr(0, form_key_set.find(';'));
+  const auto form_key_value = form_key.substr(form_key.find('=') + 1);
+  BOOST_TEST(page.body.find(accounts::csrf_token(form_key_value)) != std::string::npos);
+  StringRequest login("POST", "/login", "",
+                      {{"Content-Type", "application/x-www-form-urlencoded"}, {"Cookie", form_key}},
+                      "username=erin&password=correct+horse&csrf=" + accounts::csrf_token(form_key_value));
   const auto r = env.run(login);
   BOOST_TEST_REQUIRE(r.status == 303, r.body);
   const auto set = *header_of(r, "Set-Cookie");
