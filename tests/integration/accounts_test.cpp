@@ -107,4 +107,31 @@ BOOST_AUTO_TEST_CASE(session_cookie_and_csrf_rule) {
   BOOST_TEST(env.run(me).status == 401);
 }
 
+// An upload's body is streamed, never read whole for its CSRF field: the field must come
+// before the files, and a body that breaks that rule is refused before any file is staged.
+BOOST_AUTO_TEST_CASE(session_upload_needs_its_csrf_field_before_the_files) {
+  Env env;
+  signup(env, "fay");
+  const auto session = accounts::start_session(env.app(), std::stoll(env.query("SELECT id FROM users")));
+  const std::map<std::string, std::string> cookie{{"Cookie", "imghost_session=" + session}};
+  const FormField token{"csrf", std::nullopt, accounts::csrf_token(session)};
+  const FormField file{"file", "a.png", png_bytes(11)};
+  const std::vector<std::pair<std::string, std::vector<FormField>>> refused = {
+      {"after the file", {file, token}},
+      {"wrong", {{"csrf", std::nullopt, std::string(40, '0')}, file}},
+      {"missing", {{"description", std::nullopt, "no token"}, file}},
+  };
+  for (const auto& [what, fields] : refused) {
+    auto req = upload_request("/api/v1/images", fields, cookie);
+    const auto r = env.run(req);
+    BOOST_TEST(r.status == 403, what << ": " << r.body);
+    BOOST_TEST(originals_in_store(env) == 0u, what);
+    BOOST_TEST(std::filesystem::is_empty(env.store_dir() / ".tmp"), what << ": nothing staged");
+  }
+  auto good = upload_request("/api/v1/images", {{"description", std::nullopt, "first"}, token, file}, cookie);
+  const auto ok = env.run(good);
+  BOOST_TEST(ok.status == 201, ok.body);
+  BOOST_TEST(json::parse(ok.body)["owner"] == "fay");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
