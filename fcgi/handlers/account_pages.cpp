@@ -1,6 +1,7 @@
 // The browser's account pages: signup, login, logout, "My images", API tokens.  Forms
 // post application/x-www-form-urlencoded; the router has already applied the CSRF
-// rule (handlers/auth.hpp) to every POST that a live session cookie authenticates.
+// rule (handlers/auth.hpp) to every POST that a live session cookie authenticates;
+// login and signup, which come before a session, apply their own (login_csrf.hpp).
 #include <fmt/format.h>
 
 #include "base/text.hpp"
@@ -9,6 +10,7 @@
 #include "db/images_repo.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
+#include "handlers/login_csrf.hpp"
 #include "http/status.hpp"
 #include "render/account_pages.hpp"
 #include "render/html.hpp"
@@ -27,20 +29,16 @@ Response see_other(App& app, const std::string& location) {
   return r;
 }
 
-// A browser's cross-site POST carries an Origin header naming the other site.  Login
-// and signup have no session yet, so no CSRF token: this refuses a page elsewhere that
-// would log a visitor into the attacker's account.
-void check_same_origin(const Request& req) {
-  const auto origin = req.header("Origin");
-  if (origin.empty() || origin == "null") return;
-  const auto host = req.header("Host");
-  const auto scheme_end = origin.find("://");
-  if (scheme_end == std::string_view::npos || origin.substr(scheme_end + 3) != host)
-    throw errors::forbidden("this form must be sent from this site");
-}
-
-Response form_error(const Error& e, std::string page) {
-  return Response::html(http::status_of(e.code()), std::move(page));
+// A login or signup page, rendered with the browser's pre-session token: with the
+// cookie of its form key when that is new (handlers/login_csrf.hpp).
+Response with_form_key(int status, const LoginFormKey& key, std::string page) {
+  auto r = Response::html(status, std::move(page));
+  if (key.set_cookie) r.header("Set-Cookie", *key.set_cookie);
+  // Under the site's no-referrer, browsers send `Origin: null` with a form's POST, which
+  // check_login_csrf refuses.  These pages' addresses hold no secret and they link to
+  // no other site: same-origin lets their own POST name this site.
+  r.set_header("Referrer-Policy", "same-origin");
+  return r;
 }
 
 Response logged_in(App& app, const Request& req, const db::UserRow& user, const char* what) {
@@ -66,12 +64,13 @@ pages::AccountView view_of(App& app, const Caller& c) {
 }  // namespace
 
 Response signup_page(App& app, Request& req, const Params&) {
-  if (req.method() != "POST") return Response::html(200, pages::signup_form(site_of(app), "", ""));
-  check_same_origin(req);
+  const auto key = login_form_key(app, req);
+  if (req.method() != "POST") return with_form_key(200, key, pages::signup_form(site_of(app), "", "", key.csrf));
   const auto body = req.read_body(kMaxFormBody);
   const auto username = form_field(body, "username");
   const auto invite = form_field(body, "invite");
   try {
+    check_login_csrf(req, body);
     const auto user = accounts::sign_up(app, username, form_field(body, "password"),
                                         invite.empty() ? std::nullopt : std::optional<std::string>(invite));
     app.log().success(fmt::format("account {} created.", user.username));
@@ -80,23 +79,24 @@ Response signup_page(App& app, Request& req, const Params&) {
     app.log().error(fmt::format("signup refused: {} ({}).", e.what(), code_name(e.code())));
     // The name is refilled only when it was a valid one (never 10,000 characters back).
     const bool keep = username.size() <= 32;
-    return form_error(e, pages::signup_form(site_of(app), e.what(), keep ? username : ""));
+    return with_form_key(http::status_of(e.code()), key,
+                         pages::signup_form(site_of(app), e.what(), keep ? username : "", key.csrf));
   }
 }
 
 Response login_page(App& app, Request& req, const Params&) {
-  if (req.method() != "POST") {
-    if (page_account(app, req).account) return see_other(app, "/account");
-    return Response::html(200, pages::login_form(site_of(app), "", ""));
-  }
-  check_same_origin(req);
+  if (req.method() != "POST" && page_account(app, req).account) return see_other(app, "/account");
+  const auto key = login_form_key(app, req);
+  if (req.method() != "POST") return with_form_key(200, key, pages::login_form(site_of(app), "", "", key.csrf));
   const auto body = req.read_body(kMaxFormBody);
   const auto username = form_field(body, "username");
   try {
+    check_login_csrf(req, body);
     return logged_in(app, req, accounts::log_in(app, username, form_field(body, "password")), "logged in");
   } catch (const Error& e) {
     app.log().error(fmt::format("login refused: {} ({}).", e.what(), code_name(e.code())));
-    return form_error(e, pages::login_form(site_of(app), e.what(), username.size() <= 32 ? username : ""));
+    return with_form_key(http::status_of(e.code()), key,
+                         pages::login_form(site_of(app), e.what(), username.size() <= 32 ? username : "", key.csrf));
   }
 }
 

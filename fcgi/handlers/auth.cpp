@@ -87,7 +87,7 @@ Caller require_account(App& app, const http::Request& req) {
   return c;
 }
 
-std::unique_ptr<http::Request> check_csrf(App& app, http::Request& req) {
+std::unique_ptr<http::Request> check_csrf(App& app, http::Request& req, bool streamed_body) {
   if (!unsafe(req.method()) || !req.header("Authorization").empty()) return nullptr;
   const auto cookie = http::cookie_value(req.header("Cookie"), kSessionCookie);
   if (!cookie || !accounts::session_user(app, *cookie)) return nullptr;
@@ -95,10 +95,25 @@ std::unique_ptr<http::Request> check_csrf(App& app, http::Request& req) {
     if (accounts::csrf_matches(*cookie, header)) return nullptr;
     throw errors::forbidden("wrong CSRF token: reload the page and try again");
   }
+  if (streamed_body) return nullptr;
   std::string body = req.read_body(app.config().max_request_bytes);
-  if (!accounts::csrf_matches(*cookie, csrf_in_body(req, body)))
-    throw errors::forbidden("missing or wrong CSRF token: reload the page and try again");
+  check_csrf_field(*cookie, csrf_in_body(req, body));
   return std::make_unique<ReplayRequest>(req, std::move(body));
+}
+
+std::optional<std::string> csrf_field_needed(const Caller& caller, const http::Request& req) {
+  if (caller.via != Caller::Via::session || !unsafe(req.method()) || !req.header("X-CSRF-Token").empty())
+    return std::nullopt;
+  return caller.session_id;
+}
+
+void check_csrf_field(std::string_view session_id, std::string_view given) {
+  if (!accounts::csrf_matches(session_id, given))
+    throw errors::forbidden("missing or wrong CSRF token: reload the page and try again");
+}
+
+void throw_csrf_field_missing() {
+  throw errors::forbidden("missing CSRF token before the files: reload the page and try again");
 }
 
 std::optional<std::string> session_cookie_of(const http::Request& req) {

@@ -8,6 +8,12 @@
 // multipart); without it the request is 403 before any handler runs (check_csrf, called
 // by the router).  Requests without the cookie (anonymous forms, curl) or with a Bearer
 // token carry no ambient credential and are not checked.
+//
+// An upload's body is never read whole to find the field: its route streams it, and the
+// form's `csrf` field must come before its first file (the page's form puts the hidden
+// input first), so a forged upload is refused after reading that field, before any file
+// is written.  The upload handler checks it as the body streams (csrf_field_needed,
+// check_csrf_field).
 #pragma once
 
 #include <memory>
@@ -41,10 +47,22 @@ Caller identify(App& app, const http::Request& req);
 // Same, and throws unauthorized when there is no account.
 Caller require_account(App& app, const http::Request& req);
 
-// The CSRF rule above.  Returns the request a handler must read from: `req` itself, or,
-// when the token had to be looked for in the body, a request that replays the body it
-// read.  Throws forbidden when the token is missing or wrong.
-std::unique_ptr<http::Request> check_csrf(App& app, http::Request& req);
+// The CSRF rule above.  Returns the request a handler must read from: `req` itself
+// (nullptr), or, when the token had to be looked for in the body, a request that replays
+// the body it read.  Throws forbidden when the token is missing or wrong.  With
+// `streamed_body` (an upload's route) the body is not read: a token that is not in the
+// header is left to the handler (csrf_field_needed).
+std::unique_ptr<http::Request> check_csrf(App& app, http::Request& req, bool streamed_body);
+
+// For a streamed body: the session whose CSRF token the body's field `csrf` must carry
+// (the caller came by a session cookie and sent no X-CSRF-Token header, which check_csrf
+// has checked when sent), or nullopt when the body needs none.
+std::optional<std::string> csrf_field_needed(const Caller& caller, const http::Request& req);
+// Throws forbidden unless `given` is the CSRF token of `session_id` (constant time).
+void check_csrf_field(std::string_view session_id, std::string_view given);
+// Throws forbidden: a body that must carry the CSRF field ended, or reached a file,
+// without it.
+[[noreturn]] void throw_csrf_field_missing();
 
 // The session cookie's value as sent (live or not), or nullopt.
 std::optional<std::string> session_cookie_of(const http::Request& req);

@@ -58,7 +58,7 @@ http::Response dispatch(App& app, http::Request& req, const handlers::Route** ma
   auto m = match_route(req.method(), req.path(), &allowed);
   if (m) {
     if (matched) *matched = m->route;
-    const auto replay = handlers::check_csrf(app, req);
+    const auto replay = handlers::check_csrf(app, req, (m->route->flags & handlers::kUploadBody) != 0);
     return m->route->handler(app, replay ? *replay : req, m->params);
   }
   if (allowed.empty()) throw errors::not_found("no such page");

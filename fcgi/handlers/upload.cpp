@@ -6,9 +6,10 @@
 // computed.  Then the files are checked one at a time, in request order, each read back
 // into memory for the decode (ImageMagick reads a blob) and released before the next:
 // a request of 20 files of 5 MiB holds one file's bytes (and its stripped copy) at a
-// time.  Errors keep the order of a whole-body parse: a malformed body first, then the
-// description and the visibility, then the number of files (files past max_files are
-// counted but never written to disk), then each file in turn.
+// time.  Errors keep the order of a whole-body parse: a missing or wrong CSRF field
+// first (handlers/auth.hpp: it must come before the files), then a malformed body, then
+// the description and the visibility, then the number of files (files past max_files
+// are counted but never written to disk), then each file in turn.
 #include <fmt/format.h>
 
 #include "base/crypto.hpp"
@@ -59,11 +60,15 @@ struct FilePart {
 };
 
 // Receives the parts: file parts go to staged files, the first description is kept, any
-// other field is ignored.
+// other field is ignored.  When the body must carry the session's CSRF token (a form
+// sent without the script), the field `csrf` must come before the first file: a wrong
+// token is refused as its part ends, a file part before it as it begins, so nothing of
+// a forged upload is staged and its body is read no further.
 class FormSink final : public multipart::PartSink {
  public:
-  FormSink(const store::Store& store, std::uint64_t max_file_bytes, std::size_t max_files)
-      : store_(store), max_file_(max_file_bytes), max_files_(max_files) {}
+  FormSink(const store::Store& store, std::uint64_t max_file_bytes, std::size_t max_files,
+           std::optional<std::string> csrf_session)
+      : store_(store), max_file_(max_file_bytes), max_files_(max_files), csrf_session_(std::move(csrf_session)) {}
 
   std::vector<FilePart> files;
   std::optional<std::string> description;
@@ -75,10 +80,18 @@ class FormSink final : public multipart::PartSink {
   std::optional<std::string> expires_in, album, manage_token, new_album;
   // The form's album_title, at most kMaxAlbumTitleBytes + 1 bytes.
   std::optional<std::string> album_title;
+  // The first `csrf` field, at most kMaxShortFieldBytes + 1 bytes.
+  std::optional<std::string> csrf;
+
+  // Throws forbidden when the body had to carry the CSRF token and has not so far.
+  void check_csrf_seen() const {
+    if (csrf_session_ && !csrf_checked_) throw_csrf_field_missing();
+  }
 
   void part_begin(const multipart::Part& p) override {
     current_ = Current::ignored;
     if (p.name == "file") {
+      check_csrf_seen();
       // Files past max_files are not written to disk: the request is refused by its count.
       const bool room = sent_ < max_files_;
       files.emplace_back();
@@ -131,6 +144,10 @@ class FormSink final : public multipart::PartSink {
   }
 
   void part_end() override {
+    if (current_ == Current::short_field && short_ == &csrf && csrf_session_) {
+      check_csrf_field(*csrf_session_, *csrf);
+      csrf_checked_ = true;
+    }
     if (current_ == Current::file) {
       FilePart& f = files.back();
       if (f.writer) {
@@ -151,6 +168,7 @@ class FormSink final : public multipart::PartSink {
     if (name == "manage_token") return &manage_token;
     if (name == "new_album") return &new_album;
     if (name == "album_title") return &album_title;
+    if (name == "csrf") return &csrf;
     return nullptr;
   }
   std::optional<std::string>* short_ = nullptr;
@@ -158,7 +176,9 @@ class FormSink final : public multipart::PartSink {
   const store::Store& store_;
   std::uint64_t max_file_;
   std::size_t max_files_;
-  std::size_t sent_ = 0;  // file parts ended so far that count as sent
+  std::optional<std::string> csrf_session_;  // whose CSRF token the body must carry, if any
+  bool csrf_checked_ = false;                // its `csrf` field has come and matched
+  std::size_t sent_ = 0;                     // file parts ended so far that count as sent
   Current current_ = Current::ignored;
 };
 
@@ -280,7 +300,7 @@ Response upload(App& app, Request& req, const Via& via) {
   const auto boundary = multipart::boundary_from_content_type(req.header("Content-Type"));
   if (!boundary) throw errors::bad_request("expected a multipart/form-data body with a boundary");
 
-  FormSink form(app.store(), cfg.max_file_bytes, cfg.max_files);
+  FormSink form(app.store(), cfg.max_file_bytes, cfg.max_files, csrf_field_needed(caller, req));
   std::uint64_t body_bytes = 0;
   try {
     multipart::Parser parser(*boundary, form);
@@ -291,8 +311,10 @@ Response upload(App& app, Request& req, const Via& via) {
     if (body_bytes == 0) throw errors::bad_request("the request body is empty");
     parser.finish();
   } catch (const multipart::ParseError& e) {
+    form.check_csrf_seen();  // a body without its token is refused as such, whatever else is wrong
     throw errors::bad_request(fmt::format("malformed multipart body: {}", e.what()));
   }
+  form.check_csrf_seen();
   const auto description = description_of(form);
   const auto visibility = checked_visibility(form, cfg.default_visibility);
   Placement placement;

@@ -33,7 +33,8 @@ std::string account_bar(const AccountView& a) {
 
 }  // namespace
 
-std::string signup_form(const Site& site, const std::string& error, const std::string& username) {
+std::string signup_form(const Site& site, const std::string& error, const std::string& username,
+                        const std::string& csrf) {
   const auto& c = site.config;
   if (c.signup == SignupMode::closed)
     return layout(site, "Sign up",
@@ -45,7 +46,7 @@ std::string signup_form(const Site& site, const std::string& error, const std::s
                                    "<input id=\"invite\" name=\"invite\" required autocomplete=\"off\">"
                                  : "";
   return layout(site, "Sign up",
-                fmt::format("<h1>Sign up</h1>{}<form class=\"card\" method=\"post\" action=\"/signup\">"
+                fmt::format("<h1>Sign up</h1>{}<form class=\"card\" method=\"post\" action=\"/signup\">{}"
                             "<label for=\"username\">Username (3 to 32 letters, digits, _ . -)</label>"
                             "<input id=\"username\" name=\"username\" required minlength=\"3\" maxlength=\"32\" "
                             "pattern=\"[A-Za-z0-9][A-Za-z0-9_.\\-]{{2,31}}\" autocomplete=\"username\" value=\"{}\">"
@@ -54,13 +55,14 @@ std::string signup_form(const Site& site, const std::string& error, const std::s
                             "autocomplete=\"new-password\">{}"
                             "<p><button type=\"submit\">Create the account</button></p></form>"
                             "<p>Already have one? <a href=\"/login\">Log in</a>.</p>",
-                            error_card(error), escape(username), invite),
+                            error_card(error), csrf_field(csrf), escape(username), invite),
                 {Nav::account, false});
 }
 
-std::string login_form(const Site& site, const std::string& error, const std::string& username) {
+std::string login_form(const Site& site, const std::string& error, const std::string& username,
+                       const std::string& csrf) {
   return layout(site, "Log in",
-                fmt::format("<h1>Log in</h1>{}<form class=\"card\" method=\"post\" action=\"/login\">"
+                fmt::format("<h1>Log in</h1>{}<form class=\"card\" method=\"post\" action=\"/login\">{}"
                             "<label for=\"username\">Username</label>"
                             "<input id=\"username\" name=\"username\" required autocomplete=\"username\" value=\"{}\">"
                             "<label for=\"password\">Password</label>"
@@ -68,7 +70,7 @@ std::string login_form(const Site& site, const std::string& error, const std::st
                             "autocomplete=\"current-password\">"
                             "<p><button type=\"submit\">Log in</button></p></form>"
                             "<p>No account yet? <a href=\"/signup\">Sign up</a>.</p>",
-                            error_card(error), escape(username)),
+                            error_card(error), csrf_field(csrf), escape(username)),
                 {Nav::account, false});
 }
 

@@ -15,9 +15,12 @@
 namespace imghost::pages {
 
 // `error`: a message to show above the form ("" for none); `username`: refilled (never
-// the password).
-std::string signup_form(const Site& site, const std::string& error, const std::string& username);
-std::string login_form(const Site& site, const std::string& error, const std::string& username);
+// the password); `csrf`: the pre-session token of the browser's form key
+// (handlers/login_csrf.hpp).
+std::string signup_form(const Site& site, const std::string& error, const std::string& username,
+                        const std::string& csrf);
+std::string login_form(const Site& site, const std::string& error, const std::string& username,
+                       const std::string& csrf);
 
 struct AccountView {
   const db::UserRow& user;

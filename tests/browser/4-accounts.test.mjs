@@ -1,7 +1,8 @@
 // Accounts as a person uses them in Chromium: signing up and logging in through the
-// forms, uploading with the session (the form's CSRF token goes with the script's
-// requests and with a plain form post), "My images", deleting from it, the API tokens
-// page with its ShareX file, logging out.  Every page accessible, no CSP violation.
+// forms (and a forged login from a page elsewhere refused), uploading with the session
+// (the form's CSRF token goes with the script's requests and with a plain form post),
+// "My images", deleting from it, the API tokens page with its ShareX file, logging out.
+// Every page accessible, no CSP violation.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, PHONE, assertAccessible, assertNoSidewaysScroll, close, done, newPage, png } from './lib.mjs';
@@ -94,6 +95,23 @@ test('login: a wrong password is refused on the page without echoing it; the rig
   await page.fill('#password', PASSWORD);
   await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
   assert.equal(new URL(page.url()).pathname, '/account');
+  await done(page);
+});
+
+test('login CSRF: a page elsewhere that posts the login form logs the visitor into nobody\'s account', async () => {
+  const page = await newPage();
+  const attacker = freshName();
+  await signUp(page, attacker);
+  await page.context().clearCookies(); // the visitor: not logged in
+  // The attacker's page, a data: document (its Origin is `null`), posts the attacker's
+  // name and password to the login form as soon as it opens.
+  const forged = `<form method="post" action="${BASE}/login"><input name="username" value="${attacker}">` +
+    `<input name="password" value="${PASSWORD}"></form><script>document.forms[0].submit()</script>`;
+  const posted = page.waitForResponse((r) => r.url() === `${BASE}/login` && r.request().method() === 'POST');
+  await page.goto(`data:text/html,${encodeURIComponent(forged)}`);
+  assert.equal((await posted).status(), 403);
+  const session = (await page.context().cookies()).find((c) => c.name === 'imghost_session');
+  assert.equal(session, undefined, 'the visitor is not logged into the attacker\'s account');
   await done(page);
 });
 

@@ -51,16 +51,38 @@ def form(path, fields, cookie=None, headers=None):
     return request("POST", path, body=urlencode(fields), headers=h)
 
 
+def cookie_of(r, name):
+    """'name=...' from a response's Set-Cookie, or None."""
+    sc = r.header("Set-Cookie") or ""
+    m = re.match(rf"({name}=[^;]*)", sc)
+    return m.group(1) if m else None
+
+
 def session_cookie_of(r):
     """'imghost_session=...' from a response's Set-Cookie, or None."""
-    sc = r.header("Set-Cookie") or ""
-    m = re.match(r"(imghost_session=[^;]*)", sc)
-    return m.group(1) if m else None
+    return cookie_of(r, "imghost_session")
+
+
+def login_form_key(page="/login", port=None):
+    """What a browser gets with the login or signup form: the Cookie header value of its
+    form key, and the token the form echoes in its hidden field `csrf` (each None when
+    the page has none: the tests that need them say so)."""
+    r = request("GET", page, port=port)
+    assert r.status == 200, (r.status, r.text[:300])
+    m = CSRF.search(r.text)
+    return cookie_of(r, "imghost_form_key"), m.group(1) if m else None
+
+
+def page_form(path, fields, headers=None):
+    """Posts the login or signup form as a browser does: loaded first, then sent with
+    its form key cookie and token."""
+    cookie, csrf = login_form_key(path)
+    return form(path, {**fields, **({"csrf": csrf} if csrf else {})}, cookie=cookie, headers=headers)
 
 
 def login(username, password="correct horse battery"):
     """Logs in through the form; returns the Cookie header value of the session."""
-    r = form("/login", {"username": username, "password": password})
+    r = page_form("/login", {"username": username, "password": password})
     assert r.status == 303, r.text
     cookie = session_cookie_of(r)
     assert cookie, r.headers

@@ -518,6 +518,27 @@ def memory_kib(pid):
     return out
 
 
+class PeakMemory:
+    """The peak RSS (VmHWM) of each worker of the stack in `var` over a block: the peaks are
+    reset first (clear_refs 5), so what a long-lived worker reached before cannot hide
+    what happens now, nor be blamed on it."""
+
+    def __init__(self, var=None):
+        self.var = var
+
+    def __enter__(self):
+        self.workers = worker_pids(self.var)
+        for pid in self.workers:
+            with open(f"/proc/{pid}/clear_refs", "w") as f:
+                f.write("5")
+        self.before = {pid: memory_kib(pid)["VmHWM"] for pid in self.workers}
+        return self
+
+    def __exit__(self, *exc):
+        self.peaks = {pid: memory_kib(pid)["VmHWM"] for pid in self.workers if alive(pid)}
+        return False
+
+
 def store_names(root=None):
     """Names of every original in the store (not thumbnails, not staged files).  Like
     stack.store_files(), but a plain scandir walk: several times faster on a big store,

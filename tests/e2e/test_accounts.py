@@ -8,8 +8,10 @@ import threading
 import unittest
 
 import accounts_client as ac
-from accounts_client import account, api_signup, bearer, form, login, upload_as
-from stack import LOGS, VAR, psql, request, get, store_files, wait_workers_idle
+import fixtures as fx
+import hostile as h
+from accounts_client import account, api_signup, bearer, form, login, page_form, upload_as
+from stack import LOGS, PORT, VAR, get, multipart, psql, request, staged_files, store_files, wait_workers_idle
 
 
 class Signup(unittest.TestCase):
@@ -63,8 +65,8 @@ class Login(unittest.TestCase):
         cls.name, cls.token = account("login")
 
     def test_wrong_password_and_unknown_user_get_the_same_401(self):
-        wrong = form("/login", {"username": self.name, "password": "not the password"})
-        unknown = form("/login", {"username": ac.fresh_name("nobody"), "password": "not the password"})
+        wrong = page_form("/login", {"username": self.name, "password": "not the password"})
+        unknown = page_form("/login", {"username": ac.fresh_name("nobody"), "password": "not the password"})
         for r in (wrong, unknown):
             self.assertEqual(r.status, 401)
             self.assertIn("wrong username or password", r.text)
@@ -76,7 +78,7 @@ class Login(unittest.TestCase):
         self.assertEqual(api.json()["error"]["code"], "unauthorized")
 
     def test_session_cookie_is_httponly_samesite_lax_and_opaque(self):
-        r = form("/login", {"username": self.name, "password": "correct horse battery"})
+        r = page_form("/login", {"username": self.name, "password": "correct horse battery"})
         self.assertEqual(r.status, 303)
         self.assertEqual(r.header("Location"), "/account")
         sc = r.header("Set-Cookie")
@@ -98,7 +100,7 @@ class Login(unittest.TestCase):
         self.assertEqual(get("/api/v1/me", headers=bearer(token)).status, 200)
         r = ac.admin("user", "disable", name)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(form("/login", {"username": name, "password": "correct horse battery"}).status, 403)
+        self.assertEqual(page_form("/login", {"username": name, "password": "correct horse battery"}).status, 403)
         self.assertEqual(get("/api/v1/me", headers=bearer(token)).status, 401)
         self.assertEqual(get("/api/v1/me", headers={"Cookie": cookie}).status, 401)
         self.assertEqual(upload_as(ac.png(1), token=token).status, 401, "no silent anonymous upload")
@@ -126,6 +128,100 @@ class Login(unittest.TestCase):
         self.assertEqual(get("/account", headers={"Cookie": cookie}).status, 303)
         # The dead cookie is no ambient credential any more: a form post with it is anonymous.
         self.assertEqual(form("/account/tokens", {"name": "x"}, cookie=cookie).status, 401)
+
+
+class LoginCsrf(unittest.TestCase):
+    """Login CSRF: a page elsewhere that posts the login (or signup) form would put the
+    visitor's browser into the attacker's account, and the visitor's later uploads would
+    land there.  The forms carry a pre-session token (the form key in a SameSite=Strict
+    cookie, its token in the form), and an Origin that is not this site, `null` included
+    (sandboxed frames, data: documents), is refused."""
+
+    PASSWORD = "correct horse battery"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.name, _ = account("victimless")
+
+    def sessions(self):
+        return int(psql(f"SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id "
+                        f"WHERE u.username = '{self.name}'"))
+
+    def assert_refused(self, r, sessions_before):
+        self.assertEqual(r.status, 403, r.text[:300])
+        self.assertIsNone(ac.session_cookie_of(r), "no session cookie is set")
+        self.assertEqual(self.sessions(), sessions_before)
+
+    def test_the_forms_set_a_strict_httponly_form_key_and_carry_its_token(self):
+        for page in ("/login", "/signup"):
+            with self.subTest(page):
+                r = get(page)
+                self.assertEqual(r.status, 200)
+                sc = r.header("Set-Cookie")
+                self.assertRegex(sc, r"^imghost_form_key=[a-z2-7]{32}; ")
+                self.assertIn("HttpOnly", sc)
+                self.assertIn("SameSite=Strict", sc)
+                # Under no-referrer a browser sends `Origin: null` with the form's own POST.
+                self.assertEqual(r.header("Referrer-Policy"), "same-origin")
+                key = ac.cookie_of(r, "imghost_form_key").split("=", 1)[1]
+                token = ac.CSRF.search(r.text).group(1)
+                self.assertNotIn(key, r.text, "the page shows a token derived from the key, never the key")
+                self.assertLess(r.text.index('name="csrf"'), r.text.index('name="password"'))
+                # A browser that has its key keeps it: a second tab's form has the same token.
+                again = get(page, headers={"Cookie": f"imghost_form_key={key}"})
+                self.assertIsNone(again.header("Set-Cookie"))
+                self.assertEqual(ac.CSRF.search(again.text).group(1), token)
+
+    def test_a_forged_login_is_refused_and_logs_nobody_in(self):
+        cookie, csrf = ac.login_form_key()
+        _, other_csrf = ac.login_form_key()
+        fields = {"username": self.name, "password": self.PASSWORD}
+        cases = {
+            "Origin null, key and token right": (cookie, csrf, {"Origin": "null"}),
+            "another site's Origin": (cookie, csrf, {"Origin": "http://evil.example"}),
+            "no key, no token (the cookie is Strict)": (None, None, {}),
+            "no key, a token of the attacker's": (None, other_csrf, {}),
+            "the key, another key's token": (cookie, other_csrf, {}),
+            "the key, no token": (cookie, None, {}),
+            "the key, a token of the wrong shape": (cookie, "0" * 40, {}),
+        }
+        for case, (key, token, headers) in cases.items():
+            with self.subTest(case):
+                before = self.sessions()
+                body = {**fields, **({"csrf": token} if token else {})}
+                r = form("/login", body, cookie=key, headers=headers)
+                self.assert_refused(r, before)
+                self.assertIn("send it again", r.text, "the page says what to do")
+                self.assertIn('name="csrf"', r.text, "and gives a form that works")
+        before = self.sessions()
+        r = form("/login", {**fields, "csrf": csrf}, cookie=cookie, headers={"Origin": f"http://127.0.0.1:{PORT}"})
+        self.assertEqual(r.status, 303, r.text[:300])
+        self.assertIsNotNone(ac.session_cookie_of(r))
+        self.assertEqual(self.sessions(), before + 1)
+
+    def test_a_forged_signup_is_refused_and_makes_no_account(self):
+        cookie, csrf = ac.login_form_key("/signup")
+        for case, (key, token, headers) in {
+            "Origin null": (cookie, csrf, {"Origin": "null"}),
+            "no key, no token": (None, None, {}),
+            "the key, another key's token": (cookie, ac.login_form_key("/signup")[1], {}),
+        }.items():
+            with self.subTest(case):
+                name = ac.fresh_name("forged")
+                body = {"username": name, "password": self.PASSWORD, **({"csrf": token} if token else {})}
+                r = form("/signup", body, cookie=key, headers=headers)
+                self.assertEqual(r.status, 403, r.text[:300])
+                self.assertIsNone(ac.session_cookie_of(r))
+                self.assertEqual(psql(f"SELECT count(*) FROM users WHERE username = '{name}'"), "0")
+        r = ac.page_form("/signup", {"username": ac.fresh_name("real"), "password": self.PASSWORD})
+        self.assertEqual(r.status, 303, r.text[:300])
+        self.assertIsNotNone(ac.session_cookie_of(r))
+
+    def test_api_clients_log_in_with_json_and_no_cookie(self):
+        r = request("POST", "/api/v1/tokens", headers={"Content-Type": "application/json"},
+                    body=json.dumps({"username": self.name, "password": self.PASSWORD, "name": "cli"}))
+        self.assertEqual(r.status, 201, r.text)
+        self.assertIsNone(r.header("Set-Cookie"), "the JSON login logs no browser in")
 
 
 class Csrf(unittest.TestCase):
@@ -172,6 +268,90 @@ class Csrf(unittest.TestCase):
         self.assertEqual((r.status, r.json()["owner"]), (201, None), "curl -F file=@x /upload keeps working")
         r = upload_as(ac.png(5), token=self.token, cookie=self.cookie)
         self.assertEqual((r.status, r.json()["owner"]), (201, self.name))
+
+
+class CsrfOfAFormUpload(unittest.TestCase):
+    """A logged-in browser without JavaScript sends the session's CSRF token as a field of
+    the upload form, whose hidden input comes before the file input.  The worker checks it
+    as the body streams in: the whole upload is never held in memory, a forged one costs
+    no more than reading that field, and a token that is missing or comes after a file is
+    refused before any file is written."""
+
+    MAX_WORKER_PEAK_KIB = 64 << 10
+
+    @classmethod
+    def setUpClass(cls):
+        cls.name, _ = account("nojs")
+        cls.cookie = login(cls.name)
+        cls.csrf = ac.csrf_of(cls.cookie)
+
+    def post(self, fields):
+        body, ctype = multipart(fields)
+        return request("POST", "/upload", body=body,
+                       headers={"Content-Type": ctype, "Cookie": self.cookie, "Accept": "text/html"})
+
+    def images(self):
+        return int(psql(f"SELECT count(*) FROM images i JOIN users u ON u.id = i.owner_id "
+                        f"WHERE u.username = '{self.name}'"))
+
+    def twenty_files_of_5_mib(self):
+        # Random pixels do not compress: 1280 x 1362 RGB is just under 5 MiB as a PNG.
+        files = [("file", f"big{i}.png", fx.random_png(1280, 1362), "image/png") for i in range(20)]
+        self.assertTrue(all(4 << 20 < len(f[2]) <= 5 << 20 for f in files))
+        return files
+
+    def assert_peaks_bounded(self, mem):
+        self.assertEqual(set(mem.peaks), mem.workers, "a worker died")
+        for pid, kib in mem.peaks.items():
+            self.assertLessEqual(kib, self.MAX_WORKER_PEAK_KIB, f"worker {pid} peaked at {kib} KiB")
+
+    def assert_nothing_stored(self, before, r):
+        self.assertEqual(r.status, 403, r.text[:300])
+        self.assertIn("CSRF", r.text)
+        wait_workers_idle()
+        self.assertEqual((self.images(), len(store_files()), staged_files()), before)
+
+    def snapshot(self):
+        return self.images(), len(store_files()), staged_files()
+
+    def test_twenty_files_of_5_mib_without_script_keep_every_worker_under_64_mib(self):
+        fields = [("csrf", None, self.csrf, None)] + self.twenty_files_of_5_mib()
+        images = self.images()
+        wait_workers_idle()
+        with h.PeakMemory() as mem:
+            r = self.post(fields)
+            wait_workers_idle()  # the thumbnails made after the answer count too
+        print(f"\n  20 x 5 MiB, logged in, no script: {r.status}, worker peaks {sorted(mem.peaks.values())} KiB",
+              end="")
+        self.assertEqual(r.status, 303, r.text[:300])
+        self.assertEqual(self.images(), images + 20)
+        self.assert_peaks_bounded(mem)
+
+    def test_a_wrong_token_costs_a_worker_no_more_than_reading_it(self):
+        fields = [("csrf", None, "0" * 40, None)] + self.twenty_files_of_5_mib()
+        before = self.snapshot()
+        wait_workers_idle()
+        with h.PeakMemory() as mem:
+            r = self.post(fields)
+        print(f"\n  20 x 5 MiB, wrong token: {r.status}, worker peaks {sorted(mem.peaks.values())} KiB", end="")
+        self.assert_nothing_stored(before, r)
+        self.assert_peaks_bounded(mem)
+
+    def test_a_token_after_a_file_or_none_is_refused_before_any_file_is_stored(self):
+        file = ("file", "late.png", ac.png(40), "image/png")
+        token = ("csrf", None, self.csrf, None)
+        cases = {
+            "after the file": [file, token],
+            "between two files": [file, token, ("file", "late2.png", ac.png(41), "image/png")],
+            "missing": [("description", None, "no token", None), file],
+            "only fields": [("description", None, "no token", None)],
+        }
+        for case, fields in cases.items():
+            with self.subTest(case):
+                before = self.snapshot()
+                self.assert_nothing_stored(before, self.post(fields))
+        r = self.post([("description", None, "first", None), token, file])
+        self.assertEqual(r.status, 303, "any field may come before the token, as long as no file does")
 
 
 class Tokens(unittest.TestCase):
@@ -349,7 +529,7 @@ class Secrets(unittest.TestCase):
         password = "Zebra-Quartz-" + ac.fresh_name("pw")
         name = ac.fresh_name("secret")
         self.assertEqual(api_signup(name, password).status, 201)
-        form("/login", {"username": name, "password": password + "x"})  # a failure is logged
+        page_form("/login", {"username": name, "password": password + "x"})  # a failure is logged
         cookie = login(name, password)
         token = ac.api_token(name, password)["token"]
         page = get("/account/tokens", headers={"Cookie": cookie})

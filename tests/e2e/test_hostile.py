@@ -317,27 +317,6 @@ class Bombs(HostileTestCase):
         self.assert_refused("at-limit.jpg", b"\xff\xd8\xff" + b"\0" * (MAX_FILE - 3), (422,))
 
 
-class PeakMemory:
-    """The peak RSS (VmHWM) of each worker of the stack in `var` over a block: the peaks are
-    reset first (clear_refs 5), so what a long-lived worker reached before cannot hide
-    what happens now, nor be blamed on it."""
-
-    def __init__(self, var=None):
-        self.var = var
-
-    def __enter__(self):
-        self.workers = h.worker_pids(self.var)
-        for pid in self.workers:
-            with open(f"/proc/{pid}/clear_refs", "w") as f:
-                f.write("5")
-        self.before = {pid: h.memory_kib(pid)["VmHWM"] for pid in self.workers}
-        return self
-
-    def __exit__(self, *exc):
-        self.peaks = {pid: h.memory_kib(pid)["VmHWM"] for pid in self.workers if h.alive(pid)}
-        return False
-
-
 class PngBombCase(HostileTestCase):
     """zTXt, iTXt and iCCP chunks are zlib streams: about 1 MB of one inflates to 1 GiB,
     inside libpng, before any pixel limit.  Each bomb (1 MB: one chunk; 5 MiB: five) must
@@ -346,7 +325,7 @@ class PngBombCase(HostileTestCase):
 
     def upload_measured(self, name, data, port=None, var=None):
         self.assertLessEqual(len(data), MAX_FILE, name)
-        with PeakMemory(var) as mem:
+        with h.PeakMemory(var) as mem:
             for pid, kib in mem.before.items():
                 self.assertLess(kib, MAGICK_MEMORY_KIB, f"worker {pid} already at {kib} KiB: the test cannot tell")
             start = time.monotonic()

@@ -133,9 +133,12 @@ class RateLimits(unittest.TestCase):
         self.assertTrue(get("/api/v1/health", port=self.port).status == 200, "reads are not limited")
 
     def test_repeated_logins_get_429_page_and_token_requests_429_json(self):
+        cookie, csrf = ac.login_form_key(port=self.port)
+
         def login_attempt():
-            return request("POST", "/login", body="username=nobody&password=wrongwrong",
-                           headers={"Content-Type": "application/x-www-form-urlencoded"}, port=self.port)
+            return request("POST", "/login", body=f"username=nobody&password=wrongwrong&csrf={csrf}",
+                           headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+                           port=self.port)
 
         statuses = [login_attempt().status for _ in range(4)]
         self.assertEqual(statuses[:2], [401, 401])

@@ -71,8 +71,16 @@ BOOST_AUTO_TEST_CASE(quota_is_checked_in_the_upload_transaction_and_nothing_is_l
 BOOST_AUTO_TEST_CASE(session_cookie_and_csrf_rule) {
   Env env;
   signup(env, "erin");
-  StringRequest login("POST", "/login", "", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                      "username=erin&password=correct+horse");
+  // The login form first: its form key cookie and the token it echoes (login CSRF).
+  StringRequest form("GET", "/login", "", {}, "");
+  const auto page = env.run(form);
+  const auto form_key_set = *header_of(page, "Set-Cookie");
+  const auto form_key = form_key_set.substr(0, form_key_set.find(';'));
+  const auto form_key_value = form_key.substr(form_key.find('=') + 1);
+  BOOST_TEST(page.body.find(accounts::csrf_token(form_key_value)) != std::string::npos);
+  StringRequest login("POST", "/login", "",
+                      {{"Content-Type", "application/x-www-form-urlencoded"}, {"Cookie", form_key}},
+                      "username=erin&password=correct+horse&csrf=" + accounts::csrf_token(form_key_value));
   const auto r = env.run(login);
   BOOST_TEST_REQUIRE(r.status == 303, r.body);
   const auto set = *header_of(r, "Set-Cookie");
@@ -97,6 +105,33 @@ BOOST_AUTO_TEST_CASE(session_cookie_and_csrf_rule) {
   BOOST_TEST(env.count("sessions") == 0);
   StringRequest me("GET", "/api/v1/me", "", {{"Cookie", cookie}});
   BOOST_TEST(env.run(me).status == 401);
+}
+
+// An upload's body is streamed, never read whole for its CSRF field: the field must come
+// before the files, and a body that breaks that rule is refused before any file is staged.
+BOOST_AUTO_TEST_CASE(session_upload_needs_its_csrf_field_before_the_files) {
+  Env env;
+  signup(env, "fay");
+  const auto session = accounts::start_session(env.app(), std::stoll(env.query("SELECT id FROM users")));
+  const std::map<std::string, std::string> cookie{{"Cookie", "imghost_session=" + session}};
+  const FormField token{"csrf", std::nullopt, accounts::csrf_token(session)};
+  const FormField file{"file", "a.png", png_bytes(11)};
+  const std::vector<std::pair<std::string, std::vector<FormField>>> refused = {
+      {"after the file", {file, token}},
+      {"wrong", {{"csrf", std::nullopt, std::string(40, '0')}, file}},
+      {"missing", {{"description", std::nullopt, "no token"}, file}},
+  };
+  for (const auto& [what, fields] : refused) {
+    auto req = upload_request("/api/v1/images", fields, cookie);
+    const auto r = env.run(req);
+    BOOST_TEST(r.status == 403, what << ": " << r.body);
+    BOOST_TEST(originals_in_store(env) == 0u, what);
+    BOOST_TEST(std::filesystem::is_empty(env.store_dir() / ".tmp"), what << ": nothing staged");
+  }
+  auto good = upload_request("/api/v1/images", {{"description", std::nullopt, "first"}, token, file}, cookie);
+  const auto ok = env.run(good);
+  BOOST_TEST(ok.status == 201, ok.body);
+  BOOST_TEST(json::parse(ok.body)["owner"] == "fay");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
