@@ -49,6 +49,10 @@ def credentials(path=CREDS):
     return values["aws_access_key_id"], values["aws_secret_access_key"]
 
 
+def s3_server_pid():
+    return int((S3_VAR / "s3" / "server.pid").read_text())
+
+
 def s3_server(action):
     e = dict(os.environ, IMGHOST_VAR=str(S3_VAR), IMGHOST_S3_PORT=str(S3_PORT))
     subprocess.run([str(ROOT / "scripts" / "s3-server"), action], env=e, check=True)
@@ -130,12 +134,13 @@ class Stack:
         return subprocess.run([str(ADMIN), "--config", str(self.conf), *args], env=e, capture_output=True,
                               text=True, timeout=timeout)
 
-    def get(self, path):
-        return request("GET", path, port=self.port)
+    def get(self, path, timeout=60):
+        return request("GET", path, port=self.port, timeout=timeout)
 
-    def upload(self, data, filename="s3.png"):
+    def upload(self, data, filename="s3.png", timeout=60):
         body, ctype = multipart([("file", filename, data, "application/octet-stream")])
-        return request("POST", "/api/v1/images", body=body, headers={"Content-Type": ctype}, port=self.port)
+        return request("POST", "/api/v1/images", body=body, headers={"Content-Type": ctype}, port=self.port,
+                       timeout=timeout)
 
     def delete(self, image):
         return request("DELETE", f"/api/v1/images/{image['id']}", headers={"X-Delete-Token": image["delete_token"]},
@@ -455,6 +460,54 @@ class TwoMachinesOneBucketTest(unittest.TestCase):
         report = self.a.admin("fsck", "--fix", "--grace", "0")
         self.assertNotIn("row without a file", report.stdout)
         self.assertEqual(self.a.admin("fsck", "--grace", "0").returncode, 0)
+
+    def test_a_stalled_bucket_answers_503_within_15_s_and_recovers(self):
+        """The S3 server stopped with SIGSTOP: it accepts connections and never answers.
+        Every upload answers 503 within 15 s (the contract's bound), the health check too,
+        a cached image is still served, and the same workers carry on once it answers."""
+        cached = self.upload(self.a)
+        self.assertEqual(self.a.get(cached["url"]).status, 200)
+        rows, pids = self.rows(), self.a.worker_pids()
+        results, lock = [], threading.Lock()
+
+        def upload_once():
+            try:
+                r = self.a.upload(random_png(), timeout=15)
+                outcome = (r.status, r.json()["error"]["code"] if r.status == 503 else r.text)
+            except OSError as e:  # socket.timeout: no answer within 15 s
+                outcome = ("no answer within 15 s", repr(e))
+            with lock:
+                results.append(outcome)
+
+        server = s3_server_pid()
+        os.kill(server, signal.SIGSTOP)
+        try:
+            # Concurrent uploads (every worker meets the stall), then one after the other
+            # while the bucket stays stalled (each fails fast).
+            threads = [threading.Thread(target=upload_once) for _ in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            for _ in range(6):
+                upload_once()
+            self.assertEqual(results, [(503, "unavailable")] * 10)
+            self.assertEqual(self.a.get("/api/v1/health", timeout=15).status, 503)
+            self.assertEqual(self.a.get(cached["url"], timeout=15).status, 200,
+                             "a cached image is served while the bucket is stalled")
+            self.assertEqual(self.rows(), rows)
+            self.assertEqual(self.a.staged(), [])
+        finally:
+            os.kill(server, signal.SIGCONT)
+        recovered = wait_until(lambda: self.a.upload(random_png()).status == 201, 30, step=0.5)
+        self.assertTrue(recovered, "uploads work again once the bucket answers")
+        self.assertEqual(self.a.worker_pids(), pids, "the same workers recovered by themselves")
+        self.assertEqual(self.a.get("/api/v1/health").status, 200)
+        # A PUT the worker gave up on may land once the server runs again: an object
+        # without a row, which the repair check removes.
+        self.a.admin("fsck", "--fix", "--grace", "0")
+        check = self.a.admin("fsck", "--grace", "0")
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
 
 
 class MigrateStoreTest(unittest.TestCase):

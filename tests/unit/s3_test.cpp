@@ -1,5 +1,5 @@
 // The pure parts of the S3 store: key layout, encoding, the listing and error parsers,
-// the credentials file's rules, and the S3 settings.
+// the credentials file's rules, the S3 settings and the circuit breaker's rules.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "core/config.hpp"
+#include "store/circuit_breaker.hpp"
 #include "store/s3_client.hpp"
 #include "store/s3_credentials.hpp"
 #include "store/s3_store.hpp"
@@ -130,6 +131,35 @@ BOOST_AUTO_TEST_CASE(s3_settings) {
                           "s3_endpoint = http://x/bucket", "s3_bucket = Has_Upper", "s3_prefix = /abs",
                           "s3_prefix = a/../b", "s3_prefix = a b", "s3_bucket = abc", "s3_cache_validity = 0"})
     BOOST_CHECK_THROW(Config::from(bad, {}), ConfigError);
+}
+
+BOOST_AUTO_TEST_CASE(the_breaker_refuses_during_its_cool_down_then_lets_one_probe_through) {
+  using std::chrono::seconds;
+  enum class Event { ask, fail, answer };
+  struct Step {
+    int at;  // seconds
+    Event event;
+    bool allowed;  // for ask: what allows() says
+  };
+  const Step steps[] = {
+      {0, Event::ask, true},                                                   // closed
+      {1, Event::fail, false},                                                 // unreachable at 1: open until 6
+      {1, Event::ask, false},  {5, Event::ask, false}, {6, Event::ask, true},  // the probe
+      {7, Event::fail, false},                                                 // the probe failed too: open until 12
+      {8, Event::ask, false},  {12, Event::ask, true}, {13, Event::answer, false},  // the server answered: closed
+      {13, Event::ask, true},  {14, Event::ask, true},
+  };
+  CircuitBreaker breaker(seconds(5));
+  const CircuitBreaker::Clock::time_point t0{};
+  for (const auto& s : steps) {
+    const auto now = t0 + seconds(s.at);
+    switch (s.event) {
+      case Event::ask: BOOST_TEST(breaker.allows(now) == s.allowed, "at " << s.at << " s"); break;
+      case Event::fail: breaker.failed(now); break;
+      case Event::answer: breaker.succeeded(); break;
+    }
+  }
+  BOOST_TEST(!breaker.open_until().has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
