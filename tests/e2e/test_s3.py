@@ -25,7 +25,7 @@ from pathlib import Path
 
 import stack
 from fixtures import random_name, random_png
-from stack import ROOT, multipart, request, wait_until
+from stack import ROOT, cleanup_paused, multipart, request, wait_until
 
 BUILD = Path(os.environ.get("IMGHOST_BUILD", ROOT / "build"))
 ADMIN = BUILD / "imghost-admin"
@@ -306,6 +306,42 @@ class TwoMachinesOneBucketTest(unittest.TestCase):
         self.assertTrue(both_404, "a deleted image was still served after the cache validity")
         self.assertLess(time.monotonic(), deadline)
         self.assertEqual(self.a.get(img["thumbnail_url"]).status, 404)
+
+    def test_a_delete_or_an_expiry_is_a_404_at_once_on_the_machine_that_carried_it_out(self):
+        """Machine D caches for an hour: without taking its own entries out of nginx's
+        cache, a delete or an expiry made there would be served by it for that hour."""
+        d = Stack("d", BASE + 5, **{**self.b.settings, "s3_cache_validity": 3600})
+        shutil.rmtree(d.var, ignore_errors=True)
+        d.start()
+        try:
+            deleted = self.upload(d)
+            body, ctype = multipart([("file", "s3.png", random_png(), "application/octet-stream"),
+                                     ("expires_in", None, "3600", None)])
+            r = request("POST", "/api/v1/images", body=body, headers={"Content-Type": ctype}, port=d.port)
+            self.assertEqual(r.status, 201, r.text)
+            expired = r.json()
+            for img in (deleted, expired):
+                self.assertTrue(wait_until(lambda: f"two/thumbs/{img['filename']}" in bucket_keys(), 10))
+                for path in (img["url"], img["thumbnail_url"]):
+                    d.get(path)
+                    self.assertEqual(d.get(path).header("x-cache-status"), "HIT", path)
+
+            self.assertEqual(d.delete(deleted).status, 204)
+            self.assertEqual(d.get(deleted["url"]).status, 404)
+            self.assertEqual(d.get(deleted["thumbnail_url"]).status, 404)
+
+            # The cleanup runs on D: the other machines' loops (same database) are held.
+            with cleanup_paused(self.a.var), cleanup_paused(self.b.var), cleanup_paused(d.var):
+                self.a.psql(f"UPDATE images SET expires_at = now() - interval '1 second' "
+                            f"WHERE id = '{expired['id']}'")
+                cleanup = d.admin("expire")
+            self.assertEqual(cleanup.returncode, 0, cleanup.stdout + cleanup.stderr)
+            self.assertIn(f"Success: image {expired['filename']} expired.", d.log_text())
+            self.assertFalse({k for k in bucket_keys() if expired["filename"] in k})
+            self.assertEqual(d.get(expired["url"]).status, 404)
+            self.assertEqual(d.get(expired["thumbnail_url"]).status, 404)
+        finally:
+            d.stop()
 
     def test_identical_bytes_are_stored_once_and_go_with_their_last_image(self):
         data = random_png()
