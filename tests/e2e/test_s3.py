@@ -500,9 +500,11 @@ class TwoMachinesOneBucketTest(unittest.TestCase):
     def test_a_stalled_bucket_answers_503_within_15_s_and_recovers(self):
         """The S3 server stopped with SIGSTOP: it accepts connections and never answers.
         Every upload answers 503 within 15 s (the contract's bound), the health check too,
-        a cached image is still served, and the same workers carry on once it answers."""
+        a cached image is still served, an uncached one is 503, and the same workers carry
+        on once it answers."""
         cached = self.upload(self.a)
         self.assertEqual(self.a.get(cached["url"]).status, 200)
+        uncached = self.upload(self.a)
         rows, pids = self.rows(), self.a.worker_pids()
         results, lock = [], threading.Lock()
 
@@ -531,6 +533,9 @@ class TwoMachinesOneBucketTest(unittest.TestCase):
             self.assertEqual(self.a.get("/api/v1/health", timeout=15).status, 503)
             self.assertEqual(self.a.get(cached["url"], timeout=15).status, 200,
                              "a cached image is served while the bucket is stalled")
+            self.assertEqual(self.a.get(uncached["url"], timeout=15).status, 503)
+            # After a stall each worker refuses requests to the bucket without waiting.
+            self.assertIn("not tried, the server could not be reached", self.a.log_text())
             self.assertEqual(self.rows(), rows)
             self.assertEqual(self.a.staged(), [])
         finally:
