@@ -49,6 +49,14 @@ Sha256 Sha256Stream::finish() {
 
 std::string to_hex(const Sha256& d) { return hex::encode(d.data(), d.size()); }
 
+std::string md5_hex(std::string_view bytes) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), out, &len, EVP_md5(), nullptr) != 1 || len != 16)
+    throw std::runtime_error("EVP_Digest(md5) failed");
+  return hex::encode(out, len);
+}
+
 std::optional<Sha256> sha256_from_hex(std::string_view text) {
   const auto raw = hex::decode(text);
   Sha256 d{};

@@ -1,4 +1,4 @@
-// The three primitives imghost needs, from the kernel and OpenSSL rather than by hand.
+// The primitives imghost needs, from the kernel and OpenSSL rather than by hand.
 #pragma once
 
 #include <array>
@@ -34,6 +34,10 @@ class Sha256Stream {
 // 64 lowercase hex digits, and back (either case); nullopt for anything else.
 std::string to_hex(const Sha256& d);
 std::optional<Sha256> sha256_from_hex(std::string_view hex);
+
+// MD5 as 32 lowercase hex digits: not for security, only to find an entry of nginx's
+// cache, which names its files so (store/nginx_cache.hpp).
+std::string md5_hex(std::string_view bytes);
 
 // `n` bytes from getrandom(2): blocks only until the kernel pool is first seeded.
 // Throws std::system_error on failure.

@@ -312,6 +312,8 @@ constexpr Setting kS3Settings[] = {
        c.s3_cache_validity = static_cast<unsigned>(parse_uint(k, v, 1, 86400));
      },
      [](const Config& c) { return std::to_string(c.s3_cache_validity); }},
+    {"s3_cache_dir", [](Config& c, const std::string&, const std::string& v) { c.s3_cache_dir = v; },
+     [](const Config& c) { return c.s3_cache_dir.string(); }},
 };
 
 const Setting* find_setting(std::string_view key) {

@@ -75,6 +75,10 @@ struct Config {
   std::string s3_public_url;                  // a CDN in front of the bucket: nginx redirects originals there
   std::uint64_t s3_cache_bytes = 1ull << 30;  // nginx's disk cache of bucket objects
   unsigned s3_cache_validity = 60;            // seconds nginx serves a cached object before asking the bucket
+  // nginx's cache folder on this machine (proxy_cache_path): a delete or an expiry run
+  // here removes the image's entries from it (store/nginx_cache.hpp).  Empty: they are
+  // served until s3_cache_validity has passed, as on the other machines.
+  std::filesystem::path s3_cache_dir;
   bool s3_configured() const { return !s3_bucket.empty(); }
 
   // Accounts (README, "Accounts").

@@ -18,7 +18,7 @@ std::unique_ptr<Store> open_s3_store(const Config& config) {
   options.bucket = config.s3_bucket;
   options.region = config.s3_region;
   return std::make_unique<S3Store>(options, load_s3_credentials(config.s3_credentials_file), config.s3_prefix,
-                                   config.store_dir);
+                                   config.store_dir, config.s3_cache_dir);
 }
 
 std::unique_ptr<Store> open_store(const Config& config) {

@@ -245,7 +245,7 @@ std::string describe_s3_error(long status, std::string_view body) {
 }
 
 S3Client::S3Client(S3Options options, S3Credentials credentials)
-    : options_(std::move(options)), credentials_(std::move(credentials)) {
+    : options_(std::move(options)), credentials_(std::move(credentials)), breaker_(options_.cool_down) {
   global_init();
 }
 
@@ -265,6 +265,13 @@ void* S3Client::handle() const {
 
 S3Client::Reply S3Client::perform(const char* method, const std::string& path_and_query, std::string_view body,
                                   std::string_view content_type, const std::string& what) const {
+  if (const auto now = CircuitBreaker::Clock::now(); !breaker_.allows(now)) {
+    const auto left = std::chrono::ceil<std::chrono::seconds>(*breaker_.open_until() - now).count();
+    throw std::system_error(unreachable_errno_, std::generic_category(),
+                            fmt::format("S3 {} {} at {}: not tried, the server could not be reached just before "
+                                        "({}); next try in {} s",
+                                        method, what, location(), unreachable_, left));
+  }
   CURL* c = static_cast<CURL*>(handle());
   curl_easy_reset(c);  // options back to defaults; the live connection stays
   Reply reply;
@@ -287,6 +294,10 @@ S3Client::Reply S3Client::perform(const char* method, const std::string& path_an
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  // Below 1 byte/s for stall_timeout: nothing moves at all (a server stopped with its
+  // socket still open), as opposed to a large body crossing a slow link.
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.stall_timeout.count()));
   curl_easy_setopt(c, CURLOPT_AWS_SIGV4, sigv4.c_str());
   curl_easy_setopt(c, CURLOPT_USERNAME, credentials_.access_key_id.c_str());
   curl_easy_setopt(c, CURLOPT_PASSWORD, credentials_.secret_access_key.c_str());
@@ -313,9 +324,16 @@ S3Client::Reply S3Client::perform(const char* method, const std::string& path_an
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
   if (rc != CURLE_OK) {
     const std::string why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-    throw std::system_error(errno_of(rc), std::generic_category(),
+    const int err = errno_of(rc);
+    if (err == ECONNREFUSED || err == EHOSTUNREACH || err == ETIMEDOUT) {
+      breaker_.failed(CircuitBreaker::Clock::now());
+      unreachable_errno_ = err;
+      unreachable_ = why;
+    }
+    throw std::system_error(err, std::generic_category(),
                             fmt::format("S3 {} {} at {}: {}", method, what, location(), why));
   }
+  breaker_.succeeded();
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);
   if (std::strcmp(method, "HEAD") == 0) {
     curl_off_t t = -1;

@@ -5,13 +5,19 @@
 // hash, which the server checks against the body), the canonical (RFC 3986) encoding of
 // the path and the query, and a query already in the sorted order the signature covers.
 //
-// Every request has a connect timeout and a total timeout.  One libcurl handle per
-// client keeps the connection alive between requests; a client used after fork() makes
-// a new handle in the child.  Not thread-safe.
+// Every request has a connect timeout, a stall limit (no byte moved either way for that
+// long: a server that accepts connections and never answers is given up on then, not
+// at the total timeout) and a total timeout.  After a request could not reach the
+// server, the client's circuit breaker (store/circuit_breaker.hpp) refuses requests at
+// once for a cool-down, then lets one through as a probe: while the bucket is away an
+// upload fails in one stall limit at most, not in one per request.  One libcurl handle
+// per client keeps the connection alive between requests; a client used after fork()
+// makes a new handle in the child.  Not thread-safe.
 //
 // Failures throw std::system_error: ECONNREFUSED, EHOSTUNREACH or ETIMEDOUT when the
-// server cannot be reached in time, EACCES for 403 (wrong credentials, a signature the
-// server refuses), ENOENT for a missing bucket, EIO otherwise.  Messages name the
+// server cannot be reached in time (also for a request the breaker refused, with the
+// errno of the failure that opened it), EACCES for 403 (wrong credentials, a signature
+// the server refuses), ENOENT for a missing bucket, EIO otherwise.  Messages name the
 // request, the key and the server's error code and message; never the credentials, a
 // signature or a header.
 #pragma once
@@ -24,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/circuit_breaker.hpp"
 #include "store/s3_credentials.hpp"
 
 namespace imghost::store {
@@ -34,6 +41,8 @@ struct S3Options {
   std::string region = "us-east-1";
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds timeout{30000};  // the whole request
+  std::chrono::seconds stall_timeout{5};     // no byte sent or received for this long
+  std::chrono::seconds cool_down{5};         // requests refused at once after the server was unreachable
 };
 
 // One object of a listing.
@@ -82,6 +91,9 @@ class S3Client {
   S3Credentials credentials_;
   mutable void* curl_ = nullptr;  // CURL*, made on first use
   mutable int curl_pid_ = 0;      // the process that made it
+  mutable CircuitBreaker breaker_;
+  mutable int unreachable_errno_ = 0;  // the failure that opened the breaker, for the
+  mutable std::string unreachable_;    // requests it refuses
 };
 
 // --- Pure helpers, exposed for the unit tests ------------------------------------------

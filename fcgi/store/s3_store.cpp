@@ -21,8 +21,11 @@ std::string content_type_of(std::string_view name) {
   return f ? std::string(image::content_type(*f)) : "application/octet-stream";
 }
 
-S3Store::S3Store(S3Options options, S3Credentials credentials, std::string prefix, fs::path spool_root)
-    : client_(std::move(options), std::move(credentials)), prefix_(std::move(prefix)), spool_(std::move(spool_root)) {}
+S3Store::S3Store(S3Options options, S3Credentials credentials, std::string prefix, fs::path spool_root,
+                 const fs::path& nginx_cache_dir)
+    : client_(std::move(options), std::move(credentials)), prefix_(std::move(prefix)), spool_(std::move(spool_root)) {
+  if (!nginx_cache_dir.empty()) nginx_cache_.emplace(nginx_cache_dir);
+}
 
 std::string S3Store::key(Object object, std::string_view name) const {
   return prefix_ + (object == Object::original ? "originals/" : "thumbs/") + std::string(name);
@@ -59,7 +62,12 @@ std::optional<std::time_t> S3Store::mtime(Object object, std::string_view name) 
   return client_.head(key(object, name));
 }
 
-void S3Store::remove(Object object, std::string_view name) const { client_.remove(key(object, name)); }
+void S3Store::remove(Object object, std::string_view name) const {
+  client_.remove(key(object, name));
+  // Only after the bucket's DELETE: a request between the two would otherwise fetch
+  // the object into the cache again.
+  if (nginx_cache_) nginx_cache_->forget(object, name);
+}
 
 void S3Store::walk(const std::function<void(const Entry&)>& visit) const {
   client_.list(prefix_, [&](const S3Object& o) {

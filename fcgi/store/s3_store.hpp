@@ -13,9 +13,11 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "store/local_store.hpp"
+#include "store/nginx_cache.hpp"
 #include "store/s3_client.hpp"
 #include "store/store.hpp"
 
@@ -24,9 +26,12 @@ namespace imghost::store {
 class S3Store final : public Store {
  public:
   // `prefix` is "" or ends in '/'.  `spool_root` gets a .tmp/ folder for staged uploads
-  // (created if missing; throws std::system_error).  No request is made here, so a
-  // worker starts while the bucket is away and serves as soon as it is back.
-  S3Store(S3Options options, S3Credentials credentials, std::string prefix, std::filesystem::path spool_root);
+  // (created if missing; throws std::system_error).  `nginx_cache_dir`, unless empty, is
+  // this machine's nginx cache of the bucket, from which remove() takes the object's
+  // entry.  No request is made here, so a worker starts while the bucket is away and
+  // serves as soon as it is back.
+  S3Store(S3Options options, S3Credentials credentials, std::string prefix, std::filesystem::path spool_root,
+          const std::filesystem::path& nginx_cache_dir = {});
 
   // "<prefix>originals/<name>" or "<prefix>thumbs/<name>".
   std::string key(Object object, std::string_view name) const;
@@ -43,6 +48,8 @@ class S3Store final : public Store {
   void put_thumbnail(std::string_view name, std::string_view bytes) const override;
   std::optional<std::string> read(Object object, std::string_view name) const override;
   std::optional<std::time_t> mtime(Object object, std::string_view name) const override;
+  // The object from the bucket, then its entry from this machine's nginx cache (if one
+  // is known): a removed image is a 404 here at once.
   void remove(Object object, std::string_view name) const override;
   void remove_staged(std::string_view staged_name) const override { spool_.remove_staged(staged_name); }
   // The bucket's listing below the prefix (keys that are not <prefix>originals/<name> or
@@ -55,6 +62,7 @@ class S3Store final : public Store {
   S3Client client_;
   std::string prefix_;
   LocalStore spool_;  // only its .tmp/ is used
+  std::optional<NginxCache> nginx_cache_;
 };
 
 // What a key below the prefix is: "originals/<name>" and "thumbs/<name>" with a

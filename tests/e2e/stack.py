@@ -67,8 +67,9 @@ class Response:
         return self.body.decode("utf-8", "replace")
 
 
-def request(method, path, body=None, headers=None, port=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port or PORT, timeout=60)
+def request(method, path, body=None, headers=None, port=None, timeout=60):
+    """One request on a new connection; socket.timeout when no answer came within `timeout` s."""
+    conn = http.client.HTTPConnection("127.0.0.1", port or PORT, timeout=timeout)
     try:
         conn.request(method, path, body=body, headers=headers or {})
         r = conn.getresponse()

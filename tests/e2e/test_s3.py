@@ -25,7 +25,7 @@ from pathlib import Path
 
 import stack
 from fixtures import random_name, random_png
-from stack import ROOT, multipart, request, wait_until
+from stack import ROOT, cleanup_paused, multipart, request, wait_until
 
 BUILD = Path(os.environ.get("IMGHOST_BUILD", ROOT / "build"))
 ADMIN = BUILD / "imghost-admin"
@@ -47,6 +47,10 @@ def credentials(path=CREDS):
             k, v = line.split("=", 1)
             values[k.strip()] = v.strip()
     return values["aws_access_key_id"], values["aws_secret_access_key"]
+
+
+def s3_server_pid():
+    return int((S3_VAR / "s3" / "server.pid").read_text())
 
 
 def s3_server(action):
@@ -130,12 +134,13 @@ class Stack:
         return subprocess.run([str(ADMIN), "--config", str(self.conf), *args], env=e, capture_output=True,
                               text=True, timeout=timeout)
 
-    def get(self, path):
-        return request("GET", path, port=self.port)
+    def get(self, path, timeout=60):
+        return request("GET", path, port=self.port, timeout=timeout)
 
-    def upload(self, data, filename="s3.png"):
+    def upload(self, data, filename="s3.png", timeout=60):
         body, ctype = multipart([("file", filename, data, "application/octet-stream")])
-        return request("POST", "/api/v1/images", body=body, headers={"Content-Type": ctype}, port=self.port)
+        return request("POST", "/api/v1/images", body=body, headers={"Content-Type": ctype}, port=self.port,
+                       timeout=timeout)
 
     def delete(self, image):
         return request("DELETE", f"/api/v1/images/{image['id']}", headers={"X-Delete-Token": image["delete_token"]},
@@ -302,6 +307,42 @@ class TwoMachinesOneBucketTest(unittest.TestCase):
         self.assertLess(time.monotonic(), deadline)
         self.assertEqual(self.a.get(img["thumbnail_url"]).status, 404)
 
+    def test_a_delete_or_an_expiry_is_a_404_at_once_on_the_machine_that_carried_it_out(self):
+        """Machine D caches for an hour: without taking its own entries out of nginx's
+        cache, a delete or an expiry made there would be served by it for that hour."""
+        d = Stack("d", BASE + 5, **{**self.b.settings, "s3_cache_validity": 3600})
+        shutil.rmtree(d.var, ignore_errors=True)
+        d.start()
+        try:
+            deleted = self.upload(d)
+            body, ctype = multipart([("file", "s3.png", random_png(), "application/octet-stream"),
+                                     ("expires_in", None, "3600", None)])
+            r = request("POST", "/api/v1/images", body=body, headers={"Content-Type": ctype}, port=d.port)
+            self.assertEqual(r.status, 201, r.text)
+            expired = r.json()
+            for img in (deleted, expired):
+                self.assertTrue(wait_until(lambda: f"two/thumbs/{img['filename']}" in bucket_keys(), 10))
+                for path in (img["url"], img["thumbnail_url"]):
+                    d.get(path)
+                    self.assertEqual(d.get(path).header("x-cache-status"), "HIT", path)
+
+            self.assertEqual(d.delete(deleted).status, 204)
+            self.assertEqual(d.get(deleted["url"]).status, 404)
+            self.assertEqual(d.get(deleted["thumbnail_url"]).status, 404)
+
+            # The cleanup runs on D: the other machines' loops (same database) are held.
+            with cleanup_paused(self.a.var), cleanup_paused(self.b.var), cleanup_paused(d.var):
+                self.a.psql(f"UPDATE images SET expires_at = now() - interval '1 second' "
+                            f"WHERE id = '{expired['id']}'")
+                cleanup = d.admin("expire")
+            self.assertEqual(cleanup.returncode, 0, cleanup.stdout + cleanup.stderr)
+            self.assertIn(f"Success: image {expired['filename']} expired.", d.log_text())
+            self.assertFalse({k for k in bucket_keys() if expired["filename"] in k})
+            self.assertEqual(d.get(expired["url"]).status, 404)
+            self.assertEqual(d.get(expired["thumbnail_url"]).status, 404)
+        finally:
+            d.stop()
+
     def test_identical_bytes_are_stored_once_and_go_with_their_last_image(self):
         data = random_png()
         one, two = self.upload(self.a, data), self.upload(self.b, data)
@@ -455,6 +496,59 @@ class TwoMachinesOneBucketTest(unittest.TestCase):
         report = self.a.admin("fsck", "--fix", "--grace", "0")
         self.assertNotIn("row without a file", report.stdout)
         self.assertEqual(self.a.admin("fsck", "--grace", "0").returncode, 0)
+
+    def test_a_stalled_bucket_answers_503_within_15_s_and_recovers(self):
+        """The S3 server stopped with SIGSTOP: it accepts connections and never answers.
+        Every upload answers 503 within 15 s (the contract's bound), the health check too,
+        a cached image is still served, an uncached one is 503, and the same workers carry
+        on once it answers."""
+        cached = self.upload(self.a)
+        self.assertEqual(self.a.get(cached["url"]).status, 200)
+        uncached = self.upload(self.a)
+        rows, pids = self.rows(), self.a.worker_pids()
+        results, lock = [], threading.Lock()
+
+        def upload_once():
+            try:
+                r = self.a.upload(random_png(), timeout=15)
+                outcome = (r.status, r.json()["error"]["code"] if r.status == 503 else r.text)
+            except OSError as e:  # socket.timeout: no answer within 15 s
+                outcome = ("no answer within 15 s", repr(e))
+            with lock:
+                results.append(outcome)
+
+        server = s3_server_pid()
+        os.kill(server, signal.SIGSTOP)
+        try:
+            # Concurrent uploads (every worker meets the stall), then one after the other
+            # while the bucket stays stalled (each fails fast).
+            threads = [threading.Thread(target=upload_once) for _ in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            for _ in range(6):
+                upload_once()
+            self.assertEqual(results, [(503, "unavailable")] * 10)
+            self.assertEqual(self.a.get("/api/v1/health", timeout=15).status, 503)
+            self.assertEqual(self.a.get(cached["url"], timeout=15).status, 200,
+                             "a cached image is served while the bucket is stalled")
+            self.assertEqual(self.a.get(uncached["url"], timeout=15).status, 503)
+            # After a stall each worker refuses requests to the bucket without waiting.
+            self.assertIn("not tried, the server could not be reached", self.a.log_text())
+            self.assertEqual(self.rows(), rows)
+            self.assertEqual(self.a.staged(), [])
+        finally:
+            os.kill(server, signal.SIGCONT)
+        recovered = wait_until(lambda: self.a.upload(random_png()).status == 201, 30, step=0.5)
+        self.assertTrue(recovered, "uploads work again once the bucket answers")
+        self.assertEqual(self.a.worker_pids(), pids, "the same workers recovered by themselves")
+        self.assertEqual(self.a.get("/api/v1/health").status, 200)
+        # A PUT the worker gave up on may land once the server runs again: an object
+        # without a row, which the repair check removes.
+        self.a.admin("fsck", "--fix", "--grace", "0")
+        check = self.a.admin("fsck", "--grace", "0")
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
 
 
 class MigrateStoreTest(unittest.TestCase):

@@ -1,5 +1,6 @@
 // The pure parts of the S3 store: key layout, encoding, the listing and error parsers,
-// the credentials file's rules, and the S3 settings.
+// the credentials file's rules, the S3 settings, the circuit breaker's rules and where
+// nginx's cache keeps an object.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -7,7 +8,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/crypto.hpp"
 #include "core/config.hpp"
+#include "store/circuit_breaker.hpp"
+#include "store/nginx_cache.hpp"
 #include "store/s3_client.hpp"
 #include "store/s3_credentials.hpp"
 #include "store/s3_store.hpp"
@@ -117,7 +121,7 @@ BOOST_AUTO_TEST_CASE(s3_settings) {
   using imghost::ConfigError;
   const auto c = Config::from(
       "store = s3\ns3_endpoint = http://127.0.0.1:9000/\ns3_bucket = img-1\ns3_prefix = site/a/\n"
-      "s3_cache_size = 2G\n",
+      "s3_cache_size = 2G\ns3_cache_dir = /var/cache/nginx/imghost-s3\n",
       {{"IMGHOST_S3_CACHE_VALIDITY", "5"}});
   BOOST_TEST(c.store == "s3");
   BOOST_TEST(c.s3_endpoint == "http://127.0.0.1:9000");
@@ -125,11 +129,67 @@ BOOST_AUTO_TEST_CASE(s3_settings) {
   BOOST_TEST(c.s3_region == "us-east-1");
   BOOST_TEST(c.s3_cache_bytes == 2ull << 30);
   BOOST_TEST(c.s3_cache_validity == 5u);
+  BOOST_TEST(c.s3_cache_dir == "/var/cache/nginx/imghost-s3");
+  BOOST_TEST(Config::from("", {}).s3_cache_dir.empty());
   BOOST_TEST(c.get("s3_prefix").value() == "site/a/");
   for (const char* bad : {"store = s4", "store = s3", "store = s3\ns3_bucket = b12", "s3_endpoint = ftp://x",
                           "s3_endpoint = http://x/bucket", "s3_bucket = Has_Upper", "s3_prefix = /abs",
                           "s3_prefix = a/../b", "s3_prefix = a b", "s3_bucket = abc", "s3_cache_validity = 0"})
     BOOST_CHECK_THROW(Config::from(bad, {}), ConfigError);
+}
+
+BOOST_AUTO_TEST_CASE(the_breaker_refuses_during_its_cool_down_then_lets_one_probe_through) {
+  using std::chrono::seconds;
+  enum class Event { ask, fail, answer };
+  struct Step {
+    int at;  // seconds
+    Event event;
+    bool allowed;  // for ask: what allows() says
+  };
+  const Step steps[] = {
+      {0, Event::ask, true},                                                   // closed
+      {1, Event::fail, false},                                                 // unreachable at 1: open until 6
+      {1, Event::ask, false},  {5, Event::ask, false}, {6, Event::ask, true},  // the probe
+      {7, Event::fail, false},                                                 // the probe failed too: open until 12
+      {8, Event::ask, false},  {12, Event::ask, true}, {13, Event::answer, false},  // the server answered: closed
+      {13, Event::ask, true},  {14, Event::ask, true},
+  };
+  CircuitBreaker breaker(seconds(5));
+  const CircuitBreaker::Clock::time_point t0{};
+  for (const auto& s : steps) {
+    const auto now = t0 + seconds(s.at);
+    switch (s.event) {
+      case Event::ask: BOOST_TEST(breaker.allows(now) == s.allowed, "at " << s.at << " s"); break;
+      case Event::fail: breaker.failed(now); break;
+      case Event::answer: breaker.succeeded(); break;
+    }
+  }
+  BOOST_TEST(!breaker.open_until().has_value());
+}
+
+BOOST_AUTO_TEST_CASE(an_entry_of_nginx_cache_is_where_nginx_put_it) {
+  // Paths nginx 1.22 wrote for these keys (levels=1:2: the MD5's last digit, then the
+  // two before it).
+  const NginxCache cache("/c");
+  BOOST_TEST(cache.entry(Object::original, "kqwbqy2ns3xeyl5ezers.png").string() ==
+             "/c/c/6c/9af2d3e14095586f3e43ee0568f246cc");
+  BOOST_TEST(cache.entry(Object::thumbnail, "jp57hnexevamn5dh553t.png").string() ==
+             "/c/6/e1/2295afd4ed23218742867b8a22f45e16");
+  BOOST_TEST(imghost::crypto::md5_hex("abc") == "900150983cd24fb0d6963f7d28e17f72");  // RFC 1321
+}
+
+BOOST_AUTO_TEST_CASE(forgetting_removes_the_entry_and_a_missing_one_is_no_error) {
+  const fs::path dir = fs::temp_directory_path() / ("imghost-nginx-cache-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const NginxCache cache(dir);
+  const auto entry = cache.entry(Object::original, "kqwbqy2ns3xeyl5ezers.png");
+  BOOST_CHECK_NO_THROW(cache.forget(Object::original, "kqwbqy2ns3xeyl5ezers.png"));  // no folder at all
+  fs::create_directories(entry.parent_path());
+  std::ofstream(entry) << "KEY: originals/kqwbqy2ns3xeyl5ezers.png";
+  cache.forget(Object::original, "kqwbqy2ns3xeyl5ezers.png");
+  BOOST_TEST(!fs::exists(entry));
+  BOOST_CHECK_NO_THROW(cache.forget(Object::original, "kqwbqy2ns3xeyl5ezers.png"));
+  fs::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
