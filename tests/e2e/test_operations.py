@@ -330,7 +330,7 @@ class RepairCheck(unittest.TestCase):
         self.assertIn(f"file without a row: {orphan.relative_to(STORE)}", r.stdout)
         self.assertIn(f"thumbnail without a row: {orphan_thumb.relative_to(STORE)}", r.stdout)
         self.assertIn("staged file left behind: .tmp/up-fsckteststaged00", r.stdout)
-        self.assertIn(f"row without a file: blob {lost['filename']}", r.stdout)
+        self.assertIn(f"row without a file: image file {lost['filename']}", r.stdout)
         self.assertTrue(orphan.exists() and orphan_thumb.exists() and staged.exists(), "no --fix: nothing changes")
         self.assertEqual(psql(f"SELECT count(*) FROM images WHERE id = '{lost['id']}'"), "1")
 
