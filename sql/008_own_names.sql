@@ -14,3 +14,13 @@
 
 -- "Which image owns this file?": the thumbnail writer, a delete, the repair check.
 CREATE INDEX images_name ON images (name);
+
+-- The images still to be given a name of their own, listed once here, so that migrate
+-- (run at every start of the service) finds them without a look at every image.  An
+-- image leaves the list with its rename, or with its row.
+CREATE TABLE images_without_own_name (
+  image_seq bigint PRIMARY KEY REFERENCES images (seq) ON DELETE CASCADE
+);
+INSERT INTO images_without_own_name (image_seq)
+SELECT i.seq FROM images i
+ WHERE EXISTS (SELECT 1 FROM images j WHERE j.name = i.name AND j.seq < i.seq);

@@ -67,8 +67,8 @@ OwnNamesResult give_own_names(const store::Store& store, db::Connection& conn, A
     std::fflush(out);
   }
   if (r.renamed > 0 || r.missing > 0)
-    log.success(fmt::format("migrate gave {} images a file name of their own; {} shared files missing.", r.renamed,
-                            r.missing));
+    log.success(
+        fmt::format("migrate gave {} images a file name of their own; {} shared files missing.", r.renamed, r.missing));
   return r;
 }
 

@@ -226,9 +226,8 @@ std::vector<std::string> ImagesRepo::delete_images_named(const crypto::Sha256& s
 
 std::vector<ImagesRepo::SharedName> ImagesRepo::images_sharing_a_name(long long after, int limit) {
   auto r = c_.run("images_sharing_a_name",
-                  "SELECT i.seq, i.sha256, i.name FROM images i"
-                  " WHERE i.seq > $1 AND EXISTS (SELECT 1 FROM images j WHERE j.name = i.name AND j.seq < i.seq)"
-                  " ORDER BY i.seq LIMIT $2",
+                  "SELECT i.seq, i.sha256, i.name FROM images_without_own_name w JOIN images i ON i.seq = w.image_seq"
+                  " WHERE w.image_seq > $1 ORDER BY w.image_seq LIMIT $2",
                   {std::to_string(after), std::to_string(limit)});
   return r.map([](const Result& row, int i) {
     return SharedName{row.get_int(i, 0), sha256_from_bytea(row.get(i, 1)), std::string(row.get(i, 2))};
@@ -236,9 +235,13 @@ std::vector<ImagesRepo::SharedName> ImagesRepo::images_sharing_a_name(long long 
 }
 
 bool ImagesRepo::rename_file(long long seq, const std::string& from, const std::string& to) {
-  return c_.run("rename_file", "UPDATE images SET name = $3 WHERE seq = $1 AND name = $2",
-                {std::to_string(seq), from, to})
-             .affected() == 1;
+  // The image leaves the list of sql/008 in the same statement.
+  auto r = c_.run("rename_file",
+                  "WITH listed AS (DELETE FROM images_without_own_name WHERE image_seq = $1),"
+                  " renamed AS (UPDATE images SET name = $3 WHERE seq = $1 AND name = $2 RETURNING seq)"
+                  " SELECT count(*) FROM renamed",
+                  {std::to_string(seq), from, to});
+  return r.get_int(0, 0) == 1;
 }
 
 }  // namespace imghost::db

@@ -145,16 +145,17 @@ class ImagesRepo {
   // used bytes go down by their size).  Call inside a transaction, under the content lock.
   std::vector<std::string> delete_images_named(const crypto::Sha256& sha, const std::string& name);
 
-  // Images that share their file name with an older image (rows written before
-  // sql/008), oldest first from seq `after` on (exclusive), at most `limit`
-  // (admin/own_names.hpp).
+  // Images that shared their file name with an older image when sql/008 ran (its list
+  // `images_without_own_name`) and have not been renamed since, oldest first from seq
+  // `after` on (exclusive), at most `limit` (admin/own_names.hpp).
   struct SharedName {
     long long seq = 0;
     crypto::Sha256 sha256;
     std::string name;
   };
   std::vector<SharedName> images_sharing_a_name(long long after, int limit);
-  // Gives image `seq` the file name `to` if it is still named `from`; false otherwise.
+  // Gives image `seq` the file name `to` if it is still named `from`, and takes it off
+  // the list of sql/008; false when it was not named `from`.
   bool rename_file(long long seq, const std::string& from, const std::string& to);
 
  private:

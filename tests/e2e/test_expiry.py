@@ -144,7 +144,7 @@ class AlbumExpiry(unittest.TestCase):
 
 
 class KilledCleanup(unittest.TestCase):
-    """Rounds of work for the cleanup (expired images, some sharing their file with a
+    """Rounds of work for the cleanup (expired images, some sharing their bytes with a
     kept image, and expired albums), each run killed at a random moment several times,
     then run to the end; the seed is printed so that a failure can be replayed."""
 
@@ -236,8 +236,10 @@ class KilledCleanup(unittest.TestCase):
                 self.assertEqual(get(img["url"]).status, 404)
                 self.assertLessEqual(lines_ending(f"Success: image {img['filename']} expired."), 1)
             for kept, gone in zip(work["kept"], work["sharing"]):
-                self.assertEqual(kept["filename"], gone["filename"])
+                self.assertNotEqual(kept["filename"], gone["filename"], "each upload has its own name")
                 self.assertEqual(count(f"SELECT count(*) FROM images WHERE id = '{gone['id']}'"), 0)
+                self.assertFalse(store_path(gone["filename"]).exists(), gone["filename"])
+                self.assertEqual(get(gone["url"]).status, 404)
                 self.assertTrue(store_path(kept["filename"]).exists())
                 self.assertEqual(get(kept["url"]).status, 200)
         # No line torn by a kill: every line of the log is whole.
