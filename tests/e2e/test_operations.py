@@ -166,7 +166,7 @@ class BackupAndRestore(unittest.TestCase):
         # meanwhile: each of its runs opens the store, which makes missing shard folders
         # again, and a large store takes longer to wipe than the loop's 2-second turn.
         with cleanup_paused():
-            psql("TRUNCATE images, blobs, album_items, albums")
+            psql("TRUNCATE images, blobs, album_items, albums, images_without_own_name")
             for p in STORE.iterdir():
                 if p.name != ".tmp":
                     shutil.rmtree(p) if p.is_dir() else p.unlink()
