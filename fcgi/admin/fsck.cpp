@@ -17,7 +17,7 @@ namespace {
 
 using store::Entry;
 using store::Object;
-using BlobRow = db::ImagesRepo::BlobRow;
+using FileRow = db::ImagesRepo::FileRow;
 
 // What the store holds, from one walk.
 struct Inventory {
@@ -74,12 +74,11 @@ class Check {
   void missing_thumbnails();
 
   bool young(std::time_t mtime) const { return now_ - mtime < opt_.grace.count(); }
-  // Is this row still the blob of its content, with its original gone?  Asked under
-  // the content lock: a delete or a repair may have removed the row meanwhile, an
-  // upload may have placed the file.
-  bool still_missing(const BlobRow& row) {
-    const auto current = repo_.blob_name(row.sha256);
-    return current && *current == row.name && !store_.mtime(Object::original, row.name);
+  // Does an image row still name this file, with its original gone?  Asked under the
+  // content lock: a delete or a repair may have removed the row meanwhile, an upload
+  // may have placed the file.
+  bool still_missing(const FileRow& row) {
+    return repo_.image_named(row.name) && !store_.mtime(Object::original, row.name);
   }
 
   void found(const std::string& what) {
@@ -120,13 +119,13 @@ class Check {
   const std::time_t now_;
   FsckResult r_;
 
-  std::vector<BlobRow> rows_;
+  std::vector<FileRow> rows_;
   std::unordered_set<std::string> row_names_;
   // Names in the `removals` queue: their rows are gone, and `imghost-admin expire`
   // removes their files (a cleanup or an album's delete was cut short).  Not orphans.
   std::unordered_set<std::string> queued_;
   Inventory inv_;
-  std::unordered_set<std::string> rows_deleted_;  // blobs this run deleted (their thumbnails go too)
+  std::unordered_set<std::string> rows_deleted_;  // files whose rows this run deleted (their thumbnails go too)
   bool magick_ready_ = false;
 };
 
@@ -134,7 +133,7 @@ FsckResult Check::run() {
   // Rows first, then the walk: a row committed after this load has its file in the
   // store before the walk starts (file first, then row), and anything that changes
   // while we look is checked again under its lock before it is called a problem.
-  rows_ = repo_.all_blobs();
+  rows_ = repo_.all_files();
   for (const auto& row : rows_) row_names_.insert(row.name);
   for (auto& name : repo_.queued_removals()) queued_.insert(std::move(name));
   inv_ = take_inventory(store_);
@@ -192,7 +191,7 @@ void Check::originals_without_rows() {
     // Under the content lock an upload of these bytes is either committed (its row is
     // visible now) or has not placed its file yet; a delete has removed its file.
     db::SessionLock lock(conn_, crypto::sha256(*bytes));
-    if (repo_.blob_exists(name) || !store_.mtime(Object::original, name)) continue;
+    if (repo_.image_named(name) || !store_.mtime(Object::original, name)) continue;
     repair("file without a row: " + store_.where(Object::original, name), [&] {
       store_.remove(Object::original, name);
       return std::string("removed");
@@ -201,19 +200,19 @@ void Check::originals_without_rows() {
 }
 
 void Check::rows_without_originals() {
-  std::vector<const BlobRow*> missing;
+  std::vector<const FileRow*> missing;
   for (const auto& row : rows_) {
     if (inv_.originals.count(row.name) || store_.mtime(Object::original, row.name)) continue;
     db::SessionLock lock(conn_, row.sha256);
     if (still_missing(row)) missing.push_back(&row);
   }
   const bool refuse = looks_unmounted(missing.size(), rows_.size()) && !opt_.force;
-  for (const BlobRow* row : missing) {
-    const std::string what = fmt::format("row without a file: blob {} (sha256 {}) has no {}", row->name,
+  for (const FileRow* row : missing) {
+    const std::string what = fmt::format("row without a file: image file {} (sha256 {}) has no {}", row->name,
                                          crypto::to_hex(row->sha256), store_.where(Object::original, row->name));
     if (opt_.fix && refuse) {
       not_fixed(what,
-                fmt::format("{} of {} blob files are missing: is the store at {} there? (--force deletes the rows)",
+                fmt::format("{} of {} image files are missing: is the store at {} there? (--force deletes the rows)",
                             missing.size(), rows_.size(), store_.location()));
       continue;
     }
@@ -223,7 +222,7 @@ void Check::rows_without_originals() {
       std::vector<std::string> ids;
       {
         db::Transaction tx(conn_);
-        ids = repo_.delete_blob_and_images(row->sha256, row->name);
+        ids = repo_.delete_images_named(row->sha256, row->name);
         tx.commit();
       }
       rows_deleted_.insert(row->name);
@@ -237,10 +236,10 @@ void Check::rows_without_originals() {
       for (const auto& id : ids) id_list += (id_list.empty() ? "" : ", ") + id;
       if (id_list.empty()) id_list = "none";
       log_.error(
-          fmt::format("image file {} was missing from the store: the repair check deleted its blob row and "
+          fmt::format("image file {} was missing from the store: the repair check deleted "
                       "{} ({}); the bytes are lost.",
                       row->name, plural(ids.size(), "image row"), id_list));
-      return fmt::format("deleted the blob row and {} ({}){}", plural(ids.size(), "image row"), id_list, thumb_note);
+      return fmt::format("deleted {} ({}){}", plural(ids.size(), "image row"), id_list, thumb_note);
     });
   }
 }
@@ -261,7 +260,7 @@ void Check::thumbnails_without_rows() {
       ++r_.young;
       continue;
     }
-    if (repo_.blob_exists(name)) continue;
+    if (repo_.image_named(name)) continue;
     repair("thumbnail without a row: " + store_.where(Object::thumbnail, name), [&] {
       store_.remove(Object::thumbnail, name);
       return std::string("removed");
@@ -269,7 +268,7 @@ void Check::thumbnails_without_rows() {
   }
 }
 
-// Thumbnails of blobs whose original is there, made again from the original.
+// Thumbnails of images whose original is there, made again from the original.
 void Check::missing_thumbnails() {
   for (const auto& row : rows_) {
     if (!inv_.originals.count(row.name) || inv_.thumbs.count(row.name)) continue;
@@ -285,8 +284,7 @@ void Check::missing_thumbnails() {
     std::optional<db::SessionLock> lock;
     if (opt_.fix) {
       lock.emplace(conn_, row.sha256);
-      const auto current = repo_.blob_name(row.sha256);
-      if (!current || *current != row.name || store_.mtime(Object::thumbnail, row.name)) continue;
+      if (!repo_.image_named(row.name) || store_.mtime(Object::thumbnail, row.name)) continue;
     }
     repair("missing thumbnail: " + store_.where(Object::thumbnail, row.name), [&] {
       const auto bytes = store_.read(Object::original, row.name);

@@ -4,27 +4,28 @@
 //
 // Findings, one line each on `out`:
 //   staged file left behind   a staged upload older than the grace period (a killed worker's)
-//   file without a row        an original with no blob row, older than the grace period
+//   file without a row        an original no image row names, older than the grace period
 //                             (a crash between placing and COMMIT, or after a delete's COMMIT)
-//   row without a file        a blob row whose original is gone: the bytes are lost
-//   thumbnail without a row   a thumbnail with no blob row, older than the grace period
-//   missing thumbnail         a blob older than the grace period whose thumbnail is absent
+//   row without a file        an image row whose original is gone: the bytes are lost
+//   thumbnail without a row   a thumbnail no image row names, older than the grace period
+//   missing thumbnail         an image file older than the grace period whose thumbnail is absent
 // Not a finding: a file or thumbnail whose name is queued in `removals` (core/expiry.hpp:
 // its rows are gone and a cleanup or an album's delete was cut short before the unlink)
 // is noted as "queued for removal" and left to `imghost-admin expire`, which owns the
 // queue.
 // With `fix`: files, thumbnails and staged files without a row are removed, missing
-// thumbnails are made again from the original, and a row without a file is deleted with
-// every image row that refers to it (logged as an Error in app.log, one line per blob).
+// thumbnails are made again from the original, and a row without a file is deleted
+// (logged as an Error in app.log, one line per file name; other uploads of the same
+// bytes have names of their own and are judged on their own).
 //
 // Safe while workers serve.  A file is only called an orphan after taking the advisory
 // lock the workers take for its content (db/locks.hpp, keyed by the SHA-256 of its bytes) and
-// seeing, under that lock, that no blob row names it: an upload of the same bytes holds
+// seeing, under that lock, that no image row names it: an upload of the same bytes holds
 // that lock from the rename until its COMMIT, a delete from its COMMIT until the unlink.
 // Rows are re-checked under their lock the same way.  The grace period keeps fresh
 // files (in-flight uploads, thumbnails being written) out of the report altogether.
 //
-// If more than half of the blob files are missing (and more than a handful), the store is
+// If more than half of the image files are missing (and more than a handful), the store is
 // more likely unmounted or misconfigured than lost: rows are then reported but not
 // deleted unless `force` is set.  Only one repair check runs at a time (a second waits).
 #pragma once
@@ -55,7 +56,7 @@ struct FsckResult {
   std::size_t remaining() const { return problems - fixed; }
 };
 
-// True when `missing` of `total` blob files being absent looks like a store that is not
+// True when `missing` of `total` image files being absent looks like a store that is not
 // there (unmounted disk, wrong store_dir) rather than files lost one by one.
 bool looks_unmounted(std::size_t missing, std::size_t total);
 

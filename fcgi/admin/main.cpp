@@ -1,7 +1,8 @@
 // imghost-admin: the operator's command.
 //
 //   imghost-admin [--config FILE] migrate     apply sql/ migrations; move a store of the
-//                                             legacy layout to the current one
+//                                             legacy layout to the current one; give every
+//                                             image a file name of its own (admin/own_names.hpp)
 //   imghost-admin [--config FILE] fsck [--fix] [--grace SECONDS] [--force]
 //                                             the repair check (admin/fsck.hpp); exits 0
 //                                             when nothing is wrong or all was fixed, 1 when
@@ -55,6 +56,7 @@
 #include "admin/fsck.hpp"
 #include "admin/migrate.hpp"
 #include "admin/migrate_store.hpp"
+#include "admin/own_names.hpp"
 #include "admin/restore_files.hpp"
 #include "admin/users.hpp"
 #include "core/config.hpp"
@@ -249,6 +251,10 @@ int main(int argc, char** argv) {
         if (const auto moved = local->relayout(); moved > 0)
           std::printf("store: moved %zu files to the one-level layout\n", moved);
       }
+      // Rows written before sql/008 may share a file name.
+      const auto log = open_log(config);
+      const auto own = admin::give_own_names(*store, conn, *log, stdout);
+      if (own.renamed > 0) std::printf("store: gave %zu images a file name of their own\n", own.renamed);
       return 0;
     }
     if (args[0] == "config" && args.size() == 3 && args[1] == "get") {

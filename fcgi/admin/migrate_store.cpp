@@ -33,7 +33,10 @@ MigrateStoreResult migrate_store(const store::Store& source, const store::Store&
   // Rows read after the walk: a file walked above whose row is not here has no row
   // (rows are committed after their file is placed, and names are never reused).
   std::map<std::string, crypto::Sha256> sha_of;
-  for (const auto& row : repo.all_blobs()) sha_of.emplace(row.name, row.sha256);
+  for (const auto& row : repo.all_files()) sha_of.emplace(row.name, row.sha256);
+  // Bytes already written to the target in this run, by content: another name of the
+  // same bytes shares them there (a hard link on a local disk) instead of a new copy.
+  std::map<crypto::Sha256, std::string> in_target;
 
   std::size_t done = 0;
   for (const auto& name : names) {
@@ -44,8 +47,7 @@ MigrateStoreResult migrate_store(const store::Store& source, const store::Store&
       continue;
     }
     db::SessionLock lock(conn, it->second);
-    const auto current = repo.blob_name(it->second);
-    if (!current || *current != name) continue;  // deleted meanwhile: the delete removed it from both stores
+    if (!repo.image_named(name)) continue;  // deleted meanwhile: the delete removed it from both stores
 
     if (originals.count(name)) {
       if (const auto bytes = source.read(Object::original, name)) {
@@ -61,8 +63,12 @@ MigrateStoreResult migrate_store(const store::Store& source, const store::Store&
         const auto copied = target.read(Object::original, name);
         if (!copied || crypto::sha256(*copied) != it->second) {
           store::Staged staged = target.stage(*bytes);
-          target.place(staged, name);
+          if (const auto twin = in_target.find(it->second); twin != in_target.end())
+            target.share(staged, twin->second, name);
+          else
+            target.place(staged, name);
         }
+        in_target.try_emplace(it->second, name);
         source.remove(Object::original, name);
         ++r.originals;
       }

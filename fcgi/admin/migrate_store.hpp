@@ -7,7 +7,7 @@
 // site), so every file stays reachable whichever side it is on during the move.
 //
 // Each name is moved under the advisory lock of its content (db/locks.hpp), the lock
-// uploads and deletes take: the blob row is checked to still name it, the original's
+// uploads and deletes take: an image row is checked to still name it, the original's
 // bytes are checked against the row's SHA-256, written durably to the target (unless
 // a copy with the same bytes is there already), then removed from the source; its thumbnail likewise.  So a kill at
 // any point leaves every file in the source, the target or both, a later run carries

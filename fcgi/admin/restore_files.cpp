@@ -1,10 +1,12 @@
 #include "admin/restore_files.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <system_error>
@@ -53,28 +55,42 @@ RestoreFilesResult restore_files(const std::filesystem::path& snapshot, const st
   if (!std::filesystem::is_directory(snapshot))
     throw std::system_error(ENOTDIR, std::generic_category(), "no store snapshot at " + snapshot.string());
   RestoreFilesResult r;
+  // Uploads of the same bytes are names (hard links) of one file in the snapshot: the
+  // first name restored of each file, by its inode, so that the others share it again.
+  std::map<std::pair<dev_t, ino_t>, std::string> restored_as;
   store::walk_local_tree(snapshot, [&](const store::Entry& e) {
     if (e.kind != store::Entry::Kind::original && e.kind != store::Entry::Kind::thumbnail) {
       ++r.skipped;
       return;
     }
     const auto object = e.kind == store::Entry::Kind::original ? store::Object::original : store::Object::thumbnail;
-    if (target.mtime(object, e.name)) {
-      ++r.present;
-      return;
-    }
     // The snapshot's own path of this name: its current or its legacy shard path.
     std::filesystem::path source;
     for (const auto& rel : {store::shard_path(e.name), store::legacy_shard_path(e.name)}) {
       source = snapshot / (object == store::Object::thumbnail ? "thumbs/" + rel : rel);
       if (std::filesystem::is_regular_file(source)) break;
     }
-    if (object == store::Object::original) {
-      store::Staged staged = stage_copy(target, source);
-      target.place(staged, e.name);
-    } else {
+    if (object == store::Object::thumbnail) {
+      if (target.mtime(object, e.name)) {
+        ++r.present;
+        return;
+      }
       target.put_thumbnail(e.name, read_whole(source));
+      ++r.copied;
+      return;
     }
+    struct stat st {};
+    if (::stat(source.c_str(), &st) != 0) fail("stat " + source.string());
+    const auto [first, fresh] = restored_as.try_emplace({st.st_dev, st.st_ino}, e.name);
+    if (target.mtime(object, e.name)) {
+      ++r.present;
+      return;
+    }
+    store::Staged staged = stage_copy(target, source);
+    if (fresh)
+      target.place(staged, e.name);
+    else
+      target.share(staged, first->second, e.name);
     ++r.copied;
   });
   std::fprintf(out, "restore-files: %zu files copied into %s, %zu already there, %zu not the store's left out\n",

@@ -10,7 +10,8 @@
 // reused, so it holds the same bytes): running it again after a kill copies only what
 // the first run did not.  Staged files a kill leaves behind are removed by the repair
 // check.  Files of the snapshot that are not the store's (foreign names, staged files)
-// are not copied.
+// are not copied.  Names that share one file in the snapshot (uploads of the same bytes)
+// share one file in the store again (Store::share).
 #pragma once
 
 #include <cstddef>

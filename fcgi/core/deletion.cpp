@@ -55,7 +55,7 @@ Deleted delete_image(App& app, const std::string& id, const Authority& who) {
     app.log().success(fmt::format("image {} deleted by {}.", rec->name, who.account->username));
   else
     app.log().success(fmt::format("image {} deleted.", rec->name));
-  return {*rec, removed->file.has_value()};
+  return {*rec};
 }
 
 }  // namespace imghost

@@ -20,10 +20,7 @@ struct Authority {
 };
 
 struct Deleted {
-  db::ImageRecord record;  // the image as it was
-  // Whether its file went too.  false: another upload of the same bytes still refers to
-  // the file, so /images/<name> keeps answering for that upload.
-  bool file_removed = false;
+  db::ImageRecord record;  // the image as it was; its links answer 404 from now on
 };
 
 // Throws Error 404 (no such image) or 403 (a wrong delete token, none and not the

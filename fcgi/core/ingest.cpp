@@ -19,9 +19,7 @@ namespace {
 // One distinct content of the request (the same bytes twice in one upload share it).
 struct Content {
   Candidate* first = nullptr;
-  std::string name;     // the name a new blob of it gets
-  bool is_new = false;  // no blob of these bytes existed: ours was inserted
-  bool placed = false;  // we renamed its file into the store in this request
+  std::string name;  // the name a new blob of it gets: its first image's own name
 };
 
 // Inside the upload's transaction: the account's row stays locked until COMMIT, so the
@@ -66,11 +64,14 @@ void enter_album(App& app, long long album_seq, std::vector<Stored>& stored) {
 std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::optional<std::string>& description,
                            Visibility visibility, const Uploader& uploader, const Placement& placement) {
   std::map<crypto::Sha256, Content> contents;  // ordered by hash: the lock order
-  for (auto& f : files) {
-    auto [it, inserted] = contents.try_emplace(f.sha256);
+  std::vector<Stored> out(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    // Every upload has a name of its own, even for bytes stored already.
+    out[i].record.name = naming::new_file_name(files[i].format);
+    auto [it, inserted] = contents.try_emplace(files[i].sha256);
     if (inserted) {
-      it->second.first = &f;
-      it->second.name = naming::new_file_name(f.format);
+      it->second.first = &files[i];
+      it->second.name = out[i].record.name;
     }
   }
 
@@ -78,7 +79,6 @@ std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::o
   if (contents.size() > 1)
     for (const auto& [sha, c] : contents) statements.push_back(db::lock_content_statement(sha));
   const std::size_t first_upload = statements.size();
-  std::vector<Stored> out(files.size());
   for (std::size_t i = 0; i < files.size(); ++i) {
     const Candidate& f = files[i];
     out[i].delete_token = naming::new_delete_token();
@@ -96,12 +96,14 @@ std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::o
     r.owner = uploader.username;
     statements.push_back(db::ImagesRepo::upload_statement(
         {f.sha256, contents.at(f.sha256).name, r.size, r.format, r.width, r.height},
-        {r.id, f.sha256, r.original_filename, description, crypto::sha256(out[i].delete_token), visibility,
+        {r.id, r.name, f.sha256, r.original_filename, description, crypto::sha256(out[i].delete_token), visibility,
          uploader.account_id, placement.expires_in}));
   }
 
   auto& conn = app.db();
   bool committing = false;
+  std::vector<const std::string*> placed;  // names given a file in this request
+  std::uint64_t stored = 0;                // bytes that were new to the store
   try {
     db::Transaction tx(conn, db::Transaction::kBegunByStatements);
     // While the server runs them, the staged files are synced to disk: a new content's
@@ -114,15 +116,14 @@ std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::o
     // The account's row is locked after the content locks, in the order a delete takes
     // them; concurrent uploads of one account queue on it until COMMIT.
     if (uploader.account_id) charge_quota(app, *uploader.account_id, files);
+    std::vector<std::string> sources(files.size());  // the file each image's name is to share
     for (std::size_t i = 0; i < files.size(); ++i) {
       const auto up = db::ImagesRepo::uploaded(results[first_upload + i]);
       auto& r = out[i].record;
       r.seq = up.seq;
       r.created_at = up.created_at;
       r.expires_at = up.expires_at;
-      Content& c = contents.at(files[i].sha256);
-      c.is_new = up.blob_name == c.name;
-      r.name = up.blob_name;
+      sources[i] = up.blob_name;
     }
     if (placement.new_album) {
       // After the content locks and the account's row, as the lock order wants; no one
@@ -132,22 +133,30 @@ std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::o
       enter_album(app, *placement.album_seq, out);
     }
     // The rows are not visible before COMMIT, and the content locks are held: no one can
-    // refer to, or remove, these files before they are in place.
-    for (auto& [sha, c] : contents) {
-      if (!c.is_new) continue;
+    // refer to, or remove, these files before they are in place, and the file a blob
+    // names stays while they are shared.  In the files' order, so the first image of new
+    // bytes is placed before a second one of the same request shares it.
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      Candidate& f = files[i];
+      const std::string& name = out[i].record.name;
       {
         metrics::Timer t(metrics::Histogram::store_write);
-        app.store().place(c.first->staged, c.name);
+        if (sources[i] == name) {
+          app.store().place(f.staged, name);
+          stored += f.size;
+        } else {
+          app.store().share(f.staged, sources[i], name);
+        }
       }
-      c.placed = true;
-      if (c.first->thumbnail.empty()) continue;
+      placed.push_back(&name);
+      if (f.thumbnail.empty()) continue;
       try {
-        if (c.first->thumbnail_is_original)
-          app.store().put_original_as_thumbnail(c.name, c.first->thumbnail);
+        if (f.thumbnail_is_original)
+          app.store().put_original_as_thumbnail(name, f.thumbnail);
         else
-          app.store().put_thumbnail(c.name, c.first->thumbnail);
+          app.store().put_thumbnail(name, f.thumbnail);
       } catch (const std::exception& e) {
-        app.log().error(fmt::format("thumbnail of {} left for later: {}", c.name, e.what()));
+        app.log().error(fmt::format("thumbnail of {} left for later: {}", name, e.what()));
       }
     }
     committing = true;
@@ -156,19 +165,16 @@ std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::o
     // Before COMMIT the rows cannot exist, so no one can refer to the files placed here:
     // remove them now.  If COMMIT itself failed (a lost connection) the rows may or may
     // not exist, so the files stay and the repair check decides.
-    for (auto& [sha, c] : contents) {
+    for (const std::string* name : placed) {
       if (committing) break;
-      if (!c.placed) continue;
       try {
-        store::remove_both(app.store(), c.name);
+        store::remove_both(app.store(), *name);
       } catch (...) {}
     }
     throw;
   }
 
-  std::uint64_t stored = 0, uploaded = 0;
-  for (const auto& [sha, c] : contents)
-    if (c.placed) stored += c.first->size;
+  std::uint64_t uploaded = 0;
   for (const auto& f : files) uploaded += f.size;
   metrics::add_stored_bytes(stored, uploaded);
   return out;

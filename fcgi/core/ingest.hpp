@@ -3,7 +3,8 @@
 // Each file arrives staged on local disk (not yet synced), its SHA-256 and its thumbnail
 // known.  Then, in ONE transaction and two round trips to PostgreSQL:
 //   1. BEGIN and one statement per image (images_repo.hpp: the content lock, the blob
-//      inserted unless the same bytes are stored already, the image row), sent together;
+//      inserted unless the same bytes are stored already, the image row under a file
+//      name of its own, even for bytes stored already), sent together;
 //      a request of several distinct contents first takes their locks in SHA-256 order,
 //      in the same round trip, so two requests never deadlock;
 //   2. for an account's upload, its row locked (SELECT ... FOR NO KEY UPDATE: the image
@@ -16,11 +17,14 @@
 //      upload before: over max_items the whole upload is refused (db/albums_repo.hpp);
 //      an album made for this upload (the form's "make these files an album") is
 //      inserted here first, so it exists with its images or not at all;
-//   4. for each new blob, its staged file is placed (fsync of the file, rename, fsync of
-//      its folder) and its thumbnail written, still under the content lock; then COMMIT.
+//   4. for each image, still under the content lock: new bytes have their staged file
+//      placed under the image's name (fsync of the file, rename, fsync of its folder);
+//      bytes stored already are shared with the file their blob names (Store::share: a
+//      hard link on a local disk, and a fsync of its folder); then its thumbnail is
+//      written under its name; then COMMIT.
 // A crash before COMMIT can leave only a staged or placed file (and thumbnail) without a
 // row, which the repair check removes; never a row without a file.  Bytes already stored
-// are not placed again: their staged file is dropped.
+// are not written again where the store can share them: their staged file is dropped.
 #pragma once
 
 #include <cstdint>

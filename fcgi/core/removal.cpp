@@ -24,12 +24,17 @@ std::optional<Removed> remove_image(db::Connection& conn, const store::Store& st
   Removed removed;
   {
     db::Transaction tx(conn);
-    if (!repo.delete_image(id)) return std::nullopt;
-    removed.file = repo.delete_blob_if_unreferenced(sha256);
-    if (removed.file) repo.queue_removal(*removed.file);
+    const auto name = repo.delete_image(id);
+    if (!name) return std::nullopt;
+    repo.release_content(sha256, *name);
+    if (!repo.image_named(*name)) {
+      removed.file = name;
+      repo.queue_removal(*name);
+    }
     tx.commit();
   }
-  // Still under the content lock: an upload of these bytes waits until the files are gone.
+  // Still under the content lock: an upload of these bytes links from the file the blob
+  // names now, never from this one.
   if (removed.file) removed.file_left_queued = !unlink_queued(repo, store, log, *removed.file);
   return removed;
 }

@@ -1,12 +1,18 @@
-// Removing one image and, when it was the last reference, its file: the one removal that
-// DELETE of an image, DELETE of an album and the expiry cleanup share.
+// Removing one image and its file: the one removal that DELETE of an image, DELETE of an
+// album and the expiry cleanup share.
+//
+// Every image has a file name of its own (sql/008), so its links answer 404 as soon as
+// its files are removed, whatever other uploads of the same bytes exist: those have
+// names (links to the same bytes) of their own.
 //
 // Order (the reverse of an upload's): rows first, then the file.  Under the session-level
-// content lock, so an upload of the same bytes cannot re-use the blob between "no one
-// refers to it" and the unlink, one transaction deletes the image row, then the blob row
-// if that was the last reference, and puts the blob's file name into the `removals`
-// queue.  After COMMIT the original and the thumbnail are removed through the Store
-// interface (local disk or S3), then the name leaves the queue.
+// content lock, so an upload of the same bytes cannot link from this file between the
+// row's delete and the unlink, one transaction deletes the image row, releases the blob
+// (deleted with its last image, or made to name another image's file), and puts the
+// image's file name into the `removals` queue.  After COMMIT the original and the
+// thumbnail are removed through the Store interface (local disk or S3), then the name
+// leaves the queue.  A name that rows written before sql/008 still share is removed only
+// with the last of them.
 //
 // A crash or a store failure after COMMIT leaves the name queued: the next
 // `imghost-admin expire` removes its files (unlink_queued), and the repair check notes it
@@ -25,7 +31,8 @@
 namespace imghost::removal {
 
 struct Removed {
-  // The blob's file name when this image was its last reference (its files were to go).
+  // The image's file name, whose files were to go (nullopt only while another image
+  // written before sql/008 still has the same name).
   std::optional<std::string> file;
   // The store failed to remove `file`: it stays queued for the next cleanup (logged).
   bool file_left_queued = false;

@@ -2,8 +2,8 @@
 //
 // Thumbnails are written after the upload answered (background) or on demand, so a
 // delete of the same file can run at any moment around the write.  A delete removes
-// files only after its COMMIT; so writing first and then checking that the blob row
-// still exists closes the race: either the check sees the row gone (and the thumbnail is
+// files only after its COMMIT; so writing first and then checking that the image row
+// naming the file still exists closes the race: either the check sees the row gone (and the thumbnail is
 // removed here), or the delete's unlink runs after the thumbnail is in place.
 #pragma once
 
@@ -14,8 +14,8 @@
 
 namespace imghost {
 
-// Writes the thumbnail of stored file `name` crash-safely, then removes it again if the
-// file's blob is gone.  Returns false in that case.  Throws std::system_error (store)
+// Writes the thumbnail of stored file `name` crash-safely, then removes it again if no
+// image row names the file any more.  Returns false in that case.  Throws std::system_error (store)
 // or db::DbError.
 bool save_thumbnail(App& app, const std::string& name, std::string_view bytes);
 

@@ -56,7 +56,7 @@ Statement ImagesRepo::upload_statement(const NewBlob& b, const NewImage& img) {
           "   owner_id, expires_at, name, size, format, width, height)"
           "   SELECT $8::text, $2::bytea, $9::text, $10::text, $11::bytea, $12::text, $13::bigint,"
           "   now() + make_interval(secs => $14::double precision),"
-          "   blob.name, blob.size, blob.format, blob.width, blob.height FROM blob"
+          "   $15::text, blob.size, blob.format, blob.width, blob.height FROM blob"
           "   RETURNING seq, created_at, expires_at)"
           " SELECT image.seq, blob.name,"
           "  to_char(image.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
@@ -65,7 +65,7 @@ Statement ImagesRepo::upload_statement(const NewBlob& b, const NewImage& img) {
            std::to_string(b.width), std::to_string(b.height), img.id, img.original_filename, img.description,
            bytea_param(img.delete_token_hash), std::string(name(img.visibility)),
            img.owner_id ? Param(std::to_string(*img.owner_id)) : Param(),
-           img.expires_in ? Param(std::to_string(*img.expires_in)) : Param()}};
+           img.expires_in ? Param(std::to_string(*img.expires_in)) : Param(), img.name}};
 }
 
 Uploaded ImagesRepo::uploaded(const Result& r) {
@@ -77,26 +77,6 @@ std::optional<std::string> ImagesRepo::blob_name(const crypto::Sha256& sha) {
   auto r = c_.run("blob_name", "SELECT name FROM blobs WHERE sha256 = $1", {bytea_param(sha)});
   if (r.rows() == 0) return std::nullopt;
   return std::string(r.get(0, 0));
-}
-
-void ImagesRepo::insert_blob(const NewBlob& b) {
-  c_.run("insert_blob", "INSERT INTO blobs (sha256, name, size, format, width, height) VALUES ($1, $2, $3, $4, $5, $6)",
-         {bytea_param(b.sha256), b.name, std::to_string(b.size), b.format, std::to_string(b.width),
-          std::to_string(b.height)});
-}
-
-ImageRecord ImagesRepo::insert_image(const NewImage& img) {
-  auto r = c_.run(
-      "insert_image",
-      "WITH i AS (INSERT INTO images"
-      " (id, sha256, original_filename, description, delete_token_hash, visibility, owner_id,"
-      "  name, size, format, width, height)"
-      " SELECT $1, $2, $3, $4, $5, $6, $7, b.name, b.size, b.format, b.width, b.height"
-      " FROM blobs b WHERE b.sha256 = $2 RETURNING *)"
-      " SELECT " IMAGE_COLUMNS " FROM i LEFT JOIN users u ON u.id = i.owner_id",
-      {img.id, bytea_param(img.sha256), img.original_filename, img.description, bytea_param(img.delete_token_hash),
-       std::string(name(img.visibility)), img.owner_id ? Param(std::to_string(*img.owner_id)) : Param()});
-  return record_at(r, 0);
 }
 
 std::optional<ImageRecord> ImagesRepo::find(const std::string& id) {
@@ -165,29 +145,35 @@ std::optional<ImagesRepo::DeleteTarget> ImagesRepo::delete_target(const std::str
   return t;
 }
 
-bool ImagesRepo::delete_image(const std::string& id) {
+std::optional<std::string> ImagesRepo::delete_image(const std::string& id) {
   // The owner's row is updated in the same statement: a delete and the quota it frees
   // are one.
   auto r = c_.run("delete_image",
-                  "WITH d AS (DELETE FROM images WHERE id = $1 RETURNING owner_id, size),"
+                  "WITH d AS (DELETE FROM images WHERE id = $1 RETURNING owner_id, size, name),"
                   " u AS (UPDATE users SET used_bytes = GREATEST(used_bytes - d.size, 0)"
                   "   FROM d WHERE users.id = d.owner_id)"
-                  " SELECT count(*) FROM d",
+                  " SELECT name FROM d",
                   {id});
-  return r.get_int(0, 0) == 1;
-}
-
-std::optional<std::string> ImagesRepo::delete_blob_if_unreferenced(const crypto::Sha256& sha) {
-  auto r = c_.run("delete_blob",
-                  "DELETE FROM blobs b WHERE b.sha256 = $1"
-                  " AND NOT EXISTS (SELECT 1 FROM images i WHERE i.sha256 = $1) RETURNING name",
-                  {bytea_param(sha)});
   if (r.rows() == 0) return std::nullopt;
   return std::string(r.get(0, 0));
 }
 
-bool ImagesRepo::blob_exists(const std::string& name) {
-  return c_.run("blob_exists", "SELECT 1 FROM blobs WHERE name = $1", {name}).rows() > 0;
+void ImagesRepo::release_content(const crypto::Sha256& sha, const std::string& name) {
+  // Two statements: in one, a DELETE and an UPDATE of the same row would both see the
+  // snapshot before either.
+  const auto gone = c_.run("release_blob",
+                           "DELETE FROM blobs b WHERE b.sha256 = $1"
+                           " AND NOT EXISTS (SELECT 1 FROM images i WHERE i.sha256 = $1)",
+                           {bytea_param(sha)});
+  if (gone.affected() > 0) return;
+  c_.run("repoint_blob",
+         "UPDATE blobs SET name = (SELECT i.name FROM images i WHERE i.sha256 = $1 ORDER BY i.seq LIMIT 1)"
+         " WHERE sha256 = $1 AND name = $2",
+         {bytea_param(sha), name});
+}
+
+bool ImagesRepo::image_named(const std::string& name) {
+  return c_.run("image_named", "SELECT 1 FROM images WHERE name = $1 LIMIT 1", {name}).rows() > 0;
 }
 
 ImagesRepo::Doomed ImagesRepo::Doomed::at(const Result& r, int row) {
@@ -215,26 +201,46 @@ std::vector<std::string> ImagesRepo::queued_removals() {
   return r.map([](const Result& row, int i) { return std::string(row.get(i, 0)); });
 }
 
-std::vector<ImagesRepo::BlobRow> ImagesRepo::all_blobs() {
-  auto r = c_.run("all_blobs", "SELECT sha256, name FROM blobs ORDER BY name", {});
+std::vector<ImagesRepo::FileRow> ImagesRepo::all_files() {
+  auto r = c_.run("all_files", "SELECT DISTINCT ON (name) sha256, name FROM images ORDER BY name, seq", {});
   return r.map([](const Result& row, int i) {
-    return BlobRow{sha256_from_bytea(row.get(i, 0)), std::string(row.get(i, 1))};
+    return FileRow{sha256_from_bytea(row.get(i, 0)), std::string(row.get(i, 1))};
   });
 }
 
-std::vector<std::string> ImagesRepo::delete_blob_and_images(const crypto::Sha256& sha, const std::string& name) {
+std::vector<std::string> ImagesRepo::delete_images_named(const crypto::Sha256& sha, const std::string& name) {
   auto deleted =
-      c_.run("delete_images_of_blob",
-             "WITH d AS (DELETE FROM images WHERE sha256 = $1 RETURNING id, owner_id, size),"
+      c_.run("delete_images_named",
+             "WITH d AS (DELETE FROM images WHERE sha256 = $1 AND name = $2 RETURNING id, owner_id, size),"
              " u AS (UPDATE users SET used_bytes = GREATEST(used_bytes - x.bytes, 0)"
              "   FROM (SELECT owner_id, sum(size) AS bytes FROM d WHERE owner_id IS NOT NULL GROUP BY owner_id) x"
              "   WHERE users.id = x.owner_id)"
              " SELECT id FROM d",
-             {bytea_param(sha)});
+             {bytea_param(sha), name});
   std::vector<std::string> ids;
   for (int i = 0; i < deleted.rows(); ++i) ids.emplace_back(deleted.get(i, 0));
-  c_.run("delete_blob_named", "DELETE FROM blobs WHERE sha256 = $1 AND name = $2", {bytea_param(sha), name});
+  release_content(sha, name);
   return ids;
+}
+
+std::vector<ImagesRepo::SharedName> ImagesRepo::images_sharing_a_name(long long after, int limit) {
+  auto r = c_.run("images_sharing_a_name",
+                  "SELECT i.seq, i.sha256, i.name FROM images_without_own_name w JOIN images i ON i.seq = w.image_seq"
+                  " WHERE w.image_seq > $1 ORDER BY w.image_seq LIMIT $2",
+                  {std::to_string(after), std::to_string(limit)});
+  return r.map([](const Result& row, int i) {
+    return SharedName{row.get_int(i, 0), sha256_from_bytea(row.get(i, 1)), std::string(row.get(i, 2))};
+  });
+}
+
+bool ImagesRepo::rename_file(long long seq, const std::string& from, const std::string& to) {
+  // The image leaves the list of sql/008 in the same statement.
+  auto r = c_.run("rename_file",
+                  "WITH listed AS (DELETE FROM images_without_own_name WHERE image_seq = $1),"
+                  " renamed AS (UPDATE images SET name = $3 WHERE seq = $1 AND name = $2 RETURNING seq)"
+                  " SELECT count(*) FROM renamed",
+                  {std::to_string(seq), from, to});
+  return r.get_int(0, 0) == 1;
 }
 
 }  // namespace imghost::db

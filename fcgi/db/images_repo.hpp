@@ -1,6 +1,7 @@
-// The images and blobs tables (sql/001_init.sql).  A blob is one stored file, named
-// randomly and keyed by the SHA-256 of its bytes; an image is one upload of a blob with
-// its own id, description and delete token.  Identical bytes share one blob.
+// The images and blobs tables (sql/001_init.sql, sql/008_own_names.sql).  An image is one
+// upload: its own id, description, delete token and file name.  A blob is one content,
+// keyed by the SHA-256 of its bytes, stored once: its name is the file of one of its
+// images, the one a new upload of the same bytes is linked from (store::Store::share).
 //
 // Every method runs one statement on the given connection and throws db::DbError.
 // Locking: callers that create or remove blobs first take the content lock (locks.hpp),
@@ -47,6 +48,7 @@ struct NewBlob {
 
 struct NewImage {
   std::string id;
+  std::string name;  // its own file name
   crypto::Sha256 sha256;
   std::string original_filename;
   std::optional<std::string> description;
@@ -59,7 +61,8 @@ struct NewImage {
 // What the upload statement returns for one image.
 struct Uploaded {
   long long seq = 0;
-  std::string blob_name;                  // the new blob's name, or the existing one of the same bytes
+  std::string blob_name;                  // the new blob's name, or the existing one of the same bytes:
+                                          // the file the image's own name is to share
   std::string created_at;                 // ISO 8601, UTC, "Z"
   std::optional<std::string> expires_at;  // ISO 8601, UTC, "Z"; nullopt: never
 };
@@ -71,16 +74,13 @@ class ImagesRepo {
   // One statement for one uploaded image, for Connection::begin_and_run: takes the
   // content lock of its bytes (db/locks.hpp, held to COMMIT), inserts its blob unless
   // one of these bytes exists (then that one is used: its name comes back instead of
-  // `b.name`), and inserts the image row.  Where another upload of the same bytes
+  // `b.name`), and inserts the image row under its own name `img.name`.  Where another upload of the same bytes
   // committed while this one waited for the lock, its row is found all the same (the
   // conflict is resolved on the latest committed row, not on the statement's snapshot).
   static Statement upload_statement(const NewBlob& b, const NewImage& img);
   static Uploaded uploaded(const Result& r);
 
   std::optional<std::string> blob_name(const crypto::Sha256& sha);
-  void insert_blob(const NewBlob& b);
-  // Inserts and returns the full record (seq and created_at from the database).
-  ImageRecord insert_image(const NewImage& img);
 
   std::optional<ImageRecord> find(const std::string& id);
   // The public images, newest first; only rows with seq < before when given.  Unlisted
@@ -111,40 +111,57 @@ class ImagesRepo {
     std::optional<long long> owner_id;
   };
   std::optional<DeleteTarget> delete_target(const std::string& id);
-  // Deletes the image row and takes its size off its owner's used bytes; false if it
-  // was already gone.  Call inside a transaction.
-  bool delete_image(const std::string& id);
-  // Deletes the blob if no image refers to it any more; returns its file name then.
-  std::optional<std::string> delete_blob_if_unreferenced(const crypto::Sha256& sha);
-  // Whether a blob row names this file (the thumbnail writer and the repair check ask).
-  bool blob_exists(const std::string& name);
+  // Deletes the image row and takes its size off its owner's used bytes; returns its
+  // file name, nullopt if it was already gone.  Call inside a transaction.
+  std::optional<std::string> delete_image(const std::string& id);
+  // After images of content `sha` named `name` were deleted, under the content lock: the
+  // blob goes when no image of it is left, and otherwise, if it named `name`, it names
+  // another of its images' files from now on (new uploads link from that one).
+  void release_content(const crypto::Sha256& sha, const std::string& name);
+  // Whether an image row names this file (the thumbnail writer, a delete of a name that
+  // rows written before sql/008 still share, the repair check ask).
+  bool image_named(const std::string& name);
 
   // An image to remove (the cleanup, an album's removal).
   struct Doomed {
     std::string id;
     crypto::Sha256 sha256;
-    std::string name;  // its blob's file name, for the log
+    std::string name;  // its file name, for the log
     // Reads the columns (id, sha256, name), in this order, of a result's row.
     static Doomed at(const Result& r, int row);
   };
   // Images past their expires_at, soonest first, at most `limit` (the cleanup).
   std::vector<Doomed> expired_images(int limit);
-  // The queue of files whose blob row is gone (sql/006 `removals`): queued in the
-  // transaction that deletes the blob row, dequeued once the files are removed.
+  // The queue of files whose image row is gone (sql/006 `removals`): queued in the
+  // transaction that deletes the row, dequeued once the files are removed.
   void queue_removal(const std::string& name);
   void dequeue_removal(const std::string& name);
   std::vector<std::string> queued_removals();
 
-  // Every blob, ordered by name (the repair check).
-  struct BlobRow {
+  // Every file an image row names, once, with its content, ordered by name (the repair
+  // check, migrate-store).
+  struct FileRow {
     crypto::Sha256 sha256;
     std::string name;
   };
-  std::vector<BlobRow> all_blobs();
-  // Deletes the blob named `name` with this content and every image row of it; returns
-  // the ids of the images deleted (their owners' used bytes go down by their size).
-  // Call inside a transaction, under the content lock.
-  std::vector<std::string> delete_blob_and_images(const crypto::Sha256& sha, const std::string& name);
+  std::vector<FileRow> all_files();
+  // Deletes every image row named `name` (one, or several written before sql/008) and
+  // releases their content (release_content); returns the ids deleted (their owners'
+  // used bytes go down by their size).  Call inside a transaction, under the content lock.
+  std::vector<std::string> delete_images_named(const crypto::Sha256& sha, const std::string& name);
+
+  // Images that shared their file name with an older image when sql/008 ran (its list
+  // `images_without_own_name`) and have not been renamed since, oldest first from seq
+  // `after` on (exclusive), at most `limit` (admin/own_names.hpp).
+  struct SharedName {
+    long long seq = 0;
+    crypto::Sha256 sha256;
+    std::string name;
+  };
+  std::vector<SharedName> images_sharing_a_name(long long after, int limit);
+  // Gives image `seq` the file name `to` if it is still named `from`, and takes it off
+  // the list of sql/008; false when it was not named `from`.
+  bool rename_file(long long seq, const std::string& from, const std::string& to);
 
  private:
   Connection& c_;

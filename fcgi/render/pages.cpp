@@ -448,16 +448,12 @@ std::string delete_confirm(const Site& site, const db::ImageRecord& r, const std
 
 std::string deleted(const Site& site, const Deleted& d) {
   const auto& r = d.record;
-  std::string what =
-      d.file_removed ? fmt::format(
-                           "<p>{} is deleted: its page, its file and its thumbnail are gone from this site. Browsers "
-                           "and caches that loaded it before may keep showing their copy for a while.</p>",
-                           escape(shown_name(r)))
-                     : fmt::format(
-                           "<p>Your upload of {} is deleted: its page and its delete link no longer work.</p>"
-                           "<p><strong>The file itself stays online.</strong> The same image was uploaded separately "
-                           "too, and its links keep working for that other upload until it is deleted as well.</p>",
-                           escape(shown_name(r)));
+  // The same bytes may have been uploaded by others too; their uploads have links of
+  // their own, and nothing here says whether they exist.
+  const std::string what = fmt::format(
+      "<p>{} is deleted: its page, its file and its thumbnail are gone from this site. Browsers "
+      "and caches that loaded it before may keep showing their copy for a while.</p>",
+      escape(shown_name(r)));
   return layout(site, "Deleted",
                 fmt::format("<h1>Deleted</h1><div class=\"card\" data-deleted-id=\"{}\">{}</div>"
                             "<p class=\"actions\"><a class=\"button\" href=\"/upload\">Upload images</a> "

@@ -59,8 +59,8 @@ std::string my_uploads(const Site& site);
 // session's CSRF token when a logged-in browser asks, else "".
 std::string delete_confirm(const Site& site, const db::ImageRecord& r, const std::string& token,
                            const std::string& csrf = "");
-// What a delete did, truthfully: the file is gone, or it stays because another upload
-// of the same bytes still refers to it.
+// What a delete did: the image, its file and its thumbnail are gone (never a word about
+// other uploads of the same bytes).
 std::string deleted(const Site& site, const Deleted& d);
 
 // Every error, from the worker or from nginx (413, the 404 of a missing file): a title,

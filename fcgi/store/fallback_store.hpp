@@ -28,6 +28,10 @@ class FallbackStore final : public Store {
   Staged stage(std::string_view bytes, bool durable = true) const override { return primary_->stage(bytes, durable); }
   StagedWriter stage_writer() const override { return primary_->stage_writer(); }
   void place(Staged& staged, std::string_view name) const override { primary_->place(staged, name); }
+  // The primary links when `from` is there, and places a copy when it is not.
+  void share(Staged& staged, std::string_view from, std::string_view name) const override {
+    primary_->share(staged, from, name);
+  }
   void put_thumbnail(std::string_view name, std::string_view bytes) const override {
     primary_->put_thumbnail(name, bytes);
   }

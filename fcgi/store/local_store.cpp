@@ -218,6 +218,27 @@ void LocalStore::place(Staged& staged, std::string_view name) const {
   place_at(staged, path(Object::original, name), true);
 }
 
+void LocalStore::share(Staged& staged, std::string_view from, std::string_view name) const {
+  // A hard link: no inode, no bytes, one fsync of the new name's folder.  Files are never
+  // changed in place, so the names never differ; removing one leaves the others.
+  const fs::path target = path(Object::original, name);
+  for (const fs::path& source : {path(Object::original, from), legacy_path(Object::original, from)}) {
+    bool linked = ::link(source.c_str(), target.c_str()) == 0;
+    if (!linked && errno == ENOENT && ::access(source.c_str(), F_OK) == 0) {
+      make_parents(target);  // the name's shard folder not made yet, or removed by hand
+      linked = ::link(source.c_str(), target.c_str()) == 0;
+    }
+    if (linked) {
+      fsync_dir(target.parent_path());
+      return;
+    }
+    if (errno != ENOENT) fail("link " + source.string() + " to " + target.string());
+  }
+  // Not on this disk (in the other store of a move, or its shard folder removed by hand):
+  // a copy of its own.
+  place(staged, name);
+}
+
 void LocalStore::put_thumbnail(std::string_view name, std::string_view bytes) const {
   Staged staged = stage(bytes, false);
   place_at(staged, path(Object::thumbnail, name), false);

@@ -45,6 +45,7 @@ class LocalStore final : public Store {
   Staged stage(std::string_view bytes, bool durable = true) const override;
   StagedWriter stage_writer() const override;
   void place(Staged& staged, std::string_view name) const override;
+  void share(Staged& staged, std::string_view from, std::string_view name) const override;
   void sync_staged(Staged& staged) const override;
   void put_thumbnail(std::string_view name, std::string_view bytes) const override;
   void put_original_as_thumbnail(std::string_view name, std::string_view bytes) const override;

@@ -115,6 +115,15 @@ class Store {
   // staged.durable()).  When this returns the original survives a crash; on failure
   // nothing is under `name` and the staged file is still the caller's.
   virtual void place(Staged& staged, std::string_view name) const = 0;
+  // Makes `name` a new original with the same bytes as the stored original `from`
+  // (`staged` holds those bytes too): a second name for bytes stored once.  The default
+  // places `staged` as a copy of its own; the local store makes a hard link to `from`'s
+  // file instead, and places `staged` only when `from` is not on its disk.  Durable and
+  // failing as place(); on success `staged` may still be the caller's (unused).
+  virtual void share(Staged& staged, std::string_view from, std::string_view name) const {
+    (void)from;
+    place(staged, name);
+  }
   // Syncs a staged file's bytes to disk ahead of place(), which then has only the rename
   // left: for a caller with a wait to fill (the upload syncs while its database round
   // trip runs).  A store whose place() copies the bytes elsewhere (a bucket) has nothing

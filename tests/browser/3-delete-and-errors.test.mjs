@@ -1,5 +1,5 @@
-// Deleting (confirm, keep it, delete for good, a truthful message when the same bytes
-// were uploaded twice) and every error page, from the worker and from nginx.
+// Deleting (confirm, keep it, delete for good, one of two uploads of the same bytes taking
+// only its own links) and every error page, from the worker and from nginx.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PHONE, apiUpload, assertAccessible, assertNoSidewaysScroll, assertResponseAccessible, checkPage, close,
@@ -36,18 +36,21 @@ test('delete flow: my uploads, the confirmation, "Keep it", then delete for good
   await done(page);
 });
 
-test('deleting one of two uploads of the same bytes says the file stays online', async () => {
+test('deleting one of two uploads of the same bytes takes its links and says nothing of the other', async () => {
   const bytes = png(71);
   const [a] = await apiUpload([['twin-a.png', bytes]]);
   const [b] = await apiUpload([['twin-b.png', bytes]]);
+  assert.notEqual(a.url, b.url);
   const page = await newPage({ viewport: PHONE });
   await page.goto(a.delete_url);
   await Promise.all([page.waitForNavigation(), page.click('button:text("Delete for good")')]);
   const text = await page.textContent('main');
-  assert.match(text, /The file itself stays online/);
-  assert.doesNotMatch(text, /is gone|are gone/);
+  assert.match(text, /its file and its thumbnail are gone/);
+  assert.doesNotMatch(text, /stays online|uploaded separately/);
+  assert.equal((await fetch(new URL(a.url, page.url()))).status, 404);
+  assert.equal((await fetch(new URL(b.url, page.url()))).status, 200);
   assert.equal(await imageStatus(b.id), 200);
-  await assertAccessible(page, 'deleted page, file kept');
+  await assertAccessible(page, 'deleted page of one of two twins');
   await assertNoSidewaysScroll(page, 'deleted page on a phone');
   await done(page);
 });

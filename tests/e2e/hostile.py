@@ -555,6 +555,6 @@ def store_names(root=None):
 
 
 def rows_without_file(psql_fn=psql, path_fn=store_path):
-    """Names of blobs rows whose file is not in the store: must always be empty."""
-    names = [n for n in psql_fn("SELECT name FROM blobs").splitlines() if n]
+    """Files that image rows name and the store lacks: must always be empty."""
+    names = [n for n in psql_fn("SELECT DISTINCT name FROM images").splitlines() if n]
     return [n for n in names if not path_fn(n).is_file()]

@@ -1,6 +1,7 @@
 """The catalog and everything around one stored image, end to end (issue 3): keyset paging
 under concurrent uploads, one image, its file through nginx, deleting (API and browser),
-content-addressed deduplication (also under concurrent uploads and deletes), thumbnails,
+deduplication (each upload its own name, the bytes stored once; also under concurrent
+uploads and deletes), thumbnails,
 the sharded store, health and the HTML catalog."""
 
 import hashlib
@@ -502,47 +503,70 @@ def image_rows(sha_hex):
 
 
 class Deduplication(unittest.TestCase):
-    def test_same_bytes_twice_share_one_file_until_the_last_delete(self):
+    """Each upload has its own name, even for bytes already stored (issue 21, item 8):
+    the bytes are stored once (hard links to one inode), and a delete takes only its
+    own links, at once."""
+
+    def test_same_bytes_twice_get_own_links_stored_once_and_a_delete_takes_only_its_own(self):
         data = tiny_png(1, "dedup")
-        files, blobs, rows = len(store_files()), row_count("blobs"), row_count()
+        blobs, rows = row_count("blobs"), row_count()
         a = upload_one(data, "first.png", description="first")
         b = upload_one(data, "second.png")
         self.assertNotEqual(a["id"], b["id"])
         self.assertNotEqual(a["delete_token"], b["delete_token"])
-        self.assertEqual((a["filename"], a["url"], a["sha256"]), (b["filename"], b["url"], b["sha256"]))
+        self.assertNotEqual(a["filename"], b["filename"], "each upload has its own name")
+        self.assertNotEqual(a["url"], b["url"])
+        self.assertNotEqual(a["thumbnail_url"], b["thumbnail_url"])
+        self.assertEqual(a["sha256"], b["sha256"])
+        self.assertEqual(sorted(a), sorted(b), "the second answer says nothing the first does not")
         self.assertEqual((a["original_filename"], a["description"]), ("first.png", "first"))
         self.assertEqual((b["original_filename"], b["description"]), ("second.png", None))
-        self.assertEqual(len(store_files()), files + 1, "one file on disk")
+        self.assertEqual(store_path(a["filename"]).stat().st_ino, store_path(b["filename"]).stat().st_ino,
+                         "the bytes are stored once: two links to one file")
         self.assertEqual(row_count("blobs"), blobs + 1)
         self.assertEqual(row_count(), rows + 2)
-        name = a["filename"]
-        self.assertTrue(wait_for(lambda: thumb_path(name).is_file()))
+        for up in (a, b):
+            self.assertTrue(wait_for(lambda: thumb_path(up["filename"]).is_file()))
 
-        self.assertEqual(delete(a["id"], a["delete_token"]).status, 204)
-        self.assertTrue(store_path(name).is_file(), "the other upload still refers to the file")
-        self.assertTrue(thumb_path(name).is_file())
+        # The browser's delete: its page says the image is gone, and nothing about others.
+        r = request("POST", a["delete_url"])
+        self.assertEqual(r.status, 200, r.text)
+        self.assertIn("is deleted", r.text)
+        for telltale in ("stays online", "uploaded separately", "same image"):
+            self.assertNotIn(telltale, r.text)
+        self.assertEqual(get(a["url"]).status, 404, "its link answers 404 at once")
+        self.assertEqual(get(a["thumbnail_url"]).status, 404, "its thumbnail too")
+        self.assertFalse(store_path(a["filename"]).exists())
+        self.assertFalse(thumb_path(a["filename"]).exists())
         self.assertEqual(get(f"/api/v1/images/{a['id']}").status, 404)
         self.assertEqual(get(f"/api/v1/images/{b['id']}").status, 200)
         self.assertEqual(get(f"/api/v1/images/{b['id']}/file").body, data)
         self.assertEqual(get(b["url"]).body, data)
         self.assertEqual(get(b["thumbnail_url"]).status, 200)
 
-        self.assertEqual(delete(b["id"], b["delete_token"]).status, 204)
-        self.assertFalse(store_path(name).exists())
-        self.assertFalse(thumb_path(name).exists())
-        self.assertEqual(get(b["url"]).status, 404)
-        self.assertEqual(len(store_files()), files)
+        # A third upload of the same bytes links to what is left.
+        c = upload_one(data, "third.png")
+        self.assertNotIn(c["filename"], (a["filename"], b["filename"]))
+        self.assertEqual(store_path(c["filename"]).stat().st_ino, store_path(b["filename"]).stat().st_ino)
+        for up in (b, c):
+            self.assertEqual(delete(up["id"], up["delete_token"]).status, 204)
+            self.assertEqual(get(up["url"]).status, 404)
+            self.assertFalse(store_path(up["filename"]).exists())
         self.assertEqual(row_count("blobs"), blobs)
 
-    def test_same_bytes_in_one_request_share_one_file(self):
+    def test_same_bytes_in_one_request_get_own_names_stored_once(self):
         data = tiny_png(2, "dedup")
         files = len(store_files())
         r = upload([("a.png", data), ("b.png", data)])
         self.assertEqual(r.status, 201, r.text)
         a, b = r.json()["items"]
         self.assertNotEqual(a["id"], b["id"])
-        self.assertEqual(a["filename"], b["filename"])
-        self.assertEqual(len(store_files()), files + 1)
+        self.assertNotEqual(a["filename"], b["filename"])
+        self.assertEqual(len(store_files()), files + 2, "one name each")
+        self.assertEqual(store_path(a["filename"]).stat().st_ino, store_path(b["filename"]).stat().st_ino)
+        self.assertEqual(delete(b["id"], b["delete_token"]).status, 204)
+        self.assertEqual(get(b["url"]).status, 404)
+        self.assertEqual(get(a["url"]).body, data)
 
     def test_concurrent_uploads_and_deletes_of_the_same_bytes_never_lose_a_referenced_file(self):
         data = tiny_png(3, "race")
@@ -569,16 +593,18 @@ class Deduplication(unittest.TestCase):
         def check(kept):
             live = image_rows(sha)
             self.assertEqual(live, len(kept))
+            kept_names = {k["filename"] for k in kept}
+            self.assertEqual(len(kept_names), len(kept), "every upload has its own name")
             if live:
                 self.assertEqual(blob_rows(sha), 1)
-                (name,) = {k["filename"] for k in kept}
-                self.assertTrue(store_path(name).is_file(), "a referenced file exists")
+                inodes = {store_path(n).stat().st_ino for n in kept_names}
+                self.assertEqual(len(inodes), 1, "the bytes are stored once")
                 for k in kept:
                     self.assertEqual(get(f"/api/v1/images/{k['id']}/file").body, data)
             else:
                 self.assertEqual(blob_rows(sha), 0, "no blob row without an image")
-                for name in names:
-                    self.assertFalse(store_path(name).exists(), f"no file left for {name}")
+            for name in names - kept_names:
+                self.assertFalse(store_path(name).exists(), f"no file left for the deleted {name}")
 
         try:
             kept = []
@@ -600,7 +626,7 @@ class Deduplication(unittest.TestCase):
                     check(kept)
         finally:
             pool.shutdown(wait=True)
-        self.assertGreater(len(names), 1, "the file was really removed and made again")
+        self.assertGreater(len(names), 16, "every upload had a name of its own")
         # Thumbnails are written after the answer: wait until every worker is done with them.
         self.assertTrue(wait_workers_idle(), "the workers finished their background work")
         self.assertEqual(sorted(n for n in names if thumb_path(n).exists()), [],

@@ -86,11 +86,14 @@ class AlbumExpiry(unittest.TestCase):
         r = upload_into(album, "shared.png", shared)
         self.assertEqual(r.status, 201, r.text)
         in_album_shared = r.json()
-        # The same bytes uploaded on their own, with no expiry: one file for both.
+        # The same bytes uploaded on their own, with no expiry: stored once, each upload
+        # under a name of its own.
         r = upload([("kept.png", shared)])
         self.assertEqual(r.status, 201, r.text)
         outside = r.json()
-        self.assertEqual(outside["filename"], in_album_shared["filename"])
+        self.assertNotEqual(outside["filename"], in_album_shared["filename"])
+        self.assertEqual(store_path(outside["filename"]).stat().st_ino,
+                         store_path(in_album_shared["filename"]).stat().st_ino)
         everything = own + [in_album_shared]
         # The images carry the album's time in their rows (the cleanup judges them alone).
         self.assertEqual(count(f"SELECT count(*) FROM images i, albums a WHERE a.id = '{album['id']}' AND i.id IN "
@@ -119,7 +122,7 @@ class AlbumExpiry(unittest.TestCase):
                                     f"({','.join(repr(x['id']) for x in everything)})") == 0,
                           timeout=EXPIRE_INTERVAL * 5, step=0.2)
         self.assertTrue(gone, "the stack's cleanup removed the album and its images within the interval")
-        for img in own:
+        for img in everything:
             name = img["filename"]
             self.assertFalse(store_path(name).exists(), name)
             self.assertFalse(thumb_path(name).exists(), name)
@@ -129,10 +132,9 @@ class AlbumExpiry(unittest.TestCase):
             self.assertEqual(lines_ending(f"Success: image {name} expired."), 1, name)
         self.assertEqual(get(f"/api/v1/albums/{album['id']}").status, 404)
         self.assertEqual(lines_ending(f"Success: album {album['id']} expired."), 1)
-        # The shared file stays for the image outside the album; the album's row of it went.
+        # The shared bytes stay for the image outside the album, under its own name.
         name = outside["filename"]
-        self.assertEqual(lines_ending(f"Success: image {name} expired."), 1)
-        self.assertEqual(get(f"/api/v1/images/{in_album_shared['id']}").status, 404)
+        self.assertEqual(lines_ending(f"Success: image {name} expired."), 0)
         self.assertTrue(store_path(name).exists())
         self.assertTrue(thumb_path(name).exists())
         self.assertEqual(get(outside["url"]).body, shared)
@@ -142,7 +144,7 @@ class AlbumExpiry(unittest.TestCase):
 
 
 class KilledCleanup(unittest.TestCase):
-    """Rounds of work for the cleanup (expired images, some sharing their file with a
+    """Rounds of work for the cleanup (expired images, some sharing their bytes with a
     kept image, and expired albums), each run killed at a random moment several times,
     then run to the end; the seed is printed so that a failure can be replayed."""
 
@@ -234,8 +236,10 @@ class KilledCleanup(unittest.TestCase):
                 self.assertEqual(get(img["url"]).status, 404)
                 self.assertLessEqual(lines_ending(f"Success: image {img['filename']} expired."), 1)
             for kept, gone in zip(work["kept"], work["sharing"]):
-                self.assertEqual(kept["filename"], gone["filename"])
+                self.assertNotEqual(kept["filename"], gone["filename"], "each upload has its own name")
                 self.assertEqual(count(f"SELECT count(*) FROM images WHERE id = '{gone['id']}'"), 0)
+                self.assertFalse(store_path(gone["filename"]).exists(), gone["filename"])
+                self.assertEqual(get(gone["url"]).status, 404)
                 self.assertTrue(store_path(kept["filename"]).exists())
                 self.assertEqual(get(kept["url"]).status, 200)
         # No line torn by a kill: every line of the log is whole.

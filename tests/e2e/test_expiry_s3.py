@@ -1,7 +1,7 @@
 """Expiry with the images in S3 (`store = s3`), end to end: a stack of its own on the
 local S3 server that checks signatures (scripts/s3-server, as in test_s3.py), its
 cleanup loop every 2 s.  An expired image's objects leave the bucket, nginx's S3 path
-answers 404 once its cache's validity has passed, a file shared by deduplication stays;
+answers 404 once its cache's validity has passed, the same bytes uploaded again stay;
 `imghost-admin expire` killed while it removes objects is finished by the next run and
 the repair check, comparing rows with the bucket's listing, finds nothing.
 
@@ -58,7 +58,7 @@ class ExpiryOnS3(unittest.TestCase):
         doomed = self.upload(random_png(), expires_in=3600)
         shared = random_png()
         kept, shared_doomed = self.upload(shared), self.upload(shared, expires_in=3600)
-        self.assertEqual(kept["filename"], shared_doomed["filename"])
+        self.assertNotEqual(kept["filename"], shared_doomed["filename"], "each upload has its own name")
         name = doomed["filename"]
         self.assertTrue(wait_until(lambda: self.keys_of(name) == {f"exp/originals/{name}", f"exp/thumbs/{name}"}, 10))
         # In nginx's cache: a miss, then a hit; the thumbnail too.
@@ -72,7 +72,8 @@ class ExpiryOnS3(unittest.TestCase):
             self.expire([doomed, shared_doomed])
             self.assertEqual(self.m.get(f"/api/v1/images/{doomed['id']}").status, 410)
         gone = wait_until(lambda: self.m.psql(f"SELECT count(*) FROM images WHERE id IN ('{doomed['id']}', "
-                                              f"'{shared_doomed['id']}')") == "0" and not self.keys_of(name),
+                                              f"'{shared_doomed['id']}')") == "0" and not self.keys_of(name)
+                          and not self.keys_of(shared_doomed["filename"]),
                           INTERVAL * 5, step=0.2)
         self.assertTrue(gone, "the stack's cleanup removed the rows and the objects within the interval")
         removed_at = time.monotonic()
@@ -85,7 +86,7 @@ class ExpiryOnS3(unittest.TestCase):
         self.assertEqual(self.m.get(f"/api/v1/images/{doomed['id']}").status, 404)
         log = self.m.log_text().splitlines()
         self.assertEqual(sum(1 for line in log if line.endswith(f"Success: image {name} expired.")), 1)
-        # The shared object stays for the image that has not expired.
+        # The same bytes stay for the image that has not expired, under its own name.
         shared_name = kept["filename"]
         self.assertIn(f"exp/originals/{shared_name}", bucket_keys("exp/"))
         self.assertEqual(self.m.get(f"/api/v1/images/{shared_doomed['id']}").status, 404)

@@ -93,9 +93,9 @@ def process_age(pid):
 
 
 def orphan_files():
-    """Names of files in the store that no blobs row names (a crash between the rename
+    """Names of files in the store that no image row names (a crash between the rename
     and the COMMIT): allowed, for the repair check to remove."""
-    names = set(psql("SELECT name FROM blobs").splitlines())
+    names = set(psql("SELECT name FROM images").splitlines())
     return h.store_names() - names
 
 
@@ -124,7 +124,7 @@ class FaultTestCase(unittest.TestCase):
 
     def assert_every_row_has_its_file(self):
         missing = h.rows_without_file()
-        self.assertEqual(missing, [], f"blobs rows without their file: {missing[:10]}")
+        self.assertEqual(missing, [], f"image rows without their file: {missing[:10]}")
 
     def assert_upload_works(self, what, port=None):
         status, parsed, raw = post_file("after.png", self.unique_png(what), port=port)
@@ -365,7 +365,7 @@ class DiskFull(FaultTestCase):
         missing = h.rows_without_file(self.psql2, self.path2)
         self.assertEqual(missing, [], f"{what}: rows without their file")
         self.assertEqual(sorted((self.store / ".tmp").glob("*")), [], f"{what}: staged files left in .tmp")
-        names = sorted(n for n in self.psql2("SELECT name FROM blobs").splitlines() if n)
+        names = sorted(n for n in self.psql2("SELECT name FROM images").splitlines() if n)
         self.assertEqual(self.store2_files(), names, f"{what}: files in the store without a row")
 
     def test_full_store_gives_503_writes_nothing_and_recovers_after_freeing_space(self):
@@ -536,8 +536,8 @@ class ManyClients(FaultTestCase):
         names = [obj["filename"] for obj in successes]
         self.assertEqual(len(set(names)), len(names), "two different files got the same name")
         id_list = ",".join(f"'{i}'" for i in ids)
-        rows = psql("SELECT i.id, b.name, encode(b.sha256, 'hex'), b.size FROM images i "
-                    f"JOIN blobs b USING (sha256) WHERE i.id IN ({id_list})").splitlines()
+        rows = psql("SELECT i.id, i.name, encode(i.sha256, 'hex'), i.size FROM images i "
+                    f"WHERE i.id IN ({id_list})").splitlines()
         by_id = Counter(line.split("|")[0] for line in rows)
         self.assertEqual(len(rows), len(ids), "not exactly one row per upload")
         self.assertTrue(all(n == 1 for n in by_id.values()))

@@ -129,7 +129,7 @@ MDWE = ("python3", "-c", MDWE_WRAPPER)
 
 def wipe_database_and_store():
     """The disaster a restore answers: every row and every file gone (staged uploads stay)."""
-    psql("TRUNCATE images, blobs, album_items, albums")
+    psql("TRUNCATE images, blobs, album_items, albums, images_without_own_name")
     for p in STORE.iterdir():
         if p.name != ".tmp":
             shutil.rmtree(p) if p.is_dir() else p.unlink()
@@ -324,7 +324,9 @@ class BackupAndRestore(unittest.TestCase):
         f1, f2 = s2 / rel(first["filename"]), s2 / rel(second["filename"])
         self.assertEqual(f1.stat().st_ino, (s1 / rel(first["filename"])).stat().st_ino, "unchanged: a hard link")
         self.assertEqual(f1.read_bytes(), store_path(first["filename"]).read_bytes())
-        self.assertEqual(f2.stat().st_nlink, 1, "new since the first backup: a copy")
+        self.assertEqual(f2.stat().st_nlink, store_path(second["filename"]).stat().st_nlink,
+                         "new since the first backup: a copy, its names linked as in the store (a small "
+                         "image is its own thumbnail)")
         self.assertFalse((s1 / rel(second["filename"])).exists())
         self.assertNotEqual(f2.stat().st_ino, store_path(second["filename"]).stat().st_ino,
                             "a snapshot never shares an inode with the live store")
@@ -440,7 +442,7 @@ class RepairCheck(unittest.TestCase):
         self.assertIn(f"file without a row: {orphan.relative_to(STORE)}", r.stdout)
         self.assertIn(f"thumbnail without a row: {orphan_thumb.relative_to(STORE)}", r.stdout)
         self.assertIn("staged file left behind: .tmp/up-fsckteststaged00", r.stdout)
-        self.assertIn(f"row without a file: blob {lost['filename']}", r.stdout)
+        self.assertIn(f"row without a file: image file {lost['filename']}", r.stdout)
         self.assertTrue(orphan.exists() and orphan_thumb.exists() and staged.exists(), "no --fix: nothing changes")
         self.assertEqual(psql(f"SELECT count(*) FROM images WHERE id = '{lost['id']}'"), "1")
 
@@ -448,12 +450,12 @@ class RepairCheck(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertFalse(orphan.exists() or orphan_thumb.exists() or staged.exists())
         self.assertEqual(psql(f"SELECT count(*) FROM images WHERE id = '{lost['id']}'"), "0")
-        self.assertEqual(psql(f"SELECT count(*) FROM blobs WHERE name = '{lost['filename']}'"), "0")
+        self.assertEqual(psql(f"SELECT count(*) FROM images WHERE name = '{lost['filename']}'"), "0")
         self.assertEqual(get(f"/api/v1/images/{lost['id']}").status, 404)
         self.assertFalse(thumb_path(lost["filename"]).exists(), "the lost image's thumbnail goes with its row")
         log = log_text()
         self.assertIn(f"Error: image file {lost['filename']} was missing from the store: the repair check deleted "
-                      f"its blob row and 1 image row ({lost['id']})", log)
+                      f"1 image row ({lost['id']})", log)
         self.assertRegex(log, r"\] Success: repair check found (\d+) problems, fixed \1\.")
 
         r = fsck()
@@ -513,9 +515,13 @@ class RepairCheck(unittest.TestCase):
                             "the repair check did not wait for the content lock")
             self.assertIsNone(checker.poll())
             self.assertTrue(placed.exists())
+            sha = hashlib.sha256(data).hexdigest()
             upload_session.stdin.write(
                 "INSERT INTO blobs (sha256, name, size, format, width, height) VALUES "
-                f"('\\x{hashlib.sha256(data).hexdigest()}', '{name}', {len(data)}, 'png', 24, 16);\nCOMMIT;\n\\q\n")
+                f"('\\x{sha}', '{name}', {len(data)}, 'png', 24, 16);\n"
+                "INSERT INTO images (id, sha256, original_filename, delete_token_hash, visibility, name, size, format,"
+                f" width, height) VALUES ('{name[:20]}', '\\x{sha}', 'x.png', '\\x{sha}', 'unlisted', '{name}',"
+                f" {len(data)}, 'png', 24, 16);\nCOMMIT;\n\\q\n")
             upload_session.stdin.flush()
             out, err = checker.communicate(timeout=60)
             self.assertEqual(checker.returncode, 0, out + err)
@@ -526,6 +532,7 @@ class RepairCheck(unittest.TestCase):
                 checker.kill()
             upload_session.stdin.close()
             upload_session.wait(10)
+            psql(f"DELETE FROM images WHERE name = '{name}'")
             psql(f"DELETE FROM blobs WHERE name = '{name}'")
             for p in (placed, thumb_path(name)):
                 p.unlink(missing_ok=True)

@@ -343,18 +343,25 @@ class TwoMachinesOneBucketTest(unittest.TestCase):
         finally:
             d.stop()
 
-    def test_identical_bytes_are_stored_once_and_go_with_their_last_image(self):
+    def test_identical_bytes_get_own_links_and_a_delete_takes_only_its_own(self):
         data = random_png()
         one, two = self.upload(self.a, data), self.upload(self.b, data)
-        self.assertEqual(one["filename"], two["filename"])
-        key = f"two/originals/{one['filename']}"
-        self.assertEqual(len({k for k in bucket_keys("two/originals/") if k == key}), 1)
+        self.assertNotEqual(one["filename"], two["filename"], "each upload has its own name")
+        self.assertNotEqual(one["url"], two["url"])
+        self.assertEqual(sorted(one), sorted(two), "the second answer says nothing the first does not")
+        key_one, key_two = f"two/originals/{one['filename']}", f"two/originals/{two['filename']}"
+        self.assertTrue(wait_until(lambda: {f"two/thumbs/{one['filename']}", f"two/thumbs/{two['filename']}"}
+                                   <= bucket_keys(), 10))
+        self.assertLessEqual({key_one, key_two}, bucket_keys())
         self.assertEqual(self.a.delete(one).status, 204)
-        self.assertIn(key, bucket_keys())
-        time.sleep(VALIDITY + 0.5)
-        self.assertEqual(self.b.get(two["url"]).status, 200)
+        self.assertFalse({k for k in bucket_keys() if k.endswith("/" + one["filename"])}, "its objects are gone")
+        # Never cached on this machine: its links answer 404 at once; the other's still 200.
+        self.assertEqual(self.a.get(one["url"]).status, 404)
+        self.assertEqual(self.a.get(one["thumbnail_url"]).status, 404)
+        self.assertEqual(self.b.get(two["url"]).body, data)
+        self.assertEqual(self.b.get(two["thumbnail_url"]).status, 200)
         self.assertEqual(self.b.delete(two).status, 204)
-        self.assertNotIn(key, bucket_keys())
+        self.assertNotIn(key_two, bucket_keys())
 
     def test_the_repair_check_compares_rows_with_the_bucket_listing(self):
         lost = self.upload(self.a)
@@ -370,7 +377,7 @@ class TwoMachinesOneBucketTest(unittest.TestCase):
         report = self.a.admin("fsck", "--grace", "0")
         self.assertEqual(report.returncode, 1, report.stdout + report.stderr)
         for expected in (f"file without a row: two/originals/{orphan}", f"thumbnail without a row: two/thumbs/{stray_thumb}",
-                         f"row without a file: blob {lost['filename']}",
+                         f"row without a file: image file {lost['filename']}",
                          f"missing thumbnail: two/thumbs/{thumbless['filename']}"):
             self.assertIn(expected, report.stdout)
         fixed = self.b.admin("fsck", "--fix", "--grace", "0")

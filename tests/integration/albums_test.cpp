@@ -659,9 +659,10 @@ BOOST_AUTO_TEST_CASE(an_album_without_expiry_leaves_the_uploads_expiry_alone) {
   BOOST_TEST(json::parse(r.body)["expires_at"].is_null());
 }
 
-// The cleanup removes expired images, their rows and files, and keeps a file that
-// deduplication shares with an image that has not expired; one log line per image.
-BOOST_AUTO_TEST_CASE(the_cleanup_removes_expired_images_and_keeps_shared_files) {
+// The cleanup removes expired images, their rows and files, and keeps the bytes that
+// deduplication shares with an image that has not expired (under that image's own name);
+// one log line per image.
+BOOST_AUTO_TEST_CASE(the_cleanup_removes_expired_images_and_keeps_shared_bytes) {
   Env env;
   const auto shared = png_bytes(1), alone = png_bytes(2);
   auto up = [&](const std::string& bytes, std::optional<std::string> expires_in) {
@@ -673,17 +674,18 @@ BOOST_AUTO_TEST_CASE(the_cleanup_removes_expired_images_and_keeps_shared_files) 
     return json::parse(r.body);
   };
   const auto keeps = up(shared, std::nullopt), goes_shared = up(shared, "600"), goes_alone = up(alone, "600");
-  BOOST_TEST_REQUIRE(keeps["filename"] == goes_shared["filename"]);
+  BOOST_TEST_REQUIRE(keeps["filename"] != goes_shared["filename"]);
   env.query("UPDATE images SET expires_at = now() - interval '1 second' WHERE expires_at IS NOT NULL");
 
   auto& app = env.app();
   const auto r = imghost::expiry::run_once(app.db(), app.store(), app.log());
   BOOST_TEST(r.images == 2u);
-  BOOST_TEST(r.files == 1u);
+  BOOST_TEST(r.files == 2u);
   BOOST_TEST(env.count("images") == 1);
   BOOST_TEST(env.count("blobs") == 1);
   BOOST_TEST(env.count("removals") == 0);
-  BOOST_TEST(original_exists(env, keeps["filename"]), "the shared file stays for the image that did not expire");
+  BOOST_TEST(original_exists(env, keeps["filename"]), "the shared bytes stay for the image that did not expire");
+  BOOST_TEST(!original_exists(env, goes_shared["filename"]), "the expired image's own name is gone");
   BOOST_TEST(!original_exists(env, goes_alone["filename"]));
   get_json(env, "/api/v1/images/" + std::string(keeps["id"]), 200);
   get_json(env, "/api/v1/images/" + std::string(goes_alone["id"]), 404);

@@ -60,12 +60,14 @@ BOOST_AUTO_TEST_CASE(one_image_and_its_file_link) {
   get_json(env, "/api/v1/images/abcdefghijklmnopqrst", "", 404);
 }
 
-BOOST_AUTO_TEST_CASE(delete_needs_the_token_and_removes_the_last_reference_only) {
+// A delete takes the image's own name at once, even when another upload has the same
+// bytes (under its own name); the blob goes with the last of them.
+BOOST_AUTO_TEST_CASE(delete_needs_the_token_and_takes_its_own_name_only) {
   Env env;
   const auto a = upload_one(env, 130);
   auto again = upload_request("/api/v1/images", {{"file", "same.png", png_bytes(130)}});
   const auto b = json::parse(env.run(again).body);
-  const std::string name = a["filename"];
+  const std::string name = a["filename"], other = b["filename"];
   const store::LocalStore s(env.store_dir());
 
   StringRequest wrong("DELETE", "/api/v1/images/" + std::string(a["id"]), "",
@@ -74,13 +76,15 @@ BOOST_AUTO_TEST_CASE(delete_needs_the_token_and_removes_the_last_reference_only)
   StringRequest right_a("DELETE", "/api/v1/images/" + std::string(a["id"]), "",
                         {{"X-Delete-Token", a["delete_token"]}});
   BOOST_TEST(env.run(right_a).status == 204);
-  BOOST_TEST(s.read(store::Object::original, name).has_value(), "b still refers to the file");
+  BOOST_TEST(!s.read(store::Object::original, name).has_value(), "a's link is gone at once");
+  BOOST_TEST(!s.read(store::Object::thumbnail, name).has_value());
+  BOOST_TEST(s.read(store::Object::original, other).has_value(), "b keeps its own");
   BOOST_TEST(env.count("blobs") == 1);
   StringRequest right_b("DELETE", "/api/v1/images/" + std::string(b["id"]), "",
                         {{"X-Delete-Token", b["delete_token"]}});
   BOOST_TEST(env.run(right_b).status == 204);
-  BOOST_TEST(!s.read(store::Object::original, name).has_value());
-  BOOST_TEST(!s.read(store::Object::thumbnail, name).has_value());
+  BOOST_TEST(!s.read(store::Object::original, other).has_value());
+  BOOST_TEST(!s.read(store::Object::thumbnail, other).has_value());
   BOOST_TEST(env.count("blobs") == 0);
   BOOST_TEST(env.run(right_b).status == 404);
 }

@@ -65,7 +65,8 @@ BOOST_AUTO_TEST_CASE(finds_then_fixes_every_kind_of_damage) {
   const auto [found, report] = check(env, false);
   BOOST_TEST(found.problems == 5u, report);
   BOOST_TEST(found.fixed == 0u);
-  BOOST_TEST(report.find("row without a file: blob " + std::string(lost["filename"])) != std::string::npos, report);
+  BOOST_TEST(report.find("row without a file: image file " + std::string(lost["filename"])) != std::string::npos,
+             report);
   BOOST_TEST(report.find("file without a row: " + s.where(store::Object::original, orphan)) != std::string::npos,
              report);
   BOOST_TEST(env.count("images") == 2, "without --fix nothing changes");
@@ -92,6 +93,32 @@ BOOST_AUTO_TEST_CASE(most_files_missing_is_refused_as_an_unmounted_store) {
   BOOST_TEST(r.remaining() == 4u, out);
   BOOST_TEST(env.count("images") == 4, "no row deleted");
   BOOST_TEST(out.find("--force") != std::string::npos, out);
+}
+
+// Two uploads of the same bytes have names of their own: a lost name costs its own image
+// only, and the other's file (a link to the same bytes) is not an orphan.
+BOOST_AUTO_TEST_CASE(a_lost_name_of_shared_bytes_deletes_only_its_own_image) {
+  Env env;
+  const store::LocalStore s(env.store_dir());
+  const auto bytes = png_bytes(240);
+  auto up1 = upload_request("/api/v1/images", {{"file", "a.png", bytes}});
+  auto up2 = upload_request("/api/v1/images", {{"file", "b.png", bytes}});
+  const auto a = json::parse(env.run(up1).body), b = json::parse(env.run(up2).body);
+  BOOST_TEST_REQUIRE(a["filename"] != b["filename"]);
+  const auto [clean, clean_out] = check(env, false);
+  BOOST_TEST(clean.problems == 0u, clean_out);
+
+  s.remove(store::Object::original, std::string(a["filename"]));
+  const auto [r, out] = check(env, true);
+  BOOST_TEST(r.problems == 1u, out);
+  BOOST_TEST(out.find("row without a file: image file " + std::string(a["filename"])) != std::string::npos, out);
+  BOOST_TEST(env.count("images") == 1);
+  BOOST_TEST(env.count("blobs") == 1);
+  BOOST_TEST(env.query("SELECT name FROM blobs") == std::string(b["filename"]), "new uploads link from b's file");
+  BOOST_TEST((s.read(store::Object::original, std::string(b["filename"])) == bytes));
+  BOOST_TEST(!s.read(store::Object::thumbnail, std::string(a["filename"])).has_value());
+  const auto [again, again_out] = check(env, false);
+  BOOST_TEST(again.problems == 0u, again_out);
 }
 
 // A cleanup (or an album's delete) killed between its COMMIT and the unlink leaves the

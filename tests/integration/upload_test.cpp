@@ -128,24 +128,30 @@ BOOST_AUTO_TEST_CASE(visibility_and_the_file_count_survive_any_cut_of_the_body) 
   BOOST_TEST(count_store(env).staged == 0u);
 }
 
-// Bytes already stored are not placed again: the second upload's staged file is
-// dropped, one original and one thumbnail remain; in one request too.
+// Bytes already stored are not written again: each upload gets a name of its own, a hard
+// link to the one file, and its staged file is dropped; in one request too.
 BOOST_AUTO_TEST_CASE(bytes_already_stored_leave_no_second_file) {
   Env env;
   const auto png = png_bytes(40);
   auto first = upload_request("/api/v1/images", {{"file", "a.png", png}});
-  BOOST_TEST_REQUIRE(env.run(first).status == 201);
+  const auto one = env.run(first);
+  BOOST_TEST_REQUIRE(one.status == 201);
   auto again = upload_request("/api/v1/images", {{"file", "b.png", png}, {"file", "c.png", png}});
   const auto r = env.run(again);
   BOOST_TEST_REQUIRE(r.status == 201, r.body);
   const auto items = json::parse(r.body)["items"];
-  BOOST_TEST(items[0]["filename"] == items[1]["filename"]);
+  const std::string a = json::parse(one.body)["filename"], b = items[0]["filename"], c = items[1]["filename"];
+  BOOST_TEST((a != b && b != c && a != c));
   BOOST_TEST(env.count("images") == 3);
   BOOST_TEST(env.count("blobs") == 1);
-  const auto c = count_store(env);
-  BOOST_TEST(c.originals == 1u);
-  BOOST_TEST(c.thumbnails == 1u);
-  BOOST_TEST(c.staged == 0u);
+  const auto counted = count_store(env);
+  BOOST_TEST(counted.originals == 3u);
+  BOOST_TEST(counted.thumbnails == 3u);
+  BOOST_TEST(counted.staged == 0u);
+  const store::LocalStore s(env.store_dir());
+  for (const auto& other : {b, c})
+    BOOST_TEST(std::filesystem::equivalent(s.path(store::Object::original, a), s.path(store::Object::original, other)),
+               "one file under every name");
 }
 
 // A file over the limit is refused (413) once the body is read, and none of it stays.
@@ -219,15 +225,28 @@ BOOST_AUTO_TEST_CASE(begin_and_run_does_the_callers_work_while_waiting_and_throw
   }
 }
 
-BOOST_AUTO_TEST_CASE(same_bytes_twice_share_one_blob_and_keep_their_own_ids) {
+// Each upload has its own name, its bytes stored once (two hard links to one file); a
+// delete takes its own name and leaves the other's.
+BOOST_AUTO_TEST_CASE(same_bytes_twice_get_own_names_and_one_stored_file) {
   Env env;
   const auto png = png_bytes(2);
   auto a = upload_request("/api/v1/images", {{"file", "a.png", png}});
   auto b = upload_request("/api/v1/images", {{"file", "b.png", png}});
   const auto ra = json::parse(env.run(a).body), rb = json::parse(env.run(b).body);
   BOOST_TEST(ra["id"] != rb["id"]);
-  BOOST_TEST(ra["filename"] == rb["filename"]);
+  BOOST_TEST(ra["filename"] != rb["filename"]);
   BOOST_TEST(env.count("images") == 2);
+  BOOST_TEST(env.count("blobs") == 1);
+  const store::LocalStore s(env.store_dir());
+  const auto pa = s.path(store::Object::original, std::string(ra["filename"]));
+  const auto pb = s.path(store::Object::original, std::string(rb["filename"]));
+  BOOST_TEST(std::filesystem::equivalent(pa, pb), "one file, two names");
+  StringRequest del("DELETE", "/api/v1/images/" + std::string(ra["id"]), "",
+                    {{"X-Delete-Token", std::string(ra["delete_token"])}});
+  BOOST_TEST(env.run(del).status == 204);
+  BOOST_TEST(!std::filesystem::exists(pa));
+  BOOST_TEST(!s.read(store::Object::thumbnail, std::string(ra["filename"])).has_value());
+  BOOST_TEST((s.read(store::Object::original, std::string(rb["filename"])) == png));
   BOOST_TEST(env.count("blobs") == 1);
 }
 
