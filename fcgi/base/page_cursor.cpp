@@ -32,8 +32,8 @@ std::string seal(std::string_view secret, std::string_view scope, long long key)
     plain[i] = static_cast<unsigned char>(static_cast<unsigned long long>(key) >> (8 * (kPlain - 1 - i)));
   std::array<unsigned char, kSealed> sealed{};
   randombytes_buf(sealed.data(), kNonce);
-  crypto_aead_xchacha20poly1305_ietf_encrypt(sealed.data() + kNonce, nullptr, plain.data(), plain.size(),
-                                             bytes(scope), scope.size(), nullptr, sealed.data(), bytes(secret));
+  crypto_aead_xchacha20poly1305_ietf_encrypt(sealed.data() + kNonce, nullptr, plain.data(), plain.size(), bytes(scope),
+                                             scope.size(), nullptr, sealed.data(), bytes(secret));
   std::string out(sodium_base64_ENCODED_LEN(kSealed, kBase64), '\0');
   sodium_bin2base64(out.data(), out.size(), sealed.data(), sealed.size(), kBase64);
   out.resize(out.size() - 1);  // the terminating NUL
@@ -45,8 +45,8 @@ std::optional<long long> open(std::string_view secret, std::string_view scope, s
   std::array<unsigned char, kSealed> sealed{};
   std::size_t length = 0;
   const char* end = nullptr;
-  if (sodium_base642bin(sealed.data(), sealed.size(), cursor.data(), cursor.size(), nullptr, &length, &end,
-                        kBase64) != 0 ||
+  if (sodium_base642bin(sealed.data(), sealed.size(), cursor.data(), cursor.size(), nullptr, &length, &end, kBase64) !=
+          0 ||
       length != kSealed || end != cursor.data() + cursor.size())
     return std::nullopt;
   std::array<unsigned char, kPlain> plain{};
