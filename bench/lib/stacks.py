@@ -260,8 +260,27 @@ def deep_page():
 def deep_cursor_imghost(page):
     """The cursor of page `page` of the public catalog (the seeded rows are public; the
     uploads of the cases are unlisted, imghost's default, and never listed)."""
-    return psql_imghost(f"SELECT seq FROM images WHERE visibility = 'public' ORDER BY seq DESC "
-                        f"OFFSET {page * 20 - 1} LIMIT 1")
+    seq = psql_imghost(f"SELECT seq FROM images WHERE visibility = 'public' ORDER BY seq DESC "
+                       f"OFFSET {page * 20 - 1} LIMIT 1")
+    key = bytes.fromhex(psql_imghost("SELECT encode(key, 'hex') FROM server_keys WHERE name = 'page_cursor'"))
+    return seal_page_cursor(key, b"images", int(seq))
+
+
+def seal_page_cursor(key, scope, position):
+    """The cursor the workers hand out for keyset `position` of the list `scope`
+    (fcgi/base/page_cursor.cpp): base64url of a random nonce and the position, 8 bytes
+    big-endian, sealed with XChaCha20-Poly1305 under the site's key, the scope as
+    associated data.  Through libsodium, which the workers link too."""
+    import ctypes
+    import ctypes.util
+    sodium = ctypes.CDLL(ctypes.util.find_library("sodium"))
+    if sodium.sodium_init() < 0:
+        raise RuntimeError("libsodium cannot start")
+    nonce, plain = os.urandom(24), position.to_bytes(8, "big")
+    sealed = ctypes.create_string_buffer(len(plain) + 16)
+    sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+        sealed, None, plain, ctypes.c_ulonglong(len(plain)), scope, ctypes.c_ulonglong(len(scope)), None, nonce, key)
+    return base64.urlsafe_b64encode(nonce + sealed.raw).decode().rstrip("=")
 
 
 def deep_cursor_peer(page):

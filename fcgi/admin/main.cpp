@@ -206,7 +206,7 @@ void print_nginx_sed(const imghost::Config& c) {
   const struct {
     const char* name;
     imghost::RateLimit rate;
-  } limits[] = {{"UPLOAD", c.upload_rate}, {"LOGIN", c.login_rate}, {"SIGNUP", c.signup_rate}};
+  } limits[] = {{"UPLOAD", c.upload_rate}, {"LOGIN", c.login_rate}, {"SIGNUP", c.signup_rate}, {"ALBUM", c.album_rate}};
   for (const auto& l : limits) {
     std::printf("s|@%s_RATE@|%u|g\n", l.name, l.rate.per_minute);
     std::printf("s|@%s_BURST@|%u|g\n", l.name, l.rate.burst);

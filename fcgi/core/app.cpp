@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "db/server_keys.hpp"
 #include "metrics/metrics.hpp"
 #include "store/open_store.hpp"
 
@@ -31,6 +32,11 @@ db::Connection& App::db() {
 void App::drop_db() {
   db_.reset();
   metrics::set_db_connected(false);
+}
+
+const std::string& App::page_cursor_key() {
+  if (page_cursor_key_.empty()) page_cursor_key_ = db::page_cursor_key(db());
+  return page_cursor_key_;
 }
 
 void App::run_deferred() noexcept {

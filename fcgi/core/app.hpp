@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/config.hpp"
@@ -31,6 +32,10 @@ class App {
   db::Connection& db();
   void drop_db();
 
+  // The secret that seals page cursors (base/page_cursor.hpp), read from the database
+  // on first use and kept for the process's life.  Throws as db() does.
+  const std::string& page_cursor_key();
+
   // Work to do after the response has been sent (thumbnails): the client never waits.
   void after_response(std::function<void()> task) { deferred_.push_back(std::move(task)); }
   void run_deferred() noexcept;
@@ -45,6 +50,7 @@ class App {
   std::unique_ptr<store::Store> store_;
   StaticAssets assets_;
   std::unique_ptr<db::Connection> db_;
+  std::string page_cursor_key_;
   std::vector<std::function<void()>> deferred_;
 };
 

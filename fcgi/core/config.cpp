@@ -262,6 +262,14 @@ constexpr Setting kSettings[] = {
        c.signup_rate.burst = static_cast<unsigned>(parse_uint(k, v, 0, 1000000));
      },
      [](const Config& c) { return std::to_string(c.signup_rate.burst); }},
+    {"album_rate",
+     [](Config& c, const std::string& k, const std::string& v) { c.album_rate.per_minute = parse_rate(k, v); },
+     [](const Config& c) { return std::to_string(c.album_rate.per_minute) + "/m"; }},
+    {"album_burst",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.album_rate.burst = static_cast<unsigned>(parse_uint(k, v, 0, 1000000));
+     },
+     [](const Config& c) { return std::to_string(c.album_rate.burst); }},
     {"metrics_listen",
      [](Config& c, const std::string& k, const std::string& v) { c.metrics_listen = parse_listen(k, v); },
      [](const Config& c) { return c.metrics_listen; }},

@@ -95,6 +95,7 @@ struct Config {
   RateLimit upload_rate{60, 30};
   RateLimit login_rate{10, 5};
   RateLimit signup_rate{5, 3};
+  RateLimit album_rate{10, 5};                    // creating albums (one row each, anonymous ones too)
   std::string metrics_listen = "127.0.0.1:9464";  // nginx's private listener for GET /metrics
 
   // Defaults, then `file` if given (a missing file named explicitly is an error),

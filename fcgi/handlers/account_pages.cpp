@@ -110,9 +110,10 @@ Response logout(App& app, Request& req, const Params&) {
 Response my_images_page(App& app, Request& req, const Params&) {
   const auto c = page_account(app, req);
   if (!c.account) return see_other(app, "/login");
-  const auto p = page_request(req.query(), kPageSize);
+  const auto p = page_request(app, req.query(), kPageSize, cursor_scope::account_images);
   db::ImagesRepo repo(app.db());
-  const auto page = page_of(repo.list_owned(c.account->id, p.before, p.limit + 1), p.limit);
+  const auto page =
+      page_of(app, repo.list_owned(c.account->id, p.before, p.limit + 1), p.limit, cursor_scope::account_images);
   return Response::html(200, pages::my_images(site_of(app), view_of(app, c), page.items, page.next_cursor, !p.before));
 }
 

@@ -106,9 +106,10 @@ Response me(App& app, Request& req, const Params&) {
 
 Response my_images(App& app, Request& req, const Params&) {
   const auto caller = require_account(app, req);
-  const auto p = page_request(req.query(), kDefaultLimit);
+  const auto p = page_request(app, req.query(), kDefaultLimit, cursor_scope::account_images);
   db::ImagesRepo repo(app.db());
-  const auto page = page_of(repo.list_owned(caller.account->id, p.before, p.limit + 1), p.limit);
+  const auto page =
+      page_of(app, repo.list_owned(caller.account->id, p.before, p.limit + 1), p.limit, cursor_scope::account_images);
   return Response::json(200, views::image_list_json(page.items, page.next_cursor, app.base_url()));
 }
 

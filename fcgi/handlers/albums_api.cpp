@@ -44,17 +44,17 @@ std::optional<long long> integer_member(const nlohmann::json& body, const char* 
 
 constexpr int kDefaultLimit = 20;
 
-// A page of albums as the image lists answer: {"items": [...], "next_cursor": the last
-// album's seq, or null}.  `rows` were fetched with limit + 1: the extra one says there
-// is a next page.
-std::string album_page_json(std::vector<db::AlbumRow> rows, int limit, const std::string& base) {
+// A page of albums as the image lists answer: {"items": [...], "next_cursor": the
+// cursor after the last album, or null}.  `rows` were fetched with limit + 1: the extra
+// one says there is a next page.
+std::string album_page_json(App& app, std::vector<db::AlbumRow> rows, int limit, std::string_view scope) {
   nlohmann::json next = nullptr;
   if (static_cast<int>(rows.size()) > limit) {
     rows.resize(static_cast<std::size_t>(limit));
-    next = std::to_string(rows.back().seq);
+    next = next_cursor(app, scope, rows.back().seq);
   }
   auto items = nlohmann::json::array();
-  for (const auto& a : rows) items.push_back(views::album_json(a, base));
+  for (const auto& a : rows) items.push_back(views::album_json(a, app.base_url()));
   return views::dump({{"items", std::move(items)}, {"next_cursor", std::move(next)}});
 }
 
@@ -66,22 +66,24 @@ Response list_albums(App& app, Request& req, const Params&) {
   if (own && mine != "1") throw errors::bad_request("bad mine: expected 1 (the account's own albums) or 0");
   // 401 before a bad limit or cursor, as the account's image list does.
   const auto caller = own ? require_account(app, req) : Caller{};
-  const auto p = page_request(req.query(), kDefaultLimit);
+  const auto scope = own ? cursor_scope::account_albums : cursor_scope::albums;
+  const auto p = page_request(app, req.query(), kDefaultLimit, scope);
   db::AlbumsRepo repo(app.db());
   auto rows =
       own ? repo.list_owned(caller.account->id, p.before, p.limit + 1) : repo.list_public(p.before, p.limit + 1);
-  return Response::json(200, album_page_json(std::move(rows), p.limit, app.base_url()));
+  return Response::json(200, album_page_json(app, std::move(rows), p.limit, scope));
 }
 
 Response list_album_images(App& app, Request& req, const Params& params) {
   const auto album = albums::find_live(app, params["id"]);
-  // The cursor is the last item's position: the next page starts after it.
-  const auto p = page_request(req.query(), kDefaultLimit);
+  // The cursor seals the last item's position: the next page starts after it.
+  const auto scope = album_scope(album.seq);
+  const auto p = page_request(app, req.query(), kDefaultLimit, scope);
   auto rows = db::ImagesRepo(app.db()).list_album_items(album.seq, p.before, p.limit + 1);
   std::optional<std::string> next;
   if (static_cast<int>(rows.size()) > p.limit) {
     rows.resize(static_cast<std::size_t>(p.limit));
-    next = std::to_string(rows.back().position);
+    next = next_cursor(app, scope, rows.back().position);
   }
   std::vector<db::ImageRecord> images;
   images.reserve(rows.size());

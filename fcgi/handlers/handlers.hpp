@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/app.hpp"
@@ -20,6 +21,16 @@ namespace imghost::handlers {
 using http::Request;
 using http::Response;
 
+// The lists that page, each a scope of its cursors (base/page_cursor.hpp): a cursor
+// that one list handed out opens in no other.  An album's images: album_scope(its seq).
+namespace cursor_scope {
+inline constexpr std::string_view catalog = "images";
+inline constexpr std::string_view account_images = "account images";
+inline constexpr std::string_view albums = "albums";
+inline constexpr std::string_view account_albums = "account albums";
+}  // namespace cursor_scope
+std::string album_scope(long long album_seq);
+
 // One page of the public catalog from ?limit= and ?cursor= (shared by the API and the
 // HTML catalog).  Throws 400 on a bad parameter.
 struct Page {
@@ -27,14 +38,19 @@ struct Page {
   std::optional<std::string> next_cursor;
 };
 Page list_page(App& app, std::string_view query, int default_limit);
-// ?limit= (1..100) and ?cursor= of a list; throws 400 on a bad one.
+// ?limit= (1..100) and ?cursor= of the list `scope`; throws 400 on a bad limit and on a
+// cursor that is malformed, altered or another list's.  `before` is the keyset position
+// the cursor sealed (nullopt: the first page).
 struct PageRequest {
   int limit;
   std::optional<long long> before;
 };
-PageRequest page_request(std::string_view query, int default_limit);
-// A page from rows fetched with limit + 1 (the extra row says there is a next page).
-Page page_of(std::vector<db::ImageRecord> rows, int limit);
+PageRequest page_request(App& app, std::string_view query, int default_limit, std::string_view scope);
+// The cursor of the page that starts after keyset position `key` in the list `scope`.
+std::string next_cursor(App& app, std::string_view scope, long long key);
+// A page of the list `scope` from rows fetched with limit + 1 (the extra row says there
+// is a next page).
+Page page_of(App& app, std::vector<db::ImageRecord> rows, int limit, std::string_view scope);
 // The image with this id (public or unlisted); throws 404 for a malformed or unknown id,
 // 410 expired once its expires_at has passed.
 db::ImageRecord find_or_404(App& app, const std::string& id);

@@ -3,6 +3,7 @@
 
 #include <charconv>
 
+#include "base/page_cursor.hpp"
 #include "base/text.hpp"
 #include "core/deletion.hpp"
 #include "core/error.hpp"
@@ -52,7 +53,9 @@ db::ImageRecord find_or_404(App& app, const std::string& id) {
   return *rec;
 }
 
-PageRequest page_request(std::string_view query, int default_limit) {
+std::string album_scope(long long album_seq) { return "album " + std::to_string(album_seq); }
+
+PageRequest page_request(App& app, std::string_view query, int default_limit, std::string_view scope) {
   PageRequest p{default_limit, std::nullopt};
   std::string v;
   if (text::query_param(query, "limit", v)) {
@@ -60,25 +63,32 @@ PageRequest page_request(std::string_view query, int default_limit) {
     if (n > kMaxLimit) throw errors::bad_request("bad limit: expected 1 to 100");
     p.limit = static_cast<int>(n);
   }
-  if (text::query_param(query, "cursor", v) && !v.empty()) p.before = parse_positive(v, "cursor");
+  if (text::query_param(query, "cursor", v) && !v.empty()) {
+    p.before = page_cursor::open(app.page_cursor_key(), scope, v);
+    if (!p.before) throw errors::bad_request("bad cursor: use the next_cursor of this list's previous page");
+  }
   return p;
 }
 
-Page page_of(std::vector<db::ImageRecord> rows, int limit) {
+std::string next_cursor(App& app, std::string_view scope, long long key) {
+  return page_cursor::seal(app.page_cursor_key(), scope, key);
+}
+
+Page page_of(App& app, std::vector<db::ImageRecord> rows, int limit, std::string_view scope) {
   // One row more than asked tells whether there is a next page without another query.
   Page page;
   page.items = std::move(rows);
   if (static_cast<int>(page.items.size()) > limit) {
     page.items.resize(static_cast<std::size_t>(limit));
-    page.next_cursor = std::to_string(page.items.back().seq);
+    page.next_cursor = next_cursor(app, scope, page.items.back().seq);
   }
   return page;
 }
 
 Page list_page(App& app, std::string_view query, int default_limit) {
-  const auto p = page_request(query, default_limit);
+  const auto p = page_request(app, query, default_limit, cursor_scope::catalog);
   db::ImagesRepo repo(app.db());
-  return page_of(repo.list_public(p.before, p.limit + 1), p.limit);
+  return page_of(app, repo.list_public(p.before, p.limit + 1), p.limit, cursor_scope::catalog);
 }
 
 Response list_images(App& app, Request& req, const Params&) {

@@ -21,11 +21,13 @@ struct Header {
 // A Header for a still image of w x h.
 constexpr Header still_image(std::uint32_t w, std::uint32_t h) { return Header{w, h, 1, w, h, std::uint64_t{w} * h}; }
 
-// For PNG and WebP imghost reads the header itself rather than asking ImageMagick to
-// "ping": 6.9.11's WebP coder ignores ping and decodes every frame, and its PNG coder
+// For PNG, WebP and GIF imghost reads the header itself rather than asking ImageMagick
+// to "ping": 6.9.11's WebP coder ignores ping and decodes every frame, its PNG coder
 // returns nothing at all, without a reason, for an IHDR over its own width/height
-// limit.  Both are pure and thread-safe and read only inside `bytes`; nullopt means
-// the header is malformed.
+// limit, and its GIF coder reports a frame over that limit as "memory allocation
+// failed", which cannot be told apart from the server running short of memory.  All
+// three are pure and thread-safe and read only inside `bytes`; nullopt means the header
+// is malformed.
 
 // PNG: the IHDR chunk, which must come first (libpng insists too).  APNG frames are
 // not counted: ImageMagick 6 decodes only the default image.
@@ -36,5 +38,11 @@ std::optional<Header> png_header(std::string_view bytes);
 // VP8/VP8L signature, animation without frames.  Chunks past the end of `bytes` are
 // not counted: the decode that follows refuses a truncated file.
 std::optional<Header> webp_header(std::string_view bytes);
+
+// GIF: the logical screen (or, when it is 0 wide or high, the first frame's size) and
+// each image descriptor's frame size, without decoding any image data.  Malformed: no
+// GIF87a/GIF89a signature, no frame.  The walk stops as decoders do: at the trailer, at
+// a byte that starts no record, or where the bytes end.
+std::optional<Header> gif_header(std::string_view bytes);
 
 }  // namespace imghost::image::detail

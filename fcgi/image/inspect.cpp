@@ -74,8 +74,12 @@ detail::Header header(std::string_view bytes, Format format, const Limits& limit
     if (!h) throw invalid("is not a valid WebP image (malformed RIFF container)");
     return *h;
   }
-  // JPEG and GIF: ImageMagick's ping reads the headers (every frame's, for a GIF)
-  // without decoding pixels.  Counting one frame past the limit is enough.
+  if (format == Format::gif) {
+    auto h = detail::gif_header(bytes);
+    if (!h) throw invalid("is not a valid GIF image (no frame)");
+    return *h;
+  }
+  // JPEG: ImageMagick's ping reads the headers without decoding pixels.
   detail::ReadOptions ping{.ping = true, .max_frames = std::size_t{limits.max_frames} + 1, .jpeg_size = {}};
   const auto pinged = detail::read_forced(bytes, format, ping, deadline);
   return detail::header_of(pinged.get(), format);

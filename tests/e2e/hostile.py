@@ -239,6 +239,14 @@ def gif(screen_w=1, screen_h=1, frames=1, loop=True):
     return bytes(out)
 
 
+def gif_frame_claiming(w, h):
+    """A GIF89a of a 1x1 screen whose one frame's descriptor says w x h (its image data
+    is one pixel): a pixel flood in the frame rather than in the logical screen."""
+    frame = (b"\x2c" + struct.pack("<HHHH", 0, 0, w, h) + b"\x80" + b"\x00\x00\x00\xff\xff\xff"
+             + b"\x02\x02\x44\x01\x00")
+    return b"GIF89a" + struct.pack("<HH", 1, 1) + b"\x00\x00\x00" + _GIF_GCE + frame + b";"
+
+
 def gif_js_polyglot():
     """A GIF that is also JavaScript: `GIF89a/*<binary>*/=alert(1)//`.  The width bytes
     are '/*' (a 10799 pixel wide logical screen), the script closes the comment after

@@ -120,6 +120,36 @@ class Lists(ErrorsAreJson, unittest.TestCase):
         psql(f"UPDATE albums SET expires_at = now() - interval '1 second' WHERE id = '{album['id']}'")
         self.assertError(get(f"/api/v1/albums/{album['id']}/images"), 410, "expired")
 
+    def test_cursors_reveal_nothing_and_forged_ones_are_400(self):
+        # The review's case: a public album, nine unlisted, a public one.  A cursor that
+        # was the keyset's sequence number told how many albums were made in between,
+        # listed or not; a sealed one tells nothing and cannot be made up.
+        older = new_album(visibility="public")
+        for _ in range(9):
+            new_album(visibility="unlisted")
+        newer = new_album(visibility="public")
+        page = get("/api/v1/albums?limit=1").json()
+        self.assertEqual(page["items"][0]["id"], newer["id"])
+        cursor = page["next_cursor"]
+        self.assertNotRegex(cursor, r"^[0-9]+$")
+        older_seq = psql(f"SELECT seq FROM albums WHERE id = '{older['id']}'")
+        self.assertEqual(get(f"/api/v1/albums?limit=1&cursor={cursor}").json()["items"][0]["id"], older["id"])
+        album, _ = album_with(3)
+        images = get(f"/api/v1/albums/{album['id']}/images?limit=1").json()["next_cursor"]
+        altered = cursor[:10] + ("A" if cursor[10] != "A" else "B") + cursor[11:]
+        for path, forged in [
+            ("/api/v1/albums", older_seq),                        # a bare position, as cursors once were
+            ("/api/v1/albums", str(10**12)),
+            ("/api/v1/albums", altered),                          # one character changed
+            ("/api/v1/albums", images),                           # another list's cursor
+            (f"/api/v1/albums/{album['id']}/images", cursor),
+            (f"/api/v1/albums/{album['id']}/images", "1"),
+            ("/api/v1/images", cursor),
+            ("/api/v1/images", "1"),
+        ]:
+            with self.subTest(path=path, cursor=forged):
+                self.assertError(get(f"{path}?limit=1&cursor={forged}"), 400, "bad_request")
+
     def test_bad_limit_or_cursor_is_400(self):
         album, _ = album_with(1)
         for path in ["/api/v1/albums", f"/api/v1/albums/{album['id']}/images"]:

@@ -264,6 +264,7 @@ class Bombs(HostileTestCase):
             ("flood.png", h.png_flood(100_000, 100_000)),
             ("flood-area.png", h.png_flood(10_000, 10_000)),        # each side fine, area 100 MP
             ("screen.gif", h.gif(65535, 65535, frames=1)),          # logical screen, one 1x1 frame
+            ("frame.gif", h.gif_frame_claiming(65535, 65535)),     # one frame's descriptor
             ("flood.jpg", h.jpeg_sof_claiming(65000, 65000)),
             ("flood-area.jpg", h.jpeg_sof_claiming(9000, 9000)),
             ("canvas.webp", h.webp_canvas_flood(16384, 16384)),

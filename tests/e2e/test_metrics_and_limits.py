@@ -108,7 +108,8 @@ class RateLimits(unittest.TestCase):
                        IMGHOST_STORE_DIR=str(cls.var / "store"),
                        IMGHOST_UPLOAD_RATE="6/m", IMGHOST_UPLOAD_BURST="2",
                        IMGHOST_LOGIN_RATE="2/m", IMGHOST_LOGIN_BURST="1",
-                       IMGHOST_SIGNUP_RATE="1/m", IMGHOST_SIGNUP_BURST="1")
+                       IMGHOST_SIGNUP_RATE="1/m", IMGHOST_SIGNUP_BURST="1",
+                       IMGHOST_ALBUM_RATE="3/m", IMGHOST_ALBUM_BURST="2")
         shutil.rmtree(cls.var, ignore_errors=True)
         cls.var.mkdir(parents=True)
         subprocess.run([str(ROOT / "scripts" / "stack"), "start"], env=cls.env, check=True, timeout=120)
@@ -159,6 +160,17 @@ class RateLimits(unittest.TestCase):
         statuses = [request("POST", "/api/v1/users", body=body(ac.fresh_name()), port=self.port).status
                     for _ in range(3)]
         self.assertEqual(statuses[-1], 429)
+
+    def test_album_creation_beyond_the_rate_gets_429_json(self):
+        # One client made 100 anonymous albums in 2 s: each is a row that nobody may ever use.
+        statuses = [request("POST", "/api/v1/albums", body="{}", headers={"Content-Type": "application/json"},
+                            port=self.port) for _ in range(5)]
+        self.assertEqual([r.status for r in statuses[:3]], [201, 201, 201], "the rate plus the burst pass")
+        limited = statuses[-1]
+        self.assertEqual(limited.status, 429, limited.text)
+        self.assertEqual(limited.json()["error"]["code"], "rate_limited")
+        self.assertEqual(limited.header("Retry-After"), "20")
+        self.assertEqual(get("/api/v1/albums", port=self.port).status, 200, "listing albums is not limited")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,10 @@
 #include "base/binary.hpp"
 #include "base/crypto.hpp"
 #include "base/hex.hpp"
+#include "base/page_cursor.hpp"
 
 namespace hex = imghost::hex;
+namespace page_cursor = imghost::page_cursor;
 
 BOOST_AUTO_TEST_SUITE(base)
 
@@ -49,6 +51,34 @@ BOOST_AUTO_TEST_CASE(integers_read_and_write_in_both_byte_orders) {
   imghost::binary::put_be32(out, 0x12345678u);
   imghost::binary::put_le32(out, 0x12345678u);
   BOOST_TEST(out == s + "\x78\x56\x34\x12");
+}
+
+// A cursor hands a keyset position to the client and back: it opens to that position in
+// its own list with its own key, and in no other case.
+BOOST_AUTO_TEST_CASE(page_cursors_open_only_as_sealed) {
+  const std::string key(page_cursor::kKeyBytes, 'k');
+  const std::string other_key(page_cursor::kKeyBytes, 'o');
+  for (const long long position : {1LL, 10LL, 1LL << 40, 9'223'372'036'854'775'807LL}) {
+    BOOST_TEST_CONTEXT(position) {
+      const auto cursor = page_cursor::seal(key, "images", position);
+      BOOST_TEST(cursor.size() == 64u);
+      BOOST_TEST(cursor.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+                 std::string::npos);
+      BOOST_TEST(page_cursor::seal(key, "images", position) != cursor);  // a fresh nonce each time
+      BOOST_TEST(page_cursor::open(key, "images", cursor).value_or(0) == position);
+      BOOST_TEST(!page_cursor::open(key, "albums", cursor));
+      BOOST_TEST(!page_cursor::open(other_key, "images", cursor));
+      for (std::size_t i = 0; i < cursor.size(); ++i) {
+        std::string altered = cursor;
+        altered[i] = altered[i] == 'A' ? 'B' : 'A';
+        BOOST_TEST(!page_cursor::open(key, "images", altered), "changed at " << i);
+      }
+    }
+  }
+  const auto good = page_cursor::seal(key, "images", 5);
+  for (const std::string& bad : {std::string(), std::string("10"), std::string("abc"), good.substr(1), good + "A",
+                                 good + "=", good.substr(0, 63) + "+", std::string(64, '='), std::string(good) + '\0'})
+    BOOST_TEST(!page_cursor::open(key, "images", bad), bad);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -842,10 +842,15 @@ BOOST_AUTO_TEST_CASE(inspect_refuses_oversized_images_before_decoding) {
   jpeg.replace(sof + 5, 4, "\x75\x30\x75\x30"s);  // height, width: u16be 30000
   std::string gif = image_bytes(Format::gif, 64, 48);
   gif.replace(6, 4, "\x30\x75\x30\x75"s);  // logical screen: u16le 30000 x 30000
+  // A frame as large as a GIF can say, in a small screen: ImageMagick's GIF coder
+  // refuses it while pinging, with its width/height limit.
+  const std::string gif_max_frame =
+      gif_craft::gif(gif_craft::frame(65535, 65535, gif_craft::pixels(1, 1)) + gif_craft::kTrailer);
 
   const Case cases[] = {
       {"jpeg claiming 30000x30000", jpeg, Limits{}, "is 30000x30000 pixels, over the limit of 20000x20000"},
       {"gif screen of 30000x30000", gif, Limits{}, "is 30000x30000 pixels, over the limit of 20000x20000"},
+      {"gif frame of 65535x65535", gif_max_frame, Limits{}, "is 65535x65535 pixels, over the limit of 20000x20000"},
       {"png claiming 30000x30000", png_claiming(30000, 30000), Limits{},
        "is 30000x30000 pixels, over the limit of 20000x20000"},
       {"png claiming 30000x10", png_claiming(30000, 10), Limits{}, "is 30000x10 pixels, over the limit of 20000x20000"},
