@@ -47,10 +47,9 @@ Caller identify(App& app, const http::Request& req);
 // Same, and throws unauthorized when there is no account.
 Caller require_account(App& app, const http::Request& req);
 
-// The CSRF rule above.  Returns the request a handler must read from: `req` itself
-// (nullptr), or, when the token had to be looked for in the body, a request that replays
-// the body it read.  Throws forbidden when the token is missing or wrong.  With
-// `streamed_body` (an upload's route) the body is not read: a token that is not in the
+// The CSRF rule above.  Returns nullptr when the handler reads `req` as it is, or, when
+// the token had to be looked for in the body, a request that replays the body it read.  Throws forbidden when the token
+// is missing or wrong.  With `streamed_body` (an upload's route) the body is not read: a token that is not in the
 // header is left to the handler (csrf_field_needed).
 std::unique_ptr<http::Request> check_csrf(App& app, http::Request& req, bool streamed_body);
 
@@ -67,7 +66,7 @@ void check_csrf_field(std::string_view session_id, std::string_view given);
 // The session cookie's value as sent (live or not), or nullopt.
 std::optional<std::string> session_cookie_of(const http::Request& req);
 
-// Set-Cookie values: the session for `days`, and its removal.  `Secure` when the site's
+// Set-Cookie values: the session, for the configured session_days, and its removal.  `Secure` when the site's
 // public base URL is https.
 std::string session_cookie(const App& app, const std::string& session_id);
 std::string expired_session_cookie(const App& app);

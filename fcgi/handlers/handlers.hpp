@@ -125,7 +125,8 @@ Response list_tokens(App& app, Request& req, const Params& params);
 Response revoke_token(App& app, Request& req, const Params& params);  // {id}
 Response me(App& app, Request& req, const Params& params);
 Response my_images(App& app, Request& req, const Params& params);
-Response patch_image(App& app, Request& req, const Params& params);  // {id}: description
+// {id}: description and visibility, all or nothing.
+Response patch_image(App& app, Request& req, const Params& params);
 Response sharex(App& app, Request& req, const Params& params);
 // The browser's account pages (account_pages.cpp).
 Response signup_page(App& app, Request& req, const Params& params);  // GET and POST

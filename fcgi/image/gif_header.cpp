@@ -1,4 +1,5 @@
 #include "base/binary.hpp"
+#include "image/gif_blocks.hpp"
 #include "image/header.hpp"
 
 #include <algorithm>
@@ -18,21 +19,8 @@ namespace {
 using binary::at;
 using binary::le16;
 
-std::size_t colour_table_size(unsigned char packed) {
-  return (packed & 0x80) != 0 ? std::size_t{3} << ((packed & 0x07) + 1) : 0;
-}
-
-// Advances `pos` past a sequence of data sub-blocks and its terminator; false when the
-// bytes end first.
-bool skip_sub_blocks(std::string_view in, std::size_t& pos) {
-  for (;;) {
-    if (pos >= in.size()) return false;
-    const std::size_t size = at(in, pos++);
-    if (size == 0) return true;
-    if (in.size() - pos < size) return false;
-    pos += size;
-  }
-}
+using gif::colour_table_size;
+using gif::skip_sub_blocks;
 
 }  // namespace
 

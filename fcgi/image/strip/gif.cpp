@@ -1,6 +1,7 @@
 #include "image/strip/strip_formats.hpp"
 
 #include "base/binary.hpp"
+#include "image/gif_blocks.hpp"
 #include "image/strip/exif.hpp"
 
 namespace imghost::image::strip {
@@ -16,16 +17,7 @@ using binary::at;
 // size byte and that many bytes, ended by a size of 0.  The XMP application extension
 // stores raw XMP with a "magic trailer" built so that this same walk lands on its end.
 
-// Advances `pos` past a sequence of data sub-blocks and its terminator.
-bool skip_sub_blocks(std::string_view in, std::size_t& pos) {
-  for (;;) {
-    if (pos >= in.size()) return false;
-    const std::size_t size = at(in, pos++);
-    if (size == 0) return true;
-    if (in.size() - pos < size) return false;
-    pos += size;
-  }
-}
+using gif::skip_sub_blocks;
 
 // `blocks`: the extension's sub-blocks, right after its label.
 bool keep_gif_extension(Byte label, std::string_view blocks) {
@@ -37,9 +29,7 @@ bool keep_gif_extension(Byte label, std::string_view blocks) {
          app == "ICCRGBG1012";                            // ICC profile (colour)
 }
 
-std::size_t colour_table_size(Byte packed) {
-  return (packed & 0x80) != 0 ? std::size_t{3} << ((packed & 0x07) + 1) : 0;
-}
+using gif::colour_table_size;
 
 }  // namespace
 
