@@ -39,7 +39,8 @@ void remove_album_images(db::Connection& conn, const store::Store& store, AppLog
   }
 }
 
-// Albums that hold no image, created more than `ttl` seconds ago.  Nothing of them is
+// Anonymous albums that hold no image, created more than `ttl` seconds ago (an account's
+// albums are its owner's to keep).  Nothing of them is
 // in the store, so one transaction per batch does it: a run killed before COMMIT
 // removed nothing, one killed after removed them all (only their log lines are lost).
 void remove_empty_albums(db::Connection& conn, AppLog& log, unsigned ttl, Report& report) {

@@ -210,7 +210,8 @@ std::vector<long long> AlbumsRepo::lock_empty(long long ttl_seconds, int limit) 
   // fewer albums than images, and the cleanup runs once a minute.
   auto r = c_.run("albums_lock_empty",
                   "SELECT a.seq FROM albums a"
-                  " WHERE a.created_at <= now() - make_interval(secs => $1::double precision)"
+                  " WHERE a.owner_id IS NULL"
+                  " AND a.created_at <= now() - make_interval(secs => $1::double precision)"
                   " AND a.status <> 'deleting' AND (a.expires_at <= now()) IS NOT TRUE"
                   " AND NOT EXISTS (SELECT 1 FROM album_items x WHERE x.album_seq = a.seq)"
                   " ORDER BY a.seq LIMIT $2 FOR UPDATE SKIP LOCKED",

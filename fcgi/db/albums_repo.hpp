@@ -128,7 +128,7 @@ class AlbumsRepo {
   bool delete_album(long long album_seq);
 
   // The removal of albums left empty (core/expiry.hpp), two statements inside one
-  // transaction.  First: locks FOR UPDATE, SKIP LOCKED, at most `limit` albums created
+  // transaction.  First: locks FOR UPDATE, SKIP LOCKED, at most `limit` anonymous albums created
   // more than `ttl_seconds` ago that hold no item and are neither expired nor being
   // deleted (those are albums_to_remove's).  An album an upload or an edit holds
   // (lock_row), or whose new items hold it through their foreign key, is skipped: the

@@ -10,6 +10,7 @@
 The contract's shortest expiry is a minute: the tests move expires_at into the past
 (keeping the album's and its images' times as the upload set them) instead of waiting."""
 
+import json
 import os
 import random
 import re
@@ -20,6 +21,7 @@ import time
 import unittest
 from pathlib import Path
 
+import accounts_client as ac
 import fixtures as fx
 from stack import (EXPIRE_INTERVAL, ROOT, STORE, VAR, cleanup_paused, env, finish_expiries, get, log_lines,
                    multipart, psql, request, store_files, store_path, upload, wait_until, wait_workers_idle)
@@ -144,7 +146,7 @@ class AlbumExpiry(unittest.TestCase):
 
 
 class EmptyAlbums(unittest.TestCase):
-    """Albums that stay empty past empty_album_ttl are removed by the cleanup (an album
+    """Anonymous albums that stay empty past empty_album_ttl are removed by the cleanup (an album
     per request is one row: left alone, one client grows the database without bound).
     The stack's TTL is the default (a day); this test ages its albums by two hours and
     runs `imghost-admin expire` itself with a TTL of an hour, the loop paused."""
@@ -163,7 +165,13 @@ class EmptyAlbums(unittest.TestCase):
         r = request("DELETE", f"/api/v1/images/{img['id']}", headers={"X-Delete-Token": img["delete_token"]})
         self.assertEqual(r.status, 204, r.text)
         fresh = new_album(title="fresh")
-        old = (empty, emptied, full)
+        # An account's album is its owner's to keep, empty or not.
+        _, token = ac.account("emptyalbum")
+        r = request("POST", "/api/v1/albums", body=json.dumps({"title": "an account's, empty"}),
+                    headers={"Content-Type": "application/json", **ac.bearer(token)})
+        self.assertEqual(r.status, 201, r.text)
+        owned = r.json()
+        old = (empty, emptied, full, owned)
         with cleanup_paused():
             psql("UPDATE albums SET created_at = created_at - interval '2 hours' WHERE id IN "
                  f"({','.join(repr(a['id']) for a in old)})")
@@ -178,7 +186,7 @@ class EmptyAlbums(unittest.TestCase):
             self.assertEqual(get(f"/a/{album['id']}").status, 404)
             self.assertEqual(
                 lines_ending(f"Success: album {album['id']} removed: empty for more than {self.TTL} seconds."), 1)
-        for album in (full, fresh):
+        for album in (full, fresh, owned):
             self.assertEqual(get(f"/api/v1/albums/{album['id']}").status, 200, album["title"])
             self.assertEqual(get(f"/a/{album['id']}").status, 200)
             self.assertEqual(sum(1 for line in log_lines() if f"album {album['id']} removed" in line), 0)
