@@ -171,11 +171,11 @@ int run_expire(const imghost::Config& config) {
   try {
     db::Connection conn(config.database);
     const auto store = store::open_store(config);
-    const auto r = expiry::run_once(conn, *store, *log);
+    const auto r = expiry::run_once(conn, *store, *log, config.empty_album_ttl);
     // Quiet when there was nothing to do: the stack runs it every minute.
-    if (r.images + r.albums + r.files + r.failed > 0)
-      std::printf("expire: removed %zu images, %zu albums, %zu files%s\n", r.images, r.albums, r.files,
-                  r.failed ? " (some files stay queued: see the log)" : "");
+    if (r.images + r.albums + r.files + r.failed + r.empty_albums > 0)
+      std::printf("expire: removed %zu images, %zu albums, %zu files, %zu empty albums%s\n", r.images, r.albums,
+                  r.files, r.empty_albums, r.failed ? " (some files stay queued: see the log)" : "");
     return r.failed == 0 ? 0 : 1;
   } catch (const std::exception& e) {
     log->error(std::string("expire stopped: ") + e.what() + " (the next run carries on).");

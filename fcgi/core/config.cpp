@@ -238,6 +238,14 @@ constexpr Setting kSettings[] = {
        c.expire_interval = static_cast<unsigned>(parse_uint(k, v, 1, 86400));
      },
      [](const Config& c) { return std::to_string(c.expire_interval); }},
+    {"empty_album_ttl",
+     [](Config& c, const std::string& k, const std::string& v) {
+       const auto ttl = parse_uint(k, v, 0, 10ull * 366 * 86400);
+       if (ttl != 0 && ttl < kMinExpiresIn)
+         throw ConfigError(fmt::format("{}: expected 0 (never) or at least {} seconds, got '{}'", k, kMinExpiresIn, v));
+       c.empty_album_ttl = static_cast<unsigned>(ttl);
+     },
+     [](const Config& c) { return std::to_string(c.empty_album_ttl); }},
     {"upload_rate",
      [](Config& c, const std::string& k, const std::string& v) { c.upload_rate.per_minute = parse_rate(k, v); },
      [](const Config& c) { return std::to_string(c.upload_rate.per_minute) + "/m"; }},

@@ -91,6 +91,10 @@ struct Config {
   // (at least kMinExpiresIn), and the seconds between two runs of the cleanup.
   unsigned max_expires_in = 30 * 86400;
   unsigned expire_interval = 60;
+  // The cleanup removes an album that holds no image and was created more than this
+  // many seconds ago (0: never; else at least kMinExpiresIn): one anonymous client
+  // creating albums it never fills does not grow the database for good.
+  unsigned empty_album_ttl = 86400;
   // nginx's limit_req per client address (scripts/stack and make install fill them in).
   RateLimit upload_rate{60, 30};
   RateLimit login_rate{10, 5};

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <string>
+#include <vector>
+
 #include "core/removal.hpp"
 #include "db/albums_repo.hpp"
 #include "db/images_repo.hpp"
@@ -36,6 +39,32 @@ void remove_album_images(db::Connection& conn, const store::Store& store, AppLog
   }
 }
 
+// Anonymous albums that hold no image, created more than `ttl` seconds ago (an account's
+// albums are its owner's to keep).  Nothing of them is
+// in the store, so one transaction per batch does it: a run killed before COMMIT
+// removed nothing, one killed after removed them all (only their log lines are lost).
+void remove_empty_albums(db::Connection& conn, AppLog& log, unsigned ttl, Report& report) {
+  db::AlbumsRepo albums(conn);
+  for (;;) {
+    std::vector<std::string> removed;
+    std::size_t locked = 0;
+    {
+      db::Transaction tx(conn);
+      const auto seqs = albums.lock_empty(ttl, kBatch);
+      locked = seqs.size();
+      if (!seqs.empty()) removed = albums.delete_if_empty(seqs);
+      tx.commit();
+    }
+    for (const auto& id : removed) {
+      ++report.empty_albums;
+      log.success(fmt::format("album {} removed: empty for more than {} seconds.", id, ttl));
+    }
+    // Fewer than a batch: none left (or the rest is locked, for the next run).  None
+    // removed: every one got an image meanwhile.
+    if (locked < static_cast<std::size_t>(kBatch) || removed.empty()) break;
+  }
+}
+
 }  // namespace
 
 Report remove_album(db::Connection& conn, const store::Store& store, AppLog& log, long long album_seq,
@@ -51,7 +80,7 @@ Report remove_album(db::Connection& conn, const store::Store& store, AppLog& log
   return report;
 }
 
-Report run_once(db::Connection& conn, const store::Store& store, AppLog& log) {
+Report run_once(db::Connection& conn, const store::Store& store, AppLog& log, unsigned empty_album_ttl) {
   Report report;
   db::ImagesRepo repo(conn);
   // What a run killed after its COMMIT left queued.
@@ -79,6 +108,7 @@ Report run_once(db::Connection& conn, const store::Store& store, AppLog& log) {
     }
     if (doomed.size() < static_cast<std::size_t>(kBatch)) break;
   }
+  if (empty_album_ttl > 0) remove_empty_albums(conn, log, empty_album_ttl, report);
   return report;
 }
 

@@ -21,18 +21,25 @@
 namespace imghost::expiry {
 
 struct Report {
-  std::size_t images = 0;  // image rows removed
-  std::size_t albums = 0;  // album rows removed
-  std::size_t files = 0;   // files (original and thumbnail of a name) removed from the store
-  std::size_t failed = 0;  // names left queued because the store failed
+  std::size_t images = 0;        // image rows removed
+  std::size_t albums = 0;        // album rows removed
+  std::size_t files = 0;         // files (original and thumbnail of a name) removed from the store
+  std::size_t failed = 0;        // names left queued because the store failed
+  std::size_t empty_albums = 0;  // albums removed for staying empty (not in `albums`)
 };
 
 // One whole cleanup: the queued removals first, then every expired image (one log line
 // each: "image <name> expired."), then every album that is expired or being deleted,
 // with the images that are in no other album ("album <id> expired.").  An album being
 // deleted that has not expired is one whose DELETE did not finish: its lines say
-// "deleted" ("image <name> deleted.", "album <id> deleted.").
-Report run_once(db::Connection& conn, const store::Store& store, AppLog& log);
+// "deleted" ("image <name> deleted.", "album <id> deleted.").  Last, unless
+// `empty_album_ttl` is 0, the albums that hold no image and were created more than that
+// many seconds ago ("album <id> removed: empty for more than <ttl> seconds."): each is
+// deleted under its row lock, after re-checking that it is empty, in one transaction,
+// and one an upload holds is left to the next run.  Empty counts from the album's
+// creation: one whose images were all deleted or expired goes at the next run if it is
+// older than the TTL.
+Report run_once(db::Connection& conn, const store::Store& store, AppLog& log, unsigned empty_album_ttl = 0);
 
 // Tears one album down now (DELETE of an album): marks it deleting (after the uploads
 // into it that hold its row), removes its images that are in no other album, then its

@@ -205,4 +205,29 @@ bool AlbumsRepo::delete_album(long long album_seq) {
   return c_.run("album_delete", "DELETE FROM albums WHERE seq = $1", {std::to_string(album_seq)}).affected() == 1;
 }
 
+std::vector<long long> AlbumsRepo::lock_empty(long long ttl_seconds, int limit) {
+  // Every album is looked at (its items through their primary key): there are far
+  // fewer albums than images, and the cleanup runs once a minute.
+  auto r = c_.run("albums_lock_empty",
+                  "SELECT a.seq FROM albums a"
+                  " WHERE a.owner_id IS NULL"
+                  " AND a.created_at <= now() - make_interval(secs => $1::double precision)"
+                  " AND a.status <> 'deleting' AND (a.expires_at <= now()) IS NOT TRUE"
+                  " AND NOT EXISTS (SELECT 1 FROM album_items x WHERE x.album_seq = a.seq)"
+                  " ORDER BY a.seq LIMIT $2 FOR UPDATE SKIP LOCKED",
+                  {std::to_string(ttl_seconds), std::to_string(limit)});
+  return r.map([](const Result& row, int i) { return row.get_int(i, 0); });
+}
+
+std::vector<std::string> AlbumsRepo::delete_if_empty(const std::vector<long long>& album_seqs) {
+  std::string array = "{";
+  for (std::size_t i = 0; i < album_seqs.size(); ++i) array += (i ? "," : "") + std::to_string(album_seqs[i]);
+  array += "}";
+  auto r = c_.run("albums_delete_if_empty",
+                  "DELETE FROM albums a WHERE a.seq = ANY ($1::bigint[])"
+                  " AND NOT EXISTS (SELECT 1 FROM album_items x WHERE x.album_seq = a.seq) RETURNING a.id",
+                  {array});
+  return r.map([](const Result& row, int i) { return std::string(row.get(i, 0)); });
+}
+
 }  // namespace imghost::db

@@ -127,6 +127,18 @@ class AlbumsRepo {
   // Deletes the album row (its items go with it); false when already gone.
   bool delete_album(long long album_seq);
 
+  // The removal of albums left empty (core/expiry.hpp), two statements inside one
+  // transaction.  First: locks FOR UPDATE, SKIP LOCKED, at most `limit` anonymous albums created
+  // more than `ttl_seconds` ago that hold no item and are neither expired nor being
+  // deleted (those are albums_to_remove's).  An album an upload or an edit holds
+  // (lock_row), or whose new items hold it through their foreign key, is skipped: the
+  // next run sees it again.  Their seqs.
+  std::vector<long long> lock_empty(long long ttl_seconds, int limit);
+  // Second, a statement of its own so that its snapshot, taken under the locks, sees
+  // every item committed before them: deletes those of `album_seqs` that still hold no
+  // item; their ids.
+  std::vector<std::string> delete_if_empty(const std::vector<long long>& album_seqs);
+
  private:
   Connection& c_;
 };

@@ -10,6 +10,7 @@
 The contract's shortest expiry is a minute: the tests move expires_at into the past
 (keeping the album's and its images' times as the upload set them) instead of waiting."""
 
+import json
 import os
 import random
 import re
@@ -20,6 +21,7 @@ import time
 import unittest
 from pathlib import Path
 
+import accounts_client as ac
 import fixtures as fx
 from stack import (EXPIRE_INTERVAL, ROOT, STORE, VAR, cleanup_paused, env, finish_expiries, get, log_lines,
                    multipart, psql, request, store_files, store_path, upload, wait_until, wait_workers_idle)
@@ -35,9 +37,9 @@ def thumb_path(name):
     return STORE / "thumbs" / name[0:2] / name
 
 
-def admin(*args, timeout=300):
-    return subprocess.run([str(ADMIN), "--config", str(CONF), *args], env=env(), capture_output=True, text=True,
-                          timeout=timeout)
+def admin(*args, timeout=300, extra_env=None):
+    return subprocess.run([str(ADMIN), "--config", str(CONF), *args], env={**env(), **(extra_env or {})},
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def upload_expiring(name, data, expires_in="3600"):
@@ -141,6 +143,55 @@ class AlbumExpiry(unittest.TestCase):
         self.assertEqual(get(outside["thumbnail_url"]).status, 200)
         self.assertEqual(get(f"/api/v1/images/{outside['id']}").status, 200)
         self.assertEqual(count("SELECT count(*) FROM removals"), 0)
+
+
+class EmptyAlbums(unittest.TestCase):
+    """Anonymous albums that stay empty past empty_album_ttl are removed by the cleanup (an album
+    per request is one row: left alone, one client grows the database without bound).
+    The stack's TTL is the default (a day); this test ages its albums by two hours and
+    runs `imghost-admin expire` itself with a TTL of an hour, the loop paused."""
+
+    TTL = 3600
+
+    def test_albums_empty_past_the_ttl_go_with_one_line_each_and_404_one_with_an_image_and_a_fresh_one_stay(self):
+        empty = new_album(title="never filled")
+        emptied = new_album(title="filled, then its image deleted")
+        full = new_album(title="filled")
+        for album, n in ((emptied, 7601), (full, 7602)):
+            r = upload_into(album, "x.png", fx.unique_png(n))
+            self.assertEqual(r.status, 201, r.text)
+            album["image"] = r.json()
+        img = emptied["image"]
+        r = request("DELETE", f"/api/v1/images/{img['id']}", headers={"X-Delete-Token": img["delete_token"]})
+        self.assertEqual(r.status, 204, r.text)
+        fresh = new_album(title="fresh")
+        # An account's album is its owner's to keep, empty or not.
+        _, token = ac.account("emptyalbum")
+        r = request("POST", "/api/v1/albums", body=json.dumps({"title": "an account's, empty"}),
+                    headers={"Content-Type": "application/json", **ac.bearer(token)})
+        self.assertEqual(r.status, 201, r.text)
+        owned = r.json()
+        old = (empty, emptied, full, owned)
+        with cleanup_paused():
+            psql("UPDATE albums SET created_at = created_at - interval '2 hours' WHERE id IN "
+                 f"({','.join(repr(a['id']) for a in old)})")
+            ran = admin("expire", extra_env={"IMGHOST_EMPTY_ALBUM_TTL": str(self.TTL)})
+            self.assertEqual(ran.returncode, 0, ran.stdout + ran.stderr)
+            self.assertRegex(ran.stdout, r"expire: removed .*\b[1-9]\d* empty albums")
+        # Empty counts from the album's creation: one whose images were all deleted is
+        # as empty as one never filled.
+        for album in (empty, emptied):
+            self.assertEqual(count(f"SELECT count(*) FROM albums WHERE id = '{album['id']}'"), 0, album["title"])
+            self.assertEqual(get(f"/api/v1/albums/{album['id']}").status, 404, "removed, not expired: 404")
+            self.assertEqual(get(f"/a/{album['id']}").status, 404)
+            self.assertEqual(
+                lines_ending(f"Success: album {album['id']} removed: empty for more than {self.TTL} seconds."), 1)
+        for album in (full, fresh, owned):
+            self.assertEqual(get(f"/api/v1/albums/{album['id']}").status, 200, album["title"])
+            self.assertEqual(get(f"/a/{album['id']}").status, 200)
+            self.assertEqual(sum(1 for line in log_lines() if f"album {album['id']} removed" in line), 0)
+        self.assertEqual(get(f"/api/v1/images/{full['image']['id']}").status, 200)
+        self.assertEqual(get(full["image"]["url"]).status, 200)
 
 
 class KilledCleanup(unittest.TestCase):

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <future>
 #include <iterator>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -542,6 +543,47 @@ BOOST_AUTO_TEST_CASE(an_order_waits_for_the_upload_holding_the_album_and_counts_
   BOOST_TEST(r.status == 400, r.body);
   BOOST_TEST(r.body.find("leaves out") != std::string::npos, r.body);
   BOOST_TEST(env.query("SELECT count(*) FROM album_items") == "3");
+}
+
+// The cleanup of albums left empty (empty_album_ttl) never races an upload into one: an
+// album whose row an upload holds (its item appended, not committed) is skipped, not
+// deleted from under it (without SKIP LOCKED this run would wait for the upload, here
+// for ever), and once the upload commits it holds an image and stays.  Another empty
+// album as old goes, with its line and a 404; a fresh one stays; a TTL of 0 removes none.
+BOOST_AUTO_TEST_CASE(albums_left_empty_past_the_ttl_go_but_not_one_an_upload_holds) {
+  Env env;
+  const std::string held = new_album(env, {{"title", "held"}})["id"];
+  const std::string idle = new_album(env, {{"title", "idle"}})["id"];
+  const std::string fresh = new_album(env, {{"title", "fresh"}})["id"];
+  auto loose = upload_request("/api/v1/images", {{"file", "late.png", png_bytes(71)}});
+  BOOST_TEST_REQUIRE(env.run(loose).status == 201);
+  const long long image = std::stoll(env.query("SELECT max(seq) FROM images"));
+  const long long held_seq = std::stoll(env.query("SELECT seq FROM albums WHERE id = '" + held + "'"));
+  env.query("UPDATE albums SET created_at = created_at - interval '2 hours' WHERE id IN ('" + held + "', '" + idle +
+            "')");
+  auto& app = env.app();
+  BOOST_TEST(imghost::expiry::run_once(app.db(), app.store(), app.log(), 0).empty_albums == 0u, "0: never");
+  BOOST_TEST(env.count("albums") == 3);
+
+  db::Connection upload_conn(env.config().database);
+  auto upload_tx = std::make_unique<db::Transaction>(upload_conn);
+  db::AlbumsRepo uploading(upload_conn);
+  BOOST_TEST_REQUIRE(uploading.lock_row(held_seq).has_value());
+  BOOST_TEST(uploading.append_items(held_seq, {image}).item_count == 1);
+
+  auto r = imghost::expiry::run_once(app.db(), app.store(), app.log(), 3600);
+  BOOST_TEST(r.empty_albums == 1u);
+  BOOST_TEST(r.albums == 0u, "not counted as expired");
+  get_json(env, "/api/v1/albums/" + idle, 404);
+  BOOST_TEST(log_text(env).find("album " + idle + " removed: empty for more than 3600 seconds.") != std::string::npos);
+  upload_tx->commit();
+  upload_tx.reset();
+
+  r = imghost::expiry::run_once(app.db(), app.store(), app.log(), 3600);
+  BOOST_TEST(r.empty_albums == 0u);
+  BOOST_TEST(get_json(env, "/api/v1/albums/" + held, 200)["item_count"] == 1);
+  get_json(env, "/api/v1/albums/" + fresh, 200);
+  BOOST_TEST(log_text(env).find("album " + held + " removed") == std::string::npos);
 }
 
 // An account's album: its owner and an admin edit it without a token; another account

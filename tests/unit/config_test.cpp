@@ -103,4 +103,23 @@ BOOST_AUTO_TEST_CASE(max_files_and_default_visibility) {
   BOOST_CHECK_THROW(Config::from("max_files = 0", {}), ConfigError);
 }
 
+BOOST_AUTO_TEST_CASE(empty_album_ttl_is_seconds_0_for_never_else_at_least_a_minute) {
+  BOOST_TEST(Config::from("", {}).empty_album_ttl == 86400u, "a day unless configured");
+  BOOST_TEST(*Config::from("", {}).get("empty_album_ttl") == "86400");
+  BOOST_TEST(Config::from("empty_album_ttl = 3600", {}).empty_album_ttl == 3600u);
+  BOOST_TEST(Config::from("empty_album_ttl = 3600", {{"IMGHOST_EMPTY_ALBUM_TTL", "0"}}).empty_album_ttl == 0u,
+             "0: empty albums stay; the environment wins");
+  BOOST_TEST(Config::from("empty_album_ttl = 60", {}).empty_album_ttl == 60u);
+  for (const char* bad : {"59", "1", "-1", "1d", "", "3600 s", "999999999999"}) {
+    BOOST_TEST_CONTEXT(bad) {
+      try {
+        Config::from(std::string("empty_album_ttl = ") + bad, {});
+        BOOST_TEST(false, "no error");
+      } catch (const ConfigError& e) {
+        BOOST_TEST(std::string(e.what()).find("empty_album_ttl") != std::string::npos, e.what());
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
