@@ -134,6 +134,22 @@ struct Setting {
   std::string (*get)(const Config&);
 };
 
+// The two settings of one of nginx's rate-limit zones: `<zone>_rate` (N/m or N/s) and
+// `<zone>_burst`, both kept in the RateLimit member `zone`.
+template <RateLimit Config::*zone>
+constexpr Setting rate_of(std::string_view key) {
+  return {key, [](Config& c, const std::string& k, const std::string& v) { (c.*zone).per_minute = parse_rate(k, v); },
+          [](const Config& c) { return std::to_string((c.*zone).per_minute) + "/m"; }};
+}
+template <RateLimit Config::*zone>
+constexpr Setting burst_of(std::string_view key) {
+  return {key,
+          [](Config& c, const std::string& k, const std::string& v) {
+            (c.*zone).burst = static_cast<unsigned>(parse_uint(k, v, 0, 1000000));
+          },
+          [](const Config& c) { return std::to_string((c.*zone).burst); }};
+}
+
 constexpr Setting kSettings[] = {
     {"database", [](Config& c, const std::string&, const std::string& v) { c.database = v; },
      [](const Config& c) { return c.database; }},
@@ -246,38 +262,14 @@ constexpr Setting kSettings[] = {
        c.empty_album_ttl = static_cast<unsigned>(ttl);
      },
      [](const Config& c) { return std::to_string(c.empty_album_ttl); }},
-    {"upload_rate",
-     [](Config& c, const std::string& k, const std::string& v) { c.upload_rate.per_minute = parse_rate(k, v); },
-     [](const Config& c) { return std::to_string(c.upload_rate.per_minute) + "/m"; }},
-    {"upload_burst",
-     [](Config& c, const std::string& k, const std::string& v) {
-       c.upload_rate.burst = static_cast<unsigned>(parse_uint(k, v, 0, 1000000));
-     },
-     [](const Config& c) { return std::to_string(c.upload_rate.burst); }},
-    {"login_rate",
-     [](Config& c, const std::string& k, const std::string& v) { c.login_rate.per_minute = parse_rate(k, v); },
-     [](const Config& c) { return std::to_string(c.login_rate.per_minute) + "/m"; }},
-    {"login_burst",
-     [](Config& c, const std::string& k, const std::string& v) {
-       c.login_rate.burst = static_cast<unsigned>(parse_uint(k, v, 0, 1000000));
-     },
-     [](const Config& c) { return std::to_string(c.login_rate.burst); }},
-    {"signup_rate",
-     [](Config& c, const std::string& k, const std::string& v) { c.signup_rate.per_minute = parse_rate(k, v); },
-     [](const Config& c) { return std::to_string(c.signup_rate.per_minute) + "/m"; }},
-    {"signup_burst",
-     [](Config& c, const std::string& k, const std::string& v) {
-       c.signup_rate.burst = static_cast<unsigned>(parse_uint(k, v, 0, 1000000));
-     },
-     [](const Config& c) { return std::to_string(c.signup_rate.burst); }},
-    {"album_rate",
-     [](Config& c, const std::string& k, const std::string& v) { c.album_rate.per_minute = parse_rate(k, v); },
-     [](const Config& c) { return std::to_string(c.album_rate.per_minute) + "/m"; }},
-    {"album_burst",
-     [](Config& c, const std::string& k, const std::string& v) {
-       c.album_rate.burst = static_cast<unsigned>(parse_uint(k, v, 0, 1000000));
-     },
-     [](const Config& c) { return std::to_string(c.album_rate.burst); }},
+    rate_of<&Config::upload_rate>("upload_rate"),
+    burst_of<&Config::upload_rate>("upload_burst"),
+    rate_of<&Config::login_rate>("login_rate"),
+    burst_of<&Config::login_rate>("login_burst"),
+    rate_of<&Config::signup_rate>("signup_rate"),
+    burst_of<&Config::signup_rate>("signup_burst"),
+    rate_of<&Config::album_rate>("album_rate"),
+    burst_of<&Config::album_rate>("album_burst"),
     {"metrics_listen",
      [](Config& c, const std::string& k, const std::string& v) { c.metrics_listen = parse_listen(k, v); },
      [](const Config& c) { return c.metrics_listen; }},
