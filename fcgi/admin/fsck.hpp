@@ -35,8 +35,8 @@
 #include <cstdio>
 #include <string>
 
-#include "core/log.hpp"
 #include "db/pg.hpp"
+#include "domain/log.hpp"
 #include "image/inspect.hpp"
 #include "store/store.hpp"
 

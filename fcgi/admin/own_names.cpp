@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include "core/naming.hpp"
 #include "core/removal.hpp"
 #include "db/images_repo.hpp"
 #include "db/locks.hpp"
-#include "image/format.hpp"
+#include "domain/image_format.hpp"
+#include "domain/naming.hpp"
 
 namespace imghost::admin {
 namespace {

@@ -19,8 +19,8 @@
 #include <cstddef>
 #include <cstdio>
 
-#include "core/log.hpp"
 #include "db/pg.hpp"
+#include "domain/log.hpp"
 #include "store/store.hpp"
 
 namespace imghost::admin {

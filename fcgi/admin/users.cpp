@@ -10,9 +10,9 @@
 
 #include "base/text.hpp"
 #include "core/accounts.hpp"
-#include "core/error.hpp"
 #include "db/pg.hpp"
 #include "db/users_repo.hpp"
+#include "domain/error.hpp"
 
 namespace imghost::admin {
 namespace {
@@ -57,7 +57,7 @@ std::optional<std::string> read_password(std::FILE* in) {
   return line;
 }
 
-std::string quota_text(const Config& config, const db::UserRow& u) {
+std::string quota_text(const Config& config, const UserRecord& u) {
   return u.quota_bytes ? std::to_string(*u.quota_bytes) : fmt::format("{} (default)", accounts::quota_of(config, u));
 }
 

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
+#include "domain/config.hpp"
 
 namespace imghost::admin {
 

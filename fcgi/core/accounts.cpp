@@ -5,8 +5,8 @@
 #include "base/crypto.hpp"
 #include "base/password.hpp"
 #include "base/text.hpp"
-#include "core/error.hpp"
-#include "core/naming.hpp"
+#include "domain/error.hpp"
+#include "domain/naming.hpp"
 
 namespace imghost::accounts {
 namespace {
@@ -60,8 +60,8 @@ void check_password(std::string_view password) {
   check_text("password", password, kMinPassword, kMaxPassword);
 }
 
-db::UserRow create_account(db::Connection& conn, const std::string& username, const std::string& password,
-                           bool is_admin, std::optional<long long> quota_bytes) {
+UserRecord create_account(db::Connection& conn, const std::string& username, const std::string& password, bool is_admin,
+                          std::optional<long long> quota_bytes) {
   check_username(username);
   check_password(password);
   const auto hash = password::hash(password);  // before any transaction: the slow part
@@ -73,8 +73,8 @@ db::UserRow create_account(db::Connection& conn, const std::string& username, co
   }
 }
 
-db::UserRow sign_up(App& app, const std::string& username, const std::string& password,
-                    const std::optional<std::string>& invite) {
+UserRecord sign_up(App& app, const std::string& username, const std::string& password,
+                   const std::optional<std::string>& invite) {
   const auto mode = app.config().signup;
   if (mode == SignupMode::closed) throw errors::forbidden("signup is closed here: an administrator creates accounts");
   std::optional<crypto::Sha256> invite_hash;
@@ -101,10 +101,10 @@ db::UserRow sign_up(App& app, const std::string& username, const std::string& pa
   }
 }
 
-db::UserRow log_in(App& app, const std::string& username, const std::string& password) {
+UserRecord log_in(App& app, const std::string& username, const std::string& password) {
   // A malformed name or password cannot belong to an account, but is answered like a
   // wrong one (and after as long), so the answer says nothing about the rules.
-  std::optional<db::UserRow> user;
+  std::optional<UserRecord> user;
   db::UsersRepo users(app.db());
   const bool well_formed = username.size() <= 32 && password.size() <= kMaxPassword;
   if (well_formed) user = users.find_by_name(username);
@@ -125,7 +125,7 @@ std::string start_session(App& app, long long user_id) {
   return id;
 }
 
-std::optional<db::UserRow> session_user(App& app, std::string_view session_id) {
+std::optional<UserRecord> session_user(App& app, std::string_view session_id) {
   const auto id = secret_part(session_id, "");
   if (!id) return std::nullopt;
   return db::UsersRepo(app.db()).session_user(crypto::sha256(*id));
@@ -168,7 +168,7 @@ std::string create_invite(db::Connection& conn, unsigned days) {
   return code;
 }
 
-long long quota_of(const Config& config, const db::UserRow& u) {
+long long quota_of(const Config& config, const UserRecord& u) {
   return u.quota_bytes.value_or(static_cast<long long>(config.default_quota));
 }
 

@@ -37,22 +37,22 @@ void check_password(std::string_view password);
 // Creates an account (the checks above; conflict when the name is taken in any case).
 // The signup flow: `signup_allowed` checks the configured mode first, and an invite
 // code (signup = invite) is used up in the same transaction as the insert.
-db::UserRow create_account(db::Connection& conn, const std::string& username, const std::string& password,
-                           bool is_admin, std::optional<long long> quota_bytes);
-db::UserRow sign_up(App& app, const std::string& username, const std::string& password,
-                    const std::optional<std::string>& invite);
+UserRecord create_account(db::Connection& conn, const std::string& username, const std::string& password, bool is_admin,
+                          std::optional<long long> quota_bytes);
+UserRecord sign_up(App& app, const std::string& username, const std::string& password,
+                   const std::optional<std::string>& invite);
 
 // The account for this username and password.  Unknown names take as long as wrong
 // passwords (a decoy hash is verified).  Throws unauthorized ("wrong username or
 // password") or forbidden (right password, disabled account).  Re-hashes a password
 // stored with older parameters.
-db::UserRow log_in(App& app, const std::string& username, const std::string& password);
+UserRecord log_in(App& app, const std::string& username, const std::string& password);
 
 // Sessions: the id (the cookie's value) is returned once and stored hashed.
 std::string start_session(App& app, long long user_id);
 // The account of a live session; nullopt for an unknown, expired or ended session, or
 // a disabled account.  Never throws for a malformed id.
-std::optional<db::UserRow> session_user(App& app, std::string_view session_id);
+std::optional<UserRecord> session_user(App& app, std::string_view session_id);
 void end_session(App& app, std::string_view session_id);
 // The CSRF token of a session: derived from its secret id (a hash of it, so the page
 // that shows it does not reveal the id), checked against what a form sends.
@@ -61,7 +61,7 @@ bool csrf_matches(std::string_view session_id, std::string_view given);
 
 // API tokens.  The secret ("ih_" and 32 base32 characters) is returned once.
 struct NewToken {
-  db::TokenRow row;
+  TokenRecord row;
   std::string secret;
 };
 // `name`: 1 to 100 characters without control characters; bad_request otherwise.
@@ -74,6 +74,6 @@ std::optional<db::UsersRepo::TokenUser> token_user(App& app, std::string_view se
 std::string create_invite(db::Connection& conn, unsigned days);
 
 // The bytes an account may store: its own quota, else the configured default.
-long long quota_of(const Config& config, const db::UserRow& u);
+long long quota_of(const Config& config, const UserRecord& u);
 
 }  // namespace imghost::accounts

@@ -7,8 +7,8 @@
 #include <unordered_set>
 
 #include "base/crypto.hpp"
-#include "core/error.hpp"
-#include "core/naming.hpp"
+#include "domain/error.hpp"
+#include "domain/naming.hpp"
 
 namespace imghost::albums {
 
@@ -30,7 +30,7 @@ Prepared prepare(const AlbumRequest& request, std::optional<long long> owner_id)
   return out;
 }
 
-Created create(App& app, const AlbumRequest& request, const db::UserRow* owner) {
+Created create(App& app, const AlbumRequest& request, const UserRecord* owner) {
   Created out;
   auto prepared = prepare(request, owner ? std::optional<long long>(owner->id) : std::nullopt);
   out.manage_token = std::move(prepared.manage_token);
@@ -40,7 +40,7 @@ Created create(App& app, const AlbumRequest& request, const db::UserRow* owner) 
   return out;
 }
 
-db::AlbumRow find_live(App& app, const std::string& id) {
+AlbumRecord find_live(App& app, const std::string& id) {
   if (!naming::is_image_id(id)) throw errors::not_found("no such album");
   auto album = db::AlbumsRepo(app.db()).find(id);
   if (!album || album->status == "deleting") throw errors::not_found("no such album");
@@ -48,7 +48,7 @@ db::AlbumRow find_live(App& app, const std::string& id) {
   return *album;
 }
 
-db::AlbumRow edit(App& app, const db::AlbumRow& album, const AlbumEdit& e, std::string_view by) {
+AlbumRecord edit(App& app, const AlbumRecord& album, const AlbumEdit& e, std::string_view by) {
   auto& conn = app.db();
   db::AlbumsRepo repo(conn);
   {
@@ -98,7 +98,7 @@ db::AlbumRow edit(App& app, const db::AlbumRow& album, const AlbumEdit& e, std::
   return *now;
 }
 
-void check_manager(const db::AlbumRow& album, const std::string& token, const db::UserRow* account) {
+void check_manager(const AlbumRecord& album, const std::string& token, const UserRecord* account) {
   if (!token.empty()) {
     const auto given = crypto::sha256(token);
     const std::string_view given_view(reinterpret_cast<const char*>(given.data()), given.size());
@@ -111,7 +111,7 @@ void check_manager(const db::AlbumRow& album, const std::string& token, const db
   throw errors::forbidden("this album needs its manage token (header X-Manage-Token or field manage_token)");
 }
 
-void check_accepts_uploads(const db::AlbumRow& album) {
+void check_accepts_uploads(const AlbumRecord& album) {
   if (album.status != "open") throw errors::conflict("this album is closed: it takes no more uploads");
   if (album.max_items && album.item_count >= *album.max_items)
     throw errors::album_full(fmt::format("this album is full: it holds at most {} images", *album.max_items));
@@ -137,7 +137,7 @@ int checked_max_items(long long n) {
   return static_cast<int>(n);
 }
 
-bool may_link(const db::AlbumRow& album, const Viewer& viewer) {
+bool may_link(const AlbumRecord& album, const Viewer& viewer) {
   if (album.expired || album.status == "deleting") return false;
   if (album.visibility == Visibility::public_) return true;
   const auto* account = viewer.account;
@@ -145,6 +145,6 @@ bool may_link(const db::AlbumRow& album, const Viewer& viewer) {
   return viewer.holds_a_token;
 }
 
-std::string status_of(const db::AlbumRow& album) { return album.expired ? "expired" : album.status; }
+std::string status_of(const AlbumRecord& album) { return album.expired ? "expired" : album.status; }
 
 }  // namespace imghost::albums

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "core/app.hpp"
-#include "core/visibility.hpp"
 #include "db/albums_repo.hpp"
 #include "db/users_repo.hpp"
+#include "domain/visibility.hpp"
 
 namespace imghost::albums {
 
@@ -32,13 +32,13 @@ struct AlbumRequest {
 };
 
 struct Created {
-  db::AlbumRow album;
+  AlbumRecord album;
   std::string manage_token;  // plain, shown once; empty for an account's album
 };
 
 // An account's album (owner given), or an anonymous one with a new manage token.
 // Logs the creation.
-Created create(App& app, const AlbumRequest& request, const db::UserRow* owner);
+Created create(App& app, const AlbumRequest& request, const UserRecord* owner);
 
 // The row create() inserts (a new id; for an anonymous album a new manage token, plain
 // here and hashed in the row), for a caller that inserts it inside a transaction of its
@@ -51,7 +51,7 @@ Prepared prepare(const AlbumRequest& request, std::optional<long long> owner_id)
 
 // The album as a client may see it: 404 for a malformed or unknown id and for one being
 // deleted, 410 expired once its expires_at has passed.
-db::AlbumRow find_live(App& app, const std::string& id);
+AlbumRecord find_live(App& app, const std::string& id);
 
 // What a PATCH asks for, its text already checked (the handler's); each field left
 // nullopt stays as it is.
@@ -70,17 +70,17 @@ struct AlbumEdit {
 // meanwhile), expired (its time passed meanwhile), bad_request (a cover that is not an
 // image of this album; an order naming an image not in it, naming one twice or leaving
 // one out).  Logs "album <id> edited<by>." and returns the album as it is now.
-db::AlbumRow edit(App& app, const db::AlbumRow& album, const AlbumEdit& edit, std::string_view by);
+AlbumRecord edit(App& app, const AlbumRecord& album, const AlbumEdit& edit, std::string_view by);
 
 // Whether `token` (the X-Manage-Token header or the manage_token field; "" when none)
 // or `account` may manage the album and upload into it: its owner, an admin, or the
 // holder of its manage token.  A token given is judged on its own, as a delete token
 // is.  Throws forbidden.
-void check_manager(const db::AlbumRow& album, const std::string& token, const db::UserRow* account);
+void check_manager(const AlbumRecord& album, const std::string& token, const UserRecord* account);
 
 // The early refusal of an upload, before its body is read: 409 conflict when closed,
 // 409 album_full when it holds max_items already.  ingest() judges again under the lock.
-void check_accepts_uploads(const db::AlbumRow& album);
+void check_accepts_uploads(const AlbumRecord& album);
 
 // expires_in as sent (seconds): kMinExpiresIn to the configured max_expires_in, else
 // bad_request naming the bounds.
@@ -92,7 +92,7 @@ int checked_max_items(long long n);
 
 // Who asks for a page that could link to an album, as far as the page can prove it.
 struct Viewer {
-  const db::UserRow* account = nullptr;  // the session's or API token's account, if any
+  const UserRecord* account = nullptr;  // the session's or API token's account, if any
   // The browser proved a token of the album: its manage token, or the delete token of
   // one of its images (uploading into an album takes its manager), both from the cookies
   // of the result page of the upload (handlers/uploaded.cpp).
@@ -105,9 +105,9 @@ struct Viewer {
 // judged from the images a page shows: the link of one image (a photo booth's guest's)
 // never leads to the other images of an unlisted album, however often its id is given.
 // Never to an album that has expired or is being deleted.
-bool may_link(const db::AlbumRow& album, const Viewer& viewer);
+bool may_link(const AlbumRecord& album, const Viewer& viewer);
 
 // "expired" when past its time, else the stored status ("open", "closed").
-std::string status_of(const db::AlbumRow& album);
+std::string status_of(const AlbumRecord& album);
 
 }  // namespace imghost::albums

@@ -2,21 +2,23 @@
 
 #include <fmt/format.h>
 
+#include "db/pg.hpp"
 #include "db/server_keys.hpp"
 #include "metrics/metrics.hpp"
-#include "store/open_store.hpp"
 
 namespace imghost {
 
-App::App(Config config)
+App::App(Config config, std::unique_ptr<store::Store> store)
     : config_(std::move(config)),
       log_(config_.log_file),
-      store_(store::open_store(config_)),
+      store_(std::move(store)),
       assets_(StaticAssets::load(config_.static_dir)) {
   if (!assets_.problem.empty())
     log_.error(fmt::format("static files ({}), pages name them without a version: {}", config_.static_dir.string(),
                            assets_.problem));
 }
+
+App::~App() = default;
 
 db::Connection& App::db() {
   // A connection that died while idle (PostgreSQL restarted) is replaced before use, so

@@ -1,5 +1,7 @@
 // Everything one worker process holds for its whole life: configuration, the log, the
 // store, and its single PostgreSQL connection.  One per process, used by one thread.
+// The program's start (server/main.cpp, admin/main.cpp) opens the store and hands it
+// over; the App opens the log and makes its connection when first asked.
 #pragma once
 
 #include <functional>
@@ -7,20 +9,24 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
-#include "core/log.hpp"
-#include "core/static_assets.hpp"
-#include "db/pg.hpp"
+#include "domain/config.hpp"
+#include "domain/log.hpp"
+#include "domain/static_assets.hpp"
 #include "store/store.hpp"
 
 namespace imghost {
 
+namespace db {
+class Connection;  // db/pg.hpp: the flows in core/ use it, nothing above them
+}
+
 class App {
  public:
-  // Opens the log and the store, and reads the static files' versions (a problem with
-  // those is logged, not fatal: see static_assets.hpp).  Throws std::system_error if
-  // the log or the store is unusable.
-  explicit App(Config config);
+  // Opens the log and reads the static files' versions (a problem with those is
+  // logged, not fatal: see static_assets.hpp).  Throws std::system_error if the log is
+  // unusable.
+  App(Config config, std::unique_ptr<store::Store> store);
+  ~App();
 
   const Config& config() const { return config_; }
   AppLog& log() { return log_; }

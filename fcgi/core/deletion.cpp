@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include "base/crypto.hpp"
-#include "core/error.hpp"
-#include "core/naming.hpp"
 #include "core/removal.hpp"
 #include "db/images_repo.hpp"
+#include "domain/error.hpp"
+#include "domain/naming.hpp"
 
 namespace imghost {
 namespace {
@@ -33,7 +33,7 @@ db::ImagesRepo::DeleteTarget authorize(db::ImagesRepo& repo, const std::string& 
 
 }  // namespace
 
-db::ImageRecord check_authority(App& app, const std::string& id, const Authority& who) {
+ImageRecord check_authority(App& app, const std::string& id, const Authority& who) {
   db::ImagesRepo repo(app.db());
   authorize(repo, id, who);
   auto rec = repo.find(id);

@@ -16,11 +16,11 @@ namespace imghost {
 // an admin.  `token` empty: no delete token given; `account` nullptr: anonymous.
 struct Authority {
   std::string token;
-  const db::UserRow* account = nullptr;
+  const UserRecord* account = nullptr;
 };
 
 struct Deleted {
-  db::ImageRecord record;  // the image as it was; its links answer 404 from now on
+  ImageRecord record;  // the image as it was; its links answer 404 from now on
 };
 
 // Throws Error 404 (no such image) or 403 (a wrong delete token, none and not the
@@ -28,6 +28,6 @@ struct Deleted {
 Deleted delete_image(App& app, const std::string& id, const Authority& who);
 
 // 404 unless an image with this id exists, 403 unless `who` may delete it; returns it.
-db::ImageRecord check_authority(App& app, const std::string& id, const Authority& who);
+ImageRecord check_authority(App& app, const std::string& id, const Authority& who);
 
 }  // namespace imghost

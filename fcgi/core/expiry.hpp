@@ -14,8 +14,8 @@
 #include <cstddef>
 #include <string>
 
-#include "core/log.hpp"
 #include "db/pg.hpp"
+#include "domain/log.hpp"
 #include "store/store.hpp"
 
 namespace imghost::expiry {

@@ -6,11 +6,11 @@
 
 #include "base/crypto.hpp"
 #include "core/accounts.hpp"
-#include "core/error.hpp"
-#include "core/naming.hpp"
 #include "db/albums_repo.hpp"
 #include "db/locks.hpp"
 #include "db/users_repo.hpp"
+#include "domain/error.hpp"
+#include "domain/naming.hpp"
 #include "metrics/metrics.hpp"
 
 namespace imghost {

@@ -34,10 +34,10 @@
 
 #include "base/crypto.hpp"
 #include "core/app.hpp"
-#include "core/visibility.hpp"
 #include "db/albums_repo.hpp"
 #include "db/images_repo.hpp"
-#include "image/format.hpp"
+#include "domain/image_format.hpp"
+#include "domain/visibility.hpp"
 #include "store/store.hpp"
 
 namespace imghost {
@@ -55,7 +55,7 @@ struct Candidate {
 };
 
 struct Stored {
-  db::ImageRecord record;
+  ImageRecord record;
   std::string delete_token;  // plain; shown once, only its hash is kept
 };
 

@@ -23,9 +23,9 @@
 #include <string>
 
 #include "base/crypto.hpp"
-#include "core/log.hpp"
 #include "db/images_repo.hpp"
 #include "db/pg.hpp"
+#include "domain/log.hpp"
 #include "store/store.hpp"
 
 namespace imghost::removal {

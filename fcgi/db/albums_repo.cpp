@@ -16,8 +16,8 @@ namespace {
       "a.created_at")
 #define ALBUM_JOINS " LEFT JOIN users u ON u.id = a.owner_id LEFT JOIN images ci ON ci.seq = a.cover_seq"
 
-AlbumRow album_at(const Result& r, int row) {
-  AlbumRow a;
+AlbumRecord album_at(const Result& r, int row) {
+  AlbumRecord a;
   a.seq = r.get_int(row, 0);
   a.id = r.get(row, 1);
   a.title = r.get_opt(row, 2);
@@ -41,7 +41,7 @@ Param optional_int(const std::optional<long long>& v) { return v ? Param(std::to
 
 }  // namespace
 
-AlbumRow AlbumsRepo::insert(const NewAlbum& n) {
+AlbumRecord AlbumsRepo::insert(const NewAlbum& n) {
   auto r = c_.run("album_insert",
                   "WITH a AS (INSERT INTO albums (id, title, description, visibility, owner_id, manage_token_hash,"
                   "   max_items, expires_at)"
@@ -55,13 +55,13 @@ AlbumRow AlbumsRepo::insert(const NewAlbum& n) {
   return album_at(r, 0);
 }
 
-std::optional<AlbumRow> AlbumsRepo::find(const std::string& id) {
+std::optional<AlbumRecord> AlbumsRepo::find(const std::string& id) {
   auto r = c_.run("album_find", "SELECT " ALBUM_COLUMNS " FROM albums a" ALBUM_JOINS " WHERE a.id = $1", {id});
   if (r.rows() == 0) return std::nullopt;
   return album_at(r, 0);
 }
 
-std::optional<AlbumRow> AlbumsRepo::album_of_image(long long image_seq) {
+std::optional<AlbumRecord> AlbumsRepo::album_of_image(long long image_seq) {
   auto r = c_.run("album_of_image",
                   "SELECT " ALBUM_COLUMNS " FROM album_items i JOIN albums a ON a.seq = i.album_seq" ALBUM_JOINS
                   " WHERE i.image_seq = $1 LIMIT 1",
@@ -70,7 +70,7 @@ std::optional<AlbumRow> AlbumsRepo::album_of_image(long long image_seq) {
   return album_at(r, 0);
 }
 
-std::vector<AlbumRow> AlbumsRepo::list_public(std::optional<long long> before, int limit) {
+std::vector<AlbumRecord> AlbumsRepo::list_public(std::optional<long long> before, int limit) {
   // The index of public albums on -seq (sql/006) walks from the cursor, like the
   // catalog's; hence the order written as -seq ascending.
   auto r = c_.run("albums_list_public",
@@ -81,7 +81,7 @@ std::vector<AlbumRow> AlbumsRepo::list_public(std::optional<long long> before, i
   return r.map(album_at);
 }
 
-std::vector<AlbumRow> AlbumsRepo::list_owned(long long owner_id, std::optional<long long> before, int limit) {
+std::vector<AlbumRecord> AlbumsRepo::list_owned(long long owner_id, std::optional<long long> before, int limit) {
   // The index (owner_id, seq DESC) walks one account's albums from the cursor.
   auto r = c_.run("albums_list_owned",
                   "SELECT " ALBUM_COLUMNS " FROM albums a" ALBUM_JOINS

@@ -16,29 +16,12 @@
 #include <vector>
 
 #include "base/crypto.hpp"
-#include "core/visibility.hpp"
 #include "db/images_repo.hpp"
 #include "db/pg.hpp"
+#include "domain/album_record.hpp"
+#include "domain/visibility.hpp"
 
 namespace imghost::db {
-
-struct AlbumRow {
-  long long seq = 0;
-  std::string id;
-  std::optional<std::string> title;
-  std::optional<std::string> description;
-  Visibility visibility = Visibility::unlisted;
-  std::optional<long long> owner_id;
-  std::optional<std::string> owner;  // the owner's username
-  std::string manage_token_hash;     // raw 32 bytes; empty for an account's album
-  std::string status;                // "open", "closed", "deleting" (never stored: "expired")
-  bool expired = false;              // expires_at <= now(), by the database's clock
-  std::optional<int> max_items;
-  long long item_count = 0;
-  std::optional<std::string> cover_id;    // the cover image's id
-  std::optional<std::string> expires_at;  // ISO 8601, UTC, "Z"
-  std::string created_at;                 // ISO 8601, UTC, "Z"
-};
 
 struct NewAlbum {
   std::string id;
@@ -64,20 +47,20 @@ class AlbumsRepo {
   explicit AlbumsRepo(Connection& c) : c_(c) {}
 
   // Inserts and returns the full row.
-  AlbumRow insert(const NewAlbum& a);
+  AlbumRecord insert(const NewAlbum& a);
   // The album with this id in any state (callers decide what "deleting" and expired
   // answer), or nullopt.
-  std::optional<AlbumRow> find(const std::string& id);
+  std::optional<AlbumRecord> find(const std::string& id);
 
   // The album an image was uploaded into (an image enters one album at most), in any
   // state, or nullopt.
-  std::optional<AlbumRow> album_of_image(long long image_seq);
+  std::optional<AlbumRecord> album_of_image(long long image_seq);
 
   // One page of the public albums that have not expired and are not being deleted,
   // newest first; only albums with seq < before when given (keyset paging on seq).
-  std::vector<AlbumRow> list_public(std::optional<long long> before, int limit);
+  std::vector<AlbumRecord> list_public(std::optional<long long> before, int limit);
   // An account's albums, public and unlisted, the same filter, order and paging.
-  std::vector<AlbumRow> list_owned(long long owner_id, std::optional<long long> before, int limit);
+  std::vector<AlbumRecord> list_owned(long long owner_id, std::optional<long long> before, int limit);
 
   // Inside the transaction of an upload into the album or of an edit: locks the album's
   // row FOR NO KEY UPDATE until COMMIT; nullopt when it is gone.

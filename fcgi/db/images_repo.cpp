@@ -113,8 +113,7 @@ std::vector<ImageRecord> ImagesRepo::list_owned(long long owner_id, std::optiona
   return r.map(record_at);
 }
 
-std::vector<ImagesRepo::AlbumItem> ImagesRepo::list_album_items(long long album_seq, std::optional<long long> after,
-                                                                int limit) {
+std::vector<AlbumItem> ImagesRepo::list_album_items(long long album_seq, std::optional<long long> after, int limit) {
   // The unique index (album_seq, position) walks the album from the cursor.
   auto r = c_.run("list_album_items",
                   "SELECT " IMAGE_COLUMNS ", x.position" IMAGE_FROM

@@ -13,29 +13,12 @@
 #include <vector>
 
 #include "base/crypto.hpp"
-#include "core/visibility.hpp"
 #include "db/pg.hpp"
+#include "domain/album_record.hpp"
+#include "domain/image_record.hpp"
+#include "domain/visibility.hpp"
 
 namespace imghost::db {
-
-struct ImageRecord {
-  long long seq = 0;  // keyset for paging; newest is largest
-  std::string id;
-  std::string name;  // stored file name
-  std::string original_filename;
-  std::string format;  // "jpeg", ...
-  long long size = 0;
-  int width = 0;
-  int height = 0;
-  std::string sha256;  // hex
-  std::optional<std::string> description;
-  std::string created_at;  // ISO 8601, UTC, "Z"
-  Visibility visibility = Visibility::unlisted;
-  std::optional<long long> owner_id;      // nullopt: an anonymous upload
-  std::optional<std::string> owner;       // the owner's username
-  std::optional<std::string> expires_at;  // ISO 8601, UTC, "Z"; nullopt: never
-  bool expired = false;                   // expires_at <= now(), by the database's clock
-};
 
 struct NewBlob {
   crypto::Sha256 sha256;
@@ -91,10 +74,6 @@ class ImagesRepo {
   // An album's images that have not expired, in the album's order, public and unlisted
   // alike (the album's link shows them all); only items after position `after` when
   // given (keyset paging on the position).
-  struct AlbumItem {
-    long long position = 0;
-    ImageRecord image;
-  };
   std::vector<AlbumItem> list_album_items(long long album_seq, std::optional<long long> after, int limit);
   // What an edit changes; each field left nullopt stays as it is.
   struct Changes {

@@ -10,8 +10,8 @@ namespace {
   "to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 #define TIME_OF(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
-UserRow user_at(const Result& r, int row, int first = 0) {
-  UserRow u;
+UserRecord user_at(const Result& r, int row, int first = 0) {
+  UserRecord u;
   u.id = r.get_int(row, first);
   u.username = r.get(row, first + 1);
   u.password_hash = r.get(row, first + 2);
@@ -23,21 +23,21 @@ UserRow user_at(const Result& r, int row, int first = 0) {
   return u;
 }
 
-std::optional<UserRow> one_user(const Result& r) {
+std::optional<UserRecord> one_user(const Result& r) {
   if (r.rows() == 0) return std::nullopt;
   return user_at(r, 0);
 }
 
 Param quota_param(std::optional<long long> q) { return q ? Param(std::to_string(*q)) : Param(); }
 
-TokenRow token_at(const Result& r, int row) {
+TokenRecord token_at(const Result& r, int row) {
   return {std::string(r.get(row, 0)), std::string(r.get(row, 1)), std::string(r.get(row, 2)), r.get_opt(row, 3)};
 }
 
 }  // namespace
 
-UserRow UsersRepo::insert_user(const std::string& username, const std::string& password_hash, bool is_admin,
-                               std::optional<long long> quota_bytes) {
+UserRecord UsersRepo::insert_user(const std::string& username, const std::string& password_hash, bool is_admin,
+                                  std::optional<long long> quota_bytes) {
   auto r = c_.run("insert_user",
                   "WITH u AS (INSERT INTO users (username, password_hash, is_admin, quota_bytes)"
                   " VALUES ($1, $2, $3, $4) RETURNING *) SELECT " USER_COLUMNS " FROM u",
@@ -45,18 +45,18 @@ UserRow UsersRepo::insert_user(const std::string& username, const std::string& p
   return user_at(r, 0);
 }
 
-std::optional<UserRow> UsersRepo::find_by_name(const std::string& username) {
+std::optional<UserRecord> UsersRepo::find_by_name(const std::string& username) {
   return one_user(
       c_.run("user_by_name", "SELECT " USER_COLUMNS " FROM users u WHERE lower(u.username) = lower($1)", {username}));
 }
 
-std::optional<UserRow> UsersRepo::find_by_id(long long id) {
+std::optional<UserRecord> UsersRepo::find_by_id(long long id) {
   return one_user(c_.run("user_by_id", "SELECT " USER_COLUMNS " FROM users u WHERE u.id = $1", {std::to_string(id)}));
 }
 
-std::vector<UserRow> UsersRepo::all() {
+std::vector<UserRecord> UsersRepo::all() {
   auto r = c_.run("all_users", "SELECT " USER_COLUMNS " FROM users u ORDER BY u.id", {});
-  std::vector<UserRow> out;
+  std::vector<UserRecord> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back(user_at(r, i));
   return out;
 }
@@ -77,7 +77,7 @@ void UsersRepo::set_password_hash(long long id, const std::string& password_hash
   c_.run("user_password", "UPDATE users SET password_hash = $2 WHERE id = $1", {std::to_string(id), password_hash});
 }
 
-std::optional<UserRow> UsersRepo::lock_for_update(long long id) {
+std::optional<UserRecord> UsersRepo::lock_for_update(long long id) {
   return one_user(c_.run("user_lock", "SELECT " USER_COLUMNS " FROM users u WHERE u.id = $1 FOR NO KEY UPDATE",
                          {std::to_string(id)}));
 }
@@ -93,7 +93,7 @@ void UsersRepo::insert_session(const crypto::Sha256& id_hash, long long user_id,
          {bytea_param(id_hash), std::to_string(user_id), std::to_string(days)});
 }
 
-std::optional<UserRow> UsersRepo::session_user(const crypto::Sha256& id_hash) {
+std::optional<UserRecord> UsersRepo::session_user(const crypto::Sha256& id_hash) {
   return one_user(c_.run("session_user",
                          "SELECT " USER_COLUMNS " FROM sessions s JOIN users u ON u.id = s.user_id"
                          " WHERE s.id_hash = $1 AND s.expires_at > now() AND NOT u.disabled",
@@ -112,8 +112,8 @@ void UsersRepo::delete_expired_sessions() {
   c_.run("sessions_expired_delete", "DELETE FROM sessions WHERE expires_at <= now()", {});
 }
 
-TokenRow UsersRepo::insert_token(const std::string& id, long long user_id, const std::string& name,
-                                 const crypto::Sha256& secret_hash) {
+TokenRecord UsersRepo::insert_token(const std::string& id, long long user_id, const std::string& name,
+                                    const crypto::Sha256& secret_hash) {
   auto r = c_.run("token_insert",
                   "INSERT INTO api_tokens (id, user_id, name, secret_hash) VALUES ($1, $2, $3, $4)"
                   " RETURNING id, name, " TIME_OF("created_at") ", " TIME_OF("last_used_at"),
@@ -121,12 +121,12 @@ TokenRow UsersRepo::insert_token(const std::string& id, long long user_id, const
   return token_at(r, 0);
 }
 
-std::vector<TokenRow> UsersRepo::tokens_of(long long user_id) {
+std::vector<TokenRecord> UsersRepo::tokens_of(long long user_id) {
   auto r = c_.run("tokens_of",
                   "SELECT id, name, " TIME_OF("created_at") ", " TIME_OF(
                       "last_used_at") " FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id",
                   {std::to_string(user_id)});
-  std::vector<TokenRow> out;
+  std::vector<TokenRecord> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back(token_at(r, i));
   return out;
 }

@@ -12,40 +12,23 @@
 
 #include "base/crypto.hpp"
 #include "db/pg.hpp"
+#include "domain/user_record.hpp"
 
 namespace imghost::db {
 
 inline constexpr const char* kUniqueViolation = "23505";
-
-struct UserRow {
-  long long id = 0;
-  std::string username;
-  std::string password_hash;
-  bool is_admin = false;
-  bool disabled = false;
-  std::optional<long long> quota_bytes;  // nullopt: the configured default
-  long long used_bytes = 0;
-  std::string created_at;  // ISO 8601, UTC, "Z"
-};
-
-struct TokenRow {
-  std::string id;
-  std::string name;
-  std::string created_at;
-  std::optional<std::string> last_used_at;
-};
 
 class UsersRepo {
  public:
   explicit UsersRepo(Connection& c) : c_(c) {}
 
   // Inserts; throws DbError kUniqueViolation when the name is taken (in any case).
-  UserRow insert_user(const std::string& username, const std::string& password_hash, bool is_admin,
-                      std::optional<long long> quota_bytes);
+  UserRecord insert_user(const std::string& username, const std::string& password_hash, bool is_admin,
+                         std::optional<long long> quota_bytes);
   // By name, case-insensitively.
-  std::optional<UserRow> find_by_name(const std::string& username);
-  std::optional<UserRow> find_by_id(long long id);
-  std::vector<UserRow> all();
+  std::optional<UserRecord> find_by_name(const std::string& username);
+  std::optional<UserRecord> find_by_id(long long id);
+  std::vector<UserRecord> all();
   bool set_disabled(const std::string& username, bool disabled);
   bool set_quota(const std::string& username, std::optional<long long> quota_bytes);
   void set_password_hash(long long id, const std::string& password_hash);
@@ -56,28 +39,28 @@ class UsersRepo {
   // holds a KEY SHARE lock on this row, which FOR UPDATE waits for; two uploads of one
   // account would each wait for the other's (a deadlock).  nullopt when the account is
   // gone.
-  std::optional<UserRow> lock_for_update(long long id);
+  std::optional<UserRecord> lock_for_update(long long id);
   // used_bytes += delta (never below 0).  Inside the transaction that holds the lock.
   void add_used_bytes(long long id, long long delta);
 
   // Sessions: the user of a live session (not expired, account not disabled).
   void insert_session(const crypto::Sha256& id_hash, long long user_id, unsigned days);
-  std::optional<UserRow> session_user(const crypto::Sha256& id_hash);
+  std::optional<UserRecord> session_user(const crypto::Sha256& id_hash);
   void delete_session(const crypto::Sha256& id_hash);
   // Every session of an account (it was disabled); and the expired ones of everybody.
   void delete_sessions_of(long long user_id);
   void delete_expired_sessions();
 
   // API tokens.
-  TokenRow insert_token(const std::string& id, long long user_id, const std::string& name,
-                        const crypto::Sha256& secret_hash);
-  std::vector<TokenRow> tokens_of(long long user_id);
+  TokenRecord insert_token(const std::string& id, long long user_id, const std::string& name,
+                           const crypto::Sha256& secret_hash);
+  std::vector<TokenRecord> tokens_of(long long user_id);
   // Deletes the token `id` if it is one of `user_id`'s; false otherwise.
   bool delete_token(long long user_id, const std::string& id);
   // The user of a token (account not disabled) and the token's id; marks it used
   // (last_used_at, at most once a minute so a busy script does not write every request).
   struct TokenUser {
-    UserRow user;
+    UserRecord user;
     std::string token_id;
   };
   std::optional<TokenUser> token_user(const crypto::Sha256& secret_hash);

@@ -6,8 +6,8 @@
 
 #include "base/text.hpp"
 #include "core/accounts.hpp"
-#include "core/error.hpp"
 #include "db/images_repo.hpp"
+#include "domain/error.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "handlers/login_csrf.hpp"
@@ -41,7 +41,7 @@ Response with_form_key(int status, const LoginFormKey& key, std::string page) {
   return r;
 }
 
-Response logged_in(App& app, const Request& req, const db::UserRow& user, const char* what) {
+Response logged_in(App& app, const Request& req, const UserRecord& user, const char* what) {
   // A fresh id at every login (no fixation); a session the browser still had ends.
   if (const auto old = session_cookie_of(req)) accounts::end_session(app, *old);
   const auto id = accounts::start_session(app, user.id);

@@ -4,8 +4,8 @@
 
 #include "core/accounts.hpp"
 #include "core/deletion.hpp"
-#include "core/error.hpp"
 #include "db/images_repo.hpp"
+#include "domain/error.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "render/json.hpp"
@@ -67,7 +67,7 @@ Response create_token(App& app, Request& req, const Params&) {
   // in the body (a script's first step; nginx rate-limits this route like a login).
   auto caller = identify(app, req);
   const auto body = req.header("Content-Length") == "0" ? nlohmann::json::object() : object_body(req);
-  db::UserRow user;
+  UserRecord user;
   if (caller.account) {
     user = *caller.account;
   } else if (body.contains("username") || body.contains("password")) {

@@ -7,8 +7,8 @@
 
 #include "base/text.hpp"
 #include "core/albums.hpp"
-#include "core/error.hpp"
 #include "db/images_repo.hpp"
+#include "domain/error.hpp"
 #include "handlers/handlers.hpp"
 #include "render/pages.hpp"
 

@@ -5,11 +5,11 @@
 
 #include "base/text.hpp"
 #include "core/albums.hpp"
-#include "core/error.hpp"
 #include "core/expiry.hpp"
-#include "core/naming.hpp"
 #include "db/albums_repo.hpp"
 #include "db/images_repo.hpp"
+#include "domain/error.hpp"
+#include "domain/naming.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "render/json.hpp"
@@ -47,7 +47,7 @@ constexpr int kDefaultLimit = 20;
 // A page of albums as the image lists answer: {"items": [...], "next_cursor": the
 // cursor after the last album, or null}.  `rows` were fetched with limit + 1: the extra
 // one says there is a next page.
-std::string album_page_json(App& app, std::vector<db::AlbumRow> rows, int limit, std::string_view scope) {
+std::string album_page_json(App& app, std::vector<AlbumRecord> rows, int limit, std::string_view scope) {
   nlohmann::json next = nullptr;
   if (static_cast<int>(rows.size()) > limit) {
     rows.resize(static_cast<std::size_t>(limit));
@@ -85,7 +85,7 @@ Response list_album_images(App& app, Request& req, const Params& params) {
     rows.resize(static_cast<std::size_t>(p.limit));
     next = next_cursor(app, scope, rows.back().position);
   }
-  std::vector<db::ImageRecord> images;
+  std::vector<ImageRecord> images;
   images.reserve(rows.size());
   for (auto& row : rows) images.push_back(std::move(row.image));
   return Response::json(200, views::image_list_json(images, next, app.base_url()));

@@ -4,7 +4,7 @@
 
 #include "base/text.hpp"
 #include "core/accounts.hpp"
-#include "core/error.hpp"
+#include "domain/error.hpp"
 #include "http/cookies.hpp"
 #include "http/multipart.hpp"
 

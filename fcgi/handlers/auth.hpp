@@ -33,11 +33,11 @@ inline constexpr std::string_view kSessionCookie = "imghost_session";
 struct Caller {
   enum class Via { anonymous, session, token };
   Via via = Via::anonymous;
-  std::optional<db::UserRow> account;
+  std::optional<UserRecord> account;
   std::string session_id;  // the cookie's value when via == session
   std::string token_id;    // the token's public id when via == token
 
-  const db::UserRow* user() const { return account ? &*account : nullptr; }
+  const UserRecord* user() const { return account ? &*account : nullptr; }
 };
 
 // The caller of `req`.  A Bearer token that is not a live token of an enabled account

@@ -34,7 +34,7 @@ std::string album_scope(long long album_seq);
 // One page of the public catalog from ?limit= and ?cursor= (shared by the API and the
 // HTML catalog).  Throws 400 on a bad parameter.
 struct Page {
-  std::vector<db::ImageRecord> items;
+  std::vector<ImageRecord> items;
   std::optional<std::string> next_cursor;
 };
 Page list_page(App& app, std::string_view query, int default_limit);
@@ -50,10 +50,10 @@ PageRequest page_request(App& app, std::string_view query, int default_limit, st
 std::string next_cursor(App& app, std::string_view scope, long long key);
 // A page of the list `scope` from rows fetched with limit + 1 (the extra row says there
 // is a next page).
-Page page_of(App& app, std::vector<db::ImageRecord> rows, int limit, std::string_view scope);
+Page page_of(App& app, std::vector<ImageRecord> rows, int limit, std::string_view scope);
 // The image with this id (public or unlisted); throws 404 for a malformed or unknown id,
 // 410 expired once its expires_at has passed.
-db::ImageRecord find_or_404(App& app, const std::string& id);
+ImageRecord find_or_404(App& app, const std::string& id);
 
 // What the pages need of the app: its settings and its static files' URLs.
 inline pages::Site site_of(const App& app) { return {app.config(), app.assets()}; }

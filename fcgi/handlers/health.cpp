@@ -1,4 +1,4 @@
-#include "core/error.hpp"
+#include "domain/error.hpp"
 #include "handlers/handlers.hpp"
 
 namespace imghost::handlers {

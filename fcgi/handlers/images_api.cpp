@@ -6,9 +6,9 @@
 #include "base/page_cursor.hpp"
 #include "base/text.hpp"
 #include "core/deletion.hpp"
-#include "core/error.hpp"
-#include "core/naming.hpp"
 #include "db/images_repo.hpp"
+#include "domain/error.hpp"
+#include "domain/naming.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "render/json.hpp"
@@ -42,7 +42,7 @@ std::string content_disposition(const std::string& name) {
 
 }  // namespace
 
-db::ImageRecord find_or_404(App& app, const std::string& id) {
+ImageRecord find_or_404(App& app, const std::string& id) {
   if (!naming::is_image_id(id)) throw errors::not_found("no such image");
   db::ImagesRepo repo(app.db());
   auto rec = repo.find(id);
@@ -74,7 +74,7 @@ std::string next_cursor(App& app, std::string_view scope, long long key) {
   return page_cursor::seal(app.page_cursor_key(), scope, key);
 }
 
-Page page_of(App& app, std::vector<db::ImageRecord> rows, int limit, std::string_view scope) {
+Page page_of(App& app, std::vector<ImageRecord> rows, int limit, std::string_view scope) {
   // One row more than asked tells whether there is a next page without another query.
   Page page;
   page.items = std::move(rows);

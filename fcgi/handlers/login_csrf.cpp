@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "core/accounts.hpp"
-#include "core/error.hpp"
-#include "core/naming.hpp"
+#include "domain/error.hpp"
+#include "domain/naming.hpp"
 #include "handlers/auth.hpp"
 #include "http/cookies.hpp"
 

@@ -4,7 +4,7 @@
 // with "public" on every request and answers /metrics with 404 itself).
 #include <fmt/format.h>
 
-#include "core/error.hpp"
+#include "domain/error.hpp"
 #include "handlers/handlers.hpp"
 #include "metrics/metrics.hpp"
 

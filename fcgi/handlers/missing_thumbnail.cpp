@@ -3,9 +3,9 @@
 // original, store it for next time (nginx then serves it), and answer with it.
 #include <fmt/format.h>
 
-#include "core/error.hpp"
-#include "core/naming.hpp"
 #include "core/save_thumbnail.hpp"
+#include "domain/error.hpp"
+#include "domain/naming.hpp"
 #include "handlers/handlers.hpp"
 #include "image/inspect.hpp"
 

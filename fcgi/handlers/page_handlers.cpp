@@ -6,8 +6,8 @@
 #include "core/accounts.hpp"
 #include "core/albums.hpp"
 #include "core/deletion.hpp"
-#include "core/error.hpp"
 #include "db/albums_repo.hpp"
+#include "domain/error.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "render/pages.hpp"
@@ -86,7 +86,7 @@ Response delete_page(App& app, Request& req, const Params& params) {
   const auto csrf = caller.via == Caller::Via::session ? accounts::csrf_token(caller.session_id) : std::string();
   if (req.method() != "POST")
     return Response::html(200, pages::delete_confirm(site_of(app), check_authority(app, id, who), token, csrf));
-  return Response::html(200, pages::deleted(site_of(app), delete_image(app, id, who)));
+  return Response::html(200, pages::deleted(site_of(app), delete_image(app, id, who).record));
 }
 
 Response nginx_error(App& app, Request&, const Params& params) {

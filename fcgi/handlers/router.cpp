@@ -1,6 +1,6 @@
 #include "handlers/router.hpp"
 
-#include "core/error.hpp"
+#include "domain/error.hpp"
 #include "handlers/auth.hpp"
 
 namespace imghost {

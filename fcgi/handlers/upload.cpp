@@ -15,8 +15,8 @@
 #include "base/crypto.hpp"
 #include "base/text.hpp"
 #include "core/albums.hpp"
-#include "core/error.hpp"
 #include "core/ingest.hpp"
+#include "domain/error.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "handlers/router.hpp"
@@ -278,8 +278,8 @@ struct Via {
 // no body) when the path names it, and after it for the form field `album`.  An
 // account's album, or a manage token in the header, is checked at once; an anonymous
 // album whose token can only be in the body (field manage_token) is checked after it.
-std::optional<db::AlbumRow> album_before_body(App& app, const Request& req, const Caller& caller,
-                                              const std::string& album_id) {
+std::optional<AlbumRecord> album_before_body(App& app, const Request& req, const Caller& caller,
+                                             const std::string& album_id) {
   if (album_id.empty()) return std::nullopt;
   auto album = albums::find_live(app, album_id);
   const std::string token(req.header("X-Manage-Token"));

@@ -23,9 +23,9 @@
 
 #include "core/albums.hpp"
 #include "core/deletion.hpp"
-#include "core/error.hpp"
-#include "core/naming.hpp"
 #include "db/albums_repo.hpp"
+#include "domain/error.hpp"
+#include "domain/naming.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "http/cookies.hpp"
@@ -56,7 +56,7 @@ std::map<std::string, std::string> tokens_of(std::string_view value) {
 }
 
 // The album's manage token, when the album cookie holds it; else "".
-std::string proven_manage_token(const Request& req, const db::AlbumRow& album) {
+std::string proven_manage_token(const Request& req, const AlbumRecord& album) {
   const auto cookie = http::cookie_value(req.header("Cookie"), kAlbumCookie);
   if (!cookie) return "";
   const auto dot = cookie->find('.');
@@ -74,7 +74,7 @@ std::string proven_manage_token(const Request& req, const db::AlbumRow& album) {
 // token when the album cookie proves it.  `delete_tokens` holds, for each image, its
 // delete token when the delete cookie proved it (else ""): proof that this browser
 // uploaded into the album.
-std::optional<pages::AlbumLink> album_of(App& app, const Request& req, const std::vector<db::ImageRecord>& images,
+std::optional<pages::AlbumLink> album_of(App& app, const Request& req, const std::vector<ImageRecord>& images,
                                          const std::vector<std::string>& delete_tokens) {
   db::AlbumsRepo repo(app.db());
   auto album = repo.album_of_image(images.front().seq);
@@ -128,7 +128,7 @@ Response uploaded_page(App& app, Request& req, const Params& params) {
   const auto cookie = http::cookie_value(req.header("Cookie"), kCookie);
   const auto tokens = cookie ? tokens_of(*cookie) : std::map<std::string, std::string>{};
   db::ImagesRepo repo(app.db());
-  std::vector<db::ImageRecord> images;
+  std::vector<ImageRecord> images;
   std::vector<std::string> shown_tokens;
   bool any_expired = false;
   for (const auto& id : ids) {

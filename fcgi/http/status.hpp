@@ -2,7 +2,7 @@
 // maps errno values to statuses in one place), and their reason phrases.
 #pragma once
 
-#include "core/error.hpp"
+#include "domain/error.hpp"
 
 namespace imghost::http {
 

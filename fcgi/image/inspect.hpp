@@ -13,20 +13,10 @@
 #include <string>
 #include <string_view>
 
-#include "image/format.hpp"
+#include "domain/image_format.hpp"
+#include "domain/image_limits.hpp"
 
 namespace imghost::image {
-
-struct Limits {
-  std::set<Format> accepted{Format::jpeg, Format::png, Format::gif, Format::webp};
-  std::uint32_t max_width = 20000;
-  std::uint32_t max_height = 20000;
-  std::uint64_t max_pixels = 50'000'000;    // width * height of the canvas
-  std::uint32_t max_frames = 500;           // frames of an animation
-  std::uint64_t memory_bytes = 256u << 20;  // ImageMagick memory/map limits
-  std::chrono::milliseconds decode_timeout{10'000};
-  std::uint32_t thumb_size = 320;  // thumbnails fit in thumb_size x thumb_size
-};
 
 // Why a file was refused.  `what()` is a message for the client without the file
 // name (the caller adds it).  out_of_resources: ImageMagick ran out of memory, map or

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "image/format.hpp"
+#include "domain/image_format.hpp"
 #include "image/header.hpp"
 #include "image/inspect.hpp"
 #include "image/magick.hpp"

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string_view>
 
-#include "image/format.hpp"
+#include "domain/image_format.hpp"
 
 namespace imghost::image {
 

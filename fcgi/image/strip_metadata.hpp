@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "image/format.hpp"
+#include "domain/image_format.hpp"
 
 namespace imghost::image {
 

@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "domain/thumbnail_geometry.hpp"
 #include "image/decoded.hpp"
-#include "image/fit.hpp"
 #include "image/inspect.hpp"
 #include "image/png_encode.hpp"
 
@@ -195,7 +195,7 @@ std::string make_thumbnail(const Inspected& inspected, std::uint32_t size) {
     Magick::Image img = inspected.decoded->frame;  // copy on write: `decoded` stays as it is
     img.quiet(true);                               // warnings while encoding a thumbnail are not worth failing for
     // inspect() reduced the frame to Limits::thumb_size; another size scales it again.
-    const auto [tw, th] = detail::fit_within(inspected.width, inspected.height, size);
+    const auto [tw, th] = fit_within(inspected.width, inspected.height, size);
     reduce(img, tw, th);
     if (img.columns() == 0 || img.rows() == 0) throw std::runtime_error("thumbnail: scaling produced no pixels");
     img.autoOrient();  // EXIF orientation, which strip() drops

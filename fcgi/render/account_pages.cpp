@@ -74,7 +74,7 @@ std::string login_form(const Site& site, const std::string& error, const std::st
                 {Nav::account, false});
 }
 
-std::string my_images(const Site& site, const AccountView& a, const std::vector<db::ImageRecord>& items,
+std::string my_images(const Site& site, const AccountView& a, const std::vector<ImageRecord>& items,
                       const std::optional<std::string>& next_cursor, bool is_first_page) {
   std::string body = "<h1>My images</h1>" + account_bar(a);
   if (items.empty()) body += "<div class=\"card\"><p>No images yet. <a href=\"/upload\">Upload one</a>.</p></div>";
@@ -96,7 +96,7 @@ std::string my_images(const Site& site, const AccountView& a, const std::vector<
   return layout(site, "My images", body, {Nav::account, true});
 }
 
-std::string tokens(const Site& site, const AccountView& a, const std::vector<db::TokenRow>& rows,
+std::string tokens(const Site& site, const AccountView& a, const std::vector<TokenRecord>& rows,
                    const std::optional<CreatedToken>& created) {
   std::string body = "<h1>API tokens</h1>" + account_bar(a);
   if (created) {

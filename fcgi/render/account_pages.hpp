@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
-#include "db/images_repo.hpp"
-#include "db/users_repo.hpp"
+#include "domain/config.hpp"
+#include "domain/image_record.hpp"
+#include "domain/user_record.hpp"
 #include "render/html.hpp"
 
 namespace imghost::pages {
@@ -23,11 +23,11 @@ std::string login_form(const Site& site, const std::string& error, const std::st
                        const std::string& csrf);
 
 struct AccountView {
-  const db::UserRow& user;
+  const UserRecord& user;
   long long quota_bytes;
   std::string csrf;
 };
-std::string my_images(const Site& site, const AccountView& a, const std::vector<db::ImageRecord>& items,
+std::string my_images(const Site& site, const AccountView& a, const std::vector<ImageRecord>& items,
                       const std::optional<std::string>& next_cursor, bool is_first_page);
 
 // The tokens page; `created` (the secret, shown once) and `sharex` (its .sxcu text)
@@ -38,7 +38,7 @@ struct CreatedToken {
   std::string sharex;
   std::string site;  // "https://img.example", for the curl example
 };
-std::string tokens(const Site& site, const AccountView& a, const std::vector<db::TokenRow>& rows,
+std::string tokens(const Site& site, const AccountView& a, const std::vector<TokenRecord>& rows,
                    const std::optional<CreatedToken>& created);
 
 }  // namespace imghost::pages

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/config.hpp"
-#include "core/static_assets.hpp"
+#include "domain/config.hpp"
+#include "domain/static_assets.hpp"
 
 namespace imghost::pages {
 

@@ -1,7 +1,7 @@
 #include "render/json.hpp"
 
 #include "base/text.hpp"
-#include "image/format.hpp"
+#include "domain/image_format.hpp"
 
 namespace imghost::views {
 namespace {
@@ -74,7 +74,7 @@ std::string delete_url(const std::string& base, const std::string& id, const std
   return base + "/delete/" + id + "?token=" + token;  // both are base32: nothing to escape
 }
 
-nlohmann::json image_json(const db::ImageRecord& r, const std::string& base) {
+nlohmann::json image_json(const ImageRecord& r, const std::string& base) {
   const auto fmt = image::parse_format(r.format);
   return {
       {"id", r.id},
@@ -96,7 +96,7 @@ nlohmann::json image_json(const db::ImageRecord& r, const std::string& base) {
   };
 }
 
-nlohmann::json album_json(const db::AlbumRow& a, const std::string& base) {
+nlohmann::json album_json(const AlbumRecord& a, const std::string& base) {
   const auto or_null = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
   // "expired" is computed, "deleting" never shown (such an album answers 404).
   return {
@@ -117,7 +117,7 @@ nlohmann::json album_json(const db::AlbumRow& a, const std::string& base) {
 
 std::string album_url(const std::string& base, const std::string& id) { return base + "/a/" + id; }
 
-nlohmann::json user_json(const db::UserRow& u, long long quota_bytes) {
+nlohmann::json user_json(const UserRecord& u, long long quota_bytes) {
   return {{"username", u.username},
           {"admin", u.is_admin},
           {"used_bytes", u.used_bytes},
@@ -125,14 +125,14 @@ nlohmann::json user_json(const db::UserRow& u, long long quota_bytes) {
           {"created_at", u.created_at}};
 }
 
-nlohmann::json token_json(const db::TokenRow& t) {
+nlohmann::json token_json(const TokenRecord& t) {
   return {{"id", t.id},
           {"name", t.name},
           {"created_at", t.created_at},
           {"last_used_at", t.last_used_at ? nlohmann::json(*t.last_used_at) : nlohmann::json(nullptr)}};
 }
 
-nlohmann::json uploaded_json(const db::ImageRecord& r, const std::string& token, const std::string& base) {
+nlohmann::json uploaded_json(const ImageRecord& r, const std::string& token, const std::string& base) {
   auto j = image_json(r, base);
   j["delete_token"] = token;
   j["delete_url"] = delete_url(base, r.id, token);
@@ -158,13 +158,13 @@ nlohmann::json sharex_json(const std::string& site, const std::string& token, bo
           {"ErrorMessage", "{json:error.message}"}};
 }
 
-std::string image_list_json(const std::vector<db::ImageRecord>& items, const std::optional<std::string>& next_cursor,
+std::string image_list_json(const std::vector<ImageRecord>& items, const std::optional<std::string>& next_cursor,
                             const std::string& base) {
   std::string out;
   out.reserve(64 + items.size() * 512);
   out += "{\"items\":[";
   for (std::size_t i = 0; i < items.size(); ++i) {
-    const db::ImageRecord& r = items[i];
+    const ImageRecord& r = items[i];
     const auto fmt = image::parse_format(r.format);
     if (i > 0) out += ',';
     out += '{';

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "base/text.hpp"
-#include "image/fit.hpp"
-#include "image/format.hpp"
+#include "domain/image_format.hpp"
+#include "domain/thumbnail_geometry.hpp"
 #include "render/codes.hpp"
 #include "render/json.hpp"
 #include "render/units.hpp"
@@ -16,31 +16,31 @@ std::string base_of(const Site& site) { return site.config.public_base_url; }
 
 std::string page_url(const Site& site, const std::string& id) { return base_of(site) + "/i/" + id; }
 
-std::string shown_name(const db::ImageRecord& r) { return r.original_filename.empty() ? r.name : r.original_filename; }
+std::string shown_name(const ImageRecord& r) { return r.original_filename.empty() ? r.name : r.original_filename; }
 
-std::string format_name(const db::ImageRecord& r) {
+std::string format_name(const ImageRecord& r) {
   const auto f = image::parse_format(r.format);
   return f ? std::string(image::display_name(*f)) : r.format;
 }
 
-std::pair<int, int> thumb_size(const Site& site, const db::ImageRecord& r) {
-  const auto [w, h] = image::detail::fit_within(static_cast<std::uint32_t>(r.width),
-                                                static_cast<std::uint32_t>(r.height), site.config.image.thumb_size);
+std::pair<int, int> thumb_size(const Site& site, const ImageRecord& r) {
+  const auto [w, h] = fit_within(static_cast<std::uint32_t>(r.width), static_cast<std::uint32_t>(r.height),
+                                 site.config.image.thumb_size);
   return {static_cast<int>(w), static_cast<int>(h)};
 }
 
 // "1920 × 1080 · JPEG · 2.4 MiB"
-std::string meta_line(const db::ImageRecord& r) {
+std::string meta_line(const ImageRecord& r) {
   return fmt::format("{} × {} · {} · {}", r.width, r.height, format_name(r),
                      units::human_size(static_cast<std::uint64_t>(r.size)));
 }
 
-std::string visibility_badge(const db::ImageRecord& r) {
+std::string visibility_badge(const ImageRecord& r) {
   return r.visibility == Visibility::public_ ? "<span class=\"badge public\">Public</span>"
                                              : "<span class=\"badge\">Unlisted</span>";
 }
 
-codes::ImageLinks links_of(const Site& site, const db::ImageRecord& r) {
+codes::ImageLinks links_of(const Site& site, const ImageRecord& r) {
   const auto base = base_of(site);
   const auto [tw, th] = thumb_size(site, r);
   return {page_url(site, r.id),
@@ -97,7 +97,7 @@ std::string expiry_note(const char* what, const std::optional<std::string>& expi
                      escape(units::expires_in(*left)), escape(shown_time(*expires_at)));
 }
 
-std::string album_title(const db::AlbumRow& a) { return a.title ? codes::one_line(*a.title) : "Untitled album"; }
+std::string album_title(const AlbumRecord& a) { return a.title ? codes::one_line(*a.title) : "Untitled album"; }
 
 // "In the album <a>Holiday</a>." on the pages of the images it holds.
 std::string album_note(const Site& site, const std::optional<AlbumLink>& link) {
@@ -240,7 +240,7 @@ std::string upload_form(const Site& site, const std::string& csrf) {
                 {Nav::upload});
 }
 
-std::string uploaded(const Site& site, const std::vector<db::ImageRecord>& images,
+std::string uploaded(const Site& site, const std::vector<ImageRecord>& images,
                      const std::vector<std::string>& delete_tokens, std::size_t gone,
                      const std::optional<AlbumLink>& album, std::time_t now) {
   std::string body = fmt::format("<h1>Uploaded {} image{}</h1>", images.size(), images.size() == 1 ? "" : "s");
@@ -296,8 +296,7 @@ std::string uploaded(const Site& site, const std::vector<db::ImageRecord>& image
   return layout(site, "Uploaded", body, {Nav::upload, true});
 }
 
-std::string image_page(const Site& site, const db::ImageRecord& r, const std::optional<AlbumLink>& album,
-                       std::time_t now) {
+std::string image_page(const Site& site, const ImageRecord& r, const std::optional<AlbumLink>& album, std::time_t now) {
   const auto links = links_of(site, r);
   const auto [tw, th] = thumb_size(site, r);
   // A big file is shown as its thumbnail, linked to the full image: the page stays quick.
@@ -334,7 +333,7 @@ std::string image_page(const Site& site, const db::ImageRecord& r, const std::op
   return layout(site, title, body, {Nav::none, !listed});
 }
 
-std::string album_page(const Site& site, const db::AlbumRow& a, const std::vector<db::ImagesRepo::AlbumItem>& items,
+std::string album_page(const Site& site, const AlbumRecord& a, const std::vector<AlbumItem>& items,
                        std::optional<long long> next_after, bool is_first_page, std::time_t now) {
   const auto base = base_of(site);
   const auto url = views::album_url(base, a.id);
@@ -386,7 +385,7 @@ std::string album_page(const Site& site, const db::AlbumRow& a, const std::vecto
   return layout(site, album_title(a), body, {Nav::none, !listed});
 }
 
-std::string catalog(const Site& site, const std::vector<db::ImageRecord>& items,
+std::string catalog(const Site& site, const std::vector<ImageRecord>& items,
                     const std::optional<std::string>& next_cursor, bool is_first_page) {
   std::string body =
       "<h1>Public catalog</h1><p class=\"lead\">Images their uploaders chose to list. Unlisted uploads never "
@@ -428,8 +427,7 @@ std::string my_uploads(const Site& site) {
                 {Nav::mine, true});
 }
 
-std::string delete_confirm(const Site& site, const db::ImageRecord& r, const std::string& token,
-                           const std::string& csrf) {
+std::string delete_confirm(const Site& site, const ImageRecord& r, const std::string& token, const std::string& csrf) {
   const auto [tw, th] = thumb_size(site, r);
   return layout(site, "Delete image",
                 fmt::format("<h1>Delete this image?</h1><div class=\"card confirm\">{img}<div class=\"details\">"
@@ -446,8 +444,7 @@ std::string delete_confirm(const Site& site, const db::ImageRecord& r, const std
                 {Nav::none, true});
 }
 
-std::string deleted(const Site& site, const Deleted& d) {
-  const auto& r = d.record;
+std::string deleted(const Site& site, const ImageRecord& r) {
   // The same bytes may have been uploaded by others too; their uploads have links of
   // their own, and nothing here says whether they exist.
   const std::string what = fmt::format(

@@ -9,9 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/deletion.hpp"
-#include "db/albums_repo.hpp"
-#include "db/images_repo.hpp"
+#include "domain/album_record.hpp"
+#include "domain/image_record.hpp"
 #include "render/html.hpp"
 
 namespace imghost::pages {
@@ -24,7 +23,7 @@ std::string upload_form(const Site& site, const std::string& csrf = "");
 // The album a page links to, when core/albums' may_link allows it, and its manage
 // token when the page shows it to the browser that created the album ("" otherwise).
 struct AlbumLink {
-  db::AlbumRow album;
+  AlbumRecord album;
   std::string manage_token;
 };
 
@@ -33,23 +32,23 @@ struct AlbumLink {
 // (else ""); `gone` counts the images of that upload that have expired or been deleted
 // since; `album` is the album they went into.  `now`: the clock that "expires in …"
 // counts from.
-std::string uploaded(const Site& site, const std::vector<db::ImageRecord>& images,
+std::string uploaded(const Site& site, const std::vector<ImageRecord>& images,
                      const std::vector<std::string>& delete_tokens, std::size_t gone,
                      const std::optional<AlbumLink>& album = std::nullopt, std::time_t now = std::time(nullptr));
 
 // An image's own page, /i/{id}: the image, its description, size and format, every
 // copy-ready code, "expires in …" when it expires, and the link to its album.
-std::string image_page(const Site& site, const db::ImageRecord& r, const std::optional<AlbumLink>& album = std::nullopt,
+std::string image_page(const Site& site, const ImageRecord& r, const std::optional<AlbumLink>& album = std::nullopt,
                        std::time_t now = std::time(nullptr));
 
 // An album's page, /a/{id}: its title and description, its own link, "expires in …"
 // when it expires, and its images in order, each with the codes of its own page.
 // `next_after` is the position the next page of the album starts after, if any.
-std::string album_page(const Site& site, const db::AlbumRow& album, const std::vector<db::ImagesRepo::AlbumItem>& items,
+std::string album_page(const Site& site, const AlbumRecord& album, const std::vector<AlbumItem>& items,
                        std::optional<long long> next_after, bool is_first_page, std::time_t now = std::time(nullptr));
 
 // The catalog page of public images; `next_cursor` links to the following (older) page.
-std::string catalog(const Site& site, const std::vector<db::ImageRecord>& items,
+std::string catalog(const Site& site, const std::vector<ImageRecord>& items,
                     const std::optional<std::string>& next_cursor, bool is_first_page);
 
 // The uploads this browser remembers (kept by the script in localStorage).
@@ -57,11 +56,11 @@ std::string my_uploads(const Site& site);
 
 // `token`: the delete link's token ("" when the owner's session deletes); `csrf`: the
 // session's CSRF token when a logged-in browser asks, else "".
-std::string delete_confirm(const Site& site, const db::ImageRecord& r, const std::string& token,
+std::string delete_confirm(const Site& site, const ImageRecord& r, const std::string& token,
                            const std::string& csrf = "");
 // What a delete did: the image, its file and its thumbnail are gone (never a word about
 // other uploads of the same bytes).
-std::string deleted(const Site& site, const Deleted& d);
+std::string deleted(const Site& site, const ImageRecord& gone);
 
 // Every error, from the worker or from nginx (413, the 404 of a missing file): a title,
 // the message, the limits where they matter, and ways back.

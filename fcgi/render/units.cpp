@@ -4,7 +4,7 @@
 
 #include <charconv>
 
-#include "image/format.hpp"
+#include "domain/image_format.hpp"
 
 namespace imghost::units {
 

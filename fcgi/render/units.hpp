@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/config.hpp"
+#include "domain/config.hpp"
 
 namespace imghost::units {
 

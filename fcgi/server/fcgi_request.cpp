@@ -6,7 +6,7 @@
 #include <climits>
 #include <stdexcept>
 
-#include "core/error.hpp"
+#include "domain/error.hpp"
 #include "http/status.hpp"
 
 namespace imghost {

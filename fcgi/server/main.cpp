@@ -14,12 +14,13 @@
 #include <string>
 
 #include "core/app.hpp"
-#include "core/config.hpp"
+#include "domain/config.hpp"
 #include "image/inspect.hpp"
 #include "metrics/metrics.hpp"
 #include "server/listen_socket.hpp"
 #include "server/supervisor.hpp"
 #include "server/worker.hpp"
+#include "store/open_store.hpp"
 
 int main(int argc, char** argv) {
   using namespace imghost;
@@ -67,7 +68,7 @@ int main(int argc, char** argv) {
     metrics::become_worker(slot);
     try {
       image::configure_magick(config.image);
-      App app(config);
+      App app(config, store::open_store(config));
       return run_worker(app, listen_fd);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "imghost: worker %d cannot start: %s\n", getpid(), e.what());

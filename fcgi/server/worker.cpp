@@ -9,8 +9,8 @@
 #include <optional>
 #include <system_error>
 
-#include "core/error.hpp"
 #include "db/pg.hpp"
+#include "domain/error.hpp"
 #include "handlers/handlers.hpp"
 #include "handlers/router.hpp"
 #include "http/status.hpp"

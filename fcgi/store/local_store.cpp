@@ -8,7 +8,7 @@
 #include <system_error>
 #include <vector>
 
-#include "core/naming.hpp"
+#include "domain/naming.hpp"
 
 namespace imghost::store {
 namespace fs = std::filesystem;

@@ -10,7 +10,7 @@
 
 #include <memory>
 
-#include "core/config.hpp"
+#include "domain/config.hpp"
 #include "store/store.hpp"
 
 namespace imghost::store {

@@ -1,7 +1,7 @@
 #include "store/s3_store.hpp"
 
-#include "core/naming.hpp"
-#include "image/format.hpp"
+#include "domain/image_format.hpp"
+#include "domain/naming.hpp"
 
 namespace imghost::store {
 namespace fs = std::filesystem;

@@ -21,7 +21,7 @@
 #include <string>
 #include <string_view>
 
-#include "image/format.hpp"
+#include "domain/image_format.hpp"
 #include "image/strip_metadata.hpp"
 
 namespace img = imghost::image;

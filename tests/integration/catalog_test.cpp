@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "db/pg.hpp"
 #include "fixture.hpp"
 #include "store/local_store.hpp"
 

@@ -9,12 +9,13 @@
 #include <stdexcept>
 
 #include "admin/migrate.hpp"
-#include "core/error.hpp"
 #include "db/pg.hpp"
+#include "domain/error.hpp"
 #include "image/inspect.hpp"
 #include "image/magick.hpp"
 #include "server/worker.hpp"
 #include "store/local_store.hpp"
+#include "store/open_store.hpp"
 
 namespace imghost::testing {
 namespace {
@@ -171,7 +172,7 @@ Env::Env() {
     image::configure_magick(config_.image);
     magick = true;
   }
-  app_ = std::make_unique<App>(config_);
+  app_ = std::make_unique<App>(config_, store::open_store(config_));
 }
 
 Env::~Env() {

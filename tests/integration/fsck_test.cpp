@@ -7,7 +7,7 @@
 
 #include "admin/fsck.hpp"
 #include "core/expiry.hpp"
-#include "core/naming.hpp"
+#include "domain/naming.hpp"
 #include "fixture.hpp"
 #include "store/local_store.hpp"
 

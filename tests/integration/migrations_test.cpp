@@ -9,8 +9,8 @@
 #include "admin/migrate.hpp"
 #include "admin/own_names.hpp"
 #include "base/crypto.hpp"
-#include "core/naming.hpp"
 #include "core/removal.hpp"
+#include "domain/naming.hpp"
 #include "fixture.hpp"
 #include "store/local_store.hpp"
 

@@ -8,8 +8,8 @@
 
 #include "base/password.hpp"
 #include "core/accounts.hpp"
-#include "core/config.hpp"
-#include "core/error.hpp"
+#include "domain/config.hpp"
+#include "domain/error.hpp"
 #include "metrics/metrics.hpp"
 
 namespace accounts = imghost::accounts;

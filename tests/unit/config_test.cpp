@@ -1,6 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
-#include "core/config.hpp"
+#include "domain/config.hpp"
 
 using imghost::Config;
 using imghost::ConfigError;

@@ -19,10 +19,10 @@
 #include <utility>
 #include <vector>
 
+#include "domain/image_format.hpp"
+#include "domain/thumbnail_geometry.hpp"
 #include "gif_craft.hpp"
 #include "image/decoded.hpp"
-#include "image/fit.hpp"
-#include "image/format.hpp"
 #include "image/header.hpp"
 #include "image/inspect.hpp"
 #include "image/magick.hpp"
@@ -341,7 +341,7 @@ BOOST_AUTO_TEST_CASE(fit_within_keeps_aspect_and_never_enlarges) {
   };
   for (const auto& c : cases) {
     BOOST_TEST_CONTEXT(c.w << "x" << c.h) {
-      const auto [tw, th] = detail::fit_within(c.w, c.h, c.box);
+      const auto [tw, th] = imghost::fit_within(c.w, c.h, c.box);
       BOOST_TEST(tw == c.tw);
       BOOST_TEST(th == c.th);
     }
@@ -469,7 +469,7 @@ BOOST_AUTO_TEST_CASE(inspect_keeps_only_a_thumbnail_sized_frame) {
       const Inspected in = inspect(c.bytes, Limits{});
       BOOST_TEST(in.width == c.w);  // the original's size, from the header
       BOOST_TEST(in.height == c.h);
-      const auto [tw, th] = detail::fit_within(c.w, c.h, 320);
+      const auto [tw, th] = imghost::fit_within(c.w, c.h, 320);
       BOOST_TEST(in.decoded->frame.columns() == tw);
       BOOST_TEST(in.decoded->frame.rows() == th);
     }
@@ -986,7 +986,7 @@ BOOST_AUTO_TEST_CASE(thumbnail_fits_keeps_aspect_and_format) {
       const std::string thumb = make_thumbnail(inspect(image_bytes(c.f, c.w, c.h), Limits{}), 320);
       BOOST_TEST((sniff(thumb) == c.f));
       const Magick::Image t = decode(thumb);
-      const auto [tw, th] = detail::fit_within(c.w, c.h, 320);
+      const auto [tw, th] = imghost::fit_within(c.w, c.h, 320);
       BOOST_TEST(t.columns() == tw);
       BOOST_TEST(t.rows() == th);
       BOOST_TEST(t.columns() <= std::max(c.w, 320u));

@@ -10,8 +10,8 @@ BOOST_AUTO_TEST_SUITE(json_views)
 
 namespace {
 
-imghost::db::ImageRecord record(int n, std::string original, std::optional<std::string> description) {
-  imghost::db::ImageRecord r;
+imghost::ImageRecord record(int n, std::string original, std::optional<std::string> description) {
+  imghost::ImageRecord r;
   r.seq = n;
   r.id = "abcdefghijklmnopqrs" + std::to_string(n % 10);
   r.name = "abcdefghijklmnopqrst.png";
@@ -33,7 +33,7 @@ imghost::db::ImageRecord record(int n, std::string original, std::optional<std::
 // needs every kind of escape, non-ASCII text, no description, an empty list, and text
 // that is not valid UTF-8 (replaced as dump() replaces it).
 BOOST_AUTO_TEST_CASE(the_direct_list_writer_gives_the_same_document_as_the_tree) {
-  const std::vector<imghost::db::ImageRecord> records{
+  const std::vector<imghost::ImageRecord> records{
       record(1, "quote \" backslash \\ slash / tab \t newline \n cr \r bell \x07 nul-free \x1f del \x7f", "x"),
       record(2, "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x90\x88.png", std::nullopt),
       record(3, "bad \xff\xfe utf-8.png", std::string("line\nbreak \b\f")),
@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(the_direct_list_writer_gives_the_same_document_as_the_tree)
   };
   for (const std::string& base : {std::string(), std::string("https://img.example")}) {
     for (std::size_t n = 0; n <= records.size(); ++n) {
-      const std::vector<imghost::db::ImageRecord> items(records.begin(), records.begin() + static_cast<long>(n));
+      const std::vector<imghost::ImageRecord> items(records.begin(), records.begin() + static_cast<long>(n));
       for (const auto& cursor : {std::optional<std::string>(), std::optional<std::string>("123")}) {
         json tree = json::array();
         for (const auto& r : items) tree.push_back(views::image_json(r, base));

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/naming.hpp"
+#include "domain/naming.hpp"
 #include "store/local_store.hpp"
 
 namespace store = imghost::store;

@@ -9,7 +9,7 @@
 #include <regex>
 #include <string>
 
-#include "core/log.hpp"
+#include "domain/log.hpp"
 
 BOOST_AUTO_TEST_SUITE(app_log)
 

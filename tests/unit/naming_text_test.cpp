@@ -4,7 +4,7 @@
 #include <set>
 
 #include "base/text.hpp"
-#include "core/naming.hpp"
+#include "domain/naming.hpp"
 
 namespace naming = imghost::naming;
 namespace text = imghost::text;

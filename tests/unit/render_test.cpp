@@ -1,7 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
-#include "core/config.hpp"
-#include "core/static_assets.hpp"
+#include "domain/config.hpp"
+#include "domain/static_assets.hpp"
 #include "http/cookies.hpp"
 #include "render/codes.hpp"
 #include "render/html.hpp"

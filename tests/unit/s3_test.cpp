@@ -9,7 +9,7 @@
 #include <fstream>
 
 #include "base/crypto.hpp"
-#include "core/config.hpp"
+#include "domain/config.hpp"
 #include "store/circuit_breaker.hpp"
 #include "store/nginx_cache.hpp"
 #include "store/s3_client.hpp"

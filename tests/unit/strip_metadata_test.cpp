@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "image/format.hpp"
+#include "domain/image_format.hpp"
 #include "image/magick.hpp"
 
 namespace img = imghost::image;

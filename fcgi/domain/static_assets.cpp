@@ -1,4 +1,4 @@
-#include "core/static_assets.hpp"
+#include "domain/static_assets.hpp"
 
 #include <fstream>
 #include <sstream>

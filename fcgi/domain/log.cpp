@@ -1,4 +1,4 @@
-#include "core/log.hpp"
+#include "domain/log.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "image/format.hpp"
+#include "domain/image_format.hpp"
 
 #include "base/text.hpp"
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <utility>
 
-namespace imghost::image::detail {
+namespace imghost {
 
 // The size of a width x height image scaled to fit in box x box, keeping its aspect
 // ratio (rounded to the nearest pixel, at least 1), never enlarged.
@@ -21,4 +21,4 @@ constexpr std::pair<std::uint32_t, std::uint32_t> fit_within(std::uint32_t width
   return {scaled(w, b, h), box};
 }
 
-}  // namespace imghost::image::detail
+}  // namespace imghost

@@ -1,4 +1,4 @@
-#include "core/error.hpp"
+#include "domain/error.hpp"
 
 namespace imghost {
 

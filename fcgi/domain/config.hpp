@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/visibility.hpp"
-#include "image/inspect.hpp"
+#include "domain/image_limits.hpp"
+#include "domain/visibility.hpp"
 
 namespace imghost {
 

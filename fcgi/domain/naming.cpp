@@ -1,4 +1,4 @@
-#include "core/naming.hpp"
+#include "domain/naming.hpp"
 
 #include "base/crypto.hpp"
 

@@ -1,4 +1,4 @@
-#include "core/config.hpp"
+#include "domain/config.hpp"
 
 #include <fmt/format.h>
 
