@@ -14,12 +14,12 @@
 #include "core/app.hpp"
 #include "db/albums_repo.hpp"
 #include "db/users_repo.hpp"
+#include "domain/free_text.hpp"
 #include "domain/visibility.hpp"
 
 namespace imghost::albums {
 
-inline constexpr int kMaxItemsLimit = 1000;         // max_items is 1..1000
-inline constexpr std::size_t kMaxTitleChars = 200;  // and a description is at most 1000
+inline constexpr int kMaxItemsLimit = 1000;  // max_items is 1..1000
 
 // What a client asks for, already checked (checked_expires_in, checked_max_items, the
 // handlers' text checks).

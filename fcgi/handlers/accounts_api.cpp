@@ -6,6 +6,7 @@
 #include "core/deletion.hpp"
 #include "db/images_repo.hpp"
 #include "domain/error.hpp"
+#include "domain/free_text.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "render/json.hpp"
@@ -128,7 +129,8 @@ Response patch_image(App& app, Request& req, const Params& params) {
   if (body.contains("description")) {
     const auto& d = body["description"];
     if (!d.is_null() && !d.is_string()) throw errors::bad_request("description must be a string or null");
-    changes.description = d.is_null() ? std::nullopt : checked_description(d.get<std::string>());
+    changes.description =
+        d.is_null() ? std::nullopt : checked_free_text(d.get<std::string>(), "description", kMaxDescriptionChars);
   }
   if (body.contains("visibility")) {
     const auto& v = body["visibility"];

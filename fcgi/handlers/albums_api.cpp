@@ -9,6 +9,7 @@
 #include "db/albums_repo.hpp"
 #include "db/images_repo.hpp"
 #include "domain/error.hpp"
+#include "domain/free_text.hpp"
 #include "domain/naming.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
@@ -24,14 +25,7 @@ std::optional<std::string> text_member(const nlohmann::json& body, const char* k
   const auto it = body.find(key);
   if (it == body.end() || it->is_null()) return std::nullopt;
   if (!it->is_string()) throw errors::bad_request(fmt::format("{} must be a string", key));
-  const auto& s = it->get_ref<const std::string&>();
-  if (!text::is_valid_utf8(s)) throw errors::bad_request(fmt::format("{} is not valid UTF-8", key));
-  if (const auto c = text::first_forbidden_control(s))
-    throw errors::bad_request(fmt::format("{} holds a control character (U+{:04X})", key, static_cast<unsigned>(*c)));
-  if (text::utf8_length(s) > max_chars)
-    throw errors::bad_request(fmt::format("{} is longer than {} characters", key, max_chars));
-  if (s.find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
-  return s;
+  return checked_free_text(it->get_ref<const std::string&>(), key, max_chars);
 }
 
 // An integer member, or nullopt when absent or null; bad_request when it is not an integer.
@@ -101,8 +95,8 @@ Response create_album(App& app, Request& req, const Params&) {
     if (key != "title" && key != "description" && key != "visibility" && key != "max_items" && key != "expires_in")
       throw errors::bad_request(fmt::format("unknown field {}", key));
   albums::AlbumRequest a;
-  a.title = text_member(body, "title", albums::kMaxTitleChars);
-  a.description = text_member(body, "description", 1000);
+  a.title = text_member(body, "title", kMaxTitleChars);
+  a.description = text_member(body, "description", kMaxDescriptionChars);
   a.visibility = cfg.default_visibility;
   if (const auto it = body.find("visibility"); it != body.end() && !it->is_null()) {
     const auto v = it->is_string() ? parse_visibility(it->get<std::string>()) : std::nullopt;
@@ -134,8 +128,8 @@ Response patch_album(App& app, Request& req, const Params& params) {
     if (key != "title" && key != "description" && key != "status" && key != "cover" && key != "order")
       throw errors::bad_request(fmt::format("{} cannot be changed", key));
   albums::AlbumEdit e;
-  if (body.contains("title")) e.title.emplace(text_member(body, "title", albums::kMaxTitleChars));
-  if (body.contains("description")) e.description.emplace(text_member(body, "description", 1000));
+  if (body.contains("title")) e.title.emplace(text_member(body, "title", kMaxTitleChars));
+  if (body.contains("description")) e.description.emplace(text_member(body, "description", kMaxDescriptionChars));
   if (const auto it = body.find("status"); it != body.end()) {
     // Closing is for good: an album is never opened again.
     if (!it->is_string() || it->get_ref<const std::string&>() != "closed")

@@ -104,11 +104,6 @@ Response delete_image_api(App& app, Request& req, const Params& params);  // {id
 Response delete_page(App& app, Request& req, const Params& params);
 Response health(App& app, Request& req, const Params& params);
 
-// An image description as given (upload field or PATCH): valid UTF-8, no control
-// characters but tab and newlines, at most 1000 characters; all blank is no
-// description.  Throws bad_request.
-std::optional<std::string> checked_description(std::string_view text);
-
 // The body of a JSON request: one object, at most 64 KiB (nginx's limit outside the
 // upload routes); else bad_request.
 nlohmann::json object_body(Request& req);

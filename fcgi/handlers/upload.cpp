@@ -17,6 +17,7 @@
 #include "core/albums.hpp"
 #include "core/ingest.hpp"
 #include "domain/error.hpp"
+#include "domain/free_text.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "handlers/router.hpp"
@@ -31,7 +32,6 @@
 namespace imghost::handlers {
 namespace {
 
-constexpr std::size_t kMaxDescriptionChars = 1000;
 // A description longer than this many bytes cannot be 1000 characters (UTF-8 takes at
 // most 4 bytes each): what comes past it is not kept.
 constexpr std::size_t kMaxDescriptionBytes = 4 * kMaxDescriptionChars;
@@ -41,7 +41,7 @@ constexpr std::size_t kMaxDescriptionBytes = 4 * kMaxDescriptionChars;
 constexpr std::size_t kMaxVisibilityBytes = 32;
 constexpr std::size_t kMaxShortFieldBytes = 64;
 // The form's album title: at most kMaxTitleChars characters, so at most 4 bytes each.
-constexpr std::size_t kMaxAlbumTitleBytes = 4 * albums::kMaxTitleChars;
+constexpr std::size_t kMaxAlbumTitleBytes = 4 * kMaxTitleChars;
 
 // One "file" part as it streamed in.
 struct FilePart {
@@ -182,12 +182,12 @@ class FormSink final : public multipart::PartSink {
   Current current_ = Current::ignored;
 };
 
-// The form's description, checked as every description is (handlers.hpp).
+// The form's description, checked as every description is (domain/free_text.hpp).
 std::optional<std::string> description_of(const FormSink& form) {
   if (!form.description) return std::nullopt;
   if (form.description_too_long)
     throw errors::bad_request(fmt::format("description is longer than {} characters", kMaxDescriptionChars));
-  return checked_description(std::string_view(*form.description));
+  return checked_free_text(*form.description, "description", kMaxDescriptionChars);
 }
 
 // Validates one received file and makes it a Candidate: decoded, metadata stripped,
@@ -251,19 +251,6 @@ Visibility checked_visibility(const FormSink& form, Visibility fallback) {
   const auto v = parse_visibility(*form.visibility);
   if (!v) throw errors::bad_request("visibility must be public or unlisted");
   return *v;
-}
-
-// The form's album title: valid UTF-8, no control character, at most kMaxTitleChars
-// characters; all blank is no title.
-std::optional<std::string> checked_album_title(const std::string& title) {
-  if (!text::is_valid_utf8(title)) throw errors::bad_request("album_title is not valid UTF-8");
-  if (const auto c = text::first_forbidden_control(title))
-    throw errors::bad_request(
-        fmt::format("album_title holds a control character (U+{:04X})", static_cast<unsigned>(*c)));
-  if (text::utf8_length(title) > albums::kMaxTitleChars)
-    throw errors::bad_request(fmt::format("album_title is longer than {} characters", albums::kMaxTitleChars));
-  if (title.find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
-  return title;
 }
 
 // Which route an upload came by: the form's (POST /upload, answered with a page or, to
@@ -331,7 +318,7 @@ Response upload(App& app, Request& req, const Via& via) {
     if (album || (form.album && !form.album->empty()))
       throw errors::bad_request("new_album and album exclude each other: upload into one album");
     albums::AlbumRequest a;
-    a.title = checked_album_title(form.album_title.value_or(""));
+    a.title = checked_free_text(form.album_title.value_or(""), "album_title", kMaxTitleChars);
     a.visibility = visibility;
     a.expires_in = placement.expires_in;
     new_album = albums::prepare(a, caller.account ? std::optional<long long>(caller.account->id) : std::nullopt);
@@ -400,17 +387,6 @@ Response upload(App& app, Request& req, const Via& via) {
 }
 
 }  // namespace
-
-std::optional<std::string> checked_description(std::string_view text) {
-  if (!text::is_valid_utf8(text)) throw errors::bad_request("description is not valid UTF-8");
-  if (const auto c = text::first_forbidden_control(text))
-    throw errors::bad_request(
-        fmt::format("description holds a control character (U+{:04X})", static_cast<unsigned>(*c)));
-  if (text::utf8_length(text) > kMaxDescriptionChars)
-    throw errors::bad_request(fmt::format("description is longer than {} characters", kMaxDescriptionChars));
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::nullopt;
-  return std::string(text);
-}
 
 Response upload_from_form(App& app, Request& req, const Params&) {
   return upload(app, req, {wants_json(req), true, ""});
