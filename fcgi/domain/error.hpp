@@ -13,7 +13,8 @@
 
 namespace imghost {
 
-// The API's error codes, one for each row of its error table.
+// The API's error codes, one for each row of its error table.  A new code goes before
+// `unavailable`, which stays last: metrics/metrics.hpp sizes its per-code slots by it.
 enum class ErrorCode {
   bad_request,         // malformed input, a bad parameter
   unauthorized,        // needs an account, no valid session or token
