@@ -11,6 +11,8 @@
 #include "base/crypto.hpp"
 #include "db/images_repo.hpp"
 #include "db/locks.hpp"
+#include "image/magick_setup.hpp"
+#include "image/thumbnail.hpp"
 
 namespace imghost::admin {
 namespace {

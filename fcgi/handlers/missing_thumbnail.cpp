@@ -8,6 +8,7 @@
 #include "domain/naming.hpp"
 #include "handlers/handlers.hpp"
 #include "image/inspect.hpp"
+#include "image/thumbnail.hpp"
 
 namespace imghost::handlers {
 

@@ -3,12 +3,12 @@
 #include "domain/error.hpp"
 #include "handlers/auth.hpp"
 
-namespace imghost {
+namespace imghost::handlers {
 namespace {
 
 // Matches `path` against `pattern` segment by segment; a {name} segment matches any
 // non-empty segment and is captured.
-bool match_pattern(std::string_view pattern, std::string_view path, handlers::Params& params) {
+bool match_pattern(std::string_view pattern, std::string_view path, Params& params) {
   if (pattern.empty() || path.empty() || pattern[0] != '/' || path[0] != '/') return false;
   std::size_t i = 1, j = 1;
   for (;;) {
@@ -36,10 +36,10 @@ bool wants_json(const http::Request& req) {
 std::optional<RouteMatch> match_route(std::string_view method, std::string_view path, std::string* allowed) {
   const std::string_view as = method == "HEAD" ? "GET" : method;
   std::optional<RouteMatch> found;
-  for (const auto& route : handlers::routes()) {
-    handlers::Params params;
+  for (const auto& route : routes()) {
+    Params params;
     bool hit = match_pattern(route.pattern, path, params);
-    if (!hit && (route.flags & handlers::kSlashTwin) && path.size() > 1 && path.back() == '/') {
+    if (!hit && (route.flags & kSlashTwin) && path.size() > 1 && path.back() == '/') {
       params = {};
       hit = match_pattern(route.pattern, path.substr(0, path.size() - 1), params);
     }
@@ -53,12 +53,12 @@ std::optional<RouteMatch> match_route(std::string_view method, std::string_view 
   return found;
 }
 
-http::Response dispatch(App& app, http::Request& req, const handlers::Route** matched) {
+http::Response dispatch(App& app, http::Request& req, const Route** matched) {
   std::string allowed;
   auto m = match_route(req.method(), req.path(), &allowed);
   if (m) {
     if (matched) *matched = m->route;
-    const auto replay = handlers::check_csrf(app, req, (m->route->flags & handlers::kUploadBody) != 0);
+    const auto replay = check_csrf(app, req, (m->route->flags & kUploadBody) != 0);
     return m->route->handler(app, replay ? *replay : req, m->params);
   }
   if (allowed.empty()) throw errors::not_found("no such page");
@@ -66,4 +66,4 @@ http::Response dispatch(App& app, http::Request& req, const handlers::Route** ma
   throw errors::method_not_allowed("use " + allowed + " for this path");
 }
 
-}  // namespace imghost
+}  // namespace imghost::handlers

@@ -8,7 +8,7 @@
 #include "http/request.hpp"
 #include "http/response.hpp"
 
-namespace imghost {
+namespace imghost::handlers {
 
 // Whether errors of this request are answered as API JSON (else as an HTML page):
 // every /api/ path, and any request that asks for JSON.
@@ -18,8 +18,8 @@ bool wants_json(const http::Request& req);
 // routes.  `allowed` (if given) collects the methods of the routes whose pattern
 // matches the path, for a 405's Allow header.
 struct RouteMatch {
-  const handlers::Route* route;
-  handlers::Params params;
+  const Route* route;
+  Params params;
 };
 std::optional<RouteMatch> match_route(std::string_view method, std::string_view path, std::string* allowed = nullptr);
 
@@ -27,6 +27,6 @@ std::optional<RouteMatch> match_route(std::string_view method, std::string_view 
 // Error not_found (no pattern matches the path) or method_not_allowed (patterns match,
 // methods do not), forbidden (CSRF), and whatever the handler throws.  `matched` (if
 // given) is set to the route before anything can throw, for the metrics.
-http::Response dispatch(App& app, http::Request& req, const handlers::Route** matched = nullptr);
+http::Response dispatch(App& app, http::Request& req, const Route** matched = nullptr);
 
-}  // namespace imghost
+}  // namespace imghost::handlers

@@ -1,6 +1,7 @@
 #include "handlers/routes.hpp"
 
 #include "handlers/handlers.hpp"
+#include "metrics/metrics.hpp"
 
 namespace imghost::handlers {
 
@@ -61,6 +62,7 @@ const Route kRoutes[] = {
     {"GET", "/metrics", metrics, kPrivate, "Prometheus metrics (private listener only)"},
     {"GET", "/_error/{status}", nginx_error, kInternal, "nginx's own 413 and 404 as the site's pages"},
 };
+static_assert(std::size(kRoutes) < metrics::kMaxRoutes, "metrics count requests by row, kMaxRoutes - 1 is \"none\"");
 
 }  // namespace
 

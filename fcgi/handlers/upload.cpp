@@ -25,6 +25,7 @@
 #include "image/inspect.hpp"
 #include "image/png_chunks.hpp"
 #include "image/strip_metadata.hpp"
+#include "image/thumbnail.hpp"
 #include "metrics/metrics.hpp"
 #include "render/json.hpp"
 #include "render/units.hpp"

@@ -2,7 +2,8 @@
 // real decode with the coder forced, all under ImageMagick resource limits.
 //
 // Thread safety: ImageMagick's resource counters are per process; imghost workers are
-// single-threaded processes, call configure_magick() once at start.
+// single-threaded processes, call configure_magick() (image/magick_setup.hpp) once at
+// start.  The thumbnail of an inspected image: image/thumbnail.hpp.
 #pragma once
 
 #include <chrono>
@@ -41,12 +42,6 @@ struct Inspected {
   std::shared_ptr<Decoded> decoded;
 };
 
-// Sets ImageMagick's resource limits from `limits` (never the `time` limit, which
-// _exit()s the process in 6.9.11), one OpenMP thread, and the coder lock-down; also
-// tunes the process's allocator for image work (base::reuse_freed_memory).
-// Call once per process before inspect().
-void configure_magick(const Limits& limits);
-
 // Throws Rejection{unsupported_format} if the bytes are not one of limits.accepted,
 // Rejection{invalid_image} if the header claims more than the limits allow, or the
 // data does not decode (truncated, corrupt, too slow, a PNG decompression bomb), and
@@ -54,28 +49,5 @@ void configure_magick(const Limits& limits);
 // while decoding or reducing it (6.9.11's PNG coder does not always say so: see
 // read_forced).  Never lets ImageMagick pick a coder from the content.
 Inspected inspect(std::string_view bytes, const Limits& limits);
-
-// The thumbnail of an inspected image: first frame, fit in size x size keeping the
-// aspect ratio (never enlarged), encoded in the original's format (still, not
-// animated), metadata stripped.  Throws std::runtime_error if encoding fails.
-std::string make_thumbnail(const Inspected& inspected, std::uint32_t size);
-
-// A stored file that already fits in the thumbnail's box and weighs no more than a
-// thumbnail may is its own thumbnail: no encode, nothing lost (an animation then stays
-// animated).
-inline constexpr std::size_t kMaxOriginalAsThumbnailBytes = 128u << 10;
-
-// Whether a stored file of `stored_bytes` is its own thumbnail: the image fits in
-// size x size and the file is at most kMaxOriginalAsThumbnailBytes.
-bool is_own_thumbnail(const Inspected& inspected, std::size_t stored_bytes, std::uint32_t size);
-
-// The thumbnail of a stored file: `stored` itself when is_own_thumbnail(), else
-// make_thumbnail().
-// `inspected` is inspect()'s result for these bytes (or for the upload they were
-// stripped from: same pixels).
-std::string thumbnail_of(const Inspected& inspected, std::string_view stored, std::uint32_t size);
-
-// Convenience for the on-demand path: inspect() then thumbnail_of().
-std::string thumbnail_from_bytes(std::string_view bytes, const Limits& limits);
 
 }  // namespace imghost::image

@@ -3,8 +3,8 @@
 // Magick++ 6.9.11's headers do not compile cleanly under the project's warning flags
 // (-Wconversion in pixel-accessor.h, -Wignored-qualifiers in memory_.h), so they are
 // included here with exactly those warnings silenced, and every file of the module
-// includes this header instead of <Magick++.h>.  The public headers (format.hpp,
-// sniff.hpp, inspect.hpp) never include it.
+// includes this header instead of <Magick++.h>.  The public headers (sniff.hpp,
+// inspect.hpp, thumbnail.hpp, magick_setup.hpp) never include it.
 #pragma once
 
 #pragma GCC diagnostic push

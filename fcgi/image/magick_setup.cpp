@@ -6,12 +6,13 @@
 // worker starts: "fcgi/image/policy" in a checkout, the installed copy of that folder
 // otherwise ($(PREFIX)/share/imghost/policy, see mk/install.mk).  It must be set before the first
 // ImageMagick call in the process; configure_magick() refuses to run without it.
+#include "image/magick_setup.hpp"
+
 #include <mutex>
 #include <stdexcept>
 #include <string>
 
 #include "base/allocator.hpp"
-#include "image/inspect.hpp"
 #include "image/magick.hpp"
 
 namespace imghost::image {

@@ -4,6 +4,8 @@
 // the response) encodes that frame in the original's format.  No second decode: a JPEG's
 // frame is already between 1x and 2x the thumbnail's size (DCT scaling) when it is
 // scaled.
+#include "image/thumbnail.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -12,7 +14,6 @@
 
 #include "domain/thumbnail_geometry.hpp"
 #include "image/decoded.hpp"
-#include "image/inspect.hpp"
 #include "image/png_encode.hpp"
 
 namespace imghost::image {

@@ -17,19 +17,25 @@
 #include <cstdint>
 #include <string_view>
 
+#include "domain/error.hpp"
+
 namespace imghost::metrics {
 
-inline constexpr std::size_t kMaxRoutes = 64;  // the route table's rows, plus "none"
+// The route table's rows, plus "none" (handlers/routes.cpp asserts that the table fits).
+inline constexpr std::size_t kMaxRoutes = 64;
 inline constexpr std::size_t kMaxWorkers = 256;
 // The statuses counted one by one; anything else is counted as "other".
 inline constexpr int kStatuses[] = {200, 201, 204, 301, 302, 303, 304, 400, 401, 403, 404,
                                     405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504};
 inline constexpr std::size_t kStatusSlots = std::size(kStatuses) + 1;
-// Upload outcomes: "stored", then the error codes (core/error.hpp's order), "internal".
+// Upload outcomes: "stored", then the error codes (domain/error.hpp's order), "internal".
 inline constexpr std::size_t kOutcomeSlots = 16;
+static_assert(kOutcomeSlots == 1 + (static_cast<std::size_t>(ErrorCode::unavailable) + 1) + 1,
+              "one upload outcome slot for stored, one per ErrorCode (unavailable is its last), one for internal");
 
 enum class Histogram { decode, store_write, database };
 inline constexpr std::size_t kHistograms = 3;
+static_assert(kHistograms == static_cast<std::size_t>(Histogram::database) + 1, "one histogram per Histogram value");
 // Upper bounds in seconds (Prometheus `le`), then +Inf.
 inline constexpr double kBuckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 inline constexpr std::size_t kBucketSlots = std::size(kBuckets) + 1;

@@ -5,8 +5,8 @@
 #include "base/text.hpp"
 #include "domain/image_format.hpp"
 #include "domain/thumbnail_geometry.hpp"
-#include "render/codes.hpp"
 #include "render/json.hpp"
+#include "render/share_codes.hpp"
 #include "render/units.hpp"
 
 namespace imghost::pages {
@@ -40,13 +40,13 @@ std::string visibility_badge(const ImageRecord& r) {
                                              : "<span class=\"badge\">Unlisted</span>";
 }
 
-codes::ImageLinks links_of(const Site& site, const ImageRecord& r) {
+share_codes::ImageLinks links_of(const Site& site, const ImageRecord& r) {
   const auto base = base_of(site);
   const auto [tw, th] = thumb_size(site, r);
   return {page_url(site, r.id),
           views::image_url(base, r.name),
           views::thumb_url(base, r.name),
-          r.description ? codes::one_line(*r.description) : shown_name(r),
+          r.description ? share_codes::one_line(*r.description) : shown_name(r),
           r.width,
           r.height,
           tw,
@@ -64,7 +64,7 @@ std::string shown_time(const std::string& iso) {
 // so the script can make them absolute with the page's own origin (the worker never
 // guesses it from the Host header).
 std::string code_block(const Site& site, const std::string& id, const std::vector<std::string>& paths,
-                       const std::vector<codes::Code>& list) {
+                       const std::vector<share_codes::Code>& list) {
   std::string out = "<div class=\"codes\"";
   if (base_of(site).empty()) {
     std::string joined;
@@ -82,8 +82,8 @@ std::string code_block(const Site& site, const std::string& id, const std::vecto
 }
 
 // The codes of an image, as its own page and every page that shows it offer them.
-std::string code_fields(const Site& site, const std::string& id, const codes::ImageLinks& links,
-                        const std::vector<codes::Code>& list) {
+std::string code_fields(const Site& site, const std::string& id, const share_codes::ImageLinks& links,
+                        const std::vector<share_codes::Code>& list) {
   return code_block(site, id, {links.page, links.image, links.thumb}, list);
 }
 
@@ -97,7 +97,7 @@ std::string expiry_note(const char* what, const std::optional<std::string>& expi
                      escape(units::expires_in(*left)), escape(shown_time(*expires_at)));
 }
 
-std::string album_title(const AlbumRecord& a) { return a.title ? codes::one_line(*a.title) : "Untitled album"; }
+std::string album_title(const AlbumRecord& a) { return a.title ? share_codes::one_line(*a.title) : "Untitled album"; }
 
 // "In the album <a>Holiday</a>." on the pages of the images it holds.
 std::string album_note(const Site& site, const std::optional<AlbumLink>& link) {
@@ -279,7 +279,7 @@ std::string uploaded(const Site& site, const std::vector<ImageRecord>& images,
         fmt::arg("thumb", escape(links.thumb)), fmt::arg("img", img_tag(links.thumb, tw, th, "")),
         fmt::arg("meta", escape(meta_line(r))), fmt::arg("badge", visibility_badge(r)));
     body += expiry_note("This image", r.expires_at, now);
-    body += code_fields(site, r.id, links, codes::short_codes(links));
+    body += code_fields(site, r.id, links, share_codes::short_codes(links));
     if (i < delete_tokens.size() && !delete_tokens[i].empty()) {
       const auto del = views::delete_url(base_of(site), r.id, delete_tokens[i]);
       body += fmt::format(
@@ -304,7 +304,7 @@ std::string image_page(const Site& site, const ImageRecord& r, const std::option
   const bool full = r.size <= kShowFullUpTo;
   // The image is the link to the full file: its alt text names it.
   const std::string alt = links.alt;
-  const std::string title = r.description ? shorten(codes::one_line(*r.description), 80) : shown_name(r);
+  const std::string title = r.description ? shorten(share_codes::one_line(*r.description), 80) : shown_name(r);
   const bool listed = r.visibility == Visibility::public_;
   std::string body = fmt::format(
       "<article class=\"image-page\" data-id=\"{id}\"><h1>{title}</h1>"
@@ -328,7 +328,7 @@ std::string image_page(const Site& site, const ImageRecord& r, const std::option
                listed ? "Public: listed in the catalog" : "Unlisted: only people with the link can see it"),
       fmt::arg("expiry", expiry_note("This image", r.expires_at, now)), fmt::arg("album", album_note(site, album)));
   body += "<section class=\"share\" aria-labelledby=\"share-title\"><h2 id=\"share-title\">Share it</h2>";
-  body += code_fields(site, r.id, links, codes::all_codes(links));
+  body += code_fields(site, r.id, links, share_codes::all_codes(links));
   body += "</section></article>";
   return layout(site, title, body, {Nav::none, !listed});
 }
@@ -369,7 +369,7 @@ std::string album_page(const Site& site, const AlbumRecord& a, const std::vector
     // An image of the album may expire before it (its own "Keep for").
     if (r.expires_at != a.expires_at) body += expiry_note("This image", r.expires_at, now);
     body += fmt::format("<details class=\"tile-codes\"><summary>Codes for {}</summary>", escape(shown_name(r)));
-    body += code_fields(site, r.id, links, codes::all_codes(links));
+    body += code_fields(site, r.id, links, share_codes::all_codes(links));
     body += "</details></li>";
   }
   if (!items.empty()) body += "</ol>";
@@ -399,8 +399,9 @@ std::string catalog(const Site& site, const std::vector<ImageRecord>& items,
   for (const auto& r : items) {
     const auto [tw, th] = thumb_size(site, r);
     // The caption names the image; the description (when there is one) is the alt text.
-    const std::string alt =
-        r.description && codes::one_line(*r.description) != shown_name(r) ? codes::one_line(*r.description) : "";
+    const std::string alt = r.description && share_codes::one_line(*r.description) != shown_name(r)
+                                ? share_codes::one_line(*r.description)
+                                : "";
     body += fmt::format("<li><a href=\"{}\">{}<span class=\"caption\">{}</span></a></li>", escape(page_url(site, r.id)),
                         img_tag(views::thumb_url(base_of(site), r.name), tw, th, alt, true), escape(shown_name(r)));
   }

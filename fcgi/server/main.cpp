@@ -15,7 +15,7 @@
 
 #include "core/app.hpp"
 #include "domain/config.hpp"
-#include "image/inspect.hpp"
+#include "image/magick_setup.hpp"
 #include "metrics/metrics.hpp"
 #include "server/listen_socket.hpp"
 #include "server/supervisor.hpp"

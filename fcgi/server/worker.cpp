@@ -39,7 +39,7 @@ void install(int sig, void (*fn)(int)) {
 
 http::Response error_response(App& app, const http::Request& req, int status, std::string_view code,
                               const std::string& message) {
-  if (wants_json(req)) return http::Response::json(status, views::error_json(std::string(code), message));
+  if (handlers::wants_json(req)) return http::Response::json(status, views::error_json(std::string(code), message));
   return http::Response::html(status, pages::error_page(handlers::site_of(app), status, message));
 }
 
@@ -63,7 +63,7 @@ std::size_t outcome_of(std::optional<ErrorCode> code, bool internal) {
 
 http::Response respond(App& app, http::Request& req, const handlers::Route*& route, std::size_t& outcome) {
   try {
-    auto r = dispatch(app, req, &route);
+    auto r = handlers::dispatch(app, req, &route);
     outcome = outcome_of(std::nullopt, r.status >= 500);
     return r;
   } catch (const Error& e) {

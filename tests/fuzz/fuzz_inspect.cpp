@@ -22,7 +22,9 @@
 #include <string_view>
 
 #include "image/inspect.hpp"
+#include "image/magick_setup.hpp"
 #include "image/sniff.hpp"
+#include "image/thumbnail.hpp"
 
 namespace {
 

@@ -27,9 +27,11 @@
 #include "image/inspect.hpp"
 #include "image/magick.hpp"
 #include "image/magick_read.hpp"
+#include "image/magick_setup.hpp"
 #include "image/png_chunks.hpp"
 #include "image/png_encode.hpp"
 #include "image/sniff.hpp"
+#include "image/thumbnail.hpp"
 #include "png_craft.hpp"
 
 using namespace std::string_literals;

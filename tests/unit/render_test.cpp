@@ -3,32 +3,32 @@
 #include "domain/config.hpp"
 #include "domain/static_assets.hpp"
 #include "http/cookies.hpp"
-#include "render/codes.hpp"
 #include "render/html.hpp"
+#include "render/share_codes.hpp"
 #include "render/units.hpp"
 
-namespace codes = imghost::codes;
+namespace share_codes = imghost::share_codes;
 namespace units = imghost::units;
 
 BOOST_AUTO_TEST_SUITE(render)
 
 namespace {
 
-std::string code(const std::vector<codes::Code>& list, const std::string& key) {
+std::string code(const std::vector<share_codes::Code>& list, const std::string& key) {
   for (const auto& c : list)
     if (c.key == key) return c.value;
   BOOST_FAIL("no code " + key);
   return {};
 }
 
-codes::ImageLinks links(std::string alt) {
+share_codes::ImageLinks links(std::string alt) {
   return {"/i/abc", "/images/n.jpg", "/images/thumbs/n.jpg", std::move(alt), 640, 480, 320, 240};
 }
 
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(codes_for_a_plain_description) {
-  const auto all = codes::all_codes(links("a cat"));
+  const auto all = share_codes::all_codes(links("a cat"));
   BOOST_TEST(all.size() == 8u);
   BOOST_TEST(code(all, "direct") == "/images/n.jpg");
   BOOST_TEST(code(all, "direct-thumb") == "/images/thumbs/n.jpg");
@@ -42,28 +42,28 @@ BOOST_AUTO_TEST_CASE(codes_for_a_plain_description) {
 }
 
 BOOST_AUTO_TEST_CASE(codes_escape_what_would_break_their_language) {
-  const auto all = codes::all_codes(links("a ] [b](javascript:x) \"q\" <s>\n*bold*"));
+  const auto all = share_codes::all_codes(links("a ] [b](javascript:x) \"q\" <s>\n*bold*"));
   BOOST_TEST(code(all, "markdown") == R"(![a \] \[b\]\(javascript:x\) "q" \<s\> \*bold\*](/images/n.jpg))");
   BOOST_TEST(
       code(all, "html") ==
       R"(<img src="/images/n.jpg" alt="a ] [b](javascript:x) &quot;q&quot; &lt;s&gt; *bold*" width="640" height="480">)");
   // A base URL with characters that end a Markdown destination or a BBCode tag.
-  codes::ImageLinks odd{"/i/x", "https://h/a b)[c].jpg", "https://h/t.jpg", "x", 1, 1, 1, 1};
-  const auto odd_codes = codes::all_codes(odd);
+  share_codes::ImageLinks odd{"/i/x", "https://h/a b)[c].jpg", "https://h/t.jpg", "x", 1, 1, 1, 1};
+  const auto odd_codes = share_codes::all_codes(odd);
   BOOST_TEST(code(odd_codes, "markdown") == "![x](https://h/a%20b%29%5Bc%5D.jpg)");
   BOOST_TEST(code(odd_codes, "bbcode") == "[img]https://h/a%20b%29%5Bc%5D.jpg[/img]");
 }
 
 BOOST_AUTO_TEST_CASE(short_codes_are_the_page_the_link_and_thumbnail_forms) {
   std::vector<std::string> keys;
-  for (const auto& c : codes::short_codes(links("x"))) keys.push_back(c.key);
+  for (const auto& c : share_codes::short_codes(links("x"))) keys.push_back(c.key);
   const std::vector<std::string> want{"page", "direct", "html-thumb", "markdown-thumb", "bbcode-thumb"};
   BOOST_TEST(keys == want, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(one_line_and_markdown_text) {
-  BOOST_TEST(codes::one_line("  a\r\n\tb  c ") == "a b c");
-  BOOST_TEST(codes::markdown_text("x_y|z~!#&") == R"(x\_y\|z\~\!\#\&)");
+  BOOST_TEST(share_codes::one_line("  a\r\n\tb  c ") == "a b c");
+  BOOST_TEST(share_codes::markdown_text("x_y|z~!#&") == R"(x\_y\|z\~\!\#\&)");
 }
 
 BOOST_AUTO_TEST_CASE(sizes_in_human_units) {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace imghost::codes {
+namespace imghost::share_codes {
 
 // What the codes of one image are made of.  URLs are relative ("/images/<name>") or
 // absolute (with the configured public base URL); they are percent-encoded here where a
@@ -45,4 +45,4 @@ std::string markdown_text(std::string_view text);
 // parentheses, angle brackets, backslash and control characters percent-encoded.
 std::string safe_url(std::string_view url);
 
-}  // namespace imghost::codes
+}  // namespace imghost::share_codes

@@ -1,10 +1,10 @@
-#include "render/codes.hpp"
+#include "render/share_codes.hpp"
 
 #include <fmt/format.h>
 
 #include "render/html.hpp"
 
-namespace imghost::codes {
+namespace imghost::share_codes {
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
@@ -87,4 +87,4 @@ std::vector<Code> short_codes(const ImageLinks& l) {
   return out;
 }
 
-}  // namespace imghost::codes
+}  // namespace imghost::share_codes
