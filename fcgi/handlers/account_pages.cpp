@@ -6,7 +6,6 @@
 
 #include "base/text.hpp"
 #include "core/accounts.hpp"
-#include "db/images_repo.hpp"
 #include "domain/error.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
@@ -73,7 +72,6 @@ Response signup_page(App& app, Request& req, const Params&) {
     check_login_csrf(req, body);
     const auto user = accounts::sign_up(app, username, form_field(body, "password"),
                                         invite.empty() ? std::nullopt : std::optional<std::string>(invite));
-    app.log().success(fmt::format("account {} created.", user.username));
     return logged_in(app, req, user, "logged in after signing up");
   } catch (const Error& e) {
     app.log().error(fmt::format("signup refused: {} ({}).", e.what(), code_name(e.code())));
@@ -111,9 +109,8 @@ Response my_images_page(App& app, Request& req, const Params&) {
   const auto c = page_account(app, req);
   if (!c.account) return see_other(app, "/login");
   const auto p = page_request(app, req.query(), kPageSize, cursor_scope::account_images);
-  db::ImagesRepo repo(app.db());
-  const auto page =
-      page_of(app, repo.list_owned(c.account->id, p.before, p.limit + 1), p.limit, cursor_scope::account_images);
+  const auto page = page_of(app, accounts::images_of(app, c.account->id, p.before, p.limit + 1), p.limit,
+                            cursor_scope::account_images);
   return Response::html(200, pages::my_images(site_of(app), view_of(app, c), page.items, page.next_cursor, !p.before));
 }
 
@@ -128,13 +125,12 @@ Response tokens_page(App& app, Request& req, const Params&) {
     const auto body = req.read_body(kMaxFormBody);
     auto name = form_field(body, "name");
     if (name.empty()) name = "API token";
-    const auto t = accounts::create_token(app, c.account->id, name);
-    app.log().success(fmt::format("API token {} created for {}.", t.row.id, c.account->username));
+    const auto t = accounts::create_token(app, *c.account, name);
     const auto site = site_address(app, req);
     created = pages::CreatedToken{t.row.name, t.secret,
                                   views::sharex_json(site, t.secret, app.base_url().empty()).dump(2), site};
   }
-  const auto rows = db::UsersRepo(app.db()).tokens_of(c.account->id);
+  const auto rows = accounts::tokens_of(app, c.account->id);
   return Response::html(req.method() == "POST" ? 201 : 200,
                         pages::tokens(site_of(app), view_of(app, c), rows, created));
 }
@@ -142,8 +138,7 @@ Response tokens_page(App& app, Request& req, const Params&) {
 Response revoke_token_page(App& app, Request& req, const Params& params) {
   const auto c = page_account(app, req);
   if (!c.account) throw errors::unauthorized("log in first");
-  if (!db::UsersRepo(app.db()).delete_token(c.account->id, params["id"])) throw errors::not_found("no such token");
-  app.log().success(fmt::format("API token {} of {} revoked.", params["id"], c.account->username));
+  accounts::revoke_token(app, *c.account, params["id"]);
   return see_other(app, "/account/tokens");
 }
 
