@@ -5,6 +5,9 @@
 #include "base/crypto.hpp"
 #include "base/password.hpp"
 #include "base/text.hpp"
+#include "db/images_repo.hpp"
+#include "db/pg.hpp"
+#include "db/users_repo.hpp"
 #include "domain/error.hpp"
 #include "domain/naming.hpp"
 
@@ -94,6 +97,7 @@ UserRecord sign_up(App& app, const std::string& username, const std::string& pas
     if (invite_hash && !users.claim_invite(*invite_hash, user.id))
       throw errors::forbidden("this invite code is unknown, used or expired");
     tx.commit();
+    app.log().success(fmt::format("account {} created.", user.username));
     return user;
   } catch (const db::DbError& e) {
     if (e.sqlstate() == db::kUniqueViolation) throw errors::conflict(fmt::format("the username {} is taken", username));
@@ -149,17 +153,31 @@ bool csrf_matches(std::string_view session_id, std::string_view given) {
   return crypto::constant_time_equal(csrf_token(session_id), given);
 }
 
-NewToken create_token(App& app, long long user_id, const std::string& name) {
+NewToken create_token(App& app, const UserRecord& owner, const std::string& name) {
   check_text("token name", name, 1, 100);
   NewToken t;
   t.secret = std::string(kTokenPrefix) + naming::random_base32(kSecretChars);
-  t.row = db::UsersRepo(app.db()).insert_token(naming::random_base32(16), user_id, name, crypto::sha256(t.secret));
+  t.row = db::UsersRepo(app.db()).insert_token(naming::random_base32(16), owner.id, name, crypto::sha256(t.secret));
+  app.log().success(fmt::format("API token {} created for {}.", t.row.id, owner.username));
   return t;
 }
 
-std::optional<db::UsersRepo::TokenUser> token_user(App& app, std::string_view secret) {
+std::vector<TokenRecord> tokens_of(App& app, long long user_id) { return db::UsersRepo(app.db()).tokens_of(user_id); }
+
+void revoke_token(App& app, const UserRecord& owner, const std::string& id) {
+  if (!db::UsersRepo(app.db()).delete_token(owner.id, id)) throw errors::not_found("no such token");
+  app.log().success(fmt::format("API token {} of {} revoked.", id, owner.username));
+}
+
+std::optional<TokenUser> token_user(App& app, std::string_view secret) {
   if (!secret_part(secret, kTokenPrefix)) return std::nullopt;
-  return db::UsersRepo(app.db()).token_user(crypto::sha256(secret));
+  auto found = db::UsersRepo(app.db()).token_user(crypto::sha256(secret));
+  if (!found) return std::nullopt;
+  return TokenUser{std::move(found->user), std::move(found->token_id)};
+}
+
+std::vector<ImageRecord> images_of(App& app, long long user_id, std::optional<long long> before, int limit) {
+  return db::ImagesRepo(app.db()).list_owned(user_id, before, limit);
 }
 
 std::string create_invite(db::Connection& conn, unsigned days) {

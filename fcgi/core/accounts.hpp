@@ -1,12 +1,14 @@
 // Accounts: creating them, logging in, sessions, API tokens and invites.  No HTTP here:
-// handlers/auth.cpp reads cookies and headers and calls these.
+// handlers/auth.cpp reads cookies and headers and calls these (the caller through
+// core/identity.hpp).
 //
 // Secrets in the clear exist only in the request that makes or presents them: a
 // password is kept as its Argon2id string (base/password.hpp), a session id, an API
 // token and an invite code as the SHA-256 of their 160 random bits.  None of them is
 // ever written to the log or put in an error message.
 //
-// The admin command has no App: what it calls takes a connection.
+// The admin command has no App: what it calls takes a connection (db/pg.hpp; declared
+// in core/app.hpp).
 //
 // Every function throws imghost::Error with the API's code (bad_request, unauthorized,
 // forbidden, conflict) or db::DbError.  One App per process: not thread-safe.
@@ -18,7 +20,8 @@
 #include <vector>
 
 #include "core/app.hpp"
-#include "db/users_repo.hpp"
+#include "domain/image_record.hpp"
+#include "domain/user_record.hpp"
 
 namespace imghost::accounts {
 
@@ -39,6 +42,7 @@ void check_password(std::string_view password);
 // code (signup = invite) is used up in the same transaction as the insert.
 UserRecord create_account(db::Connection& conn, const std::string& username, const std::string& password, bool is_admin,
                           std::optional<long long> quota_bytes);
+// sign_up logs the account's creation.
 UserRecord sign_up(App& app, const std::string& username, const std::string& password,
                    const std::optional<std::string>& invite);
 
@@ -64,11 +68,25 @@ struct NewToken {
   TokenRecord row;
   std::string secret;
 };
-// `name`: 1 to 100 characters without control characters; bad_request otherwise.
-NewToken create_token(App& app, long long user_id, const std::string& name);
+// `name`: 1 to 100 characters without control characters; bad_request otherwise.  Logs
+// the creation.
+NewToken create_token(App& app, const UserRecord& owner, const std::string& name);
+// The account's tokens (never a secret).
+std::vector<TokenRecord> tokens_of(App& app, long long user_id);
+// Revokes the token `id` of `owner` and logs it.  Another account's token id is
+// not_found, as an unknown one: ids are not confirmed to strangers.
+void revoke_token(App& app, const UserRecord& owner, const std::string& id);
 // The account of a token and the token's id; nullopt for anything not a live token of
 // an enabled account.
-std::optional<db::UsersRepo::TokenUser> token_user(App& app, std::string_view secret);
+struct TokenUser {
+  UserRecord user;
+  std::string token_id;
+};
+std::optional<TokenUser> token_user(App& app, std::string_view secret);
+
+// The account's images, public and unlisted, newest first: at most `limit`, and only
+// those before the keyset position `before` when given.
+std::vector<ImageRecord> images_of(App& app, long long user_id, std::optional<long long> before, int limit);
 
 // Invites: a code ("inv_" and 32 base32 characters) valid for `days`, returned once.
 std::string create_invite(db::Connection& conn, unsigned days);

@@ -7,14 +7,33 @@
 #include <unordered_set>
 
 #include "base/crypto.hpp"
+#include "db/albums_repo.hpp"
+#include "db/images_repo.hpp"
+#include "db/pg.hpp"
 #include "domain/error.hpp"
 #include "domain/naming.hpp"
 
 namespace imghost::albums {
 
+NewAlbum::operator db::NewAlbum() const {
+  return {.id = id,
+          .title = title,
+          .description = description,
+          .visibility = visibility,
+          .owner_id = owner_id,
+          .manage_token_hash = manage_token_hash,
+          .max_items = max_items,
+          .expires_in = expires_in};
+}
+
+void check_may_create(const Config& config, const UserRecord* account) {
+  if (!account && !config.anonymous_uploads)
+    throw errors::unauthorized("albums need an account here: log in or send 'Authorization: Bearer <token>'");
+}
+
 Prepared prepare(const AlbumRequest& request, std::optional<long long> owner_id) {
   Prepared out;
-  db::NewAlbum& n = out.row;
+  NewAlbum& n = out.row;
   n.id = naming::new_image_id();  // the same shape as an image id: 100 random bits
   n.title = request.title;
   n.description = request.description;
@@ -46,6 +65,32 @@ AlbumRecord find_live(App& app, const std::string& id) {
   if (!album || album->status == "deleting") throw errors::not_found("no such album");
   if (album->expired) throw errors::expired("this album has expired");
   return *album;
+}
+
+AlbumRecord find_managed(App& app, const std::string& id, const std::string& token, const UserRecord* account) {
+  auto album = find_live(app, id);
+  check_manager(album, token, account);
+  return album;
+}
+
+AlbumRecord find_to_remove(App& app, const std::string& id, const std::string& token, const UserRecord* account) {
+  if (!naming::is_image_id(id)) throw errors::not_found("no such album");
+  auto album = db::AlbumsRepo(app.db()).find(id);
+  if (!album || album->status == "deleting") throw errors::not_found("no such album");
+  check_manager(*album, token, account);
+  return *album;
+}
+
+std::vector<AlbumRecord> list_public(App& app, std::optional<long long> before, int limit) {
+  return db::AlbumsRepo(app.db()).list_public(before, limit);
+}
+
+std::vector<AlbumRecord> list_owned(App& app, long long owner_id, std::optional<long long> before, int limit) {
+  return db::AlbumsRepo(app.db()).list_owned(owner_id, before, limit);
+}
+
+std::vector<AlbumItem> items(App& app, long long album_seq, std::optional<long long> after, int limit) {
+  return db::ImagesRepo(app.db()).list_album_items(album_seq, after, limit);
 }
 
 AlbumRecord edit(App& app, const AlbumRecord& album, const AlbumEdit& e, std::string_view by) {

@@ -11,11 +11,17 @@
 #include <string_view>
 #include <vector>
 
+#include "base/crypto.hpp"
 #include "core/app.hpp"
-#include "db/albums_repo.hpp"
-#include "db/users_repo.hpp"
+#include "domain/album_record.hpp"
+#include "domain/config.hpp"
 #include "domain/free_text.hpp"
+#include "domain/user_record.hpp"
 #include "domain/visibility.hpp"
+
+namespace imghost::db {
+struct NewAlbum;  // db/albums_repo.hpp: the row the flows in core/ insert
+}
 
 namespace imghost::albums {
 
@@ -36,15 +42,34 @@ struct Created {
   std::string manage_token;  // plain, shown once; empty for an account's album
 };
 
+// Throws unauthorized when `account` (nullptr: anonymous) may not create an album: an
+// anonymous caller where anonymous uploads are off.  Judged before the request's body.
+void check_may_create(const Config& config, const UserRecord* account);
+
 // An account's album (owner given), or an anonymous one with a new manage token.
 // Logs the creation.
 Created create(App& app, const AlbumRequest& request, const UserRecord* owner);
+
+// An album's row as create() inserts it.
+struct NewAlbum {
+  std::string id;
+  std::optional<std::string> title;
+  std::optional<std::string> description;
+  Visibility visibility = Visibility::unlisted;
+  std::optional<long long> owner_id;
+  std::optional<crypto::Sha256> manage_token_hash;  // anonymous albums
+  std::optional<int> max_items;
+  std::optional<long long> expires_in;  // seconds from now; nullopt: never
+
+  // The repository's row, for the flows in core/ that insert it (ingest.hpp's Placement).
+  operator db::NewAlbum() const;
+};
 
 // The row create() inserts (a new id; for an anonymous album a new manage token, plain
 // here and hashed in the row), for a caller that inserts it inside a transaction of its
 // own: the form's upload creates its album together with its images, or neither.
 struct Prepared {
-  db::NewAlbum row;
+  NewAlbum row;
   std::string manage_token;  // plain; empty for an account's album
 };
 Prepared prepare(const AlbumRequest& request, std::optional<long long> owner_id);
@@ -52,6 +77,24 @@ Prepared prepare(const AlbumRequest& request, std::optional<long long> owner_id)
 // The album as a client may see it: 404 for a malformed or unknown id and for one being
 // deleted, 410 expired once its expires_at has passed.
 AlbumRecord find_live(App& app, const std::string& id);
+
+// find_live, then check_manager: the album that `token` or `account` may manage.
+// 404 and 410 (what anyone may learn) before 403.
+AlbumRecord find_managed(App& app, const std::string& id, const std::string& token, const UserRecord* account);
+
+// The album to delete, as check_manager allows: 404 for a malformed or unknown id and
+// for one being deleted (it is gone already), then 403.  An expired album can still be
+// deleted by whoever manages it (the cleanup would remove it anyway).
+AlbumRecord find_to_remove(App& app, const std::string& id, const std::string& token, const UserRecord* account);
+
+// One page of the public albums that have not expired and are not being deleted, newest
+// first: at most `limit`, only those before the keyset position `before` when given.
+std::vector<AlbumRecord> list_public(App& app, std::optional<long long> before, int limit);
+// An account's albums, public and unlisted, the same filter, order and paging.
+std::vector<AlbumRecord> list_owned(App& app, long long owner_id, std::optional<long long> before, int limit);
+// The album's images that have not expired, in its order: at most `limit`, only those
+// after position `after` when given.
+std::vector<AlbumItem> items(App& app, long long album_seq, std::optional<long long> after, int limit);
 
 // What a PATCH asks for, its text already checked (the handler's); each field left
 // nullopt stays as it is.

@@ -6,7 +6,6 @@
 
 #include "base/text.hpp"
 #include "core/accounts.hpp"
-#include "db/images_repo.hpp"
 #include "domain/error.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
@@ -65,7 +64,11 @@ pages::AccountView view_of(App& app, const Caller& c) {
 
 Response signup_page(App& app, Request& req, const Params&) {
   const auto key = login_form_key(app, req);
-  if (req.method() != "POST") return with_form_key(200, key, pages::signup_form(site_of(app), "", "", key.csrf));
+  return with_form_key(200, key, pages::signup_form(site_of(app), "", "", key.csrf));
+}
+
+Response signup_from_form(App& app, Request& req, const Params&) {
+  const auto key = login_form_key(app, req);
   const auto body = req.read_body(kMaxFormBody);
   const auto username = form_field(body, "username");
   const auto invite = form_field(body, "invite");
@@ -73,7 +76,6 @@ Response signup_page(App& app, Request& req, const Params&) {
     check_login_csrf(req, body);
     const auto user = accounts::sign_up(app, username, form_field(body, "password"),
                                         invite.empty() ? std::nullopt : std::optional<std::string>(invite));
-    app.log().success(fmt::format("account {} created.", user.username));
     return logged_in(app, req, user, "logged in after signing up");
   } catch (const Error& e) {
     app.log().error(fmt::format("signup refused: {} ({}).", e.what(), code_name(e.code())));
@@ -85,9 +87,13 @@ Response signup_page(App& app, Request& req, const Params&) {
 }
 
 Response login_page(App& app, Request& req, const Params&) {
-  if (req.method() != "POST" && page_account(app, req).account) return see_other(app, "/account");
+  if (page_account(app, req).account) return see_other(app, "/account");
   const auto key = login_form_key(app, req);
-  if (req.method() != "POST") return with_form_key(200, key, pages::login_form(site_of(app), "", "", key.csrf));
+  return with_form_key(200, key, pages::login_form(site_of(app), "", "", key.csrf));
+}
+
+Response login_from_form(App& app, Request& req, const Params&) {
+  const auto key = login_form_key(app, req);
   const auto body = req.read_body(kMaxFormBody);
   const auto username = form_field(body, "username");
   try {
@@ -111,39 +117,36 @@ Response my_images_page(App& app, Request& req, const Params&) {
   const auto c = page_account(app, req);
   if (!c.account) return see_other(app, "/login");
   const auto p = page_request(app, req.query(), kPageSize, cursor_scope::account_images);
-  db::ImagesRepo repo(app.db());
-  const auto page =
-      page_of(app, repo.list_owned(c.account->id, p.before, p.limit + 1), p.limit, cursor_scope::account_images);
+  const auto page = page_of(app, accounts::images_of(app, c.account->id, p.before, p.limit + 1), p.limit,
+                            cursor_scope::account_images);
   return Response::html(200, pages::my_images(site_of(app), view_of(app, c), page.items, page.next_cursor, !p.before));
 }
 
 Response tokens_page(App& app, Request& req, const Params&) {
   const auto c = page_account(app, req);
-  if (!c.account) {
-    if (req.method() == "POST") throw errors::unauthorized("log in first");
-    return see_other(app, "/login");
-  }
-  std::optional<pages::CreatedToken> created;
-  if (req.method() == "POST") {
-    const auto body = req.read_body(kMaxFormBody);
-    auto name = form_field(body, "name");
-    if (name.empty()) name = "API token";
-    const auto t = accounts::create_token(app, c.account->id, name);
-    app.log().success(fmt::format("API token {} created for {}.", t.row.id, c.account->username));
-    const auto site = site_address(app, req);
-    created = pages::CreatedToken{t.row.name, t.secret,
-                                  views::sharex_json(site, t.secret, app.base_url().empty()).dump(2), site};
-  }
-  const auto rows = db::UsersRepo(app.db()).tokens_of(c.account->id);
-  return Response::html(req.method() == "POST" ? 201 : 200,
-                        pages::tokens(site_of(app), view_of(app, c), rows, created));
+  if (!c.account) return see_other(app, "/login");
+  return Response::html(
+      200, pages::tokens(site_of(app), view_of(app, c), accounts::tokens_of(app, c.account->id), std::nullopt));
+}
+
+Response create_token_from_form(App& app, Request& req, const Params&) {
+  const auto c = page_account(app, req);
+  if (!c.account) throw errors::unauthorized("log in first");
+  const auto body = req.read_body(kMaxFormBody);
+  auto name = form_field(body, "name");
+  if (name.empty()) name = "API token";
+  const auto t = accounts::create_token(app, *c.account, name);
+  const auto site = site_address(app, req);
+  const pages::CreatedToken created{t.row.name, t.secret,
+                                    views::sharex_json(site, t.secret, app.base_url().empty()).dump(2), site};
+  return Response::html(201,
+                        pages::tokens(site_of(app), view_of(app, c), accounts::tokens_of(app, c.account->id), created));
 }
 
 Response revoke_token_page(App& app, Request& req, const Params& params) {
   const auto c = page_account(app, req);
   if (!c.account) throw errors::unauthorized("log in first");
-  if (!db::UsersRepo(app.db()).delete_token(c.account->id, params["id"])) throw errors::not_found("no such token");
-  app.log().success(fmt::format("API token {} of {} revoked.", params["id"], c.account->username));
+  accounts::revoke_token(app, *c.account, params["id"]);
   return see_other(app, "/account/tokens");
 }
 

@@ -4,7 +4,6 @@
 
 #include "core/accounts.hpp"
 #include "core/deletion.hpp"
-#include "db/images_repo.hpp"
 #include "domain/error.hpp"
 #include "domain/free_text.hpp"
 #include "handlers/auth.hpp"
@@ -59,7 +58,6 @@ Response create_user(App& app, Request& req, const Params&) {
   const auto username = required_string(body, "username");
   const auto password = required_string(body, "password");
   const auto user = accounts::sign_up(app, username, password, string_member(body, "invite"));
-  app.log().success(fmt::format("account {} created.", user.username));
   return Response::json(201, views::dump(views::user_json(user, accounts::quota_of(app.config(), user))));
 }
 
@@ -77,23 +75,20 @@ Response create_token(App& app, Request& req, const Params&) {
     throw errors::unauthorized("log in, send 'Authorization: Bearer <token>', or give username and password");
   }
   const auto name = string_member(body, "name").value_or("API token");
-  const auto token = accounts::create_token(app, user.id, name);
-  app.log().success(fmt::format("API token {} created for {}.", token.row.id, user.username));
+  const auto token = accounts::create_token(app, user, name);
   return Response::json(201, views::dump(new_token_json(token)));
 }
 
 Response list_tokens(App& app, Request& req, const Params&) {
   const auto caller = require_account(app, req);
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& t : db::UsersRepo(app.db()).tokens_of(caller.account->id)) items.push_back(views::token_json(t));
+  for (const auto& t : accounts::tokens_of(app, caller.account->id)) items.push_back(views::token_json(t));
   return Response::json(200, views::dump({{"items", std::move(items)}}));
 }
 
 Response revoke_token(App& app, Request& req, const Params& params) {
   const auto caller = require_account(app, req);
-  // Another account's token id is "not found": ids are not confirmed to strangers.
-  if (!db::UsersRepo(app.db()).delete_token(caller.account->id, params["id"])) throw errors::not_found("no such token");
-  app.log().success(fmt::format("API token {} of {} revoked.", params["id"], caller.account->username));
+  accounts::revoke_token(app, *caller.account, params["id"]);
   Response r;
   r.status = 204;
   return r;
@@ -149,14 +144,11 @@ Response sharex(App& app, Request& req, const Params&) {
   // The file holds a token: the one this request came with.  A browser session has no
   // token to give; its tokens page makes one and offers the file with it.
   const auto caller = require_account(app, req);
-  const auto auth = req.header("Authorization");
   if (caller.via != Caller::Via::token)
     throw errors::unauthorized("send 'Authorization: Bearer <token>': the file carries that token");
-  auto token = auth.substr(auth.find(' ') + 1);
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  const auto token = bearer_token(req);
   auto r = Response::json(
-      200, views::dump(views::sharex_json(site_address(app, req), std::string(token), app.base_url().empty())));
+      200, views::dump(views::sharex_json(site_address(app, req), std::string(*token), app.base_url().empty())));
   r.header("Content-Disposition", "attachment; filename=\"imghost.sxcu\"");
   return r;
 }

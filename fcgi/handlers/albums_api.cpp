@@ -6,11 +6,8 @@
 #include "base/text.hpp"
 #include "core/albums.hpp"
 #include "core/expiry.hpp"
-#include "db/albums_repo.hpp"
-#include "db/images_repo.hpp"
 #include "domain/error.hpp"
 #include "domain/free_text.hpp"
-#include "domain/naming.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "render/json.hpp"
@@ -62,9 +59,8 @@ Response list_albums(App& app, Request& req, const Params&) {
   const auto caller = own ? require_account(app, req) : Caller{};
   const auto scope = own ? cursor_scope::account_albums : cursor_scope::albums;
   const auto p = page_request(app, req.query(), kDefaultLimit, scope);
-  db::AlbumsRepo repo(app.db());
-  auto rows =
-      own ? repo.list_owned(caller.account->id, p.before, p.limit + 1) : repo.list_public(p.before, p.limit + 1);
+  auto rows = own ? albums::list_owned(app, caller.account->id, p.before, p.limit + 1)
+                  : albums::list_public(app, p.before, p.limit + 1);
   return Response::json(200, album_page_json(app, std::move(rows), p.limit, scope));
 }
 
@@ -73,7 +69,7 @@ Response list_album_images(App& app, Request& req, const Params& params) {
   // The cursor seals the last item's position: the next page starts after it.
   const auto scope = album_scope(album.seq);
   const auto p = page_request(app, req.query(), kDefaultLimit, scope);
-  auto rows = db::ImagesRepo(app.db()).list_album_items(album.seq, p.before, p.limit + 1);
+  auto rows = albums::items(app, album.seq, p.before, p.limit + 1);
   std::optional<std::string> next;
   if (static_cast<int>(rows.size()) > p.limit) {
     rows.resize(static_cast<std::size_t>(p.limit));
@@ -88,8 +84,7 @@ Response list_album_images(App& app, Request& req, const Params& params) {
 Response create_album(App& app, Request& req, const Params&) {
   const auto& cfg = app.config();
   const auto caller = identify(app, req);
-  if (!caller.account && !cfg.anonymous_uploads)
-    throw errors::unauthorized("albums need an account here: log in or send 'Authorization: Bearer <token>'");
+  albums::check_may_create(cfg, caller.user());
   const auto body = object_body(req);
   for (const auto& [key, value] : body.items())
     if (key != "title" && key != "description" && key != "visibility" && key != "max_items" && key != "expires_in")
@@ -121,8 +116,7 @@ Response patch_album(App& app, Request& req, const Params& params) {
   const std::string token(req.header("X-Manage-Token"));
   // 404 and 410 (what anyone may learn), then 403, then the body: a stranger learns
   // nothing from a malformed body.
-  const auto album = albums::find_live(app, params["id"]);
-  albums::check_manager(album, token, caller.user());
+  const auto album = albums::find_managed(app, params["id"], token, caller.user());
   const auto body = object_body(req);
   for (const auto& [key, value] : body.items())
     if (key != "title" && key != "description" && key != "status" && key != "cover" && key != "order")
@@ -159,12 +153,10 @@ Response patch_album(App& app, Request& req, const Params& params) {
 Response delete_album(App& app, Request& req, const Params& params) {
   const auto caller = identify(app, req);
   const auto& id = params["id"];
-  // An expired album can still be deleted by whoever manages it (the cleanup would
-  // remove it anyway); one being deleted is already gone.
-  if (!naming::is_image_id(id)) throw errors::not_found("no such album");
-  const auto album = db::AlbumsRepo(app.db()).find(id);
-  if (!album || album->status == "deleting") throw errors::not_found("no such album");
-  albums::check_manager(*album, std::string(req.header("X-Manage-Token")), caller.user());
+  // An expired album can still be deleted by whoever manages it; one being deleted is
+  // already gone (core/albums.hpp: find_to_remove).
+  const std::optional<AlbumRecord> album =
+      albums::find_to_remove(app, id, std::string(req.header("X-Manage-Token")), caller.user());
   const auto by = caller.account && req.header("X-Manage-Token").empty()
                       ? fmt::format(" by {}", caller.account->username)
                       : std::string();

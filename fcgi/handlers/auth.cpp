@@ -31,18 +31,6 @@ class ReplayRequest final : public http::Request {
   std::string body_;
 };
 
-std::optional<std::string_view> bearer_of(const http::Request& req) {
-  const auto h = req.header("Authorization");
-  if (h.empty()) return std::nullopt;
-  constexpr std::string_view kScheme = "Bearer ";
-  if (h.size() <= kScheme.size() || !text::ascii_iequals(h.substr(0, kScheme.size()), kScheme))
-    throw errors::unauthorized("expected 'Authorization: Bearer <token>'");
-  auto token = h.substr(kScheme.size());
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-  return token;
-}
-
 bool unsafe(std::string_view method) { return method != "GET" && method != "HEAD"; }
 
 std::string csrf_in_body(const http::Request& req, const std::string& body) {
@@ -61,24 +49,20 @@ std::string csrf_in_body(const http::Request& req, const std::string& body) {
 
 }  // namespace
 
+std::optional<std::string_view> bearer_token(const http::Request& req) {
+  const auto h = req.header("Authorization");
+  if (h.empty()) return std::nullopt;
+  constexpr std::string_view kScheme = "Bearer ";
+  if (h.size() <= kScheme.size() || !text::ascii_iequals(h.substr(0, kScheme.size()), kScheme))
+    throw errors::unauthorized("expected 'Authorization: Bearer <token>'");
+  auto token = h.substr(kScheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  return token;
+}
+
 Caller identify(App& app, const http::Request& req) {
-  Caller c;
-  if (const auto bearer = bearer_of(req)) {
-    auto found = accounts::token_user(app, *bearer);
-    if (!found) throw errors::unauthorized("the API token is unknown, revoked or its account disabled");
-    c.via = Caller::Via::token;
-    c.account = std::move(found->user);
-    c.token_id = std::move(found->token_id);
-    return c;
-  }
-  const auto cookie = http::cookie_value(req.header("Cookie"), kSessionCookie);
-  if (!cookie) return c;
-  if (auto user = accounts::session_user(app, *cookie)) {
-    c.via = Caller::Via::session;
-    c.account = std::move(user);
-    c.session_id = std::string(*cookie);
-  }
-  return c;
+  return imghost::identify(app, bearer_token(req), http::cookie_value(req.header("Cookie"), kSessionCookie));
 }
 
 Caller require_account(App& app, const http::Request& req) {

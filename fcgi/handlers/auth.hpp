@@ -1,5 +1,6 @@
-// Who is asking: the account behind a request's `Authorization: Bearer <token>` or its
-// session cookie, and the CSRF rule for requests that a cookie authenticates.
+// Who is asking, from the HTTP side: a request's `Authorization: Bearer <token>` and
+// its session cookie, handed to core/identity.hpp; and the CSRF rule for requests that a
+// cookie authenticates.
 //
 // CSRF: a cross-site page can make a browser send its cookies (ambient credentials),
 // never an Authorization header.  So every unsafe request (not GET or HEAD) that carries
@@ -22,7 +23,7 @@
 #include <string_view>
 
 #include "core/app.hpp"
-#include "db/users_repo.hpp"
+#include "core/identity.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 
@@ -30,22 +31,16 @@ namespace imghost::handlers {
 
 inline constexpr std::string_view kSessionCookie = "imghost_session";
 
-struct Caller {
-  enum class Via { anonymous, session, token };
-  Via via = Via::anonymous;
-  std::optional<UserRecord> account;
-  std::string session_id;  // the cookie's value when via == session
-  std::string token_id;    // the token's public id when via == token
-
-  const UserRecord* user() const { return account ? &*account : nullptr; }
-};
-
-// The caller of `req`.  A Bearer token that is not a live token of an enabled account
-// throws unauthorized (a revoked token never silently becomes an anonymous upload); a
-// session cookie that is not live is ignored (anonymous).
+// The caller of `req` (core/identity.hpp).  A Bearer token that is not a live token of
+// an enabled account throws unauthorized (a revoked token never silently becomes an
+// anonymous upload); a session cookie that is not live is ignored (anonymous).  An
+// Authorization header that is not `Bearer <token>` throws unauthorized.
 Caller identify(App& app, const http::Request& req);
 // Same, and throws unauthorized when there is no account.
 Caller require_account(App& app, const http::Request& req);
+// The token of an `Authorization: Bearer <token>` header (spaces around it dropped), or
+// nullopt without the header; throws unauthorized when the header is another scheme.
+std::optional<std::string_view> bearer_token(const http::Request& req);
 
 // The CSRF rule above.  Returns nullptr when the handler reads `req` as it is, or, when
 // the token had to be looked for in the body, a request that replays the body it read.  Throws forbidden when the token

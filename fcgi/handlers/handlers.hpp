@@ -124,11 +124,17 @@ Response my_images(App& app, Request& req, const Params& params);
 Response patch_image(App& app, Request& req, const Params& params);
 Response sharex(App& app, Request& req, const Params& params);
 // The browser's account pages (account_pages.cpp).
-Response signup_page(App& app, Request& req, const Params& params);  // GET and POST
-Response login_page(App& app, Request& req, const Params& params);   // GET and POST
+Response signup_page(App& app, Request& req, const Params& params);
+// POST /signup: 303 to /account, or the form again with the refusal.
+Response signup_from_form(App& app, Request& req, const Params& params);
+Response login_page(App& app, Request& req, const Params& params);
+// POST /login: 303 to /account, or the form again with the refusal.
+Response login_from_form(App& app, Request& req, const Params& params);
 Response logout(App& app, Request& req, const Params& params);
 Response my_images_page(App& app, Request& req, const Params& params);
-Response tokens_page(App& app, Request& req, const Params& params);        // GET and POST (create)
+Response tokens_page(App& app, Request& req, const Params& params);
+// POST /account/tokens: the tokens page, showing the new token once.
+Response create_token_from_form(App& app, Request& req, const Params& params);
 Response revoke_token_page(App& app, Request& req, const Params& params);  // POST {id}
 // Albums (albums_api.cpp; the upload into one is upload.cpp's).
 Response create_album(App& app, Request& req, const Params& params);  // POST /api/v1/albums
