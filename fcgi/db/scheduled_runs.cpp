@@ -1,5 +1,7 @@
 #include "db/scheduled_runs.hpp"
 
+#include "db/sql_fragments.hpp"
+
 namespace imghost::db {
 
 std::optional<ScheduledRun> claim_run(Connection& c, const std::string& job, std::chrono::seconds every,
@@ -10,7 +12,7 @@ std::optional<ScheduledRun> claim_run(Connection& c, const std::string& job, std
                  "INSERT INTO scheduled_runs (job, started_at, host) VALUES ($1, now(), $2) "
                  "ON CONFLICT (job) DO UPDATE SET started_at = now(), host = EXCLUDED.host "
                  "WHERE scheduled_runs.started_at <= now() - make_interval(secs => $3::double precision) "
-                 "RETURNING to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), host",
+                 "RETURNING " SQL_ISO_UTC("started_at") ", host",
                  {job, host, std::to_string(every.count())});
   if (r.rows() != 1) return std::nullopt;
   return ScheduledRun{std::string(r.get(0, 0)), std::string(r.get(0, 1))};
@@ -18,7 +20,7 @@ std::optional<ScheduledRun> claim_run(Connection& c, const std::string& job, std
 
 std::optional<ScheduledRun> last_run(Connection& c, const std::string& job) {
   auto r = c.run("claim_holder",
-                 "SELECT to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), host "
+                 "SELECT " SQL_ISO_UTC("started_at") ", host "
                  "FROM scheduled_runs WHERE job = $1",
                  {job});
   if (r.rows() != 1) return std::nullopt;
