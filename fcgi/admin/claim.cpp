@@ -1,30 +1,20 @@
 #include "admin/claim.hpp"
 
+#include "db/scheduled_runs.hpp"
+
 namespace imghost::admin {
 
 Claim claim(db::Connection& conn, const std::string& job, std::chrono::seconds every, const std::string& host) {
-  // Under concurrent claims the row lock serializes the upserts: the second sees the
-  // first's started_at and its WHERE fails, so it gets no row back.
-  auto r = conn.run("claim_run",
-                    "INSERT INTO scheduled_runs (job, started_at, host) VALUES ($1, now(), $2) "
-                    "ON CONFLICT (job) DO UPDATE SET started_at = now(), host = EXCLUDED.host "
-                    "WHERE scheduled_runs.started_at <= now() - make_interval(secs => $3::double precision) "
-                    "RETURNING to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), host",
-                    {job, host, std::to_string(every.count())});
   Claim c;
-  if (r.rows() == 1) {
+  if (const auto ours = db::claim_run(conn, job, every, host)) {
     c.ours = true;
-    c.started_at = std::string(r.get(0, 0));
-    c.host = std::string(r.get(0, 1));
+    c.started_at = ours->started_at;
+    c.host = ours->host;
     return c;
   }
-  auto held = conn.run("claim_holder",
-                       "SELECT to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), host "
-                       "FROM scheduled_runs WHERE job = $1",
-                       {job});
-  if (held.rows() == 1) {
-    c.started_at = std::string(held.get(0, 0));
-    c.host = std::string(held.get(0, 1));
+  if (const auto held = db::last_run(conn, job)) {
+    c.started_at = held->started_at;
+    c.host = held->host;
   }
   return c;
 }

@@ -1,8 +1,8 @@
 // `imghost-admin claim JOB --every SECONDS`: whether this machine runs a scheduled job
 // now.  Several machines sharing one database all have the job in their crontab; the
 // first to claim it within a period runs it, the others are told who did.  The claim is
-// one INSERT ... ON CONFLICT DO UPDATE ... WHERE on sql/005_scheduled_runs.sql's table,
-// atomic under concurrent claims, timed by the database's clock.
+// one INSERT ... ON CONFLICT DO UPDATE ... WHERE on sql/005_scheduled_runs.sql's table
+// (db/scheduled_runs.hpp), atomic under concurrent claims, timed by the database's clock.
 #pragma once
 
 #include <chrono>

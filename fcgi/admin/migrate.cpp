@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "db/locks.hpp"
+#include "db/schema_migrations.hpp"
 
 namespace imghost::admin {
 
@@ -18,21 +19,15 @@ std::vector<std::string> migrate(db::Connection& conn, const std::filesystem::pa
 
   db::SessionLock lock(conn, db::NamedLock::migrate);
   std::vector<std::string> applied;
-  conn.exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations ("
-      " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+  db::create_schema_migrations(conn);
   for (const auto& f : files) {
     const std::string version = f.filename().string();
-    if (conn.run("migration_applied", "SELECT 1 FROM schema_migrations WHERE version = $1", {version}).rows() > 0)
-      continue;
+    if (db::migration_applied(conn, version)) continue;
     std::ifstream in(f);
     if (!in) throw std::runtime_error("cannot read " + f.string());
     std::stringstream ss;
     ss << in.rdbuf();
-    db::Transaction tx(conn);
-    conn.exec(ss.str());
-    conn.run("migration_record", "INSERT INTO schema_migrations (version) VALUES ($1)", {version});
-    tx.commit();
+    db::apply_migration(conn, version, ss.str());
     applied.push_back(version);
   }
   return applied;

@@ -3,17 +3,20 @@
 #include <algorithm>
 
 #include "db/images_repo.hpp"  // bytea_param of a SHA-256
+#include "db/sql_fragments.hpp"
 
 namespace imghost::db {
 namespace {
 
-#define ISO_UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-// One column list for every read of an album, so the row is filled in one place.
-#define ALBUM_COLUMNS                                                                                             \
-  "a.seq, a.id, a.title, a.description, a.visibility, a.owner_id, u.username, a.manage_token_hash, "              \
-  "a.status, COALESCE(a.expires_at <= now(), false), a.max_items, "                                               \
-  "(SELECT count(*) FROM album_items x WHERE x.album_seq = a.seq), ci.id, " ISO_UTC("a.expires_at") ", " ISO_UTC( \
-      "a.created_at")
+// One column list for every read of an album, so the row is filled in one place.  Laid
+// out by hand: clang-format would break inside a call.
+// clang-format off
+#define ALBUM_COLUMNS                                                                                \
+  "a.seq, a.id, a.title, a.description, a.visibility, a.owner_id, u.username, a.manage_token_hash, " \
+  "a.status, COALESCE(a.expires_at <= now(), false), a.max_items, "                                  \
+  "(SELECT count(*) FROM album_items x WHERE x.album_seq = a.seq), ci.id, "                          \
+  SQL_ISO_UTC("a.expires_at") ", " SQL_ISO_UTC("a.created_at")
+// clang-format on
 #define ALBUM_JOINS " LEFT JOIN users u ON u.id = a.owner_id LEFT JOIN images ci ON ci.seq = a.cover_seq"
 
 AlbumRecord album_at(const Result& r, int row) {
@@ -123,7 +126,7 @@ AlbumsRepo::Appended AlbumsRepo::append_items(long long album_seq, const std::ve
                   "   RETURNING image_seq),"
                   " exp AS (UPDATE images i SET expires_at = LEAST(i.expires_at, a.expires_at) FROM albums a"
                   "   WHERE a.seq = $1 AND a.expires_at IS NOT NULL AND i.seq IN (SELECT image_seq FROM ins)"
-                  "   RETURNING i.seq, " ISO_UTC("i.expires_at") " AS at),"
+                  "   RETURNING i.seq, " SQL_ISO_UTC("i.expires_at") " AS at),"
                   " n AS (SELECT (SELECT count(*) FROM album_items WHERE album_seq = $1) + (SELECT count(*) FROM ins)"
                   "   AS count)"
                   " SELECT n.count, exp.seq, exp.at FROM n LEFT JOIN exp ON true",

@@ -3,18 +3,22 @@
 #include <cstring>
 
 #include "db/locks.hpp"
+#include "db/sql_fragments.hpp"
 
 namespace imghost::db {
 namespace {
 
-// One column list for every read, so the record is filled in one place.
+// One column list for every read, so the record is filled in one place.  Laid out by
+// hand: clang-format would not align it.
+// clang-format off
 #define IMAGE_COLUMNS                                                               \
   "i.seq, i.id, i.name, i.original_filename, i.format, i.size, i.width, i.height, " \
   "encode(i.sha256, 'hex'), i.description, "                                        \
-  "to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "    \
+  SQL_ISO_UTC("i.created_at") ", "                                                  \
   "i.visibility, i.owner_id, u.username, "                                          \
-  "to_char(i.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "    \
+  SQL_ISO_UTC("i.expires_at") ", "                                                  \
   "COALESCE(i.expires_at <= now(), false)"
+// clang-format on
 // Every read joins the owner (anonymous uploads have none); the file's facts are the
 // image row's own copy of its blob's (sql/007).
 #define IMAGE_FROM " FROM images i LEFT JOIN users u ON u.id = i.owner_id"
@@ -59,8 +63,8 @@ Statement ImagesRepo::upload_statement(const NewBlob& b, const NewImage& img) {
           "   $15::text, blob.size, blob.format, blob.width, blob.height FROM blob"
           "   RETURNING seq, created_at, expires_at)"
           " SELECT image.seq, blob.name,"
-          "  to_char(image.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-          "  to_char(image.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM image, blob",
+          "  " SQL_ISO_UTC("image.created_at") ","
+          "  " SQL_ISO_UTC("image.expires_at") " FROM image, blob",
           {std::to_string(content_lock_key(b.sha256)), bytea_param(b.sha256), b.name, std::to_string(b.size), b.format,
            std::to_string(b.width), std::to_string(b.height), img.id, img.original_filename, img.description,
            bytea_param(img.delete_token_hash), std::string(name(img.visibility)),

@@ -173,6 +173,8 @@ std::vector<Result> Connection::begin_and_run(const std::vector<Statement>& stat
   return out;
 }
 
+void ping(Connection& c) { c.exec("SELECT 1"); }
+
 std::string bytea_param(std::string_view bytes) { return "\\x" + hex::encode(bytes); }
 
 std::string from_bytea(std::string_view v) {

@@ -106,6 +106,9 @@ class Connection {
   std::vector<std::string> prepared_;
 };
 
+// A query that touches no table: throws DbError unless PostgreSQL answers.
+void ping(Connection& c);
+
 // bytea in the text protocol: "\\x0a1b..." as a parameter, and the hex output format
 // decoded (DbError when a value is not in it).
 std::string bytea_param(std::string_view bytes);

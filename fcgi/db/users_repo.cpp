@@ -1,14 +1,17 @@
 #include "db/users_repo.hpp"
 
 #include "db/images_repo.hpp"
+#include "db/sql_fragments.hpp"
 
 namespace imghost::db {
 namespace {
 
+// The column list by hand: clang-format would split a column's name across two literals.
+// clang-format off
 #define USER_COLUMNS                                                                         \
   "u.id, u.username, u.password_hash, u.is_admin, u.disabled, u.quota_bytes, u.used_bytes, " \
-  "to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-#define TIME_OF(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+  SQL_ISO_UTC("u.created_at")
+// clang-format on
 
 UserRecord user_at(const Result& r, int row, int first = 0) {
   UserRecord u;
@@ -116,14 +119,14 @@ TokenRecord UsersRepo::insert_token(const std::string& id, long long user_id, co
                                     const crypto::Sha256& secret_hash) {
   auto r = c_.run("token_insert",
                   "INSERT INTO api_tokens (id, user_id, name, secret_hash) VALUES ($1, $2, $3, $4)"
-                  " RETURNING id, name, " TIME_OF("created_at") ", " TIME_OF("last_used_at"),
+                  " RETURNING id, name, " SQL_ISO_UTC("created_at") ", " SQL_ISO_UTC("last_used_at"),
                   {id, std::to_string(user_id), name, bytea_param(secret_hash)});
   return token_at(r, 0);
 }
 
 std::vector<TokenRecord> UsersRepo::tokens_of(long long user_id) {
   auto r = c_.run("tokens_of",
-                  "SELECT id, name, " TIME_OF("created_at") ", " TIME_OF(
+                  "SELECT id, name, " SQL_ISO_UTC("created_at") ", " SQL_ISO_UTC(
                       "last_used_at") " FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id",
                   {std::to_string(user_id)});
   std::vector<TokenRecord> out;
