@@ -28,7 +28,7 @@ TURNS = env_int("BENCH_STORE_TURNS", 2)
 FULL = WORK / f"store-{FILES}"
 DONE = WORK / f"store-{FILES}.done"
 ASIDE = WORK / "store-without"
-ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"  # fcgi/core/naming.hpp's kBase32Alphabet
+ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"  # fcgi/domain/naming.hpp's kBase32Alphabet
 NAME_CHARS = 20                                # kNameChars
 
 

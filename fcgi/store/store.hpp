@@ -4,7 +4,7 @@
 // store itself, so a second implementation (an S3 bucket) is a new class, not a change
 // to the callers.
 //
-// Objects are named by generated file names (core/naming.hpp); each name may have an
+// Objects are named by generated file names (domain/naming.hpp); each name may have an
 // original and a thumbnail.  Incoming bytes are staged on local disk first (Staged) and
 // then placed, so the slow part of an upload happens outside any lock.
 //

@@ -2,7 +2,7 @@
 of the workers' route table (`imghost-admin routes`: method, pattern, flags) and exactly
 the paths nginx answers itself (the locations of nginx/imghost-site.conf.in that neither
 pass to a worker nor are internal); its error table holds exactly the codes the worker
-knows (fcgi/core/error.hpp) with their statuses (fcgi/http/status.cpp); its /api/ rows
+knows (fcgi/domain/error.hpp) with their statuses (fcgi/http/status.cpp); its /api/ rows
 are exactly the operations of docs/openapi.yaml.  README.md opens with its title.
 Reads files and runs imghost-admin; needs nothing of the running stack."""
 
@@ -89,9 +89,9 @@ def documented_errors():
 
 
 def worker_error_codes():
-    """{code: status}: the enum of fcgi/core/error.hpp, each with the status
+    """{code: status}: the enum of fcgi/domain/error.hpp, each with the status
     fcgi/http/status.cpp gives it."""
-    header = (ROOT / "fcgi" / "core" / "error.hpp").read_text(encoding="utf-8")
+    header = (ROOT / "fcgi" / "domain" / "error.hpp").read_text(encoding="utf-8")
     enum = re.search(r"enum class ErrorCode \{(.*?)\};", header, re.S).group(1)
     names = re.findall(r"^\s*(\w+),", enum, re.M)
     status = (ROOT / "fcgi" / "http" / "status.cpp").read_text(encoding="utf-8")

@@ -1,7 +1,7 @@
-// fuzz-sources: fcgi/image/format.cpp fcgi/image/sniff.cpp fcgi/image/png_header.cpp
+// fuzz-sources: fcgi/domain/image_format.cpp fcgi/image/sniff.cpp fcgi/image/png_header.cpp
 // fuzz-sources: fcgi/image/webp_header.cpp fcgi/image/magick_read.cpp fcgi/image/magick_setup.cpp
 // fuzz-sources: fcgi/image/inspect.cpp fcgi/image/thumbnail.cpp fcgi/image/png_chunks.cpp
-// fuzz-sources: fcgi/image/png_encode.cpp fcgi/image/gif_frames.cpp
+// fuzz-sources: fcgi/image/png_encode.cpp fcgi/image/gif_frames.cpp fcgi/image/gif_header.cpp
 // fuzz-sources: fcgi/base/allocator.cpp fcgi/base/text.cpp fcgi/base/hex.cpp
 // fuzz-pkgs: Magick++ zlib libpng
 // fuzz-libs: -lgif

@@ -1,4 +1,5 @@
-// fuzz-sources: fcgi/image/strip_metadata.cpp fcgi/image/png_chunks.cpp
+// fuzz-sources: fcgi/image/strip_metadata.cpp fcgi/image/png_chunks.cpp fcgi/image/strip/exif.cpp fcgi/image/strip/gif.cpp
+// fuzz-sources: fcgi/image/strip/jpeg.cpp fcgi/image/strip/png.cpp fcgi/image/strip/webp.cpp fcgi/domain/image_format.cpp fcgi/base/text.cpp fcgi/base/hex.cpp
 // fuzz-pkgs: zlib
 //
 // libFuzzer target for image::strip_metadata.
