@@ -28,19 +28,23 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "base/crypto.hpp"
 #include "core/app.hpp"
-#include "db/albums_repo.hpp"
-#include "db/images_repo.hpp"
 #include "domain/image_format.hpp"
+#include "domain/image_record.hpp"
 #include "domain/visibility.hpp"
 #include "store/store.hpp"
 
 namespace imghost {
+
+namespace db {
+struct NewAlbum;  // db/albums_repo.hpp: the row albums::prepare makes
+}
 
 struct Candidate {
   std::string original_filename;  // already cleaned (text::clean_filename)
@@ -71,8 +75,8 @@ struct Uploader {
 // upload's transaction (albums::prepare), and when they expire.
 struct Placement {
   std::optional<long long> album_seq;
-  std::optional<db::NewAlbum> new_album;  // instead of album_seq
-  std::optional<long long> expires_in;    // seconds; checked by the caller
+  std::shared_ptr<const db::NewAlbum> new_album;  // instead of album_seq
+  std::optional<long long> expires_in;            // seconds; checked by the caller
 };
 
 // Stores all candidates or none, in their order, every image with the same description

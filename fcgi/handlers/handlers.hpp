@@ -10,7 +10,8 @@
 
 #include "core/app.hpp"
 #include "core/ingest.hpp"
-#include "db/images_repo.hpp"
+#include "core/upload_admission.hpp"
+#include "domain/image_record.hpp"
 #include "handlers/routes.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
@@ -51,19 +52,9 @@ std::string next_cursor(App& app, std::string_view scope, long long key);
 // A page of the list `scope` from rows fetched with limit + 1 (the extra row says there
 // is a next page).
 Page page_of(App& app, std::vector<ImageRecord> rows, int limit, std::string_view scope);
-// The image with this id (public or unlisted); throws 404 for a malformed or unknown id,
-// 410 expired once its expires_at has passed.
-ImageRecord find_or_404(App& app, const std::string& id);
 
 // What the pages need of the app: its settings and its static files' URLs.
 inline pages::Site site_of(const App& app) { return {app.config(), app.assets()}; }
-
-// The album a form upload made (its "make these files an album"), and its manage token
-// ("" for an account's album).
-struct MadeAlbum {
-  std::string id;
-  std::string manage_token;
-};
 
 // The answer to a form upload: 303 See Other to its result page, /uploaded/{ids}, with
 // the delete tokens (and the manage token of an anonymous album it made) in short-lived

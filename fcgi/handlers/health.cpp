@@ -1,3 +1,4 @@
+#include "db/pg.hpp"
 #include "domain/error.hpp"
 #include "handlers/handlers.hpp"
 

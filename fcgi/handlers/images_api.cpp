@@ -5,8 +5,8 @@
 
 #include "base/page_cursor.hpp"
 #include "base/text.hpp"
+#include "core/catalog.hpp"
 #include "core/deletion.hpp"
-#include "db/images_repo.hpp"
 #include "domain/error.hpp"
 #include "domain/naming.hpp"
 #include "handlers/auth.hpp"
@@ -42,17 +42,6 @@ std::string content_disposition(const std::string& name) {
 
 }  // namespace
 
-ImageRecord find_or_404(App& app, const std::string& id) {
-  if (!naming::is_image_id(id)) throw errors::not_found("no such image");
-  db::ImagesRepo repo(app.db());
-  auto rec = repo.find(id);
-  if (!rec) throw errors::not_found("no such image");
-  // Past its time the image is gone for everyone, though the cleanup may not have
-  // removed it yet (docs/albums-expiry-design.md).
-  if (rec->expired) throw errors::expired("this image has expired");
-  return *rec;
-}
-
 std::string album_scope(long long album_seq) { return "album " + std::to_string(album_seq); }
 
 PageRequest page_request(App& app, std::string_view query, int default_limit, std::string_view scope) {
@@ -87,8 +76,7 @@ Page page_of(App& app, std::vector<ImageRecord> rows, int limit, std::string_vie
 
 Page list_page(App& app, std::string_view query, int default_limit) {
   const auto p = page_request(app, query, default_limit, cursor_scope::catalog);
-  db::ImagesRepo repo(app.db());
-  return page_of(app, repo.list_public(p.before, p.limit + 1), p.limit, cursor_scope::catalog);
+  return page_of(app, catalog::public_images(app, p.before, p.limit + 1), p.limit, cursor_scope::catalog);
 }
 
 Response list_images(App& app, Request& req, const Params&) {
@@ -97,11 +85,11 @@ Response list_images(App& app, Request& req, const Params&) {
 }
 
 Response get_image(App& app, Request&, const Params& params) {
-  return Response::json(200, views::dump(views::image_json(find_or_404(app, params["id"]), app.base_url())));
+  return Response::json(200, views::dump(views::image_json(catalog::find_live(app, params["id"]), app.base_url())));
 }
 
 Response get_image_file(App& app, Request&, const Params& params) {
-  const auto rec = find_or_404(app, params["id"]);
+  const auto rec = catalog::find_live(app, params["id"]);
   Response r;
   r.status = 200;
   // nginx sends the bytes from the store (location /_store/ is internal and knows

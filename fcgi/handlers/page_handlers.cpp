@@ -5,8 +5,8 @@
 #include "base/text.hpp"
 #include "core/accounts.hpp"
 #include "core/albums.hpp"
+#include "core/catalog.hpp"
 #include "core/deletion.hpp"
-#include "db/albums_repo.hpp"
 #include "domain/error.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
@@ -57,11 +57,10 @@ Response catalog_page(App& app, Request& req, const Params&) {
 }
 
 Response image_page(App& app, Request& req, const Params& params) {
-  const auto image = find_or_404(app, params["id"]);
+  const auto image = catalog::find_live(app, params["id"]);
   // Its album, when this page may link to it (core/albums.hpp: may_link).
   std::optional<pages::AlbumLink> album;
-  if (auto a = db::AlbumsRepo(app.db()).album_of_image(image.seq);
-      a && albums::may_link(*a, {identify(app, req).user()}))
+  if (auto a = catalog::album_of_image(app, image.seq); a && albums::may_link(*a, {identify(app, req).user()}))
     album = pages::AlbumLink{std::move(*a), ""};
   return Response::html(200, pages::image_page(site_of(app), image, album));
 }

@@ -22,8 +22,8 @@
 #include <map>
 
 #include "core/albums.hpp"
+#include "core/catalog.hpp"
 #include "core/deletion.hpp"
-#include "db/albums_repo.hpp"
 #include "domain/error.hpp"
 #include "domain/naming.hpp"
 #include "handlers/auth.hpp"
@@ -76,15 +76,14 @@ std::string proven_manage_token(const Request& req, const AlbumRecord& album) {
 // uploaded into the album.
 std::optional<pages::AlbumLink> album_of(App& app, const Request& req, const std::vector<ImageRecord>& images,
                                          const std::vector<std::string>& delete_tokens) {
-  db::AlbumsRepo repo(app.db());
-  auto album = repo.album_of_image(images.front().seq);
+  auto album = catalog::album_of_image(app, images.front().seq);
   if (!album) return std::nullopt;
   pages::AlbumLink link{std::move(*album), ""};
   link.manage_token = proven_manage_token(req, link.album);
   bool holds_a_token = !link.manage_token.empty();
   for (std::size_t i = 0; i < images.size() && !holds_a_token; ++i) {
     if (delete_tokens[i].empty()) continue;
-    const auto its = repo.album_of_image(images[i].seq);
+    const auto its = catalog::album_of_image(app, images[i].seq);
     holds_a_token = its && its->seq == link.album.seq;
   }
   if (!albums::may_link(link.album, {identify(app, req).user(), holds_a_token})) return std::nullopt;
@@ -127,12 +126,11 @@ Response uploaded_page(App& app, Request& req, const Params& params) {
 
   const auto cookie = http::cookie_value(req.header("Cookie"), kCookie);
   const auto tokens = cookie ? tokens_of(*cookie) : std::map<std::string, std::string>{};
-  db::ImagesRepo repo(app.db());
   std::vector<ImageRecord> images;
   std::vector<std::string> shown_tokens;
   bool any_expired = false;
   for (const auto& id : ids) {
-    auto rec = repo.find(id);
+    auto rec = catalog::find(app, id);
     if (!rec) continue;
     // Past its time an image is gone for everyone, as on /i/{id} and in the API, though
     // the cleanup may not have removed it yet (an expired album's images carry its time).
