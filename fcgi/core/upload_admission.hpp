@@ -36,9 +36,9 @@ struct PlacementRequest {
   // The form's "make these files an album" (its page answer only), with its title.
   bool new_album = false;
   std::optional<std::string> album_title;
-  std::string album_field;   // the field `album`; "" when none
-  std::string header_token;  // X-Manage-Token; "" when none
-  std::string field_token;   // the field manage_token; "" when none
+  std::string album_field;                       // the field `album`; "" when none
+  std::string header_token;                      // X-Manage-Token; "" when none
+  std::string field_token;                       // the field manage_token; "" when none
   Visibility visibility = Visibility::unlisted;  // the upload's, a new album's too
 };
 

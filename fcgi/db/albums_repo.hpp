@@ -93,7 +93,7 @@ class AlbumsRepo {
   };
   void update(long long album_seq, const Changes& changes);
 
-  // The removal of albums (core/expiry.hpp).  Albums that are expired or being deleted,
+  // The removal of albums (core/album_removal.hpp, core/cleanup.hpp).  Albums that are expired or being deleted,
   // at most `limit`.
   struct Doomed {
     long long seq = 0;
@@ -110,7 +110,7 @@ class AlbumsRepo {
   // Deletes the album row (its items go with it); false when already gone.
   bool delete_album(long long album_seq);
 
-  // The removal of albums left empty (core/expiry.hpp), two statements inside one
+  // The removal of albums left empty (core/cleanup.hpp), two statements inside one
   // transaction.  First: locks FOR UPDATE, SKIP LOCKED, at most `limit` anonymous albums created
   // more than `ttl_seconds` ago that hold no item and are neither expired nor being
   // deleted (those are albums_to_remove's).  An album an upload or an edit holds

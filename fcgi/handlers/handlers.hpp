@@ -90,9 +90,11 @@ Response list_images(App& app, Request& req, const Params& params);
 Response get_image(App& app, Request& req, const Params& params);         // {id}, public or unlisted
 Response get_image_file(App& app, Request& req, const Params& params);    // {id}
 Response delete_image_api(App& app, Request& req, const Params& params);  // {id}
-// GET and HEAD show the confirmation; POST (the page's button) and DELETE (ShareX, the
-// owner) delete.  {id}, ?token=
-Response delete_page(App& app, Request& req, const Params& params);
+// {id}, ?token=: GET and HEAD show the confirmation; POST (the page's button) deletes
+// and shows what was deleted; DELETE (ShareX, the owner) deletes, 204.
+Response delete_confirm_page(App& app, Request& req, const Params& params);
+Response delete_from_page(App& app, Request& req, const Params& params);
+Response delete_by_link(App& app, Request& req, const Params& params);
 Response health(App& app, Request& req, const Params& params);
 
 // The body of a JSON request: one object, at most 64 KiB (nginx's limit outside the

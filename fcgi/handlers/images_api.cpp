@@ -1,4 +1,4 @@
-// The JSON API around stored images: list, one, its file, delete.
+// The JSON API around stored images: list, one, its file, delete, an account's own, edit.
 #include <fmt/format.h>
 
 #include <charconv>
@@ -6,9 +6,10 @@
 #include "base/page_cursor.hpp"
 #include "base/text.hpp"
 #include "core/catalog.hpp"
-#include "core/deletion.hpp"
+#include "core/image_edit.hpp"
+#include "core/image_removal.hpp"
 #include "domain/error.hpp"
-#include "domain/naming.hpp"
+#include "domain/free_text.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "render/json.hpp"
@@ -104,10 +105,45 @@ Response delete_image_api(App& app, Request& req, const Params& params) {
   // With a delete token, the token decides; without, the caller's account (owner or
   // admin).  An invalid Bearer token is 401 either way.
   const auto caller = identify(app, req);
-  delete_image(app, params["id"], Authority{std::string(req.header("X-Delete-Token")), caller.user()});
+  image_removal::delete_image(app, params["id"], {std::string(req.header("X-Delete-Token")), caller.user()});
   Response r;
   r.status = 204;
   return r;
+}
+
+Response my_images(App& app, Request& req, const Params&) {
+  const auto caller = require_account(app, req);
+  const auto p = page_request(app, req.query(), kDefaultLimit, cursor_scope::account_images);
+  const auto page = page_of(app, catalog::owned_images(app, caller.account->id, p.before, p.limit + 1), p.limit,
+                            cursor_scope::account_images);
+  return Response::json(200, views::image_list_json(page.items, page.next_cursor, app.base_url()));
+}
+
+Response patch_image(App& app, Request& req, const Params& params) {
+  const auto caller = require_account(app, req);
+  const auto& id = params["id"];
+  // 404 before 403, then the body: a stranger learns nothing from a malformed body.
+  image_removal::check_authority(app, id, {"", caller.user()});
+  const auto body = object_body(req);
+  for (const auto& [key, value] : body.items())
+    if (key != "description" && key != "visibility")
+      throw errors::bad_request(fmt::format("{} cannot be changed", key));
+  // Every field is checked before anything is written, and the edit is one statement:
+  // a refused PATCH changes nothing.
+  ImageEdit edit;
+  if (body.contains("description")) {
+    const auto& d = body["description"];
+    if (!d.is_null() && !d.is_string()) throw errors::bad_request("description must be a string or null");
+    edit.description =
+        d.is_null() ? std::nullopt : checked_free_text(d.get<std::string>(), "description", kMaxDescriptionChars);
+  }
+  if (body.contains("visibility")) {
+    const auto& v = body["visibility"];
+    edit.visibility = v.is_string() ? parse_visibility(v.get<std::string>()) : std::nullopt;
+    if (!edit.visibility) throw errors::bad_request("visibility must be public or unlisted");
+  }
+  return Response::json(200,
+                        views::dump(views::image_json(edit_image(app, id, edit, *caller.account), app.base_url())));
 }
 
 }  // namespace imghost::handlers

@@ -23,7 +23,7 @@
 
 #include "core/albums.hpp"
 #include "core/catalog.hpp"
-#include "core/deletion.hpp"
+#include "core/image_removal.hpp"
 #include "domain/error.hpp"
 #include "domain/naming.hpp"
 #include "handlers/auth.hpp"
@@ -141,7 +141,7 @@ Response uploaded_page(App& app, Request& req, const Params& params) {
     std::string token;
     if (const auto t = tokens.find(id); t != tokens.end()) {
       try {
-        check_authority(app, id, Authority{t->second});  // a stale or forged cookie shows nothing
+        image_removal::check_authority(app, id, {t->second});  // a stale or forged cookie shows nothing
         token = t->second;
       } catch (const Error&) {}
     }
