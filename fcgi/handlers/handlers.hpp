@@ -90,6 +90,9 @@ Response list_images(App& app, Request& req, const Params& params);
 Response get_image(App& app, Request& req, const Params& params);         // {id}, public or unlisted
 Response get_image_file(App& app, Request& req, const Params& params);    // {id}
 Response delete_image_api(App& app, Request& req, const Params& params);  // {id}
+// The account's images, newest first; {id}: description and visibility, all or nothing.
+Response my_images(App& app, Request& req, const Params& params);
+Response patch_image(App& app, Request& req, const Params& params);
 // {id}, ?token=: GET and HEAD show the confirmation; POST (the page's button) deletes
 // and shows what was deleted; DELETE (ShareX, the owner) deletes, 204.
 Response delete_confirm_page(App& app, Request& req, const Params& params);
@@ -112,9 +115,6 @@ Response create_token(App& app, Request& req, const Params& params);  // POST /a
 Response list_tokens(App& app, Request& req, const Params& params);
 Response revoke_token(App& app, Request& req, const Params& params);  // {id}
 Response me(App& app, Request& req, const Params& params);
-Response my_images(App& app, Request& req, const Params& params);
-// {id}: description and visibility, all or nothing.
-Response patch_image(App& app, Request& req, const Params& params);
 Response sharex(App& app, Request& req, const Params& params);
 // The browser's account pages (account_pages.cpp).
 Response signup_page(App& app, Request& req, const Params& params);  // GET and POST

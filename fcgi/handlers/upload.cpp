@@ -277,7 +277,7 @@ Response upload(App& app, Request& req, const UploadRoute& route) {
 
   // The form's answer is a redirect to a page that can be reloaded and bookmarked
   // without uploading again (uploaded.cpp).
-  if (!json) { return see_uploaded(app, stored, destination.made); }
+  if (!json) return see_uploaded(app, stored, destination.made);
   if (stored.size() == 1)
     return Response::json(201,
                           views::dump(views::uploaded_json(stored[0].record, stored[0].delete_token, app.base_url())));
