@@ -9,7 +9,7 @@
 //   row without a file        an image row whose original is gone: the bytes are lost
 //   thumbnail without a row   a thumbnail no image row names, older than the grace period
 //   missing thumbnail         an image file older than the grace period whose thumbnail is absent
-// Not a finding: a file or thumbnail whose name is queued in `removals` (core/expiry.hpp:
+// Not a finding: a file or thumbnail whose name is queued in `removals` (core/image_removal.hpp:
 // its rows are gone and a cleanup or an album's delete was cut short before the unlink)
 // is noted as "queued for removal" and left to `imghost-admin expire`, which owns the
 // queue.

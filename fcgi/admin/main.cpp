@@ -25,7 +25,7 @@
 #include "admin/own_names.hpp"
 #include "admin/restore_files.hpp"
 #include "admin/users.hpp"
-#include "core/expiry.hpp"
+#include "core/cleanup.hpp"
 #include "db/pg.hpp"
 #include "domain/config.hpp"
 #include "domain/log.hpp"
@@ -130,7 +130,7 @@ int run_expire(const imghost::Config& config) {
   try {
     db::Connection conn(config.database);
     const auto store = store::open_store(config);
-    const auto r = expiry::run_once(conn, *store, *log, config.empty_album_ttl);
+    const auto r = cleanup::run_once(conn, *store, *log, config.empty_album_ttl);
     // Quiet when there was nothing to do: the stack runs it every minute.
     if (r.images + r.albums + r.files + r.failed + r.empty_albums > 0)
       std::printf("expire: removed %zu images, %zu albums, %zu files, %zu empty albums%s\n", r.images, r.albums,
@@ -275,7 +275,7 @@ int claim_command(const Invocation& in) {
   return 3;
 }
 
-// Removes what has expired (core/expiry.hpp); exits 0, or 1 when some file could not be
+// Removes what has expired (core/cleanup.hpp); exits 0, or 1 when some file could not be
 // removed (it stays queued for the next run).  Cron or a timer runs it every
 // expire_interval seconds, behind `claim` when several machines share the database.
 int expire_command(const Invocation& in) {

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/removal.hpp"
+#include "core/image_removal.hpp"
 #include "db/images_repo.hpp"
 #include "db/locks.hpp"
 #include "domain/image_format.hpp"
@@ -61,7 +61,7 @@ OwnNamesResult give_own_names(const store::Store& store, db::Connection& conn, A
         continue;
       }
       ++r.renamed;
-      if (orphaned) removal::unlink_queued(repo, store, log, img.name);
+      if (orphaned) image_removal::unlink_queued(repo, store, log, img.name);
     }
     std::fprintf(out, "own names: %zu images given a name of their own so far\n", r.renamed);
     std::fflush(out);

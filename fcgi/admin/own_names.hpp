@@ -13,7 +13,7 @@
 // carries on where it stopped, and a run with nothing to do changes nothing.  An image
 // deleted meanwhile is left to its delete; a shared name whose last image was deleted
 // while this run renamed the others has its files removed through the `removals` queue
-// (core/removal.hpp).  Safe while the workers serve.
+// (core/image_removal.hpp).  Safe while the workers serve.
 #pragma once
 
 #include <cstddef>

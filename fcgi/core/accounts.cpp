@@ -5,7 +5,6 @@
 #include "base/crypto.hpp"
 #include "base/password.hpp"
 #include "base/text.hpp"
-#include "db/images_repo.hpp"
 #include "db/pg.hpp"
 #include "db/users_repo.hpp"
 #include "domain/error.hpp"
@@ -174,10 +173,6 @@ std::optional<TokenUser> token_user(App& app, std::string_view secret) {
   auto found = db::UsersRepo(app.db()).token_user(crypto::sha256(secret));
   if (!found) return std::nullopt;
   return TokenUser{std::move(found->user), std::move(found->token_id)};
-}
-
-std::vector<ImageRecord> images_of(App& app, long long user_id, std::optional<long long> before, int limit) {
-  return db::ImagesRepo(app.db()).list_owned(user_id, before, limit);
 }
 
 std::string create_invite(db::Connection& conn, unsigned days) {

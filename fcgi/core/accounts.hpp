@@ -84,10 +84,6 @@ struct TokenUser {
 };
 std::optional<TokenUser> token_user(App& app, std::string_view secret);
 
-// The account's images, public and unlisted, newest first: at most `limit`, and only
-// those before the keyset position `before` when given.
-std::vector<ImageRecord> images_of(App& app, long long user_id, std::optional<long long> before, int limit);
-
 // Invites: a code ("inv_" and 32 base32 characters) valid for `days`, returned once.
 std::string create_invite(db::Connection& conn, unsigned days);
 

@@ -15,17 +15,6 @@
 
 namespace imghost::albums {
 
-NewAlbum::operator db::NewAlbum() const {
-  return {.id = id,
-          .title = title,
-          .description = description,
-          .visibility = visibility,
-          .owner_id = owner_id,
-          .manage_token_hash = manage_token_hash,
-          .max_items = max_items,
-          .expires_in = expires_in};
-}
-
 void check_may_create(const Config& config, const UserRecord* account) {
   if (!account && !config.anonymous_uploads)
     throw errors::unauthorized("albums need an account here: log in or send 'Authorization: Bearer <token>'");

@@ -19,10 +19,6 @@
 #include "domain/user_record.hpp"
 #include "domain/visibility.hpp"
 
-namespace imghost::db {
-struct NewAlbum;  // db/albums_repo.hpp: the row the flows in core/ insert
-}
-
 namespace imghost::albums {
 
 inline constexpr int kMaxItemsLimit = 1000;  // max_items is 1..1000
@@ -49,21 +45,6 @@ void check_may_create(const Config& config, const UserRecord* account);
 // An account's album (owner given), or an anonymous one with a new manage token.
 // Logs the creation.
 Created create(App& app, const AlbumRequest& request, const UserRecord* owner);
-
-// An album's row as create() inserts it.
-struct NewAlbum {
-  std::string id;
-  std::optional<std::string> title;
-  std::optional<std::string> description;
-  Visibility visibility = Visibility::unlisted;
-  std::optional<long long> owner_id;
-  std::optional<crypto::Sha256> manage_token_hash;  // anonymous albums
-  std::optional<int> max_items;
-  std::optional<long long> expires_in;  // seconds from now; nullopt: never
-
-  // The repository's row, for the flows in core/ that insert it (ingest.hpp's Placement).
-  operator db::NewAlbum() const;
-};
 
 // The row create() inserts (a new id; for an anonymous album a new manage token, plain
 // here and hashed in the row), for a caller that inserts it inside a transaction of its

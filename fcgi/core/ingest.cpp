@@ -7,6 +7,7 @@
 #include "base/crypto.hpp"
 #include "core/accounts.hpp"
 #include "db/albums_repo.hpp"
+#include "db/images_repo.hpp"
 #include "db/locks.hpp"
 #include "db/users_repo.hpp"
 #include "domain/error.hpp"

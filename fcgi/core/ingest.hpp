@@ -34,9 +34,9 @@
 
 #include "base/crypto.hpp"
 #include "core/app.hpp"
-#include "db/albums_repo.hpp"
-#include "db/images_repo.hpp"
+#include "domain/album_record.hpp"
 #include "domain/image_format.hpp"
+#include "domain/image_record.hpp"
 #include "domain/visibility.hpp"
 #include "store/store.hpp"
 
@@ -71,8 +71,8 @@ struct Uploader {
 // upload's transaction (albums::prepare), and when they expire.
 struct Placement {
   std::optional<long long> album_seq;
-  std::optional<db::NewAlbum> new_album;  // instead of album_seq
-  std::optional<long long> expires_in;    // seconds; checked by the caller
+  std::optional<NewAlbum> new_album;    // instead of album_seq
+  std::optional<long long> expires_in;  // seconds; checked by the caller
 };
 
 // Stores all candidates or none, in their order, every image with the same description

@@ -1,6 +1,12 @@
 #include "core/save_thumbnail.hpp"
 
+#include <fmt/format.h>
+
 #include "db/images_repo.hpp"
+#include "domain/error.hpp"
+#include "domain/naming.hpp"
+#include "image/inspect.hpp"
+#include "image/thumbnail.hpp"
 
 namespace imghost {
 
@@ -10,6 +16,22 @@ bool save_thumbnail(App& app, const std::string& name, std::string_view bytes) {
   if (repo.image_named(name)) return true;
   app.store().remove(store::Object::thumbnail, name);
   return false;
+}
+
+std::string make_missing_thumbnail(App& app, const std::string& name) {
+  if (!naming::is_file_name(name)) throw errors::not_found("no such image");
+  const auto original = app.store().read(store::Object::original, name);
+  if (!original) throw errors::not_found("no such image");
+  std::string thumb;
+  try {
+    thumb = image::thumbnail_from_bytes(*original, app.config().image);
+  } catch (const image::Rejection& e) {
+    if (e.reason == image::Rejection::Reason::out_of_resources)
+      throw errors::unavailable(fmt::format("{} {}", name, e.what()));
+    throw errors::not_found(fmt::format("no thumbnail: {}", e.what()));
+  }
+  if (!save_thumbnail(app, name, thumb)) throw errors::not_found("no such image");
+  return thumb;
 }
 
 }  // namespace imghost

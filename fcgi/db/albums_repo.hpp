@@ -23,17 +23,6 @@
 
 namespace imghost::db {
 
-struct NewAlbum {
-  std::string id;
-  std::optional<std::string> title;
-  std::optional<std::string> description;
-  Visibility visibility = Visibility::unlisted;
-  std::optional<long long> owner_id;
-  std::optional<crypto::Sha256> manage_token_hash;  // anonymous albums
-  std::optional<int> max_items;
-  std::optional<long long> expires_in;  // seconds from now; nullopt: never
-};
-
 // What an upload or an edit needs to know of its album, read under the album's row lock.
 struct AlbumGate {
   long long seq = 0;
@@ -93,7 +82,7 @@ class AlbumsRepo {
   };
   void update(long long album_seq, const Changes& changes);
 
-  // The removal of albums (core/expiry.hpp).  Albums that are expired or being deleted,
+  // The removal of albums (core/album_removal.hpp, core/cleanup.hpp).  Albums that are expired or being deleted,
   // at most `limit`.
   struct Doomed {
     long long seq = 0;
@@ -110,7 +99,7 @@ class AlbumsRepo {
   // Deletes the album row (its items go with it); false when already gone.
   bool delete_album(long long album_seq);
 
-  // The removal of albums left empty (core/expiry.hpp), two statements inside one
+  // The removal of albums left empty (core/cleanup.hpp), two statements inside one
   // transaction.  First: locks FOR UPDATE, SKIP LOCKED, at most `limit` anonymous albums created
   // more than `ttl_seconds` ago that hold no item and are neither expired nor being
   // deleted (those are albums_to_remove's).  An album an upload or an edit holds

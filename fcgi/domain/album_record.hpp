@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "base/crypto.hpp"
 #include "domain/image_record.hpp"
 #include "domain/visibility.hpp"
 
@@ -25,6 +26,19 @@ struct AlbumRecord {
   std::optional<std::string> cover_id;    // the cover image's id
   std::optional<std::string> expires_at;  // ISO 8601, UTC, "Z"
   std::string created_at;                 // ISO 8601, UTC, "Z"
+};
+
+// An album's row as the flows make it and the repository inserts it: a new id, and for
+// an anonymous album the hash of its new manage token.
+struct NewAlbum {
+  std::string id;
+  std::optional<std::string> title;
+  std::optional<std::string> description;
+  Visibility visibility = Visibility::unlisted;
+  std::optional<long long> owner_id;
+  std::optional<crypto::Sha256> manage_token_hash;  // anonymous albums
+  std::optional<int> max_items;
+  std::optional<long long> expires_in;  // seconds from now; nullopt: never
 };
 
 // An image of an album, at its position in the album's order.

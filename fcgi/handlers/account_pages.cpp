@@ -6,6 +6,7 @@
 
 #include "base/text.hpp"
 #include "core/accounts.hpp"
+#include "core/catalog.hpp"
 #include "domain/error.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
@@ -117,7 +118,7 @@ Response my_images_page(App& app, Request& req, const Params&) {
   const auto c = page_account(app, req);
   if (!c.account) return see_other(app, "/login");
   const auto p = page_request(app, req.query(), kPageSize, cursor_scope::account_images);
-  const auto page = page_of(app, accounts::images_of(app, c.account->id, p.before, p.limit + 1), p.limit,
+  const auto page = page_of(app, catalog::owned_images(app, c.account->id, p.before, p.limit + 1), p.limit,
                             cursor_scope::account_images);
   return Response::html(200, pages::my_images(site_of(app), view_of(app, c), page.items, page.next_cursor, !p.before));
 }

@@ -1,9 +1,8 @@
-// The JSON API of accounts: signup, API tokens, the account and its images, editing an
-// image, the ShareX uploader file.
+// The JSON API of accounts: signup, API tokens, the account, the ShareX uploader file
+// (its images and their edit: images_api.cpp).
 #include <fmt/format.h>
 
 #include "core/accounts.hpp"
-#include "core/deletion.hpp"
 #include "domain/error.hpp"
 #include "domain/free_text.hpp"
 #include "handlers/auth.hpp"
@@ -21,8 +20,6 @@ nlohmann::json object_body(Request& req) {
 }
 
 namespace {
-
-constexpr int kDefaultLimit = 20;
 
 // A string member, or nullopt when absent; bad_request when it is there but not a string.
 std::optional<std::string> string_member(const nlohmann::json& j, const char* key) {
@@ -98,46 +95,6 @@ Response me(App& app, Request& req, const Params&) {
   const auto caller = require_account(app, req);
   return Response::json(
       200, views::dump(views::user_json(*caller.account, accounts::quota_of(app.config(), *caller.account))));
-}
-
-Response my_images(App& app, Request& req, const Params&) {
-  const auto caller = require_account(app, req);
-  const auto p = page_request(app, req.query(), kDefaultLimit, cursor_scope::account_images);
-  db::ImagesRepo repo(app.db());
-  const auto page =
-      page_of(app, repo.list_owned(caller.account->id, p.before, p.limit + 1), p.limit, cursor_scope::account_images);
-  return Response::json(200, views::image_list_json(page.items, page.next_cursor, app.base_url()));
-}
-
-Response patch_image(App& app, Request& req, const Params& params) {
-  const auto caller = require_account(app, req);
-  const auto& id = params["id"];
-  // 404 before 403, then the body: a stranger learns nothing from a malformed body.
-  check_authority(app, id, Authority{"", caller.user()});
-  const auto body = object_body(req);
-  for (const auto& [key, value] : body.items())
-    if (key != "description" && key != "visibility")
-      throw errors::bad_request(fmt::format("{} cannot be changed", key));
-  // Every field is checked before anything is written, and the edit is one statement:
-  // a refused PATCH changes nothing.
-  db::ImagesRepo::Changes changes;
-  if (body.contains("description")) {
-    const auto& d = body["description"];
-    if (!d.is_null() && !d.is_string()) throw errors::bad_request("description must be a string or null");
-    changes.description =
-        d.is_null() ? std::nullopt : checked_free_text(d.get<std::string>(), "description", kMaxDescriptionChars);
-  }
-  if (body.contains("visibility")) {
-    const auto& v = body["visibility"];
-    changes.visibility = v.is_string() ? parse_visibility(v.get<std::string>()) : std::nullopt;
-    if (!changes.visibility) throw errors::bad_request("visibility must be public or unlisted");
-  }
-  db::ImagesRepo repo(app.db());
-  if (!repo.update(id, changes)) throw errors::not_found("no such image");
-  auto rec = repo.find(id);
-  if (!rec) throw errors::not_found("no such image");
-  app.log().success(fmt::format("image {} edited by {}.", rec->name, caller.account->username));
-  return Response::json(200, views::dump(views::image_json(*rec, app.base_url())));
 }
 
 Response sharex(App& app, Request& req, const Params&) {

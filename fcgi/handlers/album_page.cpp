@@ -7,7 +7,7 @@
 
 #include "base/text.hpp"
 #include "core/albums.hpp"
-#include "db/images_repo.hpp"
+#include "core/catalog.hpp"
 #include "domain/error.hpp"
 #include "handlers/handlers.hpp"
 #include "render/pages.hpp"
@@ -32,7 +32,7 @@ long long after_of(std::string_view query) {
 Response album_page(App& app, Request& req, const Params& params) {
   const auto album = albums::find_live(app, params["id"]);
   const auto after = after_of(req.query());
-  auto items = db::ImagesRepo(app.db()).list_album_items(album.seq, after, kAlbumPage + 1);
+  auto items = catalog::album_items(app, album.seq, after, kAlbumPage + 1);
   std::optional<long long> next;
   // One row more than shown tells whether a next page exists.
   if (items.size() > static_cast<std::size_t>(kAlbumPage)) {

@@ -4,8 +4,8 @@
 #include <fmt/format.h>
 
 #include "base/text.hpp"
+#include "core/album_removal.hpp"
 #include "core/albums.hpp"
-#include "core/expiry.hpp"
 #include "domain/error.hpp"
 #include "domain/free_text.hpp"
 #include "handlers/auth.hpp"
@@ -160,7 +160,7 @@ Response delete_album(App& app, Request& req, const Params& params) {
   const auto by = caller.account && req.header("X-Manage-Token").empty()
                       ? fmt::format(" by {}", caller.account->username)
                       : std::string();
-  expiry::remove_album(app.db(), app.store(), app.log(), album->seq, fmt::format("album {} deleted{}.", id, by));
+  album_removal::remove_album(app, album->seq, fmt::format("album {} deleted{}.", id, by));
   Response r;
   r.status = 204;
   return r;

@@ -10,7 +10,8 @@
 
 #include "core/app.hpp"
 #include "core/ingest.hpp"
-#include "db/images_repo.hpp"
+#include "core/upload_admission.hpp"
+#include "domain/image_record.hpp"
 #include "handlers/routes.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
@@ -51,19 +52,9 @@ std::string next_cursor(App& app, std::string_view scope, long long key);
 // A page of the list `scope` from rows fetched with limit + 1 (the extra row says there
 // is a next page).
 Page page_of(App& app, std::vector<ImageRecord> rows, int limit, std::string_view scope);
-// The image with this id (public or unlisted); throws 404 for a malformed or unknown id,
-// 410 expired once its expires_at has passed.
-ImageRecord find_or_404(App& app, const std::string& id);
 
 // What the pages need of the app: its settings and its static files' URLs.
 inline pages::Site site_of(const App& app) { return {app.config(), app.assets()}; }
-
-// The album a form upload made (its "make these files an album"), and its manage token
-// ("" for an account's album).
-struct MadeAlbum {
-  std::string id;
-  std::string manage_token;
-};
 
 // The answer to a form upload: 303 See Other to its result page, /uploaded/{ids}, with
 // the delete tokens (and the manage token of an anonymous album it made) in short-lived
@@ -99,9 +90,14 @@ Response list_images(App& app, Request& req, const Params& params);
 Response get_image(App& app, Request& req, const Params& params);         // {id}, public or unlisted
 Response get_image_file(App& app, Request& req, const Params& params);    // {id}
 Response delete_image_api(App& app, Request& req, const Params& params);  // {id}
-// GET and HEAD show the confirmation; POST (the page's button) and DELETE (ShareX, the
-// owner) delete.  {id}, ?token=
-Response delete_page(App& app, Request& req, const Params& params);
+// The account's images, newest first; {id}: description and visibility, all or nothing.
+Response my_images(App& app, Request& req, const Params& params);
+Response patch_image(App& app, Request& req, const Params& params);
+// {id}, ?token=: GET and HEAD show the confirmation; POST (the page's button) deletes
+// and shows what was deleted; DELETE (ShareX, the owner) deletes, 204.
+Response delete_confirm_page(App& app, Request& req, const Params& params);
+Response delete_from_page(App& app, Request& req, const Params& params);
+Response delete_by_link(App& app, Request& req, const Params& params);
 Response health(App& app, Request& req, const Params& params);
 
 // The body of a JSON request: one object, at most 64 KiB (nginx's limit outside the
@@ -119,9 +115,6 @@ Response create_token(App& app, Request& req, const Params& params);  // POST /a
 Response list_tokens(App& app, Request& req, const Params& params);
 Response revoke_token(App& app, Request& req, const Params& params);  // {id}
 Response me(App& app, Request& req, const Params& params);
-Response my_images(App& app, Request& req, const Params& params);
-// {id}: description and visibility, all or nothing.
-Response patch_image(App& app, Request& req, const Params& params);
 Response sharex(App& app, Request& req, const Params& params);
 // The browser's account pages (account_pages.cpp).
 Response signup_page(App& app, Request& req, const Params& params);

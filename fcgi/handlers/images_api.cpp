@@ -1,14 +1,15 @@
-// The JSON API around stored images: list, one, its file, delete.
+// The JSON API around stored images: list, one, its file, delete, an account's own, edit.
 #include <fmt/format.h>
 
 #include <charconv>
 
 #include "base/page_cursor.hpp"
 #include "base/text.hpp"
-#include "core/deletion.hpp"
-#include "db/images_repo.hpp"
+#include "core/catalog.hpp"
+#include "core/image_edit.hpp"
+#include "core/image_removal.hpp"
 #include "domain/error.hpp"
-#include "domain/naming.hpp"
+#include "domain/free_text.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "render/json.hpp"
@@ -41,17 +42,6 @@ std::string content_disposition(const std::string& name) {
 }
 
 }  // namespace
-
-ImageRecord find_or_404(App& app, const std::string& id) {
-  if (!naming::is_image_id(id)) throw errors::not_found("no such image");
-  db::ImagesRepo repo(app.db());
-  auto rec = repo.find(id);
-  if (!rec) throw errors::not_found("no such image");
-  // Past its time the image is gone for everyone, though the cleanup may not have
-  // removed it yet (docs/albums-expiry-design.md).
-  if (rec->expired) throw errors::expired("this image has expired");
-  return *rec;
-}
 
 std::string album_scope(long long album_seq) { return "album " + std::to_string(album_seq); }
 
@@ -87,8 +77,7 @@ Page page_of(App& app, std::vector<ImageRecord> rows, int limit, std::string_vie
 
 Page list_page(App& app, std::string_view query, int default_limit) {
   const auto p = page_request(app, query, default_limit, cursor_scope::catalog);
-  db::ImagesRepo repo(app.db());
-  return page_of(app, repo.list_public(p.before, p.limit + 1), p.limit, cursor_scope::catalog);
+  return page_of(app, catalog::public_images(app, p.before, p.limit + 1), p.limit, cursor_scope::catalog);
 }
 
 Response list_images(App& app, Request& req, const Params&) {
@@ -97,11 +86,11 @@ Response list_images(App& app, Request& req, const Params&) {
 }
 
 Response get_image(App& app, Request&, const Params& params) {
-  return Response::json(200, views::dump(views::image_json(find_or_404(app, params["id"]), app.base_url())));
+  return Response::json(200, views::dump(views::image_json(catalog::find_live(app, params["id"]), app.base_url())));
 }
 
 Response get_image_file(App& app, Request&, const Params& params) {
-  const auto rec = find_or_404(app, params["id"]);
+  const auto rec = catalog::find_live(app, params["id"]);
   Response r;
   r.status = 200;
   // nginx sends the bytes from the store (location /_store/ is internal and knows
@@ -116,10 +105,45 @@ Response delete_image_api(App& app, Request& req, const Params& params) {
   // With a delete token, the token decides; without, the caller's account (owner or
   // admin).  An invalid Bearer token is 401 either way.
   const auto caller = identify(app, req);
-  delete_image(app, params["id"], Authority{std::string(req.header("X-Delete-Token")), caller.user()});
+  image_removal::delete_image(app, params["id"], {std::string(req.header("X-Delete-Token")), caller.user()});
   Response r;
   r.status = 204;
   return r;
+}
+
+Response my_images(App& app, Request& req, const Params&) {
+  const auto caller = require_account(app, req);
+  const auto p = page_request(app, req.query(), kDefaultLimit, cursor_scope::account_images);
+  const auto page = page_of(app, catalog::owned_images(app, caller.account->id, p.before, p.limit + 1), p.limit,
+                            cursor_scope::account_images);
+  return Response::json(200, views::image_list_json(page.items, page.next_cursor, app.base_url()));
+}
+
+Response patch_image(App& app, Request& req, const Params& params) {
+  const auto caller = require_account(app, req);
+  const auto& id = params["id"];
+  // 404 before 403, then the body: a stranger learns nothing from a malformed body.
+  image_removal::check_authority(app, id, {"", caller.user()});
+  const auto body = object_body(req);
+  for (const auto& [key, value] : body.items())
+    if (key != "description" && key != "visibility")
+      throw errors::bad_request(fmt::format("{} cannot be changed", key));
+  // Every field is checked before anything is written, and the edit is one statement:
+  // a refused PATCH changes nothing.
+  ImageEdit edit;
+  if (body.contains("description")) {
+    const auto& d = body["description"];
+    if (!d.is_null() && !d.is_string()) throw errors::bad_request("description must be a string or null");
+    edit.description =
+        d.is_null() ? std::nullopt : checked_free_text(d.get<std::string>(), "description", kMaxDescriptionChars);
+  }
+  if (body.contains("visibility")) {
+    const auto& v = body["visibility"];
+    edit.visibility = v.is_string() ? parse_visibility(v.get<std::string>()) : std::nullopt;
+    if (!edit.visibility) throw errors::bad_request("visibility must be public or unlisted");
+  }
+  return Response::json(200,
+                        views::dump(views::image_json(edit_image(app, id, edit, *caller.account), app.base_url())));
 }
 
 }  // namespace imghost::handlers

@@ -5,8 +5,8 @@
 #include "base/text.hpp"
 #include "core/accounts.hpp"
 #include "core/albums.hpp"
-#include "core/deletion.hpp"
-#include "db/albums_repo.hpp"
+#include "core/catalog.hpp"
+#include "core/image_removal.hpp"
 #include "domain/error.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
@@ -57,36 +57,42 @@ Response catalog_page(App& app, Request& req, const Params&) {
 }
 
 Response image_page(App& app, Request& req, const Params& params) {
-  const auto image = find_or_404(app, params["id"]);
+  const auto image = catalog::find_live(app, params["id"]);
   // Its album, when this page may link to it (core/albums.hpp: may_link).
   std::optional<pages::AlbumLink> album;
-  if (auto a = db::AlbumsRepo(app.db()).album_of_image(image.seq);
-      a && albums::may_link(*a, {identify(app, req).user()}))
+  if (auto a = catalog::album_of_image(app, image.seq); a && albums::may_link(*a, {identify(app, req).user()}))
     album = pages::AlbumLink{std::move(*a), ""};
   return Response::html(200, pages::image_page(site_of(app), image, album));
 }
 
 Response my_uploads(App& app, Request&, const Params&) { return Response::html(200, pages::my_uploads(site_of(app))); }
 
-Response delete_page(App& app, Request& req, const Params& params) {
-  const auto& id = params["id"];
+// The delete link's token, or the owner's (or an admin's) session.  (The router has
+// checked the CSRF token of a POST that a session cookie authenticates.)
+Response delete_confirm_page(App& app, Request& req, const Params& params) {
+  // GET and HEAD (link checkers and chat previews send HEAD to every pasted link) show
+  // the confirmation and change nothing: only POST and DELETE delete.
   const auto token = token_of(req);
-  // The delete link's token, or the owner's (or an admin's) session.  (The router has
-  // checked the CSRF token of a POST that a session cookie authenticates.)
   const auto caller = identify(app, req);
-  const Authority who{token, caller.user()};
-  // Only POST and DELETE delete.  GET and HEAD (link checkers and chat previews send
-  // HEAD to every pasted link) show the confirmation and change nothing.
-  if (req.method() == "DELETE") {
-    delete_image(app, id, who);
-    Response r;
-    r.status = 204;
-    return r;
-  }
   const auto csrf = caller.via == Caller::Via::session ? accounts::csrf_token(caller.session_id) : std::string();
-  if (req.method() != "POST")
-    return Response::html(200, pages::delete_confirm(site_of(app), check_authority(app, id, who), token, csrf));
-  return Response::html(200, pages::deleted(site_of(app), delete_image(app, id, who).record));
+  return Response::html(
+      200, pages::delete_confirm(
+               site_of(app), image_removal::check_authority(app, params["id"], {token, caller.user()}), token, csrf));
+}
+
+Response delete_from_page(App& app, Request& req, const Params& params) {
+  const auto caller = identify(app, req);
+  return Response::html(
+      200, pages::deleted(site_of(app),
+                          image_removal::delete_image(app, params["id"], {token_of(req), caller.user()}).record));
+}
+
+Response delete_by_link(App& app, Request& req, const Params& params) {
+  const auto caller = identify(app, req);
+  image_removal::delete_image(app, params["id"], {token_of(req), caller.user()});
+  Response r;
+  r.status = 204;
+  return r;
 }
 
 Response nginx_error(App& app, Request&, const Params& params) {

@@ -12,21 +12,18 @@
 // are counted but never written to disk), then each file in turn.
 #include <fmt/format.h>
 
-#include "base/crypto.hpp"
 #include "base/text.hpp"
-#include "core/albums.hpp"
+#include "core/incoming_file.hpp"
 #include "core/ingest.hpp"
+#include "core/upload_admission.hpp"
+#include "core/upload_validation.hpp"
 #include "domain/error.hpp"
 #include "domain/free_text.hpp"
+#include "domain/image_format.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "handlers/router.hpp"
 #include "http/multipart.hpp"
-#include "image/inspect.hpp"
-#include "image/png_chunks.hpp"
-#include "image/strip_metadata.hpp"
-#include "image/thumbnail.hpp"
-#include "metrics/metrics.hpp"
 #include "render/json.hpp"
 #include "render/units.hpp"
 
@@ -46,12 +43,9 @@ constexpr std::size_t kMaxAlbumTitleBytes = 4 * kMaxTitleChars;
 
 // One "file" part as it streamed in.
 struct FilePart {
-  std::size_t index = 0;                      // 1-based among the request's "file" parts
-  std::optional<std::string> filename;        // as sent
-  std::optional<store::StagedWriter> writer;  // open while the part streams
-  store::Staged staged;                       // its bytes, once the part ended
-  crypto::Sha256Stream hash;
-  crypto::Sha256 sha256{};
+  std::size_t index = 0;                // 1-based among the request's "file" parts
+  std::optional<std::string> filename;  // as sent
+  IncomingFile file;                    // staged and hashed as it streams
   std::uint64_t size = 0;
   bool too_large = false;  // over the file limit: its bytes past that were not kept
   bool not_kept = false;   // past max_files: counted, never staged (the request is refused)
@@ -67,9 +61,8 @@ struct FilePart {
 // a forged upload is staged and its body is read no further.
 class FormSink final : public multipart::PartSink {
  public:
-  FormSink(const store::Store& store, std::uint64_t max_file_bytes, std::size_t max_files,
-           std::optional<std::string> csrf_session)
-      : store_(store), max_file_(max_file_bytes), max_files_(max_files), csrf_session_(std::move(csrf_session)) {}
+  FormSink(const App& app, std::uint64_t max_file_bytes, std::size_t max_files, std::optional<std::string> csrf_session)
+      : app_(app), max_file_(max_file_bytes), max_files_(max_files), csrf_session_(std::move(csrf_session)) {}
 
   std::vector<FilePart> files;
   std::optional<std::string> description;
@@ -136,12 +129,10 @@ class FormSink final : public multipart::PartSink {
     if (f.size > max_file_) {
       // Nothing more of it is kept: the request is refused once the body is read.
       f.too_large = true;
-      f.writer.reset();
+      f.file.drop();
       return;
     }
-    if (!f.writer) f.writer.emplace(store_.stage_writer());
-    f.writer->write(bytes);
-    f.hash.update(bytes);
+    f.file.write(app_, bytes);
   }
 
   void part_end() override {
@@ -151,11 +142,7 @@ class FormSink final : public multipart::PartSink {
     }
     if (current_ == Current::file) {
       FilePart& f = files.back();
-      if (f.writer) {
-        f.staged = f.writer->finish(false);  // synced when placed, if it is new
-        f.writer.reset();
-      }
-      f.sha256 = f.hash.finish();
+      f.file.finish();
       if (f.sent()) ++sent_;
     }
     current_ = Current::ignored;
@@ -174,7 +161,7 @@ class FormSink final : public multipart::PartSink {
   }
   std::optional<std::string>* short_ = nullptr;
   std::size_t short_max_ = kMaxShortFieldBytes;
-  const store::Store& store_;
+  const App& app_;
   std::uint64_t max_file_;
   std::size_t max_files_;
   std::optional<std::string> csrf_session_;  // whose CSRF token the body must carry, if any
@@ -191,61 +178,6 @@ std::optional<std::string> description_of(const FormSink& form) {
   return checked_free_text(*form.description, "description", kMaxDescriptionChars);
 }
 
-// Validates one received file and makes it a Candidate: decoded, metadata stripped,
-// thumbnail made.  Throws the error the client gets for it.
-Candidate candidate_of(App& app, FilePart& f, const std::string& filename, const std::string& shown) {
-  const auto& cfg = app.config();
-  const std::string bytes = f.staged.read();
-  try {
-    auto inspected = [&] {
-      metrics::Timer t(metrics::Histogram::decode);
-      return image::inspect(bytes, cfg.image);
-    }();
-    // Pixels are never touched: only metadata segments are dropped, byte for byte.
-    std::string stripped = cfg.strip_metadata ? image::strip_metadata(bytes, inspected.format) : std::string();
-    const bool changed = cfg.strip_metadata && stripped != bytes;
-    const std::string_view stored = changed ? std::string_view(stripped) : std::string_view(bytes);
-    // Browsers inflate what is stored: never a decompression bomb, whatever
-    // strip_metadata kept (its iCCP; with strip_metadata = false, text chunks too).
-    if (inspected.format == image::Format::png)
-      if (auto bomb = image::find_png_bomb(stored))
-        throw image::Rejection(image::Rejection::Reason::invalid_image, *bomb);
-    Candidate c;
-    c.original_filename = filename;
-    c.format = inspected.format;
-    c.width = inspected.width;
-    c.height = inspected.height;
-    c.size = stored.size();
-    if (changed) {
-      // The stored bytes are not the upload's: they get their own staged file and hash.
-      c.staged = app.store().stage(stored, false);
-      c.sha256 = crypto::sha256(stored);
-    } else {
-      c.staged = std::move(f.staged);
-      c.sha256 = f.sha256;
-    }
-    try {
-      c.thumbnail = image::thumbnail_of(inspected, stored, cfg.image.thumb_size);
-      c.thumbnail_is_original = image::is_own_thumbnail(inspected, stored.size(), cfg.image.thumb_size);
-    } catch (const std::exception& e) {
-      // The upload is valid; its thumbnail is made on demand when first asked for.
-      app.log().error(fmt::format("thumbnail of {} not made at upload: {}", shown, e.what()));
-    }
-    return c;
-  } catch (const image::Rejection& r) {
-    const auto msg = fmt::format("{} {}", shown, r.what());
-    switch (r.reason) {
-      case image::Rejection::Reason::unsupported_format: throw errors::unsupported_format(msg);
-      case image::Rejection::Reason::invalid_image: throw errors::invalid_image(msg);
-      // 503, not 413: the file is within every limit (its header was checked before the
-      // decode), the server ran short of memory, map or disk for it (e.g. a full
-      // temporary folder): the same request may well succeed later.
-      case image::Rejection::Reason::out_of_resources: throw errors::unavailable(msg);
-    }
-    throw;
-  }
-}
-
 // The `visibility` field, or the configured default when the request has none.
 Visibility checked_visibility(const FormSink& form, Visibility fallback) {
   if (!form.visibility) return fallback;
@@ -256,39 +188,23 @@ Visibility checked_visibility(const FormSink& form, Visibility fallback) {
 
 // Which route an upload came by: the form's (POST /upload, answered with a page or, to
 // the page's script, JSON), the API's, or the API's into the album of the path.
-struct Via {
+struct UploadRoute {
   bool json = true;
   bool form = false;
   std::string album_id;  // from the path; "" when none
 };
 
-// The album an upload goes into, judged before the body is read (a refused upload costs
-// no body) when the path names it, and after it for the form field `album`.  An
-// account's album, or a manage token in the header, is checked at once; an anonymous
-// album whose token can only be in the body (field manage_token) is checked after it.
-std::optional<AlbumRecord> album_before_body(App& app, const Request& req, const Caller& caller,
-                                             const std::string& album_id) {
-  if (album_id.empty()) return std::nullopt;
-  auto album = albums::find_live(app, album_id);
-  const std::string token(req.header("X-Manage-Token"));
-  if (!token.empty() || album.owner_id) albums::check_manager(album, token, caller.user());
-  albums::check_accepts_uploads(album);
-  return album;
-}
-
-Response upload(App& app, Request& req, const Via& via) {
-  const bool json = via.json;
-  const auto& album_id = via.album_id;
+Response upload(App& app, Request& req, const UploadRoute& route) {
+  const bool json = route.json;
   const auto& cfg = app.config();
   // Who uploads, before the body is read: a bad token or a closed door costs nothing.
   const auto caller = identify(app, req);
-  if (!caller.account && !cfg.anonymous_uploads)
-    throw errors::unauthorized("uploads need an account here: log in or send 'Authorization: Bearer <token>'");
-  auto album = album_before_body(app, req, caller, album_id);
+  const std::string header_token(req.header("X-Manage-Token"));
+  auto album = admit_upload(app, caller.user(), route.album_id, header_token);
   const auto boundary = multipart::boundary_from_content_type(req.header("Content-Type"));
   if (!boundary) throw errors::bad_request("expected a multipart/form-data body with a boundary");
 
-  FormSink form(app.store(), cfg.max_file_bytes, cfg.max_files, csrf_field_needed(caller, req));
+  FormSink form(app, cfg.max_file_bytes, cfg.max_files, csrf_field_needed(caller, req));
   std::uint64_t body_bytes = 0;
   try {
     multipart::Parser parser(*boundary, form);
@@ -305,35 +221,21 @@ Response upload(App& app, Request& req, const Via& via) {
   form.check_csrf_seen();
   const auto description = description_of(form);
   const auto visibility = checked_visibility(form, cfg.default_visibility);
-  Placement placement;
+  PlacementRequest where;
+  where.album = std::move(album);
   // The form's "Keep for" offers "never" as an empty value; the API has no such value.
-  if (form.expires_in && !(via.form && form.expires_in->empty()))
-    placement.expires_in = albums::checked_expires_in(cfg, *form.expires_in);
+  if (form.expires_in && !(route.form && form.expires_in->empty())) where.expires_in = form.expires_in;
   // The form's "Make these files an album" without the script (which creates its album
-  // through the API first): the album is made in the upload's transaction, with the
-  // upload's visibility and expiry, so a refused upload leaves no album behind.  Only
-  // for the form's page answer, which shows the album (and an anonymous album's manage
-  // token); a JSON answer is the API's, which has no such field and ignores it.
-  std::optional<albums::Prepared> new_album;
-  if (via.form && !json && form.new_album && !form.new_album->empty()) {
-    if (album || (form.album && !form.album->empty()))
-      throw errors::bad_request("new_album and album exclude each other: upload into one album");
-    albums::AlbumRequest a;
-    a.title = checked_free_text(form.album_title.value_or(""), "album_title", kMaxTitleChars);
-    a.visibility = visibility;
-    a.expires_in = placement.expires_in;
-    new_album = albums::prepare(a, caller.account ? std::optional<long long>(caller.account->id) : std::nullopt);
-    placement.new_album = new_album->row;
-  }
-  if (!album && form.album && !form.album->empty()) {
-    album = albums::find_live(app, *form.album);
-    const std::string token(req.header("X-Manage-Token"));
-    albums::check_manager(album.value(), token.empty() ? form.manage_token.value_or("") : token, caller.user());
-    albums::check_accepts_uploads(*album);
-  } else if (album && !album->owner_id && req.header("X-Manage-Token").empty()) {
-    albums::check_manager(*album, form.manage_token.value_or(""), caller.user());
-  }
-  if (album) placement.album_seq = album->seq;
+  // through the API first).  Only for the form's page answer, which shows the album (and
+  // an anonymous album's manage token); a JSON answer is the API's, which has no such
+  // field and ignores it.
+  where.new_album = route.form && !json && form.new_album && !form.new_album->empty();
+  where.album_title = form.album_title;
+  where.album_field = form.album.value_or("");
+  where.header_token = header_token;
+  where.field_token = form.manage_token.value_or("");
+  where.visibility = visibility;
+  const auto destination = place_upload(app, caller.user(), std::move(where));
 
   // The count first: a request over it is refused before any file is decoded.
   std::size_t sent = 0;
@@ -354,31 +256,28 @@ Response upload(App& app, Request& req, const Via& via) {
     if (f.size == 0)
       throw errors::unsupported_format(
           fmt::format("{} is empty, not a {} image", shown, image::describe(cfg.image.accepted)));
-    files.push_back(candidate_of(app, f, filename, shown));
-    f.staged = store::Staged();  // this upload's own staged file, if not taken, goes now
+    files.push_back(candidate_of(app, f.file, filename, shown));
+    f.file.release();  // this upload's own staged file, if not taken, goes now
   }
   if (files.empty()) throw errors::bad_request("no file: send at least one image in the field 'file'");
 
-  const auto stored =
-      ingest(app, files, description, visibility,
-             caller.account ? Uploader{caller.account->id, caller.account->username} : Uploader{}, placement);
+  const auto stored = ingest(app, files, description, visibility,
+                             caller.account ? Uploader{caller.account->id, caller.account->username} : Uploader{},
+                             destination.placement);
   for (const auto& s : stored) {
     const auto& r = s.record;
     const auto by = r.owner ? fmt::format(" by {}", *r.owner) : std::string();
     app.log().success(fmt::format("image {} uploaded as {} ({} bytes){}.",
                                   r.original_filename.empty() ? "(unnamed)" : r.original_filename, r.name, r.size, by));
   }
-  if (new_album) {
+  if (destination.made) {
     const auto by = caller.account ? fmt::format(" by {}", caller.account->username) : std::string();
-    app.log().success(fmt::format("album {} created{}.", new_album->row.id, by));
+    app.log().success(fmt::format("album {} created{}.", destination.made->id, by));
   }
 
   // The form's answer is a redirect to a page that can be reloaded and bookmarked
   // without uploading again (uploaded.cpp).
-  if (!json) {
-    if (new_album) return see_uploaded(app, stored, MadeAlbum{new_album->row.id, new_album->manage_token});
-    return see_uploaded(app, stored);
-  }
+  if (!json) return see_uploaded(app, stored, destination.made);
   if (stored.size() == 1)
     return Response::json(201,
                           views::dump(views::uploaded_json(stored[0].record, stored[0].delete_token, app.base_url())));

@@ -22,8 +22,7 @@
 #include <map>
 
 #include "core/albums.hpp"
-#include "core/deletion.hpp"
-#include "db/albums_repo.hpp"
+#include "core/upload_result.hpp"
 #include "domain/error.hpp"
 #include "domain/naming.hpp"
 #include "handlers/auth.hpp"
@@ -55,40 +54,22 @@ std::map<std::string, std::string> tokens_of(std::string_view value) {
   return out;
 }
 
-// The album's manage token, when the album cookie holds it; else "".
-std::string proven_manage_token(const Request& req, const AlbumRecord& album) {
+// The album cookie's album id and manage token ("" and "" when none).
+std::pair<std::string, std::string> album_cookie_of(const Request& req) {
   const auto cookie = http::cookie_value(req.header("Cookie"), kAlbumCookie);
-  if (!cookie) return "";
+  if (!cookie) return {};
   const auto dot = cookie->find('.');
-  if (dot == std::string_view::npos || cookie->substr(0, dot) != album.id) return "";
-  std::string token(cookie->substr(dot + 1));
-  try {
-    albums::check_manager(album, token, nullptr);
-  } catch (const Error&) {
-    return "";  // a stale or forged cookie shows nothing
-  }
-  return token;
+  if (dot == std::string_view::npos) return {};
+  return {std::string(cookie->substr(0, dot)), std::string(cookie->substr(dot + 1))};
 }
 
-// The album the first image went into, when the page may link to it; with its manage
-// token when the album cookie proves it.  `delete_tokens` holds, for each image, its
-// delete token when the delete cookie proved it (else ""): proof that this browser
-// uploaded into the album.
-std::optional<pages::AlbumLink> album_of(App& app, const Request& req, const std::vector<ImageRecord>& images,
-                                         const std::vector<std::string>& delete_tokens) {
-  db::AlbumsRepo repo(app.db());
-  auto album = repo.album_of_image(images.front().seq);
-  if (!album) return std::nullopt;
-  pages::AlbumLink link{std::move(*album), ""};
-  link.manage_token = proven_manage_token(req, link.album);
-  bool holds_a_token = !link.manage_token.empty();
-  for (std::size_t i = 0; i < images.size() && !holds_a_token; ++i) {
-    if (delete_tokens[i].empty()) continue;
-    const auto its = repo.album_of_image(images[i].seq);
-    holds_a_token = its && its->seq == link.album.seq;
-  }
-  if (!albums::may_link(link.album, {identify(app, req).user(), holds_a_token})) return std::nullopt;
-  return link;
+// The album the first image went into, when the page may link to it (core/albums.hpp:
+// may_link); with its manage token when the album cookie proves it.
+std::optional<pages::AlbumLink> album_of(App& app, const Request& req, const UploadResult& result) {
+  const auto [album_id, manage_token] = album_cookie_of(req);
+  auto album = result_album(app, result, album_id, manage_token);
+  if (!album || !albums::may_link(album->album, {identify(app, req).user(), album->holds_a_token})) return std::nullopt;
+  return pages::AlbumLink{std::move(album->album), std::move(album->manage_token)};
 }
 
 }  // namespace
@@ -127,33 +108,9 @@ Response uploaded_page(App& app, Request& req, const Params& params) {
 
   const auto cookie = http::cookie_value(req.header("Cookie"), kCookie);
   const auto tokens = cookie ? tokens_of(*cookie) : std::map<std::string, std::string>{};
-  db::ImagesRepo repo(app.db());
-  std::vector<ImageRecord> images;
-  std::vector<std::string> shown_tokens;
-  bool any_expired = false;
-  for (const auto& id : ids) {
-    auto rec = repo.find(id);
-    if (!rec) continue;
-    // Past its time an image is gone for everyone, as on /i/{id} and in the API, though
-    // the cleanup may not have removed it yet (an expired album's images carry its time).
-    if (rec->expired) {
-      any_expired = true;
-      continue;
-    }
-    std::string token;
-    if (const auto t = tokens.find(id); t != tokens.end()) {
-      try {
-        check_authority(app, id, Authority{t->second});  // a stale or forged cookie shows nothing
-        token = t->second;
-      } catch (const Error&) {}
-    }
-    images.push_back(std::move(*rec));
-    shown_tokens.push_back(std::move(token));
-  }
-  if (images.empty() && any_expired) throw errors::expired("the images of this upload have expired");
-  if (images.empty()) throw errors::not_found("the images of this upload have been deleted");
-  return Response::html(200, pages::uploaded(site_of(app), images, shown_tokens, ids.size() - images.size(),
-                                             album_of(app, req, images, shown_tokens)));
+  const auto result = upload_result(app, ids, tokens);
+  return Response::html(200, pages::uploaded(site_of(app), result.images, result.delete_tokens,
+                                             ids.size() - result.images.size(), album_of(app, req, result)));
 }
 
 }  // namespace imghost::handlers

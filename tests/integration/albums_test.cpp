@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "core/expiry.hpp"
+#include "core/cleanup.hpp"
 #include "db/albums_repo.hpp"
 #include "db/pg.hpp"
 #include "fixture.hpp"
@@ -562,7 +562,7 @@ BOOST_AUTO_TEST_CASE(albums_left_empty_past_the_ttl_go_but_not_one_an_upload_hol
   env.query("UPDATE albums SET created_at = created_at - interval '2 hours' WHERE id IN ('" + held + "', '" + idle +
             "')");
   auto& app = env.app();
-  BOOST_TEST(imghost::expiry::run_once(app.db(), app.store(), app.log(), 0).empty_albums == 0u, "0: never");
+  BOOST_TEST(imghost::cleanup::run_once(app.db(), app.store(), app.log(), 0).empty_albums == 0u, "0: never");
   BOOST_TEST(env.count("albums") == 3);
 
   db::Connection upload_conn(env.config().database);
@@ -571,7 +571,7 @@ BOOST_AUTO_TEST_CASE(albums_left_empty_past_the_ttl_go_but_not_one_an_upload_hol
   BOOST_TEST_REQUIRE(uploading.lock_row(held_seq).has_value());
   BOOST_TEST(uploading.append_items(held_seq, {image}).item_count == 1);
 
-  auto r = imghost::expiry::run_once(app.db(), app.store(), app.log(), 3600);
+  auto r = imghost::cleanup::run_once(app.db(), app.store(), app.log(), 3600);
   BOOST_TEST(r.empty_albums == 1u);
   BOOST_TEST(r.albums == 0u, "not counted as expired");
   get_json(env, "/api/v1/albums/" + idle, 404);
@@ -579,7 +579,7 @@ BOOST_AUTO_TEST_CASE(albums_left_empty_past_the_ttl_go_but_not_one_an_upload_hol
   upload_tx->commit();
   upload_tx.reset();
 
-  r = imghost::expiry::run_once(app.db(), app.store(), app.log(), 3600);
+  r = imghost::cleanup::run_once(app.db(), app.store(), app.log(), 3600);
   BOOST_TEST(r.empty_albums == 0u);
   BOOST_TEST(get_json(env, "/api/v1/albums/" + held, 200)["item_count"] == 1);
   get_json(env, "/api/v1/albums/" + fresh, 200);
@@ -720,7 +720,7 @@ BOOST_AUTO_TEST_CASE(the_cleanup_removes_expired_images_and_keeps_shared_bytes) 
   env.query("UPDATE images SET expires_at = now() - interval '1 second' WHERE expires_at IS NOT NULL");
 
   auto& app = env.app();
-  const auto r = imghost::expiry::run_once(app.db(), app.store(), app.log());
+  const auto r = imghost::cleanup::run_once(app.db(), app.store(), app.log());
   BOOST_TEST(r.images == 2u);
   BOOST_TEST(r.files == 2u);
   BOOST_TEST(env.count("images") == 1);
@@ -732,7 +732,7 @@ BOOST_AUTO_TEST_CASE(the_cleanup_removes_expired_images_and_keeps_shared_bytes) 
   get_json(env, "/api/v1/images/" + std::string(keeps["id"]), 200);
   get_json(env, "/api/v1/images/" + std::string(goes_alone["id"]), 404);
   // A second run finds nothing to do.
-  BOOST_TEST(imghost::expiry::run_once(app.db(), app.store(), app.log()).images == 0u);
+  BOOST_TEST(imghost::cleanup::run_once(app.db(), app.store(), app.log()).images == 0u);
 }
 
 // A cleanup killed after its COMMIT leaves a queued name: the next run removes the file.
@@ -747,7 +747,7 @@ BOOST_AUTO_TEST_CASE(a_queued_removal_left_by_a_killed_run_is_finished) {
   env.query("DELETE FROM blobs");
   BOOST_TEST_REQUIRE(original_exists(env, name));
   auto& app = env.app();
-  const auto r = imghost::expiry::run_once(app.db(), app.store(), app.log());
+  const auto r = imghost::cleanup::run_once(app.db(), app.store(), app.log());
   BOOST_TEST(r.files == 1u);
   BOOST_TEST(!original_exists(env, name));
   BOOST_TEST(env.count("removals") == 0);
@@ -763,7 +763,7 @@ BOOST_AUTO_TEST_CASE(an_expired_album_goes_with_its_images) {
   env.query("UPDATE albums SET expires_at = now() - interval '1 second'");
   env.query("UPDATE images SET expires_at = now() - interval '1 second'");
   auto& app = env.app();
-  const auto r = imghost::expiry::run_once(app.db(), app.store(), app.log());
+  const auto r = imghost::cleanup::run_once(app.db(), app.store(), app.log());
   BOOST_TEST(r.images == 2u);
   BOOST_TEST(r.albums == 1u);
   BOOST_TEST(env.count("albums") == 0);
@@ -795,7 +795,7 @@ BOOST_AUTO_TEST_CASE(the_cleanup_finishes_a_deletion_as_a_deletion) {
   env.query("UPDATE albums SET expires_at = now() - interval '1 second' WHERE expires_at IS NOT NULL");
 
   auto& app = env.app();
-  const auto report = imghost::expiry::run_once(app.db(), app.store(), app.log());
+  const auto report = imghost::cleanup::run_once(app.db(), app.store(), app.log());
   BOOST_TEST(report.images == 3u);
   BOOST_TEST(report.albums == 2u);
   BOOST_TEST(env.count("albums") == 0);

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "admin/fsck.hpp"
-#include "core/expiry.hpp"
+#include "core/cleanup.hpp"
 #include "domain/naming.hpp"
 #include "fixture.hpp"
 #include "store/local_store.hpp"
@@ -130,7 +130,7 @@ BOOST_AUTO_TEST_CASE(a_file_queued_for_removal_is_noted_not_an_orphan_and_expire
   const auto img = json::parse(env.run(up).body);
   const std::string name = img["filename"];
   BOOST_TEST_REQUIRE(s.read(store::Object::thumbnail, name).has_value());
-  // What core/expiry's transaction commits before it unlinks: rows gone, name queued.
+  // What core/image_removal's transaction commits before it unlinks: rows gone, name queued.
   env.query("DELETE FROM images WHERE sha256 = (SELECT sha256 FROM blobs WHERE name = '" + name + "')");
   env.query("DELETE FROM blobs WHERE name = '" + name + "'");
   env.query("INSERT INTO removals (name) VALUES ('" + name + "')");
@@ -142,7 +142,7 @@ BOOST_AUTO_TEST_CASE(a_file_queued_for_removal_is_noted_not_an_orphan_and_expire
   BOOST_TEST(s.read(store::Object::original, name).has_value(), "left to the cleanup");
 
   auto& app = env.app();
-  BOOST_TEST(imghost::expiry::run_once(app.db(), app.store(), app.log()).files == 1u);
+  BOOST_TEST(imghost::cleanup::run_once(app.db(), app.store(), app.log()).files == 1u);
   BOOST_TEST(env.count("removals") == 0);
   BOOST_TEST(!s.read(store::Object::original, name).has_value());
   BOOST_TEST(!s.read(store::Object::thumbnail, name).has_value());

@@ -9,7 +9,7 @@
 #include "admin/migrate.hpp"
 #include "admin/own_names.hpp"
 #include "base/crypto.hpp"
-#include "core/removal.hpp"
+#include "core/image_removal.hpp"
 #include "domain/naming.hpp"
 #include "fixture.hpp"
 #include "store/local_store.hpp"
@@ -127,7 +127,7 @@ BOOST_AUTO_TEST_CASE(images_sharing_a_file_name_get_names_of_their_own) {
   std::fclose(out);
 
   // The oldest image's delete now takes its name alone; the others keep their links.
-  const auto removed = removal::remove_image(conn, s, log, "img1", sha);
+  const auto removed = image_removal::remove_image(conn, s, log, "img1", sha);
   BOOST_TEST_REQUIRE(removed.has_value());
   BOOST_TEST((removed->file == std::optional<std::string>(shared)));
   BOOST_TEST(!s.read(store::Object::original, shared).has_value());

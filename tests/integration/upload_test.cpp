@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/crypto.hpp"
-#include "core/expiry.hpp"
+#include "core/cleanup.hpp"
 #include "db/pg.hpp"
 #include "fixture.hpp"
 #include "store/local_store.hpp"
@@ -334,7 +334,7 @@ BOOST_AUTO_TEST_CASE(a_delete_the_store_cannot_finish_leaves_the_file_queued_for
   std::filesystem::remove_all(original);
   std::ofstream(original) << "the file the delete could not remove";
   auto& app = env.app();
-  const auto r = imghost::expiry::run_once(app.db(), app.store(), app.log());
+  const auto r = imghost::cleanup::run_once(app.db(), app.store(), app.log());
   BOOST_TEST(r.files == 1u);
   BOOST_TEST(!std::filesystem::exists(original));
   BOOST_TEST(env.count("removals") == 0);

@@ -1,5 +1,6 @@
-// Removing one image and its file: the one removal that DELETE of an image, DELETE of an
-// album and the expiry cleanup share.
+// Removing one image: who may (its delete token, its owner, an admin), and the removal
+// itself, rows then files, that DELETE of an image, DELETE of an album
+// (core/album_removal.hpp) and the cleanup (core/cleanup.hpp) share.
 //
 // Every image has a file name of its own (sql/008), so its links answer 404 as soon as
 // its files are removed, whatever other uploads of the same bytes exist: those have
@@ -23,12 +24,40 @@
 #include <string>
 
 #include "base/crypto.hpp"
-#include "db/images_repo.hpp"
-#include "db/pg.hpp"
+#include "core/app.hpp"
+#include "core/removal_report.hpp"
+#include "domain/image_record.hpp"
 #include "domain/log.hpp"
+#include "domain/user_record.hpp"
 #include "store/store.hpp"
 
-namespace imghost::removal {
+namespace imghost {
+
+namespace db {
+class ImagesRepo;  // db/images_repo.hpp
+}
+
+namespace image_removal {
+
+// Who may delete (and edit) an image: whoever holds its delete token, its owner, and
+// an admin.  `token` empty: no delete token given; `account` nullptr: anonymous.
+struct Authority {
+  std::string token;
+  const UserRecord* account = nullptr;
+};
+
+struct Deleted {
+  ImageRecord record;  // the image as it was; its links answer 404 from now on
+};
+
+// Deletes an image by id, for the API and the browser's delete page.  Throws Error 404
+// (no such image) or 403 (a wrong delete token, none and not the owner or an admin).
+// Logs the deletion.  A store failure leaves the file queued for the cleanup (logged);
+// the delete succeeded.
+Deleted delete_image(App& app, const std::string& id, const Authority& who);
+
+// 404 unless an image with this id exists, 403 unless `who` may delete it; returns it.
+ImageRecord check_authority(App& app, const std::string& id, const Authority& who);
 
 struct Removed {
   // The image's file name, whose files were to go (nullopt only while another image
@@ -44,8 +73,18 @@ struct Removed {
 std::optional<Removed> remove_image(db::Connection& conn, const store::Store& store, AppLog& log, const std::string& id,
                                     const crypto::Sha256& sha256);
 
+// remove_image, then "image <name> <verb>." logged ("expired", "deleted") and counted in
+// `report`.  False when another run removed it first.
+bool remove_image_logged(db::Connection& conn, const store::Store& store, AppLog& log, const std::string& id,
+                         const crypto::Sha256& sha256, const std::string& name, const char* verb,
+                         RemovalReport& report);
+
 // Removes a queued name's files, then dequeues it.  false (logged) when the store
 // failed: the name stays queued.  Removing files that are already gone is not a failure.
 bool unlink_queued(db::ImagesRepo& repo, const store::Store& store, AppLog& log, const std::string& name);
 
-}  // namespace imghost::removal
+// Counts what unlink_queued did in `report`: a file removed, or one left queued.
+void count_file(bool unlinked, RemovalReport& report);
+
+}  // namespace image_removal
+}  // namespace imghost

@@ -1,14 +1,14 @@
-#include "core/deletion.hpp"
+#include "core/image_removal.hpp"
 
 #include <fmt/format.h>
 
 #include "base/crypto.hpp"
-#include "core/removal.hpp"
 #include "db/images_repo.hpp"
+#include "db/locks.hpp"
 #include "domain/error.hpp"
 #include "domain/naming.hpp"
 
-namespace imghost {
+namespace imghost::image_removal {
 namespace {
 
 db::ImagesRepo::DeleteTarget authorize(db::ImagesRepo& repo, const std::string& id, const Authority& who) {
@@ -49,7 +49,7 @@ Deleted delete_image(App& app, const std::string& id, const Authority& who) {
   if (!rec) throw errors::not_found("no such image");
 
   // A store failure leaves the file queued for the cleanup (logged); the delete succeeded.
-  const auto removed = removal::remove_image(conn, app.store(), app.log(), id, target.sha256);
+  const auto removed = remove_image(conn, app.store(), app.log(), id, target.sha256);
   if (!removed) throw errors::not_found("no such image");  // a concurrent delete won
   if (who.token.empty() && who.account)
     app.log().success(fmt::format("image {} deleted by {}.", rec->name, who.account->username));
@@ -58,4 +58,50 @@ Deleted delete_image(App& app, const std::string& id, const Authority& who) {
   return {*rec};
 }
 
-}  // namespace imghost
+std::optional<Removed> remove_image(db::Connection& conn, const store::Store& store, AppLog& log, const std::string& id,
+                                    const crypto::Sha256& sha256) {
+  db::ImagesRepo repo(conn);
+  db::SessionLock lock(conn, sha256);
+  Removed removed;
+  {
+    db::Transaction tx(conn);
+    const auto name = repo.delete_image(id);
+    if (!name) return std::nullopt;
+    repo.release_content(sha256, *name);
+    if (!repo.image_named(*name)) {
+      removed.file = name;
+      repo.queue_removal(*name);
+    }
+    tx.commit();
+  }
+  // Still under the content lock: an upload of these bytes links from the file the blob
+  // names now, never from this one.
+  if (removed.file) removed.file_left_queued = !unlink_queued(repo, store, log, *removed.file);
+  return removed;
+}
+
+bool remove_image_logged(db::Connection& conn, const store::Store& store, AppLog& log, const std::string& id,
+                         const crypto::Sha256& sha256, const std::string& name, const char* verb,
+                         RemovalReport& report) {
+  const auto removed = remove_image(conn, store, log, id, sha256);
+  if (!removed) return false;
+  ++report.images;
+  log.success(fmt::format("image {} {}.", name, verb));
+  if (removed->file) count_file(!removed->file_left_queued, report);
+  return true;
+}
+
+bool unlink_queued(db::ImagesRepo& repo, const store::Store& store, AppLog& log, const std::string& name) {
+  try {
+    store::remove_both(store, name);
+  } catch (const std::exception& e) {
+    log.error(fmt::format("file {} stays queued for removal: {}", name, e.what()));
+    return false;
+  }
+  repo.dequeue_removal(name);
+  return true;
+}
+
+void count_file(bool unlinked, RemovalReport& report) { ++(unlinked ? report.files : report.failed); }
+
+}  // namespace imghost::image_removal

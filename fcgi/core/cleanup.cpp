@@ -1,43 +1,19 @@
-#include "core/expiry.hpp"
+#include "core/cleanup.hpp"
 
 #include <fmt/format.h>
 
 #include <string>
 #include <vector>
 
-#include "core/removal.hpp"
+#include "core/album_removal.hpp"
+#include "core/image_removal.hpp"
 #include "db/albums_repo.hpp"
 #include "db/images_repo.hpp"
 
-namespace imghost::expiry {
+namespace imghost::cleanup {
 namespace {
 
 constexpr int kBatch = 100;
-
-// Counts what unlink_queued did.
-void count_file(bool unlinked, Report& report) { ++(unlinked ? report.files : report.failed); }
-
-// One image through removal::remove_image, logged with `verb`: "expired", "deleted".
-// False when another run removed it first.
-bool remove_image(db::Connection& conn, const store::Store& store, AppLog& log, const std::string& id,
-                  const crypto::Sha256& sha, const std::string& name, const char* verb, Report& report) {
-  const auto removed = removal::remove_image(conn, store, log, id, sha);
-  if (!removed) return false;
-  ++report.images;
-  log.success(fmt::format("image {} {}.", name, verb));
-  if (removed->file) count_file(!removed->file_left_queued, report);
-  return true;
-}
-
-void remove_album_images(db::Connection& conn, const store::Store& store, AppLog& log, long long album_seq,
-                         const char* verb, Report& report) {
-  db::AlbumsRepo albums(conn);
-  for (;;) {
-    const auto members = albums.images_only_here(album_seq, kBatch);
-    if (members.empty()) return;
-    for (const auto& m : members) remove_image(conn, store, log, m.id, m.sha256, m.name, verb, report);
-  }
-}
 
 // Anonymous albums that hold no image, created more than `ttl` seconds ago (an account's
 // albums are its owner's to keep).  Nothing of them is
@@ -67,29 +43,17 @@ void remove_empty_albums(db::Connection& conn, AppLog& log, unsigned ttl, Report
 
 }  // namespace
 
-Report remove_album(db::Connection& conn, const store::Store& store, AppLog& log, long long album_seq,
-                    const std::string& album_line) {
-  Report report;
-  db::AlbumsRepo albums(conn);
-  if (!albums.mark_deleting(album_seq)) return report;
-  remove_album_images(conn, store, log, album_seq, "deleted", report);
-  if (albums.delete_album(album_seq)) {
-    ++report.albums;
-    log.success(album_line);
-  }
-  return report;
-}
-
 Report run_once(db::Connection& conn, const store::Store& store, AppLog& log, unsigned empty_album_ttl) {
   Report report;
   db::ImagesRepo repo(conn);
   // What a run killed after its COMMIT left queued.
-  for (const auto& name : repo.queued_removals()) count_file(removal::unlink_queued(repo, store, log, name), report);
+  for (const auto& name : repo.queued_removals())
+    image_removal::count_file(image_removal::unlink_queued(repo, store, log, name), report);
   for (;;) {
     const auto doomed = repo.expired_images(kBatch);
     std::size_t removed = 0;
     for (const auto& d : doomed)
-      if (remove_image(conn, store, log, d.id, d.sha256, d.name, "expired", report)) ++removed;
+      if (image_removal::remove_image_logged(conn, store, log, d.id, d.sha256, d.name, "expired", report)) ++removed;
     // A batch that removed nothing was taken by another run meanwhile: stop, it goes on.
     if (doomed.size() < static_cast<std::size_t>(kBatch) || removed == 0) break;
   }
@@ -99,12 +63,7 @@ Report run_once(db::Connection& conn, const store::Store& store, AppLog& log, un
     for (const auto& d : doomed) {
       // An album whose DELETE a dead worker left half done is finished as a deletion.
       const char* verb = d.deleted ? "deleted" : "expired";
-      if (!albums.mark_deleting(d.seq)) continue;
-      remove_album_images(conn, store, log, d.seq, verb, report);
-      if (albums.delete_album(d.seq)) {
-        ++report.albums;
-        log.success(fmt::format("album {} {}.", d.id, verb));
-      }
+      album_removal::tear_down(conn, store, log, d.seq, verb, fmt::format("album {} {}.", d.id, verb), report);
     }
     if (doomed.size() < static_cast<std::size_t>(kBatch)) break;
   }
@@ -112,4 +71,4 @@ Report run_once(db::Connection& conn, const store::Store& store, AppLog& log, un
   return report;
 }
 
-}  // namespace imghost::expiry
+}  // namespace imghost::cleanup

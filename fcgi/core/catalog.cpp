@@ -1,0 +1,38 @@
+#include "core/catalog.hpp"
+
+#include "db/albums_repo.hpp"
+#include "db/images_repo.hpp"
+#include "domain/error.hpp"
+#include "domain/naming.hpp"
+
+namespace imghost::catalog {
+
+ImageRecord find_live(App& app, const std::string& id) {
+  if (!naming::is_image_id(id)) throw errors::not_found("no such image");
+  auto rec = find(app, id);
+  if (!rec) throw errors::not_found("no such image");
+  // Past its time the image is gone for everyone, though the cleanup may not have
+  // removed it yet (docs/albums-expiry-design.md).
+  if (rec->expired) throw errors::expired("this image has expired");
+  return *rec;
+}
+
+std::optional<ImageRecord> find(App& app, const std::string& id) { return db::ImagesRepo(app.db()).find(id); }
+
+std::vector<ImageRecord> public_images(App& app, std::optional<long long> before, int limit) {
+  return db::ImagesRepo(app.db()).list_public(before, limit);
+}
+
+std::vector<ImageRecord> owned_images(App& app, long long owner_id, std::optional<long long> before, int limit) {
+  return db::ImagesRepo(app.db()).list_owned(owner_id, before, limit);
+}
+
+std::vector<AlbumItem> album_items(App& app, long long album_seq, std::optional<long long> after, int limit) {
+  return db::ImagesRepo(app.db()).list_album_items(album_seq, after, limit);
+}
+
+std::optional<AlbumRecord> album_of_image(App& app, long long image_seq) {
+  return db::AlbumsRepo(app.db()).album_of_image(image_seq);
+}
+
+}  // namespace imghost::catalog
