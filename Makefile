@@ -41,7 +41,7 @@ help:
 	@echo "make run     install what is missing, build, start the stack on http://127.0.0.1:$${IMGHOST_PORT:-8080}"
 	@echo "             (IMGHOST_STORE=s3 make run: the images in a bucket of a local S3 server)"
 	@echo "make test    install what is missing, build (warnings are errors), run every test"
-	@echo "make check   build, then the unit and integration tests only (under a minute)"
+	@echo "make check   build, the layer check (scripts/check-layers), the unit and integration tests (under a minute)"
 	@echo "make format  clang-format every C++ file (format-check: fail if one differs)"
 	@echo "make bench   benchmark against the peer (writes bench/results/)"
 	@echo "make fuzz    run the libFuzzer targets for a bounded time"
@@ -92,6 +92,7 @@ test:
 	$(Q)IMGHOST_BUILD=$(abspath $(BUILD)) tests/run-all
 
 check: all $(BUILD)/unit-tests $(BUILD)/integration-tests
+	$(Q)scripts/check-layers
 	$(Q)$(BUILD)/unit-tests
 	$(Q)$(BUILD)/integration-tests
 
