@@ -213,6 +213,15 @@ class Readme(unittest.TestCase):
     def test_readme_begins_with_its_title(self):
         self.assertEqual(README.read_text(encoding="utf-8").splitlines()[0], "# imghost")
 
+    def test_the_layout_names_every_folder_of_the_worker_and_each_of_its_layers(self):
+        text = README.read_text(encoding="utf-8")
+        layout = text[text.index("## Layout\n") : text.index("\n## ", text.index("## Layout\n") + 1)]
+        picture = layout.split("```")[1]
+        for folder in sorted(p.name for p in (ROOT / "fcgi").iterdir() if p.is_dir()):
+            with self.subTest(folder):
+                self.assertIn(f"| `fcgi/{folder}/` |", layout)
+                self.assertRegex(picture, rf"(?<![\w/]){folder}/", "the picture of the layers")
+
     def test_no_document_sends_the_reader_outside_the_repository(self):
         for doc in [README, *sorted((ROOT / "docs").glob("*.md"))]:
             with self.subTest(doc.name):
