@@ -1,5 +1,6 @@
-// fuzz-sources: fcgi/image/strip_metadata.cpp fcgi/image/png_chunks.cpp fcgi/image/strip/exif.cpp fcgi/image/strip/gif.cpp
-// fuzz-sources: fcgi/image/strip/jpeg.cpp fcgi/image/strip/png.cpp fcgi/image/strip/webp.cpp fcgi/domain/image_format.cpp fcgi/base/text.cpp fcgi/base/hex.cpp
+// fuzz-sources: fcgi/image/strip_metadata.cpp fcgi/image/png_chunks.cpp fcgi/image/strip/exif.cpp
+// fuzz-sources: fcgi/image/strip/gif.cpp fcgi/image/strip/jpeg.cpp fcgi/image/strip/png.cpp
+// fuzz-sources: fcgi/image/strip/webp.cpp fcgi/domain/image_format.cpp fcgi/base/text.cpp fcgi/base/hex.cpp
 // fuzz-pkgs: zlib
 //
 // libFuzzer target for image::strip_metadata.
