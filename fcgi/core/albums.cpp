@@ -8,7 +8,6 @@
 
 #include "base/crypto.hpp"
 #include "db/albums_repo.hpp"
-#include "db/images_repo.hpp"
 #include "db/pg.hpp"
 #include "domain/error.hpp"
 #include "domain/naming.hpp"
@@ -76,10 +75,6 @@ std::vector<AlbumRecord> list_public(App& app, std::optional<long long> before, 
 
 std::vector<AlbumRecord> list_owned(App& app, long long owner_id, std::optional<long long> before, int limit) {
   return db::AlbumsRepo(app.db()).list_owned(owner_id, before, limit);
-}
-
-std::vector<AlbumItem> items(App& app, long long album_seq, std::optional<long long> after, int limit) {
-  return db::ImagesRepo(app.db()).list_album_items(album_seq, after, limit);
 }
 
 AlbumRecord edit(App& app, const AlbumRecord& album, const AlbumEdit& e, std::string_view by) {

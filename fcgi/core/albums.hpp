@@ -73,9 +73,6 @@ AlbumRecord find_to_remove(App& app, const std::string& id, const std::string& t
 std::vector<AlbumRecord> list_public(App& app, std::optional<long long> before, int limit);
 // An account's albums, public and unlisted, the same filter, order and paging.
 std::vector<AlbumRecord> list_owned(App& app, long long owner_id, std::optional<long long> before, int limit);
-// The album's images that have not expired, in its order: at most `limit`, only those
-// after position `after` when given.
-std::vector<AlbumItem> items(App& app, long long album_seq, std::optional<long long> after, int limit);
 
 // What a PATCH asks for, its text already checked (the handler's); each field left
 // nullopt stays as it is.

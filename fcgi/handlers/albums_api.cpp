@@ -6,6 +6,7 @@
 #include "base/text.hpp"
 #include "core/album_removal.hpp"
 #include "core/albums.hpp"
+#include "core/catalog.hpp"
 #include "domain/error.hpp"
 #include "domain/free_text.hpp"
 #include "handlers/auth.hpp"
@@ -69,7 +70,7 @@ Response list_album_images(App& app, Request& req, const Params& params) {
   // The cursor seals the last item's position: the next page starts after it.
   const auto scope = album_scope(album.seq);
   const auto p = page_request(app, req.query(), kDefaultLimit, scope);
-  auto rows = albums::items(app, album.seq, p.before, p.limit + 1);
+  auto rows = catalog::album_items(app, album.seq, p.before, p.limit + 1);
   std::optional<std::string> next;
   if (static_cast<int>(rows.size()) > p.limit) {
     rows.resize(static_cast<std::size_t>(p.limit));
