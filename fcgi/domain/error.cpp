@@ -17,6 +17,7 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::unsupported_format: return "unsupported_format";
     case ErrorCode::invalid_image: return "invalid_image";
     case ErrorCode::rate_limited: return "rate_limited";
+    case ErrorCode::not_implemented: return "not_implemented";
     case ErrorCode::unavailable: return "unavailable";
   }
   return "internal";

@@ -29,6 +29,7 @@ enum class ErrorCode {
   unsupported_format,  // not an accepted image format
   invalid_image,       // looks like one but does not decode, or is over the pixel limits
   rate_limited,        // too many requests from one client
+  not_implemented,     // a format or feature asked for that the route does not offer (oEmbed's xml)
   unavailable,         // PostgreSQL or the store is unavailable; nothing was half-written
 };
 
@@ -58,6 +59,7 @@ inline Error expired(const std::string& m) { return {ErrorCode::expired, m}; }
 inline Error too_large(const std::string& m) { return {ErrorCode::too_large, m}; }
 inline Error unsupported_format(const std::string& m) { return {ErrorCode::unsupported_format, m}; }
 inline Error invalid_image(const std::string& m) { return {ErrorCode::invalid_image, m}; }
+inline Error not_implemented(const std::string& m) { return {ErrorCode::not_implemented, m}; }
 inline Error unavailable(const std::string& m) { return {ErrorCode::unavailable, m}; }
 }  // namespace errors
 

@@ -17,6 +17,7 @@ int status_of(ErrorCode code) {
     case ErrorCode::unsupported_format: return 415;
     case ErrorCode::invalid_image: return 422;
     case ErrorCode::rate_limited: return 429;
+    case ErrorCode::not_implemented: return 501;
     case ErrorCode::unavailable: return 503;
   }
   return 500;
@@ -42,6 +43,7 @@ const char* status_text(int status) {
     case 415: return "415 Unsupported Media Type";
     case 422: return "422 Unprocessable Entity";
     case 429: return "429 Too Many Requests";
+    case 501: return "501 Not Implemented";
     case 503: return "503 Service Unavailable";
     default: return "500 Internal Server Error";
   }
