@@ -60,6 +60,9 @@ std::vector<KeyValue> key_values(std::string_view file_text);
 // nullopt when it is not one, or does not fit in 63 bits.
 std::optional<std::uint64_t> parse_size(std::string_view v);
 
+// Percent-encoding of a query component: every byte but RFC 3986's unreserved ones
+// (letters, digits, - . _ ~), so a whole URL fits in one parameter.
+std::string url_encode(std::string_view in);
 // Percent-decoding of a query component ('+' is a space).  Returns false on a bad escape.
 bool url_decode(std::string_view in, std::string& out);
 // Sets `out` to the decoded value of `key` in a query string; false when absent or malformed.

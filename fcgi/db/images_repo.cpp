@@ -89,6 +89,14 @@ std::optional<ImageRecord> ImagesRepo::find(const std::string& id) {
   return record_at(r, 0);
 }
 
+std::optional<ImageRecord> ImagesRepo::find_named(const std::string& name) {
+  // The index on images(name) (sql/008) finds it.
+  auto r = c_.run("find_image_named",
+                  "SELECT " IMAGE_COLUMNS IMAGE_FROM " WHERE i.name = $1 ORDER BY i.seq DESC LIMIT 1", {name});
+  if (r.rows() == 0) return std::nullopt;
+  return record_at(r, 0);
+}
+
 std::vector<ImageRecord> ImagesRepo::list_public(std::optional<long long> before, int limit) {
   // Keyset paging over the index of public images on -seq (sql/003): the index walk
   // starts at the cursor, so any page costs the same as the first, and no unlisted row is

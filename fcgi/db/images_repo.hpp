@@ -66,6 +66,8 @@ class ImagesRepo {
   std::optional<std::string> blob_name(const crypto::Sha256& sha);
 
   std::optional<ImageRecord> find(const std::string& id);
+  // The image whose file is `name` (the newest, should rows written before sql/008 share it).
+  std::optional<ImageRecord> find_named(const std::string& name);
   // The public images, newest first; only rows with seq < before when given.  Unlisted
   // images are never in a list.
   std::vector<ImageRecord> list_public(std::optional<long long> before, int limit);

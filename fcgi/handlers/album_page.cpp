@@ -8,6 +8,7 @@
 #include "base/text.hpp"
 #include "core/albums.hpp"
 #include "core/catalog.hpp"
+#include "core/previews.hpp"
 #include "domain/error.hpp"
 #include "handlers/handlers.hpp"
 #include "render/pages.hpp"
@@ -39,7 +40,11 @@ Response album_page(App& app, Request& req, const Params& params) {
     items.resize(kAlbumPage);
     next = items.back().position;
   }
-  return Response::html(200, pages::album_page(site_of(app), album, items, next, after == 0));
+  // The picture of its link preview, which only a site with a public base URL shows
+  // (render/link_preview.hpp): the query is spared otherwise.
+  std::optional<ImageRecord> picture;
+  if (!app.base_url().empty()) picture = previews::album_picture(app, album);
+  return Response::html(200, pages::album_page(site_of(app), album, items, picture, next, after == 0));
 }
 
 }  // namespace imghost::handlers

@@ -141,6 +141,8 @@ Response patch_album(App& app, Request& req, const Params& params);
 // {id}: owner, admin or X-Manage-Token; the album and its images that are in no other album.
 Response delete_album(App& app, Request& req, const Params& params);
 Response upload_into_album(App& app, Request& req, const Params& params);  // {id}: as the upload, into it
+// GET /api/oembed: the oEmbed answer for a link to an image or album (oembed.cpp).
+Response oembed(App& app, Request& req, const Params& params);
 // GET /metrics on the private listener (metrics.cpp).
 Response metrics(App& app, Request& req, const Params& params);
 // nginx's fallback when a thumbnail is not on disk (yet): make it now.  {name}

@@ -59,6 +59,7 @@ const Route kRoutes[] = {
     {"PATCH", "/api/v1/albums/{id}", patch_album, 0, "owner or token: title, description, close, cover, order"},
     {"DELETE", "/api/v1/albums/{id}", delete_album, 0, "delete an album and the images only in it (owner or token)"},
     {"POST", "/api/v1/albums/{id}/images", upload_into_album, kUploadBody, "upload into an album"},
+    {"GET", "/api/oembed", oembed, 0, "oEmbed 1.0 for a link to an image or album (link previews)"},
     {"GET", "/metrics", metrics, kPrivate, "Prometheus metrics (private listener only)"},
     {"GET", "/_error/{status}", nginx_error, kInternal, "nginx's own 413 and 404 as the site's pages"},
 };

@@ -58,7 +58,7 @@ std::string layout(const Site& site, std::string_view title, std::string_view bo
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
       "<title>{title} · imghost</title>"
-      "{robots}"
+      "{robots}{head}"
       "<link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\">"
       "<link rel=\"stylesheet\" href=\"{css}\">"
       "<script src=\"{js}\" defer></script></head>\n<body>"
@@ -74,7 +74,8 @@ std::string layout(const Site& site, std::string_view title, std::string_view bo
       "</body></html>\n",
       fmt::arg("title", escape(title)),
       fmt::arg("robots", options.noindex ? "<meta name=\"robots\" content=\"noindex\">" : ""),
-      fmt::arg("icon", escape(a.icon)), fmt::arg("css", escape(a.stylesheet)), fmt::arg("js", escape(a.script)),
+      fmt::arg("head", options.head), fmt::arg("icon", escape(a.icon)), fmt::arg("css", escape(a.stylesheet)),
+      fmt::arg("js", escape(a.script)),
       fmt::arg("home_current", options.nav == Nav::home ? " aria-current=\"page\"" : ""),
       fmt::arg("upload", nav_link("/upload", "Upload", options.nav == Nav::upload)),
       fmt::arg("catalog", nav_link("/images/", "Catalog", options.nav == Nav::catalog)),

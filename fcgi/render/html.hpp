@@ -25,7 +25,8 @@ enum class Nav { none, home, upload, catalog, mine, account };
 
 struct PageOptions {
   Nav nav = Nav::none;
-  bool noindex = false;  // unlisted images and pages with private links stay out of search engines
+  bool noindex = false;        // unlisted images and pages with private links stay out of search engines
+  std::string_view head = {};  // more of <head>, already HTML: a page's link preview tags (link_preview.hpp)
 };
 
 // The whole document around `body` (already HTML): the style sheet and the script as

@@ -6,6 +6,7 @@
 #include "domain/image_format.hpp"
 #include "domain/thumbnail_geometry.hpp"
 #include "render/json.hpp"
+#include "render/link_preview.hpp"
 #include "render/share_codes.hpp"
 #include "render/units.hpp"
 
@@ -96,8 +97,6 @@ std::string expiry_note(const char* what, const std::optional<std::string>& expi
   return fmt::format("<p class=\"expiry\">{} <time datetime=\"{}\">{}</time> ({}).</p>", what, escape(*expires_at),
                      escape(units::expires_in(*left)), escape(shown_time(*expires_at)));
 }
-
-std::string album_title(const AlbumRecord& a) { return a.title ? share_codes::one_line(*a.title) : "Untitled album"; }
 
 // "In the album <a>Holiday</a>." on the pages of the images it holds.
 std::string album_note(const Site& site, const std::optional<AlbumLink>& link) {
@@ -210,6 +209,12 @@ const char* error_title(int status) {
 
 }  // namespace
 
+std::string image_title(const ImageRecord& r) {
+  return r.description ? shorten(share_codes::one_line(*r.description), 80) : shown_name(r);
+}
+
+std::string album_title(const AlbumRecord& a) { return a.title ? share_codes::one_line(*a.title) : "Untitled album"; }
+
 std::string home(const Site& site, const std::string& csrf) {
   const auto& base = base_of(site);
   const auto origin = base.empty() ? std::string("<span data-origin>https://this-site</span>") : escape(base);
@@ -304,7 +309,7 @@ std::string image_page(const Site& site, const ImageRecord& r, const std::option
   const bool full = r.size <= kShowFullUpTo;
   // The image is the link to the full file: its alt text names it.
   const std::string alt = links.alt;
-  const std::string title = r.description ? shorten(share_codes::one_line(*r.description), 80) : shown_name(r);
+  const std::string title = image_title(r);
   const bool listed = r.visibility == Visibility::public_;
   std::string body = fmt::format(
       "<article class=\"image-page\" data-id=\"{id}\"><h1>{title}</h1>"
@@ -330,11 +335,12 @@ std::string image_page(const Site& site, const ImageRecord& r, const std::option
   body += "<section class=\"share\" aria-labelledby=\"share-title\"><h2 id=\"share-title\">Share it</h2>";
   body += code_fields(site, r.id, links, share_codes::all_codes(links));
   body += "</section></article>";
-  return layout(site, title, body, {Nav::none, !listed});
+  return layout(site, title, body, {Nav::none, !listed, image_preview_tags(site, r)});
 }
 
 std::string album_page(const Site& site, const AlbumRecord& a, const std::vector<AlbumItem>& items,
-                       std::optional<long long> next_after, bool is_first_page, std::time_t now) {
+                       const std::optional<ImageRecord>& picture, std::optional<long long> next_after,
+                       bool is_first_page, std::time_t now) {
   const auto base = base_of(site);
   const auto url = views::album_url(base, a.id);
   const bool listed = a.visibility == Visibility::public_;
@@ -382,7 +388,7 @@ std::string album_page(const Site& site, const AlbumRecord& a, const std::vector
     body += "</nav>";
   }
   body += "</article>";
-  return layout(site, album_title(a), body, {Nav::none, !listed});
+  return layout(site, album_title(a), body, {Nav::none, !listed, album_preview_tags(site, a, picture)});
 }
 
 std::string catalog(const Site& site, const std::vector<ImageRecord>& items,

@@ -15,6 +15,12 @@
 
 namespace imghost::pages {
 
+// What an image and an album are called on their pages and in their previews: an
+// image's description on one line (shortened) or else its file name; an album's title or
+// "Untitled album".
+std::string image_title(const ImageRecord& r);
+std::string album_title(const AlbumRecord& a);
+
 // `csrf`: the session's CSRF token when a logged-in browser asks (the form carries it;
 // the uploads then belong to the account), else "".
 std::string home(const Site& site, const std::string& csrf = "");
@@ -37,15 +43,18 @@ std::string uploaded(const Site& site, const std::vector<ImageRecord>& images,
                      const std::optional<AlbumLink>& album = std::nullopt, std::time_t now = std::time(nullptr));
 
 // An image's own page, /i/{id}: the image, its description, size and format, every
-// copy-ready code, "expires in …" when it expires, and the link to its album.
+// copy-ready code, "expires in …" when it expires, the link to its album, and its link
+// preview tags (link_preview.hpp).
 std::string image_page(const Site& site, const ImageRecord& r, const std::optional<AlbumLink>& album = std::nullopt,
                        std::time_t now = std::time(nullptr));
 
 // An album's page, /a/{id}: its title and description, its own link, "expires in …"
 // when it expires, and its images in order, each with the codes of its own page.
+// `picture` stands for the album in link previews (core/previews.hpp: album_picture).
 // `next_after` is the position the next page of the album starts after, if any.
 std::string album_page(const Site& site, const AlbumRecord& album, const std::vector<AlbumItem>& items,
-                       std::optional<long long> next_after, bool is_first_page, std::time_t now = std::time(nullptr));
+                       const std::optional<ImageRecord>& picture, std::optional<long long> next_after,
+                       bool is_first_page, std::time_t now = std::time(nullptr));
 
 // The catalog page of public images; `next_cursor` links to the following (older) page.
 std::string catalog(const Site& site, const std::vector<ImageRecord>& items,

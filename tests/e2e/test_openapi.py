@@ -35,6 +35,8 @@ CONTRACT_ROUTES = [
     ("/api/v1/albums/{id}", "delete"),
     ("/api/v1/albums/{id}/images", "get"),
     ("/api/v1/albums/{id}/images", "post"),
+    # Link previews
+    ("/api/oembed", "get"),
 ]
 ERROR_CODES = {
     "bad_request": 400, "unauthorized": 401, "forbidden": 403, "quota_exceeded": 403, "not_found": 404,
@@ -273,6 +275,14 @@ class EveryDocumentedOperationAnswers(unittest.TestCase):
             self.exercise_account_route(path, method, statuses, ok, image_schema_keys)
         elif path.startswith("/api/v1/albums"):
             self.exercise_album_route(path, method, statuses, ok, image_schema_keys)
+        elif (path, method) == ("/api/oembed", "get"):
+            # This stack has no public_base_url, so it knows no link of its own: its 200s
+            # (and 410s) are test_previews.py's, on a stack that has one.
+            page = "http%3A%2F%2F127.0.0.1%2Fi%2F" + self.image(4)["id"]
+            self.check(get("/api/oembed?url=" + page), statuses, 404)
+            self.check(get("/api/oembed?url=" + page + "&format=xml"), statuses, 501)
+            self.check(get("/api/oembed?url=" + page + "&maxwidth=0"), statuses, 400)
+            self.check(get("/api/oembed"), statuses, 400)
         else:
             self.fail(f"the document has {method.upper()} {path}, which this test does not know how to call")
 
