@@ -102,6 +102,8 @@ class MakeRun(unittest.TestCase):
         e = private_env(folder, port)
         with make_run(self, folder, e, 120) as make:
             self.assertTrue(processes_under(folder / "pg"), "PostgreSQL runs under the folder")
+            # Its own address in links and link previews, as a deployment's public_base_url.
+            self.assertIn(f"public_base_url = http://127.0.0.1:{port}\n", (folder / "imghost.conf").read_text())
             terminate_group(make)
             left = processes_under(folder)
             self.assertEqual(left, [], "nothing of the stack outlives make run")
