@@ -246,32 +246,33 @@ class LayerCheck(unittest.TestCase):
     def run_check(self, fcgi):
         return subprocess.run([str(ROOT / "scripts" / "check-layers"), str(fcgi)], capture_output=True, text=True)
 
+    def check_edited(self, edits):
+        """The check on a copy of fcgi/ where each file of `edits` (path under fcgi/:
+        text -> text) is changed."""
+        with tempfile.TemporaryDirectory() as tmp:
+            fcgi = Path(tmp) / "fcgi"
+            shutil.copytree(ROOT / "fcgi", fcgi)
+            for name, edit in edits.items():
+                (fcgi / name).write_text(edit((fcgi / name).read_text()))
+            return self.run_check(fcgi)
+
     def test_the_tree_passes(self):
         r = self.run_check(ROOT / "fcgi")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("every include runs downward", r.stdout)
 
     def test_an_upward_include_and_a_handler_reaching_db_through_core_fail(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            fcgi = Path(tmp) / "fcgi"
-            shutil.copytree(ROOT / "fcgi", fcgi)
+        r = self.check_edited({
             # db/ including a flow of core/: upward.
-            pg = fcgi / "db" / "pg.cpp"
-            pg.write_text('#include "core/app.hpp"\n' + pg.read_text())
+            "db/pg.cpp": lambda t: '#include "core/app.hpp"\n' + t,
             # A core header including a repository: every handler that includes it reaches db/.
-            app = fcgi / "core" / "app.hpp"
-            app.write_text(app.read_text().replace("#pragma once\n", '#pragma once\n#include "db/pg.hpp"\n', 1))
-            r = self.run_check(fcgi)
-            self.assertEqual(r.returncode, 1)
-            self.assertIn("db/pg.cpp:1: db/ includes core/app.hpp, which runs upward", r.stderr)
-            self.assertRegex(r.stderr, r"handlers/\w+\.cpp: reaches db/ through .*core/app\.hpp -> db/pg\.hpp")
+            "core/app.hpp": lambda t: t.replace("#pragma once\n", '#pragma once\n#include "db/pg.hpp"\n', 1),
+        })
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("db/pg.cpp:1: db/ includes core/app.hpp, which runs upward", r.stderr)
+        self.assertRegex(r.stderr, r"handlers/\w+\.cpp: reaches db/ through .*core/app\.hpp -> db/pg\.hpp")
 
     def test_libpq_outside_db_fails(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            fcgi = Path(tmp) / "fcgi"
-            shutil.copytree(ROOT / "fcgi", fcgi)
-            f = fcgi / "core" / "app.cpp"
-            f.write_text("#include <libpq-fe.h>\n" + f.read_text())
-            r = self.run_check(fcgi)
-            self.assertEqual(r.returncode, 1)
-            self.assertIn("core/app.cpp:1: <libpq-fe.h> belongs under db/ only", r.stderr)
+        r = self.check_edited({"core/app.cpp": lambda t: "#include <libpq-fe.h>\n" + t})
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("core/app.cpp:1: <libpq-fe.h> belongs under db/ only", r.stderr)
