@@ -20,6 +20,8 @@ namespace imghost::catalog {
 // The image with this id (public or unlisted); throws 404 for a malformed or unknown id,
 // 410 expired once its expires_at has passed.
 ImageRecord find_live(App& app, const std::string& id);
+// The image whose stored file is `name` (its direct link), with find_live's answers.
+ImageRecord find_live_named(App& app, const std::string& name);
 // The image with this id as stored, expired or not; nullopt when there is none.
 std::optional<ImageRecord> find(App& app, const std::string& id);
 

@@ -2,8 +2,6 @@
 
 #include "core/albums.hpp"
 #include "core/catalog.hpp"
-#include "db/images_repo.hpp"
-#include "domain/error.hpp"
 
 namespace imghost::previews {
 
@@ -22,15 +20,9 @@ Linked find(App& app, const SiteLink& link) {
   Linked out;
   switch (link.kind) {
     case SiteLink::Kind::image_page: out.image = catalog::find_live(app, link.key); break;
-    case SiteLink::Kind::image_file: {
-      // The direct link answers 404 once its row is gone, and its file is removed soon
-      // after it expires: the same answers as the image's page.
-      auto image = db::ImagesRepo(app.db()).find_named(link.key);
-      if (!image) throw errors::not_found("no such image");
-      if (image->expired) throw errors::expired("this image has expired");
-      out.image = std::move(image);
-      break;
-    }
+    // The direct link answers as the image's page: 404 once its row is gone, 410 while
+    // expired (its file is removed soon after).
+    case SiteLink::Kind::image_file: out.image = catalog::find_live_named(app, link.key); break;
     case SiteLink::Kind::album_page:
       out.album = albums::find_live(app, link.key);
       out.picture = album_picture(app, *out.album);

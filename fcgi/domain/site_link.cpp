@@ -1,18 +1,10 @@
 #include "domain/site_link.hpp"
 
+#include "base/text.hpp"
 #include "domain/naming.hpp"
 
 namespace imghost {
 namespace {
-
-bool same_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 // The length of the scheme and authority of `base` ("https://img.example" of
 // "https://img.example/pics"): only that part compares without regard to case.
@@ -28,7 +20,7 @@ std::size_t origin_length(std::string_view base) {
 std::optional<SiteLink> parse_site_link(std::string_view base, std::string_view url) {
   if (base.empty() || url.size() <= base.size()) return std::nullopt;
   const auto origin = origin_length(base);
-  if (!same_ignoring_case(url.substr(0, origin), base.substr(0, origin)) ||
+  if (!text::ascii_iequals(url.substr(0, origin), base.substr(0, origin)) ||
       url.substr(origin, base.size() - origin) != base.substr(origin))
     return std::nullopt;
   auto path = url.substr(base.size());
