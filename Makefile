@@ -12,7 +12,7 @@ PKGS     := Magick++ fcgi fmt libpq libcrypto libcurl libsodium nlohmann_json zl
 # but cap its threads at run time, see fcgi/image/magick_setup.cpp.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # giflib ships no pkg-config file.
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lgif
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lgif -lboost_locale
 CPPFLAGS += -Ifcgi
 CXXFLAGS += $(CXXSTD) $(OPT) $(WARN) -MMD -MP
 BUILD    ?= build
@@ -35,7 +35,17 @@ DEP      := $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(INTEG_OBJ:.o=.d) $(MAINS:%.cpp=
 
 .PHONY: all run test check unit integration format format-check deps bench fuzz clean help install
 
-all: $(BUILD)/imghost-fcgi $(BUILD)/imghost-admin
+# The translations: po/<language>.po compiled into the catalogs the programs read
+# (locale_dir, domain/translate.hpp).  English is the sources' language: no catalog.
+PO_FILES := $(sort $(wildcard po/*.po))
+MO_FILES := $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/imghost.mo)
+
+all: $(BUILD)/imghost-fcgi $(BUILD)/imghost-admin $(MO_FILES)
+
+$(BUILD)/locale/%/LC_MESSAGES/imghost.mo: po/%.po
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  MSGFMT $<")
+	$(Q)msgfmt --check -o $@ $<
 
 help:
 	@echo "make run     install what is missing, build, start the stack on http://127.0.0.1:$${IMGHOST_PORT:-8080}"
@@ -93,6 +103,7 @@ test:
 
 check: all $(BUILD)/unit-tests $(BUILD)/integration-tests
 	$(Q)scripts/check-layers
+	$(Q)scripts/i18n check
 	$(Q)$(BUILD)/unit-tests
 	$(Q)$(BUILD)/integration-tests
 

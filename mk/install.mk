@@ -5,7 +5,7 @@
 #
 # Layout (DESTDIR prefixes everything; PREFIX is where the files will be at run time):
 #   $(PREFIX)/bin/imghost-fcgi, imghost-admin
-#   $(PREFIX)/share/imghost/{sql,policy,nginx,static,docs,scripts}/
+#   $(PREFIX)/share/imghost/{sql,policy,nginx,static,locale,docs,scripts}/
 #   /lib/systemd/system/imghost.socket, imghost.service, imghost-expire.service,
 #                                           imghost-expire.timer (not enabled: cron runs expire)
 #   /etc/nginx/sites-available/imghost     only if absent (the admin edits it)
@@ -68,6 +68,9 @@ install: all
 	$(Q)$(INSTALL) -m 0644 fcgi/image/policy/* $(DESTDIR)$(SHAREDIR)/policy/
 	$(Q)$(INSTALL) -m 0644 nginx/* $(DESTDIR)$(SHAREDIR)/nginx/
 	$(Q)$(INSTALL) -m 0644 static/* $(DESTDIR)$(SHAREDIR)/static/
+	$(Q)for mo in $(MO_FILES); do lang=$${mo#$(BUILD)/locale/}; lang=$${lang%%/*}; \
+	  $(INSTALL) -d $(DESTDIR)$(SHAREDIR)/locale/$$lang/LC_MESSAGES && \
+	  $(INSTALL) -m 0644 $$mo $(DESTDIR)$(SHAREDIR)/locale/$$lang/LC_MESSAGES/imghost.mo || exit 1; done
 	$(Q)if [ -d docs ]; then $(INSTALL) -d $(DESTDIR)$(SHAREDIR)/docs && cp -R docs/. $(DESTDIR)$(SHAREDIR)/docs/ \
 	  && chmod -R u=rwX,go=rX $(DESTDIR)$(SHAREDIR)/docs; fi
 	$(Q)$(INSTALL) -m 0755 $(INSTALL_SCRIPTS) $(DESTDIR)$(SHAREDIR)/scripts/

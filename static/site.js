@@ -26,6 +26,18 @@
     return node;
   }
 
+  // The page's words for this script (render/script_messages.cpp): the English text is
+  // the key, `{}` the values in order; English pages carry none.
+  let messages = null;
+  function t(english) {
+    if (messages === null) {
+      try { messages = JSON.parse(document.body.dataset.messages || '{}'); } catch (err) { messages = {}; }
+    }
+    let text = typeof messages[english] === 'string' ? messages[english] : english;
+    for (let i = 1; i < arguments.length; i++) text = text.replace('{}', String(arguments[i]));
+    return text;
+  }
+
   function announce(message) {
     const live = document.getElementById('announce');
     if (!live) return;
@@ -35,13 +47,14 @@
   }
 
   function humanSize(bytes) {
-    if (bytes < 1024) return bytes + (bytes === 1 ? ' byte' : ' bytes');
-    const units = ['KiB', 'MiB', 'GiB'];
+    if (bytes < 1024) return t('Bytes: {}', bytes);
+    const units = [t('KiB'), t('MiB'), t('GiB')];
     let v = bytes / 1024;
     let u = 0;
     while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
     let n = v < 10 ? v.toFixed(1) : v.toFixed(0);
     if (n.endsWith('.0')) n = n.slice(0, -2);
+    if (n.includes('.')) n = t('{}.{}', n.split('.')[0], n.split('.')[1]);
     return n + ' ' + units[u];
   }
 
@@ -114,10 +127,10 @@
       const card = slot.closest('article');
       if (card && card.querySelector('input[data-delete-url]')) continue;  // already shown
       slot.replaceChildren(
-        'This browser uploaded it: ',
-        el('a', { href: item.delete_url, className: 'delete-action', text: 'Delete this image' }),
+        t('This browser uploaded it: '),
+        el('a', { href: item.delete_url, className: 'delete-action', text: t('Delete this image') }),
         ' (the link is also under ',
-        el('a', { href: '/mine', text: 'My uploads' }),
+        el('a', { href: '/mine', text: t('My uploads') }),
         ').');
       slot.hidden = false;
     }
@@ -131,16 +144,16 @@
     empty.hidden = items.length > 0;
     for (const item of items) {
       const img = el('img', { src: item.thumb || '', alt: '', width: 80, height: 80, loading: 'lazy' });
-      const forget = el('button', { type: 'button', className: 'secondary small', text: 'Forget' });
-      forget.setAttribute('aria-label', 'Forget ' + (item.name || item.id) + ' in this list');
+      const forget = el('button', { type: 'button', className: 'secondary small', text: t('Forget') });
+      forget.setAttribute('aria-label', t('Forget {} in this list', item.name || item.id));
       forget.addEventListener('click', function () {
         mine.forget(item.id);
         renderMine(root);
-        announce('Removed from this list. The image itself is still online.');
+        announce(t('Removed from this list. The image itself is still online.'));
       });
       const links = el('p', { className: 'links' }, [
-        el('a', { href: item.page || ('/i/' + item.id), text: 'Page' }),
-        item.delete_url ? el('a', { href: item.delete_url, text: 'Delete link' }) : '',
+        el('a', { href: item.page || ('/i/' + item.id), text: t('Page') }),
+        item.delete_url ? el('a', { href: item.delete_url, text: t('Delete link') }) : '',
         forget,
       ]);
       const when = item.created_at ? el('span', { className: 'meta', text: ' · ' + item.created_at.replace('T', ' ').replace('Z', ' UTC') }) : '';
@@ -188,17 +201,17 @@
       const input = field.querySelector('input');
       const label = field.querySelector('label');
       if (!input || field.querySelector('button.copy')) continue;
-      const button = el('button', { type: 'button', className: 'copy secondary small', text: 'Copy' });
-      button.setAttribute('aria-label', 'Copy: ' + (label ? label.textContent : 'code'));
+      const button = el('button', { type: 'button', className: 'copy secondary small', text: t('Copy') });
+      button.setAttribute('aria-label', t('Copy: {}', label ? label.textContent : t('code')));
       const row = el('div', { className: 'row' });
       input.replaceWith(row);
       row.append(input, button);
       input.addEventListener('focus', function () { input.select(); });
       button.addEventListener('click', async function () {
         const ok = await copyText(input.value, input);
-        button.textContent = ok ? 'Copied' : 'Select and copy';
-        announce(ok ? 'Copied to the clipboard' : 'Copying failed: the text is selected, copy it with the keyboard');
-        setTimeout(function () { button.textContent = 'Copy'; }, 2000);
+        button.textContent = ok ? t('Copied') : t('Select and copy');
+        announce(ok ? t('Copied to the clipboard') : t('Copying failed: the text is selected, copy it with the keyboard'));
+        setTimeout(function () { button.textContent = t('Copy'); }, 2000);
       });
     }
   }
@@ -275,14 +288,14 @@
         const ext = (f.type.split('/')[1] || 'png').replace('jpeg', 'jpg');
         return new File([f], 'pasted-' + stamp + (i ? '-' + i : '') + '.' + ext, { type: f.type });
       }));
-      announce(files.length + ' pasted image' + (files.length === 1 ? '' : 's') + ' added');
+      announce(t('Images pasted: {}', files.length));
     });
 
     function problemOf(file) {
       if (accepted.length && accepted[0] && file.type && !accepted.includes(file.type))
-        return 'not a ' + (form.dataset.formats || 'accepted') + ' image';
-      if (file.size > maxBytes) return 'over the limit of ' + humanSize(maxBytes) + ' per file';
-      if (file.size === 0) return 'empty file';
+        return t('not a {} image', form.dataset.formats || t('accepted'));
+      if (file.size > maxBytes) return t('over the limit of {} per file', humanSize(maxBytes));
+      if (file.size === 0) return t('empty file');
       return null;
     }
 
@@ -291,11 +304,11 @@
         const problem = problemOf(file);
         const preview = el('img', { alt: '', width: 64, height: 64 });
         if (!problem) preview.src = URL.createObjectURL(file);
-        const remove = el('button', { type: 'button', className: 'secondary small', text: 'Remove' });
-        remove.setAttribute('aria-label', 'Remove ' + file.name);
+        const remove = el('button', { type: 'button', className: 'secondary small', text: t('Remove') });
+        remove.setAttribute('aria-label', t('Remove {}', file.name));
         const progress = el('progress', { max: 100, value: 0, hidden: true });
-        progress.setAttribute('aria-label', 'Upload of ' + file.name);
-        const state = el('p', { className: 'state' + (problem ? ' error' : ''), text: problem ? 'Will not be sent: ' + problem : 'Ready' });
+        progress.setAttribute('aria-label', t('Upload of {}', file.name));
+        const state = el('p', { className: 'state' + (problem ? ' error' : ''), text: problem ? t('Will not be sent: {}', problem) : t('Ready') });
         const li = el('li', {}, [preview, el('div', {}, [
           el('span', { className: 'name', text: file.name }), ' ',
           el('span', { className: 'meta', text: humanSize(file.size) })]), remove, progress, state]);
@@ -316,7 +329,7 @@
     function refresh() {
       queue.hidden = items.length === 0;
       const ok = items.filter(function (i) { return !i.problem; }).length;
-      if (ok > maxFiles) showStatus('At most ' + maxFiles + ' files per upload: remove ' + (ok - maxFiles) + '.', true);
+      if (ok > maxFiles) showStatus(t('Files in one upload: at most {}. Remove {} of them.', maxFiles, ok - maxFiles), true);
       else if (items.length) showStatus(ok + ' file' + (ok === 1 ? '' : 's') + ' ready to upload.', false);
       else showStatus('', false);
     }
@@ -349,7 +362,7 @@
         if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf.value);
         item.progress.hidden = false;
         item.state.className = 'state';
-        item.state.textContent = 'Uploading…';
+        item.state.textContent = t('Uploading…');
         xhr.upload.addEventListener('progress', function (e) {
           if (e.lengthComputable) item.progress.value = Math.round(e.loaded / e.total * 100);
         });
@@ -360,17 +373,17 @@
             item.progress.value = 100;
             item.result = body;
             item.state.className = 'state done';
-            item.state.textContent = 'Uploaded';
+            item.state.textContent = t('Uploaded');
             rememberUploaded(body);
           } else {
             item.state.className = 'state error';
-            item.state.textContent = 'Refused: ' + (body && body.error ? body.error.message : 'the server answered ' + xhr.status);
+            item.state.textContent = t('Refused: {}', body && body.error ? body.error.message : t('the server answered {}', xhr.status));
           }
           resolve();
         });
         xhr.addEventListener('error', function () {
           item.state.className = 'state error';
-          item.state.textContent = 'The connection failed; nothing was stored for this file.';
+          item.state.textContent = t('The connection failed; nothing was stored for this file.');
           resolve();
         });
         xhr.send(data);
@@ -398,9 +411,9 @@
         const r = await fetch('/api/v1/albums', { method: 'POST', headers: headers, body: JSON.stringify(body) });
         const answer = await r.json().catch(function () { return null; });
         if (r.status === 201 && answer && answer.id) return answer;
-        showStatus('The album could not be made: ' + (answer && answer.error ? answer.error.message : 'the server answered ' + r.status) + '. Nothing was uploaded.', true);
+        showStatus(t('The album could not be made: {}. Nothing was uploaded.', answer && answer.error ? answer.error.message : t('the server answered {}', r.status)), true);
       } catch (err) {
-        showStatus('The album could not be made: the connection failed. Nothing was uploaded.', true);
+        showStatus(t('The album could not be made: {}. Nothing was uploaded.', t('the connection failed')), true);
       }
       return null;
     }
@@ -410,7 +423,7 @@
       if (busy) return;
       const todo = items.filter(function (i) { return !i.problem && !i.result; });
       if (!todo.length) {
-        showStatus(items.length ? 'None of these files can be sent.' : 'Choose, drop or paste at least one image first.', true);
+        showStatus(items.length ? t('None of these files can be sent.') : t('Choose, drop or paste at least one image first.'), true);
         input.focus();
         return;
       }
@@ -419,7 +432,7 @@
       button.disabled = true;
       const wantAlbum = form.querySelector('input[name=new_album]');
       if (wantAlbum && wantAlbum.checked && !album) {
-        showStatus('Making the album…', false);
+        showStatus(t('Making the album…'), false);
         album = await createAlbum();
         if (!album) {
           busy = false;
@@ -428,7 +441,7 @@
           return;
         }
       }
-      showStatus('Uploading ' + todo.length + ' file' + (todo.length === 1 ? '' : 's') + '…', false);
+      showStatus(t('Files being uploaded: {}…', todo.length), false);
       const waiting = todo.slice();
       async function worker() {
         while (waiting.length) await uploadOne(waiting.shift());
@@ -455,9 +468,9 @@
         location.assign(resultUrl);
         return;
       }
-      showStatus(done.length + ' uploaded, ' + failed.length + ' refused: see each file above.', true);
+      showStatus(t('Uploaded: {}, refused: {}. See each file above.', done.length, failed.length), true);
       if (done.length) {
-        status.append(' ', el('a', { href: resultUrl, text: 'See the links of the uploaded ones' }), '.');
+        status.append(' ', el('a', { href: resultUrl, text: t('See the links of the uploaded ones') }), '.');
       }
       announce(status.textContent);
     });

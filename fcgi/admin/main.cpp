@@ -29,6 +29,7 @@
 #include "db/pg.hpp"
 #include "domain/config.hpp"
 #include "domain/log.hpp"
+#include "domain/translate.hpp"
 #include "handlers/routes.hpp"
 #include "store/local_store.hpp"
 #include "store/open_store.hpp"
@@ -69,7 +70,7 @@ bool parse_fsck(const std::vector<std::string>& args, imghost::admin::FsckOption
 // summary then goes to stderr only).
 std::unique_ptr<imghost::AppLog> open_log(const imghost::Config& config) {
   try {
-    return std::make_unique<imghost::AppLog>(config.log_file);
+    return std::make_unique<imghost::AppLog>(config.log_file, config.log_language);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "imghost-admin: %s\n", e.what());
     return std::make_unique<imghost::AppLog>();
@@ -386,6 +387,15 @@ int main(int argc, char** argv) {
   try {
     const Config config = Config::load(config_file);
     if (!command) return usage(argv[0]);
+    // The log's language (the cleanup and the repair check write app.log lines).  Only
+    // that one: `config get` must work before the catalogs are built or installed.
+    if (config.log_language != "en") {
+      try {
+        i18n::load(config.locale_dir, {config.log_language});
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "imghost-admin: %s; the log stays in English\n", e.what());
+      }
+    }
     return command->run({argv[0], args, &config});
   } catch (const std::exception& e) {
     std::fprintf(stderr, "imghost-admin: %s\n", e.what());

@@ -31,16 +31,16 @@ std::optional<std::string_view> secret_part(std::string_view s, std::string_view
 }
 
 void check_text(std::string_view what, std::string_view s, std::size_t min_chars, std::size_t max_chars) {
-  if (!text::is_valid_utf8(s)) throw errors::bad_request(fmt::format("{} is not valid UTF-8", what));
+  if (!text::is_valid_utf8(s)) throw errors::bad_request(i18n::msg("{} is not valid UTF-8", what));
   for (std::size_t i = 0; i < s.size();) {
     char32_t cp = 0;
     const auto n = text::utf8_sequence(s, i, &cp);
-    if (text::breaks_display(cp)) throw errors::bad_request(fmt::format("{} holds a control character", what));
+    if (text::breaks_display(cp)) throw errors::bad_request(i18n::msg("{} holds a control character", what));
     i += n;
   }
   const auto len = text::utf8_length(s);
   if (len < min_chars || len > max_chars)
-    throw errors::bad_request(fmt::format("{} must be {} to {} characters long", what, min_chars, max_chars));
+    throw errors::bad_request(i18n::msg("{} must be {} to {} characters long", what, min_chars, max_chars));
 }
 
 }  // namespace
@@ -48,17 +48,17 @@ void check_text(std::string_view what, std::string_view s, std::size_t min_chars
 void check_username(std::string_view name) {
   // The length is checked first: a 10,000-character name is refused without echoing it.
   if (name.size() < 3 || name.size() > 32)
-    throw errors::bad_request("username must be 3 to 32 characters: letters, digits, '_', '.', '-'");
+    throw errors::bad_request(i18n::msg("username must be 3 to 32 characters: letters, digits, '_', '.', '-'"));
   const auto ok_first = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 && (c & 0x80) == 0; };
-  if (!ok_first(name[0])) throw errors::bad_request("username must start with a letter or a digit");
+  if (!ok_first(name[0])) throw errors::bad_request(i18n::msg("username must start with a letter or a digit"));
   for (const char c : name)
     if (!ok_first(c) && c != '_' && c != '.' && c != '-')
-      throw errors::bad_request("username may hold only letters, digits, '_', '.' and '-'");
+      throw errors::bad_request(i18n::msg("username may hold only letters, digits, '_', '.' and '-'"));
 }
 
 void check_password(std::string_view password) {
   if (password.size() > kMaxPassword)
-    throw errors::bad_request(fmt::format("password is longer than {} bytes", kMaxPassword));
+    throw errors::bad_request(i18n::msg("password is longer than {} bytes", kMaxPassword));
   check_text("password", password, kMinPassword, kMaxPassword);
 }
 
@@ -70,7 +70,7 @@ UserRecord create_account(db::Connection& conn, const std::string& username, con
   try {
     return db::UsersRepo(conn).insert_user(username, hash, is_admin, quota_bytes);
   } catch (const db::DbError& e) {
-    if (e.sqlstate() == db::kUniqueViolation) throw errors::conflict(fmt::format("the username {} is taken", username));
+    if (e.sqlstate() == db::kUniqueViolation) throw errors::conflict(i18n::msg("the username {} is taken", username));
     throw;
   }
 }
@@ -78,11 +78,12 @@ UserRecord create_account(db::Connection& conn, const std::string& username, con
 UserRecord sign_up(App& app, const std::string& username, const std::string& password,
                    const std::optional<std::string>& invite) {
   const auto mode = app.config().signup;
-  if (mode == SignupMode::closed) throw errors::forbidden("signup is closed here: an administrator creates accounts");
+  if (mode == SignupMode::closed)
+    throw errors::forbidden(i18n::msg("signup is closed here: an administrator creates accounts"));
   std::optional<crypto::Sha256> invite_hash;
   if (mode == SignupMode::invite) {
     const auto code = secret_part(invite.value_or(""), kInvitePrefix);
-    if (!code) throw errors::forbidden("signup needs an invite code here");
+    if (!code) throw errors::forbidden(i18n::msg("signup needs an invite code here"));
     invite_hash = crypto::sha256(*invite);
   }
   check_username(username);
@@ -94,12 +95,12 @@ UserRecord sign_up(App& app, const std::string& username, const std::string& pas
     db::Transaction tx(conn);
     auto user = users.insert_user(username, hash, false, std::nullopt);
     if (invite_hash && !users.claim_invite(*invite_hash, user.id))
-      throw errors::forbidden("this invite code is unknown, used or expired");
+      throw errors::forbidden(i18n::msg("this invite code is unknown, used or expired"));
     tx.commit();
-    app.log().success(fmt::format("account {} created.", user.username));
+    app.log().success(i18n::msg("account {} created.", user.username));
     return user;
   } catch (const db::DbError& e) {
-    if (e.sqlstate() == db::kUniqueViolation) throw errors::conflict(fmt::format("the username {} is taken", username));
+    if (e.sqlstate() == db::kUniqueViolation) throw errors::conflict(i18n::msg("the username {} is taken", username));
     throw;
   }
 }
@@ -113,10 +114,11 @@ UserRecord log_in(App& app, const std::string& username, const std::string& pass
   if (well_formed) user = users.find_by_name(username);
   if (!user) {
     (void)password::verify(password::decoy(), password.substr(0, kMaxPassword));
-    throw errors::unauthorized("wrong username or password");
+    throw errors::unauthorized(i18n::msg("wrong username or password"));
   }
-  if (!password::verify(user->password_hash, password)) throw errors::unauthorized("wrong username or password");
-  if (user->disabled) throw errors::forbidden("this account is disabled");
+  if (!password::verify(user->password_hash, password))
+    throw errors::unauthorized(i18n::msg("wrong username or password"));
+  if (user->disabled) throw errors::forbidden(i18n::msg("this account is disabled"));
   if (password::needs_rehash(user->password_hash)) users.set_password_hash(user->id, password::hash(password));
   return *user;
 }
@@ -164,7 +166,7 @@ NewToken create_token(App& app, const UserRecord& owner, const std::string& name
 std::vector<TokenRecord> tokens_of(App& app, long long user_id) { return db::UsersRepo(app.db()).tokens_of(user_id); }
 
 void revoke_token(App& app, const UserRecord& owner, const std::string& id) {
-  if (!db::UsersRepo(app.db()).delete_token(owner.id, id)) throw errors::not_found("no such token");
+  if (!db::UsersRepo(app.db()).delete_token(owner.id, id)) throw errors::not_found(i18n::msg("no such token"));
   app.log().success(fmt::format("API token {} of {} revoked.", id, owner.username));
 }
 

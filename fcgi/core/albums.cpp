@@ -16,7 +16,8 @@ namespace imghost::albums {
 
 void check_may_create(const Config& config, const UserRecord* account) {
   if (!account && !config.anonymous_uploads)
-    throw errors::unauthorized("albums need an account here: log in or send 'Authorization: Bearer <token>'");
+    throw errors::unauthorized(
+        i18n::msg("albums need an account here: log in or send 'Authorization: Bearer <token>'"));
 }
 
 Prepared prepare(const AlbumRequest& request, std::optional<long long> owner_id) {
@@ -42,16 +43,18 @@ Created create(App& app, const AlbumRequest& request, const UserRecord* owner) {
   auto prepared = prepare(request, owner ? std::optional<long long>(owner->id) : std::nullopt);
   out.manage_token = std::move(prepared.manage_token);
   out.album = db::AlbumsRepo(app.db()).insert(prepared.row);
-  const auto by = owner ? fmt::format(" by {}", owner->username) : std::string();
-  app.log().success(fmt::format("album {} created{}.", out.album.id, by));
+  if (owner)
+    app.log().success(i18n::msg("album {} created by {}.", out.album.id, owner->username));
+  else
+    app.log().success(i18n::msg("album {} created.", out.album.id));
   return out;
 }
 
 AlbumRecord find_live(App& app, const std::string& id) {
-  if (!naming::is_image_id(id)) throw errors::not_found("no such album");
+  if (!naming::is_image_id(id)) throw errors::not_found(i18n::msg("no such album"));
   auto album = db::AlbumsRepo(app.db()).find(id);
-  if (!album || album->status == "deleting") throw errors::not_found("no such album");
-  if (album->expired) throw errors::expired("this album has expired");
+  if (!album || album->status == "deleting") throw errors::not_found(i18n::msg("no such album"));
+  if (album->expired) throw errors::expired(i18n::msg("this album has expired"));
   return *album;
 }
 
@@ -62,9 +65,9 @@ AlbumRecord find_managed(App& app, const std::string& id, const std::string& tok
 }
 
 AlbumRecord find_to_remove(App& app, const std::string& id, const std::string& token, const UserRecord* account) {
-  if (!naming::is_image_id(id)) throw errors::not_found("no such album");
+  if (!naming::is_image_id(id)) throw errors::not_found(i18n::msg("no such album"));
   auto album = db::AlbumsRepo(app.db()).find(id);
-  if (!album || album->status == "deleting") throw errors::not_found("no such album");
+  if (!album || album->status == "deleting") throw errors::not_found(i18n::msg("no such album"));
   check_manager(*album, token, account);
   return *album;
 }
@@ -83,8 +86,8 @@ AlbumRecord edit(App& app, const AlbumRecord& album, const AlbumEdit& e, std::st
   {
     db::Transaction tx(conn);
     const auto gate = repo.lock_row(album.seq);
-    if (!gate || gate->status == "deleting") throw errors::not_found("no such album");
-    if (gate->expired) throw errors::expired("this album has expired");
+    if (!gate || gate->status == "deleting") throw errors::not_found(i18n::msg("no such album"));
+    if (gate->expired) throw errors::expired(i18n::msg("this album has expired"));
     db::AlbumsRepo::Changes changes;
     changes.title = e.title;
     changes.description = e.description;
@@ -98,7 +101,7 @@ AlbumRecord edit(App& app, const AlbumRecord& album, const AlbumEdit& e, std::st
       } else if (e.cover) {
         const auto it = seq_of.find(**e.cover);
         if (it == seq_of.end())
-          throw errors::bad_request(fmt::format("cover {} is not an image of this album", **e.cover));
+          throw errors::bad_request(i18n::msg("cover {} is not an image of this album", **e.cover));
         changes.cover_seq.emplace(it->second);
       }
       if (e.order) {
@@ -107,14 +110,13 @@ AlbumRecord edit(App& app, const AlbumRecord& album, const AlbumEdit& e, std::st
         for (const auto& id : *e.order) {
           const auto it = seq_of.find(id);
           if (it == seq_of.end())
-            throw errors::bad_request(fmt::format("order names {}, which is not an image of this album", id));
-          if (!named.insert(id).second) throw errors::bad_request(fmt::format("order names {} twice", id));
+            throw errors::bad_request(i18n::msg("order names {}, which is not an image of this album", id));
+          if (!named.insert(id).second) throw errors::bad_request(i18n::msg("order names {} twice", id));
           seqs.push_back(it->second);
         }
         for (const auto& [seq, id] : items)
           if (!named.contains(id))
-            throw errors::bad_request(
-                fmt::format("order leaves out {}: it must name every image of the album once", id));
+            throw errors::bad_request(i18n::msg("order leaves out {}: it must name every image of the album once", id));
         repo.reorder(album.seq, seqs);
       }
     }
@@ -123,7 +125,7 @@ AlbumRecord edit(App& app, const AlbumRecord& album, const AlbumEdit& e, std::st
   }
   app.log().success(fmt::format("album {} edited{}.", album.id, by));
   auto now = repo.find(album.id);
-  if (!now || now->status == "deleting") throw errors::not_found("no such album");
+  if (!now || now->status == "deleting") throw errors::not_found(i18n::msg("no such album"));
   return *now;
 }
 
@@ -132,23 +134,23 @@ void check_manager(const AlbumRecord& album, const std::string& token, const Use
     const auto given = crypto::sha256(token);
     const std::string_view given_view(reinterpret_cast<const char*>(given.data()), given.size());
     if (album.manage_token_hash.empty() || !crypto::constant_time_equal(given_view, album.manage_token_hash))
-      throw errors::forbidden("wrong manage token");
+      throw errors::forbidden(i18n::msg("wrong manage token"));
     return;
   }
   if (account && (account->is_admin || album.owner_id == account->id)) return;
-  if (album.owner_id) throw errors::forbidden("only the owner of this album or an admin can change it");
-  throw errors::forbidden("this album needs its manage token (header X-Manage-Token or field manage_token)");
+  if (album.owner_id) throw errors::forbidden(i18n::msg("only the owner of this album or an admin can change it"));
+  throw errors::forbidden(i18n::msg("this album needs its manage token (header X-Manage-Token or field manage_token)"));
 }
 
 void check_accepts_uploads(const AlbumRecord& album) {
-  if (album.status != "open") throw errors::conflict("this album is closed: it takes no more uploads");
+  if (album.status != "open") throw errors::conflict(i18n::msg("this album is closed: it takes no more uploads"));
   if (album.max_items && album.item_count >= *album.max_items)
-    throw errors::album_full(fmt::format("this album is full: it holds at most {} images", *album.max_items));
+    throw errors::album_full(i18n::msg("this album is full: it holds at most {} images", *album.max_items));
 }
 
 long long checked_expires_in(const Config& config, long long seconds) {
   if (seconds < kMinExpiresIn || seconds > static_cast<long long>(config.max_expires_in))
-    throw errors::bad_request(fmt::format("expires_in must be {} to {} seconds", kMinExpiresIn, config.max_expires_in));
+    throw errors::bad_request(i18n::msg("expires_in must be {} to {} seconds", kMinExpiresIn, config.max_expires_in));
   return seconds;
 }
 
@@ -157,12 +159,12 @@ long long checked_expires_in(const Config& config, std::string_view text) {
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (text.empty() || ec != std::errc() || p != text.data() + text.size())
     throw errors::bad_request(
-        fmt::format("expires_in must be a number of seconds, {} to {}", kMinExpiresIn, config.max_expires_in));
+        i18n::msg("expires_in must be a number of seconds, {} to {}", kMinExpiresIn, config.max_expires_in));
   return checked_expires_in(config, n);
 }
 
 int checked_max_items(long long n) {
-  if (n < 1 || n > kMaxItemsLimit) throw errors::bad_request(fmt::format("max_items must be 1 to {}", kMaxItemsLimit));
+  if (n < 1 || n > kMaxItemsLimit) throw errors::bad_request(i18n::msg("max_items must be 1 to {}", kMaxItemsLimit));
   return static_cast<int>(n);
 }
 

@@ -10,7 +10,7 @@ namespace imghost {
 
 App::App(Config config, std::unique_ptr<store::Store> store)
     : config_(std::move(config)),
-      log_(config_.log_file),
+      log_(config_.log_file, config_.log_language),
       store_(std::move(store)),
       assets_(StaticAssets::load(config_.static_dir)) {
   if (!assets_.problem.empty())

@@ -12,20 +12,20 @@ namespace {
 // The image a client may see: 404 when there is none, 410 once past its time (gone for
 // everyone, though the cleanup may not have removed it yet: docs/albums-expiry-design.md).
 ImageRecord live(std::optional<ImageRecord> rec) {
-  if (!rec) throw errors::not_found("no such image");
-  if (rec->expired) throw errors::expired("this image has expired");
+  if (!rec) throw errors::not_found(i18n::msg("no such image"));
+  if (rec->expired) throw errors::expired(i18n::msg("this image has expired"));
   return std::move(*rec);
 }
 
 }  // namespace
 
 ImageRecord find_live(App& app, const std::string& id) {
-  if (!naming::is_image_id(id)) throw errors::not_found("no such image");
+  if (!naming::is_image_id(id)) throw errors::not_found(i18n::msg("no such image"));
   return live(find(app, id));
 }
 
 ImageRecord find_live_named(App& app, const std::string& name) {
-  if (!naming::is_file_name(name)) throw errors::not_found("no such image");
+  if (!naming::is_file_name(name)) throw errors::not_found(i18n::msg("no such image"));
   return live(db::ImagesRepo(app.db()).find_named(name));
 }
 

@@ -7,7 +7,7 @@ namespace imghost::health {
 
 void check(App& app) {
   db::ping(app.db());
-  if (!app.store().writable()) throw errors::unavailable("the image store is not writable");
+  if (!app.store().writable()) throw errors::unavailable(i18n::msg("the image store is not writable"));
 }
 
 }  // namespace imghost::health

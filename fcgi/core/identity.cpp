@@ -9,7 +9,7 @@ Caller identify(App& app, std::optional<std::string_view> bearer, std::optional<
   Caller c;
   if (bearer) {
     auto found = accounts::token_user(app, *bearer);
-    if (!found) throw errors::unauthorized("the API token is unknown, revoked or its account disabled");
+    if (!found) throw errors::unauthorized(i18n::msg("the API token is unknown, revoked or its account disabled"));
     c.via = Caller::Via::token;
     c.account = std::move(found->user);
     c.token_id = std::move(found->token_id);

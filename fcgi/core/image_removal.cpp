@@ -12,23 +12,23 @@ namespace imghost::image_removal {
 namespace {
 
 db::ImagesRepo::DeleteTarget authorize(db::ImagesRepo& repo, const std::string& id, const Authority& who) {
-  if (!naming::is_image_id(id)) throw errors::not_found("no such image");
+  if (!naming::is_image_id(id)) throw errors::not_found(i18n::msg("no such image"));
   auto target = repo.delete_target(id);
-  if (!target) throw errors::not_found("no such image");
+  if (!target) throw errors::not_found(i18n::msg("no such image"));
   if (!who.token.empty()) {
     // A delete token given is judged on its own: a wrong one is refused even for the
     // owner, so a client learns its token is wrong.
     const auto given = crypto::sha256(who.token);
     const std::string_view given_view(reinterpret_cast<const char*>(given.data()), given.size());
     if (!crypto::constant_time_equal(given_view, target->delete_token_hash))
-      throw errors::forbidden("wrong delete token");
+      throw errors::forbidden(i18n::msg("wrong delete token"));
     return *target;
   }
   if (who.account) {
     if (who.account->is_admin || target->owner_id == who.account->id) return *target;
-    throw errors::forbidden("only the owner of this image or an admin can change it");
+    throw errors::forbidden(i18n::msg("only the owner of this image or an admin can change it"));
   }
-  throw errors::forbidden("wrong or missing delete token");
+  throw errors::forbidden(i18n::msg("wrong or missing delete token"));
 }
 
 }  // namespace
@@ -37,7 +37,7 @@ ImageRecord check_authority(App& app, const std::string& id, const Authority& wh
   db::ImagesRepo repo(app.db());
   authorize(repo, id, who);
   auto rec = repo.find(id);
-  if (!rec) throw errors::not_found("no such image");
+  if (!rec) throw errors::not_found(i18n::msg("no such image"));
   return *rec;
 }
 
@@ -46,15 +46,15 @@ Deleted delete_image(App& app, const std::string& id, const Authority& who) {
   db::ImagesRepo repo(conn);
   const auto target = authorize(repo, id, who);
   auto rec = repo.find(id);
-  if (!rec) throw errors::not_found("no such image");
+  if (!rec) throw errors::not_found(i18n::msg("no such image"));
 
   // A store failure leaves the file queued for the cleanup (logged); the delete succeeded.
   const auto removed = remove_image(conn, app.store(), app.log(), id, target.sha256);
-  if (!removed) throw errors::not_found("no such image");  // a concurrent delete won
+  if (!removed) throw errors::not_found(i18n::msg("no such image"));  // a concurrent delete won
   if (who.token.empty() && who.account)
-    app.log().success(fmt::format("image {} deleted by {}.", rec->name, who.account->username));
+    app.log().success(i18n::msg("image {} deleted by {}.", rec->name, who.account->username));
   else
-    app.log().success(fmt::format("image {} deleted.", rec->name));
+    app.log().success(i18n::msg("image {} deleted.", rec->name));
   return {*rec};
 }
 

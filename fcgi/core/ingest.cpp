@@ -28,14 +28,14 @@ struct Content {
 void charge_quota(App& app, long long account_id, const std::vector<Candidate>& files) {
   db::UsersRepo users(app.db());
   const auto user = users.lock_for_update(account_id);
-  if (!user || user->disabled) throw errors::unauthorized("the account is disabled");
+  if (!user || user->disabled) throw errors::unauthorized(i18n::msg("the account is disabled"));
   long long bytes = 0;
   for (const auto& f : files) bytes += static_cast<long long>(f.size);
   const long long quota = accounts::quota_of(app.config(), *user);
   if (user->used_bytes + bytes > quota)
     throw errors::quota_exceeded(
-        fmt::format("this upload ({} bytes) would exceed the account's quota: {} of {} bytes used", bytes,
-                    user->used_bytes, quota));
+        i18n::msg("this upload ({} bytes) would exceed the account's quota: {} of {} bytes used", bytes,
+                  user->used_bytes, quota));
   users.add_used_bytes(account_id, bytes);
 }
 
@@ -45,16 +45,16 @@ void charge_quota(App& app, long long account_id, const std::vector<Candidate>& 
 void enter_album(App& app, long long album_seq, std::vector<Stored>& stored) {
   db::AlbumsRepo albums(app.db());
   const auto gate = albums.lock_row(album_seq);
-  if (!gate || gate->status == "deleting") throw errors::not_found("no such album");
-  if (gate->expired) throw errors::expired("this album has expired");
-  if (gate->status != "open") throw errors::conflict("this album is closed: it takes no more uploads");
+  if (!gate || gate->status == "deleting") throw errors::not_found(i18n::msg("no such album"));
+  if (gate->expired) throw errors::expired(i18n::msg("this album has expired"));
+  if (gate->status != "open") throw errors::conflict(i18n::msg("this album is closed: it takes no more uploads"));
   std::vector<long long> seqs;
   seqs.reserve(stored.size());
   for (const auto& s : stored) seqs.push_back(s.record.seq);
   const auto appended = albums.append_items(album_seq, seqs);
   if (gate->max_items && appended.item_count > *gate->max_items)
-    throw errors::album_full(fmt::format("this album holds at most {} images; {} more would make {}", *gate->max_items,
-                                         stored.size(), appended.item_count));
+    throw errors::album_full(i18n::msg("this album holds at most {} images; {} more would make {}", *gate->max_items,
+                                       stored.size(), appended.item_count));
   for (const auto& [seq, expires_at] : appended.expires_at)
     for (auto& s : stored)
       if (s.record.seq == seq) s.record.expires_at = expires_at;

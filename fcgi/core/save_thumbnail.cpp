@@ -19,18 +19,18 @@ bool save_thumbnail(App& app, const std::string& name, std::string_view bytes) {
 }
 
 std::string make_missing_thumbnail(App& app, const std::string& name) {
-  if (!naming::is_file_name(name)) throw errors::not_found("no such image");
+  if (!naming::is_file_name(name)) throw errors::not_found(i18n::msg("no such image"));
   const auto original = app.store().read(store::Object::original, name);
-  if (!original) throw errors::not_found("no such image");
+  if (!original) throw errors::not_found(i18n::msg("no such image"));
   std::string thumb;
   try {
     thumb = image::thumbnail_from_bytes(*original, app.config().image);
   } catch (const image::Rejection& e) {
     if (e.reason == image::Rejection::Reason::out_of_resources)
-      throw errors::unavailable(fmt::format("{} {}", name, e.what()));
-    throw errors::not_found(fmt::format("no thumbnail: {}", e.what()));
+      throw errors::unavailable(i18n::msg("{} {}", name, e.what()));
+    throw errors::not_found(i18n::msg("no thumbnail: {}", e.what()));
   }
-  if (!save_thumbnail(app, name, thumb)) throw errors::not_found("no such image");
+  if (!save_thumbnail(app, name, thumb)) throw errors::not_found(i18n::msg("no such image"));
   return thumb;
 }
 

@@ -9,7 +9,8 @@ namespace imghost {
 std::optional<AlbumRecord> admit_upload(App& app, const UserRecord* account, const std::string& album_id,
                                         const std::string& header_token) {
   if (!account && !app.config().anonymous_uploads)
-    throw errors::unauthorized("uploads need an account here: log in or send 'Authorization: Bearer <token>'");
+    throw errors::unauthorized(
+        i18n::msg("uploads need an account here: log in or send 'Authorization: Bearer <token>'"));
   if (album_id.empty()) return std::nullopt;
   auto album = albums::find_live(app, album_id);
   if (!header_token.empty() || album.owner_id) albums::check_manager(album, header_token, account);
@@ -24,7 +25,7 @@ Destination place_upload(App& app, const UserRecord* account, PlacementRequest r
   if (request.expires_in) placement.expires_in = albums::checked_expires_in(app.config(), *request.expires_in);
   if (request.new_album) {
     if (album || !request.album_field.empty())
-      throw errors::bad_request("new_album and album exclude each other: upload into one album");
+      throw errors::bad_request(i18n::msg("new_album and album exclude each other: upload into one album"));
     albums::AlbumRequest a;
     a.title = checked_free_text(request.album_title.value_or(""), "album_title", kMaxTitleChars);
     a.visibility = request.visibility;

@@ -30,8 +30,8 @@ UploadResult upload_result(App& app, const std::vector<std::string>& ids,
     out.images.push_back(std::move(*rec));
     out.delete_tokens.push_back(std::move(token));
   }
-  if (out.images.empty() && any_expired) throw errors::expired("the images of this upload have expired");
-  if (out.images.empty()) throw errors::not_found("the images of this upload have been deleted");
+  if (out.images.empty() && any_expired) throw errors::expired(i18n::msg("the images of this upload have expired"));
+  if (out.images.empty()) throw errors::not_found(i18n::msg("the images of this upload have been deleted"));
   return out;
 }
 

@@ -52,7 +52,8 @@ Candidate candidate_of(App& app, IncomingFile& file, const std::string& filename
     }
     return c;
   } catch (const image::Rejection& r) {
-    const auto msg = fmt::format("{} {}", shown, r.what());
+    // TRANSLATORS: a file's name, then why it was refused ("is not a valid PNG image").
+    const auto msg = i18n::msg("{} {}", shown, r.message);
     switch (r.reason) {
       case image::Rejection::Reason::unsupported_format: throw errors::unsupported_format(msg);
       case image::Rejection::Reason::invalid_image: throw errors::invalid_image(msg);

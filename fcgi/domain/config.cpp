@@ -117,6 +117,37 @@ std::string parse_listen(const std::string& key, const std::string& v) {
   return v;
 }
 
+// A language as the catalogs are named: "en", "ru", "pt_BR" (lower-case letters, an
+// optional region).
+std::string parse_language(const std::string& key, const std::string& v) {
+  const bool ok =
+      v.size() >= 2 && v.size() <= 6 &&
+      std::all_of(v.begin(), v.end(),
+                  [](char ch) { return (ch >= 'a' && ch <= 'z') || ch == '_' || (ch >= 'A' && ch <= 'Z'); }) &&
+      v[0] != '_';
+  if (!ok) throw ConfigError(fmt::format("{}: expected a language such as en or ru, got '{}'", key, v));
+  return v;
+}
+
+// "en, ru": the languages in the order the switcher lists them.
+std::vector<std::string> parse_languages(const std::string& key, const std::string& v) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at <= v.size()) {
+    const auto comma = std::min(v.find(',', at), v.size());
+    auto item = v.substr(at, comma - at);
+    while (!item.empty() && item.front() == ' ') item.erase(0, 1);
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) {
+      auto lang = parse_language(key, item);
+      if (std::find(out.begin(), out.end(), lang) == out.end()) out.push_back(std::move(lang));
+    }
+    at = comma + 1;
+  }
+  if (out.empty()) throw ConfigError(fmt::format("{}: expected at least one language", key));
+  return out;
+}
+
 std::string print_size(std::uint64_t n) { return std::to_string(n); }
 std::string print_bool(bool b) { return b ? "true" : "false"; }
 std::string print_formats(const std::set<image::Format>& f) {
@@ -273,6 +304,20 @@ constexpr Setting kSettings[] = {
     {"metrics_listen",
      [](Config& c, const std::string& k, const std::string& v) { c.metrics_listen = parse_listen(k, v); },
      [](const Config& c) { return c.metrics_listen; }},
+    {"languages", [](Config& c, const std::string& k, const std::string& v) { c.languages = parse_languages(k, v); },
+     [](const Config& c) {
+       std::string out;
+       for (const auto& l : c.languages) out += (out.empty() ? "" : ",") + l;
+       return out;
+     }},
+    {"default_language",
+     [](Config& c, const std::string& k, const std::string& v) { c.default_language = parse_language(k, v); },
+     [](const Config& c) { return c.default_language; }},
+    {"log_language",
+     [](Config& c, const std::string& k, const std::string& v) { c.log_language = parse_language(k, v); },
+     [](const Config& c) { return c.log_language; }},
+    {"locale_dir", [](Config& c, const std::string&, const std::string& v) { c.locale_dir = v; },
+     [](const Config& c) { return c.locale_dir.string(); }},
 };
 
 constexpr Setting kS3Settings[] = {
@@ -372,6 +417,13 @@ Config Config::from(const std::string& file_text, const std::map<std::string, st
     throw ConfigError("store = s3 needs s3_endpoint and s3_bucket");
   if (c.s3_configured() && c.s3_endpoint.empty()) throw ConfigError("s3_bucket is set but s3_endpoint is not");
   if (c.workers == 0) c.workers = std::max(1u, std::thread::hardware_concurrency());
+  const auto speaks = [&](const std::string& l) {
+    return std::find(c.languages.begin(), c.languages.end(), l) != c.languages.end();
+  };
+  if (!speaks(c.default_language))
+    throw ConfigError(fmt::format("default_language {} is not one of languages", c.default_language));
+  if (!speaks(c.log_language))
+    throw ConfigError(fmt::format("log_language {} is not one of languages", c.log_language));
   return c;
 }
 

@@ -102,6 +102,14 @@ struct Config {
   RateLimit album_rate{10, 5};                    // creating albums (one row each, anonymous ones too)
   std::string metrics_listen = "127.0.0.1:9464";  // nginx's private listener for GET /metrics
 
+  // Languages (domain/translate.hpp): the ones the site speaks (each but English needs
+  // its catalog in locale_dir), the one for a request that asks for none of them, and
+  // the one of logs/app.log's lines.
+  std::vector<std::string> languages{"en", "ru"};
+  std::string default_language = "en";
+  std::string log_language = "en";
+  std::filesystem::path locale_dir = "build/locale";  // <dir>/<language>/LC_MESSAGES/imghost.mo
+
   // Defaults, then `file` if given (a missing file named explicitly is an error),
   // then the environment.  Throws ConfigError naming the key and the bad value.
   static Config load(const std::optional<std::filesystem::path>& file);

@@ -10,6 +10,9 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+
+#include "domain/translate.hpp"
 
 namespace imghost {
 
@@ -36,31 +39,36 @@ enum class ErrorCode {
 // "bad_request", "not_found", ...: the `code` of the API's error JSON.
 std::string_view code_name(ErrorCode code);
 
+// what() is the message in English (stderr, tests); message() says it in any language:
+// the person's in the answer, the log's in logs/app.log (domain/translate.hpp).
 class Error : public std::runtime_error {
  public:
-  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  Error(ErrorCode code, i18n::Message message)
+      : std::runtime_error(message.in("en")), code_(code), message_(std::move(message)) {}
   ErrorCode code() const noexcept { return code_; }
+  const i18n::Message& message() const noexcept { return message_; }
 
  private:
   ErrorCode code_;
+  i18n::Message message_;
 };
 
-// Shorthands: `throw errors::not_found("no such image")`.
+// Shorthands: `throw errors::not_found(i18n::msg("no such image"))`.
 namespace errors {
-inline Error bad_request(const std::string& m) { return {ErrorCode::bad_request, m}; }
-inline Error unauthorized(const std::string& m) { return {ErrorCode::unauthorized, m}; }
-inline Error forbidden(const std::string& m) { return {ErrorCode::forbidden, m}; }
-inline Error not_found(const std::string& m) { return {ErrorCode::not_found, m}; }
-inline Error method_not_allowed(const std::string& m) { return {ErrorCode::method_not_allowed, m}; }
-inline Error quota_exceeded(const std::string& m) { return {ErrorCode::quota_exceeded, m}; }
-inline Error album_full(const std::string& m) { return {ErrorCode::album_full, m}; }
-inline Error conflict(const std::string& m) { return {ErrorCode::conflict, m}; }
-inline Error expired(const std::string& m) { return {ErrorCode::expired, m}; }
-inline Error too_large(const std::string& m) { return {ErrorCode::too_large, m}; }
-inline Error unsupported_format(const std::string& m) { return {ErrorCode::unsupported_format, m}; }
-inline Error invalid_image(const std::string& m) { return {ErrorCode::invalid_image, m}; }
-inline Error not_implemented(const std::string& m) { return {ErrorCode::not_implemented, m}; }
-inline Error unavailable(const std::string& m) { return {ErrorCode::unavailable, m}; }
+inline Error bad_request(i18n::Message m) { return {ErrorCode::bad_request, std::move(m)}; }
+inline Error unauthorized(i18n::Message m) { return {ErrorCode::unauthorized, std::move(m)}; }
+inline Error forbidden(i18n::Message m) { return {ErrorCode::forbidden, std::move(m)}; }
+inline Error not_found(i18n::Message m) { return {ErrorCode::not_found, std::move(m)}; }
+inline Error method_not_allowed(i18n::Message m) { return {ErrorCode::method_not_allowed, std::move(m)}; }
+inline Error quota_exceeded(i18n::Message m) { return {ErrorCode::quota_exceeded, std::move(m)}; }
+inline Error album_full(i18n::Message m) { return {ErrorCode::album_full, std::move(m)}; }
+inline Error conflict(i18n::Message m) { return {ErrorCode::conflict, std::move(m)}; }
+inline Error expired(i18n::Message m) { return {ErrorCode::expired, std::move(m)}; }
+inline Error too_large(i18n::Message m) { return {ErrorCode::too_large, std::move(m)}; }
+inline Error unsupported_format(i18n::Message m) { return {ErrorCode::unsupported_format, std::move(m)}; }
+inline Error invalid_image(i18n::Message m) { return {ErrorCode::invalid_image, std::move(m)}; }
+inline Error not_implemented(i18n::Message m) { return {ErrorCode::not_implemented, std::move(m)}; }
+inline Error unavailable(i18n::Message m) { return {ErrorCode::unavailable, std::move(m)}; }
 }  // namespace errors
 
 }  // namespace imghost

@@ -1,5 +1,7 @@
 #include "domain/image_format.hpp"
 
+#include "domain/translate.hpp"
+
 #include "base/text.hpp"
 
 #include <array>
@@ -41,7 +43,8 @@ std::string describe(const std::set<Format>& formats) {
   std::string out;
   std::size_t i = 0;
   for (Format f : formats) {  // std::set iterates in enum order
-    if (i > 0) out += (i + 1 == formats.size()) ? " or " : ", ";
+    // TRANSLATORS: between the last two items of a list ("JPEG, PNG or WebP").
+    if (i > 0) out += (i + 1 == formats.size()) ? i18n::tr(" or ") : std::string(", ");
     out += display_name(f);
     ++i;
   }

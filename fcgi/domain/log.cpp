@@ -57,7 +57,8 @@ std::string format_log_line(std::time_t when, std::string_view action, std::stri
   return line;
 }
 
-AppLog::AppLog(std::filesystem::path path) : path_(std::move(path)) {
+AppLog::AppLog(std::filesystem::path path, std::string language)
+    : path_(std::move(path)), language_(std::move(language)) {
   fd_ = open_log(path_);
   if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "open " + path_.string());
 }
@@ -93,6 +94,20 @@ void AppLog::write(std::string_view action, std::string_view message) noexcept {
   } catch (...) {
     // Out of memory formatting a log line: nothing sensible left to do.
   }
+}
+
+void AppLog::success(const i18n::Message& message) noexcept {
+  try {
+    write(i18n::msg("Success").in(language_), message.in(language_));
+  } catch (...) {
+    // As in write(): out of memory, nothing left to do.
+  }
+}
+
+void AppLog::error(const i18n::Message& message) noexcept {
+  try {
+    write(i18n::msg("Error").in(language_), message.in(language_));
+  } catch (...) {}
 }
 
 }  // namespace imghost

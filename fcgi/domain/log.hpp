@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "domain/translate.hpp"
+
 namespace imghost {
 
 // The line for `action` and `message` at `when`, ending in '\n'.  Control characters
@@ -20,7 +22,9 @@ std::string format_log_line(std::time_t when, std::string_view action, std::stri
 class AppLog {
  public:
   AppLog() = default;
-  explicit AppLog(std::filesystem::path path);  // opens; throws std::system_error
+  // Opens `path`; throws std::system_error.  The lines are written in `language`
+  // (log_language): "Success:" / "Error:", or "Успех:" / "Ошибка:" in Russian.
+  explicit AppLog(std::filesystem::path path, std::string language = "en");
   ~AppLog();
   AppLog(const AppLog&) = delete;
   AppLog& operator=(const AppLog&) = delete;
@@ -31,12 +35,18 @@ class AppLog {
 
   // Appends one line.  Never throws: a log that cannot be written must not fail the
   // request; the failure goes to stderr (the journal).
+  // A message made with i18n::msg is said in the log's language; a plain string goes as
+  // it is.
   void write(std::string_view action, std::string_view message) noexcept;
-  void success(std::string_view message) noexcept { write("Success", message); }
-  void error(std::string_view message) noexcept { write("Error", message); }
+  void success(const i18n::Message& message) noexcept;
+  void error(const i18n::Message& message) noexcept;
+
+  // The log's language, for callers that build a line of several messages.
+  const std::string& language() const noexcept { return language_; }
 
  private:
   std::filesystem::path path_;
+  std::string language_ = "en";
   int fd_ = -1;
 };
 

@@ -15,7 +15,7 @@ nlohmann::json object_body(Request& req) {
   constexpr std::size_t kMaxJsonBody = 64u << 10;  // nginx's limit outside the upload routes
   const auto body = req.read_body(kMaxJsonBody);
   auto j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) throw errors::bad_request("expected a JSON object in the body");
+  if (j.is_discarded() || !j.is_object()) throw errors::bad_request(i18n::msg("expected a JSON object in the body"));
   return j;
 }
 
@@ -25,13 +25,13 @@ namespace {
 std::optional<std::string> string_member(const nlohmann::json& j, const char* key) {
   const auto it = j.find(key);
   if (it == j.end() || it->is_null()) return std::nullopt;
-  if (!it->is_string()) throw errors::bad_request(fmt::format("{} must be a string", key));
+  if (!it->is_string()) throw errors::bad_request(i18n::msg("{} must be a string", key));
   return it->get<std::string>();
 }
 
 std::string required_string(const nlohmann::json& j, const char* key) {
   auto v = string_member(j, key);
-  if (!v) throw errors::bad_request(fmt::format("{} is required", key));
+  if (!v) throw errors::bad_request(i18n::msg("{} is required", key));
   return std::move(*v);
 }
 
@@ -69,7 +69,8 @@ Response create_token(App& app, Request& req, const Params&) {
   } else if (body.contains("username") || body.contains("password")) {
     user = accounts::log_in(app, required_string(body, "username"), required_string(body, "password"));
   } else {
-    throw errors::unauthorized("log in, send 'Authorization: Bearer <token>', or give username and password");
+    throw errors::unauthorized(
+        i18n::msg("log in, send 'Authorization: Bearer <token>', or give username and password"));
   }
   const auto name = string_member(body, "name").value_or("API token");
   const auto token = accounts::create_token(app, user, name);
@@ -102,7 +103,7 @@ Response sharex(App& app, Request& req, const Params&) {
   // token to give; its tokens page makes one and offers the file with it.
   const auto caller = require_account(app, req);
   if (caller.via != Caller::Via::token)
-    throw errors::unauthorized("send 'Authorization: Bearer <token>': the file carries that token");
+    throw errors::unauthorized(i18n::msg("send 'Authorization: Bearer <token>': the file carries that token"));
   const auto token = bearer_token(req);
   auto r = Response::json(
       200, views::dump(views::sharex_json(site_address(app, req), std::string(*token), app.base_url().empty())));

@@ -24,7 +24,8 @@ long long after_of(std::string_view query) {
   if (!text::query_param(query, "after", v) || v.empty()) return 0;
   long long n = 0;
   const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec != std::errc() || p != v.data() + v.size() || n < 0) throw errors::bad_request("bad after: a position");
+  if (ec != std::errc() || p != v.data() + v.size() || n < 0)
+    throw errors::bad_request(i18n::msg("bad after: a position"));
   return n;
 }
 

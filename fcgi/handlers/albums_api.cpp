@@ -22,7 +22,7 @@ namespace {
 std::optional<std::string> text_member(const nlohmann::json& body, const char* key, std::size_t max_chars) {
   const auto it = body.find(key);
   if (it == body.end() || it->is_null()) return std::nullopt;
-  if (!it->is_string()) throw errors::bad_request(fmt::format("{} must be a string", key));
+  if (!it->is_string()) throw errors::bad_request(i18n::msg("{} must be a string", key));
   return checked_free_text(it->get_ref<const std::string&>(), key, max_chars);
 }
 
@@ -30,7 +30,7 @@ std::optional<std::string> text_member(const nlohmann::json& body, const char* k
 std::optional<long long> integer_member(const nlohmann::json& body, const char* key) {
   const auto it = body.find(key);
   if (it == body.end() || it->is_null()) return std::nullopt;
-  if (!it->is_number_integer()) throw errors::bad_request(fmt::format("{} must be an integer", key));
+  if (!it->is_number_integer()) throw errors::bad_request(i18n::msg("{} must be an integer", key));
   return it->get<long long>();
 }
 
@@ -55,7 +55,7 @@ std::string album_page_json(App& app, std::vector<AlbumRecord> rows, int limit, 
 Response list_albums(App& app, Request& req, const Params&) {
   std::string mine;
   const bool own = text::query_param(req.query(), "mine", mine) && mine != "0";
-  if (own && mine != "1") throw errors::bad_request("bad mine: expected 1 (the account's own albums) or 0");
+  if (own && mine != "1") throw errors::bad_request(i18n::msg("bad mine: expected 1 (the account's own albums) or 0"));
   // 401 before a bad limit or cursor, as the account's image list does.
   const auto caller = own ? require_account(app, req) : Caller{};
   const auto scope = own ? cursor_scope::account_albums : cursor_scope::albums;
@@ -89,14 +89,14 @@ Response create_album(App& app, Request& req, const Params&) {
   const auto body = object_body(req);
   for (const auto& [key, value] : body.items())
     if (key != "title" && key != "description" && key != "visibility" && key != "max_items" && key != "expires_in")
-      throw errors::bad_request(fmt::format("unknown field {}", key));
+      throw errors::bad_request(i18n::msg("unknown field {}", key));
   albums::AlbumRequest a;
   a.title = text_member(body, "title", kMaxTitleChars);
   a.description = text_member(body, "description", kMaxDescriptionChars);
   a.visibility = cfg.default_visibility;
   if (const auto it = body.find("visibility"); it != body.end() && !it->is_null()) {
     const auto v = it->is_string() ? parse_visibility(it->get<std::string>()) : std::nullopt;
-    if (!v) throw errors::bad_request("visibility must be public or unlisted");
+    if (!v) throw errors::bad_request(i18n::msg("visibility must be public or unlisted"));
     a.visibility = *v;
   }
   if (const auto n = integer_member(body, "max_items")) a.max_items = albums::checked_max_items(*n);
@@ -121,14 +121,14 @@ Response patch_album(App& app, Request& req, const Params& params) {
   const auto body = object_body(req);
   for (const auto& [key, value] : body.items())
     if (key != "title" && key != "description" && key != "status" && key != "cover" && key != "order")
-      throw errors::bad_request(fmt::format("{} cannot be changed", key));
+      throw errors::bad_request(i18n::msg("{} cannot be changed", key));
   albums::AlbumEdit e;
   if (body.contains("title")) e.title.emplace(text_member(body, "title", kMaxTitleChars));
   if (body.contains("description")) e.description.emplace(text_member(body, "description", kMaxDescriptionChars));
   if (const auto it = body.find("status"); it != body.end()) {
     // Closing is for good: an album is never opened again.
     if (!it->is_string() || it->get_ref<const std::string&>() != "closed")
-      throw errors::bad_request("status can only be set to closed");
+      throw errors::bad_request(i18n::msg("status can only be set to closed"));
     e.close = true;
   }
   if (const auto it = body.find("cover"); it != body.end()) {
@@ -137,13 +137,13 @@ Response patch_album(App& app, Request& req, const Params& params) {
     else if (it->is_string())
       e.cover.emplace(it->get<std::string>());
     else
-      throw errors::bad_request("cover must be the id of an image of this album, or null");
+      throw errors::bad_request(i18n::msg("cover must be the id of an image of this album, or null"));
   }
   if (const auto it = body.find("order"); it != body.end()) {
-    if (!it->is_array()) throw errors::bad_request("order must be a list of the album's image ids");
+    if (!it->is_array()) throw errors::bad_request(i18n::msg("order must be a list of the album's image ids"));
     auto& order = e.order.emplace();
     for (const auto& id : *it) {
-      if (!id.is_string()) throw errors::bad_request("order must be a list of the album's image ids");
+      if (!id.is_string()) throw errors::bad_request(i18n::msg("order must be a list of the album's image ids"));
       order.push_back(id.get<std::string>());
     }
   }

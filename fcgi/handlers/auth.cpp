@@ -22,7 +22,7 @@ class ReplayRequest final : public http::Request {
   std::string_view header(std::string_view name) const override { return inner_.header(name); }
   void read_body_pieces(std::size_t max_bytes, const std::function<void(std::string_view)>& sink) override {
     if (body_.size() > max_bytes)
-      throw errors::too_large(fmt::format("the request body is over the limit of {} bytes", max_bytes));
+      throw errors::too_large(i18n::msg("the request body is over the limit of {} bytes", max_bytes));
     for (std::size_t at = 0; at < body_.size(); at += kBodyPiece) sink(std::string_view(body_).substr(at, kBodyPiece));
   }
 
@@ -54,7 +54,7 @@ std::optional<std::string_view> bearer_token(const http::Request& req) {
   if (h.empty()) return std::nullopt;
   constexpr std::string_view kScheme = "Bearer ";
   if (h.size() <= kScheme.size() || !text::ascii_iequals(h.substr(0, kScheme.size()), kScheme))
-    throw errors::unauthorized("expected 'Authorization: Bearer <token>'");
+    throw errors::unauthorized(i18n::msg("expected 'Authorization: Bearer <token>'"));
   auto token = h.substr(kScheme.size());
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
@@ -67,7 +67,7 @@ Caller identify(App& app, const http::Request& req) {
 
 Caller require_account(App& app, const http::Request& req) {
   auto c = identify(app, req);
-  if (!c.account) throw errors::unauthorized("log in or send 'Authorization: Bearer <token>'");
+  if (!c.account) throw errors::unauthorized(i18n::msg("log in or send 'Authorization: Bearer <token>'"));
   return c;
 }
 
@@ -77,7 +77,7 @@ std::unique_ptr<http::Request> check_csrf(App& app, http::Request& req, bool str
   if (!cookie || !accounts::session_user(app, *cookie)) return nullptr;
   if (const auto header = req.header("X-CSRF-Token"); !header.empty()) {
     if (accounts::csrf_matches(*cookie, header)) return nullptr;
-    throw errors::forbidden("wrong CSRF token: reload the page and try again");
+    throw errors::forbidden(i18n::msg("wrong CSRF token: reload the page and try again"));
   }
   if (streamed_body) return nullptr;
   std::string body = req.read_body(app.config().max_request_bytes);
@@ -93,11 +93,11 @@ std::optional<std::string> csrf_field_needed(const Caller& caller, const http::R
 
 void check_csrf_field(std::string_view session_id, std::string_view given) {
   if (!accounts::csrf_matches(session_id, given))
-    throw errors::forbidden("missing or wrong CSRF token: reload the page and try again");
+    throw errors::forbidden(i18n::msg("missing or wrong CSRF token: reload the page and try again"));
 }
 
 void throw_csrf_field_missing() {
-  throw errors::forbidden("missing CSRF token before the files: reload the page and try again");
+  throw errors::forbidden(i18n::msg("missing CSRF token before the files: reload the page and try again"));
 }
 
 std::optional<std::string> session_cookie_of(const http::Request& req) {

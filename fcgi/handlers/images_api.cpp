@@ -23,7 +23,7 @@ constexpr int kMaxLimit = 100;
 long long parse_positive(std::string_view s, const char* what) {
   long long n = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (ec != std::errc() || p != s.data() + s.size() || n <= 0) throw errors::bad_request(fmt::format("bad {}", what));
+  if (ec != std::errc() || p != s.data() + s.size() || n <= 0) throw errors::bad_request(i18n::msg("bad {}", what));
   return n;
 }
 
@@ -50,12 +50,12 @@ PageRequest page_request(App& app, std::string_view query, int default_limit, st
   std::string v;
   if (text::query_param(query, "limit", v)) {
     const auto n = parse_positive(v, "limit: expected 1 to 100");
-    if (n > kMaxLimit) throw errors::bad_request("bad limit: expected 1 to 100");
+    if (n > kMaxLimit) throw errors::bad_request(i18n::msg("bad limit: expected 1 to 100"));
     p.limit = static_cast<int>(n);
   }
   if (text::query_param(query, "cursor", v) && !v.empty()) {
     p.before = page_cursor::open(app.page_cursor_key(), scope, v);
-    if (!p.before) throw errors::bad_request("bad cursor: use the next_cursor of this list's previous page");
+    if (!p.before) throw errors::bad_request(i18n::msg("bad cursor: use the next_cursor of this list's previous page"));
   }
   return p;
 }
@@ -126,21 +126,20 @@ Response patch_image(App& app, Request& req, const Params& params) {
   image_removal::check_authority(app, id, {"", caller.user()});
   const auto body = object_body(req);
   for (const auto& [key, value] : body.items())
-    if (key != "description" && key != "visibility")
-      throw errors::bad_request(fmt::format("{} cannot be changed", key));
+    if (key != "description" && key != "visibility") throw errors::bad_request(i18n::msg("{} cannot be changed", key));
   // Every field is checked before anything is written, and the edit is one statement:
   // a refused PATCH changes nothing.
   ImageEdit edit;
   if (body.contains("description")) {
     const auto& d = body["description"];
-    if (!d.is_null() && !d.is_string()) throw errors::bad_request("description must be a string or null");
+    if (!d.is_null() && !d.is_string()) throw errors::bad_request(i18n::msg("description must be a string or null"));
     edit.description =
         d.is_null() ? std::nullopt : checked_free_text(d.get<std::string>(), "description", kMaxDescriptionChars);
   }
   if (body.contains("visibility")) {
     const auto& v = body["visibility"];
     edit.visibility = v.is_string() ? parse_visibility(v.get<std::string>()) : std::nullopt;
-    if (!edit.visibility) throw errors::bad_request("visibility must be public or unlisted");
+    if (!edit.visibility) throw errors::bad_request(i18n::msg("visibility must be public or unlisted"));
   }
   return Response::json(200,
                         views::dump(views::image_json(edit_image(app, id, edit, *caller.account), app.base_url())));

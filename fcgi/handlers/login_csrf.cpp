@@ -26,7 +26,7 @@ void check_origin(const http::Request& req) {
   if (origin.empty()) return;
   const auto scheme_end = origin.find("://");
   if (scheme_end == std::string_view::npos || origin.substr(scheme_end + 3) != req.header("Host"))
-    throw errors::forbidden("this form was sent from another site: send it again from this one");
+    throw errors::forbidden(i18n::msg("this form was sent from another site: send it again from this one"));
 }
 
 }  // namespace
@@ -44,7 +44,7 @@ void check_login_csrf(const http::Request& req, std::string_view body) {
   check_origin(req);
   const auto key = form_key_of(req);
   if (!key || !accounts::csrf_matches(*key, form_field(body, "csrf")))
-    throw errors::forbidden("this form had expired or was not sent from this site: send it again");
+    throw errors::forbidden(i18n::msg("this form had expired or was not sent from this site: send it again"));
 }
 
 }  // namespace imghost::handlers

@@ -13,9 +13,9 @@
 namespace imghost::handlers {
 
 Response metrics(App&, Request& req, const Params&) {
-  if (req.header("X-Imghost-Listener") != "metrics") throw errors::not_found("no such page");
+  if (req.header("X-Imghost-Listener") != "metrics") throw errors::not_found(i18n::msg("no such page"));
   const metrics::Shared* m = metrics::shared();
-  if (!m) throw errors::unavailable("no metrics in this process");
+  if (!m) throw errors::unavailable(i18n::msg("no metrics in this process"));
   std::vector<metrics::RouteLabels> labels;
   for (const auto& route : routes()) labels.push_back({route.method, route.pattern});
 

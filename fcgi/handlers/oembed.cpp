@@ -25,7 +25,7 @@ std::optional<std::uint32_t> dimension(std::string_view query, std::string_view 
   std::uint32_t n = 0;
   const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (v.empty() || ec != std::errc() || p != v.data() + v.size() || n == 0)
-    throw errors::bad_request(std::string("bad ") + std::string(key) + ": a number of pixels, 1 or more");
+    throw errors::bad_request(i18n::msg("bad {}: a number of pixels, 1 or more", key));
   return n;
 }
 
@@ -35,12 +35,12 @@ Response oembed(App& app, Request& req, const Params&) {
   const auto query = req.query();
   std::string format;
   if (text::query_param(query, "format", format) && !format.empty() && format != "json")
-    throw errors::not_implemented("only format=json is offered");
+    throw errors::not_implemented(i18n::msg("only format=json is offered"));
   std::string url;
-  if (!text::query_param(query, "url", url) || url.empty()) throw errors::bad_request("url is required");
+  if (!text::query_param(query, "url", url) || url.empty()) throw errors::bad_request(i18n::msg("url is required"));
   const views::EmbedBox box{dimension(query, "maxwidth"), dimension(query, "maxheight")};
   const auto link = parse_site_link(app.base_url(), url);
-  if (!link) throw errors::not_found("not a link to an image or album of this site");
+  if (!link) throw errors::not_found(i18n::msg("not a link to an image or album of this site"));
   const auto found = previews::find(app, *link);
   const auto answer = found.album ? views::oembed_album(app.config(), *found.album, found.picture, box)
                                   : views::oembed_photo(app.config(), *found.image, box);

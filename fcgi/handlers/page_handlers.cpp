@@ -100,11 +100,11 @@ Response nginx_error(App& app, Request&, const Params& params) {
   // Thrown, so the worker's one catch answers it like any other error: a page, or JSON
   // for a client that asked for JSON (the upload script sends Accept: application/json).
   if (params["status"] == "413")
-    throw errors::too_large(fmt::format("This upload is larger than the site accepts in one request ({}).",
-                                        units::human_size(c.max_request_bytes)));
+    throw errors::too_large(i18n::msg("This upload is larger than the site accepts in one request ({}).",
+                                      units::human_size(c.max_request_bytes)));
   if (params["status"] == "404")
-    throw errors::not_found("There is no image at this address: it was deleted, or the link is incomplete.");
-  throw errors::not_found("no such page");
+    throw errors::not_found(i18n::msg("There is no image at this address: it was deleted, or the link is incomplete."));
+  throw errors::not_found(i18n::msg("no such page"));
 }
 
 }  // namespace imghost::handlers

@@ -61,9 +61,9 @@ http::Response dispatch(App& app, http::Request& req, const Route** matched) {
     const auto replay = check_csrf(app, req, (m->route->flags & kUploadBody) != 0);
     return m->route->handler(app, replay ? *replay : req, m->params);
   }
-  if (allowed.empty()) throw errors::not_found("no such page");
+  if (allowed.empty()) throw errors::not_found(i18n::msg("no such page"));
   if (allowed.find("GET") != std::string::npos) allowed += ", HEAD";
-  throw errors::method_not_allowed("use " + allowed + " for this path");
+  throw errors::method_not_allowed(i18n::msg("use {} for this path", allowed));
 }
 
 }  // namespace imghost::handlers

@@ -174,7 +174,7 @@ class FormSink final : public multipart::PartSink {
 std::optional<std::string> description_of(const FormSink& form) {
   if (!form.description) return std::nullopt;
   if (form.description_too_long)
-    throw errors::bad_request(fmt::format("description is longer than {} characters", kMaxDescriptionChars));
+    throw errors::bad_request(i18n::msg("description is longer than {} characters", kMaxDescriptionChars));
   return checked_free_text(*form.description, "description", kMaxDescriptionChars);
 }
 
@@ -182,7 +182,7 @@ std::optional<std::string> description_of(const FormSink& form) {
 Visibility checked_visibility(const FormSink& form, Visibility fallback) {
   if (!form.visibility) return fallback;
   const auto v = parse_visibility(*form.visibility);
-  if (!v) throw errors::bad_request("visibility must be public or unlisted");
+  if (!v) throw errors::bad_request(i18n::msg("visibility must be public or unlisted"));
   return *v;
 }
 
@@ -202,7 +202,7 @@ Response upload(App& app, Request& req, const UploadRoute& route) {
   const std::string header_token(req.header("X-Manage-Token"));
   auto album = admit_upload(app, caller.user(), route.album_id, header_token);
   const auto boundary = multipart::boundary_from_content_type(req.header("Content-Type"));
-  if (!boundary) throw errors::bad_request("expected a multipart/form-data body with a boundary");
+  if (!boundary) throw errors::bad_request(i18n::msg("expected a multipart/form-data body with a boundary"));
 
   FormSink form(app, cfg.max_file_bytes, cfg.max_files, csrf_field_needed(caller, req));
   std::uint64_t body_bytes = 0;
@@ -212,11 +212,11 @@ Response upload(App& app, Request& req, const UploadRoute& route) {
       body_bytes += piece.size();
       parser.feed(piece);
     });
-    if (body_bytes == 0) throw errors::bad_request("the request body is empty");
+    if (body_bytes == 0) throw errors::bad_request(i18n::msg("the request body is empty"));
     parser.finish();
   } catch (const multipart::ParseError& e) {
     form.check_csrf_seen();  // a body without its token is refused as such, whatever else is wrong
-    throw errors::bad_request(fmt::format("malformed multipart body: {}", e.what()));
+    throw errors::bad_request(i18n::msg("malformed multipart body: {}", e.what()));
   }
   form.check_csrf_seen();
   const auto description = description_of(form);
@@ -243,7 +243,7 @@ Response upload(App& app, Request& req, const UploadRoute& route) {
     if (f.sent()) ++sent;
   if (sent > cfg.max_files)
     throw errors::too_large(
-        fmt::format("this upload has {} files; at most {} files may be sent at once", sent, cfg.max_files));
+        i18n::msg("this upload has {} files; at most {} files may be sent at once", sent, cfg.max_files));
 
   std::vector<Candidate> files;
   for (FilePart& f : form.files) {
@@ -252,27 +252,36 @@ Response upload(App& app, Request& req, const UploadRoute& route) {
     const std::string shown = filename.empty() ? fmt::format("file {}", f.index) : filename;
     if (f.too_large)
       throw errors::too_large(
-          fmt::format("{} is over the limit of {} per file", shown, units::human_size(cfg.max_file_bytes)));
+          i18n::msg("{} is over the limit of {} per file", shown, units::human_size(cfg.max_file_bytes)));
     if (f.size == 0)
       throw errors::unsupported_format(
-          fmt::format("{} is empty, not a {} image", shown, image::describe(cfg.image.accepted)));
+          i18n::msg("{} is empty, not a {} image", shown, image::describe(cfg.image.accepted)));
     files.push_back(candidate_of(app, f.file, filename, shown));
     f.file.release();  // this upload's own staged file, if not taken, goes now
   }
-  if (files.empty()) throw errors::bad_request("no file: send at least one image in the field 'file'");
+  if (files.empty()) throw errors::bad_request(i18n::msg("no file: send at least one image in the field 'file'"));
 
   const auto stored = ingest(app, files, description, visibility,
                              caller.account ? Uploader{caller.account->id, caller.account->username} : Uploader{},
                              destination.placement);
   for (const auto& s : stored) {
     const auto& r = s.record;
-    const auto by = r.owner ? fmt::format(" by {}", *r.owner) : std::string();
-    app.log().success(fmt::format("image {} uploaded as {} ({} bytes){}.",
-                                  r.original_filename.empty() ? "(unnamed)" : r.original_filename, r.name, r.size, by));
+    // In the log's language: "Success: image img1.jpg uploaded as ….", "Успех: изображение
+    // img1.jpg загружено как …." (the seed project's line, with what imghost adds).
+    const auto file = r.original_filename.empty() ? i18n::msg("(unnamed)") : i18n::Message(r.original_filename);
+    const auto bytes = static_cast<long>(r.size);
+    if (r.owner)
+      app.log().success(i18n::msgn("image {} uploaded as {} ({} byte) by {}.",
+                                   "image {} uploaded as {} ({} bytes) by {}.", bytes, file, r.name, r.size, *r.owner));
+    else
+      app.log().success(i18n::msgn("image {} uploaded as {} ({} byte).", "image {} uploaded as {} ({} bytes).", bytes,
+                                   file, r.name, r.size));
   }
   if (destination.made) {
-    const auto by = caller.account ? fmt::format(" by {}", caller.account->username) : std::string();
-    app.log().success(fmt::format("album {} created{}.", destination.made->id, by));
+    if (caller.account)
+      app.log().success(i18n::msg("album {} created by {}.", destination.made->id, caller.account->username));
+    else
+      app.log().success(i18n::msg("album {} created.", destination.made->id));
   }
 
   // The form's answer is a redirect to a page that can be reloaded and bookmarked

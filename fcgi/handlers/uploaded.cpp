@@ -102,9 +102,9 @@ Response uploaded_page(App& app, Request& req, const Params& params) {
     ids.push_back(list.substr(at, end - at));
     at = end + 1;
   }
-  if (ids.size() > kMaxIds) throw errors::not_found("no such upload");
+  if (ids.size() > kMaxIds) throw errors::not_found(i18n::msg("no such upload"));
   for (const auto& id : ids)
-    if (!naming::is_image_id(id)) throw errors::not_found("no such upload");
+    if (!naming::is_image_id(id)) throw errors::not_found(i18n::msg("no such upload"));
 
   const auto cookie = http::cookie_value(req.header("Cookie"), kCookie);
   const auto tokens = cookie ? tokens_of(*cookie) : std::map<std::string, std::string>{};

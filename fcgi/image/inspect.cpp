@@ -27,11 +27,13 @@ namespace imghost::image {
 
 namespace {
 
-Rejection invalid(const std::string& message) { return {Rejection::Reason::invalid_image, message}; }
+Rejection invalid(i18n::Message message) { return {Rejection::Reason::invalid_image, std::move(message)}; }
 
-std::string pixels_text(std::uint64_t n) {
-  if (n >= 1'000'000 && n % 1'000'000 == 0) return std::to_string(n / 1'000'000) + " megapixels";
-  return std::to_string(n) + " pixels";
+i18n::Message pixels_text(std::uint64_t n) {
+  const auto count = static_cast<long>(std::min<std::uint64_t>(n, 1'000'000'000));
+  if (n >= 1'000'000 && n % 1'000'000 == 0)
+    return i18n::msgn("{} megapixel", "{} megapixels", count / 1'000'000, n / 1'000'000);
+  return i18n::msgn("{} pixel", "{} pixels", count, n);
 }
 
 std::string dims(std::uint64_t w, std::uint64_t h) { return std::to_string(w) + "x" + std::to_string(h); }
@@ -50,33 +52,33 @@ std::pair<std::uint64_t, std::uint64_t> max_dims(const Limits& limits) {
 // every decoded frame in memory at once.
 void check_limits(const detail::Header& h, const Limits& limits) {
   const auto [max_w, max_h] = max_dims(limits);
-  if (h.frames > limits.max_frames)
-    throw invalid("has more frames than the limit of " + std::to_string(limits.max_frames));
+  if (h.frames > limits.max_frames) throw invalid(i18n::msg("has more frames than the limit of {}", limits.max_frames));
   const std::uint64_t w = std::max(h.width, h.max_frame_width);
   const std::uint64_t r = std::max(h.height, h.max_frame_height);
-  if (w > max_w || r > max_h) throw invalid("is " + dims(w, r) + " pixels, over the limit of " + dims(max_w, max_h));
+  if (w > max_w || r > max_h)
+    throw invalid(i18n::msg("is {} pixels, over the limit of {}", dims(w, r), dims(max_w, max_h)));
   if (std::uint64_t{h.width} * h.height > limits.max_pixels)
-    throw invalid("is " + dims(h.width, h.height) + " pixels, over the limit of " + pixels_text(limits.max_pixels));
+    throw invalid(
+        i18n::msg("is {} pixels, over the limit of {}", dims(h.width, h.height), pixels_text(limits.max_pixels)));
   if (h.frame_pixels > limits.max_pixels)
-    throw invalid("has " + std::to_string(h.frames) + " frames of up to " +
-                  dims(h.max_frame_width, h.max_frame_height) + " pixels, over the limit of " +
-                  pixels_text(limits.max_pixels) + " for all frames together");
+    throw invalid(i18n::msg("has {} frames of up to {} pixels, over the limit of {} for all frames together", h.frames,
+                            dims(h.max_frame_width, h.max_frame_height), pixels_text(limits.max_pixels)));
 }
 
 detail::Header header(std::string_view bytes, Format format, const Limits& limits, detail::Deadline& deadline) {
   if (format == Format::png) {
     auto h = detail::png_header(bytes);
-    if (!h) throw invalid("is not a valid PNG image (no IHDR chunk)");
+    if (!h) throw invalid(i18n::msg("is not a valid PNG image (no IHDR chunk)"));
     return *h;
   }
   if (format == Format::webp) {
     auto h = detail::webp_header(bytes);
-    if (!h) throw invalid("is not a valid WebP image (malformed RIFF container)");
+    if (!h) throw invalid(i18n::msg("is not a valid WebP image (malformed RIFF container)"));
     return *h;
   }
   if (format == Format::gif) {
     auto h = detail::gif_header(bytes);
-    if (!h) throw invalid("is not a valid GIF image (no frame)");
+    if (!h) throw invalid(i18n::msg("is not a valid GIF image (no frame)"));
     return *h;
   }
   // JPEG: ImageMagick's ping reads the headers without decoding pixels.
@@ -90,9 +92,9 @@ detail::Header header(std::string_view bytes, Format format, const Limits& limit
 Inspected inspect(std::string_view bytes, const Limits& limits) {
   const auto format = sniff(bytes);
   if (!format || !limits.accepted.contains(*format))
-    throw Rejection(Rejection::Reason::unsupported_format, limits.accepted.empty()
-                                                               ? "is not an accepted image"
-                                                               : "is not a " + describe(limits.accepted) + " image");
+    throw Rejection(Rejection::Reason::unsupported_format,
+                    limits.accepted.empty() ? i18n::msg("is not an accepted image")
+                                            : i18n::msg("is not a {} image", describe(limits.accepted)));
   detail::ensure_magick_initialized();
   detail::Deadline deadline(limits.decode_timeout);  // for the ping and the decode together
 
@@ -121,8 +123,8 @@ Inspected inspect(std::string_view bytes, const Limits& limits) {
       switch (check_png_image_data(png_pixels, *size, [&] { return !deadline.passed(); })) {
         case ImageDataCheck::fits: break;
         case ImageDataCheck::too_much:
-          throw invalid("has image data that inflates to more than its " + dims(h.width, h.height) +
-                        " pixels (a decompression bomb)");
+          throw invalid(i18n::msg("has image data that inflates to more than its {} pixels (a decompression bomb)",
+                                  dims(h.width, h.height)));
         case ImageDataCheck::stopped: throw detail::too_slow(deadline);
       }
     }
@@ -145,17 +147,16 @@ Inspected inspect(std::string_view bytes, const Limits& limits) {
     const auto check = check_gif_frames(bytes, limits.max_frames + 1, [&] { return !deadline.passed(); });
     switch (check.outcome) {
       case GifFramesCheck::Outcome::fine: break;
-      case GifFramesCheck::Outcome::corrupt: throw invalid("is not a valid GIF image (" + check.problem + ")");
+      case GifFramesCheck::Outcome::corrupt: throw invalid(i18n::msg("is not a valid GIF image ({})", check.problem));
       case GifFramesCheck::Outcome::stopped: throw detail::too_slow(deadline);
     }
-    if (check.frames == 0) throw invalid("is not a valid GIF image (no frame)");
+    if (check.frames == 0) throw invalid(i18n::msg("is not a valid GIF image (no frame)"));
     gif_frames = check.frames;
     decode.max_frames = 1;
   }
   detail::ImageList list = detail::read_forced(to_decode, *format, decode, deadline);
   const std::size_t frames = gif_frames.value_or(MagickCore::GetImageListLength(list.get()));
-  if (frames > limits.max_frames)
-    throw invalid("has more frames than the limit of " + std::to_string(limits.max_frames));
+  if (frames > limits.max_frames) throw invalid(i18n::msg("has more frames than the limit of {}", limits.max_frames));
 
   // Keep the first frame; the others were decoded only to validate them.
   MagickCore::Image* rest = list.release();
@@ -170,7 +171,7 @@ Inspected inspect(std::string_view bytes, const Limits& limits) {
     const bool readable = first.get()->columns > 0 && first.get()->rows > 0 &&
                           MagickCore::GetVirtualPixels(first.get(), 0, 0, first.get()->columns, 1, e) != nullptr;
     MagickCore::DestroyExceptionInfo(e);
-    if (!readable) throw invalid("is corrupt (no pixel data)");
+    if (!readable) throw invalid(i18n::msg("is corrupt (no pixel data)"));
   }
 
   Inspected out;
@@ -194,9 +195,9 @@ Inspected inspect(std::string_view bytes, const Limits& limits) {
   } catch (const Magick::ErrorCache&) { throw detail::out_of_resources(); } catch (const Magick::WarningCache&) {
     throw detail::out_of_resources();
   } catch (const Magick::Exception& e) {
-    throw invalid("could not be reduced to a thumbnail (" + std::string(e.what()) + ")");
+    throw invalid(i18n::msg("could not be reduced to a thumbnail ({})", e.what()));
   } catch (const std::runtime_error& e) {
-    throw invalid("could not be reduced to a thumbnail (" + std::string(e.what()) + ")");
+    throw invalid(i18n::msg("could not be reduced to a thumbnail ({})", e.what()));
   }
   return out;
 }

@@ -16,6 +16,7 @@
 
 #include "domain/image_format.hpp"
 #include "domain/image_limits.hpp"
+#include "domain/translate.hpp"
 
 namespace imghost::image {
 
@@ -26,8 +27,9 @@ namespace imghost::image {
 class Rejection : public std::runtime_error {
  public:
   enum class Reason { unsupported_format, invalid_image, out_of_resources };
-  Rejection(Reason r, const std::string& msg) : std::runtime_error(msg), reason(r) {}
+  Rejection(Reason r, i18n::Message msg) : std::runtime_error(msg.in("en")), reason(r), message(std::move(msg)) {}
   Reason reason;
+  i18n::Message message;  // what() in any language (domain/translate.hpp)
 };
 
 // What a successful inspection learned.  Owns the first frame, already reduced to the

@@ -123,7 +123,7 @@ ImageList read_forced(std::string_view bytes, Format format, const ReadOptions& 
   const std::string coder(magick_coder(format));
   auto invalid = [&](const std::string& why) {
     return Rejection(Rejection::Reason::invalid_image,
-                     "is not a valid " + std::string(display_name(format)) + " image (" + why + ")");
+                     i18n::msg("is not a valid {} image ({})", display_name(format), why));
   };
 
   std::unique_ptr<ImageInfo, ImageInfoDeleter> info(AcquireImageInfo());
@@ -172,12 +172,13 @@ ImageList read_forced(std::string_view bytes, Format format, const ReadOptions& 
 
 Rejection too_slow(const Deadline& deadline) {
   return Rejection(Rejection::Reason::invalid_image,
-                   "took too long to decode (over " + std::to_string(deadline.budget().count()) + " ms)");
+                   i18n::msg("took too long to decode (over {} ms)", deadline.budget().count()));
 }
 
 Rejection out_of_resources() {
   return Rejection(Rejection::Reason::out_of_resources,
-                   "could not be decoded: the server is short of memory for an image this large; try again later");
+                   i18n::msg("could not be decoded: the server is short of memory for an image this large; try "
+                             "again later"));
 }
 
 Header header_of(const MagickCore::Image* list, Format format) {

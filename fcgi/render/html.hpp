@@ -13,6 +13,9 @@ namespace imghost::pages {
 // Escapes & < > " ' for text and attribute values alike.
 std::string escape(std::string_view s);
 
+// A language as HTML's lang attribute writes it ("pt_BR" → "pt-BR").
+std::string html_lang(std::string_view language);
+
 // What every page needs of the site: its settings (limits, public base URL) and the
 // versioned URLs of its style sheet, script and icon.  Both outlive the page.
 struct Site {
@@ -29,9 +32,10 @@ struct PageOptions {
   std::string_view head = {};  // more of <head>, already HTML: a page's link preview tags (link_preview.hpp)
 };
 
-// The whole document around `body` (already HTML): the style sheet and the script as
-// external files (the Content-Security-Policy allows no inline script or style), the
-// navigation, the main landmark, the footer.
+// The whole document around `body` (already HTML), in the current language
+// (domain/translate.hpp: <html lang>, the words of the frame): the style sheet and the
+// script as external files (the Content-Security-Policy allows no inline script or
+// style), the navigation with the language switcher, the main landmark, the footer.
 std::string layout(const Site& site, std::string_view title, std::string_view body, PageOptions options = {});
 
 // The Content-Security-Policy of every page: only this site's own script, style, fonts

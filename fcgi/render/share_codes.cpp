@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "domain/translate.hpp"
+
 #include "render/html.hpp"
 
 namespace imghost::share_codes {
@@ -63,24 +65,24 @@ std::vector<Code> all_codes(const ImageLinks& l) {
   const auto md_alt = markdown_text(alt);
   const auto image = safe_url(l.image), thumb = safe_url(l.thumb);
   return {
-      {"direct", "Direct link", l.image},
-      {"direct-thumb", "Direct link to the thumbnail", l.thumb},
+      {"direct", i18n::tr("Direct link"), l.image},
+      {"direct-thumb", i18n::tr("Direct link to the thumbnail"), l.thumb},
       {"html", "HTML", img_tag(l.image, alt, l.width, l.height)},
-      {"html-thumb", "HTML, thumbnail linking to the image",
+      {"html-thumb", i18n::tr("HTML, thumbnail linking to the image"),
        fmt::format("<a href=\"{}\">{}</a>", pages::escape(l.image),
                    img_tag(l.thumb, alt, l.thumb_width, l.thumb_height))},
       {"markdown", "Markdown", fmt::format("![{}]({})", md_alt, image)},
-      {"markdown-thumb", "Markdown, thumbnail linking to the image",
+      {"markdown-thumb", i18n::tr("Markdown, thumbnail linking to the image"),
        fmt::format("[![{}]({})]({})", md_alt, thumb, image)},
       {"bbcode", "BBCode", fmt::format("[img]{}[/img]", image)},
-      {"bbcode-thumb", "BBCode, thumbnail linking to the image",
+      {"bbcode-thumb", i18n::tr("BBCode, thumbnail linking to the image"),
        fmt::format("[url={}][img]{}[/img][/url]", image, thumb)},
   };
 }
 
 std::vector<Code> short_codes(const ImageLinks& l) {
   auto all = all_codes(l);
-  std::vector<Code> out{{"page", "Page link", l.page}};
+  std::vector<Code> out{{"page", i18n::tr("Page link"), l.page}};
   for (auto& c : all)
     if (c.key == "direct" || c.key == "html-thumb" || c.key == "markdown-thumb" || c.key == "bbcode-thumb")
       out.push_back(std::move(c));

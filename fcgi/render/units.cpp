@@ -5,43 +5,66 @@
 #include <charconv>
 
 #include "domain/image_format.hpp"
+#include "domain/translate.hpp"
 
 namespace imghost::units {
 
+namespace {
+
+// A unit's name in the current language ("MiB", "МБ").
+std::string unit_name(std::size_t u) {
+  switch (u) {
+    case 0: return i18n::tr("KiB");
+    case 1: return i18n::tr("MiB");
+    case 2: return i18n::tr("GiB");
+    default: return i18n::tr("TiB");
+  }
+}
+
+}  // namespace
+
 std::string human_size(std::uint64_t bytes) {
-  if (bytes < 1024) return fmt::format("{} byte{}", bytes, bytes == 1 ? "" : "s");
-  static constexpr const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB"};
+  if (bytes < 1024) return i18n::trnf("{} byte", "{} bytes", static_cast<long>(bytes), bytes);
+  constexpr std::size_t kUnits = 4;
   double v = static_cast<double>(bytes) / 1024;
   std::size_t u = 0;
-  while (v >= 1024 && u + 1 < std::size(kUnits)) {
+  while (v >= 1024 && u + 1 < kUnits) {
     v /= 1024;
     ++u;
   }
   // One decimal below 10 (2.4 MiB), none from 10 on (12 MiB); "5.0" is written "5".
   std::string n = v < 10 ? fmt::format("{:.1f}", v) : fmt::format("{:.0f}", v);
   if (n.size() > 2 && n.ends_with(".0")) n.resize(n.size() - 2);
-  if (n == "1024" && u + 1 < std::size(kUnits)) return fmt::format("1 {}", kUnits[u + 1]);
-  return fmt::format("{} {}", n, kUnits[u]);
+  if (n == "1024" && u + 1 < kUnits) return i18n::trf("{} {}", 1, unit_name(u + 1));
+  const auto dot = n.find('.');
+  // TRANSLATORS: a number with one decimal, whole part then tenths: "2.4", "2,4".
+  if (dot != std::string::npos) n = i18n::trf("{}.{}", n.substr(0, dot), n.substr(dot + 1));
+  return i18n::trf("{} {}", n, unit_name(u));
 }
 
 std::string upload_limits(const Config& c) {
-  return fmt::format("{}, up to {} each, at most {} file{} per upload", image::describe(c.image.accepted),
-                     human_size(c.max_file_bytes), c.max_files, c.max_files == 1 ? "" : "s");
+  // TRANSLATORS: the formats ("JPEG, PNG, GIF or WebP"), a size, then "20 files".
+  return i18n::trf("{}, up to {} each, at most {} per upload", image::describe(c.image.accepted),
+                   human_size(c.max_file_bytes), i18n::trnf("{} file", "{} files", c.max_files, c.max_files));
 }
 
 std::string expires_in(long long seconds_left) {
-  if (seconds_left <= 0) return "has expired";
-  if (seconds_left < 30) return "expires in less than a minute";
+  if (seconds_left <= 0) return i18n::tr("has expired");
+  if (seconds_left < 30) return i18n::tr("expires in less than a minute");
   constexpr long long kMinute = 60, kHour = 3600, kDay = 86400;
   // Rounded to the nearest unit (+ half a unit, then truncated); the unit grows as soon
   // as the rounded count would reach the next one ("60 minutes" is "1 hour").
-  const auto in = [&](long long unit, const char* name) {
-    const long long n = (seconds_left + unit / 2) / unit;
-    return fmt::format("expires in {} {}{}", n, name, n == 1 ? "" : "s");
-  };
-  if (seconds_left < kHour - kMinute / 2) return in(kMinute, "minute");
-  if (seconds_left < kDay - kHour / 2) return in(kHour, "hour");
-  return in(kDay, "day");
+  const auto count = [&](long long unit) { return static_cast<long>((seconds_left + unit / 2) / unit); };
+  if (seconds_left < kHour - kMinute / 2) {
+    const auto n = count(kMinute);
+    return i18n::trnf("expires in {} minute", "expires in {} minutes", n, n);
+  }
+  if (seconds_left < kDay - kHour / 2) {
+    const auto n = count(kHour);
+    return i18n::trnf("expires in {} hour", "expires in {} hours", n, n);
+  }
+  const auto n = count(kDay);
+  return i18n::trnf("expires in {} day", "expires in {} days", n, n);
 }
 
 std::optional<long long> seconds_until(std::string_view iso, std::time_t now) {

@@ -60,10 +60,10 @@ void FcgiRequest::read_body_pieces(std::size_t max_bytes, const std::function<vo
   std::size_t length = 0;
   if (!cl.empty()) {
     auto [p, ec] = std::from_chars(cl.data(), cl.data() + cl.size(), length);
-    if (ec != std::errc() || p != cl.data() + cl.size()) throw errors::bad_request("bad Content-Length");
+    if (ec != std::errc() || p != cl.data() + cl.size()) throw errors::bad_request(i18n::msg("bad Content-Length"));
   }
   if (length > max_bytes)
-    throw errors::too_large(fmt::format("the request body is over the limit of {} bytes", max_bytes));
+    throw errors::too_large(i18n::msg("the request body is over the limit of {} bytes", max_bytes));
   // One piece at a time: a body of any size costs this buffer, not its own size.
   std::string buffer(std::min(length, kBodyPiece), '\0');
   std::size_t got = 0;
@@ -74,7 +74,7 @@ void FcgiRequest::read_body_pieces(std::size_t max_bytes, const std::function<vo
     got += static_cast<std::size_t>(n);
     sink(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
   }
-  if (got != length) throw errors::bad_request("the request body is shorter than its Content-Length");
+  if (got != length) throw errors::bad_request(i18n::msg("the request body is shorter than its Content-Length"));
 }
 
 void FcgiRequest::send(const http::Response& resp) {

@@ -15,6 +15,7 @@
 
 #include "core/app.hpp"
 #include "domain/config.hpp"
+#include "domain/translate.hpp"
 #include "image/magick_setup.hpp"
 #include "metrics/metrics.hpp"
 #include "server/listen_socket.hpp"
@@ -44,6 +45,8 @@ int main(int argc, char** argv) {
   Config config;
   try {
     config = Config::load(config_file);
+    // Once, before the fork: every worker shares the catalogs' pages.
+    i18n::load(config.locale_dir, config.languages);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "imghost: configuration: %s\n", e.what());
     return 2;

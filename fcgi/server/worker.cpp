@@ -9,10 +9,14 @@
 #include <optional>
 #include <system_error>
 
+#include "base/text.hpp"
 #include "db/pg.hpp"
 #include "domain/error.hpp"
+#include "domain/translate.hpp"
 #include "handlers/handlers.hpp"
 #include "handlers/router.hpp"
+#include "http/cookies.hpp"
+#include "http/language.hpp"
 #include "http/status.hpp"
 #include "metrics/metrics.hpp"
 #include "render/json.hpp"
@@ -69,23 +73,45 @@ http::Response respond(App& app, http::Request& req, const handlers::Route*& rou
   } catch (const Error& e) {
     const int status = http::status_of(e.code());
     outcome = outcome_of(e.code(), false);
-    app.log().error(fmt::format("{} ({} {}, {} {}).", e.what(), status, code_name(e.code()), req.method(), req.path()));
-    return error_response(app, req, status, code_name(e.code()), e.what());
+    app.log().error(fmt::format("{} ({} {}, {} {}).", e.message().in(app.config().log_language), status,
+                                code_name(e.code()), req.method(), req.path()));
+    return error_response(app, req, status, code_name(e.code()), e.message().str());
   } catch (const db::DbError& e) {
     outcome = outcome_of(ErrorCode::unavailable, false);
     if (e.connection_lost()) app.drop_db();
-    app.log().error(fmt::format("database unavailable: {} ({} {}).", e.what(), req.method(), req.path()));
-    return error_response(app, req, 503, "unavailable", "the database is unavailable, nothing was stored; try again");
+    app.log().error(i18n::msg("database unavailable: {} ({} {}).", e.what(), req.method(), req.path()));
+    return error_response(app, req, 503, "unavailable",
+                          i18n::tr("the database is unavailable, nothing was stored; try again"));
   } catch (const std::system_error& e) {
     outcome = outcome_of(ErrorCode::unavailable, false);
-    app.log().error(fmt::format("image store unavailable: {} ({} {}).", e.what(), req.method(), req.path()));
+    app.log().error(i18n::msg("image store unavailable: {} ({} {}).", e.what(), req.method(), req.path()));
     return error_response(app, req, 503, "unavailable",
-                          "the image store is unavailable, nothing was stored; try again");
+                          i18n::tr("the image store is unavailable, nothing was stored; try again"));
   } catch (const std::exception& e) {
     outcome = outcome_of(std::nullopt, true);
-    app.log().error(fmt::format("internal error: {} ({} {}).", e.what(), req.method(), req.path()));
-    return error_response(app, req, 500, "internal", "internal error");
+    app.log().error(i18n::msg("internal error: {} ({} {}).", e.what(), req.method(), req.path()));
+    return error_response(app, req, 500, "internal", i18n::tr("internal error"));
   }
+}
+
+// The request's language (http/language.hpp): the switcher's ?lang=, the cookie, then
+// Accept-Language, then default_language.
+std::string language_of(const App& app, const http::Request& req, std::string& asked) {
+  const auto& c = app.config();
+  text::query_param(req.query(), http::kLanguageParam, asked);
+  const auto cookie = http::cookie_value(req.header("Cookie"), http::kLanguageCookie).value_or("");
+  return http::choose_language(asked, cookie, req.header("Accept-Language"), c.languages, c.default_language);
+}
+
+// What the answer says depends on the language, so on the headers that chose it: caches
+// (nginx's, a CDN's, the browser's) must keep one copy per language.  A choice made with
+// the switcher is remembered for a year.
+void mark_language(const App& app, http::Response& r, const std::string& language, const std::string& asked) {
+  r.set_header("Content-Language", language);
+  r.set_header("Vary", "Accept-Language, Cookie");
+  if (asked == language && app.config().languages.size() > 1)
+    r.header("Set-Cookie",
+             fmt::format("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", http::kLanguageCookie, language));
 }
 
 }  // namespace
@@ -95,7 +121,10 @@ http::Response handle(App& app, http::Request& req) noexcept {
     metrics::set_busy(true);
     const handlers::Route* route = nullptr;
     std::size_t outcome = 0;
+    std::string asked;
+    const i18n::Scope in_language(language_of(app, req, asked));
     auto r = secured(app, respond(app, req, route, outcome));
+    mark_language(app, r, std::string(i18n::language()), asked);  // English when a catalog is missing
     const auto table = handlers::routes();
     const std::size_t index = route ? static_cast<std::size_t>(route - table.data()) : metrics::kMaxRoutes - 1;
     metrics::count_request(index, r.status);

@@ -1,0 +1,101 @@
+// The site in Russian: every page walked with the language cookie, looking for English
+// words left untranslated (in the text, and in alt, title, aria-label and placeholder),
+// axe-core clean and no sideways scroll on a 390-pixel phone (checkPage); the language
+// negotiated from Accept-Language; the switcher working without JavaScript and
+// remembered; the script's words in the page's language.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, DESKTOP, PHONE, apiUpload, checkPage, close, done, launch, newPage, png } from './lib.mjs';
+
+const RU = [{ name: 'lang', value: 'ru', url: BASE }];
+let image, album;
+
+// Words that are the same in Russian: names of things and formats, and what the pages
+// quote (ids, file names of this test, URLs).
+const ALLOWED = new Set(['imghost', 'API', 'OpenAPI', 'JSON', 'HTML', 'Markdown', 'BBCode', 'JPEG', 'PNG', 'GIF',
+  'WebP', 'UTC', 'English', 'curl', 'file', 'cat', 'jpg', 'png', 'api', 'images', 'http', 'https', 'JavaScript',
+  'Retry', 'After', 'CSRF']);
+
+// The English words (three letters or more) of what a person reads or hears on the page.
+async function englishWords(page) {
+  const words = await page.evaluate(() => {
+    const texts = [document.body.innerText, document.title];
+    for (const el of document.querySelectorAll('[alt], [title], [aria-label], [placeholder]'))
+      for (const a of ['alt', 'title', 'aria-label', 'placeholder']) if (el.hasAttribute(a)) texts.push(el.getAttribute(a));
+    return texts.join(' ');
+  });
+  const own = new Set([image.id, image.name, album.id].flatMap((s) => s.split(/[^A-Za-z]+/)));
+  return [...new Set((words.replace(/https?:\S+|\S+\.(png|jpg|yaml)\b|\/\S*/g, ' ').match(/[A-Za-z]{3,}/g) || [])
+    .filter((w) => !ALLOWED.has(w) && !own.has(w)))];
+}
+
+async function walkInRussian(path, status = 200) {
+  await checkPage(path, { status, cookies: RU });
+  const page = await newPage({ viewport: PHONE });
+  await page.context().addCookies(RU);
+  const response = await page.goto(path);
+  assert.equal(response.status(), status, path);
+  assert.equal(await page.getAttribute('html', 'lang'), 'ru', `${path}: <html lang="ru">`);
+  assert.deepEqual(await englishWords(page), [], `${path}: English words on the Russian page`);
+  assert.match(response.headers()['vary'] || '', /Accept-Language, Cookie/);
+  await done(page);
+}
+
+before(async () => {
+  [image] = await apiUpload([['кот.png', png(61, 400, 300)]], { description: 'Закат над гаванью', visibility: 'public' });
+  const r = await fetch(`${BASE}/api/v1/albums`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ title: 'Отпуск', expires_in: 86400 }) });
+  album = await r.json();
+  await fetch(`${BASE}/api/v1/albums/${album.id}/images`, { method: 'POST', headers: { 'X-Manage-Token': album.manage_token },
+    body: (() => { const f = new FormData(); f.append('file', new Blob([png(62)]), 'море.png'); return f; })() });
+});
+after(close);
+
+test('every page in Russian: no English word left, accessible, no sideways scroll on a phone', async () => {
+  for (const path of ['/', '/upload', '/images/', '/mine', `/i/${image.id}`, `/a/${album.id}`,
+    `/delete/${image.id}?token=${image.delete_token}`, `/uploaded/${image.id}`]) await walkInRussian(path);
+  await walkInRussian('/i/nosuchimage0000000000', 404);
+  await walkInRussian('/no/such/page', 404);
+});
+
+test('the JSON errors speak the asking language, their codes unchanged', async () => {
+  const r = await fetch(`${BASE}/api/v1/images/nosuchimage0000000000`, { headers: { 'Accept-Language': 'ru' } });
+  const body = await r.json();
+  assert.equal(r.status, 404);
+  assert.equal(body.error.code, 'not_found');
+  assert.equal(body.error.message, 'такого изображения нет');
+  const en = await (await fetch(`${BASE}/api/v1/images/nosuchimage0000000000`)).json();
+  assert.equal(en.error.message, 'no such image');
+});
+
+test('Accept-Language with q-values chooses the language; the switcher works without JavaScript and is remembered', async () => {
+  const b = await launch();
+  const context = await b.newContext({ viewport: DESKTOP, javaScriptEnabled: false, baseURL: BASE,
+    locale: 'de-DE', extraHTTPHeaders: { 'Accept-Language': 'de-DE,ru;q=0.8,en;q=0.5' } });
+  const page = await context.newPage();
+  await page.goto('/images/');
+  assert.equal(await page.getAttribute('html', 'lang'), 'ru', 'German is not spoken: Russian comes next');
+  await page.click('a.lang[hreflang="en"]');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.match(await page.textContent('h1'), /Public catalog/);
+  await page.goto('/upload');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en', 'the choice is remembered in a cookie');
+  await page.click('a.lang[hreflang="ru"]');
+  assert.match(await page.textContent('h1'), /Загрузка изображений/);
+  await context.close();
+});
+
+test('the script speaks the page language: copy buttons and the file queue', async () => {
+  const page = await newPage({ permissions: ['clipboard-read', 'clipboard-write'] });
+  await page.context().addCookies(RU);
+  await page.goto(`/i/${image.id}`);
+  const button = page.locator('.code button.copy').first();
+  assert.equal(await button.textContent(), 'Копировать');
+  await button.click();
+  await page.waitForFunction(() => document.querySelector('.code button.copy').textContent === 'Скопировано');
+  await page.goto('/upload');
+  await page.setInputFiles('#file', [{ name: 'пусто.png', mimeType: 'image/png', buffer: Buffer.alloc(0) }]);
+  await page.waitForSelector('.queue .state');
+  assert.match(await page.textContent('.queue .state'), /Не будет отправлен: пустой файл/);
+  await done(page);
+});

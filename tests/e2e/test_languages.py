@@ -1,0 +1,101 @@
+"""The site in English and Russian through the real stack: the language negotiated from
+the switcher's ?lang=, the cookie, Accept-Language (q-values) and the default; the headers
+that tell caches so; error messages in the asking language with their codes unchanged;
+and the log kept in its own language (log_language, English here) whatever the request's."""
+
+import http.client
+import re
+import unittest
+
+import fixtures as fx
+from stack import PORT, get, log_lines, request, upload
+
+
+def vary_of(path, headers=None):
+    """Every Vary header of the answer, joined (nginx adds its own for compression)."""
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        r = conn.getresponse()
+        r.read()
+        return ", ".join(v for k, v in r.getheaders() if k.lower() == "vary")
+    finally:
+        conn.close()
+
+
+def lang_of(html):
+    m = re.search(r'<html lang="([^"]+)"', html)
+    return m.group(1) if m else None
+
+
+class Languages(unittest.TestCase):
+    def test_english_without_a_preference(self):
+        r = get("/")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(lang_of(r.text), "en")
+        self.assertEqual(r.header("Content-Language"), "en")
+        self.assertIn("Accept-Language, Cookie", vary_of("/", {"Accept-Encoding": "gzip"}))
+        self.assertIn('href="?lang=ru" hreflang="ru" lang="ru">Русский</a>', r.text, "the switcher")
+
+    def test_accept_language_with_q_values(self):
+        r = get("/upload", headers={"Accept-Language": "de-DE,de;q=0.9,ru;q=0.8,en;q=0.7"})
+        self.assertEqual(lang_of(r.text), "ru")
+        self.assertIn("Загрузка изображений", r.text)
+        self.assertIn("не больше 20 файлов за одну загрузку", r.text, "the limits, with Russian plurals")
+        r = get("/upload", headers={"Accept-Language": "ru;q=0.2, en;q=0.9"})
+        self.assertEqual(lang_of(r.text), "en")
+
+    def test_the_switcher_sets_a_cookie_that_wins_over_the_header(self):
+        r = get("/images/?lang=ru", headers={"Accept-Language": "en"})
+        self.assertEqual(lang_of(r.text), "ru")
+        cookie = r.header("Set-Cookie") or ""
+        self.assertTrue(cookie.startswith("lang=ru;"), cookie)
+        self.assertIn("Max-Age=31536000", cookie)
+        r = get("/images/", headers={"Accept-Language": "en", "Cookie": "lang=ru"})
+        self.assertEqual(lang_of(r.text), "ru")
+        self.assertIn("Открытый каталог", r.text)
+        self.assertIsNone(r.header("Set-Cookie"), "only a choice sets the cookie")
+        r = get("/images/?lang=xx", headers={"Cookie": "lang=ru"})
+        self.assertEqual(lang_of(r.text), "ru", "an unknown choice changes nothing")
+
+    def test_errors_in_the_asking_language_codes_unchanged_log_in_english(self):
+        r = request("GET", "/api/v1/images/aaaaaaaaaaaaaaaaaaaa", headers={"Accept-Language": "ru"})
+        self.assertEqual(r.status, 404)
+        self.assertEqual(r.json()["error"], {"code": "not_found", "message": "такого изображения нет"})
+        self.assertIn("Accept-Language, Cookie", vary_of("/api/v1/images/aaaaaaaaaaaaaaaaaaaa"))
+        page = get("/i/aaaaaaaaaaaaaaaaaaaa", headers={"Cookie": "lang=ru"})
+        self.assertEqual(page.status, 404)
+        self.assertIn("Ошибка 404", page.text)
+        self.assertIn("Не найдено", page.text)
+
+        before = len(log_lines())
+        r = request("POST", "/api/v1/images", body=b"", headers={"Accept-Language": "ru",
+                                                                  "Content-Type": "multipart/form-data; boundary=x"})
+        self.assertEqual(r.status, 400)
+        self.assertEqual(r.json()["error"]["code"], "bad_request")
+        self.assertNotRegex(r.json()["error"]["message"], r"[a-z]{5} [a-z]{5}", "said in Russian")
+        new = log_lines()[before:]
+        self.assertTrue(new and all(re.search(r"\] Error: ", l) for l in new), new)
+        self.assertFalse(any(re.search(r"[а-я]", l) for l in new), "log_language is English: " + repr(new))
+
+    def test_an_upload_refused_in_russian_names_the_file(self):
+        r = upload([("пусто.png", b"")], accept="application/json")
+        self.assertEqual(r.status, 415)
+        r = request("POST", "/api/v1/images", body=b"--x\r\nContent-Disposition: form-data; name=\"file\"; "
+                    b"filename=\"a.png\"\r\n\r\nnot an image\r\n--x--\r\n",
+                    headers={"Accept-Language": "ru", "Content-Type": "multipart/form-data; boundary=x"})
+        self.assertEqual(r.status, 415)
+        self.assertEqual(r.json()["error"]["code"], "unsupported_format")
+        self.assertEqual(r.json()["error"]["message"], "a.png не является изображением JPEG, PNG, GIF или WebP")
+
+    def test_a_russian_upload_page_uses_russian_sizes(self):
+        data = fx.jpeg(320, 200, seed=3)
+        r = upload([("кот.jpg", data)])
+        self.assertEqual(r.status, 201, r.text)
+        page = get(f"/i/{r.json()['id']}", headers={"Cookie": "lang=ru"})
+        self.assertIn("КБ", page.text)
+        self.assertIn("320 × 200 пикселей", page.text)
+
+
+if __name__ == "__main__":
+    unittest.main()
