@@ -24,7 +24,7 @@ async function englishWords(page) {
       for (const a of ['alt', 'title', 'aria-label', 'placeholder']) if (el.hasAttribute(a)) texts.push(el.getAttribute(a));
     return texts.join(' ');
   });
-  const own = new Set([image.id, image.name, album.id].flatMap((s) => s.split(/[^A-Za-z]+/)));
+  const own = new Set([image.id, image.filename, album.id].flatMap((s) => s.split(/[^A-Za-z]+/)));
   return [...new Set((words.replace(/https?:\S+|\S+\.(png|jpg|yaml)\b|\/\S*/g, ' ').match(/[A-Za-z]{3,}/g) || [])
     .filter((w) => !ALLOWED.has(w) && !own.has(w)))];
 }
@@ -71,7 +71,7 @@ test('the JSON errors speak the asking language, their codes unchanged', async (
 test('Accept-Language with q-values chooses the language; the switcher works without JavaScript and is remembered', async () => {
   const b = await launch();
   const context = await b.newContext({ viewport: DESKTOP, javaScriptEnabled: false, baseURL: BASE,
-    locale: 'de-DE', extraHTTPHeaders: { 'Accept-Language': 'de-DE,ru;q=0.8,en;q=0.5' } });
+    extraHTTPHeaders: { 'Accept-Language': 'de-DE,ru;q=0.8,en;q=0.5' } });
   const page = await context.newPage();
   await page.goto('/images/');
   assert.equal(await page.getAttribute('html', 'lang'), 'ru', 'German is not spoken: Russian comes next');
