@@ -126,8 +126,8 @@ Response my_images_page(App& app, Request& req, const Params&) {
   std::vector<AlbumRecord> open;
   for (auto& a : albums::list_owned(app, c.account->id, std::nullopt, kMaxAlbumChoices))
     if (a.status == "open" && !a.expired) open.push_back(std::move(a));
-  return Response::html(
-      200, pages::my_images(site_of(app), view_of(app, c), page.items, open, page.next_cursor, !p.before));
+  return Response::html(200,
+                        pages::my_images(site_of(app), view_of(app, c), page.items, open, page.next_cursor, !p.before));
 }
 
 Response tokens_page(App& app, Request& req, const Params&) {

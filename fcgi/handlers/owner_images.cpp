@@ -91,7 +91,8 @@ Response edit_image_from_form(App& app, Request& req, const Params& params) {
   image_removal::check_authority(app, id, {"", c.user()});
   const auto body = req.read_body(kMaxFormBody);
   ImageEdit edit;
-  edit.description = checked_free_text(typed_text(form_field(body, "description")), "description", kMaxDescriptionChars);
+  edit.description =
+      checked_free_text(typed_text(form_field(body, "description")), "description", kMaxDescriptionChars);
   const auto visibility = form_field(body, "visibility");
   if (!visibility.empty()) {
     edit.visibility = parse_visibility(visibility);

@@ -81,9 +81,10 @@ std::string bulk_bar(const AccountView& a, const std::vector<AlbumRecord>& album
 // Account forms: a card with large fields (at least 44 px on phones, site.css).
 std::string account_form(const std::string& action, const std::string& csrf, const std::string& fields,
                          const std::string& button) {
-  return fmt::format("<form class=\"card account-form\" method=\"post\" action=\"{}\">{}{}<p><button "
-                     "type=\"submit\">{}</button></p></form>",
-                     escape(action), csrf_field(csrf), fields, escape(button));
+  return fmt::format(
+      "<form class=\"card account-form\" method=\"post\" action=\"{}\">{}{}<p><button "
+      "type=\"submit\">{}</button></p></form>",
+      escape(action), csrf_field(csrf), fields, escape(button));
 }
 
 }  // namespace
@@ -109,16 +110,18 @@ std::string signup_form(const Site& site, const std::string& error, const std::s
   const auto& c = site.config;
   const auto title = i18n::tr("Sign up");
   if (c.signup == SignupMode::closed)
-    return layout(site, title,
-                  fmt::format("<h1>{}</h1><div class=\"card\"><p>{}</p><p><a href=\"/login\">{}</a></p></div>",
-                              escape(title), escape(i18n::tr("Signup is closed here: an administrator creates accounts.")),
-                              escape(i18n::tr("Log in"))),
-                  {Nav::account, false});
+    return layout(
+        site, title,
+        fmt::format("<h1>{}</h1><div class=\"card\"><p>{}</p><p><a href=\"/login\">{}</a></p></div>", escape(title),
+                    escape(i18n::tr("Signup is closed here: an administrator creates accounts.")),
+                    escape(i18n::tr("Log in"))),
+        {Nav::account, false});
   const std::string invite =
       c.signup == SignupMode::invite
-          ? fmt::format("<label for=\"invite\">{}</label><input id=\"invite\" name=\"invite\" type=\"text\" required "
-                        "autocomplete=\"off\">",
-                        escape(i18n::tr("Invite code")))
+          ? fmt::format(
+                "<label for=\"invite\">{}</label><input id=\"invite\" name=\"invite\" type=\"text\" required "
+                "autocomplete=\"off\">",
+                escape(i18n::tr("Invite code")))
           : "";
   const auto fields = fmt::format(
       "<label for=\"username\">{}</label>"
@@ -169,8 +172,8 @@ std::string my_images(const Site& site, const AccountView& a, const std::vector<
     body += "<nav class=\"pager\" aria-label=\"" + escape(i18n::tr("Pages of my images")) + "\">";
     if (!is_first_page) body += "<a href=\"/account\">&laquo; " + escape(i18n::tr("Newest")) + "</a>";
     if (next_cursor)
-      body += fmt::format("<a href=\"/account?cursor={}\">{} &raquo;</a>", escape(*next_cursor),
-                          escape(i18n::tr("Older")));
+      body +=
+          fmt::format("<a href=\"/account?cursor={}\">{} &raquo;</a>", escape(*next_cursor), escape(i18n::tr("Older")));
     body += "</nav>";
   }
   return layout(site, i18n::tr("My images"), body, {Nav::account, true});
@@ -205,7 +208,8 @@ std::string tokens(const Site& site, const AccountView& a, const std::vector<Tok
         "<li><div><strong>{name}</strong><p class=\"meta\">{created} · {used}</p></div>"
         "<a class=\"button secondary danger-text\" href=\"/account/tokens/{id}/revoke\">{revoke}"
         "<span class=\"visually-hidden\"> {name}</span></a></li>",
-        fmt::arg("name", escape(t.name)), fmt::arg("created", escape(i18n::trf("created {}", shown_time(t.created_at)))),
+        fmt::arg("name", escape(t.name)),
+        fmt::arg("created", escape(i18n::trf("created {}", shown_time(t.created_at)))),
         fmt::arg("used", escape(t.last_used_at ? i18n::trf("last used {}", shown_time(*t.last_used_at))
                                                : i18n::tr("never used"))),
         fmt::arg("id", escape(t.id)), fmt::arg("revoke", escape(i18n::tr("Revoke…"))));
@@ -222,17 +226,17 @@ std::string tokens(const Site& site, const AccountView& a, const std::vector<Tok
 
 std::string revoke_token_confirm(const Site& site, const AccountView& a, const TokenRecord& t) {
   const auto title = i18n::trf("Revoke the token “{}”?", t.name);
-  return layout(site, title,
-                fmt::format("<h1>{}</h1><div class=\"card\"><p>{}</p><form method=\"post\" "
-                            "action=\"/account/tokens/{}/revoke\" class=\"confirm-actions\">{}"
-                            "<button class=\"danger\" type=\"submit\">{}</button> "
-                            "<a class=\"button secondary\" href=\"/account/tokens\">{}</a></form></div>",
-                            escape(title),
-                            escape(i18n::tr("Programs that upload with it (ShareX, scripts) stop working at once. "
-                                            "This cannot be undone.")),
-                            escape(t.id), csrf_field(a.csrf), escape(i18n::tr("Revoke it")),
-                            escape(i18n::tr("Keep it"))),
-                {Nav::account, true});
+  return layout(
+      site, title,
+      fmt::format("<h1>{}</h1><div class=\"card\"><p>{}</p><form method=\"post\" "
+                  "action=\"/account/tokens/{}/revoke\" class=\"confirm-actions\">{}"
+                  "<button class=\"danger\" type=\"submit\">{}</button> "
+                  "<a class=\"button secondary\" href=\"/account/tokens\">{}</a></form></div>",
+                  escape(title),
+                  escape(i18n::tr("Programs that upload with it (ShareX, scripts) stop working at once. "
+                                  "This cannot be undone.")),
+                  escape(t.id), csrf_field(a.csrf), escape(i18n::tr("Revoke it")), escape(i18n::tr("Keep it"))),
+      {Nav::account, true});
 }
 
 }  // namespace imghost::pages

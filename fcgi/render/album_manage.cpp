@@ -68,8 +68,9 @@ std::string manage_url(const std::string& album_id, const std::string& manage_to
 std::string my_albums(const Site& site, const AccountView& a, const std::vector<AlbumRecord>& albums) {
   std::string body = "<h1>" + escape(i18n::tr("My albums")) + "</h1>" + account_bar(a);
   if (albums.empty())
-    body += "<p class=\"card\">" + escape(i18n::tr("No albums yet: create one below, then add images to it from "
-                                                   "My images or upload into it.")) +
+    body += "<p class=\"card\">" +
+            escape(i18n::tr("No albums yet: create one below, then add images to it from "
+                            "My images or upload into it.")) +
             "</p>";
   else
     body += "<ul class=\"album-list\">";
@@ -125,9 +126,10 @@ std::string album_manage(const Site& site, const AlbumRecord& a, const std::vect
       fmt::arg("description_label", escape(i18n::tr("Description"))),
       fmt::arg("description", escape(a.description.value_or(""))), fmt::arg("save", escape(i18n::tr("Save"))));
 
-  body += fmt::format("<section class=\"card\" aria-labelledby=\"manage-images-title\"><h2 id=\"manage-images-title\">"
-                      "{}</h2>",
-                      escape(i18n::tr("Order and cover")));
+  body += fmt::format(
+      "<section class=\"card\" aria-labelledby=\"manage-images-title\"><h2 id=\"manage-images-title\">"
+      "{}</h2>",
+      escape(i18n::tr("Order and cover")));
   if (items.empty()) {
     body += "<p>" + escape(i18n::tr("No images in this album yet.")) + "</p>";
   } else {

@@ -50,9 +50,9 @@ std::string bulk_delete_confirm(const Site& site, const std::vector<ImageRecord>
   std::string list = "<ul class=\"doomed\">";
   std::string fields;
   for (const auto& r : images) {
-    list += fmt::format("<li>{}<span class=\"name\">{}</span> <span class=\"meta\">{}</span></li>",
-                        small_thumb(site, r), escape(shown_name(r)),
-                        escape(units::human_size(static_cast<std::uint64_t>(r.size))));
+    list +=
+        fmt::format("<li>{}<span class=\"name\">{}</span> <span class=\"meta\">{}</span></li>", small_thumb(site, r),
+                    escape(shown_name(r)), escape(units::human_size(static_cast<std::uint64_t>(r.size))));
     fields += fmt::format("<input type=\"hidden\" name=\"id\" value=\"{}\">", escape(r.id));
   }
   list += "</ul>";
@@ -80,15 +80,15 @@ std::string bulk_deleted(const Site& site, const std::vector<std::string>& names
   std::string list = "<ul>";
   for (const auto& name : names) list += "<li>" + escape(name) + "</li>";
   list += "</ul>";
-  return layout(site, i18n::tr("Deleted"),
-                fmt::format("<h1>{}</h1><div class=\"card\" data-deleted-count=\"{}\"><p>{}</p>{}</div>"
-                            "<p class=\"actions\"><a class=\"button\" href=\"/account\">{}</a></p>",
-                            escape(i18n::tr("Deleted")), n,
-                            escape(i18n::trnf("{} image is deleted: its page, its file and its thumbnail are gone.",
-                                              "{} images are deleted: their pages, files and thumbnails are gone.",
-                                              n, n)),
-                            list, escape(i18n::tr("Back to my images"))),
-                {Nav::account, true});
+  return layout(
+      site, i18n::tr("Deleted"),
+      fmt::format("<h1>{}</h1><div class=\"card\" data-deleted-count=\"{}\"><p>{}</p>{}</div>"
+                  "<p class=\"actions\"><a class=\"button\" href=\"/account\">{}</a></p>",
+                  escape(i18n::tr("Deleted")), n,
+                  escape(i18n::trnf("{} image is deleted: its page, its file and its thumbnail are gone.",
+                                    "{} images are deleted: their pages, files and thumbnails are gone.", n, n)),
+                  list, escape(i18n::tr("Back to my images"))),
+      {Nav::account, true});
 }
 
 }  // namespace imghost::pages
