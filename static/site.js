@@ -476,7 +476,8 @@
   // "My images": the count of selected images, their tiles marked, and no trip to the
   // server with nothing selected.
   function setUpBulk(form) {
-    const boxes = Array.from(document.querySelectorAll('input[type=checkbox][form="' + form.id + '"]'));
+    // The form's id attribute: form.id would name its control called "id" (the checkboxes).
+    const boxes = Array.from(document.querySelectorAll('input[type=checkbox][form="' + form.getAttribute('id') + '"]'));
     const count = form.querySelector('.selected-count');
     function refresh() {
       const n = boxes.filter(function (b) { return b.checked; }).length;

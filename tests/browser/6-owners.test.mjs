@@ -185,8 +185,8 @@ test('a result page of several files offers "Copy all links", absolute, one per 
   const lines = (await page.inputValue('#all-links')).split('\n');
   assert.equal(lines.length, 2);
   for (const line of lines) assert.match(line, new RegExp(`^${BASE}/images/[a-z0-9]+\\.png$`));
+  await assertAccessible(page, 'result page with all links');
   await page.click('.copy-all button.copy');
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), lines.join('\n'));
-  await assertAccessible(page, 'result page with all links');
   await done(page);
 });
