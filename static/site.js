@@ -489,6 +489,17 @@
       return n;
     }
     for (const b of boxes) b.addEventListener('change', refresh);
+    // "Select all" / "Select none" for the images of this page.
+    const all = el('button', { type: 'button', className: 'secondary', text: 'Select all' });
+    all.addEventListener('click', function () {
+      const every = boxes.every(function (b) { return b.checked; });
+      for (const b of boxes) b.checked = !every;
+      all.textContent = every ? 'Select all' : 'Select none';
+      refresh();
+      announce(count ? count.textContent : '');
+    });
+    const actions = form.querySelector('.bulk-actions');
+    if (actions && boxes.length > 1) actions.prepend(all);
     form.addEventListener('submit', function (e) {
       if (refresh() === 0) {
         e.preventDefault();

@@ -107,6 +107,12 @@ for (const viewport of [DESKTOP, PHONE]) {
       assert.equal(await page.locator('.owner-tile').count(), 5);
       await assertNothingSpills(page);
       await checkAccessible(page, mine, javaScript, 'My images');
+      if (javaScript) {
+        await page.click('button:has-text("Select all")');
+        assert.match(await page.textContent('.selected-count'), /5/);
+        await page.click('button:has-text("Select none")');
+        assert.equal(await page.locator('.pick input:checked').count(), 0);
+      }
       for (const id of o.loose) await page.check(`.owner-tile[data-id="${id}"] .pick input`);
       if (javaScript) assert.match(await page.textContent('.selected-count'), /2/);
       const [ask] = await Promise.all([page.waitForNavigation(), page.click('button[name=action][value=delete]')]);
