@@ -117,6 +117,22 @@ class MyImages(unittest.TestCase):
         self.assertEqual(again.status, 409, "an image is in one album at most")
         self.assertEqual(len(page(f"/api/v1/albums/{album}/images").json()["items"]), 2, "all or nothing")
 
+    def test_add_to_a_full_or_closed_album_is_409_and_adds_nothing(self):
+        ids = own_images(self.token, 3)
+        made = request("POST", "/api/v1/albums", body=json.dumps({"title": "two", "max_items": 2}),
+                       headers=ac.bearer(self.token, **{"Content-Type": "application/json"}))
+        album = made.json()["id"]
+        full = form("/account/images", [("csrf", self.csrf), ("action", "album"), ("album", album)] +
+                    [("id", i) for i in ids], cookie=self.cookie)
+        self.assertEqual(full.status, 409, full.text[:200])
+        self.assertEqual(page(f"/api/v1/albums/{album}").json()["item_count"], 0, "all or nothing")
+        request("PATCH", f"/api/v1/albums/{album}", body=json.dumps({"status": "closed"}),
+                headers=ac.bearer(self.token, **{"Content-Type": "application/json"}))
+        closed = form("/account/images", [("csrf", self.csrf), ("action", "album"), ("album", album),
+                                          ("id", ids[0])], cookie=self.cookie)
+        self.assertEqual(closed.status, 409)
+        self.assertEqual(page(f"/api/v1/albums/{album}").json()["item_count"], 0)
+
     def test_add_to_another_accounts_album_is_403(self):
         ids = own_images(self.token, 1)
         _, other_token = account("oth")
