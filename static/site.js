@@ -175,7 +175,7 @@
         .sort(function (a, b) { return b.length - a.length; });
       if (!paths.length) continue;
       const pattern = new RegExp(paths.map(function (p) { return p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }).join('|'), 'g');
-      for (const input of block.querySelectorAll('input')) {
+      for (const input of block.querySelectorAll('input, textarea')) {
         input.value = input.value.replace(pattern, function (m) { return location.origin + m; });
       }
     }
@@ -198,7 +198,7 @@
 
   function copyButtons() {
     for (const field of document.querySelectorAll('.code')) {
-      const input = field.querySelector('input');
+      const input = field.querySelector('input, textarea');
       const label = field.querySelector('label');
       if (!input || field.querySelector('button.copy')) continue;
       const button = el('button', { type: 'button', className: 'copy secondary small', text: t('Copy') });
@@ -484,6 +484,86 @@
     }
   }
 
+  // --- an owner's pages: several images at once, an album's order -------------------------
+
+  // "My images": the count of selected images, their tiles marked, and no trip to the
+  // server with nothing selected.
+  function setUpBulk(form) {
+    // The form's id attribute: form.id would name its control called "id" (the checkboxes).
+    const boxes = Array.from(document.querySelectorAll('input[type=checkbox][form="' + form.getAttribute('id') + '"]'));
+    const count = form.querySelector('.selected-count');
+    function refresh() {
+      const n = boxes.filter(function (b) { return b.checked; }).length;
+      for (const b of boxes) {
+        const tile = b.closest('.owner-tile');
+        if (tile) tile.classList.toggle('selected', b.checked);
+      }
+      if (count) count.textContent = n ? count.dataset.some.replace('{}', n) : count.dataset.none;
+      return n;
+    }
+    for (const b of boxes) b.addEventListener('change', refresh);
+    // "Select all" / "Select none" for the images of this page.
+    const all = el('button', { type: 'button', className: 'secondary', text: 'Select all' });
+    all.addEventListener('click', function () {
+      const every = boxes.every(function (b) { return b.checked; });
+      for (const b of boxes) b.checked = !every;
+      all.textContent = every ? 'Select all' : 'Select none';
+      refresh();
+      announce(count ? count.textContent : '');
+    });
+    const actions = form.querySelector('.bulk-actions');
+    if (actions && boxes.length > 1) actions.prepend(all);
+    form.addEventListener('submit', function (e) {
+      if (refresh() === 0) {
+        e.preventDefault();
+        announce(count ? count.dataset.none : '');
+      }
+    });
+    refresh();
+  }
+
+  // An album's manage page: drag an image to its new place; the new order is sent with
+  // the page's order form (the buttons do the same one step at a time without script).
+  function setUpReorder(list) {
+    const form = document.getElementById(list.dataset.orderForm);
+    if (!form) return;
+    let dragged = null;
+    for (const item of list.querySelectorAll('.manage-item')) {
+      item.draggable = true;
+      item.addEventListener('dragstart', function (e) {
+        dragged = item;
+        item.classList.add('dragging');
+        e.dataTransfer.effectAllowed = 'move';
+        e.dataTransfer.setData('text/plain', item.dataset.id);
+      });
+      item.addEventListener('dragend', function () {
+        item.classList.remove('dragging');
+        for (const x of list.querySelectorAll('.drop-target')) x.classList.remove('drop-target');
+      });
+      item.addEventListener('dragover', function (e) {
+        if (!dragged || dragged === item) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'move';
+        item.classList.add('drop-target');
+      });
+      item.addEventListener('dragleave', function () { item.classList.remove('drop-target'); });
+      item.addEventListener('drop', function (e) {
+        e.preventDefault();
+        item.classList.remove('drop-target');
+        if (!dragged || dragged === item) return;
+        const items = Array.from(list.children);
+        // Dropped on a later item: after it; on an earlier one: before it.
+        if (items.indexOf(dragged) < items.indexOf(item)) item.after(dragged);
+        else item.before(dragged);
+        dragged = null;
+        form.querySelector('input[name=order]').value =
+          Array.from(list.children).map(function (x) { return x.dataset.id; }).join(' ');
+        announce('Saving the new order');
+        form.submit();
+      });
+    }
+  }
+
   // --- start ----------------------------------------------------------------------------
 
   function start() {
@@ -494,6 +574,8 @@
     backLinks();
     for (const form of document.querySelectorAll('form.uploader')) setUpUploader(form);
     for (const root of document.querySelectorAll('[data-mine]')) renderMine(root);
+    for (const form of document.querySelectorAll('form.bulk-bar[id]')) setUpBulk(form);
+    for (const list of document.querySelectorAll('.manage-list[data-order-form]')) setUpReorder(list);
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -93,6 +93,17 @@ struct AlbumEdit {
 // one out).  Logs "album <id> edited<by>." and returns the album as it is now.
 AlbumRecord edit(App& app, const AlbumRecord& album, const AlbumEdit& edit, std::string_view by);
 
+// Puts images that already exist into an album the caller found (find_live) and may
+// manage (check_manager), after its last item, in one transaction under the album's row
+// lock (the one an upload into it takes), so max_items holds as for uploads.  Each image
+// must be live, belong to `by` (an admin may add anyone's) and be in no album yet: an
+// image is in one album at most.  Throws not_found (the album or an image is gone),
+// expired, conflict (closed, or an image already in an album), album_full, forbidden
+// (another account's image); nothing is added then.  Logs "album <id>: <n> images added
+// by <username>." and returns the album as it is now.
+AlbumRecord add_images(App& app, const AlbumRecord& album, const std::vector<std::string>& image_ids,
+                       const UserRecord& by);
+
 // Whether `token` (the X-Manage-Token header or the manage_token field; "" when none)
 // or `account` may manage the album and upload into it: its owner, an admin, or the
 // holder of its manage token.  A token given is judged on its own, as a delete token

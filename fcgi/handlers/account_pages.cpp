@@ -6,6 +6,7 @@
 
 #include "base/text.hpp"
 #include "core/accounts.hpp"
+#include "core/albums.hpp"
 #include "core/catalog.hpp"
 #include "domain/error.hpp"
 #include "handlers/auth.hpp"
@@ -22,12 +23,7 @@ namespace {
 
 constexpr std::size_t kMaxFormBody = 64u << 10;
 constexpr int kPageSize = 48;
-
-Response see_other(App& app, const std::string& location) {
-  auto r = Response::html(303, pages::see_other(site_of(app), location));
-  r.header("Location", location);
-  return r;
-}
+constexpr int kMaxAlbumChoices = 100;
 
 // A login or signup page, rendered with the browser's pre-session token: with the
 // cookie of its form key when that is new (handlers/login_csrf.hpp).
@@ -62,6 +58,12 @@ pages::AccountView view_of(App& app, const Caller& c) {
 }
 
 }  // namespace
+
+Response see_other(App& app, const std::string& location) {
+  auto r = Response::html(303, pages::see_other(site_of(app), location));
+  r.header("Location", location);
+  return r;
+}
 
 Response signup_page(App& app, Request& req, const Params&) {
   const auto key = login_form_key(app, req);
@@ -120,7 +122,12 @@ Response my_images_page(App& app, Request& req, const Params&) {
   const auto p = page_request(app, req.query(), kPageSize, cursor_scope::account_images);
   const auto page = page_of(app, catalog::owned_images(app, c.account->id, p.before, p.limit + 1), p.limit,
                             cursor_scope::account_images);
-  return Response::html(200, pages::my_images(site_of(app), view_of(app, c), page.items, page.next_cursor, !p.before));
+  // The albums the selected images can be added to: the account's open ones.
+  std::vector<AlbumRecord> open;
+  for (auto& a : albums::list_owned(app, c.account->id, std::nullopt, kMaxAlbumChoices))
+    if (a.status == "open" && !a.expired) open.push_back(std::move(a));
+  return Response::html(200,
+                        pages::my_images(site_of(app), view_of(app, c), page.items, open, page.next_cursor, !p.before));
 }
 
 Response tokens_page(App& app, Request& req, const Params&) {
@@ -137,11 +144,33 @@ Response create_token_from_form(App& app, Request& req, const Params&) {
   auto name = form_field(body, "name");
   if (name.empty()) name = "API token";
   const auto t = accounts::create_token(app, *c.account, name);
-  const auto site = site_address(app, req);
-  const pages::CreatedToken created{t.row.name, t.secret,
-                                    views::sharex_json(site, t.secret, app.base_url().empty()).dump(2), site};
+  const pages::CreatedToken created{t.row.name, t.secret, site_address(app, req)};
   return Response::html(201,
                         pages::tokens(site_of(app), view_of(app, c), accounts::tokens_of(app, c.account->id), created));
+}
+
+Response revoke_token_confirm_page(App& app, Request& req, const Params& params) {
+  const auto c = page_account(app, req);
+  if (!c.account) return see_other(app, "/login");
+  for (const auto& t : accounts::tokens_of(app, c.account->id))
+    if (t.id == params["id"]) return Response::html(200, pages::revoke_token_confirm(site_of(app), view_of(app, c), t));
+  throw errors::not_found("no such token");
+}
+
+// The file holds the token the page showed once: it is checked to be a live token of
+// this very account, so the page never hands out a file that cannot upload.
+Response sharex_from_form(App& app, Request& req, const Params&) {
+  const auto c = page_account(app, req);
+  if (!c.account) throw errors::unauthorized("log in first");
+  const auto body = req.read_body(kMaxFormBody);
+  const auto secret = form_field(body, "token");
+  const auto owner = accounts::token_user(app, secret);
+  if (!owner || owner->user.id != c.account->id) throw errors::forbidden("that is not a live token of this account");
+  auto r = Response::json(200, views::dump(views::sharex_json(site_address(app, req), secret, app.base_url().empty())));
+  r.header("Content-Disposition", "attachment; filename=\"imghost.sxcu\"");
+  // The answer holds a secret: no cache keeps it.
+  r.set_header("Cache-Control", "no-store");
+  return r;
 }
 
 Response revoke_token_page(App& app, Request& req, const Params& params) {

@@ -102,6 +102,9 @@ Response sharex(App& app, Request& req, const Params&) {
   // The file holds a token: the one this request came with.  A browser session has no
   // token to give; its tokens page makes one and offers the file with it.
   const auto caller = require_account(app, req);
+  // A browser's session has no token to put in the file: its tokens page makes one and
+  // downloads the file for it (POST /account/tokens/sharex).
+  if (caller.via == Caller::Via::session) return see_other(app, "/account/tokens");
   if (caller.via != Caller::Via::token)
     throw errors::unauthorized(i18n::msg("send 'Authorization: Bearer <token>': the file carries that token"));
   const auto token = bearer_token(req);

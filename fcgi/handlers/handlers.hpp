@@ -129,6 +129,35 @@ Response tokens_page(App& app, Request& req, const Params& params);
 // POST /account/tokens: the tokens page, showing the new token once.
 Response create_token_from_form(App& app, Request& req, const Params& params);
 Response revoke_token_page(App& app, Request& req, const Params& params);  // POST {id}
+// GET /account/tokens/{id}/revoke: "Revoke the token <name>?".
+Response revoke_token_confirm_page(App& app, Request& req, const Params& params);
+// POST /account/tokens/sharex: imghost.sxcu for the account's token in the field `token`, as a download.
+Response sharex_from_form(App& app, Request& req, const Params& params);
+// A 303 See Other to `location` (a path of this site), with a short page for clients that show it.
+Response see_other(App& app, const std::string& location);
+// An owner's images (owner_images.cpp): POST /account/images acts on the selected ones
+// (delete: a confirmation page), POST /account/images/delete deletes them, POST
+// /i/{id}/edit changes an image's description and visibility.
+Response bulk_images_from_form(App& app, Request& req, const Params& params);
+Response bulk_delete_from_form(App& app, Request& req, const Params& params);
+Response edit_image_from_form(App& app, Request& req, const Params& params);
+// Albums managed in the browser (album_manage.cpp): an account's albums, and an album's
+// manage page for its owner's session or its manage token (?token= / field manage_token).
+Response my_albums_page(App& app, Request& req, const Params& params);
+Response create_album_from_form(App& app, Request& req, const Params& params);
+Response album_manage_page(App& app, Request& req, const Params& params);          // {id}
+Response album_edit_from_form(App& app, Request& req, const Params& params);       // {id}: title, description
+Response album_close_from_form(App& app, Request& req, const Params& params);      // {id}
+Response album_move_from_form(App& app, Request& req, const Params& params);       // {id}: image, to=up|down
+Response album_cover_from_form(App& app, Request& req, const Params& params);      // {id}: image
+Response album_order_from_form(App& app, Request& req, const Params& params);      // {id}: order (ids, spaced)
+Response album_delete_confirm_page(App& app, Request& req, const Params& params);  // {id}
+Response album_delete_from_form(App& app, Request& req, const Params& params);     // {id}
+// The browser's plain forms (form_fields.cpp): every value of a repeated field of an
+// urlencoded body, in order, empty and malformed ones left out; a textarea's text with
+// the CR LF line breaks browsers send made LF.
+std::vector<std::string> form_values(std::string_view body, std::string_view name);
+std::string typed_text(std::string_view s);
 // Albums (albums_api.cpp; the upload into one is upload.cpp's).
 Response create_album(App& app, Request& req, const Params& params);  // POST /api/v1/albums
 Response get_album(App& app, Request& req, const Params& params);     // {id}: 404, 410

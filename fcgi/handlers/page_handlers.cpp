@@ -10,6 +10,7 @@
 #include "domain/error.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
+#include "render/owner_images.hpp"
 #include "render/pages.hpp"
 #include "render/units.hpp"
 
@@ -59,10 +60,16 @@ Response catalog_page(App& app, Request& req, const Params&) {
 Response image_page(App& app, Request& req, const Params& params) {
   const auto image = catalog::find_live(app, params["id"]);
   // Its album, when this page may link to it (core/albums.hpp: may_link).
+  const auto caller = identify(app, req);
   std::optional<pages::AlbumLink> album;
-  if (auto a = catalog::album_of_image(app, image.seq); a && albums::may_link(*a, {identify(app, req).user()}))
+  if (auto a = catalog::album_of_image(app, image.seq); a && albums::may_link(*a, {caller.user()}))
     album = pages::AlbumLink{std::move(*a), ""};
-  return Response::html(200, pages::image_page(site_of(app), image, album));
+  // Its owner (or an admin) in the browser edits it here (POST /i/{id}/edit).
+  std::string owner_tools;
+  if (const auto* u = caller.user();
+      u && caller.via == Caller::Via::session && (u->is_admin || image.owner_id == u->id))
+    owner_tools = pages::owner_image_form(image, accounts::csrf_token(caller.session_id));
+  return Response::html(200, pages::image_page(site_of(app), image, album, std::time(nullptr), owner_tools));
 }
 
 Response my_uploads(App& app, Request&, const Params&) { return Response::html(200, pages::my_uploads(site_of(app))); }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/album_record.hpp"
 #include "domain/config.hpp"
 #include "domain/image_record.hpp"
 #include "domain/user_record.hpp"
@@ -27,18 +28,30 @@ struct AccountView {
   long long quota_bytes;
   std::string csrf;
 };
-std::string my_images(const Site& site, const AccountView& a, const std::vector<ImageRecord>& items,
-                      const std::optional<std::string>& next_cursor, bool is_first_page);
+// The account's bar at the top of its pages: who is logged in, bytes used of the quota,
+// links to My images, My albums, API tokens, and the logout form.
+std::string account_bar(const AccountView& a);
 
-// The tokens page; `created` (the secret, shown once) and `sharex` (its .sxcu text)
-// right after a token was made.
+// "My images": a grid of tiles linking to /i/{id} (date, visibility, size), each with a
+// checkbox of the one form (POST /account/images) whose buttons act on the selected
+// images: delete (a confirmation first), make public or unlisted, add to `albums` (the
+// account's open albums).
+std::string my_images(const Site& site, const AccountView& a, const std::vector<ImageRecord>& items,
+                      const std::vector<AlbumRecord>& albums, const std::optional<std::string>& next_cursor,
+                      bool is_first_page);
+
+// The tokens page; `created` right after a token was made: its secret in full (shown
+// once) with a copy button, and the form that downloads imghost.sxcu for it
+// (POST /account/tokens/sharex).
 struct CreatedToken {
   std::string name;
   std::string secret;
-  std::string sharex;
   std::string site;  // "https://img.example", for the curl example
 };
 std::string tokens(const Site& site, const AccountView& a, const std::vector<TokenRecord>& rows,
                    const std::optional<CreatedToken>& created);
+
+// "Revoke the token <name>?" (POST /account/tokens/{id}/revoke).
+std::string revoke_token_confirm(const Site& site, const AccountView& a, const TokenRecord& token);
 
 }  // namespace imghost::pages

@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "base/text.hpp"
 #include "domain/image_format.hpp"
 #include "domain/thumbnail_geometry.hpp"
 #include "domain/translate.hpp"
+#include "render/album_manage.hpp"
 #include "render/json.hpp"
 #include "render/link_preview.hpp"
 #include "render/share_codes.hpp"
@@ -65,15 +68,19 @@ std::string shown_time(const std::string& iso) {
 // Without a public base URL the codes hold relative links; `data-paths` lists them (`paths`)
 // so the script can make them absolute with the page's own origin (the worker never
 // guesses it from the Host header).
-std::string code_block(const Site& site, const std::string& id, const std::vector<std::string>& paths,
-                       const std::vector<share_codes::Code>& list) {
+std::string code_block_open(const Site& site, const std::vector<std::string>& paths) {
   std::string out = "<div class=\"codes\"";
   if (base_of(site).empty()) {
     std::string joined;
     for (const auto& p : paths) joined += (joined.empty() ? "" : " ") + p;
     out += fmt::format(" data-paths=\"{}\"", escape(joined));
   }
-  out += ">";
+  return out + ">";
+}
+
+std::string code_block(const Site& site, const std::string& id, const std::vector<std::string>& paths,
+                       const std::vector<share_codes::Code>& list) {
+  std::string out = code_block_open(site, paths);
   for (const auto& c : list) {
     out += fmt::format(
         "<div class=\"code\"><label for=\"code-{0}-{1}\">{2}</label>"
@@ -135,6 +142,25 @@ std::string keep_for_options(const Config& c) {
     if (seconds >= kMinExpiresIn && seconds <= c.max_expires_in)
       out += fmt::format("<option value=\"{}\">{}</option>", seconds, escape(label));
   return out;
+}
+
+// "Copy all links": the direct links of every image of a result page, one per line, in
+// one field that the script gives a copy button (it makes them absolute too).
+std::string all_links(const Site& site, const std::vector<ImageRecord>& images) {
+  std::string text;
+  std::vector<std::string> paths;
+  for (const auto& r : images) {
+    paths.push_back(views::image_url(base_of(site), r.name));
+    text += (text.empty() ? "" : "\n") + paths.back();
+  }
+  const long n = static_cast<long>(images.size());
+  return fmt::format(
+      "<section class=\"card copy-all\" aria-labelledby=\"all-links-title\"><h2 id=\"all-links-title\">{}</h2>{}"
+      "<div class=\"code\"><label for=\"all-links\">{}</label><textarea id=\"all-links\" readonly "
+      "spellcheck=\"false\" rows=\"{}\" data-code=\"all\">{}</textarea></div></div></section>",
+      escape(i18n::tr("All links")), code_block_open(site, paths),
+      escape(i18n::trnf("The direct link of the image", "The direct links of all {} images, one per line", n, n)),
+      std::min<long>(n, 8), escape(text));
 }
 
 std::string img_tag(const std::string& src, int w, int h, const std::string& alt, bool lazy = false) {
@@ -320,8 +346,11 @@ std::string uploaded(const Site& site, const std::vector<ImageRecord>& images,
     body += code_block(site, a.id, {views::album_url(base_of(site), a.id)},
                        {{"album", i18n::tr("Link to the album"), views::album_url(base_of(site), a.id)}});
     if (!album->manage_token.empty()) body += manage_token_field(a.id, album->manage_token);
+    body += fmt::format("<p><a class=\"button secondary\" href=\"{}\">{}</a></p>",
+                        escape(manage_url(a.id, album->manage_token)), escape(i18n::tr("Manage the album")));
     body += "</section>";
   }
+  if (images.size() > 1) body += all_links(site, images);
   for (std::size_t i = 0; i < images.size(); ++i) {
     const auto& r = images[i];
     const auto links = links_of(site, r);
@@ -352,7 +381,8 @@ std::string uploaded(const Site& site, const std::vector<ImageRecord>& images,
   return layout(site, i18n::tr("Uploaded"), body, {Nav::upload, true});
 }
 
-std::string image_page(const Site& site, const ImageRecord& r, const std::optional<AlbumLink>& album, std::time_t now) {
+std::string image_page(const Site& site, const ImageRecord& r, const std::optional<AlbumLink>& album, std::time_t now,
+                       std::string_view owner_tools) {
   const auto links = links_of(site, r);
   const auto [tw, th] = thumb_size(site, r);
   // A big file is shown as its thumbnail, linked to the full image: the page stays quick.
@@ -388,6 +418,7 @@ std::string image_page(const Site& site, const ImageRecord& r, const std::option
       fmt::arg("visibility", escape(listed ? i18n::tr("Public: listed in the catalog")
                                            : i18n::tr("Unlisted: only people with the link can see it"))),
       fmt::arg("expiry", expiry_note(false, r.expires_at, now)), fmt::arg("album", album_note(site, album)));
+  body += owner_tools;
   body += "<section class=\"share\" aria-labelledby=\"share-title\"><h2 id=\"share-title\">" +
           escape(i18n::tr("Share it")) + "</h2>";
   body += code_fields(site, r.id, links, share_codes::all_codes(links));

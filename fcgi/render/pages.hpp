@@ -45,8 +45,9 @@ std::string uploaded(const Site& site, const std::vector<ImageRecord>& images,
 // An image's own page, /i/{id}: the image, its description, size and format, every
 // copy-ready code, "expires in …" when it expires, the link to its album, and its link
 // preview tags (link_preview.hpp).
+// `owner_tools`: the owner's edit form (owner_images.hpp), already HTML, "" for others.
 std::string image_page(const Site& site, const ImageRecord& r, const std::optional<AlbumLink>& album = std::nullopt,
-                       std::time_t now = std::time(nullptr));
+                       std::time_t now = std::time(nullptr), std::string_view owner_tools = {});
 
 // An album's page, /a/{id}: its title and description, its own link, "expires in …"
 // when it expires, and its images in order, each with the codes of its own page.

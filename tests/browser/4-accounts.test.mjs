@@ -35,7 +35,7 @@ test('signup, an upload with the script as the account, My images, delete from i
   const name = freshName();
   await signUp(page, name);
   assert.match(await page.textContent('main'), new RegExp(`Logged in as ${name}`));
-  assert.equal(await page.locator('.grid.mine .tile').count(), 0);
+  assert.equal(await page.locator('.owner-grid .owner-tile').count(), 0);
   await assertAccessible(page, 'My images, empty');
 
   await page.goto('/upload');
@@ -45,17 +45,22 @@ test('signup, an upload with the script as the account, My images, delete from i
   await page.waitForURL(/\/uploaded\//, { timeout: 30000 });
 
   await page.goto('/account');
-  assert.equal(await page.locator('.grid.mine .tile').count(), 2);
+  assert.equal(await page.locator('.owner-grid .owner-tile').count(), 2);
   await assertAccessible(page, 'My images');
   const me = await page.evaluate(async () => (await fetch('/api/v1/me/images')).json());
   assert.equal(me.items.length, 2);
   assert.ok(me.items.every((i) => i.owner !== null));
 
-  // Delete one from My images: a form post with the session and its CSRF token.
-  const [del] = await Promise.all([page.waitForNavigation(), page.locator('.grid.mine .tile button.danger').first().click()]);
+  // Delete one from My images: select it, confirm on the page that names it; form posts
+  // with the session and its CSRF token.
+  await page.locator('.owner-tile .pick input').first().check();
+  const [ask] = await Promise.all([page.waitForNavigation(), page.click('button[name=action][value=delete]')]);
+  assert.equal(ask.status(), 200);
+  assert.match(await page.textContent('h1'), /Delete this image\?/);
+  const [del] = await Promise.all([page.waitForNavigation(), page.click('form[action="/account/images/delete"] button.danger')]);
   assert.equal(del.status(), 200);
   await page.goto('/account');
-  assert.equal(await page.locator('.grid.mine .tile').count(), 1);
+  assert.equal(await page.locator('.owner-grid .owner-tile').count(), 1);
 
   const [out] = await Promise.all([page.waitForNavigation(), page.click('form[action="/logout"] button')]);
   assert.equal(new URL(out.url()).pathname, '/');
@@ -73,7 +78,7 @@ test('JavaScript off: the form upload with the session belongs to the account', 
   const [response] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
   assert.equal(response.status(), 200);
   await page.goto('/account');
-  assert.equal(await page.locator('.grid.mine .tile').count(), 1);
+  assert.equal(await page.locator('.owner-grid .owner-tile').count(), 1);
   await done(page);
 });
 
@@ -123,9 +128,16 @@ test('API tokens page: a token shown once with its ShareX file, it works, revoki
   await page.fill('#name', 'my ShareX');
   const [created] = await Promise.all([page.waitForNavigation(), page.click('form[action="/account/tokens"] button')]);
   assert.equal(created.status(), 201);
-  const token = await page.inputValue('.result input[readonly]');
+  const token = await page.inputValue('#new-token');
   assert.match(token, /^ih_[a-z2-7]{32}$/);
-  const sharex = JSON.parse(await page.inputValue('.result textarea'));
+  assert.equal(await page.locator('.new-token button.copy').count(), 1, 'a copy button beside the token');
+  // imghost.sxcu is a real download (Content-Disposition), made with the session.
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.click('button:has-text("Download imghost.sxcu")')]);
+  assert.equal(download.suggestedFilename(), 'imghost.sxcu');
+  const chunks = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+  const sharex = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   assert.equal(sharex.Headers.Authorization, `Bearer ${token}`);
   assert.equal(sharex.RequestURL, `${BASE}/api/v1/images`);
   await assertAccessible(page, 'token created');
@@ -134,7 +146,11 @@ test('API tokens page: a token shown once with its ShareX file, it works, revoki
 
   await page.goto('/account/tokens');
   assert.ok(!(await page.content()).includes(token), 'the secret is shown once only');
-  await Promise.all([page.waitForNavigation(), page.locator('button:has-text("Revoke")').first().click()]);
+  await Promise.all([page.waitForNavigation(), page.locator('.token-list li', { hasText: 'my ShareX' })
+    .locator('a:has-text("Revoke")').click()]);
+  assert.match(await page.textContent('h1'), /Revoke the token “my ShareX”\?/);
+  await assertAccessible(page, 'revoke confirmation');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Revoke it")')]);
   const after = await fetch(`${BASE}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
   assert.equal(after.status, 401);
   await done(page);
