@@ -96,8 +96,19 @@ BOOST_AUTO_TEST_CASE(session_cookie_and_csrf_rule) {
                      "name=web&csrf=" + csrf);
   const auto created = env.run(good);
   BOOST_TEST(created.status == 201, created.body);
-  BOOST_TEST(created.body.find("FileFormName") != std::string::npos, "the page offers the ShareX file");
+  BOOST_TEST(created.body.find("action=\"/account/tokens/sharex\"") != std::string::npos,
+             "the page offers the ShareX file as a download");
   BOOST_TEST(env.count("api_tokens") == 2);
+  const auto at = created.body.find("name=\"token\" value=\"");
+  BOOST_TEST_REQUIRE(at != std::string::npos);
+  const auto secret = created.body.substr(at + 20, created.body.find('"', at + 20) - at - 20);
+  StringRequest download("POST", "/account/tokens/sharex", "",
+                         {{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"}},
+                         "token=" + secret + "&csrf=" + csrf);
+  const auto file = env.run(download);
+  BOOST_TEST(file.status == 200, file.body);
+  BOOST_TEST(file.body.find("FileFormName") != std::string::npos, "the download is the ShareX file");
+  BOOST_TEST(*header_of(file, "Content-Disposition") == "attachment; filename=\"imghost.sxcu\"");
 
   StringRequest logout("POST", "/logout", "",
                        {{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"}}, "csrf=" + csrf);
