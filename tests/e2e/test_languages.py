@@ -5,7 +5,11 @@ and the log kept in its own language (log_language, English here) whatever the r
 
 import http.client
 import re
+import shutil
+import subprocess
+import tempfile
 import unittest
+from pathlib import Path
 
 import fixtures as fx
 from stack import PORT, get, log_lines, request, upload
@@ -95,6 +99,49 @@ class Languages(unittest.TestCase):
         page = get(f"/i/{r.json()['id']}", headers={"Cookie": "lang=ru"})
         self.assertIn("КБ", page.text)
         self.assertIn("320 × 200 пикселей", page.text)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class TranslationCheck(unittest.TestCase):
+    """scripts/i18n check, as make check and make test run it, on a copy of the tree."""
+
+    def check(self, edit):
+        with tempfile.TemporaryDirectory() as tmp:
+            for d in ("fcgi", "po", "scripts"):
+                shutil.copytree(ROOT / d, Path(tmp) / d)
+            edit(Path(tmp))
+            return subprocess.run([str(Path(tmp) / "scripts/i18n"), "check"], capture_output=True, text=True)
+
+    def test_the_tree_passes(self):
+        r = self.check(lambda t: None)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    def test_a_new_message_without_its_translation_fails(self):
+        def add(t):
+            f = t / "fcgi/render/pages.cpp"
+            f.write_text(f.read_text() + '\nstd::string x() { return imghost::i18n::tr("A brand new text"); }\n')
+            subprocess.run([str(t / "scripts/i18n"), "update"], check=True, capture_output=True)
+        r = self.check(add)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('A brand new text', r.stdout)
+        self.assertIn("untranslated", r.stdout)
+
+    def test_a_fuzzy_translation_or_a_stale_template_fails(self):
+        def fuzzy(t):
+            po = t / "po/ru.po"
+            po.write_text(po.read_text().replace('msgid "Copied"', '#, fuzzy\nmsgid "Copied"', 1))
+        r = self.check(fuzzy)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("fuzzy", r.stdout)
+
+        def stale(t):
+            f = t / "fcgi/render/pages.cpp"
+            f.write_text(f.read_text().replace('i18n::tr("Upload more")', 'i18n::tr("Upload even more")'))
+        r = self.check(stale)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("not up to date", r.stdout)
 
 
 if __name__ == "__main__":

@@ -635,7 +635,9 @@ class MakeInstall(unittest.TestCase):
                         ("usr/share/imghost/nginx/image_headers.conf", 0o644),
                         ("usr/share/imghost/scripts/backup", 0o755), ("usr/share/imghost/scripts/restore", 0o755),
                         ("usr/share/imghost/scripts/rotate-logs", 0o755),
-                        ("usr/share/imghost/scripts/ops-lib.sh", 0o644), *[(r, 0o644) for r in self.RENDERED]]:
+                        ("usr/share/imghost/scripts/ops-lib.sh", 0o644),
+                        ("usr/share/imghost/locale/ru/LC_MESSAGES/imghost.mo", 0o644),
+                        *[(r, 0o644) for r in self.RENDERED]]:
             with self.subTest(f):
                 self.assertTrue(self.p(f).is_file())
                 self.assertEqual(self.p(f).stat().st_mode & 0o777, mode)
