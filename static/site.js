@@ -11,6 +11,28 @@
   const STORE_KEY = 'imghost.uploads';
   const DRAFT_KEY = 'imghost.draft-description';
   const PARALLEL_UPLOADS = 2;
+  // Files over this size go through the resumable upload (tus, /api/v1/uploads) in pieces
+  // of RESUMABLE_PIECE, with a Pause button: on a bad network a dropped connection costs
+  // one piece, not the whole file, and a reload carries on where it stopped.
+  // tus-js-client's browser build, /static/tus.js, is loaded only then; without it (not
+  // installed) those files go as one plain request like the others.
+  const RESUMABLE_OVER = 512 * 1024;
+  const RESUMABLE_PIECE = 1024 * 1024;
+  let tusLoading = null;
+
+  function loadTus() {
+    if (!tusLoading) {
+      tusLoading = new Promise(function (resolve) {
+        if (window.tus) { resolve(window.tus); return; }
+        const script = document.createElement('script');
+        script.src = '/static/tus.js';
+        script.addEventListener('load', function () { resolve(window.tus && window.tus.isSupported ? window.tus : null); });
+        script.addEventListener('error', function () { resolve(null); });
+        document.head.append(script);
+      });
+    }
+    return tusLoading;
+  }
 
   // --- small helpers -------------------------------------------------------------------
 
@@ -340,7 +362,122 @@
       status.classList.toggle('error', !!isError);
     }
 
-    function uploadOne(item) {
+    async function uploadOne(item) {
+      if (item.file.size > RESUMABLE_OVER) {
+        const tus = await loadTus();
+        if (tus) return uploadResumable(tus, item);
+      }
+      return uploadPlain(item);
+    }
+
+    function refusalOf(err) {
+      const res = err && err.originalResponse;
+      if (res) {
+        try {
+          const body = JSON.parse(res.getBody());
+          if (body && body.error) return 'Refused: ' + body.error.message;
+        } catch (e) { /* not JSON */ }
+        return 'Refused: the server answered ' + res.getStatus();
+      }
+      return 'The connection failed; press Resume to carry on from the last piece received.';
+    }
+
+    // One file through tus: the same fields as metadata, the same headers, a Pause button.
+    function uploadResumable(tus, item) {
+      return new Promise(function (resolve) {
+        const metadata = { filename: item.file.name };
+        if (description && description.value.trim()) metadata.description = description.value;
+        const vis = form.querySelector('input[name=visibility]:checked');
+        if (vis) metadata.visibility = vis.value;
+        const keep = keepFor();
+        if (keep) metadata.expires_in = keep;
+        const headers = {};
+        if (album) {
+          metadata.album = album.id;
+          if (album.manage_token) headers['X-Manage-Token'] = album.manage_token;
+        }
+        const csrf = form.querySelector('input[name=csrf]');
+        if (csrf) headers['X-CSRF-Token'] = csrf.value;
+        let imageId = null;
+        let deleteToken = null;
+        const pause = el('button', { type: 'button', className: 'secondary small pause', text: 'Pause' });
+        pause.setAttribute('aria-label', 'Pause the upload of ' + item.file.name);
+        item.progress.before(pause);
+        item.progress.hidden = false;
+        item.state.className = 'state';
+        item.state.textContent = 'Uploading in pieces…';
+        function finish() {
+          pause.remove();
+          resolve();
+        }
+        const upload = new tus.Upload(item.file, {
+          endpoint: '/api/v1/uploads',
+          chunkSize: RESUMABLE_PIECE,
+          retryDelays: [0, 1000, 3000, 5000],
+          metadata: metadata,
+          headers: headers,
+          removeFingerprintOnSuccess: true,
+          onProgress: function (sent, total) { item.progress.value = Math.round(sent / total * 100); },
+          onAfterResponse: function (req, res) {
+            const id = res.getHeader('Imghost-Image-Id');
+            if (id) {
+              imageId = id;
+              deleteToken = res.getHeader('Imghost-Delete-Token');
+            }
+          },
+          onError: function (err) {
+            const res = err && err.originalResponse;
+            item.state.className = 'state error';
+            item.state.textContent = refusalOf(err);
+            if (res) finish();
+            else pause.textContent = 'Resume';  // the network: the bytes received are kept
+          },
+          onSuccess: async function () {
+            let body = null;
+            try {
+              const r = await fetch(upload.url, { headers: { Accept: 'application/json', 'Tus-Resumable': '1.0.0' } });
+              body = await r.json();
+            } catch (e) { /* the answer is lost: the image is stored all the same */ }
+            if (body && body.id === imageId) {
+              if (deleteToken) {
+                body.delete_token = deleteToken;
+                body.delete_url = '/delete/' + body.id + '?token=' + encodeURIComponent(deleteToken);
+              }
+              item.progress.value = 100;
+              item.result = body;
+              item.state.className = 'state done';
+              item.state.textContent = 'Uploaded';
+              rememberUploaded(body);
+            } else {
+              item.state.className = 'state error';
+              item.state.textContent = 'Stored, but its answer was lost: see My uploads on its page.';
+            }
+            finish();
+          },
+        });
+        pause.addEventListener('click', function () {
+          if (pause.textContent === 'Pause') {
+            upload.abort();
+            pause.textContent = 'Resume';
+            pause.setAttribute('aria-label', 'Resume the upload of ' + item.file.name);
+            item.state.textContent = 'Paused: the pieces received are kept.';
+          } else {
+            pause.textContent = 'Pause';
+            pause.setAttribute('aria-label', 'Pause the upload of ' + item.file.name);
+            item.state.className = 'state';
+            item.state.textContent = 'Uploading in pieces…';
+            upload.start();  // asks the server how far it got (HEAD), then sends the rest
+          }
+        });
+        // A reload may have left this file half sent: carry on from there.
+        upload.findPreviousUploads().then(function (previous) {
+          if (previous.length) upload.resumeFromPreviousUpload(previous[0]);
+          upload.start();
+        }, function () { upload.start(); });
+      });
+    }
+
+    function uploadPlain(item) {
       return new Promise(function (resolve) {
         const data = new FormData();
         data.append('file', item.file, item.file.name);

@@ -26,6 +26,7 @@
 #include "admin/restore_files.hpp"
 #include "admin/users.hpp"
 #include "core/cleanup.hpp"
+#include "core/resumable_upload.hpp"
 #include "db/pg.hpp"
 #include "domain/config.hpp"
 #include "domain/log.hpp"
@@ -132,6 +133,8 @@ int run_expire(const imghost::Config& config) {
     db::Connection conn(config.database);
     const auto store = store::open_store(config);
     const auto r = cleanup::run_once(conn, *store, *log, config.empty_album_ttl);
+    if (const auto n = resumable::remove_expired(conn, config.store_dir, *log); n > 0)
+      std::printf("expire: removed %zu resumable uploads\n", n);
     // Quiet when there was nothing to do: the stack runs it every minute.
     if (r.images + r.albums + r.files + r.failed + r.empty_albums > 0)
       std::printf("expire: removed %zu images, %zu albums, %zu files, %zu empty albums%s\n", r.images, r.albums,

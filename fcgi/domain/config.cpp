@@ -293,6 +293,11 @@ constexpr Setting kSettings[] = {
        c.empty_album_ttl = static_cast<unsigned>(ttl);
      },
      [](const Config& c) { return std::to_string(c.empty_album_ttl); }},
+    {"resumable_upload_ttl",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.resumable_upload_ttl = static_cast<unsigned>(parse_uint(k, v, 1, 30ull * 86400));
+     },
+     [](const Config& c) { return std::to_string(c.resumable_upload_ttl); }},
     rate_of<&Config::upload_rate>("upload_rate"),
     burst_of<&Config::upload_rate>("upload_burst"),
     rate_of<&Config::login_rate>("login_rate"),

@@ -95,6 +95,9 @@ struct Config {
   // many seconds ago (0: never; else at least kMinExpiresIn): one anonymous client
   // creating albums it never fills does not grow the database for good.
   unsigned empty_album_ttl = 86400;
+  // A resumable (tus) upload not finished this many seconds after its creation expires
+  // (Upload-Expires) and the cleanup removes it (core/resumable_upload.hpp).
+  unsigned resumable_upload_ttl = 86400;
   // nginx's limit_req per client address (scripts/stack and make install fill them in).
   RateLimit upload_rate{60, 30};
   RateLimit login_rate{10, 5};

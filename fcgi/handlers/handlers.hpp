@@ -170,6 +170,13 @@ Response patch_album(App& app, Request& req, const Params& params);
 // {id}: owner, admin or X-Manage-Token; the album and its images that are in no other album.
 Response delete_album(App& app, Request& req, const Params& params);
 Response upload_into_album(App& app, Request& req, const Params& params);  // {id}: as the upload, into it
+
+// Resumable uploads, tus 1.0.0 (resumable_uploads.cpp).
+Response tus_options(App& app, Request& req, const Params& params);  // what the server speaks
+Response tus_create(App& app, Request& req, const Params& params);   // Upload-Length → 201, Location
+Response tus_status(App& app, Request& req, const Params& params);   // {id}: HEAD the offset, GET the outcome
+Response tus_append(App& app, Request& req, const Params& params);   // {id}: a piece at Upload-Offset
+Response tus_abandon(App& app, Request& req, const Params& params);  // {id}: terminate
 // GET /api/oembed: the oEmbed answer for a link to an image or album (oembed.cpp).
 Response oembed(App& app, Request& req, const Params& params);
 // GET /metrics on the private listener (metrics.cpp).

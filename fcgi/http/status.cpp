@@ -39,10 +39,12 @@ const char* status_text(int status) {
     case 405: return "405 Method Not Allowed";
     case 409: return "409 Conflict";
     case 410: return "410 Gone";
+    case 412: return "412 Precondition Failed";
     case 413: return "413 Payload Too Large";
     case 415: return "415 Unsupported Media Type";
     case 422: return "422 Unprocessable Entity";
     case 429: return "429 Too Many Requests";
+    case 460: return "460 Checksum Mismatch";
     case 501: return "501 Not Implemented";
     case 503: return "503 Service Unavailable";
     default: return "500 Internal Server Error";

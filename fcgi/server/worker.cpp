@@ -65,6 +65,15 @@ std::size_t outcome_of(std::optional<ErrorCode> code, bool internal) {
   return code ? 1 + static_cast<std::size_t>(*code) : 0;
 }
 
+// The path as the log shows it.  A resumable upload's key (its URL's last segment) is
+// its anonymous creator's only proof: never written to the log.
+std::string logged_path(const http::Request& req) {
+  constexpr std::string_view kUploads = "/api/v1/uploads/";
+  const auto p = req.path();
+  if (p.starts_with(kUploads) && p.size() > kUploads.size()) return std::string(kUploads) + "...";
+  return std::string(p);
+}
+
 http::Response respond(App& app, http::Request& req, const handlers::Route*& route, std::size_t& outcome) {
   try {
     auto r = handlers::dispatch(app, req, &route);
@@ -74,22 +83,22 @@ http::Response respond(App& app, http::Request& req, const handlers::Route*& rou
     const int status = http::status_of(e.code());
     outcome = outcome_of(e.code(), false);
     app.log().error(fmt::format("{} ({} {}, {} {}).", e.message().in(app.config().log_language), status,
-                                code_name(e.code()), req.method(), req.path()));
+                                code_name(e.code()), req.method(), logged_path(req)));
     return error_response(app, req, status, code_name(e.code()), e.message().str());
   } catch (const db::DbError& e) {
     outcome = outcome_of(ErrorCode::unavailable, false);
     if (e.connection_lost()) app.drop_db();
-    app.log().error(i18n::msg("database unavailable: {} ({} {}).", e.what(), req.method(), req.path()));
+    app.log().error(i18n::msg("database unavailable: {} ({} {}).", e.what(), req.method(), logged_path(req)));
     return error_response(app, req, 503, "unavailable",
                           i18n::tr("the database is unavailable, nothing was stored; try again"));
   } catch (const std::system_error& e) {
     outcome = outcome_of(ErrorCode::unavailable, false);
-    app.log().error(i18n::msg("image store unavailable: {} ({} {}).", e.what(), req.method(), req.path()));
+    app.log().error(i18n::msg("image store unavailable: {} ({} {}).", e.what(), req.method(), logged_path(req)));
     return error_response(app, req, 503, "unavailable",
                           i18n::tr("the image store is unavailable, nothing was stored; try again"));
   } catch (const std::exception& e) {
     outcome = outcome_of(std::nullopt, true);
-    app.log().error(i18n::msg("internal error: {} ({} {}).", e.what(), req.method(), req.path()));
+    app.log().error(i18n::msg("internal error: {} ({} {}).", e.what(), req.method(), logged_path(req)));
     return error_response(app, req, 500, "internal", i18n::tr("internal error"));
   }
 }

@@ -82,6 +82,9 @@ void walk_dir(const fs::path& root, const std::string& rel, const std::function<
     const auto st = it->symlink_status(sec);
     if (sec) continue;  // gone between readdir and lstat
     if (fs::is_directory(st)) {
+      // Resumable uploads being received (core/resumable_upload.hpp): not the store's,
+      // their own cleanup removes them.
+      if (child == ".tus") continue;
       walk_dir(root, child, visit);
       continue;
     }

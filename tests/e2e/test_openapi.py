@@ -275,6 +275,8 @@ class EveryDocumentedOperationAnswers(unittest.TestCase):
             self.exercise_account_route(path, method, statuses, ok, image_schema_keys)
         elif path.startswith("/api/v1/albums"):
             self.exercise_album_route(path, method, statuses, ok, image_schema_keys)
+        elif path.startswith("/api/v1/uploads"):
+            self.exercise_resumable_route(path, method, statuses, ok, image_schema_keys)
         elif (path, method) == ("/api/oembed", "get"):
             # This stack has no public_base_url, so it knows no link of its own: its 200s
             # (and 410s) are test_previews.py's, on a stack that has one.
@@ -368,6 +370,50 @@ class EveryDocumentedOperationAnswers(unittest.TestCase):
             self.check(full, statuses, 409)
             self.assertEqual(full.json()["error"]["code"], "album_full")
             self.check(into(path.replace("{id}", "abcdefghijklmnopqrst"), "c.png", tiny(42)), statuses, 404)
+
+    def exercise_resumable_route(self, path, method, statuses, ok, image_keys):
+        import base64
+        tus = {"Tus-Resumable": "1.0.0"}
+        data = tiny(60 + len(method))
+
+        def new_upload():
+            r = request("POST", "/api/v1/uploads", headers={
+                **tus, "Upload-Length": str(len(data)), "Upload-Metadata": "filename " + base64.b64encode(b"d.png").decode()})
+            self.assertEqual(r.status, 201, r.text[:300])
+            loc = r.header("Location")
+            return loc[loc.index("/api/v1/uploads/"):]
+
+        def append(target, offset, body):
+            return request("PATCH", target, body=body, headers={
+                **tus, "Upload-Offset": str(offset), "Content-Type": "application/offset+octet-stream"})
+
+        unknown = "/api/v1/uploads/" + "a" * 32
+        if method == "options":
+            self.check(request("OPTIONS", path), statuses, ok)
+        elif method == "post":
+            self.check(request("POST", path, headers={**tus, "Upload-Length": "10"}), statuses, ok)
+            self.check(request("POST", path, headers={**tus, "Upload-Length": "ten"}), statuses, 400)
+            self.check(request("POST", path, headers={**tus, "Upload-Length": str(1 << 40)}), statuses, 413)
+        elif method == "get":
+            target = new_upload()
+            self.check(get(target), statuses, 409)
+            self.assertEqual(append(target, 0, data).status, 204)
+            r = get(target)
+            self.check(r, statuses, ok)
+            self.assertEqual(set(r.json()), image_keys)
+            self.check(get(unknown), statuses, 404)
+        elif method == "patch":
+            target = new_upload()
+            self.check(append(target, 1, data), statuses, 409)
+            self.check(append(target, 0, data + b"x"), statuses, 413)
+            self.check(append(target, 0, data), statuses, ok)
+            self.check(append(unknown, 0, data), statuses, 404)
+        elif method == "delete":
+            target = new_upload()
+            self.check(request("DELETE", target, headers=tus), statuses, ok)
+            self.check(request("DELETE", target, headers=tus), statuses, 404)
+        else:
+            self.fail(f"no exercise for {method.upper()} {path}")
 
     def exercise_account_route(self, path, method, statuses, ok, image_keys):
         import json
