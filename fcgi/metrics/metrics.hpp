@@ -22,7 +22,7 @@
 namespace imghost::metrics {
 
 // The route table's rows, plus "none" (handlers/routes.cpp asserts that the table fits).
-inline constexpr std::size_t kMaxRoutes = 64;
+inline constexpr std::size_t kMaxRoutes = 128;
 inline constexpr std::size_t kMaxWorkers = 256;
 // The statuses counted one by one; anything else is counted as "other".
 inline constexpr int kStatuses[] = {200, 201, 204, 301, 302, 303, 304, 400, 401, 403, 404, 405,
