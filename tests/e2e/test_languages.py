@@ -45,7 +45,7 @@ class Languages(unittest.TestCase):
         r = get("/upload", headers={"Accept-Language": "de-DE,de;q=0.9,ru;q=0.8,en;q=0.7"})
         self.assertEqual(lang_of(r.text), "ru")
         self.assertIn("Загрузка изображений", r.text)
-        self.assertIn("не больше 20 файлов за одну загрузку", r.text, "the limits, with Russian plurals")
+        self.assertIn("за одну загрузку — максимум 20 файлов", r.text, "the limits, with Russian plurals")
         r = get("/upload", headers={"Accept-Language": "ru;q=0.2, en;q=0.9"})
         self.assertEqual(lang_of(r.text), "en")
 

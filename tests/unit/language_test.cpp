@@ -99,7 +99,7 @@ BOOST_FIXTURE_TEST_CASE(russian_plurals_and_units, Catalogs) {
   BOOST_TEST(imghost::units::expires_in(2 * 86400) == "удалится через 2 дня");
   const auto config = imghost::Config::from("max_files = 21\nformats = png, gif", {});
   BOOST_TEST(imghost::units::upload_limits(config) ==
-             "PNG или GIF, до 5 МБ каждый, не больше 21 файла за одну загрузку");
+             "PNG или GIF, до 5 МБ каждый; за одну загрузку — максимум 21 файл");
 }
 
 BOOST_FIXTURE_TEST_CASE(english_stays_the_sources_own, Catalogs) {
