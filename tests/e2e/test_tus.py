@@ -236,6 +236,20 @@ class CreatorOnly(unittest.TestCase):
         self.assertEqual(r.status, 200, r.text)
         self.assertTrue(r.json()["owner"].startswith("tusown"))
 
+    def test_a_browser_session_needs_its_csrf_token_and_owns_the_upload(self):
+        name, _ = ac.account("tussession")
+        cookie = ac.login(name)
+        csrf = ac.csrf_of(cookie)
+        data = fx.random_png()
+        self.assertEqual(create(len(data), headers={"Cookie": cookie}).status, 403, "no CSRF token")
+        path = new_upload(data, headers={"Cookie": cookie, "X-CSRF-Token": csrf})
+        self.assertEqual(patch(path, 0, data, {"Cookie": cookie}).status, 403, "no CSRF token")
+        self.assertEqual(patch(path, 0, data, {"Cookie": cookie, "X-CSRF-Token": "0" * 64}).status, 403)
+        self.assertEqual(head(path).status, 404, "an account's upload: not for an anonymous caller")
+        r = patch(path, 0, data, {"Cookie": cookie, "X-CSRF-Token": csrf})
+        self.assertEqual(r.status, 204, r.text)
+        self.assertEqual(get(f"/api/v1/images/{r.header('Imghost-Image-Id')}").json()["owner"], name)
+
     def test_an_anonymous_upload_is_its_keys_and_a_wrong_key_finds_nothing(self):
         path = new_upload(fx.random_png())
         self.assertEqual(offset_of(path), 0)
