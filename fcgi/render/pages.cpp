@@ -7,6 +7,7 @@
 #include "domain/thumbnail_geometry.hpp"
 #include "render/json.hpp"
 #include "render/link_preview.hpp"
+#include "render/moderation_pages.hpp"
 #include "render/share_codes.hpp"
 #include "render/units.hpp"
 
@@ -200,6 +201,7 @@ const char* error_title(int status) {
     case 415: return "Not an accepted image";
     case 422: return "This image was refused";
     case 429: return "Too many requests";
+    case 451: return "Unavailable for legal reasons";
     case 502:
     case 503:
     case 504: return "Unavailable for a moment";
@@ -334,7 +336,7 @@ std::string image_page(const Site& site, const ImageRecord& r, const std::option
       fmt::arg("expiry", expiry_note("This image", r.expires_at, now)), fmt::arg("album", album_note(site, album)));
   body += "<section class=\"share\" aria-labelledby=\"share-title\"><h2 id=\"share-title\">Share it</h2>";
   body += code_fields(site, r.id, links, share_codes::all_codes(links));
-  body += "</section></article>";
+  body += "</section>" + report_link(r.id) + "</article>";
   return layout(site, title, body, {Nav::none, !listed, image_preview_tags(site, r)});
 }
 
@@ -387,7 +389,7 @@ std::string album_page(const Site& site, const AlbumRecord& a, const std::vector
       body += fmt::format("<a href=\"/a/{}?after={}\">More images &raquo;</a>", escape(a.id), *next_after);
     body += "</nav>";
   }
-  body += "</article>";
+  body += report_link(a.id) + "</article>";
   return layout(site, album_title(a), body, {Nav::none, !listed, album_preview_tags(site, a, picture)});
 }
 

@@ -41,7 +41,8 @@ CONTRACT_ROUTES = [
 ERROR_CODES = {
     "bad_request": 400, "unauthorized": 401, "forbidden": 403, "quota_exceeded": 403, "not_found": 404,
     "method_not_allowed": 405, "album_full": 409, "conflict": 409, "expired": 410, "too_large": 413, "unsupported_format": 415, "invalid_image": 422,
-    "rate_limited": 429, "not_implemented": 501, "unavailable": 503,
+    "rate_limited": 429, "unavailable_for_legal_reasons": 451, "blocked": 451, "not_implemented": 501,
+    "unavailable": 503,
 }
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 KEY = re.compile(r"""^('(?:[^']|'')*'|"[^"]*"|[^\s'"#][^#]*?)\s*:(?:\s+(.*))?$""")
