@@ -23,7 +23,7 @@ std::optional<Args> parse(const std::vector<std::string>& args) {
   Args a;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const auto& w = args[i];
-    std::optional<std::string>* flag = w == "--reason" ? &a.reason
+    std::optional<std::string>* flag = w == "--reason"   ? &a.reason
                                        : w == "--sha256" ? &a.sha256
                                        : w == "--file"   ? &a.file
                                        : w == "--limit"  ? &a.limit

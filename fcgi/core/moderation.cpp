@@ -194,9 +194,8 @@ std::vector<BlockRecord> blocks(App& app, std::optional<long long> before, int l
 
 void check_not_blocked(App& app, const std::vector<crypto::Sha256>& digests, std::optional<std::uint64_t> phash,
                        const std::string& shown) {
-  const auto hit = db::ModerationRepo(app.db())
-                       .matching_block(digests, phash ? std::optional(as_stored(*phash)) : std::nullopt,
-                                       image::kSamePictureDistance);
+  const auto hit = db::ModerationRepo(app.db()).matching_block(
+      digests, phash ? std::optional(as_stored(*phash)) : std::nullopt, image::kSamePictureDistance);
   if (!hit) return;
   app.log().error(fmt::format("upload of {} refused: blocked content (block {}).", shown, hit->id));
   throw errors::blocked(fmt::format("{} cannot be uploaded here: the operator has banned this content", shown));

@@ -18,8 +18,8 @@ TargetKind kind_of(std::string_view s) { return s == "album" ? TargetKind::album
 // clang-format on
 
 TakedownRecord takedown_at(const Result& r, int row) {
-  return {r.get_int(row, 0), kind_of(r.get(row, 1)), std::string(r.get(row, 2)), r.get_opt(row, 3),
-          std::string(r.get(row, 4)), std::string(r.get(row, 5))};
+  return {r.get_int(row, 0), kind_of(r.get(row, 1)),     std::string(r.get(row, 2)),
+          r.get_opt(row, 3), std::string(r.get(row, 4)), std::string(r.get(row, 5))};
 }
 
 BlockRecord block_at(const Result& r, int row) {
@@ -57,8 +57,8 @@ std::vector<ReportRecord> ModerationRepo::open_reports(std::optional<long long> 
                                       " ORDER BY r.id DESC LIMIT $2",
                   {before_param(before), std::to_string(limit)});
   return r.map([](const Result& res, int i) {
-    return ReportRecord{res.get_int(i, 0),       kind_of(res.get(i, 1)), std::string(res.get(i, 2)),
-                        std::string(res.get(i, 3)), res.get_opt(i, 4),   res.get_opt(i, 5),
+    return ReportRecord{res.get_int(i, 0),          kind_of(res.get(i, 1)), std::string(res.get(i, 2)),
+                        std::string(res.get(i, 3)), res.get_opt(i, 4),      res.get_opt(i, 5),
                         std::string(res.get(i, 6))};
   });
 }
@@ -108,9 +108,9 @@ BlockRecord ModerationRepo::insert_block(const crypto::Sha256& sha256, std::opti
 }
 
 std::optional<BlockRecord> ModerationRepo::delete_block(long long id) {
-  auto r = c_.run("delete_block", "WITH b AS (DELETE FROM blocks WHERE id = $1 RETURNING *) SELECT " BLOCK_COLUMNS
-                                  " FROM b",
-                  {std::to_string(id)});
+  auto r =
+      c_.run("delete_block", "WITH b AS (DELETE FROM blocks WHERE id = $1 RETURNING *) SELECT " BLOCK_COLUMNS " FROM b",
+             {std::to_string(id)});
   if (r.rows() == 0) return std::nullopt;
   return block_at(r, 0);
 }
@@ -125,7 +125,8 @@ std::optional<BlockRecord> ModerationRepo::matching_block(const std::vector<cryp
   }
   array += "}";
   auto r = c_.run("matching_block",
-                  "SELECT " BLOCK_COLUMNS " FROM blocks b WHERE b.sha256 = ANY ($1::bytea[])"
+                  "SELECT " BLOCK_COLUMNS
+                  " FROM blocks b WHERE b.sha256 = ANY ($1::bytea[])"
                   " OR ($2::bigint IS NOT NULL AND b.phash IS NOT NULL"
                   " AND bit_count((b.phash # $2::bigint)::bit(64)) <= $3)"
                   " ORDER BY b.sha256 = ANY ($1::bytea[]) DESC, b.id LIMIT 1",
@@ -136,7 +137,8 @@ std::optional<BlockRecord> ModerationRepo::matching_block(const std::vector<cryp
 
 std::vector<BlockRecord> ModerationRepo::blocks(std::optional<long long> before, int limit) {
   auto r = c_.run("blocks",
-                  "SELECT " BLOCK_COLUMNS " FROM blocks b WHERE ($1::bigint IS NULL OR b.id < $1)"
+                  "SELECT " BLOCK_COLUMNS
+                  " FROM blocks b WHERE ($1::bigint IS NULL OR b.id < $1)"
                   " ORDER BY b.id DESC LIMIT $2",
                   {before_param(before), std::to_string(limit)});
   return r.map(block_at);
@@ -144,8 +146,7 @@ std::vector<BlockRecord> ModerationRepo::blocks(std::optional<long long> before,
 
 void ModerationRepo::insert_audit(std::optional<long long> admin_id, const std::string& actor,
                                   const std::string& action, const std::string& target, const std::string& reason) {
-  c_.run("insert_audit",
-         "INSERT INTO audit_log (admin_id, actor, action, target, reason) VALUES ($1, $2, $3, $4, $5)",
+  c_.run("insert_audit", "INSERT INTO audit_log (admin_id, actor, action, target, reason) VALUES ($1, $2, $3, $4, $5)",
          {opt(admin_id), actor, action, target, reason});
 }
 

@@ -38,8 +38,8 @@ struct TakedownRecord {
 
 struct BlockRecord {
   long long id = 0;
-  std::string sha256;                // hex
-  std::optional<long long> phash;    // the 64-bit perceptual hash, as stored (signed)
+  std::string sha256;              // hex
+  std::optional<long long> phash;  // the 64-bit perceptual hash, as stored (signed)
   std::string reason;
   std::string created_at;
 };

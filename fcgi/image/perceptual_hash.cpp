@@ -39,8 +39,7 @@ std::array<double, kSide * kSide> grey_levels(const Magick::Image& frame) {
   using MagickCore::Quantum;  // QuantumRange names it unqualified
   constexpr double kMax = static_cast<double>(QuantumRange);
   for (int i = 0; i < kSide * kSide; ++i)
-    out[static_cast<std::size_t>(i)] =
-        (0.299 * px[i].red + 0.587 * px[i].green + 0.114 * px[i].blue) / kMax;
+    out[static_cast<std::size_t>(i)] = (0.299 * px[i].red + 0.587 * px[i].green + 0.114 * px[i].blue) / kMax;
   return out;
 }
 
@@ -64,7 +63,8 @@ std::uint64_t perceptual_hash(const Inspected& inspected) {
       double sum = 0;
       for (int y = 0; y < kSide; ++y)
         for (int x = 0; x < kSide; ++x)
-          sum += grey[static_cast<std::size_t>(y * kSide + x)] * kCos[static_cast<std::size_t>(u)][static_cast<std::size_t>(x)] *
+          sum += grey[static_cast<std::size_t>(y * kSide + x)] *
+                 kCos[static_cast<std::size_t>(u)][static_cast<std::size_t>(x)] *
                  kCos[static_cast<std::size_t>(v)][static_cast<std::size_t>(y)];
       dct[static_cast<std::size_t>(v * kLow + u)] = sum;
     }

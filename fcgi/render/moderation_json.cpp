@@ -25,8 +25,11 @@ nlohmann::json takedown_json(const TakedownRecord& t) {
 nlohmann::json block_json(const BlockRecord& b) {
   nlohmann::json phash = nullptr;
   if (b.phash) phash = fmt::format("{:016x}", static_cast<std::uint64_t>(*b.phash));
-  return {{"id", std::to_string(b.id)}, {"sha256", b.sha256},          {"perceptual_hash", std::move(phash)},
-          {"reason", b.reason},         {"created_at", b.created_at}};
+  return {{"id", std::to_string(b.id)},
+          {"sha256", b.sha256},
+          {"perceptual_hash", std::move(phash)},
+          {"reason", b.reason},
+          {"created_at", b.created_at}};
 }
 
 nlohmann::json audit_json(const AuditRecord& a) {

@@ -31,8 +31,9 @@ std::string report_form(const Site& site, const std::string& target_id, TargetKi
                             {"other", i18n::tr("Something else")}};
   std::string choices;
   for (const auto& r : reasons)
-    choices += fmt::format("<label class=\"choice\"><input type=\"radio\" name=\"reason\" value=\"{}\" required> {}</label>",
-                           r.value, escape(r.label));
+    choices +=
+        fmt::format("<label class=\"choice\"><input type=\"radio\" name=\"reason\" value=\"{}\" required> {}</label>",
+                    r.value, escape(r.label));
   const auto what = kind == TargetKind::image ? i18n::tr("this image") : i18n::tr("this album");
   std::string body = fmt::format("<h1>{}</h1>", escape(i18n::trf("Report {}", what)));
   if (!error.empty()) body += fmt::format("<p class=\"error\" role=\"alert\">{}</p>", escape(error));
@@ -54,9 +55,8 @@ std::string report_form(const Site& site, const std::string& target_id, TargetKi
 std::string report_sent(const Site& site, const std::string& target_id, TargetKind kind) {
   const auto body =
       fmt::format("<h1>{}</h1><div class=\"card\"><p>{}</p><p><a href=\"{}\">{}</a></p></div>",
-                  escape(i18n::tr("Thank you")),
-                  escape(i18n::tr("The site's operator will look at your report.")), target_page(target_id, kind),
-                  escape(i18n::tr("Back")));
+                  escape(i18n::tr("Thank you")), escape(i18n::tr("The site's operator will look at your report.")),
+                  target_page(target_id, kind), escape(i18n::tr("Back")));
   return layout(site, i18n::tr("Report sent"), body, {Nav::none, true});
 }
 
