@@ -22,6 +22,7 @@
 #include "admin/fsck.hpp"
 #include "admin/migrate.hpp"
 #include "admin/migrate_store.hpp"
+#include "admin/moderation.hpp"
 #include "admin/own_names.hpp"
 #include "admin/restore_files.hpp"
 #include "admin/users.hpp"
@@ -303,6 +304,8 @@ int routes_command(const Invocation&) {
 // Accounts (admin/users.hpp).
 int user_command(const Invocation& in) { return imghost::admin::user_command(*in.config, in.args, stdin, stdout); }
 int invite_command(const Invocation& in) { return imghost::admin::invite_command(*in.config, in.args, stdout); }
+// Moderation (admin/moderation.hpp).
+int moderation_command(const Invocation& in) { return imghost::admin::moderation_command(*in.config, in.args, stdout); }
 
 struct Command {
   std::string_view name;
@@ -331,6 +334,12 @@ constexpr std::array kCommands{
             "user add NAME [--admin] [--quota SIZE] | list | disable NAME | enable NAME | quota NAME SIZE|default",
             "accounts", user_command},
     Command{"invite", "invite create [--days N]", "an invite code for signup = invite", invite_command},
+    Command{"takedown", "takedown ID --reason TEXT", "take an image or album down: its links answer 451",
+            moderation_command},
+    Command{"block", "block ID|--sha256 HEX|--file FILE --reason TEXT",
+            "ban content: an image's bytes and pixels, a digest, a file of digests", moderation_command},
+    Command{"unblock", "unblock BLOCK_ID --reason TEXT", "lift a ban", moderation_command},
+    Command{"reports", "reports [--limit N]", "the open reports, newest first", moderation_command},
 };
 
 constexpr bool names_are_unique() {

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "base/crypto.hpp"
+#include "core/moderation.hpp"
 #include "db/albums_repo.hpp"
 #include "db/images_repo.hpp"
 #include "db/pg.hpp"
@@ -54,6 +55,8 @@ Created create(App& app, const AlbumRequest& request, const UserRecord* owner) {
 AlbumRecord find_live(App& app, const std::string& id) {
   if (!naming::is_image_id(id)) throw errors::not_found(i18n::msg("no such album"));
   auto album = db::AlbumsRepo(app.db()).find(id);
+  if (!album && moderation::tombstone_of(app, id))
+    throw errors::taken_down(i18n::msg("this album has been taken down by the operator"));
   if (!album || album->status == "deleting") throw errors::not_found(i18n::msg("no such album"));
   if (album->expired) throw errors::expired(i18n::msg("this album has expired"));
   return *album;

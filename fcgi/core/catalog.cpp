@@ -1,5 +1,6 @@
 #include "core/catalog.hpp"
 
+#include "core/moderation.hpp"
 #include "db/albums_repo.hpp"
 #include "db/images_repo.hpp"
 #include "domain/error.hpp"
@@ -9,10 +10,16 @@ namespace imghost::catalog {
 
 namespace {
 
-// The image a client may see: 404 when there is none, 410 once past its time (gone for
-// everyone, though the cleanup may not have removed it yet: docs/albums-expiry-design.md).
-ImageRecord live(std::optional<ImageRecord> rec) {
-  if (!rec) throw errors::not_found(i18n::msg("no such image"));
+// The image a client may see: 404 when there is none, 451 when the operator took it
+// down (its tombstone, asked for only when the row is missing: live images cost no
+// second query), 410 once past its time (gone for everyone, though the cleanup may not
+// have removed it yet: docs/albums-expiry-design.md).
+template <class Tombstone>
+ImageRecord live(std::optional<ImageRecord> rec, Tombstone tombstone) {
+  if (!rec) {
+    if (tombstone()) throw errors::taken_down(i18n::msg("this image has been taken down by the operator"));
+    throw errors::not_found(i18n::msg("no such image"));
+  }
   if (rec->expired) throw errors::expired(i18n::msg("this image has expired"));
   return std::move(*rec);
 }
@@ -21,12 +28,12 @@ ImageRecord live(std::optional<ImageRecord> rec) {
 
 ImageRecord find_live(App& app, const std::string& id) {
   if (!naming::is_image_id(id)) throw errors::not_found(i18n::msg("no such image"));
-  return live(find(app, id));
+  return live(find(app, id), [&] { return moderation::tombstone_of(app, id); });
 }
 
 ImageRecord find_live_named(App& app, const std::string& name) {
   if (!naming::is_file_name(name)) throw errors::not_found(i18n::msg("no such image"));
-  return live(db::ImagesRepo(app.db()).find_named(name));
+  return live(db::ImagesRepo(app.db()).find_named(name), [&] { return moderation::tombstone_of_name(app, name); });
 }
 
 std::optional<ImageRecord> find(App& app, const std::string& id) { return db::ImagesRepo(app.db()).find(id); }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/moderation.hpp"
 #include "db/images_repo.hpp"
 #include "domain/error.hpp"
 #include "domain/naming.hpp"
@@ -21,7 +22,11 @@ bool save_thumbnail(App& app, const std::string& name, std::string_view bytes) {
 std::string make_missing_thumbnail(App& app, const std::string& name) {
   if (!naming::is_file_name(name)) throw errors::not_found(i18n::msg("no such image"));
   const auto original = app.store().read(store::Object::original, name);
-  if (!original) throw errors::not_found(i18n::msg("no such image"));
+  if (!original) {
+    if (moderation::tombstone_of_name(app, name))
+      throw errors::taken_down(i18n::msg("this image has been taken down by the operator"));
+    throw errors::not_found(i18n::msg("no such image"));
+  }
   std::string thumb;
   try {
     thumb = image::thumbnail_from_bytes(*original, app.config().image);

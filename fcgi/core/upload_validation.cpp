@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include "base/crypto.hpp"
+#include "core/moderation.hpp"
 #include "domain/error.hpp"
 #include "image/inspect.hpp"
+#include "image/perceptual_hash.hpp"
 #include "image/png_chunks.hpp"
 #include "image/strip_metadata.hpp"
 #include "image/thumbnail.hpp"
@@ -43,6 +45,12 @@ Candidate candidate_of(App& app, IncomingFile& file, const std::string& filename
       c.sha256 = file.sha256();
       c.staged = file.take_staged();
     }
+    // Banned content is refused before anything is stored (the staged files go with `c`).
+    std::optional<std::uint64_t> phash;
+    try {
+      phash = image::perceptual_hash(inspected);
+    } catch (const std::exception& e) { app.log().error(fmt::format("no perceptual hash of {}: {}", shown, e.what())); }
+    moderation::check_not_blocked(app, {file.sha256(), c.sha256}, phash, shown);
     try {
       c.thumbnail = image::thumbnail_of(inspected, stored, cfg.image.thumb_size);
       c.thumbnail_is_original = image::is_own_thumbnail(inspected, stored.size(), cfg.image.thumb_size);

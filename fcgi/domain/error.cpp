@@ -18,6 +18,8 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::invalid_image: return "invalid_image";
     case ErrorCode::rate_limited: return "rate_limited";
     case ErrorCode::not_implemented: return "not_implemented";
+    case ErrorCode::unavailable_for_legal_reasons: return "unavailable_for_legal_reasons";
+    case ErrorCode::blocked: return "blocked";
     case ErrorCode::unavailable: return "unavailable";
   }
   return "internal";

@@ -19,21 +19,23 @@ namespace imghost {
 // The API's error codes, one for each row of its error table.  A new code goes before
 // `unavailable`, which stays last: metrics/metrics.hpp sizes its per-code slots by it.
 enum class ErrorCode {
-  bad_request,         // malformed input, a bad parameter
-  unauthorized,        // needs an account, no valid session or token
-  forbidden,           // wrong or missing token or owner
-  quota_exceeded,      // the account's storage quota would be exceeded
-  not_found,           // no such image, album, page
-  method_not_allowed,  // wrong method for the path
-  album_full,          // the album holds max_items already
-  conflict,            // a name that is taken, a closed album
-  expired,             // past its expires_at, not yet cleaned up
-  too_large,           // a file or body over its limit
-  unsupported_format,  // not an accepted image format
-  invalid_image,       // looks like one but does not decode, or is over the pixel limits
-  rate_limited,        // too many requests from one client
-  not_implemented,     // a format or feature asked for that the route does not offer (oEmbed's xml)
-  unavailable,         // PostgreSQL or the store is unavailable; nothing was half-written
+  bad_request,                    // malformed input, a bad parameter
+  unauthorized,                   // needs an account, no valid session or token
+  forbidden,                      // wrong or missing token or owner
+  quota_exceeded,                 // the account's storage quota would be exceeded
+  not_found,                      // no such image, album, page
+  method_not_allowed,             // wrong method for the path
+  album_full,                     // the album holds max_items already
+  conflict,                       // a name that is taken, a closed album
+  expired,                        // past its expires_at, not yet cleaned up
+  too_large,                      // a file or body over its limit
+  unsupported_format,             // not an accepted image format
+  invalid_image,                  // looks like one but does not decode, or is over the pixel limits
+  rate_limited,                   // too many requests from one client
+  not_implemented,                // a format or feature asked for that the route does not offer (oEmbed's xml)
+  unavailable_for_legal_reasons,  // taken down by the operator (its links answer 451)
+  blocked,                        // an upload of content the operator has banned (451)
+  unavailable,                    // PostgreSQL or the store is unavailable; nothing was half-written
 };
 
 // "bad_request", "not_found", ...: the `code` of the API's error JSON.
@@ -68,6 +70,8 @@ inline Error too_large(i18n::Message m) { return {ErrorCode::too_large, std::mov
 inline Error unsupported_format(i18n::Message m) { return {ErrorCode::unsupported_format, std::move(m)}; }
 inline Error invalid_image(i18n::Message m) { return {ErrorCode::invalid_image, std::move(m)}; }
 inline Error not_implemented(i18n::Message m) { return {ErrorCode::not_implemented, std::move(m)}; }
+inline Error taken_down(i18n::Message m) { return {ErrorCode::unavailable_for_legal_reasons, std::move(m)}; }
+inline Error blocked(i18n::Message m) { return {ErrorCode::blocked, std::move(m)}; }
 inline Error unavailable(i18n::Message m) { return {ErrorCode::unavailable, std::move(m)}; }
 }  // namespace errors
 

@@ -181,6 +181,17 @@ Response tus_abandon(App& app, Request& req, const Params& params);  // {id}: te
 Response oembed(App& app, Request& req, const Params& params);
 // GET /metrics on the private listener (metrics.cpp).
 Response metrics(App& app, Request& req, const Params& params);
+// Moderation (moderation_api.cpp): POST /api/v1/reports from anyone; the admin routes
+// answer 404 to everyone but an admin.
+Response create_report(App& app, Request& req, const Params& params);
+Response admin_reports(App& app, Request& req, const Params& params);
+Response admin_takedown(App& app, Request& req, const Params& params);
+Response admin_block(App& app, Request& req, const Params& params);
+Response admin_unblock(App& app, Request& req, const Params& params);  // {id}, ?reason=
+Response admin_audit(App& app, Request& req, const Params& params);
+// The browser's report form (report_pages.cpp): GET /report/{id}, POST /report/{id}.
+Response report_page(App& app, Request& req, const Params& params);
+Response report_from_form(App& app, Request& req, const Params& params);
 // nginx's fallback when a thumbnail is not on disk (yet): make it now.  {name}
 Response missing_thumbnail(App& app, Request& req, const Params& params);
 

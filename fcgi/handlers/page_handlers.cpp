@@ -7,6 +7,7 @@
 #include "core/albums.hpp"
 #include "core/catalog.hpp"
 #include "core/image_removal.hpp"
+#include "core/moderation.hpp"
 #include "domain/error.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
@@ -102,15 +103,28 @@ Response delete_by_link(App& app, Request& req, const Params& params) {
   return r;
 }
 
-Response nginx_error(App& app, Request&, const Params& params) {
+Response nginx_error(App& app, Request& req, const Params& params) {
   const auto& c = app.config();
   // Thrown, so the worker's one catch answers it like any other error: a page, or JSON
   // for a client that asked for JSON (the upload script sends Accept: application/json).
   if (params["status"] == "413")
     throw errors::too_large(i18n::msg("This upload is larger than the site accepts in one request ({}).",
                                       units::human_size(c.max_request_bytes)));
-  if (params["status"] == "404")
+  if (params["status"] == "404") {
+    // A direct link (/images/<name> or /images/thumbs/<name>) of an image the operator
+    // took down answers 451, not 404.  nginx names the link the client asked for
+    // (X-Imghost-Original-URI, set by the /_error/ location) and takes this status
+    // (error_page 404 = /_error/404).
+    const auto uri = req.header("X-Imghost-Original-URI");
+    const auto slash = uri.rfind('/');
+    if (uri.starts_with("/images/") && slash != std::string_view::npos) {
+      auto name = uri.substr(slash + 1);
+      name = name.substr(0, name.find('?'));
+      if (moderation::tombstone_of_name(app, std::string(name)))
+        throw errors::taken_down(i18n::msg("This image has been taken down by the site's operator."));
+    }
     throw errors::not_found(i18n::msg("There is no image at this address: it was deleted, or the link is incomplete."));
+  }
   throw errors::not_found(i18n::msg("no such page"));
 }
 

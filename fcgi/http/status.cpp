@@ -18,6 +18,8 @@ int status_of(ErrorCode code) {
     case ErrorCode::invalid_image: return 422;
     case ErrorCode::rate_limited: return 429;
     case ErrorCode::not_implemented: return 501;
+    case ErrorCode::unavailable_for_legal_reasons: return 451;
+    case ErrorCode::blocked: return 451;
     case ErrorCode::unavailable: return 503;
   }
   return 500;
@@ -44,6 +46,7 @@ const char* status_text(int status) {
     case 415: return "415 Unsupported Media Type";
     case 422: return "422 Unprocessable Entity";
     case 429: return "429 Too Many Requests";
+    case 451: return "451 Unavailable For Legal Reasons";
     case 460: return "460 Checksum Mismatch";
     case 501: return "501 Not Implemented";
     case 503: return "503 Service Unavailable";

@@ -26,10 +26,10 @@ inline constexpr std::size_t kMaxRoutes = 128;
 inline constexpr std::size_t kMaxWorkers = 256;
 // The statuses counted one by one; anything else is counted as "other".
 inline constexpr int kStatuses[] = {200, 201, 204, 301, 302, 303, 304, 400, 401, 403, 404, 405,
-                                    409, 410, 413, 415, 422, 429, 500, 501, 502, 503, 504};
+                                    409, 410, 413, 415, 422, 429, 451, 500, 501, 502, 503, 504};
 inline constexpr std::size_t kStatusSlots = std::size(kStatuses) + 1;
 // Upload outcomes: "stored", then the error codes (domain/error.hpp's order), "internal".
-inline constexpr std::size_t kOutcomeSlots = 17;
+inline constexpr std::size_t kOutcomeSlots = 19;
 static_assert(kOutcomeSlots == 1 + (static_cast<std::size_t>(ErrorCode::unavailable) + 1) + 1,
               "one upload outcome slot for stored, one per ErrorCode (unavailable is its last), one for internal");
 

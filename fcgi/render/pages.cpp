@@ -11,6 +11,7 @@
 #include "render/album_manage.hpp"
 #include "render/json.hpp"
 #include "render/link_preview.hpp"
+#include "render/moderation_pages.hpp"
 #include "render/share_codes.hpp"
 #include "render/units.hpp"
 
@@ -251,6 +252,7 @@ std::string error_title(int status) {
     case 415: return i18n::tr("Not an accepted image");
     case 422: return i18n::tr("This image was refused");
     case 429: return i18n::tr("Too many requests");
+    case 451: return i18n::tr("Unavailable for legal reasons");
     case 502:
     case 503:
     case 504: return i18n::tr("Unavailable for a moment");
@@ -422,7 +424,7 @@ std::string image_page(const Site& site, const ImageRecord& r, const std::option
   body += "<section class=\"share\" aria-labelledby=\"share-title\"><h2 id=\"share-title\">" +
           escape(i18n::tr("Share it")) + "</h2>";
   body += code_fields(site, r.id, links, share_codes::all_codes(links));
-  body += "</section></article>";
+  body += "</section>" + report_link(r.id) + "</article>";
   return layout(site, title, body, {Nav::none, !listed, image_preview_tags(site, r)});
 }
 
@@ -480,7 +482,7 @@ std::string album_page(const Site& site, const AlbumRecord& a, const std::vector
                           escape(i18n::tr("More images")));
     body += "</nav>";
   }
-  body += "</article>";
+  body += report_link(a.id) + "</article>";
   return layout(site, album_title(a), body, {Nav::none, !listed, album_preview_tags(site, a, picture)});
 }
 

@@ -41,7 +41,8 @@ CONTRACT_ROUTES = [
 ERROR_CODES = {
     "bad_request": 400, "unauthorized": 401, "forbidden": 403, "quota_exceeded": 403, "not_found": 404,
     "method_not_allowed": 405, "album_full": 409, "conflict": 409, "expired": 410, "too_large": 413, "unsupported_format": 415, "invalid_image": 422,
-    "rate_limited": 429, "not_implemented": 501, "unavailable": 503,
+    "rate_limited": 429, "unavailable_for_legal_reasons": 451, "blocked": 451, "not_implemented": 501,
+    "unavailable": 503,
 }
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 KEY = re.compile(r"""^('(?:[^']|'')*'|"[^"]*"|[^\s'"#][^#]*?)\s*:(?:\s+(.*))?$""")
@@ -277,6 +278,8 @@ class EveryDocumentedOperationAnswers(unittest.TestCase):
             self.exercise_album_route(path, method, statuses, ok, image_schema_keys)
         elif path.startswith("/api/v1/uploads"):
             self.exercise_resumable_route(path, method, statuses, ok, image_schema_keys)
+        elif path == "/api/v1/reports" or path.startswith("/api/v1/admin/"):
+            self.exercise_moderation_route(path, method, statuses, ok)
         elif (path, method) == ("/api/oembed", "get"):
             # This stack has no public_base_url, so it knows no link of its own: its 200s
             # (and 410s) are test_previews.py's, on a stack that has one.
@@ -287,6 +290,45 @@ class EveryDocumentedOperationAnswers(unittest.TestCase):
             self.check(get("/api/oembed"), statuses, 400)
         else:
             self.fail(f"the document has {method.upper()} {path}, which this test does not know how to call")
+
+    def exercise_moderation_route(self, path, method, statuses, ok):
+        import json
+
+        import accounts_client as ac
+        headers = {"Content-Type": "application/json"}
+        if not hasattr(self, "admin_token"):
+            name = ac.fresh_name("openapi-admin")
+            r = ac.admin("user", "add", name, "--admin", password="correct horse battery")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            type(self).admin_token = ac.api_token(name)["token"]
+        admin = {**headers, "Authorization": f"Bearer {self.admin_token}"}
+        target = self.image(5)["id"]
+        if (path, method) == ("/api/v1/reports", "post"):
+            self.check(request("POST", path, body=json.dumps({"target": target, "reason": "spam"}), headers=headers),
+                       statuses, ok)
+            self.check(request("POST", path, body=json.dumps({"target": target, "reason": "no"}), headers=headers),
+                       statuses, 400)
+            return
+        # Everyone but an admin: 404, as if the route did not exist.
+        body = json.dumps({"sha256": "1" * 64, "reason": "openapi"})
+        self.check(request(method.upper(), path.replace("{id}", "1"), body=body if method == "post" else None,
+                           headers=headers), statuses, 404)
+        if (path, method) in (("/api/v1/admin/reports", "get"), ("/api/v1/admin/audit", "get")):
+            self.check(get(path, headers=admin), statuses, ok)
+            self.check(get(path + "?limit=0", headers=admin), statuses, 400)
+        elif (path, method) == ("/api/v1/admin/takedowns", "post"):
+            self.check(request("POST", path, body=json.dumps({"target": target}), headers=admin), statuses, 400)
+            self.check(request("POST", path, body=json.dumps({"target": "a" * 20, "reason": "r"}), headers=admin),
+                       statuses, 404)
+        elif (path, method) == ("/api/v1/admin/blocks", "post"):
+            r = request("POST", path, body=body, headers=admin)
+            self.check(r, statuses, ok)
+            self.check(request("POST", path, body=json.dumps({"reason": "r"}), headers=admin), statuses, 400)
+            type(self).block_id = r.json()["id"]
+        elif (path, method) == ("/api/v1/admin/blocks/{id}", "delete"):
+            self.check(request("DELETE", path.replace("{id}", "999999999") + "?reason=r", headers=admin), statuses, 404)
+        else:
+            self.fail(f"no exercise for {method.upper()} {path}")
 
     def exercise_album_route(self, path, method, statuses, ok, image_keys):
         import json
