@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "domain/image_limits.hpp"
+#include "domain/variant_presets.hpp"
 #include "domain/visibility.hpp"
 
 namespace imghost {
@@ -101,6 +102,11 @@ struct Config {
   RateLimit signup_rate{5, 3};
   RateLimit album_rate{10, 5};                    // creating albums (one row each, anonymous ones too)
   std::string metrics_listen = "127.0.0.1:9464";  // nginx's private listener for GET /metrics
+
+  // Variants (README, "Variants"): the presets /v/<preset>/ knows, and how many bytes
+  // all variants together may take before the cleanup removes the least recently used.
+  VariantPresets variant_presets = default_variant_presets();
+  std::uint64_t variants_max_bytes = 2ull << 30;
 
   // Defaults, then `file` if given (a missing file named explicitly is an error),
   // then the environment.  Throws ConfigError naming the key and the bad value.
