@@ -17,8 +17,8 @@
 #include <cstdint>
 
 #include "core/app.hpp"
-#include "store/store.hpp"
 #include "domain/variant_presets.hpp"
+#include "store/store.hpp"
 
 namespace imghost {
 

@@ -53,7 +53,7 @@ std::string_view variant_extension(VariantFormat f);
 std::string_view variant_content_type(VariantFormat f);
 // Every format, in the order pages offer them (<source> AVIF first, then WebP).
 inline constexpr VariantFormat kVariantFormats[] = {VariantFormat::avif, VariantFormat::webp, VariantFormat::jpeg,
-                                                   VariantFormat::png};
+                                                    VariantFormat::png};
 
 // One variant file: preset, the stored name's stem (its 20 characters without the
 // extension) and format.  Its key, "<preset>/<stem>.<ext>", names it in a store.

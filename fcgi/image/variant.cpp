@@ -106,13 +106,9 @@ std::string make_variant(std::string_view stored, const Limits& limits, std::uin
     Magick::Blob blob;
     img.write(&blob);
     return blob_text(blob);
-  } catch (const Magick::ErrorResourceLimit&) {
+  } catch (const Magick::ErrorResourceLimit&) { throw detail::out_of_resources(); } catch (const Magick::ErrorCache&) {
     throw detail::out_of_resources();
-  } catch (const Magick::ErrorCache&) {
-    throw detail::out_of_resources();
-  } catch (const Magick::Exception& e) {
-    throw std::runtime_error(std::string("variant: ") + e.what());
-  }
+  } catch (const Magick::Exception& e) { throw std::runtime_error(std::string("variant: ") + e.what()); }
 }
 
 }  // namespace imghost::image

@@ -92,3 +92,36 @@ BOOST_AUTO_TEST_CASE(formats_are_the_four_of_the_contract) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+#include "render/picture.hpp"
+
+BOOST_AUTO_TEST_SUITE(picture)
+
+BOOST_AUTO_TEST_CASE(sources_list_the_presets_up_to_the_image_size_never_the_original) {
+  imghost::ImageRecord r;
+  r.name = "abcdefghijklmnopqrst.jpg";
+  r.format = "jpeg";
+  r.width = 1000;
+  r.height = 500;
+  const auto html =
+      imghost::pages::picture_html(imghost::default_variant_presets(), r, {"", "100vw", "a \"cat\"", 1000, 500, true});
+  BOOST_TEST(
+      html.find(R"(<source type="image/avif" srcset="/v/s/abcdefghijklmnopqrst.avif 320w, )"
+                R"(/v/m/abcdefghijklmnopqrst.avif 800w, /v/l/abcdefghijklmnopqrst.avif 1000w")") != std::string::npos,
+      html);
+  BOOST_TEST(html.find(R"(<source type="image/webp")") != std::string::npos);
+  BOOST_TEST(html.find(R"(<img src="/v/m/abcdefghijklmnopqrst.jpeg")") != std::string::npos, html);
+  BOOST_TEST(html.find(R"(width="1000" height="500" alt="a &quot;cat&quot;" loading="lazy")") != std::string::npos,
+             html);
+  BOOST_TEST(html.find("/images/") == std::string::npos, "never the original");
+  r.width = 300;
+  r.height = 200;
+  r.format = "png";
+  const auto small = imghost::pages::picture_html(imghost::default_variant_presets(), r,
+                                                  {"https://x.example", "10rem", "", 300, 200, false});
+  BOOST_TEST(small.find("/v/m/") == std::string::npos, "no larger copy of a small image");
+  BOOST_TEST(small.find(R"(src="https://x.example/v/s/abcdefghijklmnopqrst.png")") != std::string::npos, small);
+  BOOST_TEST(small.find("loading=") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
