@@ -17,7 +17,8 @@ std::string srcset(const VariantPresets& presets, const ImageRecord& image, cons
                    VariantFormat format) {
   std::string out;
   for (const auto& p : presets) {
-    const auto [w, h] = fit_within(static_cast<std::uint32_t>(image.width), static_cast<std::uint32_t>(image.height), p.box);
+    const auto [w, h] =
+        fit_within(static_cast<std::uint32_t>(image.width), static_cast<std::uint32_t>(image.height), p.box);
     if (!out.empty()) out += ", ";
     out += fmt::format("{} {}w", variant_url(base, p.name, image.name, format), w);
     // Every larger preset is the image at its own size again.
@@ -47,11 +48,10 @@ std::string picture_html(const VariantPresets& presets, const ImageRecord& image
   for (const auto f : {VariantFormat::avif, VariantFormat::webp})
     out += fmt::format("<source type=\"{}\" srcset=\"{}\" sizes=\"{}\">", variant_content_type(f),
                        escape(srcset(presets, image, o.base, f)), escape(o.sizes));
-  out += fmt::format(
-      "<img src=\"{}\" srcset=\"{}\" sizes=\"{}\" width=\"{}\" height=\"{}\" alt=\"{}\"{}></picture>",
-      escape(variant_url(o.base, src_preset->name, image.name, fallback)),
-      escape(srcset(presets, image, o.base, fallback)), escape(o.sizes), o.width, o.height, escape(o.alt),
-      o.lazy ? " loading=\"lazy\" decoding=\"async\"" : "");
+  out += fmt::format("<img src=\"{}\" srcset=\"{}\" sizes=\"{}\" width=\"{}\" height=\"{}\" alt=\"{}\"{}></picture>",
+                     escape(variant_url(o.base, src_preset->name, image.name, fallback)),
+                     escape(srcset(presets, image, o.base, fallback)), escape(o.sizes), o.width, o.height,
+                     escape(o.alt), o.lazy ? " loading=\"lazy\" decoding=\"async\"" : "");
   return out;
 }
 
