@@ -52,7 +52,7 @@ INSTALL_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@BINDIR@|$(BINDIR)|g' -e '
   -e 's|@MAX_BODY@|$(MAX_BODY)|g' -e 's|@ACCESS_LOG@|$(NGINX_ACCESS_LOG)|g' -e 's|@ADMIN@|$(BINDIR)/imghost-admin|g' \
   -e 's|@SCRIPTS@|$(SHAREDIR)/scripts|g' -e 's|@BACKUP_DIR@|$(BACKUPDIR)|g' -e 's|@RELOAD@|$(INSTALL_RELOAD)|g' \
   -e 's|@S3_HTTP@||' -e 's|@S3_SERVER@||' -e 's|@ORIGINAL_ELSE@|=404|' -e 's|@THUMB_ELSE@|@make_thumbnail|' \
-  -e 's|@DOWNLOAD_ELSE@|=404|'
+  -e 's|@DOWNLOAD_ELSE@|=404|' -e 's|@VARIANT_ELSE@|@make_variant|'
 
 INSTALL_SCRIPTS := scripts/backup scripts/restore scripts/rotate-logs scripts/s3-nginx
 INSTALL_SCRIPT_DATA := scripts/ops-lib.sh scripts/logrotate.conf.in

@@ -11,6 +11,8 @@
 #include "base/crypto.hpp"
 #include "db/images_repo.hpp"
 #include "db/locks.hpp"
+#include "domain/image_format.hpp"
+#include "domain/variant_presets.hpp"
 #include "image/magick_setup.hpp"
 #include "image/thumbnail.hpp"
 
@@ -27,6 +29,7 @@ struct Inventory {
   std::unordered_set<std::string> originals;  // stored names
   std::unordered_set<std::string> thumbs;     // stored names that have a thumbnail
   std::vector<std::string> foreign;           // what the store did not make
+  std::vector<Entry> variants;                // named by their keys
 };
 
 Inventory take_inventory(const store::Store& store) {
@@ -37,6 +40,7 @@ Inventory take_inventory(const store::Store& store) {
       case Entry::Kind::thumbnail: inv.thumbs.insert(e.name); break;
       case Entry::Kind::staged: inv.staged.push_back(e); break;
       case Entry::Kind::foreign: inv.foreign.push_back(e.name); break;
+      case Entry::Kind::variant: inv.variants.push_back(e); break;
     }
   });
   std::sort(inv.staged.begin(), inv.staged.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
@@ -74,6 +78,7 @@ class Check {
   void rows_without_originals();
   void thumbnails_without_rows();
   void missing_thumbnails();
+  void variants_without_rows();
 
   bool young(std::time_t mtime) const { return now_ - mtime < opt_.grace.count(); }
   // Does an image row still name this file, with its original gone?  Asked under the
@@ -145,6 +150,7 @@ FsckResult Check::run() {
   rows_without_originals();
   thumbnails_without_rows();
   missing_thumbnails();
+  variants_without_rows();
   for (const auto& f : inv_.foreign) {
     ++r_.ignored;
     note("ignored: " + f + " (not a file imghost makes; left alone)");
@@ -297,6 +303,33 @@ void Check::missing_thumbnails() {
       }
       store_.put_thumbnail(row.name, image::thumbnail_from_bytes(*bytes, limits_));
       return std::string("made again");
+    });
+  }
+}
+
+// Variants whose image is gone (a delete whose store failed after COMMIT, a store copied
+// back from a backup): derived files nobody can ask for any more.  Names are never
+// reused, so no lock is needed; a variant being written as its image is deleted is
+// removed by its writer (core/variants.cpp).  A variant is not a problem when missing:
+// it is made on its next request.
+void Check::variants_without_rows() {
+  std::unordered_set<std::string> live_stems;
+  for (const auto& row : rows_)
+    if (!rows_deleted_.count(row.name)) live_stems.insert(std::string(stem_of(row.name)));
+  for (const auto& e : inv_.variants) {
+    const auto key = parse_variant_key(e.name);
+    if (!key || live_stems.count(key->stem)) continue;
+    bool named = false;
+    for (const auto f : {image::Format::jpeg, image::Format::png, image::Format::gif, image::Format::webp})
+      named = named || repo_.image_named(key->stem + "." + std::string(image::extension(f)));
+    if (named) continue;
+    if (young(e.mtime)) {
+      ++r_.young;
+      continue;
+    }
+    repair("variant without an image: variants/" + e.name, [&] {
+      store_.remove_variant(e.name);
+      return std::string("removed");
     });
   }
 }

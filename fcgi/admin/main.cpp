@@ -28,6 +28,7 @@
 #include "admin/users.hpp"
 #include "core/cleanup.hpp"
 #include "core/resumable_upload.hpp"
+#include "core/variants.hpp"
 #include "db/pg.hpp"
 #include "domain/config.hpp"
 #include "domain/log.hpp"
@@ -140,6 +141,12 @@ int run_expire(const imghost::Config& config) {
     if (r.images + r.albums + r.files + r.failed + r.empty_albums > 0)
       std::printf("expire: removed %zu images, %zu albums, %zu files, %zu empty albums%s\n", r.images, r.albums,
                   r.files, r.empty_albums, r.failed ? " (some files stay queued: see the log)" : "");
+    // Then the variants' cap: least recently used first, after the removals above took
+    // their images' variants.
+    const auto v = trim_variants(*store, config.variants_max_bytes);
+    if (v.removed > 0)
+      std::printf("expire: removed %zu variants over variants_max_bytes (%llu bytes left)\n", v.removed,
+                  static_cast<unsigned long long>(v.bytes_left));
     return r.failed == 0 ? 0 : 1;
   } catch (const std::exception& e) {
     log->error(std::string("expire stopped: ") + e.what() + " (the next run carries on).");

@@ -323,6 +323,16 @@ constexpr Setting kSettings[] = {
      [](const Config& c) { return c.log_language; }},
     {"locale_dir", [](Config& c, const std::string&, const std::string& v) { c.locale_dir = v; },
      [](const Config& c) { return c.locale_dir.string(); }},
+    {"variant_presets",
+     [](Config& c, const std::string& k, const std::string& v) {
+       try {
+         c.variant_presets = parse_variant_presets(v);
+       } catch (const std::invalid_argument& e) { throw ConfigError(fmt::format("{}: {}", k, e.what())); }
+     },
+     [](const Config& c) { return print_variant_presets(c.variant_presets); }},
+    {"variants_max_bytes",
+     [](Config& c, const std::string& k, const std::string& v) { c.variants_max_bytes = parse_size(k, v); },
+     [](const Config& c) { return print_size(c.variants_max_bytes); }},
 };
 
 constexpr Setting kS3Settings[] = {

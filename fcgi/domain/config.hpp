@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "domain/image_limits.hpp"
+#include "domain/variant_presets.hpp"
 #include "domain/visibility.hpp"
 
 namespace imghost {
@@ -112,6 +113,10 @@ struct Config {
   std::string default_language = "en";
   std::string log_language = "en";
   std::filesystem::path locale_dir = "build/locale";  // <dir>/<language>/LC_MESSAGES/imghost.mo
+  // Variants (README, "Variants"): the presets /v/<preset>/ knows, and how many bytes
+  // all variants together may take before the cleanup removes the least recently used.
+  VariantPresets variant_presets = default_variant_presets();
+  std::uint64_t variants_max_bytes = 2ull << 30;
 
   // Defaults, then `file` if given (a missing file named explicitly is an error),
   // then the environment.  Throws ConfigError naming the key and the bad value.

@@ -194,5 +194,7 @@ Response report_page(App& app, Request& req, const Params& params);
 Response report_from_form(App& app, Request& req, const Params& params);
 // nginx's fallback when a thumbnail is not on disk (yet): make it now.  {name}
 Response missing_thumbnail(App& app, Request& req, const Params& params);
+// GET /v/{preset}/{file}: a variant nginx found no file for, made now (variant.cpp).
+Response missing_variant(App& app, Request& req, const Params& params);
 
 }  // namespace imghost::handlers

@@ -26,6 +26,7 @@ const Route kRoutes[] = {
     {"GET", "/images/", catalog_page, 0, "catalog page (public images)"},
     {"GET", "/mine", my_uploads, 0, "the uploads this browser remembers"},
     {"GET", "/images/thumbs/{name}", missing_thumbnail, kFallback, "a thumbnail not on disk yet, made now"},
+    {"GET", "/v/{preset}/{file}", missing_variant, kFallback, "a variant not on disk yet, made now"},
     {"GET", "/delete/{id}", delete_confirm_page, 0, "delete confirmation page"},
     {"POST", "/delete/{id}", delete_from_page, 0, "delete from the confirmation page"},
     {"DELETE", "/delete/{id}", delete_by_link, 0, "delete with the link's token (ShareX), or as owner"},

@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 
 #include <limits>
+#include <tuple>
 
 #include "base/text.hpp"
 #include "domain/image_format.hpp"
 #include "domain/thumbnail_geometry.hpp"
 #include "render/json.hpp"
 #include "render/pages.hpp"
+#include "render/picture.hpp"
 #include "render/share_codes.hpp"
 
 namespace imghost {
@@ -111,9 +113,23 @@ void put_thumbnail(nlohmann::json& j, const Config& c, const ImageRecord& r, Emb
 
 nlohmann::json oembed_photo(const Config& c, const ImageRecord& r, EmbedBox box) {
   auto j = oembed_common(c, pages::image_title(r));
-  const auto [w, h] = fitted({static_cast<std::uint32_t>(r.width), static_cast<std::uint32_t>(r.height)}, box);
+  const std::pair<std::uint32_t, std::uint32_t> original{static_cast<std::uint32_t>(r.width),
+                                                         static_cast<std::uint32_t>(r.height)};
+  auto [w, h] = fitted(original, box);
   j["type"] = "photo";
   j["url"] = image_url(c.public_base_url, r.name);
+  // An original larger than maxwidth/maxheight: the largest variant that fits the box
+  // instead, so that the consumer fetches no more than it shows (API.md, "Variants").
+  if (!fits(original, box)) {
+    for (const auto& p : c.variant_presets) {
+      const auto v = fit_within(original.first, original.second, p.box);
+      if (!fits(v, box)) break;  // presets are sorted by size: the larger ones fit less
+      const bool may_be_transparent = r.format == "png" || r.format == "gif";
+      j["url"] = pages::variant_url(c.public_base_url, p.name, r.name,
+                                    may_be_transparent ? VariantFormat::png : VariantFormat::jpeg);
+      std::tie(w, h) = v;
+    }
+  }
   j["width"] = w;
   j["height"] = h;
   put_thumbnail(j, c, r, box);

@@ -12,6 +12,7 @@
 #include "render/json.hpp"
 #include "render/link_preview.hpp"
 #include "render/moderation_pages.hpp"
+#include "render/picture.hpp"
 #include "render/share_codes.hpp"
 #include "render/units.hpp"
 
@@ -386,8 +387,8 @@ std::string uploaded(const Site& site, const std::vector<ImageRecord>& images,
 std::string image_page(const Site& site, const ImageRecord& r, const std::optional<AlbumLink>& album, std::time_t now,
                        std::string_view owner_tools) {
   const auto links = links_of(site, r);
-  const auto [tw, th] = thumb_size(site, r);
-  // A big file is shown as its thumbnail, linked to the full image: the page stays quick.
+  // Shown through its variants (picture.hpp), linked to the full image; a big file's
+  // figure is styled as a preview.
   constexpr long long kShowFullUpTo = 3 << 20;
   const bool full = r.size <= kShowFullUpTo;
   // The image is the link to the full file: its alt text names it.
@@ -407,7 +408,8 @@ std::string image_page(const Site& site, const ImageRecord& r, const std::option
       "<p class=\"owner\" data-owner-for=\"{id}\" hidden></p></div>",
       fmt::arg("id", escape(r.id)), fmt::arg("title", escape(title)), fmt::arg("fig", full ? "full" : "preview"),
       fmt::arg("url", escape(links.image)),
-      fmt::arg("img", full ? img_tag(links.image, r.width, r.height, alt) : img_tag(links.thumb, tw, th, alt)),
+      fmt::arg("img", picture_html(site.config.variant_presets, r,
+                                   {base_of(site), "(max-width: 60rem) 100vw, 60rem", alt, r.width, r.height, false})),
       fmt::arg("caption", r.description ? "<figcaption>" + escape(*r.description) + "</figcaption>" : ""),
       fmt::arg("name", escape(shown_name(r))), fmt::arg("size", units::human_size(static_cast<std::uint64_t>(r.size))),
       fmt::arg("dimensions", escape(i18n::trnf("{} × {} pixel", "{} × {} pixels", r.height, r.width, r.height))),

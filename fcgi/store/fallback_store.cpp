@@ -34,6 +34,31 @@ void FallbackStore::remove(Object object, std::string_view name) const {
   if (first) std::rethrow_exception(first);
 }
 
+namespace {
+// Runs `op` on both stores, the second even when the first fails; throws the first failure.
+template <typename Op>
+void on_both(const Store& a, const Store& b, Op&& op) {
+  std::exception_ptr first;
+  try {
+    op(a);
+  } catch (...) { first = std::current_exception(); }
+  try {
+    op(b);
+  } catch (...) {
+    if (!first) first = std::current_exception();
+  }
+  if (first) std::rethrow_exception(first);
+}
+}  // namespace
+
+void FallbackStore::remove_variant(std::string_view key) const {
+  on_both(*primary_, *fallback_, [&](const Store& s) { s.remove_variant(key); });
+}
+
+void FallbackStore::remove_variants(std::string_view name) const {
+  on_both(*primary_, *fallback_, [&](const Store& s) { s.remove_variants(name); });
+}
+
 void FallbackStore::walk(const std::function<void(const Entry&)>& visit) const {
   primary_->walk(visit);
   fallback_->walk([&](const Entry& e) {

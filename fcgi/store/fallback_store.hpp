@@ -50,6 +50,14 @@ class FallbackStore final : public Store {
   // folder, and the primary reports them).
   void walk(const std::function<void(const Entry&)>& visit) const override;
   bool writable() const noexcept override { return primary_->writable(); }
+  // Variants are made in the primary; removed from both (made there before a move).
+  void put_variant(std::string_view key, std::string_view bytes) const override { primary_->put_variant(key, bytes); }
+  std::optional<std::string> read_variant(std::string_view key) const override { return primary_->read_variant(key); }
+  void remove_variant(std::string_view key) const override;
+  void remove_variants(std::string_view name) const override;
+  void walk_variants(const std::function<void(const VariantFile&)>& visit) const override {
+    primary_->walk_variants(visit);
+  }
 
  private:
   std::unique_ptr<Store> primary_;

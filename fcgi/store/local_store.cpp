@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/naming.hpp"
+#include "domain/variant_presets.hpp"
 
 namespace imghost::store {
 namespace fs = std::filesystem;
@@ -126,6 +127,10 @@ Entry classify_local_path(std::string_view rel) {
     start = slash + 1;
   }
   const std::string_view leaf = parts.back();
+  if (parts.size() == 4 && parts[0] == "variants") {
+    const auto key = parse_variant_key(std::string(parts[1]) + "/" + std::string(leaf));
+    if (key && parts[2] == key->stem.substr(0, 2)) return {Entry::Kind::variant, key->text()};
+  }
   if (parts.size() == 2 && parts[0] == ".tmp" && !leaf.empty()) return {Entry::Kind::staged, std::string(leaf)};
   if (naming::is_file_name(leaf)) {
     for (const std::string& shard : {shard_path(leaf), legacy_shard_path(leaf)}) {
@@ -312,6 +317,69 @@ void LocalStore::remove_staged(std::string_view staged_name) const {
 }
 
 void LocalStore::walk(const std::function<void(const Entry&)>& visit) const { walk_local_tree(root_, visit); }
+
+fs::path LocalStore::variant_path(std::string_view key) const {
+  const auto slash = key.find('/');
+  const auto leaf = key.substr(slash + 1);
+  return root_ / "variants" / std::string(key.substr(0, slash)) / std::string(leaf.substr(0, 2)) / std::string(leaf);
+}
+
+void LocalStore::put_variant(std::string_view key, std::string_view bytes) const {
+  // As an original: synced, renamed into place, its folder synced (the folders of a new
+  // preset or shard are made durably by place_at).
+  Staged staged = stage(bytes, true);
+  place_at(staged, variant_path(key), true);
+}
+
+std::optional<std::string> LocalStore::read_variant(std::string_view key) const {
+  const fs::path p = variant_path(key);
+  Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (fd.get() < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    fail("open " + p.string());
+  }
+  std::string out;
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("read " + p.string());
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+void LocalStore::remove_variant(std::string_view key) const { remove_file(variant_path(key)); }
+
+void LocalStore::remove_variants(std::string_view name) const {
+  const std::string stem(stem_of(name));
+  std::error_code ec;
+  fs::directory_iterator it(root_ / "variants", ec);
+  if (ec) {
+    if (ec == std::errc::no_such_file_or_directory) return;  // no variant made yet
+    throw std::system_error(ec, "read " + (root_ / "variants").string());
+  }
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string preset = it->path().filename().string();
+    if (!is_preset_name(preset)) continue;
+    for (const auto f : kVariantFormats) remove_variant(VariantKey{preset, stem, f}.text());
+  }
+  if (ec) throw std::system_error(ec, "read " + (root_ / "variants").string());
+}
+
+void LocalStore::walk_variants(const std::function<void(const VariantFile&)>& visit) const {
+  walk_dir(root_ / "variants", "", [&](const Entry& e) {
+    // e.name is "<preset>/ab/<stem>.<ext>" below variants/: classified as a whole path.
+    const Entry whole = classify_local_path("variants/" + e.name);
+    if (whole.kind != Entry::Kind::variant) return;  // the repair check reports it as foreign
+    struct stat st {};
+    if (::lstat(variant_path(whole.name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;  // removed meanwhile
+    visit({whole.name, static_cast<std::uint64_t>(st.st_size), std::max(st.st_atime, st.st_mtime)});
+  });
+}
 
 std::size_t LocalStore::relayout() const {
   std::size_t moved = 0;

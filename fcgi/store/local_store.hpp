@@ -2,6 +2,8 @@
 //   <root>/ab/<name>          originals, sharded by the name's first two characters
 //   <root>/thumbs/ab/<name>   thumbnails, same name
 //   <root>/.tmp/              staged uploads (same filesystem, so placing is a rename)
+//   <root>/variants/<preset>/ab/<stem>.<ext>   variants (API.md, "Variants"), written
+//                             durably like originals; their folders are made on demand
 // The 1,024 shard folders of each are made once, when the store is made or migrated
 // (make_shard_folders(), run by `imghost-admin migrate` before the workers start), so an
 // upload does not create a folder: an original costs one fsync of the file and one of
@@ -55,6 +57,14 @@ class LocalStore final : public Store {
   void remove_staged(std::string_view staged_name) const override;
   void walk(const std::function<void(const Entry&)>& visit) const override;
   bool writable() const noexcept override;
+  void put_variant(std::string_view key, std::string_view bytes) const override;
+  std::optional<std::string> read_variant(std::string_view key) const override;
+  void remove_variant(std::string_view key) const override;
+  // Looks in every preset folder under variants/, configured or not any more.
+  void remove_variants(std::string_view name) const override;
+  void walk_variants(const std::function<void(const VariantFile&)>& visit) const override;
+  // Where a variant lives.  Precondition: a well-formed key.
+  std::filesystem::path variant_path(std::string_view key) const;
 
   // Moves every file of the legacy layout (ab/cd/<name>, thumbs/ab/cd/<name>) to its
   // place in this one, then removes the emptied legacy folders.  Crash-safe and

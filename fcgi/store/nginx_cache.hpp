@@ -32,6 +32,9 @@ class NginxCache {
   // Removes that file; one that is not there is not an error.  Throws
   // std::system_error otherwise (EACCES: the folders are not writable by this user).
   void forget(Object object, std::string_view name) const;
+  // The same for a variant (its cache key is "variants/<stem>/<preset>.<ext>", its
+  // object in the bucket, see store/s3_store.hpp).
+  void forget_variant(std::string_view object) const;
 
  private:
   std::filesystem::path dir_;

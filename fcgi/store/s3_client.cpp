@@ -214,6 +214,7 @@ S3ListPage parse_list_page(std::string_view xml) {
     S3Object o;
     o.key = xml_text(*key);
     if (const auto lm = element(contents, "LastModified")) o.last_modified = parse_iso8601(*lm).value_or(0);
+    if (const auto sz = element(contents, "Size")) o.size = std::strtoull(std::string(*sz).c_str(), nullptr, 10);
     page.objects.push_back(std::move(o));
   }
   const auto truncated = element(xml, "IsTruncated");

@@ -49,6 +49,7 @@ struct S3Options {
 struct S3Object {
   std::string key;
   std::time_t last_modified = 0;
+  std::uint64_t size = 0;
 };
 
 class S3Client {

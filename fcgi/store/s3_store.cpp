@@ -2,6 +2,10 @@
 
 #include "domain/image_format.hpp"
 #include "domain/naming.hpp"
+#include "domain/variant_presets.hpp"
+
+#include <fmt/format.h>
+#include <vector>
 
 namespace imghost::store {
 namespace fs = std::filesystem;
@@ -12,7 +16,58 @@ Entry classify_s3_key(std::string_view rel) {
     if (rel.substr(0, folder.size()) == folder && naming::is_file_name(rel.substr(folder.size())))
       return {kind, std::string(rel.substr(folder.size()))};
   }
+  if (rel.substr(0, 9) == "variants/") {
+    // "<stem>/<preset>.<ext>" → the variant key "<preset>/<stem>.<ext>".
+    const auto object = rel.substr(9);
+    const auto slash = object.find('/');
+    if (slash != std::string_view::npos) {
+      const auto key =
+          parse_variant_key(std::string(object.substr(slash + 1, object.rfind('.') - slash - 1)) + "/" +
+                            std::string(object.substr(0, slash)) + std::string(object.substr(object.rfind('.'))));
+      if (key) return {Entry::Kind::variant, key->text()};
+    }
+  }
   return {Entry::Kind::foreign, std::string(rel)};
+}
+
+namespace {
+// The variant key "<preset>/<stem>.<ext>" as its object below <prefix>variants/:
+// "<stem>/<preset>.<ext>".  Precondition: a well-formed key.
+std::string variant_object(std::string_view key) {
+  const auto k = *parse_variant_key(key);
+  return fmt::format("{}/{}.{}", k.stem, k.preset, variant_extension(k.format));
+}
+}  // namespace
+
+void S3Store::put_variant(std::string_view key, std::string_view bytes) const {
+  const auto k = *parse_variant_key(key);
+  client_.put(prefix_ + "variants/" + variant_object(key), bytes, std::string(variant_content_type(k.format)));
+}
+
+std::optional<std::string> S3Store::read_variant(std::string_view key) const {
+  return client_.get(prefix_ + "variants/" + variant_object(key));
+}
+
+void S3Store::remove_variant(std::string_view key) const {
+  const std::string object = variant_object(key);
+  client_.remove(prefix_ + "variants/" + object);
+  if (nginx_cache_) nginx_cache_->forget_variant(object);
+}
+
+void S3Store::remove_variants(std::string_view name) const {
+  std::vector<std::string> keys;
+  client_.list(prefix_ + "variants/" + std::string(stem_of(name)) + "/", [&](const S3Object& o) {
+    const Entry e = classify_s3_key(std::string_view(o.key).substr(prefix_.size()));
+    if (e.kind == Entry::Kind::variant) keys.push_back(e.name);
+  });
+  for (const auto& k : keys) remove_variant(k);
+}
+
+void S3Store::walk_variants(const std::function<void(const VariantFile&)>& visit) const {
+  client_.list(prefix_ + "variants/", [&](const S3Object& o) {
+    const Entry e = classify_s3_key(std::string_view(o.key).substr(prefix_.size()));
+    if (e.kind == Entry::Kind::variant) visit({e.name, o.size, o.last_modified});
+  });
 }
 
 std::string content_type_of(std::string_view name) {

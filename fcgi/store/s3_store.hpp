@@ -1,6 +1,8 @@
 // The image store in an S3-compatible bucket:
 //   <prefix>originals/<name>   originals
 //   <prefix>thumbs/<name>      thumbnails
+//   <prefix>variants/<stem>/<preset>.<ext>   variants (one folder per image, so that
+//                              removing an image's variants is one listing)
 //   <spool>/                   staged uploads, on local disk (store_dir/.tmp)
 // An upload is staged on local disk, outside any lock, and place() PUTs it: the bucket
 // answers 200 only once the object is durable, so the row that commits after place()
@@ -57,6 +59,13 @@ class S3Store final : public Store {
   void walk(const std::function<void(const Entry&)>& visit) const override;
   // A staged file can be written and the bucket answers a signed request.
   bool writable() const noexcept override;
+  void put_variant(std::string_view key, std::string_view bytes) const override;
+  std::optional<std::string> read_variant(std::string_view key) const override;
+  // From the bucket, then from this machine's nginx cache, as remove().
+  void remove_variant(std::string_view key) const override;
+  void remove_variants(std::string_view name) const override;
+  // last_used is when it was made: the bucket cannot tell when nginx last served it.
+  void walk_variants(const std::function<void(const VariantFile&)>& visit) const override;
 
  private:
   S3Client client_;
@@ -66,7 +75,8 @@ class S3Store final : public Store {
 };
 
 // What a key below the prefix is: "originals/<name>" and "thumbs/<name>" with a
-// generated name are objects of the store, anything else foreign.  Exposed for tests.
+// generated name, and "variants/<stem>/<preset>.<ext>" are objects of the store,
+// anything else foreign.  Exposed for tests.
 Entry classify_s3_key(std::string_view key_below_prefix);
 
 // The Content-Type an object is stored with, from its name's extension.

@@ -79,7 +79,16 @@ Staged StagedWriter::finish(bool durable) {
   return out;
 }
 
+void Store::put_variant(std::string_view key, std::string_view) const {
+  throw std::system_error(ENOTSUP, std::generic_category(), "this store keeps no variants: " + std::string(key));
+}
+std::optional<std::string> Store::read_variant(std::string_view) const { return std::nullopt; }
+void Store::remove_variant(std::string_view) const {}
+void Store::remove_variants(std::string_view) const {}
+void Store::walk_variants(const std::function<void(const VariantFile&)>&) const {}
+
 void remove_both(const Store& store, std::string_view name) {
+  store.remove_variants(name);
   store.remove(Object::thumbnail, name);
   store.remove(Object::original, name);
 }

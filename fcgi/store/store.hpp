@@ -83,12 +83,24 @@ class StagedWriter {
   std::uint64_t size_ = 0;
 };
 
+// A variant file (API.md, "Variants"), as Store::walk_variants() finds it.  Variants are
+// derived from an original: any may be removed at any time and is made again on its next
+// request.  `key` is "<preset>/<stem>.<ext>" (domain/variant_presets.hpp, VariantKey).
+struct VariantFile {
+  std::string key;
+  std::uint64_t bytes = 0;
+  // When it was last served, as far as the store can tell (the local disk: the file's
+  // access time, which relatime updates at least once a day; a bucket: when it was made).
+  std::time_t last_used = 0;
+};
+
 // What Store::walk() finds, for the repair check.
 struct Entry {
   enum class Kind {
     original,   // `name` is a stored file name
     thumbnail,  // `name` is a stored file name
     staged,     // `name` is the staged file's own name (an upload that never finished)
+    variant,    // `name` is its variant key, "<preset>/<stem>.<ext>"
     foreign,    // `name` is a path the store did not make (left alone)
   };
   Kind kind;
@@ -140,6 +152,17 @@ class Store {
     put_thumbnail(name, bytes);
   }
 
+  // Variants.  `key` is a well-formed variant key (precondition).  put_variant writes it
+  // crash-safely (never seen half-written, durable when it returns); read_variant gives
+  // its bytes or nullopt.  remove_variants removes every variant of stored name `name`
+  // (every preset found, every format): after it, none answers.  walk_variants visits
+  // every variant file.  The defaults are a store without variants.
+  virtual void put_variant(std::string_view key, std::string_view bytes) const;
+  virtual std::optional<std::string> read_variant(std::string_view key) const;
+  virtual void remove_variant(std::string_view key) const;
+  virtual void remove_variants(std::string_view name) const;
+  virtual void walk_variants(const std::function<void(const VariantFile&)>& visit) const;
+
   // The whole object, or nullopt when there is none.
   virtual std::optional<std::string> read(Object object, std::string_view name) const = 0;
   // When the object was written, or nullopt when there is none.
@@ -157,7 +180,7 @@ class Store {
   virtual bool writable() const noexcept = 0;
 };
 
-// Removes a name's thumbnail, then its original.
+// Removes a name's variants and thumbnail, then its original.
 void remove_both(const Store& store, std::string_view name);
 
 }  // namespace imghost::store

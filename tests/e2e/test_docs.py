@@ -24,6 +24,9 @@ EXAMPLES = {
     "<digest>": "0123456789",
     "<ext>": "css",
     "<anything else>": "anything-else",
+    "<preset>": "m",
+    "<stem>": "abcdefghijklmnopqrst",
+    "<fmt>": "webp",
 }
 
 

@@ -213,7 +213,11 @@ class ImagePreviews(PreviewCase):
                 self.assertEqual(r.status, 200, r.text)
                 a = r.json()
                 self.assertEqual((a["width"], a["height"]), size)
-                self.assertEqual(a["url"], self.image["url"], "there is one size: the original")
+                # Larger than the box: the largest variant that fits it (s is 320x240 here).
+                want = (f"{BASE}/v/s/{self.image['filename'].rsplit('.', 1)[0]}.jpeg" if extra == {"maxwidth": 320}
+                        else self.image["url"])
+                self.assertEqual(a["url"], want)
+                self.assertEqual(get(urlsplit(a["url"]).path, port=PREVIEW_PORT).status, 200)
                 # The 320 x 240 thumbnail is named only when it fits in the box too.
                 fits = a.get("thumbnail_url") is not None
                 self.assertEqual(fits, 320 <= extra.get("maxwidth", 10**6) and 240 <= extra.get("maxheight", 10**6))

@@ -289,6 +289,23 @@ class TwoMachinesOneBucketTest(unittest.TestCase):
         self.assertTrue(r.body.startswith(b"\x89PNG"))
         self.assertIn(key, bucket_keys())
 
+    def test_variants_are_made_into_the_bucket_served_through_the_cache_and_deleted_at_once(self):
+        img = self.upload(self.a)
+        stem = img["filename"].rsplit(".", 1)[0]
+        key = f"two/variants/{stem}/s.webp"
+        first = self.a.get(f"/v/s/{stem}.webp")
+        self.assertEqual(first.status, 200, first.text)
+        self.assertTrue(first.body.startswith(b"RIFF"))
+        self.assertIn(key, bucket_keys(), "made into the bucket")
+        for _ in range(2):  # then through nginx's cache of the bucket
+            again = self.a.get(f"/v/s/{stem}.webp")
+            self.assertEqual(again.status, 200)
+            self.assertEqual(again.body, first.body)
+        self.assertEqual(again.header("X-Cache-Status"), "HIT")
+        self.assertEqual(self.a.delete(img).status, 204)
+        self.assertNotIn(key, bucket_keys())
+        self.assertEqual(self.a.get(f"/v/s/{stem}.webp").status, 404, "at once on the machine that deleted it")
+
     def test_a_delete_through_one_machine_is_a_404_on_both(self):
         img = self.upload(self.a)
         for m in (self.a, self.b, self.a, self.b):  # in both caches
