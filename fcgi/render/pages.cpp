@@ -132,10 +132,25 @@ std::string img_tag(const std::string& src, int w, int h, const std::string& alt
                      lazy ? " loading=\"lazy\" decoding=\"async\"" : "");
 }
 
+// A video on its page: the browser's own controls, the poster until it plays, and only
+// its index fetched before (the file is faststart: the index comes first).
+std::string video_tag(const std::string& src, const std::string& poster, int w, int h) {
+  return fmt::format(
+      "<video controls preload=\"metadata\" src=\"{}\" poster=\"{}\" width=\"{}\" height=\"{}\">"
+      "</video>",
+      escape(src), escape(poster), w, h);
+}
+
 std::string form_html(const Site& site, const std::string& csrf) {
   const auto& c = site.config;
   std::string accept;
   for (const auto f : c.image.accepted) accept += (accept.empty() ? "" : ",") + std::string(image::content_type(f));
+  // Videos by type, and a MOV (video/quicktime) too: it is stored as an MP4.
+  for (const auto f : c.video.accepted) {
+    accept += "," + std::string(image::content_type(f));
+    if (f == image::Format::mp4) accept += ",video/quicktime";
+    if (f == image::Format::webm) accept += ",video/x-matroska";
+  }
   const bool listed = c.default_visibility == Visibility::public_;
   return fmt::format(
       "<form class=\"uploader\" method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\" "
@@ -307,24 +322,31 @@ std::string image_page(const Site& site, const ImageRecord& r, const std::option
   // A big file is shown as its thumbnail, linked to the full image: the page stays quick.
   constexpr long long kShowFullUpTo = 3 << 20;
   const bool full = r.size <= kShowFullUpTo;
+  const bool video = r.kind == "video";
   // The image is the link to the full file: its alt text names it.
   const std::string alt = links.alt;
   const std::string title = image_title(r);
   const bool listed = r.visibility == Visibility::public_;
   std::string body = fmt::format(
       "<article class=\"image-page\" data-id=\"{id}\"><h1>{title}</h1>"
-      "<figure class=\"{fig}\"><a href=\"{url}\">{img}</a>{caption}</figure>"
+      "<figure class=\"{fig}\">{img}{caption}</figure>"
       "<div class=\"facts-and-actions\"><dl class=\"facts\">"
       "<dt>File</dt><dd>{name}</dd><dt>Size</dt><dd>{size}</dd>"
       "<dt>Dimensions</dt><dd>{w} × {h} pixels</dd><dt>Format</dt><dd>{format}</dd>"
       "<dt>Uploaded</dt><dd><time datetime=\"{created}\">{created_shown}</time></dd>"
       "<dt>Visibility</dt><dd>{visibility}</dd></dl>{expiry}{album}"
-      "<p class=\"actions\"><a class=\"button\" href=\"{url}\">Open the full image</a> "
+      "<p class=\"actions\"><a class=\"button\" href=\"{url}\">{open}</a> "
       "<a class=\"button secondary\" href=\"/api/v1/images/{id}/file\">Download</a></p>"
       "<p class=\"owner\" data-owner-for=\"{id}\" hidden></p></div>",
-      fmt::arg("id", escape(r.id)), fmt::arg("title", escape(title)), fmt::arg("fig", full ? "full" : "preview"),
-      fmt::arg("url", escape(links.image)),
-      fmt::arg("img", full ? img_tag(links.image, r.width, r.height, alt) : img_tag(links.thumb, tw, th, alt)),
+      fmt::arg("id", escape(r.id)), fmt::arg("title", escape(title)),
+      fmt::arg("fig", video  ? "full video"
+                      : full ? "full"
+                             : "preview"),
+      fmt::arg("url", escape(links.image)), fmt::arg("open", video ? "Open the video" : "Open the full image"),
+      fmt::arg("img", video  ? video_tag(links.image, links.thumb, r.width, r.height)
+                      : full ? "<a href=\"" + escape(links.image) + "\">" +
+                                   img_tag(links.image, r.width, r.height, alt) + "</a>"
+                             : "<a href=\"" + escape(links.image) + "\">" + img_tag(links.thumb, tw, th, alt) + "</a>"),
       fmt::arg("caption", r.description ? "<figcaption>" + escape(*r.description) + "</figcaption>" : ""),
       fmt::arg("name", escape(shown_name(r))), fmt::arg("size", units::human_size(static_cast<std::uint64_t>(r.size))),
       fmt::arg("w", r.width), fmt::arg("h", r.height), fmt::arg("format", escape(format_name(r))),
