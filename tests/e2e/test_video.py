@@ -133,7 +133,7 @@ class VideoTestCase(unittest.TestCase):
         self.assertNotIn(b"Phone", stored)
         probe = subprocess.run(["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json", "-"],
                                input=stored, capture_output=True, check=True).stdout
-        self.assertNotIn(b"location", probe)
+        self.assertNotIn(b'"location', probe)  # the tag (not "chroma_location")
 
     def test_vp9_opus_webm(self):
         data = ffmpeg("-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "200k", "-c:a",
@@ -190,8 +190,8 @@ class VideoTestCase(unittest.TestCase):
         r = upload([("moov.mp4", bytes(data))])
         self.assertIn(r.status, (201, 422), r.text[:300])
         if r.status == 201:
-            stored = get(r.json()["url"]).body
-            self.assertEqual([b[0] for b in boxes(stored)][:3], ["ftyp", "moov", "mdat"])
+            kinds = [b[0] for b in boxes(get(r.json()["url"]).body)]
+            self.assertLess(kinds.index("moov"), kinds.index("mdat"), kinds)
         self.assertEqual(h.worker_pids(), before["workers"])
         wait_until(lambda: not staged_files(), 5)
         self.assertEqual(staged_files(), [])
