@@ -95,8 +95,13 @@ std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::o
     r.visibility = visibility;
     r.owner_id = uploader.account_id;
     r.owner = uploader.username;
+    r.kind = f.duration ? "video" : "image";
+    r.duration = f.duration;
+    r.video_codec = f.video_codec;
+    r.audio_codec = f.audio_codec;
     statements.push_back(db::ImagesRepo::upload_statement(
-        {f.sha256, contents.at(f.sha256).name, r.size, r.format, r.width, r.height},
+        {f.sha256, contents.at(f.sha256).name, r.size, r.format, r.width, r.height, f.duration, f.video_codec,
+         f.audio_codec},
         {r.id, r.name, f.sha256, r.original_filename, description, crypto::sha256(out[i].delete_token), visibility,
          uploader.account_id, placement.expires_in}));
   }

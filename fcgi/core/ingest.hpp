@@ -52,6 +52,10 @@ struct Candidate {
   std::uint32_t height = 0;
   std::string thumbnail;               // its thumbnail's bytes (image::thumbnail_of); empty if none could be made
   bool thumbnail_is_original = false;  // image::is_own_thumbnail: the store may share the file
+  // A video's facts (format mp4 or webm); nullopt for an image.
+  std::optional<double> duration;  // seconds
+  std::optional<std::string> video_codec;
+  std::optional<std::string> audio_codec;
 };
 
 struct Stored {

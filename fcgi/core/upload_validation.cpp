@@ -2,22 +2,122 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <system_error>
+
 #include "base/crypto.hpp"
+#include "base/text.hpp"
 #include "core/moderation.hpp"
 #include "domain/error.hpp"
 #include "image/inspect.hpp"
 #include "image/perceptual_hash.hpp"
 #include "image/png_chunks.hpp"
+#include "image/sniff.hpp"
 #include "image/strip_metadata.hpp"
 #include "image/thumbnail.hpp"
+#include "image/video.hpp"
 #include "metrics/metrics.hpp"
 
 namespace imghost {
+namespace {
+
+// The first bytes of a staged file: enough for sniff() (never the whole file: a video
+// may be hundreds of megabytes, and only its confined child reads it).
+std::string head_of(const store::Staged& staged) {
+  const int fd = ::open(staged.path().c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "open staged file");
+  char buf[64];
+  const ssize_t n = ::read(fd, buf, sizeof buf);
+  const int e = errno;
+  ::close(fd);
+  if (n < 0) throw std::system_error(e, std::generic_category(), "read staged file");
+  return std::string(buf, static_cast<std::size_t>(n));
+}
+
+// SHA-256 and size of a file, read in pieces.
+std::pair<crypto::Sha256, std::uint64_t> hash_file(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "open remuxed video");
+  crypto::Sha256Stream h;
+  std::uint64_t size = 0;
+  std::string buf(1u << 20, '\0');
+  for (;;) {
+    const ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int e = errno;
+      ::close(fd);
+      throw std::system_error(e, std::generic_category(), "read remuxed video");
+    }
+    if (n == 0) break;
+    h.update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+    size += static_cast<std::uint64_t>(n);
+  }
+  ::close(fd);
+  return {h.finish(), size};
+}
+
+// A video: probed, remuxed and given a poster in confined children (image/video.hpp).
+// What is stored is the remux, never the upload itself.
+Candidate video_candidate(App& app, IncomingFile& file, image::Format container, const std::string& filename,
+                          const std::string& shown) {
+  const auto& cfg = app.config();
+  const auto size = std::filesystem::file_size(file.staged().path());
+  if (size > cfg.video.max_bytes)
+    throw errors::too_large(
+        fmt::format("{} is over the limit of {} per video", shown, text::human_size(cfg.video.max_bytes)));
+  Candidate c;
+  c.original_filename = filename;
+  c.staged = app.store().stage("", false);  // the remux's file, removed with it on any failure
+  const auto prepared = [&] {
+    metrics::Timer t(metrics::Histogram::decode);
+    return image::prepare_video(file.staged().path(), container, c.staged.path(), cfg.video);
+  }();
+  const auto& f = prepared.facts;
+  auto [sha, stored_size] = hash_file(c.staged.path());
+  if (stored_size == 0) throw image::Rejection(image::Rejection::Reason::invalid_image, "could not be remuxed");
+  c.sha256 = sha;
+  c.size = stored_size;
+  c.format = f.stored;
+  c.width = f.width;
+  c.height = f.height;
+  c.duration = f.duration;
+  c.video_codec = f.video_codec;
+  c.audio_codec = f.audio_codec;
+  try {
+    // The poster is a JPEG our own child made; its thumbnail is made as any image's,
+    // under the image limits.
+    image::Limits poster_limits = cfg.image;
+    poster_limits.accepted = {image::Format::jpeg};
+    const auto inspected = image::inspect(prepared.poster, poster_limits);
+    c.thumbnail = image::thumbnail_of(inspected, prepared.poster, cfg.image.thumb_size);
+  } catch (const std::exception& e) {
+    app.log().error(fmt::format("poster of {} not made at upload: {}", shown, e.what()));
+  }
+  return c;
+}
+
+}  // namespace
 
 Candidate candidate_of(App& app, IncomingFile& file, const std::string& filename, const std::string& shown) {
   const auto& cfg = app.config();
-  const std::string bytes = file.staged().read();
   try {
+    const auto sniffed = image::sniff(head_of(file.staged()));
+    if (sniffed && image::is_video(*sniffed)) {
+      if (!cfg.video.accepted.contains(*sniffed))
+        throw image::Rejection(image::Rejection::Reason::unsupported_format,
+                               cfg.video.accepted.empty()
+                                   ? "is a video: videos are not accepted"
+                                   : "is not an " + image::describe(cfg.video.accepted) + " video");
+      return video_candidate(app, file, *sniffed, filename, shown);
+    }
+    // Streamed up to the larger of the two limits: an image must fit its own.
+    if (std::filesystem::file_size(file.staged().path()) > cfg.max_file_bytes)
+      throw errors::too_large(
+          fmt::format("{} is over the limit of {} per file", shown, text::human_size(cfg.max_file_bytes)));
+    const std::string bytes = file.staged().read();
     auto inspected = [&] {
       metrics::Timer t(metrics::Histogram::decode);
       return image::inspect(bytes, cfg.image);

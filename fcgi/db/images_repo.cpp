@@ -1,5 +1,7 @@
 #include "db/images_repo.hpp"
 
+#include <fmt/format.h>
+
 #include <cstring>
 
 #include "db/locks.hpp"
@@ -17,7 +19,8 @@ namespace {
   SQL_ISO_UTC("i.created_at") ", "                                                  \
   "i.visibility, i.owner_id, u.username, "                                          \
   SQL_ISO_UTC("i.expires_at") ", "                                                  \
-  "COALESCE(i.expires_at <= now(), false)"
+  "COALESCE(i.expires_at <= now(), false), "                                        \
+  "i.kind, i.duration, i.video_codec, i.audio_codec"
 // clang-format on
 // Every read joins the owner (anonymous uploads have none); the file's facts are the
 // image row's own copy of its blob's (sql/007).
@@ -42,6 +45,10 @@ ImageRecord record_at(const Result& r, int row) {
   rec.owner = r.get_opt(row, 13);
   rec.expires_at = r.get_opt(row, 14);
   rec.expired = r.get(row, 15) == "t";
+  rec.kind = r.get(row, 16);
+  if (!r.is_null(row, 17)) rec.duration = std::stod(std::string(r.get(row, 17)));
+  rec.video_codec = r.get_opt(row, 18);
+  rec.audio_codec = r.get_opt(row, 19);
   return rec;
 }
 
@@ -57,10 +64,12 @@ Statement ImagesRepo::upload_statement(const NewBlob& b, const NewImage& img) {
           "   SELECT $2::bytea, $3::text, $4::bigint, $5::text, $6::integer, $7::integer FROM locked"
           "   ON CONFLICT (sha256) DO UPDATE SET name = blobs.name RETURNING name, size, format, width, height),"
           " image AS (INSERT INTO images (id, sha256, original_filename, description, delete_token_hash, visibility,"
-          "   owner_id, expires_at, name, size, format, width, height)"
+          "   owner_id, expires_at, name, size, format, width, height, kind, duration, video_codec, audio_codec)"
           "   SELECT $8::text, $2::bytea, $9::text, $10::text, $11::bytea, $12::text, $13::bigint,"
           "   now() + make_interval(secs => $14::double precision),"
-          "   $15::text, blob.size, blob.format, blob.width, blob.height FROM blob"
+          "   $15::text, blob.size, blob.format, blob.width, blob.height,"
+          "   CASE WHEN $16::double precision IS NULL THEN 'image' ELSE 'video' END, $16, $17::text, $18::text"
+          "   FROM blob"
           "   RETURNING seq, created_at, expires_at)"
           " SELECT image.seq, blob.name,"
           "  " SQL_ISO_UTC("image.created_at") ","
@@ -69,7 +78,9 @@ Statement ImagesRepo::upload_statement(const NewBlob& b, const NewImage& img) {
            std::to_string(b.width), std::to_string(b.height), img.id, img.original_filename, img.description,
            bytea_param(img.delete_token_hash), std::string(name(img.visibility)),
            img.owner_id ? Param(std::to_string(*img.owner_id)) : Param(),
-           img.expires_in ? Param(std::to_string(*img.expires_in)) : Param(), img.name}};
+           img.expires_in ? Param(std::to_string(*img.expires_in)) : Param(), img.name,
+           b.duration ? Param(fmt::format("{:.6f}", *b.duration)) : Param(),
+           b.video_codec ? Param(*b.video_codec) : Param(), b.audio_codec ? Param(*b.audio_codec) : Param()}};
 }
 
 Uploaded ImagesRepo::uploaded(const Result& r) {
@@ -133,7 +144,7 @@ std::vector<AlbumItem> ImagesRepo::list_album_items(long long album_seq, std::op
                   " WHERE x.album_seq = $1 AND x.position > COALESCE($2::bigint, 0)"
                   " AND (i.expires_at <= now()) IS NOT TRUE ORDER BY x.position LIMIT $3",
                   {std::to_string(album_seq), after ? Param(std::to_string(*after)) : Param(), std::to_string(limit)});
-  return r.map([](const Result& row, int i) { return AlbumItem{row.get_int(i, 16), record_at(row, i)}; });
+  return r.map([](const Result& row, int i) { return AlbumItem{row.get_int(i, 20), record_at(row, i)}; });
 }
 
 bool ImagesRepo::update(const std::string& id, const Changes& ch) {

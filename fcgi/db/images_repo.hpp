@@ -27,6 +27,10 @@ struct NewBlob {
   std::string format;
   int width;
   int height;
+  // A video's facts (kept on the image row, sql/012): duration nullopt for an image.
+  std::optional<double> duration;
+  std::optional<std::string> video_codec;
+  std::optional<std::string> audio_codec;
 };
 
 struct NewImage {

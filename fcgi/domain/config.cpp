@@ -38,7 +38,9 @@ bool parse_bool(const std::string& key, const std::string& v) {
   throw ConfigError(fmt::format("{}: expected true or false, got '{}'", key, v));
 }
 
-std::set<image::Format> parse_formats(const std::string& key, const std::string& v) {
+// `formats` names image formats, `video_formats` video containers; "" (no video) is
+// allowed only for the latter.
+std::set<image::Format> parse_formats(const std::string& key, const std::string& v, bool video = false) {
   std::set<image::Format> out;
   std::stringstream ss(v);
   std::string item;
@@ -46,10 +48,31 @@ std::set<image::Format> parse_formats(const std::string& key, const std::string&
     item = std::string(text::trim(item));
     if (item.empty()) continue;
     auto f = image::parse_format(item);
-    if (!f) throw ConfigError(fmt::format("{}: unknown format '{}'", key, item));
+    if (!f || image::is_video(*f) != video) throw ConfigError(fmt::format("{}: unknown format '{}'", key, item));
     out.insert(*f);
   }
-  if (out.empty()) throw ConfigError(fmt::format("{}: no format accepted", key));
+  if (out.empty() && !video) throw ConfigError(fmt::format("{}: no format accepted", key));
+  return out;
+}
+
+// A comma-separated list of FFmpeg codec names ("h264,vp9"), each a lowercase word.
+std::set<std::string> parse_codecs(const std::string& key, const std::string& v) {
+  std::set<std::string> out;
+  std::stringstream ss(v);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    item = std::string(text::trim(item));
+    if (item.empty()) continue;
+    if (item.size() > 32 || item.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+      throw ConfigError(fmt::format("{}: not a codec name: '{}'", key, item));
+    out.insert(item);
+  }
+  return out;
+}
+
+std::string print_codecs(const std::set<std::string>& codecs) {
+  std::string out;
+  for (const auto& c : codecs) out += (out.empty() ? "" : ",") + c;
   return out;
 }
 
@@ -263,6 +286,56 @@ constexpr Setting kSettings[] = {
        c.image.thumb_size = static_cast<std::uint32_t>(parse_uint(k, v, 16, 4096));
      },
      [](const Config& c) { return std::to_string(c.image.thumb_size); }},
+    {"video_formats",
+     [](Config& c, const std::string& k, const std::string& v) { c.video.accepted = parse_formats(k, v, true); },
+     [](const Config& c) { return print_formats(c.video.accepted); }},
+    {"video_codecs",
+     [](Config& c, const std::string& k, const std::string& v) { c.video.video_codecs = parse_codecs(k, v); },
+     [](const Config& c) { return print_codecs(c.video.video_codecs); }},
+    {"audio_codecs",
+     [](Config& c, const std::string& k, const std::string& v) { c.video.audio_codecs = parse_codecs(k, v); },
+     [](const Config& c) { return print_codecs(c.video.audio_codecs); }},
+    {"max_video_size",
+     [](Config& c, const std::string& k, const std::string& v) { c.video.max_bytes = parse_size(k, v); },
+     [](const Config& c) { return print_size(c.video.max_bytes); }},
+    {"max_video_duration",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.video.max_duration_s = static_cast<std::uint32_t>(parse_uint(k, v, 1, 86400));
+     },
+     [](const Config& c) { return std::to_string(c.video.max_duration_s); }},
+    {"max_video_width",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.video.max_width = static_cast<std::uint32_t>(parse_uint(k, v, 16, 1u << 16));
+     },
+     [](const Config& c) { return std::to_string(c.video.max_width); }},
+    {"max_video_height",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.video.max_height = static_cast<std::uint32_t>(parse_uint(k, v, 16, 1u << 16));
+     },
+     [](const Config& c) { return std::to_string(c.video.max_height); }},
+    {"max_video_fps",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.video.max_fps = static_cast<std::uint32_t>(parse_uint(k, v, 1, 1000));
+     },
+     [](const Config& c) { return std::to_string(c.video.max_fps); }},
+    {"max_video_streams",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.video.max_streams = static_cast<std::uint32_t>(parse_uint(k, v, 1, 64));
+     },
+     [](const Config& c) { return std::to_string(c.video.max_streams); }},
+    {"video_memory",
+     [](Config& c, const std::string& k, const std::string& v) { c.video.memory_bytes = parse_size(k, v); },
+     [](const Config& c) { return print_size(c.video.memory_bytes); }},
+    {"video_cpu_seconds",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.video.cpu_seconds = static_cast<std::uint32_t>(parse_uint(k, v, 1, 3600));
+     },
+     [](const Config& c) { return std::to_string(c.video.cpu_seconds); }},
+    {"video_timeout_ms",
+     [](Config& c, const std::string& k, const std::string& v) {
+       c.video.timeout = std::chrono::milliseconds(parse_uint(k, v, 100, 3'600'000));
+     },
+     [](const Config& c) { return std::to_string(c.video.timeout.count()); }},
     {"signup", [](Config& c, const std::string& k, const std::string& v) { c.signup = parse_signup(k, v); },
      [](const Config& c) { return print_signup(c.signup); }},
     {"anonymous_uploads",
@@ -425,8 +498,12 @@ Config Config::from(const std::string& file_text, const std::map<std::string, st
     apply(c, key, value);
   }
   // The whole body defaults to the most files of the largest size and their multipart
-  // framing; set explicitly it must hold at least one file.
-  if (!request_size_set) c.max_request_bytes = c.max_files * c.max_file_bytes + kMultipartOverhead;
+  // framing, or one video of the largest size if that is more; set explicitly it must
+  // hold at least one file.
+  if (!request_size_set)
+    c.max_request_bytes =
+        std::max<std::uint64_t>(c.max_files * c.max_file_bytes, c.video.accepted.empty() ? 0 : c.video.max_bytes) +
+        kMultipartOverhead;
   if (c.max_request_bytes < c.max_file_bytes) throw ConfigError("max_request_size must be at least max_file_size");
   if (c.store == "s3" && (c.s3_endpoint.empty() || c.s3_bucket.empty()))
     throw ConfigError("store = s3 needs s3_endpoint and s3_bucket");

@@ -15,6 +15,7 @@
 
 #include "domain/image_limits.hpp"
 #include "domain/variant_presets.hpp"
+#include "domain/video_limits.hpp"
 #include "domain/visibility.hpp"
 
 namespace imghost {
@@ -48,17 +49,19 @@ struct Config {
   std::filesystem::path log_file = "logs/app.log";
   std::filesystem::path socket = "var/run/imghost.sock";  // FastCGI listen socket
   unsigned workers = 0;                                   // 0: one per core
-  std::uint64_t max_file_bytes = 5u << 20;                // per file
+  std::uint64_t max_file_bytes = 5u << 20;                // per image file (a video: video.max_bytes)
   unsigned max_files = 20;                                // files in one upload request
   // The whole body, also nginx's client_max_body_size on the upload routes.  Unless
-  // set, max_files files of max_file_bytes plus kMultipartOverhead: a request of as
-  // many files as allowed, each as big as allowed, always fits.
-  std::uint64_t max_request_bytes = 20 * (5ull << 20) + kMultipartOverhead;
+  // set, max_files files of max_file_bytes plus kMultipartOverhead, or one video of
+  // video.max_bytes plus kMultipartOverhead if that is more: a request of as many files
+  // as allowed, each as big as allowed, always fits, and so does one video.
+  std::uint64_t max_request_bytes = (200ull << 20) + kMultipartOverhead;
   // Whether an upload that does not say is listed in the public catalog.
   Visibility default_visibility = Visibility::unlisted;
   std::string public_base_url;                                    // "" → relative URLs; else "https://img.example"
   bool strip_metadata = true;                                     // GPS/camera metadata of originals
   image::Limits image;                                            // formats, pixel limits, thumb size
+  image::VideoLimits video;                                       // containers, codecs, limits, the child's
   std::filesystem::path magick_policy_dir = "fcgi/image/policy";  // MAGICK_CONFIGURE_PATH
   std::filesystem::path sql_dir = "sql";                          // migrations, for imghost-admin
   std::filesystem::path static_dir = "static";                    // CSS, JS, icons nginx serves

@@ -16,16 +16,20 @@ struct FormatInfo {
 };
 
 // In enum order: describe() lists formats in this order.
-constexpr std::array<FormatInfo, 4> kFormats{{
+constexpr std::array<FormatInfo, 6> kFormats{{
     {Format::jpeg, "jpeg", "jpg", "image/jpeg", "JPEG", "JPEG"},
     {Format::png, "png", "png", "image/png", "PNG", "PNG"},
     {Format::gif, "gif", "gif", "image/gif", "GIF", "GIF"},
     {Format::webp, "webp", "webp", "image/webp", "WEBP", "WebP"},
+    {Format::mp4, "mp4", "mp4", "video/mp4", "", "MP4"},
+    {Format::webm, "webm", "webm", "video/webm", "", "WebM"},
 }};
 
 const FormatInfo& info(Format f) { return kFormats[static_cast<std::size_t>(f)]; }
 
 }  // namespace
+
+bool is_video(Format f) { return f == Format::mp4 || f == Format::webm; }
 
 std::string_view name(Format f) { return info(f).name; }
 std::string_view extension(Format f) { return info(f).extension; }

@@ -14,7 +14,12 @@ struct ImageRecord {
   std::string id;
   std::string name;  // stored file name
   std::string original_filename;
-  std::string format;  // "jpeg", ...
+  std::string format;          // "jpeg", ..., "mp4", "webm"
+  std::string kind = "image";  // "image" or "video" (sql/012)
+  // A video's facts; nullopt for an image (and audio_codec for a silent video).
+  std::optional<double> duration;  // seconds
+  std::optional<std::string> video_codec;
+  std::optional<std::string> audio_codec;
   long long size = 0;
   int width = 0;
   int height = 0;

@@ -38,7 +38,7 @@ bool is_file_name(std::string_view s) {
   if (s.size() <= kNameChars + 1 || s[kNameChars] != '.') return false;
   if (!all_base32(s.substr(0, kNameChars))) return false;
   const auto ext = s.substr(kNameChars + 1);
-  return ext == "jpg" || ext == "png" || ext == "gif" || ext == "webp";
+  return ext == "jpg" || ext == "png" || ext == "gif" || ext == "webp" || ext == "mp4" || ext == "webm";
 }
 
 }  // namespace imghost::naming

@@ -204,7 +204,10 @@ Response upload(App& app, Request& req, const UploadRoute& route) {
   const auto boundary = multipart::boundary_from_content_type(req.header("Content-Type"));
   if (!boundary) throw errors::bad_request(i18n::msg("expected a multipart/form-data body with a boundary"));
 
-  FormSink form(app, cfg.max_file_bytes, cfg.max_files, csrf_field_needed(caller, req));
+  // Files stream in up to the larger of the image and video limits; which one applies
+  // is known from the content (core/upload_validation.hpp checks it).
+  const std::uint64_t max_file = std::max(cfg.max_file_bytes, cfg.video.accepted.empty() ? 0 : cfg.video.max_bytes);
+  FormSink form(app, max_file, cfg.max_files, csrf_field_needed(caller, req));
   std::uint64_t body_bytes = 0;
   try {
     multipart::Parser parser(*boundary, form);
@@ -252,7 +255,7 @@ Response upload(App& app, Request& req, const UploadRoute& route) {
     const std::string shown = filename.empty() ? fmt::format("file {}", f.index) : filename;
     if (f.too_large)
       throw errors::too_large(
-          i18n::msg("{} is over the limit of {} per file", shown, units::human_size(cfg.max_file_bytes)));
+          i18n::msg("{} is over the limit of {} per file", shown, units::human_size(max_file)));
     if (f.size == 0)
       throw errors::unsupported_format(
           i18n::msg("{} is empty, not a {} image", shown, image::describe(cfg.image.accepted)));

@@ -166,6 +166,8 @@ void encode_settings(Magick::Image& img, Format format) {
     case Format::png: break;  // encode_png, not ImageMagick
     case Format::gif: break;  // the GIF encoder quantizes to 256 colours itself
     case Format::webp: img.quality(82); break;
+    case Format::mp4:
+    case Format::webm: break;  // never here: a video's thumbnail is its poster's (a JPEG)
   }
   img.magick(std::string(magick_coder(format)));
 }

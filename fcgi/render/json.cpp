@@ -1,5 +1,9 @@
 #include "render/json.hpp"
 
+#include <fmt/format.h>
+
+#include <cmath>
+
 #include "base/text.hpp"
 #include "domain/image_format.hpp"
 
@@ -74,9 +78,12 @@ std::string delete_url(const std::string& base, const std::string& id, const std
   return base + "/delete/" + id + "?token=" + token;  // both are base32: nothing to escape
 }
 
+// A video's duration in the JSON: seconds, to the millisecond.
+double duration_value(double seconds) { return std::round(seconds * 1000) / 1000; }
+
 nlohmann::json image_json(const ImageRecord& r, const std::string& base) {
   const auto fmt = image::parse_format(r.format);
-  return {
+  nlohmann::json j = {
       {"id", r.id},
       {"url", image_url(base, r.name)},
       {"thumbnail_url", thumb_url(base, r.name)},
@@ -93,7 +100,14 @@ nlohmann::json image_json(const ImageRecord& r, const std::string& base) {
       {"visibility", std::string(name(r.visibility))},
       {"owner", r.owner ? nlohmann::json(*r.owner) : nlohmann::json(nullptr)},
       {"expires_at", r.expires_at ? nlohmann::json(*r.expires_at) : nlohmann::json(nullptr)},
+      {"kind", r.kind},
   };
+  if (r.duration) {
+    j["duration"] = duration_value(*r.duration);
+    j["video_codec"] = r.video_codec.value_or("");
+    j["audio_codec"] = r.audio_codec ? nlohmann::json(*r.audio_codec) : nlohmann::json(nullptr);
+  }
+  return j;
 }
 
 nlohmann::json album_json(const AlbumRecord& a, const std::string& base) {
@@ -179,6 +193,15 @@ std::string image_list_json(const std::vector<ImageRecord>& items, const std::op
     put_number(out, "width", r.width);
     put_number(out, "height", r.height);
     put_field(out, "sha256", r.sha256);
+    put_field(out, "kind", r.kind);
+    if (r.duration) {
+      out += fmt::format("\"duration\":{},", nlohmann::json(duration_value(*r.duration)).dump());
+      put_field(out, "video_codec", r.video_codec.value_or(""));
+      if (r.audio_codec)
+        put_field(out, "audio_codec", *r.audio_codec);
+      else
+        out += "\"audio_codec\":null,";
+    }
     if (r.description)
       put_field(out, "description", *r.description);
     else

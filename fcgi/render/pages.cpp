@@ -170,10 +170,25 @@ std::string img_tag(const std::string& src, int w, int h, const std::string& alt
                      lazy ? " loading=\"lazy\" decoding=\"async\"" : "");
 }
 
+// A video on its page: the browser's own controls, the poster until it plays, and only
+// its index fetched before (the file is faststart: the index comes first).
+std::string video_tag(const std::string& src, const std::string& poster, int w, int h) {
+  return fmt::format(
+      "<video controls preload=\"metadata\" src=\"{}\" poster=\"{}\" width=\"{}\" height=\"{}\">"
+      "</video>",
+      escape(src), escape(poster), w, h);
+}
+
 std::string form_html(const Site& site, const std::string& csrf) {
   const auto& c = site.config;
   std::string accept;
   for (const auto f : c.image.accepted) accept += (accept.empty() ? "" : ",") + std::string(image::content_type(f));
+  // Videos by type, and a MOV (video/quicktime) too: it is stored as an MP4.
+  for (const auto f : c.video.accepted) {
+    accept += "," + std::string(image::content_type(f));
+    if (f == image::Format::mp4) accept += ",video/quicktime";
+    if (f == image::Format::webm) accept += ",video/x-matroska";
+  }
   const bool listed = c.default_visibility == Visibility::public_;
   return fmt::format(
       "<form class=\"uploader\" method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\" "
@@ -391,13 +406,14 @@ std::string image_page(const Site& site, const ImageRecord& r, const std::option
   // figure is styled as a preview.
   constexpr long long kShowFullUpTo = 3 << 20;
   const bool full = r.size <= kShowFullUpTo;
+  const bool video = r.kind == "video";
   // The image is the link to the full file: its alt text names it.
   const std::string alt = links.alt;
   const std::string title = image_title(r);
   const bool listed = r.visibility == Visibility::public_;
   std::string body = fmt::format(
       "<article class=\"image-page\" data-id=\"{id}\"><h1>{title}</h1>"
-      "<figure class=\"{fig}\"><a href=\"{url}\">{img}</a>{caption}</figure>"
+      "<figure class=\"{fig}\">{img}{caption}</figure>"
       "<div class=\"facts-and-actions\"><dl class=\"facts\">"
       "<dt>{t_file}</dt><dd>{name}</dd><dt>{t_size}</dt><dd>{size}</dd>"
       "<dt>{t_dimensions}</dt><dd>{dimensions}</dd><dt>{t_format}</dt><dd>{format}</dd>"
@@ -406,10 +422,14 @@ std::string image_page(const Site& site, const ImageRecord& r, const std::option
       "<p class=\"actions\"><a class=\"button\" href=\"{url}\">{t_open}</a> "
       "<a class=\"button secondary\" href=\"/api/v1/images/{id}/file\">{t_download}</a></p>"
       "<p class=\"owner\" data-owner-for=\"{id}\" hidden></p></div>",
-      fmt::arg("id", escape(r.id)), fmt::arg("title", escape(title)), fmt::arg("fig", full ? "full" : "preview"),
+      fmt::arg("id", escape(r.id)), fmt::arg("title", escape(title)),
+      fmt::arg("fig", video  ? "full video"
+                      : full ? "full"
+                             : "preview"),
       fmt::arg("url", escape(links.image)),
-      fmt::arg("img", picture_html(site.config.variant_presets, r,
-                                   {base_of(site), "(max-width: 60rem) 100vw, 60rem", alt, r.width, r.height, false})),
+      fmt::arg("img", video ? video_tag(links.image, links.thumb, r.width, r.height)
+                            : picture_html(site.config.variant_presets, r,
+                                           {base_of(site), "(max-width: 60rem) 100vw, 60rem", alt, r.width, r.height, false})),
       fmt::arg("caption", r.description ? "<figcaption>" + escape(*r.description) + "</figcaption>" : ""),
       fmt::arg("name", escape(shown_name(r))), fmt::arg("size", units::human_size(static_cast<std::uint64_t>(r.size))),
       fmt::arg("dimensions", escape(i18n::trnf("{} × {} pixel", "{} × {} pixels", r.height, r.width, r.height))),
@@ -417,7 +437,7 @@ std::string image_page(const Site& site, const ImageRecord& r, const std::option
       fmt::arg("t_size", escape(i18n::tr("Size"))), fmt::arg("t_dimensions", escape(i18n::tr("Dimensions"))),
       fmt::arg("t_format", escape(i18n::tr("Format"))), fmt::arg("t_uploaded", escape(i18n::tr("Uploaded"))),
       fmt::arg("t_visibility", escape(i18n::tr("Visibility"))),
-      fmt::arg("t_open", escape(i18n::tr("Open the full image"))), fmt::arg("t_download", escape(i18n::tr("Download"))),
+      fmt::arg("t_open", escape(video ? i18n::tr("Open the video") : i18n::tr("Open the full image"))), fmt::arg("t_download", escape(i18n::tr("Download"))),
       fmt::arg("created", escape(r.created_at)), fmt::arg("created_shown", escape(shown_time(r.created_at))),
       fmt::arg("visibility", escape(listed ? i18n::tr("Public: listed in the catalog")
                                            : i18n::tr("Unlisted: only people with the link can see it"))),

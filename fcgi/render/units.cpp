@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "base/text.hpp"
 #include "domain/image_format.hpp"
 #include "domain/translate.hpp"
 

@@ -264,7 +264,8 @@ class BadInputIsRefusedAndLeavesNothing(unittest.TestCase):
 
     def test_nginx_refuses_a_body_over_the_request_limit_with_the_sites_page(self):
         # Only the head is sent: nginx answers from Content-Length before any body.
-        limit = 20 * (5 << 20) + (64 << 10)
+        # The default limit admits one video of max_video_size (200 MiB) and its framing.
+        limit = (200 << 20) + (64 << 10)
         for accept, kind in [("text/html", "text/html"), ("application/json", "application/json")]:
             with self.subTest(accept):
                 with socket.create_connection(("127.0.0.1", PORT), timeout=30) as s:

@@ -36,6 +36,8 @@ std::size_t signature_size(img::Format format) {
     case img::Format::png: return 8;
     case img::Format::gif: return 6;
     case img::Format::webp: return 4;
+    case img::Format::mp4:
+    case img::Format::webm: break;  // videos are not stripped here
   }
   return 0;
 }

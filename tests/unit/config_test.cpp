@@ -67,7 +67,7 @@ BOOST_AUTO_TEST_CASE(get_prints_the_value_in_force_for_scripts) {
   const auto c =
       Config::from("max_file_size = 5MiB\nstrip_metadata = off\nformats = png,jpg\n", {{"IMGHOST_THUMB_SIZE", "200"}});
   BOOST_TEST(*c.get("max_file_size") == "5242880");
-  BOOST_TEST(*c.get("max_request_size") == std::to_string(20 * (5u << 20) + (64u << 10)), "follows the file size");
+  BOOST_TEST(*c.get("max_request_size") == std::to_string((200u << 20) + (64u << 10)), "admits one video");
   BOOST_TEST(*c.get("strip_metadata") == "false");
   BOOST_TEST(*c.get("formats") == "jpeg,png");
   BOOST_TEST(*c.get("thumb_size") == "200");
@@ -84,11 +84,38 @@ BOOST_AUTO_TEST_CASE(get_prints_the_value_in_force_for_scripts) {
 BOOST_AUTO_TEST_CASE(request_size_follows_the_files_unless_set) {
   // As many files as allowed, each as big as allowed, plus the multipart framing: the
   // form's promise ("at most 20 files of 5 MiB each") always fits through nginx.
-  BOOST_TEST(Config::from("", {}).max_request_bytes == 20 * (5ull << 20) + (64u << 10));
-  BOOST_TEST(Config::from("max_file_size = 10M", {}).max_request_bytes == 20 * (10ull << 20) + (64u << 10));
-  BOOST_TEST(Config::from("max_files = 3", {{"IMGHOST_MAX_FILE_SIZE", "1M"}}).max_request_bytes ==
+  const std::string images_only = "video_formats = \n";
+  BOOST_TEST(Config::from(images_only, {}).max_request_bytes == 20 * (5ull << 20) + (64u << 10));
+  BOOST_TEST(Config::from(images_only + "max_file_size = 10M", {}).max_request_bytes ==
+             20 * (10ull << 20) + (64u << 10));
+  BOOST_TEST(Config::from(images_only + "max_files = 3", {{"IMGHOST_MAX_FILE_SIZE", "1M"}}).max_request_bytes ==
              3 * (1u << 20) + (64u << 10));
   BOOST_TEST(Config::from("max_file_size = 1M\nmax_request_size = 8M", {}).max_request_bytes == 8u << 20);
+}
+
+BOOST_AUTO_TEST_CASE(request_size_admits_one_video_of_the_largest_size) {
+  BOOST_TEST(Config::from("", {}).max_request_bytes == (200ull << 20) + (64u << 10));
+  BOOST_TEST(Config::from("max_video_size = 300M", {}).max_request_bytes == (300ull << 20) + (64u << 10));
+  // The images' total wins when it is larger.
+  BOOST_TEST(Config::from("max_file_size = 20M", {}).max_request_bytes == 20 * (20ull << 20) + (64u << 10));
+}
+
+BOOST_AUTO_TEST_CASE(video_settings) {
+  const auto d = Config::from("", {});
+  BOOST_TEST(*d.get("video_formats") == "mp4,webm");
+  BOOST_TEST(*d.get("video_codecs") == "av1,h264,hevc,vp8,vp9");
+  BOOST_TEST(*d.get("audio_codecs") == "aac,mp3,opus,vorbis");
+  BOOST_TEST(d.video.max_duration_s == 600u);
+  BOOST_TEST(d.video.max_width == 7680u);
+  const auto c = Config::from("video_formats = webm\nvideo_codecs = vp9\nmax_video_duration = 30\n", {});
+  BOOST_TEST(*c.get("video_formats") == "webm");
+  BOOST_TEST(*c.get("video_codecs") == "vp9");
+  BOOST_TEST(c.video.max_duration_s == 30u);
+  // Image formats and video containers are not interchangeable.
+  BOOST_CHECK_THROW(Config::from("formats = jpeg,mp4\n", {}), ConfigError);
+  BOOST_CHECK_THROW(Config::from("video_formats = png\n", {}), ConfigError);
+  BOOST_CHECK_THROW(Config::from("video_codecs = h264;rm -rf\n", {}), ConfigError);
+  BOOST_TEST(Config::from("video_formats = \n", {}).video.accepted.empty());
 }
 
 BOOST_AUTO_TEST_CASE(max_files_and_default_visibility) {

@@ -264,6 +264,35 @@ BOOST_AUTO_TEST_CASE(sniff_reads_magic_bytes_only) {
       {"II*\0"s, std::nullopt},
       {"%PDF-1.4", std::nullopt},
       {" \xFF\xD8\xFF"s, std::nullopt},
+      // Videos by their container: an ISO BMFF ftyp box of a video brand, an EBML header.
+      {"\0\0\0\x20"
+       "ftypisom\0\0\x02\0"s,
+       Format::mp4},
+      {"\0\0\0\x14"
+       "ftypqt  \0\0\x02\0"s,
+       Format::mp4},  // QuickTime MOV
+      {"\0\0\0\x1c"
+       "ftypavif\0\0\0\0"s,
+       std::nullopt},  // a still AVIF image
+      {"\0\0\0\x18"
+       "ftypheic\0\0\0\0"s,
+       std::nullopt},  // a still HEIC image
+      {"\0\0\0\x08"
+       "ftypisom\0\0\x02\0"s,
+       std::nullopt},  // a box too small to be ftyp
+      {"\0\0\0\x20"
+       "ftyp"s,
+       std::nullopt},
+      {"\0\0\0\x20"
+       "moovisom"s,
+       std::nullopt},  // old QuickTime without ftyp: not accepted
+      {"\x1A\x45\xDF\xA3\x9F\x42\x86\x81\x01"s, Format::webm},
+      {"\x1A\x45\xDF"s, std::nullopt},
+      {"RIFF\x10\0\0\0AVI LIST"s, std::nullopt},  // AVI
+      {"FLV\x01\x05"s, std::nullopt},
+      {"\x47\x40\x00\x10"s, std::nullopt},  // an MPEG-TS packet
+      {"#EXTM3U\n#EXT-X-VERSION:3\n"s, std::nullopt},
+      {"ffconcat version 1.0\nfile /etc/passwd\n"s, std::nullopt},
   };
   for (const auto& [bytes, expected] : cases) BOOST_TEST_CONTEXT(bytes) BOOST_TEST((sniff(bytes) == expected));
 }

@@ -24,6 +24,13 @@ imghost::ImageRecord record(int n, std::string original, std::optional<std::stri
   r.description = std::move(description);
   r.created_at = "2026-11-29T19:00:00Z";
   r.visibility = n % 2 ? imghost::Visibility::public_ : imghost::Visibility::unlisted;
+  if (n % 3 == 0) {  // a video, silent every other time
+    r.kind = "video";
+    r.format = "mp4";
+    r.duration = 12.3456789 * static_cast<double>(n + 1);
+    r.video_codec = "h264";
+    if (n % 2) r.audio_codec = "aac";
+  }
   return r;
 }
 

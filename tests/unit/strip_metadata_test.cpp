@@ -372,6 +372,8 @@ std::string coder(Format format) {
     case Format::png: return "PNG";
     case Format::gif: return "GIF";
     case Format::webp: return "WEBP";
+    case Format::mp4:
+    case Format::webm: break;  // videos are not stripped here
   }
   return "";
 }

@@ -1,0 +1,237 @@
+"""Videos end to end: files made here by Debian's ffmpeg, uploaded through the real stack.
+
+Accepted videos are stored remuxed (no location, the index first, a MOV as an MP4),
+carry kind/duration/codecs, have a JPEG poster as their thumbnail and are served with
+Range.  The hostile corpus (playlists and concat scripts named .mp4, a moov claiming
+gigabytes, a truncated file, thousands of streams, AVI/FLV/MPEG-TS, attachments, a size
+over the limit) is refused with the contract's status, leaves nothing behind, and the
+worker pool is the same one afterwards."""
+
+import itertools
+import os
+import struct
+import subprocess
+import tempfile
+import time
+import unittest
+import uuid
+from pathlib import Path
+
+import hostile as h
+from stack import get, log_lines, request, row_count, staged_files, upload, wait_until
+
+CODES = {413: "too_large", 415: "unsupported_format", 422: "invalid_image"}
+VIDEO_TIMEOUT_S = 60  # the configured video_timeout_ms (the default)
+COUNTER = itertools.count()
+TMP = Path(tempfile.mkdtemp(prefix="imghost-video-"))
+
+
+def ffmpeg(*args, name, inputs=("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=2")):
+    """Makes TMP/name with ffmpeg (a fresh file each call: a unique tag in a metadata
+    field changes nothing seen, but the seed of the test source does) and returns its bytes."""
+    out = TMP / name
+    subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-y", *inputs, *args, str(out)], check=True)
+    return out.read_bytes()
+
+
+def sine(duration=2):
+    return ("-f", "lavfi", "-i", f"sine=frequency={440 + next(COUNTER)}:duration={duration}")
+
+
+def testsrc(size="320x240", duration=2, rate=25):
+    return ("-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate}:duration={duration}")
+
+
+def h264_aac_mp4(name="a.mp4", extra=()):
+    return ffmpeg("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+                  *extra, name=name, inputs=testsrc() + sine())
+
+
+def boxes(data):
+    """Top-level ISO BMFF boxes: [(type, offset, size)]."""
+    out, i = [], 0
+    while i + 8 <= len(data):
+        size, kind = struct.unpack(">I4s", data[i:i + 8])
+        if size < 8:
+            break
+        out.append((kind.decode("latin-1"), i, size))
+        i += size
+    return out
+
+
+class VideoTestCase(unittest.TestCase):
+    def snapshot(self):
+        return {"supervisor": h.supervisor_pid(), "workers": h.worker_pids(), "rows": row_count(),
+                "blobs": row_count("blobs"), "files": h.store_names(), "log": len(log_lines())}
+
+    def assert_refused(self, name, data, statuses):
+        before = self.snapshot()
+        started = time.monotonic()
+        r = upload([(name, data)])
+        took = time.monotonic() - started
+        self.assertIn(r.status, statuses, f"{name}: {r.status} {r.text[:300]}")
+        err = r.json()["error"]
+        self.assertEqual(err["code"], CODES[r.status], f"{name}: {err}")
+        if r.status != 413:
+            self.assertIn(name, err["message"])
+        # Within the deadline (the children's wall clock; three steps at most).
+        self.assertLess(took, 3 * VIDEO_TIMEOUT_S, f"{name}: took {took:.1f}s")
+        self.assertEqual(row_count(), before["rows"], f"{name}: a row was written")
+        self.assertEqual(row_count("blobs"), before["blobs"], f"{name}: a blob was written")
+        self.assertEqual(h.store_names() - before["files"], set(), f"{name}: a file was stored")
+        wait_until(lambda: not staged_files(), 5)
+        self.assertEqual(staged_files(), [], f"{name}: a staged file was left behind")
+        self.assertEqual(h.supervisor_pid(), before["supervisor"])
+        self.assertEqual(h.worker_pids(), before["workers"], f"{name}: a worker died")
+        good = h.unique_png(f"after {name} {uuid.uuid4().hex}")
+        self.assertEqual(upload([("good.png", good)]).status, 201, f"a good upload after {name} failed")
+        return r
+
+    def assert_stored_video(self, name, data, fmt, video_codec, audio_codec):
+        r = upload([(name, data)], description="a video")
+        self.assertEqual(r.status, 201, r.text)
+        img = r.json()
+        self.assertEqual(img["kind"], "video")
+        self.assertEqual(img["format"], fmt)
+        self.assertEqual(img["content_type"], f"video/{fmt}")
+        self.assertTrue(img["url"].endswith("." + fmt), img["url"])
+        self.assertEqual(img["video_codec"], video_codec)
+        self.assertEqual(img["audio_codec"], audio_codec)
+        self.assertAlmostEqual(img["duration"], 2.0, delta=0.2)
+        self.assertEqual((img["width"], img["height"]), (320, 240))
+        # The same object through the API, one and in the list of an owner-less upload.
+        again = get(f"/api/v1/images/{img['id']}").json()
+        for key in ("kind", "duration", "video_codec", "audio_codec", "format"):
+            self.assertEqual(again[key], img[key], key)
+        stored = get(img["url"])
+        self.assertEqual(stored.status, 200)
+        self.assertEqual(stored.header("Content-Type"), f"video/{fmt}")
+        self.assertEqual(len(stored.body), img["size"])
+        # The poster is a JPEG thumbnail.
+        thumb = get(img["thumbnail_url"])
+        self.assertEqual(thumb.status, 200)
+        self.assertEqual(thumb.header("Content-Type"), "image/jpeg")
+        self.assertTrue(thumb.body.startswith(b"\xff\xd8\xff"))
+        return img, stored.body
+
+    # --- accepted ----------------------------------------------------------------------
+
+    def test_h264_aac_mp4_is_stored_remuxed_with_the_index_first(self):
+        data = h264_aac_mp4()
+        img, stored = self.assert_stored_video("clip.mp4", data, "mp4", "h264", "aac")
+        kinds = [b[0] for b in boxes(stored)]
+        self.assertLess(kinds.index("moov"), kinds.index("mdat"), kinds)
+
+    def test_a_mov_with_a_location_is_stored_as_an_mp4_without_it(self):
+        location = "+48.8577+002.2950/"
+        data = h264_aac_mp4("loc.mov", ("-metadata", f"location={location}", "-metadata",
+                                        "com.apple.quicktime.make=Phone", "-f", "mov"))
+        self.assertIn(location.encode(), data)
+        self.assertEqual(data[8:12], b"qt  ")
+        img, stored = self.assert_stored_video("holiday.mov", data, "mp4", "h264", "aac")
+        self.assertNotIn(location.encode(), stored)
+        self.assertNotIn(b"Phone", stored)
+        probe = subprocess.run(["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json", "-"],
+                               input=stored, capture_output=True, check=True).stdout
+        self.assertNotIn(b'"location', probe)  # the tag (not "chroma_location")
+
+    def test_vp9_opus_webm(self):
+        data = ffmpeg("-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "200k", "-c:a",
+                      "libopus", "-shortest", name="a.webm", inputs=testsrc() + sine())
+        self.assert_stored_video("clip.webm", data, "webm", "vp9", "opus")
+
+    def test_av1_without_audio(self):
+        data = ffmpeg("-c:v", "libsvtav1", "-preset", "12", "-pix_fmt", "yuv420p", name="av1.mp4",
+                      inputs=testsrc())
+        self.assert_stored_video("av1.mp4", data, "mp4", "av1", None)
+
+    def test_range_requests_get_206(self):
+        img = upload([("range.mp4", h264_aac_mp4("range.mp4"))]).json()
+        r = get(img["url"], headers={"Range": "bytes=100-199"})
+        self.assertEqual(r.status, 206)
+        self.assertEqual(len(r.body), 100)
+        self.assertEqual(r.header("Content-Range"), f"bytes 100-199/{img['size']}")
+
+    def test_the_page_shows_a_video_with_its_poster_and_codes(self):
+        img = upload([("page.mp4", h264_aac_mp4("page.mp4"))]).json()
+        page = get(f"/i/{img['id']}").text
+        self.assertIn("<video", page)
+        self.assertIn("controls", page)
+        self.assertIn(img["thumbnail_url"], page)
+
+    def test_deleting_a_video_removes_its_file(self):
+        r = upload([("gone.mp4", h264_aac_mp4("gone.mp4"))])
+        img = r.json()
+        d = request("DELETE", f"/api/v1/images/{img['id']}", headers={"X-Delete-Token": img["delete_token"]})
+        self.assertEqual(d.status, 204)
+        self.assertEqual(get(img["url"]).status, 404)
+
+    # --- refused -----------------------------------------------------------------------
+
+    def test_an_hls_playlist_named_mp4_is_refused(self):
+        playlist = b"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n"
+        self.assert_refused("playlist.mp4", playlist, {415})
+        # The same behind an ftyp box: the prober reads it as MP4 only, and fails.
+        self.assert_refused("ftyp-playlist.mp4", b"\0\0\0\x14ftypisom\0\0\0\0isom" + playlist, {422})
+
+    def test_a_concat_script_named_mp4_is_refused(self):
+        script = b"ffconcat version 1.0\nfile /etc/passwd\nfile http://127.0.0.1:9/x.mp4\n"
+        self.assert_refused("concat.mp4", script, {415})
+        self.assert_refused("ftyp-concat.mp4", b"\0\0\0\x14ftypisom\0\0\0\0isom" + script, {422})
+
+    def test_a_moov_claiming_gigabytes_costs_one_child_at_most(self):
+        # FFmpeg reads a moov claiming 4 GiB up to the end of the file and may well find
+        # the streams in it: then the remux is a sound MP4.  Either way, the worker is
+        # untouched and nothing is half-written.
+        data = bytearray(h264_aac_mp4("big-moov.mp4", ("-movflags", "+faststart")))
+        kind, at, size = next(b for b in boxes(bytes(data)) if b[0] == "moov")
+        data[at:at + 4] = struct.pack(">I", 0xFFFFFF00)
+        before = self.snapshot()
+        r = upload([("moov.mp4", bytes(data))])
+        self.assertIn(r.status, (201, 422), r.text[:300])
+        if r.status == 201:
+            kinds = [b[0] for b in boxes(get(r.json()["url"]).body)]
+            self.assertLess(kinds.index("moov"), kinds.index("mdat"), kinds)
+        self.assertEqual(h.worker_pids(), before["workers"])
+        wait_until(lambda: not staged_files(), 5)
+        self.assertEqual(staged_files(), [])
+
+    def test_a_truncated_video_is_refused(self):
+        data = h264_aac_mp4("cut.mp4")  # the index at the end: half a file has none
+        self.assert_refused("truncated.mp4", data[:len(data) // 2], {422})
+
+    def test_too_wide_a_video_is_refused(self):
+        data = ffmpeg("-c:v", "libx264", "-preset", "ultrafast", "-frames:v", "1", name="wide.mp4",
+                      inputs=testsrc(size="7696x16", duration=1))
+        self.assert_refused("wide.mp4", data, {422})
+
+    def test_hundreds_of_streams_are_refused(self):
+        # FFmpeg's own muxer writes at most a few hundred; the limit (8) is far below.
+        base = TMP / "one-stream.webm"
+        ffmpeg("-c:a", "libopus", name=base.name, inputs=sine(1))
+        maps = [arg for _ in range(200) for arg in ("-map", "0:a")]
+        data = ffmpeg(*maps, "-c", "copy", "-f", "matroska", name="streams.mkv",
+                      inputs=("-i", str(base)))
+        self.assert_refused("streams.mkv", data, {422})
+
+    def test_avi_flv_and_mpeg_ts_are_not_accepted(self):
+        for fmt, codec in (("avi", "mpeg4"), ("flv", "flv1"), ("mpegts", "mpeg2video")):
+            with self.subTest(fmt):
+                data = ffmpeg("-c:v", codec, "-f", fmt, name=f"v.{fmt}", inputs=testsrc(duration=1))
+                self.assert_refused(f"video-{fmt}.mp4", data, {415})
+
+    def test_a_matroska_with_attachments_is_refused(self):
+        font = TMP / "font.ttf"
+        font.write_bytes(b"\0\1\0\0" + os.urandom(256))
+        data = ffmpeg("-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-attach", str(font),
+                      "-metadata:s:t", "mimetype=application/x-truetype-font", "-f", "matroska",
+                      name="attach.mkv", inputs=testsrc(duration=1))
+        self.assert_refused("attached.mkv", data, {422})
+
+    def test_a_video_codec_not_accepted_is_refused(self):
+        data = ffmpeg("-c:v", "mpeg4", "-f", "mp4", name="mpeg4.mp4", inputs=testsrc(duration=1))
+        self.assert_refused("mpeg4.mp4", data, {415})
+
+
+if __name__ == "__main__":
+    unittest.main()
