@@ -135,7 +135,7 @@ AlbumRecord edit(App& app, const AlbumRecord& album, const AlbumEdit& e, std::st
 
 AlbumRecord add_images(App& app, const AlbumRecord& album, const std::vector<std::string>& image_ids,
                        const UserRecord& by) {
-  if (image_ids.empty()) throw errors::bad_request("choose at least one image");
+  if (image_ids.empty()) throw errors::bad_request(i18n::msg("choose at least one image"));
   auto& conn = app.db();
   db::AlbumsRepo albums(conn);
   db::ImagesRepo images(conn);
@@ -143,31 +143,31 @@ AlbumRecord add_images(App& app, const AlbumRecord& album, const std::vector<std
   {
     db::Transaction tx(conn);
     const auto gate = albums.lock_row(album.seq);
-    if (!gate || gate->status == "deleting") throw errors::not_found("no such album");
-    if (gate->expired) throw errors::expired("this album has expired");
-    if (gate->status != "open") throw errors::conflict("this album is closed: it takes no more images");
+    if (!gate || gate->status == "deleting") throw errors::not_found(i18n::msg("no such album"));
+    if (gate->expired) throw errors::expired(i18n::msg("this album has expired"));
+    if (gate->status != "open") throw errors::conflict(i18n::msg("this album is closed: it takes no more images"));
     std::vector<long long> seqs;
     std::unordered_set<std::string> named;
     for (const auto& id : image_ids) {
       if (!named.insert(id).second) continue;
       const auto image = naming::is_image_id(id) ? images.find(id) : std::nullopt;
-      if (!image || image->expired) throw errors::not_found(fmt::format("no image {}", id));
+      if (!image || image->expired) throw errors::not_found(i18n::msg("no image {}", id));
       if (!by.is_admin && image->owner_id != by.id)
-        throw errors::forbidden(fmt::format("{} is not one of your images", image->original_filename));
+        throw errors::forbidden(i18n::msg("{} is not one of your images", image->original_filename));
       if (albums.album_of_image(image->seq))
-        throw errors::conflict(fmt::format("{} is in an album already", image->original_filename));
+        throw errors::conflict(i18n::msg("{} is in an album already", image->original_filename));
       seqs.push_back(image->seq);
     }
     const auto appended = albums.append_items(album.seq, seqs);
     // Judged after the insert, under the row lock: the transaction is rolled back whole.
     if (gate->max_items && appended.item_count > *gate->max_items)
-      throw errors::album_full(fmt::format("this album is full: it holds at most {} images", *gate->max_items));
+      throw errors::album_full(i18n::msg("this album is full: it holds at most {} images", *gate->max_items));
     tx.commit();
     added = seqs.size();
   }
   app.log().success(fmt::format("album {}: {} images added by {}.", album.id, added, by.username));
   auto now = albums.find(album.id);
-  if (!now || now->status == "deleting") throw errors::not_found("no such album");
+  if (!now || now->status == "deleting") throw errors::not_found(i18n::msg("no such album"));
   return *now;
 }
 

@@ -18,7 +18,7 @@ namespace {
 // An admin's reason: required, one line of free text.
 std::string checked_reason(const std::string& reason) {
   auto r = checked_free_text(reason, "reason", kMaxDescriptionChars);
-  if (!r) throw errors::bad_request("say why: the reason is required");
+  if (!r) throw errors::bad_request(i18n::msg("say why: the reason is required"));
   return *r;
 }
 
@@ -66,13 +66,13 @@ TakedownRecord takedown_image(App& app, const Actor& who, const ImageRecord& rec
 bool is_admin(const Caller& caller) { return caller.account && caller.account->is_admin && !caller.account->disabled; }
 
 Actor require_admin(const Caller& caller) {
-  if (!is_admin(caller)) throw errors::not_found("no such page");
+  if (!is_admin(caller)) throw errors::not_found(i18n::msg("no such page"));
   return {caller.account->id, caller.account->username};
 }
 
 long long report(App& app, const NewReport& r, std::optional<long long> reporter) {
   if (!is_report_reason(r.reason))
-    throw errors::bad_request("reason must be one of spam, illegal, copyright, privacy, other");
+    throw errors::bad_request(i18n::msg("reason must be one of spam, illegal, copyright, privacy, other"));
   const auto details = checked_free_text(r.details, "details", kMaxDescriptionChars);
   const auto kind = report_target(app, r.target);
   const auto id = db::ModerationRepo(app.db()).insert_report(kind, r.target, r.reason, details, reporter);
@@ -81,12 +81,12 @@ long long report(App& app, const NewReport& r, std::optional<long long> reporter
 }
 
 TargetKind report_target(App& app, const std::string& target) {
-  if (!naming::is_image_id(target)) throw errors::not_found("no such image or album");
+  if (!naming::is_image_id(target)) throw errors::not_found(i18n::msg("no such image or album"));
   if (auto img = db::ImagesRepo(app.db()).find(target); img && !img->expired) return TargetKind::image;
   if (auto album = db::AlbumsRepo(app.db()).find(target); album && !album->expired && album->status != "deleting")
     return TargetKind::album;
-  if (tombstone_of(app, target)) throw errors::taken_down("this has been taken down by the operator already");
-  throw errors::not_found("no such image or album");
+  if (tombstone_of(app, target)) throw errors::taken_down(i18n::msg("this has been taken down by the operator already"));
+  throw errors::not_found(i18n::msg("no such image or album"));
 }
 
 std::vector<ReportRecord> open_reports(App& app, std::optional<long long> before, int limit) {
@@ -97,7 +97,7 @@ int dismiss_reports(App& app, const Actor& who, const std::string& target, const
   const auto why = checked_reason(reason);
   db::Transaction tx(app.db());
   const int n = db::ModerationRepo(app.db()).resolve_reports(target, who.admin_id);
-  if (n == 0) throw errors::not_found("no open report of this target");
+  if (n == 0) throw errors::not_found(i18n::msg("no open report of this target"));
   audit_and_log(app, who, "dismiss", target, why, fmt::format("dismissed the reports of {}", target));
   tx.commit();
   return n;
@@ -105,13 +105,13 @@ int dismiss_reports(App& app, const Actor& who, const std::string& target, const
 
 TakedownRecord takedown(App& app, const Actor& who, const std::string& target, const std::string& reason) {
   const auto why = checked_reason(reason);
-  if (!naming::is_image_id(target)) throw errors::not_found("no such image or album");
+  if (!naming::is_image_id(target)) throw errors::not_found(i18n::msg("no such image or album"));
   auto& conn = app.db();
   if (auto img = db::ImagesRepo(conn).find(target)) return takedown_image(app, who, *img, why, std::nullopt);
   auto album = db::AlbumsRepo(conn).find(target);
   if (!album || album->status == "deleting") {
-    if (tombstone_of(app, target)) throw errors::conflict("already taken down");
-    throw errors::not_found("no such image or album");
+    if (tombstone_of(app, target)) throw errors::conflict(i18n::msg("already taken down"));
+    throw errors::not_found(i18n::msg("no such image or album"));
   }
   db::ModerationRepo repo(conn);
   db::NewTakedown t;
@@ -148,19 +148,19 @@ std::optional<TakedownRecord> tombstone_of_name(App& app, const std::string& nam
 BlockRecord block(App& app, const Actor& who, const BlockRequest& r) {
   const auto why = checked_reason(r.reason);
   if (r.target.has_value() == r.sha256_hex.has_value())
-    throw errors::bad_request("give either target (an image id) or sha256");
+    throw errors::bad_request(i18n::msg("give either target (an image id) or sha256"));
   crypto::Sha256 sha{};
   std::optional<std::int64_t> phash;
   std::string what;
   if (r.sha256_hex) {
     const auto d = crypto::sha256_from_hex(*r.sha256_hex);
-    if (!d) throw errors::bad_request("sha256 must be 64 hex digits");
+    if (!d) throw errors::bad_request(i18n::msg("sha256 must be 64 hex digits"));
     sha = *d;
     what = fmt::format("content {}", crypto::to_hex(sha));
   } else {
-    if (!naming::is_image_id(*r.target)) throw errors::not_found("no such image");
+    if (!naming::is_image_id(*r.target)) throw errors::not_found(i18n::msg("no such image"));
     auto img = db::ImagesRepo(app.db()).find(*r.target);
-    if (!img) throw errors::not_found("no such image");
+    if (!img) throw errors::not_found(i18n::msg("no such image"));
     sha = *crypto::sha256_from_hex(img->sha256);
     what = fmt::format("the content of image {}", img->name);
     try {
@@ -182,7 +182,7 @@ BlockRecord unblock(App& app, const Actor& who, long long id, const std::string&
   const auto why = checked_reason(reason);
   db::Transaction tx(app.db());
   auto rec = db::ModerationRepo(app.db()).delete_block(id);
-  if (!rec) throw errors::not_found("no such block");
+  if (!rec) throw errors::not_found(i18n::msg("no such block"));
   audit_and_log(app, who, "unblock", rec->sha256, why, fmt::format("lifted the block of content {}", rec->sha256));
   tx.commit();
   return *rec;
@@ -198,7 +198,7 @@ void check_not_blocked(App& app, const std::vector<crypto::Sha256>& digests, std
       digests, phash ? std::optional(as_stored(*phash)) : std::nullopt, image::kSamePictureDistance);
   if (!hit) return;
   app.log().error(fmt::format("upload of {} refused: blocked content (block {}).", shown, hit->id));
-  throw errors::blocked(fmt::format("{} cannot be uploaded here: the operator has banned this content", shown));
+  throw errors::blocked(i18n::msg("{} cannot be uploaded here: the operator has banned this content", shown));
 }
 
 std::vector<AuditRecord> audit(App& app, std::optional<long long> before, int limit) {

@@ -67,7 +67,7 @@ Candidate video_candidate(App& app, IncomingFile& file, image::Format container,
   const auto size = std::filesystem::file_size(file.staged().path());
   if (size > cfg.video.max_bytes)
     throw errors::too_large(
-        fmt::format("{} is over the limit of {} per video", shown, text::human_size(cfg.video.max_bytes)));
+        i18n::msg("{} is over the limit of {} per video", shown, text::human_size(cfg.video.max_bytes)));
   Candidate c;
   c.original_filename = filename;
   c.staged = app.store().stage("", false);  // the remux's file, removed with it on any failure
@@ -116,7 +116,7 @@ Candidate candidate_of(App& app, IncomingFile& file, const std::string& filename
     // Streamed up to the larger of the two limits: an image must fit its own.
     if (std::filesystem::file_size(file.staged().path()) > cfg.max_file_bytes)
       throw errors::too_large(
-          fmt::format("{} is over the limit of {} per file", shown, text::human_size(cfg.max_file_bytes)));
+          i18n::msg("{} is over the limit of {} per file", shown, text::human_size(cfg.max_file_bytes)));
     const std::string bytes = file.staged().read();
     auto inspected = [&] {
       metrics::Timer t(metrics::Histogram::decode);

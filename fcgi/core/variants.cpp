@@ -63,7 +63,7 @@ MadeVariant serve_missing_variant(App& app, std::string_view preset_name, std::s
     bytes = image::make_variant(*source, app.config().image, preset->box, key->format);
   } catch (const image::Rejection& e) {
     if (e.reason == image::Rejection::Reason::out_of_resources)
-      throw errors::unavailable(fmt::format("variant {}: {}", key->text(), e.what()));
+      throw errors::unavailable(i18n::msg("variant {}: {}", key->text(), e.what()));
     throw errors::not_found(i18n::trf("no variant of this image: {}", e.what()));
   }
   app.store().put_variant(key->text(), bytes);

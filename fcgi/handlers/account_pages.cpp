@@ -139,7 +139,7 @@ Response tokens_page(App& app, Request& req, const Params&) {
 
 Response create_token_from_form(App& app, Request& req, const Params&) {
   const auto c = page_account(app, req);
-  if (!c.account) throw errors::unauthorized("log in first");
+  if (!c.account) throw errors::unauthorized(i18n::msg("log in first"));
   const auto body = req.read_body(kMaxFormBody);
   auto name = form_field(body, "name");
   if (name.empty()) name = "API token";
@@ -154,18 +154,18 @@ Response revoke_token_confirm_page(App& app, Request& req, const Params& params)
   if (!c.account) return see_other(app, "/login");
   for (const auto& t : accounts::tokens_of(app, c.account->id))
     if (t.id == params["id"]) return Response::html(200, pages::revoke_token_confirm(site_of(app), view_of(app, c), t));
-  throw errors::not_found("no such token");
+  throw errors::not_found(i18n::msg("no such token"));
 }
 
 // The file holds the token the page showed once: it is checked to be a live token of
 // this very account, so the page never hands out a file that cannot upload.
 Response sharex_from_form(App& app, Request& req, const Params&) {
   const auto c = page_account(app, req);
-  if (!c.account) throw errors::unauthorized("log in first");
+  if (!c.account) throw errors::unauthorized(i18n::msg("log in first"));
   const auto body = req.read_body(kMaxFormBody);
   const auto secret = form_field(body, "token");
   const auto owner = accounts::token_user(app, secret);
-  if (!owner || owner->user.id != c.account->id) throw errors::forbidden("that is not a live token of this account");
+  if (!owner || owner->user.id != c.account->id) throw errors::forbidden(i18n::msg("that is not a live token of this account"));
   auto r = Response::json(200, views::dump(views::sharex_json(site_address(app, req), secret, app.base_url().empty())));
   r.header("Content-Disposition", "attachment; filename=\"imghost.sxcu\"");
   // The answer holds a secret: no cache keeps it.
@@ -175,7 +175,7 @@ Response sharex_from_form(App& app, Request& req, const Params&) {
 
 Response revoke_token_page(App& app, Request& req, const Params& params) {
   const auto c = page_account(app, req);
-  if (!c.account) throw errors::unauthorized("log in first");
+  if (!c.account) throw errors::unauthorized(i18n::msg("log in first"));
   accounts::revoke_token(app, *c.account, params["id"]);
   return see_other(app, "/account/tokens");
 }

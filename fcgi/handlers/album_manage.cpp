@@ -92,7 +92,7 @@ Response my_albums_page(App& app, Request& req, const Params&) {
 
 Response create_album_from_form(App& app, Request& req, const Params&) {
   const auto c = identify(app, req);
-  if (c.via != Caller::Via::session || !c.account) throw errors::unauthorized("log in first");
+  if (c.via != Caller::Via::session || !c.account) throw errors::unauthorized(i18n::msg("log in first"));
   const auto body = req.read_body(kMaxFormBody);
   albums::AlbumRequest a;
   a.title = checked_free_text(form_field(body, "title"), "title", kMaxTitleChars);
@@ -126,11 +126,11 @@ Response album_move_from_form(App& app, Request& req, const Params& params) {
   const auto p = posted(app, req, params);
   const auto image = form_field(p.body, "image");
   const auto to = form_field(p.body, "to");
-  if (to != "up" && to != "down") throw errors::bad_request("to must be up or down");
+  if (to != "up" && to != "down") throw errors::bad_request(i18n::msg("to must be up or down"));
   std::vector<std::string> order;
   for (const auto& item : all_items(app, p.m.album)) order.push_back(item.image.id);
   const auto it = std::find(order.begin(), order.end(), image);
-  if (it == order.end()) throw errors::bad_request("That image is not in this album.");
+  if (it == order.end()) throw errors::bad_request(i18n::msg("That image is not in this album."));
   // Moving the first up or the last down leaves the order as it is.
   if (to == "up" && it != order.begin()) std::iter_swap(it, it - 1);
   if (to == "down" && it + 1 != order.end()) std::iter_swap(it, it + 1);

@@ -24,7 +24,7 @@ constexpr std::string_view kAuditScope = "admin audit";
 std::string string_member(const nlohmann::json& body, const char* key) {
   const auto it = body.find(key);
   if (it == body.end() || it->is_null()) return {};
-  if (!it->is_string()) throw errors::bad_request(fmt::format("{} must be a string", key));
+  if (!it->is_string()) throw errors::bad_request(i18n::msg("{} must be a string", key));
   return it->get<std::string>();
 }
 
@@ -52,7 +52,7 @@ Response create_report(App& app, Request& req, const Params&) {
   const auto caller = identify(app, req);
   const auto body = object_body(req);
   moderation::NewReport r{string_member(body, "target"), string_member(body, "reason"), string_member(body, "details")};
-  if (r.target.empty()) throw errors::bad_request("target (an image or album id) is required");
+  if (r.target.empty()) throw errors::bad_request(i18n::msg("target (an image or album id) is required"));
   const auto id = moderation::report(app, r, caller.account ? std::optional(caller.account->id) : std::nullopt);
   return Response::json(201, views::dump({{"id", std::to_string(id)}, {"target", r.target}, {"reason", r.reason}}));
 }
@@ -84,7 +84,7 @@ Response admin_unblock(App& app, Request& req, const Params& params) {
   const auto& id_text = params["id"];
   long long id = 0;
   const auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
-  if (ec != std::errc() || end != id_text.data() + id_text.size() || id <= 0) throw errors::not_found("no such block");
+  if (ec != std::errc() || end != id_text.data() + id_text.size() || id <= 0) throw errors::not_found(i18n::msg("no such block"));
   // The reason travels in the query (a DELETE has no body for many clients), or in a
   // JSON body when there is one.
   std::string reason;

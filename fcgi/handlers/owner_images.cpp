@@ -28,7 +28,7 @@ constexpr std::size_t kMaxSelected = 200;  // more than a page of "My images" (4
 // The account behind the browser's session (a form is never sent with a Bearer token).
 Caller session_account(App& app, const Request& req) {
   auto c = identify(app, req);
-  if (c.via != Caller::Via::session || !c.account) throw errors::unauthorized("log in first");
+  if (c.via != Caller::Via::session || !c.account) throw errors::unauthorized(i18n::msg("log in first"));
   return c;
 }
 
@@ -36,8 +36,8 @@ Caller session_account(App& app, const Request& req) {
 // is changed).
 std::vector<ImageRecord> selected_images(App& app, const Caller& c, std::string_view body) {
   const auto ids = form_values(body, "id");
-  if (ids.empty()) throw errors::bad_request("Select at least one image first.");
-  if (ids.size() > kMaxSelected) throw errors::bad_request(fmt::format("Select at most {} images.", kMaxSelected));
+  if (ids.empty()) throw errors::bad_request(i18n::msg("Select at least one image first."));
+  if (ids.size() > kMaxSelected) throw errors::bad_request(i18n::msg("Select at most {} images.", kMaxSelected));
   std::vector<ImageRecord> out;
   for (const auto& id : ids) out.push_back(image_removal::check_authority(app, id, {"", c.user()}));
   return out;
@@ -65,7 +65,7 @@ Response bulk_images_from_form(App& app, Request& req, const Params&) {
     albums::add_images(app, album, ids, *c.account);
     return see_other(app, "/account");
   }
-  throw errors::bad_request("Choose what to do with the selected images.");
+  throw errors::bad_request(i18n::msg("Choose what to do with the selected images."));
 }
 
 Response bulk_delete_from_form(App& app, Request& req, const Params&) {
@@ -96,7 +96,7 @@ Response edit_image_from_form(App& app, Request& req, const Params& params) {
   const auto visibility = form_field(body, "visibility");
   if (!visibility.empty()) {
     edit.visibility = parse_visibility(visibility);
-    if (!edit.visibility) throw errors::bad_request("visibility must be public or unlisted");
+    if (!edit.visibility) throw errors::bad_request(i18n::msg("visibility must be public or unlisted"));
   }
   edit_image(app, id, edit, *c.account);
   return see_other(app, "/i/" + id);

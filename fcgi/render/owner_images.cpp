@@ -56,7 +56,7 @@ std::string bulk_delete_confirm(const Site& site, const std::vector<ImageRecord>
     fields += fmt::format("<input type=\"hidden\" name=\"id\" value=\"{}\">", escape(r.id));
   }
   list += "</ul>";
-  const auto title = i18n::trnf("Delete this image?", "Delete these {} images?", n, n);
+  const auto title = i18n::trnf("Delete {} image?", "Delete these {} images?", n, n);
   return layout(
       site, title,
       fmt::format("<h1>{title}</h1><div class=\"card confirm-many\">{list}<p>{warning}</p>"
@@ -64,14 +64,14 @@ std::string bulk_delete_confirm(const Site& site, const std::vector<ImageRecord>
                   "<button class=\"danger\" type=\"submit\">{yes}</button> "
                   "<a class=\"button secondary\" href=\"/account\">{no}</a></form></div>",
                   fmt::arg("title", escape(title)), fmt::arg("list", list),
-                  fmt::arg("warning", escape(i18n::trn("Its page, its links and its embed codes stop working. "
+                  fmt::arg("warning", escape(i18n::trn("This image's page, links and embed codes stop working. "
                                                        "This cannot be undone.",
                                                        "Their pages, links and embed codes stop working. This "
                                                        "cannot be undone.",
                                                        n))),
                   fmt::arg("csrf", csrf_field(csrf)), fmt::arg("fields", fields),
                   fmt::arg("yes", escape(i18n::trnf("Delete it for good", "Delete all {} for good", n, n))),
-                  fmt::arg("no", escape(i18n::trn("Keep it", "Keep them", n)))),
+                  fmt::arg("no", escape(i18n::trn("Keep this image", "Keep these images", n)))),
       {Nav::account, true});
 }
 
