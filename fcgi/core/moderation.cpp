@@ -85,7 +85,8 @@ TargetKind report_target(App& app, const std::string& target) {
   if (auto img = db::ImagesRepo(app.db()).find(target); img && !img->expired) return TargetKind::image;
   if (auto album = db::AlbumsRepo(app.db()).find(target); album && !album->expired && album->status != "deleting")
     return TargetKind::album;
-  if (tombstone_of(app, target)) throw errors::taken_down(i18n::msg("this has been taken down by the operator already"));
+  if (tombstone_of(app, target))
+    throw errors::taken_down(i18n::msg("this has been taken down by the operator already"));
   throw errors::not_found(i18n::msg("no such image or album"));
 }
 

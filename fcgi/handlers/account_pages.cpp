@@ -165,7 +165,8 @@ Response sharex_from_form(App& app, Request& req, const Params&) {
   const auto body = req.read_body(kMaxFormBody);
   const auto secret = form_field(body, "token");
   const auto owner = accounts::token_user(app, secret);
-  if (!owner || owner->user.id != c.account->id) throw errors::forbidden(i18n::msg("that is not a live token of this account"));
+  if (!owner || owner->user.id != c.account->id)
+    throw errors::forbidden(i18n::msg("that is not a live token of this account"));
   auto r = Response::json(200, views::dump(views::sharex_json(site_address(app, req), secret, app.base_url().empty())));
   r.header("Content-Disposition", "attachment; filename=\"imghost.sxcu\"");
   // The answer holds a secret: no cache keeps it.

@@ -84,7 +84,8 @@ Response admin_unblock(App& app, Request& req, const Params& params) {
   const auto& id_text = params["id"];
   long long id = 0;
   const auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
-  if (ec != std::errc() || end != id_text.data() + id_text.size() || id <= 0) throw errors::not_found(i18n::msg("no such block"));
+  if (ec != std::errc() || end != id_text.data() + id_text.size() || id <= 0)
+    throw errors::not_found(i18n::msg("no such block"));
   // The reason travels in the query (a DELETE has no body for many clients), or in a
   // JSON body when there is one.
   std::string reason;

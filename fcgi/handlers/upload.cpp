@@ -254,8 +254,7 @@ Response upload(App& app, Request& req, const UploadRoute& route) {
     std::string filename = text::clean_filename(f.filename.value_or(""));
     const std::string shown = filename.empty() ? fmt::format("file {}", f.index) : filename;
     if (f.too_large)
-      throw errors::too_large(
-          i18n::msg("{} is over the limit of {} per file", shown, units::human_size(max_file)));
+      throw errors::too_large(i18n::msg("{} is over the limit of {} per file", shown, units::human_size(max_file)));
     if (f.size == 0)
       throw errors::unsupported_format(
           i18n::msg("{} is empty, not a {} image", shown, image::describe(cfg.image.accepted)));

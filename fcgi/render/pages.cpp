@@ -427,9 +427,10 @@ std::string image_page(const Site& site, const ImageRecord& r, const std::option
                       : full ? "full"
                              : "preview"),
       fmt::arg("url", escape(links.image)),
-      fmt::arg("img", video ? video_tag(links.image, links.thumb, r.width, r.height)
-                            : picture_html(site.config.variant_presets, r,
-                                           {base_of(site), "(max-width: 60rem) 100vw, 60rem", alt, r.width, r.height, false})),
+      fmt::arg("img",
+               video ? video_tag(links.image, links.thumb, r.width, r.height)
+                     : picture_html(site.config.variant_presets, r,
+                                    {base_of(site), "(max-width: 60rem) 100vw, 60rem", alt, r.width, r.height, false})),
       fmt::arg("caption", r.description ? "<figcaption>" + escape(*r.description) + "</figcaption>" : ""),
       fmt::arg("name", escape(shown_name(r))), fmt::arg("size", units::human_size(static_cast<std::uint64_t>(r.size))),
       fmt::arg("dimensions", escape(i18n::trnf("{} × {} pixel", "{} × {} pixels", r.height, r.width, r.height))),
@@ -437,8 +438,9 @@ std::string image_page(const Site& site, const ImageRecord& r, const std::option
       fmt::arg("t_size", escape(i18n::tr("Size"))), fmt::arg("t_dimensions", escape(i18n::tr("Dimensions"))),
       fmt::arg("t_format", escape(i18n::tr("Format"))), fmt::arg("t_uploaded", escape(i18n::tr("Uploaded"))),
       fmt::arg("t_visibility", escape(i18n::tr("Visibility"))),
-      fmt::arg("t_open", escape(video ? i18n::tr("Open the video") : i18n::tr("Open the full image"))), fmt::arg("t_download", escape(i18n::tr("Download"))),
-      fmt::arg("created", escape(r.created_at)), fmt::arg("created_shown", escape(shown_time(r.created_at))),
+      fmt::arg("t_open", escape(video ? i18n::tr("Open the video") : i18n::tr("Open the full image"))),
+      fmt::arg("t_download", escape(i18n::tr("Download"))), fmt::arg("created", escape(r.created_at)),
+      fmt::arg("created_shown", escape(shown_time(r.created_at))),
       fmt::arg("visibility", escape(listed ? i18n::tr("Public: listed in the catalog")
                                            : i18n::tr("Unlisted: only people with the link can see it"))),
       fmt::arg("expiry", expiry_note(false, r.expires_at, now)), fmt::arg("album", album_note(site, album)));
