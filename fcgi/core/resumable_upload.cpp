@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -206,7 +207,12 @@ Stored store_complete(App& app, db::ResumableUploadsRepo& repo, const db::Resuma
 
 }  // namespace
 
-std::uint64_t max_size(const Config& config) { return config.max_file_bytes; }
+// The largest file an upload may become: an image's limit, or a video's when videos are
+// accepted and theirs is larger (the last byte's checks apply the right one by content).
+std::uint64_t max_size(const Config& config) {
+  return config.video.accepted.empty() ? config.max_file_bytes
+                                       : std::max(config.max_file_bytes, config.video.max_bytes);
+}
 
 Created create(App& app, const UserRecord* account, long long length,
                const std::map<std::string, std::string>& metadata, const std::string& manage_token) {

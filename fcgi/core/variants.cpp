@@ -23,7 +23,8 @@ Error no_such_variant() { return errors::not_found(i18n::tr("no such image")); }
 // The live image whose stored name has this stem (its extension is the original's
 // format, which the URL does not say).  Throws as catalog::find_live_named.
 ImageRecord image_with_stem(App& app, const std::string& stem) {
-  for (const auto f : {image::Format::jpeg, image::Format::png, image::Format::gif, image::Format::webp}) {
+  for (const auto f : {image::Format::jpeg, image::Format::png, image::Format::gif, image::Format::webp,
+                       image::Format::mp4, image::Format::webm}) {
     try {
       return catalog::find_live_named(app, stem + "." + std::string(image::extension(f)));
     } catch (const Error& e) {
@@ -33,10 +34,10 @@ ImageRecord image_with_stem(App& app, const std::string& stem) {
   throw no_such_variant();
 }
 
-// The bytes a variant of `image` is made from: its original.  A video's variants are of
-// its poster, the frame its thumbnail is made from: when videos are stored, this is the
-// one place that returns the poster's bytes for them instead.
+// The bytes a variant of `image` is made from: its original, or a video's poster (the
+// frame stored as its thumbnail: a video's variants are of its poster).
 std::optional<std::string> variant_source(App& app, const ImageRecord& image) {
+  if (image.kind == "video") return app.store().read(store::Object::thumbnail, image.name);
   return app.store().read(store::Object::original, image.name);
 }
 

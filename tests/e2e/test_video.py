@@ -159,6 +159,15 @@ class VideoTestCase(unittest.TestCase):
         self.assertIn("controls", page)
         self.assertIn(img["thumbnail_url"], page)
 
+    def test_a_videos_variants_are_of_its_poster(self):
+        img = upload([("variant.mp4", h264_aac_mp4("variant.mp4"))]).json()
+        stem = img["url"].rsplit("/", 1)[1].rsplit(".", 1)[0]
+        r = get(f"/v/s/{stem}.webp")
+        self.assertEqual(r.status, 200, r.text[:200])
+        self.assertEqual(r.header("Content-Type"), "image/webp")
+        self.assertEqual(r.body[:4], b"RIFF")
+        self.assertEqual(r.body[8:12], b"WEBP")
+
     def test_deleting_a_video_removes_its_file(self):
         r = upload([("gone.mp4", h264_aac_mp4("gone.mp4"))])
         img = r.json()
