@@ -17,6 +17,7 @@
 
 #include "base/crypto.hpp"
 #include "base/digest.hpp"
+#include "base/posix_file.hpp"
 #include "base/text.hpp"
 #include "core/incoming_file.hpp"
 #include "core/ingest.hpp"
@@ -40,31 +41,13 @@ constexpr std::size_t kCopyPiece = 64u << 10;
 // upload whose first append is just creating it.
 constexpr auto kOrphanGrace = std::chrono::hours(1);
 
-[[noreturn]] void fail(const std::string& what) { throw std::system_error(errno, std::generic_category(), what); }
-
-// An owned file descriptor.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using posix_file::fail;
+using posix_file::Fd;
+using posix_file::fsync_dir;
 
 fs::path data_dir(const fs::path& store_dir) { return store_dir / ".tus"; }
 fs::path data_file(const fs::path& store_dir, const crypto::Sha256& key_sha256) {
   return data_dir(store_dir) / crypto::to_hex(key_sha256);
-}
-
-void fsync_dir(const fs::path& dir) {
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0 || ::fsync(fd.get()) != 0) fail("fsync " + dir.string());
 }
 
 // Unlinks the data file, durably; one already gone is not an error.

@@ -8,6 +8,7 @@
 #include <system_error>
 #include <vector>
 
+#include "base/posix_file.hpp"
 #include "domain/naming.hpp"
 #include "domain/variant_presets.hpp"
 
@@ -15,33 +16,9 @@ namespace imghost::store {
 namespace fs = std::filesystem;
 namespace {
 
-[[noreturn]] void fail(const std::string& what) { throw std::system_error(errno, std::generic_category(), what); }
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  // close() can report a delayed write error: check it on the success path.
-  void close_checked(const std::string& what) {
-    const int fd = fd_;
-    fd_ = -1;
-    if (::close(fd) != 0) fail("close " + what);
-  }
-
- private:
-  int fd_;
-};
-
-void fsync_dir(const fs::path& dir) {
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0) fail("open " + dir.string());
-  if (::fsync(fd.get()) != 0) fail("fsync " + dir.string());
-}
+using posix_file::fail;
+using posix_file::Fd;
+using posix_file::fsync_dir;
 
 // mkdir that makes the new entry durable: the parent is fsynced after creating it.
 void ensure_dir(const fs::path& dir) {
@@ -280,20 +257,7 @@ std::optional<std::string> LocalStore::read(Object object, std::string_view name
     if (errno == ENOENT) return std::nullopt;
     fail("open " + p.string());
   }
-  std::string out;
-  struct stat st {};
-  if (::fstat(fd.get(), &st) == 0 && st.st_size > 0) out.reserve(static_cast<std::size_t>(st.st_size));
-  char buf[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("read " + p.string());
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  return out;
+  return posix_file::read_all(fd, p.string());
 }
 
 std::optional<std::time_t> LocalStore::mtime(Object object, std::string_view name) const {
@@ -338,18 +302,7 @@ std::optional<std::string> LocalStore::read_variant(std::string_view key) const 
     if (errno == ENOENT) return std::nullopt;
     fail("open " + p.string());
   }
-  std::string out;
-  char buf[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("read " + p.string());
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  return out;
+  return posix_file::read_all(fd, p.string());
 }
 
 void LocalStore::remove_variant(std::string_view key) const { remove_file(variant_path(key)); }
