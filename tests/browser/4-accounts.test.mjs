@@ -56,7 +56,7 @@ test('signup, an upload with the script as the account, My images, delete from i
   await page.locator('.owner-tile .pick input').first().check();
   const [ask] = await Promise.all([page.waitForNavigation(), page.click('button[name=action][value=delete]')]);
   assert.equal(ask.status(), 200);
-  assert.match(await page.textContent('h1'), /Delete this image\?/);
+  assert.match(await page.textContent('h1'), /Delete 1 image\?/);
   const [del] = await Promise.all([page.waitForNavigation(), page.click('form[action="/account/images/delete"] button.danger')]);
   assert.equal(del.status(), 200);
   await page.goto('/account');

@@ -21,6 +21,8 @@ os.environ["IMGHOST_PORT"] = os.environ.pop("IMGHOST_BROWSER_PORT", "18081")
 os.environ["IMGHOST_LOGS"] = os.environ["IMGHOST_VAR"] + "/logs"
 os.environ["IMGHOST_MAX_FILE_SIZE"] = "1M"
 os.environ["IMGHOST_MAX_FILES"] = "4"
+# A video may be as large as the four images together, so nginx's body limit stays theirs.
+os.environ["IMGHOST_MAX_VIDEO_SIZE"] = "4M"
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 import stack  # noqa: E402  (reads the variables above)
 

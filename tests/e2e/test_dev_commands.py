@@ -229,7 +229,7 @@ class RunAll(unittest.TestCase):
             e = private_env(folder, PORT + 16, IMGHOST_BUILD=build, E2E_PATTERN="no_such_test_*.py",
                             BROWSER_PATTERN="no_such_test")
             r = subprocess.run([str(ROOT / "tests" / "run-all")], cwd=ROOT, env=e, capture_output=True, text=True,
-                               timeout=300)
+                               timeout=900)
         last = r.stdout.strip().splitlines()[-1]
         self.assertNotEqual(r.returncode, 0, r.stdout)
         self.assertRegex(last, r"^\d+ passed, [1-9]\d* failed$")
