@@ -55,7 +55,7 @@ before(async () => {
   for (let cursor = ''; ;) {
     const page = await (await fetch(`${BASE}/api/v1/images?limit=100${cursor}`)).json();
     for (const it of page.items || [])
-      for (const t of [it.description, it.filename, it.name]) for (const w of (t || '').split(/[^A-Za-z]+/)) peopleWords.add(w);
+      for (const t of [it.description, it.original_filename]) for (const w of (t || '').split(/[^A-Za-z]+/)) peopleWords.add(w);
     if (!page.next_cursor) break;
     cursor = `&cursor=${encodeURIComponent(page.next_cursor)}`;
   }
