@@ -60,10 +60,6 @@ std::vector<KeyValue> key_values(std::string_view file_text);
 // nullopt when it is not one, or does not fit in 63 bits.
 std::optional<std::uint64_t> parse_size(std::string_view v);
 
-// "830 bytes", "12 KiB", "2.4 MiB", "1.5 GiB": binary units, one decimal under 10, none
-// above, and no ".0" (render/units.hpp's human_size; here for the flows' messages too).
-std::string human_size(std::uint64_t bytes);
-
 // Percent-encoding of a query component: every byte but RFC 3986's unreserved ones
 // (letters, digits, - . _ ~), so a whole URL fits in one parameter.
 std::string url_encode(std::string_view in);

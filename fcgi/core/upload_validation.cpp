@@ -8,9 +8,9 @@
 #include <system_error>
 
 #include "base/crypto.hpp"
-#include "base/text.hpp"
 #include "core/moderation.hpp"
 #include "domain/error.hpp"
+#include "domain/human_size.hpp"
 #include "image/inspect.hpp"
 #include "image/perceptual_hash.hpp"
 #include "image/png_chunks.hpp"
@@ -67,7 +67,7 @@ Candidate video_candidate(App& app, IncomingFile& file, image::Format container,
   const auto size = std::filesystem::file_size(file.staged().path());
   if (size > cfg.video.max_bytes)
     throw errors::too_large(
-        i18n::msg("{} is over the limit of {} per video", shown, text::human_size(cfg.video.max_bytes)));
+        i18n::msg("{} is over the limit of {} per video", shown, units::human_size(cfg.video.max_bytes)));
   Candidate c;
   c.original_filename = filename;
   c.staged = app.store().stage("", false);  // the remux's file, removed with it on any failure
@@ -116,7 +116,7 @@ Candidate candidate_of(App& app, IncomingFile& file, const std::string& filename
     // Streamed up to the larger of the two limits: an image must fit its own.
     if (std::filesystem::file_size(file.staged().path()) > cfg.max_file_bytes)
       throw errors::too_large(
-          i18n::msg("{} is over the limit of {} per file", shown, text::human_size(cfg.max_file_bytes)));
+          i18n::msg("{} is over the limit of {} per file", shown, units::human_size(cfg.max_file_bytes)));
     const std::string bytes = file.staged().read();
     auto inspected = [&] {
       metrics::Timer t(metrics::Histogram::decode);

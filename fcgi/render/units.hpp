@@ -8,12 +8,9 @@
 #include <string_view>
 
 #include "domain/config.hpp"
+#include "domain/human_size.hpp"  // units::human_size
 
 namespace imghost::units {
-
-// "830 bytes", "12 KiB", "2.4 MiB", "1.5 GiB": binary units, one decimal under 10, none
-// above, and no ".0".
-std::string human_size(std::uint64_t bytes);
 
 // The upload limits of `c` as a sentence for forms and error pages: "JPEG, PNG, GIF or
 // WebP, up to 5 MiB each, at most 20 files per upload" (no final period).
