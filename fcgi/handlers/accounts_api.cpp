@@ -7,6 +7,7 @@
 #include "domain/free_text.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
+#include "handlers/json_members.hpp"
 #include "render/json.hpp"
 
 namespace imghost::handlers {
@@ -20,20 +21,6 @@ nlohmann::json object_body(Request& req) {
 }
 
 namespace {
-
-// A string member, or nullopt when absent; bad_request when it is there but not a string.
-std::optional<std::string> string_member(const nlohmann::json& j, const char* key) {
-  const auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return std::nullopt;
-  if (!it->is_string()) throw errors::bad_request(i18n::msg("{} must be a string", key));
-  return it->get<std::string>();
-}
-
-std::string required_string(const nlohmann::json& j, const char* key) {
-  auto v = string_member(j, key);
-  if (!v) throw errors::bad_request(i18n::msg("{} is required", key));
-  return std::move(*v);
-}
 
 nlohmann::json new_token_json(const accounts::NewToken& t) {
   return {{"id", t.row.id}, {"token", t.secret}, {"name", t.row.name}, {"created_at", t.row.created_at}};
@@ -54,7 +41,7 @@ Response create_user(App& app, Request& req, const Params&) {
   const auto body = object_body(req);
   const auto username = required_string(body, "username");
   const auto password = required_string(body, "password");
-  const auto user = accounts::sign_up(app, username, password, string_member(body, "invite"));
+  const auto user = accounts::sign_up(app, username, password, optional_string(body, "invite"));
   return Response::json(201, views::dump(views::user_json(user, accounts::quota_of(app.config(), user))));
 }
 
@@ -72,7 +59,7 @@ Response create_token(App& app, Request& req, const Params&) {
     throw errors::unauthorized(
         i18n::msg("log in, send 'Authorization: Bearer <token>', or give username and password"));
   }
-  const auto name = string_member(body, "name").value_or("API token");
+  const auto name = optional_string(body, "name").value_or("API token");
   const auto token = accounts::create_token(app, user, name);
   return Response::json(201, views::dump(new_token_json(token)));
 }

@@ -10,6 +10,7 @@
 #include "domain/error.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
+#include "handlers/json_members.hpp"
 #include "render/json.hpp"
 #include "render/moderation_json.hpp"
 
@@ -20,17 +21,9 @@ constexpr int kDefaultLimit = 20;
 constexpr std::string_view kReportsScope = "admin reports";
 constexpr std::string_view kAuditScope = "admin audit";
 
-// A string member; "" when absent or null, bad_request when it is another type.
+// A string member; "" when absent or null (the flows say which are required).
 std::string string_member(const nlohmann::json& body, const char* key) {
-  const auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return {};
-  if (!it->is_string()) throw errors::bad_request(i18n::msg("{} must be a string", key));
-  return it->get<std::string>();
-}
-
-std::optional<std::string> optional_member(const nlohmann::json& body, const char* key) {
-  if (!body.contains(key) || body[key].is_null()) return std::nullopt;
-  return string_member(body, key);
+  return optional_string(body, key).value_or("");
 }
 
 // One page of a list keyed by its records' ids: {"items", "next_cursor"}.
@@ -75,7 +68,7 @@ Response admin_block(App& app, Request& req, const Params&) {
   const auto who = moderation::require_admin(identify(app, req));
   const auto body = object_body(req);
   const auto b = moderation::block(
-      app, who, {optional_member(body, "target"), optional_member(body, "sha256"), string_member(body, "reason")});
+      app, who, {optional_string(body, "target"), optional_string(body, "sha256"), string_member(body, "reason")});
   return Response::json(201, views::dump(views::block_json(b)));
 }
 
