@@ -24,18 +24,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from lib.procs import status_kib  # noqa: E402  (after the path)
+
 SCRATCH = ROOT / "bench" / "scratch"
 PIECE = 1 << 20
-
-
-def status_kib(pid, field):
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 class Stack:
@@ -63,7 +56,7 @@ class Stack:
             Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM back to VmRSS
 
     def peak_mib(self):
-        return max(status_kib(pid, "VmHWM") for pid in self.workers()) / 1024
+        return max(status_kib(pid, "VmHWM") or 0 for pid in self.workers()) / 1024
 
 
 def file_pieces(path, start=0, end=None):
