@@ -213,13 +213,36 @@ class Deps(unittest.TestCase):
             self.assertFalse(policy.exists())
 
 
+class FailedStart(unittest.TestCase):
+    def test_workers_that_refuse_their_configuration_fail_the_start_and_leave_nothing(self):
+        # A build without its compiled catalogs: the workers refuse to start (no catalog
+        # for a configured language).  The start says why and stops what it had started,
+        # so no PostgreSQL, nginx or cleanup loop holds the caller's output open.
+        folder = VAR / "dev-failed-start"
+        with tempfile.TemporaryDirectory() as tmp:
+            build = Path(tmp)
+            for b in ("imghost-fcgi", "imghost-admin"):
+                (build / b).symlink_to(BUILD / b)
+            e = private_env(folder, PORT + 19, IMGHOST_BUILD=build)
+            try:
+                r = subprocess.run([str(ROOT / "scripts" / "stack"), "start"], cwd=ROOT, env=e, capture_output=True,
+                                   text=True, timeout=120)
+                left = processes_under(folder)
+            finally:
+                subprocess.run([str(ROOT / "scripts" / "stack"), "stop"], cwd=ROOT, env=e, capture_output=True)
+        self.assertNotEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("the workers exited at start", r.stderr + r.stdout)
+        self.assertIn("no catalog for language", r.stderr + r.stdout)
+        self.assertEqual(left, [], "a failed start leaves nothing running")
+
+
 class RunAll(unittest.TestCase):
     def test_no_end_to_end_test_found_is_a_failure(self):
         folder = VAR / "dev-run-all"
         with tempfile.TemporaryDirectory() as tmp:
             build = Path(tmp)
             (build / "sanitize").mkdir()
-            for b in ("imghost-fcgi", "imghost-admin"):
+            for b in ("imghost-fcgi", "imghost-admin", "locale"):
                 (build / b).symlink_to(BUILD / b)
             # Unit test stand-ins that pass, so only the end-to-end part can fail.
             for u in (build / "unit-tests", build / "sanitize" / "unit-tests", build / "integration-tests",
