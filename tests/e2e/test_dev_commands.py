@@ -86,6 +86,14 @@ def make_run(test, folder, e, start_timeout):
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def stand_in_build(folder, *parts):
+    """A build folder holding only `parts` of the real one (linked), to start the stack
+    with something missing or to swap a part for a stand-in."""
+    for name in parts:
+        (folder / name).symlink_to(BUILD / name)
+    return folder
+
+
 def terminate_group(make):
     """What a harness or a process manager does: TERM to the whole group, repeated; then
     make's own exit."""
@@ -220,11 +228,12 @@ class FailedStart(unittest.TestCase):
         # so no PostgreSQL, nginx or cleanup loop holds the caller's output open.
         folder = VAR / "dev-failed-start"
         with tempfile.TemporaryDirectory() as tmp:
-            build = Path(tmp)
-            for b in ("imghost-fcgi", "imghost-admin"):
-                (build / b).symlink_to(BUILD / b)
+            build = stand_in_build(Path(tmp), "imghost-fcgi", "imghost-admin")
             e = private_env(folder, PORT + 19, IMGHOST_BUILD=build)
             try:
+                # capture_output waits until every holder of the start's output has closed
+                # it, so a loop left behind (its command line does not name the folder)
+                # fails this run by its timeout.
                 r = subprocess.run([str(ROOT / "scripts" / "stack"), "start"], cwd=ROOT, env=e, capture_output=True,
                                    text=True, timeout=120)
                 left = processes_under(folder)
@@ -240,10 +249,8 @@ class RunAll(unittest.TestCase):
     def test_no_end_to_end_test_found_is_a_failure(self):
         folder = VAR / "dev-run-all"
         with tempfile.TemporaryDirectory() as tmp:
-            build = Path(tmp)
+            build = stand_in_build(Path(tmp), "imghost-fcgi", "imghost-admin", "locale")
             (build / "sanitize").mkdir()
-            for b in ("imghost-fcgi", "imghost-admin", "locale"):
-                (build / b).symlink_to(BUILD / b)
             # Unit test stand-ins that pass, so only the end-to-end part can fail.
             for u in (build / "unit-tests", build / "sanitize" / "unit-tests", build / "integration-tests",
                       build / "sanitize" / "integration-tests"):
