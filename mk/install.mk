@@ -80,7 +80,8 @@ install: all
 	$(Q)# The site: a rendered copy in share/ always, sites-available only if there is none.
 	$(Q)# Rate limits and the metrics listener as the configuration says (imghost.conf's
 	$(Q)# defaults unless IMGHOST_* is set); after changing them, change the site too.
-	$(Q)$(BUILD)/imghost-admin config nginx-sed >$(BUILD)/nginx-site.sed
+	$(Q)# nginx's own errors in every language: from the catalogs just built.
+	$(Q)IMGHOST_LOCALE_DIR=$(BUILD)/locale $(BUILD)/imghost-admin config nginx-sed >$(BUILD)/nginx-site.sed
 	$(Q)$(INSTALL_SUBST) nginx/imghost-site.conf.in | sed -f $(BUILD)/nginx-site.sed \
 	  >$(DESTDIR)$(SHAREDIR)/nginx/imghost-site.conf
 	$(Q)if [ -e $(DESTDIR)$(SYSCONFDIR)/nginx/sites-available/imghost ]; then \

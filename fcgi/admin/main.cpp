@@ -23,6 +23,7 @@
 #include "admin/migrate.hpp"
 #include "admin/migrate_store.hpp"
 #include "admin/moderation.hpp"
+#include "admin/nginx_sed.hpp"
 #include "admin/own_names.hpp"
 #include "admin/restore_files.hpp"
 #include "admin/users.hpp"
@@ -170,22 +171,6 @@ void print_routes() {
   }
 }
 
-// s|@UPLOAD_RATE@|60|g ... for nginx/imghost-site.conf.in: the rates of limit_req (a
-// minute's requests), their bursts, Retry-After (the seconds one more request needs at
-// that rate) and the metrics listener, all from the configuration the workers read.
-void print_nginx_sed(const imghost::Config& c) {
-  const struct {
-    const char* name;
-    imghost::RateLimit rate;
-  } limits[] = {{"UPLOAD", c.upload_rate}, {"LOGIN", c.login_rate}, {"SIGNUP", c.signup_rate}, {"ALBUM", c.album_rate}};
-  for (const auto& l : limits) {
-    std::printf("s|@%s_RATE@|%u|g\n", l.name, l.rate.per_minute);
-    std::printf("s|@%s_BURST@|%u|g\n", l.name, l.rate.burst);
-    std::printf("s|@%s_RETRY@|%u|g\n", l.name, (60 + l.rate.per_minute - 1) / l.rate.per_minute);
-  }
-  std::printf("s|@METRICS_LISTEN@|%s|g\n", c.metrics_listen.c_str());
-}
-
 // apply sql/ migrations; move a store of the legacy layout to the current one; give
 // every image a file name of its own (admin/own_names.hpp)
 int migrate_command(const Invocation& in) {
@@ -223,7 +208,7 @@ int fsck_command(const Invocation& in) {
 // config get KEY: the value in force (file, then environment), as the workers read it:
 // the one reader of the configuration for scripts and make install.  config list: every
 // KEY = value in force.  config nginx-sed: a sed script that fills the nginx site's
-// rate-limit and metrics placeholders.
+// placeholders (admin/nginx_sed.hpp).
 int config_command(const Invocation& in) {
   using imghost::Config;
   const auto& args = in.args;
@@ -238,7 +223,7 @@ int config_command(const Invocation& in) {
     return 0;
   }
   if (args.size() == 2 && args[1] == "nginx-sed") {
-    print_nginx_sed(config);
+    imghost::admin::print_nginx_sed(config, stdout);
     return 0;
   }
   if (args.size() == 2 && args[1] == "list") {

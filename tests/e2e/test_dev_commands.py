@@ -222,27 +222,42 @@ class Deps(unittest.TestCase):
 
 
 class FailedStart(unittest.TestCase):
-    def test_workers_that_refuse_their_configuration_fail_the_start_and_leave_nothing(self):
-        # A build without its compiled catalogs: the workers refuse to start (no catalog
-        # for a configured language).  The start says why and stops what it had started,
-        # so no PostgreSQL, nginx or cleanup loop holds the caller's output open.
-        folder = VAR / "dev-failed-start"
+    """A start that fails says why and stops what it had started, so no PostgreSQL,
+    nginx or cleanup loop holds the caller's output open."""
+
+    def start_that_fails(self, folder, port, **extra):
+        """scripts/stack start in `folder`: its output, and the processes left after it."""
+        e = private_env(folder, port, **extra)
+        try:
+            # capture_output waits until every holder of the start's output has closed it,
+            # so a loop left behind (its command line does not name the folder) fails this
+            # run by its timeout.
+            r = subprocess.run([str(ROOT / "scripts" / "stack"), "start"], cwd=ROOT, env=e, capture_output=True,
+                               text=True, timeout=120)
+            left = processes_under(folder)
+        finally:
+            subprocess.run([str(ROOT / "scripts" / "stack"), "stop"], cwd=ROOT, env=e, capture_output=True)
+        self.assertNotEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(left, [], "a failed start leaves nothing running")
+        return r.stdout + r.stderr
+
+    def test_a_build_without_its_catalogs_fails_the_start_and_leaves_nothing(self):
+        # No catalog for a configured language: neither nginx's error maps nor the
+        # workers can speak it, and the start refuses before starting either.
         with tempfile.TemporaryDirectory() as tmp:
             build = stand_in_build(Path(tmp), "imghost-fcgi", "imghost-admin")
-            e = private_env(folder, PORT + 19, IMGHOST_BUILD=build)
-            try:
-                # capture_output waits until every holder of the start's output has closed
-                # it, so a loop left behind (its command line does not name the folder)
-                # fails this run by its timeout.
-                r = subprocess.run([str(ROOT / "scripts" / "stack"), "start"], cwd=ROOT, env=e, capture_output=True,
-                                   text=True, timeout=120)
-                left = processes_under(folder)
-            finally:
-                subprocess.run([str(ROOT / "scripts" / "stack"), "stop"], cwd=ROOT, env=e, capture_output=True)
-        self.assertNotEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertIn("the workers exited at start", r.stderr + r.stdout)
-        self.assertIn("no catalog for language", r.stderr + r.stdout)
-        self.assertEqual(left, [], "a failed start leaves nothing running")
+            out = self.start_that_fails(VAR / "dev-failed-start", PORT + 19, IMGHOST_BUILD=build)
+        self.assertIn("the nginx site could not be made", out)
+        self.assertIn("no catalog for language", out)
+
+    def test_workers_that_exit_at_start_fail_the_start_and_leave_nothing(self):
+        # A folder where the workers' socket goes: they cannot listen, and exit.
+        folder = VAR / "dev-failed-workers"
+        shutil.rmtree(folder, ignore_errors=True)
+        (folder / "run" / "imghost.sock" / "in-the-way").mkdir(parents=True)
+        out = self.start_that_fails(folder, PORT + 20)
+        self.assertIn("the workers exited at start", out)
+        self.assertIn("imghost.sock", out, "the workers' own reason")
 
 
 class RunAll(unittest.TestCase):
