@@ -156,7 +156,7 @@ FsckResult Check::run() {
     note("ignored: " + f + " (not a file imghost makes; left alone)");
   }
 
-  std::string line = summary(r_);
+  std::string line = summary(r_).in("en");
   if (r_.young > 0)
     line += fmt::format(" {} younger than {} s not checked.", plural(r_.young, "file"), opt_.grace.count());
   note(line);
@@ -341,11 +341,13 @@ bool looks_unmounted(std::size_t missing, std::size_t total) {
   return missing >= 3 && missing * 2 > total;
 }
 
-std::string summary(const FsckResult& r) {
-  std::string s = fmt::format("repair check found {}, fixed {}", plural(r.problems, "problem"), r.fixed);
-  if (r.remaining() > 0) s += fmt::format("; {} remain{}", r.remaining(), r.remaining() == 1 ? "s" : "");
-  s += '.';
-  return s;
+i18n::Message summary(const FsckResult& r) {
+  const auto n = static_cast<long>(r.problems);
+  const auto found =
+      i18n::msgn("repair check found {} problem, fixed {}", "repair check found {} problems, fixed {}", n, n, r.fixed);
+  if (r.remaining() == 0) return i18n::msg("{}.", found);
+  const auto left = static_cast<long>(r.remaining());
+  return i18n::msg("{}; {}.", found, i18n::msgn("{} remains", "{} remain", left, left));
 }
 
 FsckResult fsck(const store::Store& store, db::Connection& conn, AppLog& log, const image::Limits& limits,

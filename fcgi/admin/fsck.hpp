@@ -60,8 +60,9 @@ struct FsckResult {
 // there (unmounted disk, wrong store_dir) rather than files lost one by one.
 bool looks_unmounted(std::size_t missing, std::size_t total);
 
-// "repair check found N problems, fixed M." (plus "; K remain" when some are left).
-std::string summary(const FsckResult& r);
+// "repair check found N problems, fixed M." (plus "; K remain" when some are left), for
+// the log in its language and for the operator in English.
+i18n::Message summary(const FsckResult& r);
 
 // Runs the check on `store` and the database behind `conn`; writes findings to `out` and
 // the summary line to `log`.  Missing thumbnails are made under `limits` (ImageMagick is

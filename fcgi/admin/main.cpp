@@ -94,7 +94,7 @@ int run_fsck(const imghost::Config& config, const imghost::admin::FsckOptions& o
     const auto r = admin::fsck(*store, conn, *log, config.image, options, stdout);
     return r.remaining() == 0 ? 0 : 1;
   } catch (const std::exception& e) {
-    log->error(std::string("repair check could not run: ") + e.what());
+    log->error(i18n::msg("repair check could not run: {}", e.what()));
     throw;
   }
 }
@@ -124,7 +124,7 @@ int run_migrate_store(const imghost::Config& config, const std::string& to) {
     const auto r = admin::migrate_store(source, target, conn, *log, stdout);
     return r.without_row + r.refused == 0 ? 0 : 1;
   } catch (const std::exception& e) {
-    log->error(std::string("migrate-store stopped: ") + e.what() + " (run it again to carry on).");
+    log->error(i18n::msg("migrate-store stopped: {} (run it again to carry on).", e.what()));
     throw;
   }
 }
@@ -150,7 +150,7 @@ int run_expire(const imghost::Config& config) {
                   static_cast<unsigned long long>(v.bytes_left));
     return r.failed == 0 ? 0 : 1;
   } catch (const std::exception& e) {
-    log->error(std::string("expire stopped: ") + e.what() + " (the next run carries on).");
+    log->error(i18n::msg("expire stopped: {} (the next run carries on).", e.what()));
     throw;
   }
 }

@@ -84,11 +84,11 @@ MigrateStoreResult migrate_store(const store::Store& source, const store::Store&
     std::fflush(out);
   }
 
-  const std::string summary = fmt::format(
+  const auto summary = i18n::msg(
       "migrate-store moved {} originals and {} thumbnails from {} to {}; {} files without a row left for the repair "
       "check, {} refused.",
       r.originals, r.thumbnails, source.location(), target.location(), r.without_row, r.refused);
-  std::fprintf(out, "%s\n", summary.c_str());
+  std::fprintf(out, "%s\n", summary.in("en").c_str());
   if (r.refused > 0)
     log.error(summary);
   else

@@ -99,7 +99,8 @@ std::vector<std::string> language_maps(const Config& c) {
     lines.push_back("map $imghost_language $" + e.variable + " {");
     lines.push_back("    default  " + nginx_quoted(views::error_json(e.code, e.message.in("en"))) + ";");
     for (const auto& l : c.languages)
-      if (l != "en") lines.push_back("    " + l + "  " + nginx_quoted(views::error_json(e.code, e.message.in(l))) + ";");
+      if (l != "en")
+        lines.push_back("    " + l + "  " + nginx_quoted(views::error_json(e.code, e.message.in(l))) + ";");
     lines.push_back("}");
   }
   return lines;

@@ -68,7 +68,7 @@ OwnNamesResult give_own_names(const store::Store& store, db::Connection& conn, A
   }
   if (r.renamed > 0 || r.missing > 0)
     log.success(
-        fmt::format("migrate gave {} images a file name of their own; {} shared files missing.", r.renamed, r.missing));
+        i18n::msg("migrate gave {} images a file name of their own; {} shared files missing.", r.renamed, r.missing));
   return r;
 }
 

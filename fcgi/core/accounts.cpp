@@ -159,7 +159,7 @@ NewToken create_token(App& app, const UserRecord& owner, const std::string& name
   NewToken t;
   t.secret = std::string(kTokenPrefix) + naming::random_base32(kSecretChars);
   t.row = db::UsersRepo(app.db()).insert_token(naming::random_base32(16), owner.id, name, crypto::sha256(t.secret));
-  app.log().success(fmt::format("API token {} created for {}.", t.row.id, owner.username));
+  app.log().success(i18n::msg("API token {} created for {}.", t.row.id, owner.username));
   return t;
 }
 
@@ -167,7 +167,7 @@ std::vector<TokenRecord> tokens_of(App& app, long long user_id) { return db::Use
 
 void revoke_token(App& app, const UserRecord& owner, const std::string& id) {
   if (!db::UsersRepo(app.db()).delete_token(owner.id, id)) throw errors::not_found(i18n::msg("no such token"));
-  app.log().success(fmt::format("API token {} of {} revoked.", id, owner.username));
+  app.log().success(i18n::msg("API token {} of {} revoked.", id, owner.username));
 }
 
 std::optional<TokenUser> token_user(App& app, std::string_view secret) {

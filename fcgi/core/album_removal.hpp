@@ -21,12 +21,15 @@ namespace imghost::album_removal {
 // Removes one album now (DELETE of an album): marks it deleting, removes its images that
 // are in no other album, then its row.  Logs "image <name> deleted." per image and
 // `album_line` for the album.
-RemovalReport remove_album(App& app, long long album_seq, const std::string& album_line);
+RemovalReport remove_album(App& app, long long album_seq, const i18n::Message& album_line);
 
-// The same for the cleanup, its lines saying `verb` ("expired", "deleted") for each
-// image and `album_line` for the album; counted in `report`.  Nothing when another run
-// has marked it first.
-void tear_down(db::Connection& conn, const store::Store& store, AppLog& log, long long album_seq, const char* verb,
-               const std::string& album_line, RemovalReport& report);
+// The log line of an album deleted by `by` (a username; "" for the holder of its
+// manage link): "album <id> deleted by <by>." or "album <id> deleted."
+i18n::Message deleted_line(const std::string& id, std::string_view by);
+
+// The same for the cleanup, its lines saying `cause` for each image and `album_line` for
+// the album; counted in `report`.  Nothing when another run has marked it first.
+void tear_down(db::Connection& conn, const store::Store& store, AppLog& log, long long album_seq, RemovalCause cause,
+               const i18n::Message& album_line, RemovalReport& report);
 
 }  // namespace imghost::album_removal

@@ -127,7 +127,8 @@ AlbumRecord edit(App& app, const AlbumRecord& album, const AlbumEdit& e, std::st
     repo.update(album.seq, changes);
     tx.commit();
   }
-  app.log().success(fmt::format("album {} edited{}.", album.id, by));
+  app.log().success(by.empty() ? i18n::msg("album {} edited.", album.id)
+                               : i18n::msg("album {} edited by {}.", album.id, by));
   auto now = repo.find(album.id);
   if (!now || now->status == "deleting") throw errors::not_found(i18n::msg("no such album"));
   return *now;
@@ -165,7 +166,8 @@ AlbumRecord add_images(App& app, const AlbumRecord& album, const std::vector<std
     tx.commit();
     added = seqs.size();
   }
-  app.log().success(fmt::format("album {}: {} images added by {}.", album.id, added, by.username));
+  app.log().success(i18n::msgn("album {}: {} image added by {}.", "album {}: {} images added by {}.",
+                               static_cast<long>(added), album.id, added, by.username));
   auto now = albums.find(album.id);
   if (!now || now->status == "deleting") throw errors::not_found(i18n::msg("no such album"));
   return *now;

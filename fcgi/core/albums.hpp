@@ -90,7 +90,8 @@ struct AlbumEdit {
 // The images that count are those that have not expired.  Throws not_found (deleted
 // meanwhile), expired (its time passed meanwhile), bad_request (a cover that is not an
 // image of this album; an order naming an image not in it, naming one twice or leaving
-// one out).  Logs "album <id> edited<by>." and returns the album as it is now.
+// one out).  Logs "album <id> edited by <by>." (`by` a username; "album <id> edited."
+// for the holder of its manage link) and returns the album as it is now.
 AlbumRecord edit(App& app, const AlbumRecord& album, const AlbumEdit& edit, std::string_view by);
 
 // Puts images that already exist into an album the caller found (find_live) and may

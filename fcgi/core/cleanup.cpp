@@ -33,7 +33,7 @@ void remove_empty_albums(db::Connection& conn, AppLog& log, unsigned ttl, Report
     }
     for (const auto& id : removed) {
       ++report.empty_albums;
-      log.success(fmt::format("album {} removed: empty for more than {} seconds.", id, ttl));
+      log.success(i18n::msg("album {} removed: empty for more than {} seconds.", id, ttl));
     }
     // Fewer than a batch: none left (or the rest is locked, for the next run).  None
     // removed: every one got an image meanwhile.
@@ -53,7 +53,8 @@ Report run_once(db::Connection& conn, const store::Store& store, AppLog& log, un
     const auto doomed = repo.expired_images(kBatch);
     std::size_t removed = 0;
     for (const auto& d : doomed)
-      if (image_removal::remove_image_logged(conn, store, log, d.id, d.sha256, d.name, "expired", report)) ++removed;
+      if (image_removal::remove_image_logged(conn, store, log, d.id, d.sha256, d.name, RemovalCause::expired, report))
+        ++removed;
     // A batch that removed nothing was taken by another run meanwhile: stop, it goes on.
     if (doomed.size() < static_cast<std::size_t>(kBatch) || removed == 0) break;
   }
@@ -62,8 +63,12 @@ Report run_once(db::Connection& conn, const store::Store& store, AppLog& log, un
     const auto doomed = albums.albums_to_remove(kBatch);
     for (const auto& d : doomed) {
       // An album whose DELETE a dead worker left half done is finished as a deletion.
-      const char* verb = d.deleted ? "deleted" : "expired";
-      album_removal::tear_down(conn, store, log, d.seq, verb, fmt::format("album {} {}.", d.id, verb), report);
+      if (d.deleted)
+        album_removal::tear_down(conn, store, log, d.seq, RemovalCause::deleted, i18n::msg("album {} deleted.", d.id),
+                                 report);
+      else
+        album_removal::tear_down(conn, store, log, d.seq, RemovalCause::expired, i18n::msg("album {} expired.", d.id),
+                                 report);
     }
     if (doomed.size() < static_cast<std::size_t>(kBatch)) break;
   }

@@ -12,7 +12,7 @@ ImageRecord edit_image(App& app, const std::string& id, const ImageEdit& edit, c
   if (!repo.update(id, {edit.description, edit.visibility})) throw errors::not_found(i18n::msg("no such image"));
   auto rec = repo.find(id);
   if (!rec) throw errors::not_found(i18n::msg("no such image"));
-  app.log().success(fmt::format("image {} edited by {}.", rec->name, by.username));
+  app.log().success(i18n::msg("image {} edited by {}.", rec->name, by.username));
   return *rec;
 }
 

@@ -81,12 +81,13 @@ std::optional<Removed> remove_image(db::Connection& conn, const store::Store& st
 }
 
 bool remove_image_logged(db::Connection& conn, const store::Store& store, AppLog& log, const std::string& id,
-                         const crypto::Sha256& sha256, const std::string& name, const char* verb,
+                         const crypto::Sha256& sha256, const std::string& name, RemovalCause cause,
                          RemovalReport& report) {
   const auto removed = remove_image(conn, store, log, id, sha256);
   if (!removed) return false;
   ++report.images;
-  log.success(fmt::format("image {} {}.", name, verb));
+  log.success(cause == RemovalCause::deleted ? i18n::msg("image {} deleted.", name)
+                                             : i18n::msg("image {} expired.", name));
   if (removed->file) count_file(!removed->file_left_queued, report);
   return true;
 }

@@ -73,10 +73,10 @@ struct Removed {
 std::optional<Removed> remove_image(db::Connection& conn, const store::Store& store, AppLog& log, const std::string& id,
                                     const crypto::Sha256& sha256);
 
-// remove_image, then "image <name> <verb>." logged ("expired", "deleted") and counted in
-// `report`.  False when another run removed it first.
+// remove_image, then "image <name> deleted." or "expired." logged (by `cause`) and
+// counted in `report`.  False when another run removed it first.
 bool remove_image_logged(db::Connection& conn, const store::Store& store, AppLog& log, const std::string& id,
-                         const crypto::Sha256& sha256, const std::string& name, const char* verb,
+                         const crypto::Sha256& sha256, const std::string& name, RemovalCause cause,
                          RemovalReport& report);
 
 // Removes a queued name's files, then dequeues it.  false (logged) when the store

@@ -162,7 +162,7 @@ std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::o
         else
           app.store().put_thumbnail(name, f.thumbnail);
       } catch (const std::exception& e) {
-        app.log().error(fmt::format("thumbnail of {} left for later: {}", name, e.what()));
+        app.log().error(i18n::msg("thumbnail of {} left for later: {}", name, e.what()));
       }
     }
     committing = true;

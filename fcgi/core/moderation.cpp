@@ -76,7 +76,8 @@ long long report(App& app, const NewReport& r, std::optional<long long> reporter
   const auto details = checked_free_text(r.details, "details", kMaxDescriptionChars);
   const auto kind = report_target(app, r.target);
   const auto id = db::ModerationRepo(app.db()).insert_report(kind, r.target, r.reason, details, reporter);
-  app.log().success(fmt::format("{} {} reported ({}).", kind_name(kind), r.target, r.reason));
+  app.log().success(kind == TargetKind::image ? i18n::msg("image {} reported ({}).", r.target, r.reason)
+                                              : i18n::msg("album {} reported ({}).", r.target, r.reason));
   return id;
 }
 
@@ -132,7 +133,7 @@ TakedownRecord takedown(App& app, const Actor& who, const std::string& target, c
   // with a tombstone of its own; then the album itself.
   for (const auto& m : db::AlbumsRepo(conn).images_only_here(album->seq, 1000))
     if (auto img = db::ImagesRepo(conn).find(m.id)) takedown_image(app, who, *img, why, album->id);
-  album_removal::remove_album(app, album->seq, fmt::format("album {} taken down.", album->id));
+  album_removal::remove_album(app, album->seq, i18n::msg("album {} taken down.", album->id));
   return *repo.takedown_of_target(album->id);
 }
 
@@ -169,7 +170,7 @@ BlockRecord block(App& app, const Actor& who, const BlockRequest& r) {
         phash = as_stored(image::perceptual_hash_of(*bytes, app.config().image));
     } catch (const std::exception& e) {
       // The bytes are still banned; near-identical copies are not.
-      app.log().error(fmt::format("no perceptual hash for the block of {}: {}", img->name, e.what()));
+      app.log().error(i18n::msg("no perceptual hash for the block of {}: {}", img->name, e.what()));
     }
   }
   db::Transaction tx(app.db());
@@ -198,7 +199,7 @@ void check_not_blocked(App& app, const std::vector<crypto::Sha256>& digests, std
   const auto hit = db::ModerationRepo(app.db()).matching_block(
       digests, phash ? std::optional(as_stored(*phash)) : std::nullopt, image::kSamePictureDistance);
   if (!hit) return;
-  app.log().error(fmt::format("upload of {} refused: blocked content (block {}).", shown, hit->id));
+  app.log().error(i18n::msg("upload of {} refused: blocked content (block {}).", shown, hit->id));
   throw errors::blocked(i18n::msg("{} cannot be uploaded here: the operator has banned this content", shown));
 }
 

@@ -6,6 +6,9 @@
 
 namespace imghost {
 
+// Why an image or album goes: its log line says it ("image <name> deleted." / "expired.").
+enum class RemovalCause { deleted, expired };
+
 struct RemovalReport {
   std::size_t images = 0;        // image rows removed
   std::size_t albums = 0;        // album rows removed

@@ -171,10 +171,14 @@ Stored store_complete(App& app, db::ResumableUploadsRepo& repo, const db::Resuma
     const auto stored = ingest(app, files, f.description, f.visibility,
                                account ? Uploader{account->id, account->username} : Uploader{}, destination.placement);
     const auto& r = stored.at(0).record;
-    const auto by = r.owner ? fmt::format(" by {}", *r.owner) : std::string();
-    app.log().success(fmt::format("image {} uploaded as {} ({} bytes, resumable upload {}){}.",
-                                  r.original_filename.empty() ? "(unnamed)" : r.original_filename, r.name, r.size, id,
-                                  by));
+    const auto logged_name = r.original_filename.empty() ? std::string("(unnamed)") : r.original_filename;
+    const auto n = static_cast<long>(r.size);
+    app.log().success(r.owner ? i18n::msgn("image {} uploaded as {} ({} byte, resumable upload {}) by {}.",
+                                           "image {} uploaded as {} ({} bytes, resumable upload {}) by {}.", n,
+                                           logged_name, r.name, r.size, id, *r.owner)
+                              : i18n::msgn("image {} uploaded as {} ({} byte, resumable upload {}).",
+                                           "image {} uploaded as {} ({} bytes, resumable upload {}).", n, logged_name,
+                                           r.name, r.size, id));
     repo.finish_stored(row.key_sha256, r.id);
     remove_data_file(cfg.store_dir, row.key_sha256);
     return stored.at(0);
@@ -232,8 +236,8 @@ void abandon(App& app, const UserRecord* account, std::string_view key) {
   // The row first: a crash before the unlink leaves a file the sweep removes.
   if (!repo.remove(row.key_sha256)) throw errors::not_found(i18n::tr("no such upload"));
   remove_data_file(app.config().store_dir, row.key_sha256);
-  app.log().success(fmt::format("resumable upload {} abandoned at {} of {} bytes.", short_id(row.key_sha256),
-                                row.received, row.length));
+  app.log().success(i18n::msg("resumable upload {} abandoned at {} of {} bytes.", short_id(row.key_sha256),
+                              row.received, row.length));
 }
 
 Appended append(App& app, const UserRecord* account, std::string_view key, long long offset,
@@ -324,7 +328,7 @@ std::size_t remove_expired(db::Connection& conn, const fs::path& store_dir, AppL
       if (!repo.remove(k)) continue;  // another run took it
       remove_data_file(store_dir, k);
       ++removed;
-      log.success(fmt::format("resumable upload {} expired.", short_id(k)));
+      log.success(i18n::msg("resumable upload {} expired.", short_id(k)));
     }
     if (doomed.size() < 100) break;
   }
@@ -339,7 +343,7 @@ std::size_t remove_expired(db::Connection& conn, const fs::path& store_dir, AppL
     if (fs::file_time_type::clock::now() - mtime < kOrphanGrace) continue;
     if (repo.exists(*k)) continue;
     remove_data_file(store_dir, *k);
-    log.success(fmt::format("resumable upload {}: data file without its upload removed.", short_id(*k)));
+    log.success(i18n::msg("resumable upload {}: data file without its upload removed.", short_id(*k)));
   }
   return removed;
 }

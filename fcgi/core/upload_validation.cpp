@@ -94,7 +94,7 @@ Candidate video_candidate(App& app, IncomingFile& file, image::Format container,
     const auto inspected = image::inspect(prepared.poster, poster_limits);
     c.thumbnail = image::thumbnail_of(inspected, prepared.poster, cfg.image.thumb_size);
   } catch (const std::exception& e) {
-    app.log().error(fmt::format("poster of {} not made at upload: {}", shown, e.what()));
+    app.log().error(i18n::msg("poster of {} not made at upload: {}", shown, e.what()));
   }
   return c;
 }
@@ -149,14 +149,14 @@ Candidate candidate_of(App& app, IncomingFile& file, const std::string& filename
     std::optional<std::uint64_t> phash;
     try {
       phash = image::perceptual_hash(inspected);
-    } catch (const std::exception& e) { app.log().error(fmt::format("no perceptual hash of {}: {}", shown, e.what())); }
+    } catch (const std::exception& e) { app.log().error(i18n::msg("no perceptual hash of {}: {}", shown, e.what())); }
     moderation::check_not_blocked(app, {file.sha256(), c.sha256}, phash, shown);
     try {
       c.thumbnail = image::thumbnail_of(inspected, stored, cfg.image.thumb_size);
       c.thumbnail_is_original = image::is_own_thumbnail(inspected, stored.size(), cfg.image.thumb_size);
     } catch (const std::exception& e) {
       // The upload is valid; its thumbnail is made on demand when first asked for.
-      app.log().error(fmt::format("thumbnail of {} not made at upload: {}", shown, e.what()));
+      app.log().error(i18n::msg("thumbnail of {} not made at upload: {}", shown, e.what()));
     }
     return c;
   } catch (const image::Rejection& r) {

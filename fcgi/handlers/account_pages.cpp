@@ -37,11 +37,11 @@ Response with_form_key(int status, const LoginFormKey& key, std::string page) {
   return r;
 }
 
-Response logged_in(App& app, const Request& req, const UserRecord& user, const char* what) {
+Response logged_in(App& app, const Request& req, const UserRecord& user, const i18n::Message& line) {
   // A fresh id at every login (no fixation); a session the browser still had ends.
   if (const auto old = session_cookie_of(req)) accounts::end_session(app, *old);
   const auto id = accounts::start_session(app, user.id);
-  app.log().success(fmt::format("{} {}.", user.username, what));
+  app.log().success(line);
   auto r = see_other(app, "/account");
   r.header("Set-Cookie", session_cookie(app, id));
   return r;
@@ -79,9 +79,9 @@ Response signup_from_form(App& app, Request& req, const Params&) {
     check_login_csrf(req, body);
     const auto user = accounts::sign_up(app, username, form_field(body, "password"),
                                         invite.empty() ? std::nullopt : std::optional<std::string>(invite));
-    return logged_in(app, req, user, "logged in after signing up");
+    return logged_in(app, req, user, i18n::msg("{} logged in after signing up.", user.username));
   } catch (const Error& e) {
-    app.log().error(fmt::format("signup refused: {} ({}).", e.what(), code_name(e.code())));
+    app.log().error(i18n::msg("signup refused: {} ({}).", e.message(), code_name(e.code())));
     // The name is refilled only when it was a valid one (never 10,000 characters back).
     const bool keep = username.size() <= 32;
     return with_form_key(http::status_of(e.code()), key,
@@ -101,9 +101,10 @@ Response login_from_form(App& app, Request& req, const Params&) {
   const auto username = form_field(body, "username");
   try {
     check_login_csrf(req, body);
-    return logged_in(app, req, accounts::log_in(app, username, form_field(body, "password")), "logged in");
+    const auto user = accounts::log_in(app, username, form_field(body, "password"));
+    return logged_in(app, req, user, i18n::msg("{} logged in.", user.username));
   } catch (const Error& e) {
-    app.log().error(fmt::format("login refused: {} ({}).", e.what(), code_name(e.code())));
+    app.log().error(i18n::msg("login refused: {} ({}).", e.message(), code_name(e.code())));
     return with_form_key(http::status_of(e.code()), key,
                          pages::login_form(site_of(app), e.what(), username.size() <= 32 ? username : "", key.csrf));
   }

@@ -37,14 +37,14 @@ constexpr int kMaxListed = 100;  // albums on "My albums" and in the "add to alb
 struct Managing {
   AlbumRecord album;
   pages::ManageProof proof;
-  std::string by;  // " by <username>" for an account, "" for the manage token
+  std::string by;  // the account's username, "" for the manage token
 };
 
 Managing managing(App& app, const Request& req, const std::string& id, const std::string& token) {
   const auto c = identify(app, req);
   Managing m{albums::find_managed(app, id, token, c.user()),
              {c.via == Caller::Via::session ? accounts::csrf_token(c.session_id) : std::string(), token},
-             token.empty() && c.account ? fmt::format(" by {}", c.account->username) : std::string()};
+             token.empty() && c.account ? c.account->username : std::string()};
   return m;
 }
 
@@ -174,8 +174,8 @@ Response album_delete_from_form(App& app, Request& req, const Params& params) {
   const auto body = req.read_body(kMaxFormBody);
   const auto token = form_field(body, "manage_token");
   const auto album = albums::find_to_remove(app, params["id"], token, c.user());
-  const auto by = token.empty() && c.account ? fmt::format(" by {}", c.account->username) : std::string();
-  album_removal::remove_album(app, album.seq, fmt::format("album {} deleted{}.", album.id, by));
+  const auto by = token.empty() && c.account ? c.account->username : std::string();
+  album_removal::remove_album(app, album.seq, album_removal::deleted_line(album.id, by));
   if (token.empty() && c.via == Caller::Via::session) return see_other(app, "/account/albums");
   return Response::html(200, pages::album_deleted(site_of(app), pages::album_title(album)));
 }

@@ -147,7 +147,7 @@ Response patch_album(App& app, Request& req, const Params& params) {
       order.push_back(id.get<std::string>());
     }
   }
-  const auto by = caller.account && token.empty() ? fmt::format(" by {}", caller.account->username) : std::string();
+  const auto by = caller.account && token.empty() ? caller.account->username : std::string();
   return Response::json(200, views::dump(views::album_json(albums::edit(app, album, e, by), app.base_url())));
 }
 
@@ -158,10 +158,8 @@ Response delete_album(App& app, Request& req, const Params& params) {
   // already gone (core/albums.hpp: find_to_remove).
   const std::optional<AlbumRecord> album =
       albums::find_to_remove(app, id, std::string(req.header("X-Manage-Token")), caller.user());
-  const auto by = caller.account && req.header("X-Manage-Token").empty()
-                      ? fmt::format(" by {}", caller.account->username)
-                      : std::string();
-  album_removal::remove_album(app, album->seq, fmt::format("album {} deleted{}.", id, by));
+  const auto by = caller.account && req.header("X-Manage-Token").empty() ? caller.account->username : std::string();
+  album_removal::remove_album(app, album->seq, album_removal::deleted_line(id, by));
   Response r;
   r.status = 204;
   return r;

@@ -12,7 +12,7 @@ import unittest
 from pathlib import Path
 
 import fixtures as fx
-from stack import PORT, get, log_lines, request, upload
+from stack import PORT, ROOT, VAR, env, get, log_lines, request, upload
 
 
 def vary_of(path, headers=None):
@@ -168,3 +168,51 @@ class TranslationCheck(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RussianLog(unittest.TestCase):
+    """A stack of its own with log_language = ru: app.log's lines in the seed's form
+    ("Успех: изображение img1.jpg загружено ..."), whatever language the requests speak."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = VAR / "ru-log"
+        shutil.rmtree(cls.folder, ignore_errors=True)
+        cls.port = PORT + 21
+        cls.env = env()
+        cls.env.update(IMGHOST_VAR=str(cls.folder), IMGHOST_PORT=str(cls.port), IMGHOST_LOGS=str(cls.folder / "logs"),
+                       IMGHOST_LOG_LANGUAGE="ru")
+        cls.env.pop("IMGHOST_CONFIG", None)
+        # Its output to a file: the processes it starts keep their standard output open.
+        (cls.folder / "logs").mkdir(parents=True)
+        with open(cls.folder / "logs" / "start.out", "wb") as out:
+            subprocess.run([str(ROOT / "scripts" / "stack"), "start"], env=cls.env, check=True, stdout=out,
+                           stderr=subprocess.STDOUT)
+
+    @classmethod
+    def tearDownClass(cls):
+        subprocess.run([str(ROOT / "scripts" / "stack"), "stop"], env=cls.env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+
+    def lines(self):
+        return (self.folder / "logs" / "app.log").read_text(encoding="utf-8").splitlines()
+
+    def test_the_log_speaks_russian(self):
+        start = self.lines()
+        # The repair check at the start of the stack.
+        self.assertTrue(any(re.search(r"\] Успех: проверка нашла 0 проблем, исправлено: 0\.$", l) for l in start), start)
+        r = upload([("img1.jpg", fx.jpeg(seed=7))], accept="application/json", port=self.port)
+        self.assertEqual(r.status, 201, r.text)
+        image = r.json()
+        r = request("GET", "/api/v1/images/aaaaaaaaaaaaaaaaaaaa", headers={"Accept-Language": "en"}, port=self.port)
+        self.assertEqual(r.json()["error"]["message"], "no such image", "the asker still gets English")
+        r = request("DELETE", f"/api/v1/images/{image['id']}", headers={"X-Delete-Token": image["delete_token"]},
+                    port=self.port)
+        self.assertEqual(r.status, 204)
+        new = self.lines()[len(start):]
+        stored = image["filename"]
+        self.assertRegex(new[0], r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] Успех: изображение img1\.jpg загружено как "
+                         + re.escape(stored) + r" \(\d+ байт(а)?\)\.$")
+        self.assertRegex(new[1], r"\] Ошибка: такого изображения нет \(404 not_found, GET /api/v1/images/a+\)\.$")
+        self.assertRegex(new[2], r"\] Успех: изображение " + re.escape(stored) + r" удалено\.$")
+        self.assertFalse(any(re.search(r"\] [A-Z][a-z]+: ", l) for l in new), new)
