@@ -33,10 +33,10 @@ async function englishWords(page) {
     .filter((w) => !ALLOWED.has(w) && !own.has(w)))];
 }
 
-async function walkInRussian(path, status = 200) {
-  await checkPage(path, { status, cookies: RU });
+async function walkInRussian(path, status = 200, cookies = []) {
+  await checkPage(path, { status, cookies: [...RU, ...cookies] });
   const page = await newPage({ viewport: PHONE });
-  await page.context().addCookies(RU);
+  await page.context().addCookies([...RU, ...cookies]);
   const response = await page.goto(path);
   assert.equal(response.status(), status, path);
   assert.equal(await page.getAttribute('html', 'lang'), 'ru', `${path}: <html lang="ru">`);
@@ -67,6 +67,43 @@ test('every page in Russian: no English word left, accessible, no sideways scrol
     `/delete/${image.id}?token=${image.delete_token}`, `/uploaded/${image.id}`]) await walkInRussian(path);
   await walkInRussian('/i/nosuchimage0000000000', 404);
   await walkInRussian('/no/such/page', 404);
+});
+
+test("an owner's pages in Russian: my images, albums, an album's manage and delete pages, tokens, the report form", async () => {
+  const name = `ru${Date.now().toString(36)}`;
+  const password = 'a long enough password 1';
+  const json = { 'Content-Type': 'application/json' };
+  let r = await fetch(`${BASE}/api/v1/users`, { method: 'POST', headers: json, body: JSON.stringify({ username: name, password }) });
+  assert.equal(r.status, 201);
+  r = await fetch(`${BASE}/api/v1/tokens`, { method: 'POST', headers: json,
+    body: JSON.stringify({ username: name, password, name: 'ноутбук' }) });
+  const token = await r.json();
+  const auth = { Authorization: `Bearer ${token.token}` };
+  r = await fetch(`${BASE}/api/v1/albums`, { method: 'POST', headers: { ...auth, ...json }, body: JSON.stringify({ title: 'Дача' }) });
+  const own = await r.json();
+  const form = new FormData();
+  form.append('file', new Blob([png(63)]), 'сад.png');
+  r = await fetch(`${BASE}/api/v1/albums/${own.id}/images`, { method: 'POST', headers: auth, body: form });
+  assert.equal(r.status, 201);
+  const mine = await r.json();
+  for (const w of name.split(/[^A-Za-z]+/)) peopleWords.add(w);
+  for (const w of [own.id, mine.id, mine.filename, token.id ?? ''].join(' ').split(/[^A-Za-z]+/)) peopleWords.add(w);
+
+  // The session of a login through the form, as a person gets it.
+  const page = await newPage();
+  await page.context().addCookies(RU);
+  await page.goto('/login');
+  await page.fill('#username', name);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
+  const session = (await page.context().cookies()).filter((c) => c.name !== 'lang');
+  await done(page);
+  assert.ok(session.length > 0, 'logged in');
+
+  for (const path of ['/account', '/account/albums', `/a/${own.id}/manage`, `/a/${own.id}/delete`, '/account/tokens',
+    `/report/${mine.id}`, `/report/${own.id}`]) await walkInRussian(path, 200, session);
+  await walkInRussian('/login');
+  await walkInRussian('/signup');
 });
 
 test('the JSON errors speak the asking language, their codes unchanged', async () => {
