@@ -18,15 +18,16 @@ SiteTotals AdminRepo::totals() {
 std::vector<DayCount> AdminRepo::uploads_per_day(int days) {
   // The series gives every day a row, so a day without uploads is a 0, not a gap; the
   // images are grouped once (a scan of the table: the dashboard is an admin's page).
-  auto r = c_.run("admin_uploads_per_day",
-                  "WITH d AS (SELECT generate_series((now() AT TIME ZONE 'UTC')::date - ($1::int - 1),"
-                  "   (now() AT TIME ZONE 'UTC')::date, interval '1 day')::date AS day),"
-                  " c AS (SELECT (created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n FROM images"
-                  "   WHERE created_at >= ((now() AT TIME ZONE 'UTC')::date - ($1::int - 1))::timestamp AT TIME ZONE 'UTC'"
-                  "   GROUP BY 1)"
-                  " SELECT to_char(d.day, 'YYYY-MM-DD'), COALESCE(c.n, 0) FROM d LEFT JOIN c USING (day)"
-                  " ORDER BY d.day",
-                  {std::to_string(days)});
+  auto r =
+      c_.run("admin_uploads_per_day",
+             "WITH d AS (SELECT generate_series((now() AT TIME ZONE 'UTC')::date - ($1::int - 1),"
+             "   (now() AT TIME ZONE 'UTC')::date, interval '1 day')::date AS day),"
+             " c AS (SELECT (created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n FROM images"
+             "   WHERE created_at >= ((now() AT TIME ZONE 'UTC')::date - ($1::int - 1))::timestamp AT TIME ZONE 'UTC'"
+             "   GROUP BY 1)"
+             " SELECT to_char(d.day, 'YYYY-MM-DD'), COALESCE(c.n, 0) FROM d LEFT JOIN c USING (day)"
+             " ORDER BY d.day",
+             {std::to_string(days)});
   return r.map([](const Result& res, int row) { return DayCount{std::string(res.get(row, 0)), res.get_int(row, 1)}; });
 }
 

@@ -133,8 +133,8 @@ Response admin_user_quota(App& app, Request& req, const Params& params) {
 Response admin_remove_uploads_page(App& app, Request& req, const Params& params) {
   const auto a = admin_caller(app, req);
   const auto u = user_admin::find(app, params["name"]);
-  return Response::html(200, pages::admin_remove_uploads_confirm(site_of(app), u,
-                                                                 user_admin::count_uploads(app, u.username), a.csrf));
+  return Response::html(
+      200, pages::admin_remove_uploads_confirm(site_of(app), u, user_admin::count_uploads(app, u.username), a.csrf));
 }
 
 Response admin_remove_uploads(App& app, Request& req, const Params& params) {

@@ -86,8 +86,8 @@ std::string reason_field(const std::string& id) {
 // chart is one image to assistive technology, titled, and described by the text of
 // every day's count.
 std::string uploads_chart(const std::vector<DayCount>& days) {
-  constexpr int kWidth = 600, kHeight = 180, kTop = 16, kBottom = 22;
-  const int plot = kHeight - kTop - kBottom;
+  constexpr int kWidth = 600, kHeight = 150, kTop = 4;
+  const int plot = kHeight - kTop;
   long long busiest = 1;
   long long total = 0;
   for (const auto& d : days) {
@@ -99,7 +99,10 @@ std::string uploads_chart(const std::vector<DayCount>& days) {
   std::string bars, described;
   for (int i = 0; i < static_cast<int>(days.size()); ++i) {
     const auto& d = days[static_cast<std::size_t>(i)];
-    const double h = d.uploads == 0 ? 0 : std::max(1.0, static_cast<double>(plot) * static_cast<double>(d.uploads) / static_cast<double>(busiest));
+    const double h =
+        d.uploads == 0
+            ? 0
+            : std::max(1.0, static_cast<double>(plot) * static_cast<double>(d.uploads) / static_cast<double>(busiest));
     const auto text = i18n::trnf("{}: {} upload", "{}: {} uploads", static_cast<long>(d.uploads), d.day, d.uploads);
     bars += fmt::format(
         "<rect class=\"bar\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" data-day=\"{}\" "
@@ -112,19 +115,19 @@ std::string uploads_chart(const std::vector<DayCount>& days) {
   const auto title =
       i18n::trnf("Uploads per day, the last {} day: {} in all", "Uploads per day, the last {} days: {} in all",
                  static_cast<long>(days.size()), days.size(), total);
+  // The words around the bars are HTML, not SVG text: the bars stretch to the width of
+  // the page (preserveAspectRatio none), text in the drawing would stretch with them.
   return fmt::format(
-      "<figure class=\"chart\"><svg viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"chart-title "
+      "<figure class=\"chart\"><p class=\"chart-max\">{max}</p>"
+      "<svg viewBox=\"0 0 {w} {h}\" preserveAspectRatio=\"none\" role=\"img\" aria-labelledby=\"chart-title "
       "chart-desc\" xmlns=\"http://www.w3.org/2000/svg\">"
-      "<title id=\"chart-title\">{title}</title><desc id=\"chart-desc\">{desc}</desc>"
-      "<line class=\"axis\" x1=\"0\" y1=\"{base}\" x2=\"{w}\" y2=\"{base}\"></line>{bars}"
-      "<text class=\"label\" x=\"0\" y=\"{ty}\">{first}</text>"
-      "<text class=\"label\" x=\"{w}\" y=\"{ty}\" text-anchor=\"end\">{last}</text>"
-      "<text class=\"label\" x=\"0\" y=\"12\">{max}</text></svg>"
+      "<title id=\"chart-title\">{title}</title><desc id=\"chart-desc\">{desc}</desc>{bars}"
+      "<line class=\"axis\" x1=\"0\" y1=\"{h}\" x2=\"{w}\" y2=\"{h}\" vector-effect=\"non-scaling-stroke\"></line>"
+      "</svg><p class=\"chart-days\"><span>{first}</span><span>{last}</span></p>"
       "<figcaption>{title}</figcaption></figure>",
       fmt::arg("w", kWidth), fmt::arg("h", kHeight), fmt::arg("title", escape(title)),
-      fmt::arg("desc", escape(described)), fmt::arg("base", kTop + plot), fmt::arg("bars", bars),
-      fmt::arg("ty", kHeight - 6), fmt::arg("first", escape(first)), fmt::arg("last", escape(last)),
-      fmt::arg("max", escape(i18n::trf("most in a day: {}", busiest))));
+      fmt::arg("desc", escape(described)), fmt::arg("bars", bars), fmt::arg("first", escape(first)),
+      fmt::arg("last", escape(last)), fmt::arg("max", escape(i18n::trf("most in a day: {}", busiest))));
 }
 
 std::string recent_grid(const Site& site, const std::vector<ImageRecord>& images) {
@@ -226,8 +229,8 @@ std::string admin_reports(const Site& site, const std::vector<ReportedItem>& ite
     const bool present = item.image || item.album;
     std::string buttons;
     if (present)
-      buttons += "<button class=\"danger\" name=\"action\" value=\"takedown\">" + escape(i18n::tr("Take down")) +
-                 "</button> ";
+      buttons +=
+          "<button class=\"danger\" name=\"action\" value=\"takedown\">" + escape(i18n::tr("Take down")) + "</button> ";
     if (item.image)
       buttons += "<button class=\"danger\" name=\"action\" value=\"ban\">" +
                  escape(i18n::tr("Ban: take down and block the content")) + "</button> ";
@@ -239,10 +242,10 @@ std::string admin_reports(const Site& site, const std::vector<ReportedItem>& ite
         "<form method=\"post\" action=\"/admin/reports\" class=\"admin-action\">{csrf}"
         "<input type=\"hidden\" name=\"target\" value=\"{id}\">{reason}<p class=\"actions\">{buttons}</p></form>"
         "</section>",
-        fmt::arg("id", escape(item.target_id)),
-        fmt::arg("label", escape(i18n::trf("Reports of {}", item.target_id))), fmt::arg("what", what),
-        fmt::arg("count", escape(i18n::trnf("{} open report", "{} open reports",
-                                            static_cast<long>(item.reports.size()), item.reports.size()))),
+        fmt::arg("id", escape(item.target_id)), fmt::arg("label", escape(i18n::trf("Reports of {}", item.target_id))),
+        fmt::arg("what", what),
+        fmt::arg("count", escape(i18n::trnf("{} open report", "{} open reports", static_cast<long>(item.reports.size()),
+                                            item.reports.size()))),
         fmt::arg("reports", reports_list(item.reports)), fmt::arg("csrf", csrf_field(csrf)),
         fmt::arg("reason", reason_field(item.target_id)), fmt::arg("buttons", buttons));
   }
@@ -299,15 +302,15 @@ std::string admin_user(const Site& site, const UserRecord& u, long long uploads,
       "<input type=\"hidden\" name=\"action\" value=\"{action}\">{reason}"
       "<p class=\"actions\"><button class=\"{cls}\" type=\"submit\">{button}</button></p></form></section>",
       fmt::arg("h", escape(u.disabled ? i18n::tr("Enable the account") : i18n::tr("Disable the account"))),
-      fmt::arg("name", name), fmt::arg("csrf", csrf_field(csrf)),
-      fmt::arg("action", u.disabled ? "enable" : "disable"), fmt::arg("reason", reason_field("status")),
-      fmt::arg("cls", u.disabled ? "secondary" : "danger"),
+      fmt::arg("name", name), fmt::arg("csrf", csrf_field(csrf)), fmt::arg("action", u.disabled ? "enable" : "disable"),
+      fmt::arg("reason", reason_field("status")), fmt::arg("cls", u.disabled ? "secondary" : "danger"),
       fmt::arg("button", escape(u.disabled ? i18n::tr("Enable") : i18n::tr("Disable"))));
   body += fmt::format(
       "<section class=\"card\" aria-labelledby=\"quota-h\"><h2 id=\"quota-h\">{h}</h2>"
       "<form method=\"post\" action=\"/admin/users/{name}/quota\" class=\"admin-action\">{csrf}"
       "<label for=\"quota\">{label}</label><input type=\"text\" id=\"quota\" name=\"quota\" required "
-      "maxlength=\"20\" value=\"{value}\" aria-describedby=\"quota-hint\"><p id=\"quota-hint\" class=\"hint\">{hint}</p>"
+      "maxlength=\"20\" value=\"{value}\" aria-describedby=\"quota-hint\"><p id=\"quota-hint\" "
+      "class=\"hint\">{hint}</p>"
       "{reason}<p class=\"actions\"><button type=\"submit\">{button}</button></p></form></section>",
       fmt::arg("h", escape(i18n::tr("Quota"))), fmt::arg("name", name), fmt::arg("csrf", csrf_field(csrf)),
       fmt::arg("label", escape(i18n::tr("New quota"))),
@@ -325,7 +328,7 @@ std::string admin_user(const Site& site, const UserRecord& u, long long uploads,
 std::string admin_remove_uploads_confirm(const Site& site, const UserRecord& u, long long uploads,
                                          const std::string& csrf) {
   const auto title = i18n::trnf("Remove {} upload of {}?", "Remove all {} uploads of {}?", static_cast<long>(uploads),
-                                 uploads, u.username);
+                                uploads, u.username);
   const auto body = fmt::format(
       "<div class=\"card confirm\" data-uploads=\"{n}\"><p>{warning}</p>"
       "<form method=\"post\" action=\"/admin/users/{name}/remove\" class=\"admin-action\">{csrf}{reason}"
@@ -348,11 +351,11 @@ std::string admin_search(const Site& site, const std::string& query, const std::
       "<form class=\"card admin-search\" method=\"get\" action=\"/admin/search\" role=\"search\">"
       "<label for=\"q\">{label}</label><input type=\"text\" id=\"q\" name=\"q\" value=\"{q}\" maxlength=\"200\">"
       "<p class=\"actions\"><button type=\"submit\">{button}</button></p></form>",
-      fmt::arg("label", escape(i18n::tr("Image id, file name, SHA-256 or owner's name"))),
-      fmt::arg("q", escape(query)), fmt::arg("button", escape(i18n::tr("Search"))));
+      fmt::arg("label", escape(i18n::tr("Image id, file name, SHA-256 or owner's name"))), fmt::arg("q", escape(query)),
+      fmt::arg("button", escape(i18n::tr("Search"))));
   if (!query.empty()) {
-    body += fmt::format("<h2>{}</h2>", escape(i18n::trnf("{} result", "{} results", static_cast<long>(found.size()),
-                                                         found.size())));
+    body += fmt::format("<h2>{}</h2>",
+                        escape(i18n::trnf("{} result", "{} results", static_cast<long>(found.size()), found.size())));
     body += "<ul class=\"admin-results\">";
     for (const auto& r : found)
       body += fmt::format(
@@ -378,7 +381,8 @@ std::string admin_audit(const Site& site, const std::vector<AuditRecord>& entrie
         "<li class=\"card\" data-action=\"{action}\" data-target=\"{target}\"><p>{when} · <strong>{actor}</strong> · "
         "<code>{action}</code> · <span class=\"target\">{target}</span></p><p class=\"reason\">{reason}</p></li>",
         fmt::arg("when", time_tag(e.created_at)), fmt::arg("actor", escape(e.actor)),
-        fmt::arg("action", escape(e.action)), fmt::arg("target", escape(e.target)), fmt::arg("reason", escape(e.reason)));
+        fmt::arg("action", escape(e.action)), fmt::arg("target", escape(e.target)),
+        fmt::arg("reason", escape(e.reason)));
   if (!entries.empty()) body += "</ol>";
   if (!is_first_page || next_cursor) {
     body += "<nav class=\"pager\" aria-label=\"" + escape(i18n::tr("Pages of the audit log")) + "\">";
