@@ -7,6 +7,7 @@
 #include "db/images_repo.hpp"
 #include "db/users_repo.hpp"
 #include "domain/error.hpp"
+#include "domain/free_text.hpp"
 
 namespace imghost::user_admin {
 namespace {
@@ -15,9 +16,13 @@ namespace {
 constexpr int kRemovalBatch = 200;
 
 // The reason checked before anything changes (moderation::record checks it again when
-// it writes the audit row, after the change).
+// it writes the audit row, after the change).  Some actions add a few words of their own
+// to it (the new quota, how many uploads went): room is kept for them, so the audit row
+// never refuses what was already done.
+constexpr std::size_t kRoomForDetails = 40;
+
 void require_reason(const std::string& reason) {
-  if (reason.find_first_not_of(" \t\r\n") == std::string::npos)
+  if (!checked_free_text(reason, "reason", kMaxDescriptionChars - kRoomForDetails))
     throw errors::bad_request(i18n::msg("say why: the reason is required"));
 }
 

@@ -7,7 +7,8 @@
 // tokens are refused (401) while it stays disabled: the session and token look-ups
 // skip disabled accounts (db/users_repo.hpp).
 //
-// Throws imghost::Error: not_found (no such account), bad_request (an empty reason, a
+// Throws imghost::Error: not_found (no such account), bad_request (an empty reason or
+// one over 960 characters, a
 // quota that is not a size), conflict (an admin disabling their own account), or
 // db::DbError.
 #pragma once
