@@ -38,8 +38,8 @@ BOOST_FIXTURE_TEST_CASE(the_chart_draws_one_bar_a_day_scaled_to_the_busiest, Sit
   };
   const Case cases[] = {
       {{0, 5, 10}, {"0.0", "73.0", "146.0"}},
-      {{0, 0, 0}, {"0.0", "0.0", "0.0"}},       // an empty month: no bar, no division by zero
-      {{1000, 1}, {"146.0", "1.0"}},            // a day with one upload stays visible
+      {{0, 0, 0}, {"0.0", "0.0", "0.0"}},  // an empty month: no bar, no division by zero
+      {{1000, 1}, {"146.0", "1.0"}},       // a day with one upload stays visible
       {{3}, {"146.0"}},
   };
   for (const auto& c : cases) {
