@@ -70,6 +70,13 @@ Caller identify(App& app, const http::Request& req) {
   return c;
 }
 
+void note_admin_viewer(App& app, const http::Request& req) {
+  const auto cookie = http::cookie_value(req.header("Cookie"), kSessionCookie);
+  if (!cookie) return;
+  if (const auto user = accounts::session_user(app, *cookie); user && user->is_admin && !user->disabled)
+    pages::show_admin_link(true);
+}
+
 Caller require_account(App& app, const http::Request& req) {
   auto c = identify(app, req);
   if (!c.account) throw errors::unauthorized(i18n::msg("log in or send 'Authorization: Bearer <token>'"));

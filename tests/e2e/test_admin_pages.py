@@ -120,8 +120,10 @@ class OnlyForAdmins(unittest.TestCase):
         self.assertEqual(psql("SELECT count(*) FROM audit_log"), audit_rows)
 
     def test_the_header_links_to_the_area_for_admins_only(self):
-        self.assertIn('href="/admin"', page("/account", ADMIN["cookie"]).text)
-        self.assertIn('href="/admin"', page("/", ADMIN["cookie"]).text)
+        for path in ("/account", "/", "/images/", "/mine", "/upload"):
+            with self.subTest(path=path):
+                self.assertIn('href="/admin"', page(path, ADMIN["cookie"]).text)
+                self.assertNotIn('href="/admin"', page(path, PLAIN["cookie"]).text)
         self.assertNotIn('href="/admin"', page("/account", PLAIN["cookie"]).text)
         self.assertNotIn('href="/admin"', page("/").text)
 

@@ -32,7 +32,8 @@ struct AdminEnv {
     return env.run(r);
   }
   void upload_as_owner(int seed) {
-    auto r = upload_request("/api/v1/images", {{"file", "p.png", png_bytes(seed)}}, {{"Authorization", "Bearer " + owner}});
+    auto r =
+        upload_request("/api/v1/images", {{"file", "p.png", png_bytes(seed)}}, {{"Authorization", "Bearer " + owner}});
     BOOST_TEST_REQUIRE(env.run(r).status == 201);
   }
 };
@@ -105,7 +106,8 @@ BOOST_FIXTURE_TEST_CASE(a_refused_action_changes_nothing, AdminEnv) {
       {"/admin/users/nobody/status", "action=disable&reason=why", 404},
       {"/admin/reports", "target=aaaaaaaaaaaaaaaaaaaa&action=takedown&reason=why", 404},
   };
-  for (const auto& c : cases) BOOST_TEST(post(c.path, boss, c.body).status == c.status, c.path << " " << c.body.substr(0, 40));
+  for (const auto& c : cases)
+    BOOST_TEST(post(c.path, boss, c.body).status == c.status, c.path << " " << c.body.substr(0, 40));
   BOOST_TEST(env.query("SELECT quota_bytes IS NULL AND NOT disabled FROM users WHERE username = 'owner'") == "t");
   BOOST_TEST(env.query("SELECT disabled FROM users WHERE username = 'boss'") == "f");
   BOOST_TEST(env.count("audit_log") == 0);
