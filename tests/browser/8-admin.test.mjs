@@ -2,7 +2,7 @@
 // report from the queue to the 451 of the image (JavaScript on and off: the area is
 // plain forms), and every /admin page is axe-clean and does not scroll sideways on the
 // phone, with a long file name and a SHA-256 on the page.  No console error or CSP
-// violation (the chart is SVG drawn by the worker, no script).
+// violation (the chart is SVG drawn by the worker, no script); the same in Russian.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, DESKTOP, PHONE, assertAccessible, assertNoSidewaysScroll, assertResponseAccessible, close, done,
@@ -124,6 +124,14 @@ test('every /admin page is axe-clean at both sizes and the phone does not scroll
     await page.goto('/admin');
     assert.equal(await page.locator('svg[role=img] rect.bar').count(), 30);
     assert.match(await page.locator('svg[role=img] title').first().textContent(), /30 days/);
+    // Russian's longer words fit too (the switcher's choice is kept in a cookie).
+    await page.goto('/admin?lang=ru');
+    assert.match(await page.textContent('h1'), /Панель администратора/);
+    for (const path of paths) {
+      await page.goto(path);
+      await assertAccessible(page, `${path} in Russian (${viewport.width}px)`);
+      if (viewport === PHONE) await assertNoSidewaysScroll(page, `${path} in Russian`);
+    }
     await done(page);
   }
 });
