@@ -105,8 +105,10 @@ test('every /admin page is axe-clean at both sizes and the phone does not scroll
   const owner = await account('shown');
   const img = await upload(owner.token, LONG_NAME, 9200);
   await upload(owner.token, 'plain.png', 9201);
-  assert.equal((await api('/api/v1/reports', { method: 'POST',
-    json: { target: img.id, reason: 'privacy', details: 'a-very-long-word-'.repeat(12) } })).status, 201);
+  // Straight into the table: the four reports above used most of nginx's burst of five
+  // per address, and this one only has to be shown.
+  psql(`INSERT INTO reports (target_kind, target_id, reason, details)
+        VALUES ('image', '${img.id}', 'privacy', '${'a-very-long-word-'.repeat(12)}')`);
   const sha = psql(`SELECT encode(sha256, 'hex') FROM images WHERE id = '${img.id}'`);
   const paths = ['/admin', '/admin/reports', '/admin/users', `/admin/users/${owner.name}`,
     `/admin/users/${owner.name}/remove`, '/admin/search', `/admin/search?q=${sha}`, `/admin/search?q=${owner.name}`,
