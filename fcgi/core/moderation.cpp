@@ -180,6 +180,13 @@ BlockRecord block(App& app, const Actor& who, const BlockRequest& r) {
   return rec;
 }
 
+TakedownRecord ban(App& app, const Actor& who, const std::string& target, const std::string& reason) {
+  // The block first: it reads the image's bytes for their perceptual hash, which the
+  // take-down removes.
+  block(app, who, {target, std::nullopt, reason});
+  return takedown(app, who, target, reason);
+}
+
 BlockRecord unblock(App& app, const Actor& who, long long id, const std::string& reason) {
   const auto why = checked_reason(reason);
   db::Transaction tx(app.db());

@@ -77,6 +77,9 @@ struct BlockRequest {
   std::string reason;
 };
 BlockRecord block(App& app, const Actor& who, const BlockRequest& r);
+// Bans the content of the image `target` (block, above) and takes the image down
+// (takedown): the admin area's "ban".  Throws as those do; not_found for an album.
+TakedownRecord ban(App& app, const Actor& who, const std::string& target, const std::string& reason);
 // Lifts a ban; throws not_found.
 BlockRecord unblock(App& app, const Actor& who, long long id, const std::string& reason);
 std::vector<BlockRecord> blocks(App& app, std::optional<long long> before, int limit);

@@ -265,4 +265,36 @@ bool ImagesRepo::rename_file(long long seq, const std::string& from, const std::
   return r.get_int(0, 0) == 1;
 }
 
+std::vector<ImageRecord> ImagesRepo::newest(int limit) {
+  auto r = c_.run("newest_images",
+                  "SELECT " IMAGE_COLUMNS IMAGE_FROM
+                  " WHERE (i.expires_at <= now()) IS NOT TRUE ORDER BY i.seq DESC LIMIT $1",
+                  {std::to_string(limit)});
+  return r.map(record_at);
+}
+
+std::vector<ImageRecord> ImagesRepo::search(const std::string& text, const std::optional<crypto::Sha256>& sha256,
+                                            int limit) {
+  // The file name is matched as a substring with strpos, not LIKE: what the admin typed
+  // is text, never a pattern.  An admin's rare search may scan the table.
+  auto r = c_.run("search_images",
+                  "SELECT " IMAGE_COLUMNS IMAGE_FROM
+                  " WHERE i.id = $1 OR i.sha256 = $2::bytea OR lower(u.username) = lower($1)"
+                  "  OR strpos(lower(i.original_filename), lower($1)) > 0"
+                  " ORDER BY i.seq DESC LIMIT $3",
+                  {text, sha256 ? Param(bytea_param(*sha256)) : Param(), std::to_string(limit)});
+  return r.map(record_at);
+}
+
+std::vector<ImagesRepo::Doomed> ImagesRepo::owned(long long owner_id, int limit) {
+  auto r = c_.run("owned_images", "SELECT i.id, i.sha256, i.name FROM images i WHERE i.owner_id = $1 LIMIT $2",
+                  {std::to_string(owner_id), std::to_string(limit)});
+  return r.map(Doomed::at);
+}
+
+long long ImagesRepo::count_owned(long long owner_id) {
+  auto r = c_.run("count_owned", "SELECT count(*) FROM images WHERE owner_id = $1", {std::to_string(owner_id)});
+  return r.get_int(0, 0);
+}
+
 }  // namespace imghost::db

@@ -144,6 +144,17 @@ class ImagesRepo {
     std::string name;
   };
   std::vector<SharedName> images_sharing_a_name(long long after, int limit);
+
+  // The admin area (core/admin_*.hpp).  Every image, public and unlisted, newest first
+  // (the dashboard's recent uploads).
+  std::vector<ImageRecord> newest(int limit);
+  // Images whose id is `text`, whose bytes are `sha256`, whose owner is named `text`
+  // (case-insensitively), or whose file name as uploaded contains `text`; newest first.
+  std::vector<ImageRecord> search(const std::string& text, const std::optional<crypto::Sha256>& sha256, int limit);
+  // An account's images, expired ones too, at most `limit` (removing all its uploads),
+  // and how many it has.
+  std::vector<Doomed> owned(long long owner_id, int limit);
+  long long count_owned(long long owner_id);
   // Gives image `seq` the file name `to` if it is still named `from`, and takes it off
   // the list of sql/008; false when it was not named `from`.
   bool rename_file(long long seq, const std::string& from, const std::string& to);

@@ -64,6 +64,15 @@ std::vector<UserRecord> UsersRepo::all() {
   return out;
 }
 
+std::vector<UserRecord> UsersRepo::page(std::optional<long long> after, int limit) {
+  auto r = c_.run("users_page",
+                  "SELECT " USER_COLUMNS
+                  " FROM users u WHERE u.id > COALESCE($1::bigint, 0)"
+                  " ORDER BY u.id LIMIT $2",
+                  {after ? Param(std::to_string(*after)) : Param(), std::to_string(limit)});
+  return r.map([](const Result& res, int row) { return user_at(res, row); });
+}
+
 bool UsersRepo::set_disabled(const std::string& username, bool disabled) {
   return c_.run("user_disable", "UPDATE users SET disabled = $2 WHERE lower(username) = lower($1)",
                 {username, disabled ? "true" : "false"})

@@ -29,6 +29,8 @@ class UsersRepo {
   std::optional<UserRecord> find_by_name(const std::string& username);
   std::optional<UserRecord> find_by_id(long long id);
   std::vector<UserRecord> all();
+  // A page of accounts by id, oldest first, after id `after` (keyset; the admin's list).
+  std::vector<UserRecord> page(std::optional<long long> after, int limit);
   bool set_disabled(const std::string& username, bool disabled);
   bool set_quota(const std::string& username, std::optional<long long> quota_bytes);
   void set_password_hash(long long id, const std::string& password_hash);

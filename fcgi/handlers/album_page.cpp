@@ -10,6 +10,7 @@
 #include "core/catalog.hpp"
 #include "core/previews.hpp"
 #include "domain/error.hpp"
+#include "handlers/auth.hpp"
 #include "handlers/handlers.hpp"
 #include "render/pages.hpp"
 
@@ -32,6 +33,7 @@ long long after_of(std::string_view query) {
 }  // namespace
 
 Response album_page(App& app, Request& req, const Params& params) {
+  note_admin_viewer(app, req);
   const auto album = albums::find_live(app, params["id"]);
   const auto after = after_of(req.query());
   auto items = catalog::album_items(app, album.seq, after, kAlbumPage + 1);

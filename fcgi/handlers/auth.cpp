@@ -4,9 +4,11 @@
 
 #include "base/text.hpp"
 #include "core/accounts.hpp"
+#include "core/moderation.hpp"
 #include "domain/error.hpp"
 #include "http/cookies.hpp"
 #include "http/multipart.hpp"
+#include "render/html.hpp"
 
 namespace imghost::handlers {
 namespace {
@@ -62,7 +64,17 @@ std::optional<std::string_view> bearer_token(const http::Request& req) {
 }
 
 Caller identify(App& app, const http::Request& req) {
-  return imghost::identify(app, bearer_token(req), http::cookie_value(req.header("Cookie"), kSessionCookie));
+  auto c = imghost::identify(app, bearer_token(req), http::cookie_value(req.header("Cookie"), kSessionCookie));
+  // An admin's pages link to the admin area (render/html.hpp; the router cleared it).
+  if (moderation::is_admin(c)) pages::show_admin_link(true);
+  return c;
+}
+
+void note_admin_viewer(App& app, const http::Request& req) {
+  const auto cookie = http::cookie_value(req.header("Cookie"), kSessionCookie);
+  if (!cookie) return;
+  if (const auto user = accounts::session_user(app, *cookie); user && user->is_admin && !user->disabled)
+    pages::show_admin_link(true);
 }
 
 Caller require_account(App& app, const http::Request& req) {

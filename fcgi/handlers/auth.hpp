@@ -36,7 +36,11 @@ inline constexpr std::string_view kSessionCookie = "imghost_session";
 // anonymous upload); a session cookie that is not live is ignored (anonymous).  An
 // Authorization header that is not `Bearer <token>` throws unauthorized.
 Caller identify(App& app, const http::Request& req);
-// Same, and throws unauthorized when there is no account.
+// For a page that needs no caller but shows the header's admin link to an admin
+// (render/html.hpp: show_admin_link): looks at the session cookie only, never throws
+// for a credential, and costs nothing without the cookie.
+void note_admin_viewer(App& app, const http::Request& req);
+// Same as identify, and throws unauthorized when there is no account.
 Caller require_account(App& app, const http::Request& req);
 // The token of an `Authorization: Bearer <token>` header (spaces around it dropped), or
 // nullopt without the header; throws unauthorized when the header is another scheme.

@@ -189,6 +189,20 @@ Response admin_takedown(App& app, Request& req, const Params& params);
 Response admin_block(App& app, Request& req, const Params& params);
 Response admin_unblock(App& app, Request& req, const Params& params);  // {id}, ?reason=
 Response admin_audit(App& app, Request& req, const Params& params);
+// The admin area (admin_pages.cpp): 404 to everyone but an admin.  Its pages (GET) and
+// the forms they post, each answered with 303 back to the page.
+Response admin_dashboard_page(App& app, Request& req, const Params& params);
+Response admin_reports_page(App& app, Request& req, const Params& params);
+Response admin_report_action(App& app, Request& req, const Params& params);  // target, action, reason
+Response admin_users_page(App& app, Request& req, const Params& params);
+Response admin_user_page(App& app, Request& req, const Params& params);             // {name}
+Response admin_user_status(App& app, Request& req, const Params& params);           // {name}: action, reason
+Response admin_user_quota(App& app, Request& req, const Params& params);            // {name}: quota, reason
+Response admin_remove_uploads_page(App& app, Request& req, const Params& params);   // {name}
+Response admin_remove_uploads(App& app, Request& req, const Params& params);        // {name}: reason
+Response admin_search_page(App& app, Request& req, const Params& params);           // ?q=
+Response admin_takedown_from_search(App& app, Request& req, const Params& params);  // target, reason, q
+Response admin_audit_page(App& app, Request& req, const Params& params);
 // The browser's report form (report_pages.cpp): GET /report/{id}, POST /report/{id}.
 Response report_page(App& app, Request& req, const Params& params);
 Response report_from_form(App& app, Request& req, const Params& params);

@@ -52,6 +52,7 @@ Response upload_form(App& app, Request& req, const Params&) {
 }
 
 Response catalog_page(App& app, Request& req, const Params&) {
+  note_admin_viewer(app, req);
   const auto page = list_page(app, req.query(), kCatalogPage);
   std::string cursor;
   const bool first = !text::query_param(req.query(), "cursor", cursor) || cursor.empty();
@@ -73,7 +74,10 @@ Response image_page(App& app, Request& req, const Params& params) {
   return Response::html(200, pages::image_page(site_of(app), image, album, std::time(nullptr), owner_tools));
 }
 
-Response my_uploads(App& app, Request&, const Params&) { return Response::html(200, pages::my_uploads(site_of(app))); }
+Response my_uploads(App& app, Request& req, const Params&) {
+  note_admin_viewer(app, req);
+  return Response::html(200, pages::my_uploads(site_of(app)));
+}
 
 // The delete link's token, or the owner's (or an admin's) session.  (The router has
 // checked the CSRF token of a POST that a session cookie authenticates.)

@@ -2,6 +2,7 @@
 
 #include "domain/error.hpp"
 #include "handlers/auth.hpp"
+#include "render/html.hpp"
 
 namespace imghost::handlers {
 namespace {
@@ -54,6 +55,7 @@ std::optional<RouteMatch> match_route(std::string_view method, std::string_view 
 }
 
 http::Response dispatch(App& app, http::Request& req, const Route** matched) {
+  pages::show_admin_link(false);  // until the handler finds an admin behind the request
   std::string allowed;
   auto m = match_route(req.method(), req.path(), &allowed);
   if (m) {

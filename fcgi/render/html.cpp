@@ -65,7 +65,11 @@ std::string origin_of(const std::string& url) {
   return url.substr(0, end);
 }
 
+thread_local bool admin_link_shown = false;
+
 }  // namespace
+
+void show_admin_link(bool shown) { admin_link_shown = shown; }
 
 std::string csrf_field(std::string_view token) {
   if (token.empty()) return {};
@@ -97,7 +101,7 @@ std::string layout(const Site& site, std::string_view title, std::string_view bo
       "<header class=\"top\"><nav aria-label=\"{main_nav}\">"
       "<a class=\"brand\" href=\"/\"{home_current}><img src=\"{icon}\" alt=\"\" width=\"28\" height=\"28\">"
       "<span>imghost</span></a>"
-      "{upload}{catalog}{mine}{account}{languages}</nav></header>\n"
+      "{upload}{catalog}{mine}{account}{admin}{languages}</nav></header>\n"
       "<main id=\"main\">{body}</main>\n"
       "<footer class=\"bottom\"><p>{footer} "
       "<a href=\"/images/\">{public_catalog}</a> · <a href=\"/api/v1/openapi.yaml\">{api}</a></p>"
@@ -119,6 +123,8 @@ std::string layout(const Site& site, std::string_view title, std::string_view bo
       // The same link for everyone: /account sends a visitor without a session to the
       // login form, so the layout needs no per-request state.
       fmt::arg("account", nav_link("/account", escape(i18n::tr("Account")), options.nav == Nav::account)),
+      fmt::arg("admin", admin_link_shown ? nav_link("/admin", escape(i18n::tr("Admin")), options.nav == Nav::admin)
+                                         : std::string()),
       fmt::arg("body", body));
 }
 

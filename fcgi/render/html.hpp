@@ -24,7 +24,7 @@ struct Site {
 };
 
 // Which item of the top navigation a page belongs to (aria-current).
-enum class Nav { none, home, upload, catalog, mine, account };
+enum class Nav { none, home, upload, catalog, mine, account, admin };
 
 struct PageOptions {
   Nav nav = Nav::none;
@@ -37,6 +37,12 @@ struct PageOptions {
 // script as external files (the Content-Security-Policy allows no inline script or
 // style), the navigation with the language switcher, the main landmark, the footer.
 std::string layout(const Site& site, std::string_view title, std::string_view body, PageOptions options = {});
+
+// Whether the pages of the request this thread is answering show the navigation's link
+// to /admin: only an admin's.  The router clears it before each request; the handlers
+// set it once they know the caller is an admin (handlers/auth.cpp: identify).  Per
+// thread, like the page's language.
+void show_admin_link(bool shown);
 
 // The Content-Security-Policy of every page: only this site's own script, style, fonts
 // and forms; images also from the public base URL's origin (when set) and from data: and
