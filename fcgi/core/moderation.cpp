@@ -24,9 +24,10 @@ std::string checked_reason(const std::string& reason) {
 
 // The audit row (in the caller's transaction, if any) and the log line of one action.
 void audit_and_log(App& app, const Actor& who, const std::string& action, const std::string& target,
-                   const std::string& reason, const std::string& line) {
+                   const std::string& reason, const i18n::Message& line) {
   db::ModerationRepo(app.db()).insert_audit(who.admin_id, who.name, action, target, reason);
-  app.log().write("Admin", fmt::format("{} {} ({}).", who.name, line, reason));
+  const auto& language = app.log().language();
+  app.log().write(i18n::msg("Admin").in(language), i18n::msg("{} {} ({}).", who.name, line, reason).in(language));
 }
 
 // The perceptual hash as PostgreSQL's bigint keeps it (the same 64 bits, signed).
@@ -53,7 +54,7 @@ TakedownRecord takedown_image(App& app, const Actor& who, const ImageRecord& rec
     db::Transaction tx(conn);
     repo.insert_takedown(t);
     repo.resolve_reports(rec.id, who.admin_id);
-    audit_and_log(app, who, "takedown", rec.id, reason, fmt::format("took down image {}", rec.name));
+    audit_and_log(app, who, "takedown", rec.id, reason, i18n::msg("took down image {}", rec.name));
     tx.commit();
   }
   const auto sha = crypto::sha256_from_hex(rec.sha256);
@@ -100,7 +101,7 @@ int dismiss_reports(App& app, const Actor& who, const std::string& target, const
   db::Transaction tx(app.db());
   const int n = db::ModerationRepo(app.db()).resolve_reports(target, who.admin_id);
   if (n == 0) throw errors::not_found(i18n::msg("no open report of this target"));
-  audit_and_log(app, who, "dismiss", target, why, fmt::format("dismissed the reports of {}", target));
+  audit_and_log(app, who, "dismiss", target, why, i18n::msg("dismissed the reports of {}", target));
   tx.commit();
   return n;
 }
@@ -126,7 +127,7 @@ TakedownRecord takedown(App& app, const Actor& who, const std::string& target, c
     db::Transaction tx(conn);
     repo.insert_takedown(t);
     repo.resolve_reports(album->id, who.admin_id);
-    audit_and_log(app, who, "takedown", album->id, why, fmt::format("took down album {}", album->id));
+    audit_and_log(app, who, "takedown", album->id, why, i18n::msg("took down album {}", album->id));
     tx.commit();
   }
   // Its images that are in no other album (an album holds at most 1000) go first, each
@@ -153,18 +154,18 @@ BlockRecord block(App& app, const Actor& who, const BlockRequest& r) {
     throw errors::bad_request(i18n::msg("give either target (an image id) or sha256"));
   crypto::Sha256 sha{};
   std::optional<std::int64_t> phash;
-  std::string what;
+  std::optional<i18n::Message> what;
   if (r.sha256_hex) {
     const auto d = crypto::sha256_from_hex(*r.sha256_hex);
     if (!d) throw errors::bad_request(i18n::msg("sha256 must be 64 hex digits"));
     sha = *d;
-    what = fmt::format("content {}", crypto::to_hex(sha));
+    what = i18n::msg("blocked content {}", crypto::to_hex(sha));
   } else {
     if (!naming::is_image_id(*r.target)) throw errors::not_found(i18n::msg("no such image"));
     auto img = db::ImagesRepo(app.db()).find(*r.target);
     if (!img) throw errors::not_found(i18n::msg("no such image"));
     sha = *crypto::sha256_from_hex(img->sha256);
-    what = fmt::format("the content of image {}", img->name);
+    what = i18n::msg("blocked the content of image {}", img->name);
     try {
       if (auto bytes = app.store().read(store::Object::original, img->name))
         phash = as_stored(image::perceptual_hash_of(*bytes, app.config().image));
@@ -175,7 +176,7 @@ BlockRecord block(App& app, const Actor& who, const BlockRequest& r) {
   }
   db::Transaction tx(app.db());
   auto rec = db::ModerationRepo(app.db()).insert_block(sha, phash, why, who.admin_id);
-  audit_and_log(app, who, "block", rec.sha256, why, fmt::format("blocked {}", what));
+  audit_and_log(app, who, "block", rec.sha256, why, *what);
   tx.commit();
   return rec;
 }
@@ -192,7 +193,7 @@ BlockRecord unblock(App& app, const Actor& who, long long id, const std::string&
   db::Transaction tx(app.db());
   auto rec = db::ModerationRepo(app.db()).delete_block(id);
   if (!rec) throw errors::not_found(i18n::msg("no such block"));
-  audit_and_log(app, who, "unblock", rec->sha256, why, fmt::format("lifted the block of content {}", rec->sha256));
+  audit_and_log(app, who, "unblock", rec->sha256, why, i18n::msg("lifted the block of content {}", rec->sha256));
   tx.commit();
   return *rec;
 }
@@ -214,9 +215,9 @@ std::vector<AuditRecord> audit(App& app, std::optional<long long> before, int li
   return db::ModerationRepo(app.db()).audit(before, limit);
 }
 
-void record(App& app, const Actor& who, const std::string& action, const std::string& target,
-            const std::string& reason) {
-  audit_and_log(app, who, action, target, checked_reason(reason), fmt::format("{} {}", action, target));
+void record(App& app, const Actor& who, const std::string& action, const std::string& target, const std::string& reason,
+            const i18n::Message& line) {
+  audit_and_log(app, who, action, target, checked_reason(reason), line);
 }
 
 }  // namespace imghost::moderation

@@ -93,8 +93,8 @@ void check_not_blocked(App& app, const std::vector<crypto::Sha256>& digests, std
 // The audit log, newest first, before entry id `before`.
 std::vector<AuditRecord> audit(App& app, std::optional<long long> before, int limit);
 // An admin action that is not one of the above (disable a user, remove their uploads):
-// its audit row and log line.
-void record(App& app, const Actor& who, const std::string& action, const std::string& target,
-            const std::string& reason);
+// its audit row, and `line` (what was done, e.g. "disabled the account bob") in app.log.
+void record(App& app, const Actor& who, const std::string& action, const std::string& target, const std::string& reason,
+            const i18n::Message& line);
 
 }  // namespace imghost::moderation

@@ -53,22 +53,28 @@ void set_disabled(App& app, const moderation::Actor& who, const std::string& use
   users.set_disabled(u.username, disabled);
   // Its sessions end now; its tokens stay, refused while it is disabled.
   if (disabled) users.delete_sessions_of(u.id);
-  moderation::record(app, who, disabled ? "disable" : "enable", u.username, reason);
+  moderation::record(
+      app, who, disabled ? "disable" : "enable", u.username, reason,
+      disabled ? i18n::msg("disabled the account {}", u.username) : i18n::msg("enabled the account {}", u.username));
 }
 
 void set_quota(App& app, const moderation::Actor& who, const std::string& username, const std::string& quota,
                const std::string& reason) {
   require_reason(reason);
   std::optional<long long> bytes;
-  if (quota != "default") {
+  // Empty (the form's way) or "default" (the shell's, as imghost-admin user quota says it).
+  if (!quota.empty() && quota != "default") {
     const auto size = text::parse_size(quota);
-    if (!size) throw errors::bad_request(i18n::msg("the quota must be a size such as 500M or 2G, or default"));
+    if (!size)
+      throw errors::bad_request(i18n::msg("the quota must be a size such as 500M or 2G, or empty for the default"));
     bytes = static_cast<long long>(*size);
   }
   const auto u = find(app, username);
   db::UsersRepo(app.db()).set_quota(u.username, bytes);
   moderation::record(app, who, "quota", u.username,
-                     fmt::format("{} ({})", reason, bytes ? std::to_string(*bytes) + " bytes" : "default"));
+                     fmt::format("{} ({})", reason, bytes ? std::to_string(*bytes) + " bytes" : "default"),
+                     bytes ? i18n::msg("set the quota of {} to {} bytes", u.username, *bytes)
+                           : i18n::msg("set the quota of {} to the site's default", u.username));
 }
 
 long long count_uploads(App& app, const std::string& username) {
@@ -90,7 +96,8 @@ long long remove_uploads(App& app, const moderation::Actor& who, const std::stri
     removed += this_batch;
     if (this_batch == 0) break;  // all removed by others meanwhile: the next read is empty or theirs
   }
-  moderation::record(app, who, "remove_uploads", u.username, fmt::format("{} ({} removed)", reason, removed));
+  moderation::record(app, who, "remove_uploads", u.username, fmt::format("{} ({} removed)", reason, removed),
+                     i18n::msgn("removed {} upload of {}", "removed {} uploads of {}", removed, removed, u.username));
   return removed;
 }
 

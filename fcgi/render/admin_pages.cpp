@@ -14,6 +14,19 @@ namespace {
 
 constexpr std::uint32_t kThumbBox = 120;
 
+// An audit entry's action as the reader says it; the code itself stays in data-action.
+std::string action_label(const std::string& action) {
+  if (action == "takedown") return i18n::tr("take-down");
+  if (action == "block") return i18n::tr("ban");
+  if (action == "unblock") return i18n::tr("ban lifted");
+  if (action == "dismiss") return i18n::tr("reports dismissed");
+  if (action == "disable") return i18n::tr("account disabled");
+  if (action == "enable") return i18n::tr("account enabled");
+  if (action == "quota") return i18n::tr("quota set");
+  if (action == "remove_uploads") return i18n::tr("uploads removed");
+  return action;  // an action of a newer version, shown as its code
+}
+
 std::string shown_name(const ImageRecord& r) { return r.original_filename.empty() ? r.name : r.original_filename; }
 
 // "2026-11-23 10:00 UTC" of "2026-11-23T10:00:00Z".
@@ -308,14 +321,14 @@ std::string admin_user(const Site& site, const UserRecord& u, long long uploads,
   body += fmt::format(
       "<section class=\"card\" aria-labelledby=\"quota-h\"><h2 id=\"quota-h\">{h}</h2>"
       "<form method=\"post\" action=\"/admin/users/{name}/quota\" class=\"admin-action\">{csrf}"
-      "<label for=\"quota\">{label}</label><input type=\"text\" id=\"quota\" name=\"quota\" required "
+      "<label for=\"quota\">{label}</label><input type=\"text\" id=\"quota\" name=\"quota\" "
       "maxlength=\"20\" value=\"{value}\" aria-describedby=\"quota-hint\"><p id=\"quota-hint\" "
       "class=\"hint\">{hint}</p>"
       "{reason}<p class=\"actions\"><button type=\"submit\">{button}</button></p></form></section>",
       fmt::arg("h", escape(i18n::tr("Quota"))), fmt::arg("name", name), fmt::arg("csrf", csrf_field(csrf)),
       fmt::arg("label", escape(i18n::tr("New quota"))),
-      fmt::arg("value", u.quota_bytes ? std::to_string(*u.quota_bytes) : "default"),
-      fmt::arg("hint", escape(i18n::tr("Bytes, or with a unit: 500M, 2G; \"default\" for the site's default."))),
+      fmt::arg("value", u.quota_bytes ? std::to_string(*u.quota_bytes) : std::string()),
+      fmt::arg("hint", escape(i18n::tr("Bytes, or with a unit: 500M, 2G; empty for the site's default."))),
       fmt::arg("reason", reason_field("quota")), fmt::arg("button", escape(i18n::tr("Set the quota"))));
   body += fmt::format(
       "<section class=\"card danger-zone\" aria-labelledby=\"remove-h\"><h2 id=\"remove-h\">{h}</h2>"
@@ -379,10 +392,10 @@ std::string admin_audit(const Site& site, const std::vector<AuditRecord>& entrie
   for (const auto& e : entries)
     body += fmt::format(
         "<li class=\"card\" data-action=\"{action}\" data-target=\"{target}\"><p>{when} · <strong>{actor}</strong> · "
-        "<code>{action}</code> · <span class=\"target\">{target}</span></p><p class=\"reason\">{reason}</p></li>",
+        "{label} · <span class=\"target\">{target}</span></p><p class=\"reason\">{reason}</p></li>",
         fmt::arg("when", time_tag(e.created_at)), fmt::arg("actor", escape(e.actor)),
-        fmt::arg("action", escape(e.action)), fmt::arg("target", escape(e.target)),
-        fmt::arg("reason", escape(e.reason)));
+        fmt::arg("action", escape(e.action)), fmt::arg("label", escape(action_label(e.action))),
+        fmt::arg("target", escape(e.target)), fmt::arg("reason", escape(e.reason)));
   if (!entries.empty()) body += "</ol>";
   if (!is_first_page || next_cursor) {
     body += "<nav class=\"pager\" aria-label=\"" + escape(i18n::tr("Pages of the audit log")) + "\">";

@@ -5,7 +5,7 @@
 // remembered; the script's words in the page's language.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, DESKTOP, PHONE, apiUpload, checkPage, close, done, launch, newPage, png } from './lib.mjs';
+import { BASE, DESKTOP, PHONE, apiUpload, checkPage, close, done, launch, newPage, png, psql } from './lib.mjs';
 
 const RU = [{ name: 'lang', value: 'ru', url: BASE }];
 let image, album;
@@ -14,10 +14,10 @@ let image, album;
 const peopleWords = new Set();
 
 // Words that are the same in Russian: names of things and formats, and what the pages
-// quote (ids, file names of this test, URLs).
+// quote (ids, file names of this test, URLs, digests).
 const ALLOWED = new Set(['imghost', 'API', 'OpenAPI', 'JSON', 'HTML', 'Markdown', 'BBCode', 'JPEG', 'PNG', 'GIF',
   'WebP', 'UTC', 'English', 'curl', 'file', 'cat', 'jpg', 'png', 'api', 'images', 'http', 'https', 'JavaScript',
-  'Retry', 'After', 'CSRF']);
+  'Retry', 'After', 'CSRF', 'SHA']);
 
 // The English words (three letters or more) of what a person reads or hears on the page.
 async function englishWords(page) {
@@ -29,7 +29,7 @@ async function englishWords(page) {
   });
   const own = new Set([image.id, image.filename, album.id].flatMap((s) => s.split(/[^A-Za-z]+/)));
   for (const w of peopleWords) own.add(w);
-  return [...new Set((words.replace(/https?:\S+|\S+\.(png|jpg|yaml)\b|\/\S*/g, ' ').match(/[A-Za-z]{3,}/g) || [])
+  return [...new Set((words.replace(/https?:\S+|\S+\.(png|jpg|yaml)\b|\/\S*|\b[0-9a-f]{16,}\b/g, ' ').match(/[A-Za-z]{3,}/g) || [])
     .filter((w) => !ALLOWED.has(w) && !own.has(w)))];
 }
 
@@ -69,7 +69,7 @@ test('every page in Russian: no English word left, accessible, no sideways scrol
   await walkInRussian('/no/such/page', 404);
 });
 
-test("an owner's pages in Russian: my images, albums, an album's manage and delete pages, tokens, the report form", async () => {
+test("an owner's and an admin's pages in Russian: my images, albums, an album's manage and delete pages, tokens, the report form, /admin", async () => {
   const name = `ru${Date.now().toString(36)}`;
   const password = 'a long enough password 1';
   const json = { 'Content-Type': 'application/json' };
@@ -102,6 +102,15 @@ test("an owner's pages in Russian: my images, albums, an album's manage and dele
 
   for (const path of ['/account', '/account/albums', `/a/${own.id}/manage`, `/a/${own.id}/delete`, '/account/tokens',
     `/report/${mine.id}`, `/report/${own.id}`]) await walkInRussian(path, 200, session);
+
+  // The admin area, with a report in its queue and an action in its audit log.
+  psql(`UPDATE users SET is_admin = true WHERE username = '${name}'`);
+  psql(`INSERT INTO reports (target_kind, target_id, reason, details) VALUES ('image', '${mine.id}', 'spam', 'Реклама')`);
+  r = await fetch(`${BASE}/api/v1/admin/blocks`, { method: 'POST', headers: { ...auth, ...json },
+    body: JSON.stringify({ sha256: 'ab'.repeat(32), reason: 'Повтор' }) });
+  assert.equal(r.status, 201);
+  for (const path of ['/admin', '/admin/reports', '/admin/users', `/admin/users/${name}`, `/admin/users/${name}/remove`,
+    '/admin/search', `/admin/search?q=${name}`, '/admin/audit']) await walkInRussian(path, 200, session);
   await walkInRussian('/login');
   await walkInRussian('/signup');
 });

@@ -276,7 +276,8 @@ class Users(unittest.TestCase):
         self.assertEqual(done.status, 303, done.text[:200])
         self.assertEqual(psql(f"SELECT quota_bytes FROM users WHERE username = '{name}'"), str(2 << 20))
         self.assertTrue(audit_has("quota", name, "small plan 93021"))
-        admin_form(f"/admin/users/{name}/quota", {"quota": "default", "reason": "back 93021"})
+        # The form's field left empty: the site's default again.
+        admin_form(f"/admin/users/{name}/quota", {"quota": "", "reason": "back 93021"})
         self.assertEqual(psql(f"SELECT quota_bytes IS NULL FROM users WHERE username = '{name}'"), "t")
 
     def test_remove_uploads_asks_naming_how_many_then_removes_rows_and_files(self):
