@@ -43,6 +43,8 @@ def run_parts(stack, names):
     for name in names:
         measure, targets_of, section = PARTS[name]
         data = measure(stack)
+        if not data:  # none of its cases selected (BENCH_CASES)
+            continue
         parts[name] = (data, section(data))
         targets += targets_of(data)
     return parts, targets
