@@ -22,11 +22,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from .cases import get_case
-from .config import BENCH, IMAGES_DIR, ROOT, run, say, selected
+from .config import BENCH, CLK_TCK, IMAGES_DIR, run, say, selected
 from .measure import wait_quiet
 from .net import http_req, upload_bytes
 from .procs import OneCore, cpu_ticks
-from .config import CLK_TCK
 
 MATE = Path("/usr/share/backgrounds/mate")
 # 5640x3172 (18 MP, 16 MB): resized to 12.0 MP so it fits the default 5 MiB file limit.
