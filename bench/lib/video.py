@@ -375,7 +375,7 @@ def targets(v):
     if "transfer" in v:
         t = v["transfer"]
         out.append({"target": "200 MiB tus upload in 8 MiB chunks ≥ 80% of one multipart upload's rate",
-                    "value": f"{round(100 * t['ratio'])}%", "met": t["ratio"] >= 0.8,
+                    "value": f"{round(100 * t['ratio'], 1)}%", "met": t["ratio"] >= 0.8,
                     "detail": f"{t['mib_per_s']['tus']} vs {t['mib_per_s']['multipart']} MiB/s, median of "
                               f"{t['rounds']}, answers {t['statuses']}"})
         for kind in ("multipart", "tus"):
