@@ -23,6 +23,8 @@
 
 #include "base/crypto.hpp"
 #include "image/inspect.hpp"
+#include "image/magick_setup.hpp"
+#include "image/thumbnail.hpp"
 
 namespace {
 

@@ -12,15 +12,19 @@ PKGS = ["Magick++", "fcgi", "fmt", "libpq", "libcrypto", "libcurl", "libsodium",
 
 def pkg_config(what):
     flags = run(["pkg-config", what, *PKGS], capture_output=True, text=True).stdout.split()
-    return flags + ["-lgif"] if what == "--libs" else flags  # giflib has no .pc file, as in the Makefile
+    # giflib and Boost.Locale have no .pc file: as the Makefile
+    return flags + ["-lgif", "-lboost_locale"] if what == "--libs" else flags
 
 
-def build():
+def build(helpers=True):
+    """helpers: also the two helpers (a run of only some parts needs neither)."""
     if not SKIP_BUILD:
         say("scripts/deps bench")
         run([ROOT / "scripts" / "deps", "bench"])
         say("make all")
         run(["make", "-C", ROOT, "--no-print-directory", "all"])
+    if not helpers:
+        return
     BIN.mkdir(parents=True, exist_ok=True)
     say("building bench/scratch/bin/trivial_fcgi and bench/scratch/bin/image_work")
     run(["g++", *CXXFLAGS, BENCH / "trivial_fcgi.cpp", "-lfcgi", "-o", BIN / "trivial_fcgi"])

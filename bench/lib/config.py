@@ -54,6 +54,9 @@ WITH_S3 = os.environ.get("BENCH_S3", "1") == "1"
 S3_PORT = env_int("BENCH_S3_PORT", PORT + 2)
 S3_SERVER_PORT = env_int("BENCH_S3_SERVER_PORT", S3_PORT + 1)
 CASE_FILTER = re.compile(os.environ.get("BENCH_CASES", ".*"))
+# Only these parts, on one imghost stack (no peer, no other stack, no seeding):
+# "variants", "video" (comma-separated); the report is bench/results/<date>-<parts>.md.
+ONLY = [p for p in os.environ.get("BENCH_ONLY", "").split(",") if p]
 KEEP = os.environ.get("BENCH_KEEP", "0") == "1"
 SKIP_BUILD = os.environ.get("BENCH_SKIP_BUILD") == "1"
 WORKERS = 2                     # peer (gunicorn) and trivial processes; imghost by default

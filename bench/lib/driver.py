@@ -11,9 +11,10 @@ from .cases import big_request_case, median_of_rounds, rss_case, run_cases
 from .config import (BIN, IMAGES_DIR, PEER_RSS, RSS_CHUNKS, RSS_UPLOADS, SEED_ROWS, WITH_PEER, WITH_S3,
                      WITH_TRIVIAL, WORK, run, say, selected)
 from .full_store import full_store_case
+from . import variants, video
 from .images import IMAGES, IMG, make_images
 from .net import http_req, upload_once
-from .report import environment, evaluate, write_report
+from .report import environment, evaluate, write_parts_report, write_report
 from .stacks import seed_imghost, seed_peer, start_imghost, start_peer, start_trivial, stop_all
 
 
@@ -32,8 +33,49 @@ def image_work():
     return work
 
 
+PARTS = {"variants": (variants.run_variants, variants.targets, variants.section),
+         "video": (video.run_video, video.targets, video.section)}
+
+
+def run_parts(stack, names):
+    """name -> (data, Markdown lines), and their targets."""
+    parts, targets = {}, []
+    for name in names:
+        measure, targets_of, section = PARTS[name]
+        data = measure(stack)
+        if not data:  # none of its cases selected (BENCH_CASES)
+            continue
+        parts[name] = (data, section(data))
+        targets += targets_of(data)
+    return parts, targets
+
+
+def main_only(date, names):
+    """BENCH_ONLY: these parts alone, on one fresh imghost stack."""
+    unknown = [n for n in names if n not in PARTS]
+    if unknown:
+        raise SystemExit(f"BENCH_ONLY: unknown part(s) {unknown}; the parts are {sorted(PARTS)}")
+    timing = {}
+    build(helpers=False)
+    WORK.mkdir(parents=True, exist_ok=True)
+    try:
+        stack = start_imghost()
+        t = time.monotonic()
+        parts, targets = run_parts(stack, names)
+        timing["parts"] = round(time.monotonic() - t)
+    finally:
+        stop_all()
+    timing["total"] = round(time.monotonic() - config.T0)
+    write_parts_report(date, "-".join(names), environment(), parts, targets, timing)
+    for t in targets:
+        say(f"{'MET    ' if t['met'] else 'NOT MET' if t['met'] is not None else '  n/a  '} {t['target']}: "
+            f"{t['value']} ({t['detail']})")
+
+
 def main():
     date = os.environ.get("BENCH_DATE", datetime.date.today().isoformat())
+    if config.ONLY:
+        return main_only(date, config.ONLY)
     timing = {}
     t = time.monotonic()
     build()
@@ -97,11 +139,15 @@ def main():
         if selected("full store"):
             store = full_store_case(stacks["imghost"])
         timing["full_store"] = round(time.monotonic() - t)
+
+        t = time.monotonic()
+        parts, part_targets = run_parts(stacks["imghost"], list(PARTS))
+        timing["variants_and_video"] = round(time.monotonic() - t)
     finally:
         stop_all()
     timing["total"] = round(time.monotonic() - config.T0)
-    targets = evaluate(results, work, rss, big, store)
-    write_report(date, environment(), results, rounds_raw, work, rss, big, store, targets, timing)
+    targets = evaluate(results, work, rss, big, store) + part_targets
+    write_report(date, environment(), results, rounds_raw, work, rss, big, store, targets, timing, parts)
     for t in targets:
         say(f"{'MET    ' if t['met'] else 'NOT MET' if t['met'] is not None else '  n/a  '} {t['target']}: "
             f"{t['value']} ({t['detail']})")

@@ -33,6 +33,18 @@ def upload_once(port, key):
     return json.loads(out)
 
 
+def upload_bytes(port, data, filename, timeout=120):
+    """One upload of these bytes (multipart, field `file`); the image object."""
+    boundary = "----imghostbenchbytes"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n"
+            f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    status, out = http_req(port, "POST", "/api/v1/images", body,
+                           {"Content-Type": f"multipart/form-data; boundary={boundary}"}, timeout=timeout)
+    if status != 201:
+        raise RuntimeError(f"upload of {filename} to port {port} answered {status}: {out[:300]!r}")
+    return json.loads(out)
+
+
 def wait_http(port, path, seconds=30):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -1,5 +1,6 @@
 """/proc: process trees, RSS, CPU time; where a stack's processes are."""
 
+import os
 from pathlib import Path
 
 def read_pid(path):
@@ -73,3 +74,25 @@ class Stack:
             g[name] = tree(pid())
         return g
 
+
+
+class OneCore:
+    """The stack's workers pinned to CPU 0 while inside (their own affinity back after)."""
+
+    def __init__(self, stack):
+        self.stack = stack
+
+    def __enter__(self):
+        self.saved = {}
+        for pid in self.stack.worker_pids():
+            self.saved[pid] = os.sched_getaffinity(pid)
+            os.sched_setaffinity(pid, {0})
+        return self
+
+    def __exit__(self, *exc):
+        for pid, cpus in self.saved.items():
+            try:
+                os.sched_setaffinity(pid, cpus)
+            except OSError:
+                pass  # a worker that was replaced
+        return False

@@ -189,7 +189,9 @@ def s3_section(results):
     return L
 
 
-def write_report(date, env, results, rounds_raw, work, rss, big, store, targets, timing):
+def write_report(date, env, results, rounds_raw, work, rss, big, store, targets, timing, parts=None):
+    """parts: name -> (data, Markdown lines) of the parts run after the cases (variants, video)."""
+    parts = parts or {}
     RESULTS.mkdir(parents=True, exist_ok=True)
     doc = {"date": date, "environment": env,
            "config": {"duration_s": DURATION, "warmup_s": WARMUP, "rounds": ROUNDS, "seed_rows": SEED_ROWS,
@@ -200,7 +202,8 @@ def write_report(date, env, results, rounds_raw, work, rss, big, store, targets,
            "images": {i["key"]: {k: i.get(k) for k in ("label", "file", "bytes", "format", "width", "height",
                                                        "frames", "params", "slots")} for i in IMAGES},
            "image_work": work, "cases": results, "rounds": rounds_raw if ROUNDS > 1 else None,
-           "rss_over_uploads": rss, "big_request": big, "full_store": store, "targets": targets, "timing_s": timing}
+           "rss_over_uploads": rss, "big_request": big, "full_store": store, "targets": targets, "timing_s": timing,
+           **{name: data for name, (data, _) in parts.items()}}
     jtmp = RESULTS / f"{date}.json.tmp"
     jtmp.write_text(json.dumps(doc, indent=1) + "\n")
     jtmp.replace(RESULTS / f"{date}.json")
@@ -340,6 +343,8 @@ def write_report(date, env, results, rounds_raw, work, rss, big, store, targets,
                 L.append(f"| {r['turn']} | {label} | {fmt(r['rps'])} | {r['p50_ms']} / {r['p99_ms']} | "
                          f"{r['errors']['total']} | {r.get('stored')} |")
         L.append("")
+    for _, lines in parts.values():
+        L.extend(lines)
     L.append("## Test images")
     L.append("")
     L.append("Made by bench/run with ImageMagick `convert` from fixed seeds (plasma:fractal; grain for the JPEGs, "
@@ -385,3 +390,34 @@ def write_report(date, env, results, rounds_raw, work, rss, big, store, targets,
     tmp.replace(RESULTS / f"{date}.md")
     say(f"wrote bench/results/{date}.md and .json")
 
+
+
+def write_parts_report(date, name, env, parts, targets, timing):
+    """A run of only some parts (BENCH_ONLY): bench/results/<date>-<name>.md and .json."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    doc = {"date": date, "environment": env, "only": list(parts), "targets": targets, "timing_s": timing,
+           "config": {"duration_s": DURATION, "warmup_s": WARMUP, "imghost_workers": IMGHOST_WORKERS,
+                      "read_connections": READ_CONNS, "wrk_threads": WRK_THREADS, "port": PORT},
+           **{n: data for n, (data, _) in parts.items()}}
+    jtmp = RESULTS / f"{date}-{name}.json.tmp"
+    jtmp.write_text(json.dumps(doc, indent=1) + "\n")
+    jtmp.replace(RESULTS / f"{date}-{name}.json")
+    L = [f"# imghost bench, {' and '.join(parts)} only — {date}", "",
+         f"`BENCH_ONLY={','.join(parts)} bench/run` on {env['cores']} cores ({env['cpu']}), {env['mem_gib']} GiB, "
+         f"Linux {env['kernel']}; imghost {env['git']}{' (uncommitted changes)' if env['git_dirty'] else ''}; "
+         f"one imghost stack (`scripts/stack`, {IMGHOST_WORKERS} workers, port {PORT}). Everything shares the same "
+         "cores (and, in this run, the machine with other work), so absolute numbers are of this machine only; "
+         "the ratios, measured side by side, are the point. Raw data: the .json next to this file.", "",
+         "## Goals", "", "| target | value | met | detail |", "|---|---|---|---|"]
+    for t in targets:
+        met = "–" if t["met"] is None else ("**met**" if t["met"] else "**not met**")
+        L.append(f"| {t['target']} | {t['value']} | {met} | {t['detail']} |")
+    L.append("")
+    for _, lines in parts.values():
+        L.extend(lines)
+    L.append(f"Total time of the run: {timing.get('total', '–')} s.")
+    L.append("")
+    tmp = RESULTS / f"{date}-{name}.md.tmp"
+    tmp.write_text("\n".join(L))
+    tmp.replace(RESULTS / f"{date}-{name}.md")
+    say(f"wrote bench/results/{date}-{name}.md and .json")

@@ -36,6 +36,15 @@ ImageRecord find_live_named(App& app, const std::string& name) {
   return live(db::ImagesRepo(app.db()).find_named(name), [&] { return moderation::tombstone_of_name(app, name); });
 }
 
+ImageRecord find_live_named_any(App& app, const std::vector<std::string>& names) {
+  std::vector<std::string> valid;
+  for (const auto& n : names)
+    if (naming::is_file_name(n)) valid.push_back(n);
+  if (valid.empty()) throw errors::not_found(i18n::msg("no such image"));
+  return live(db::ImagesRepo(app.db()).find_named_any(valid),
+              [&] { return moderation::tombstone_of_any_name(app, valid); });
+}
+
 std::optional<ImageRecord> find(App& app, const std::string& id) { return db::ImagesRepo(app.db()).find(id); }
 
 std::vector<ImageRecord> public_images(App& app, std::optional<long long> before, int limit) {

@@ -22,6 +22,9 @@ namespace imghost::catalog {
 ImageRecord find_live(App& app, const std::string& id);
 // The image whose stored file is `name` (its direct link), with find_live's answers.
 ImageRecord find_live_named(App& app, const std::string& name);
+// The same for the image whose file is any of `names` (one query, and one more for the
+// tombstone only when none is live): a variant's URL names the stem, not the extension.
+ImageRecord find_live_named_any(App& app, const std::vector<std::string>& names);
 // The image with this id as stored, expired or not; nullopt when there is none.
 std::optional<ImageRecord> find(App& app, const std::string& id);
 

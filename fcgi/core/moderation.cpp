@@ -148,6 +148,14 @@ std::optional<TakedownRecord> tombstone_of_name(App& app, const std::string& nam
   return db::ModerationRepo(app.db()).takedown_of_name(name);
 }
 
+std::optional<TakedownRecord> tombstone_of_any_name(App& app, const std::vector<std::string>& names) {
+  std::vector<std::string> valid;
+  for (const auto& n : names)
+    if (naming::is_file_name(n)) valid.push_back(n);
+  if (valid.empty()) return std::nullopt;
+  return db::ModerationRepo(app.db()).takedown_of_any_name(valid);
+}
+
 BlockRecord block(App& app, const Actor& who, const BlockRequest& r) {
   const auto why = checked_reason(r.reason);
   if (r.target.has_value() == r.sha256_hex.has_value())

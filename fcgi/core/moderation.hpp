@@ -66,6 +66,8 @@ TakedownRecord takedown(App& app, const Actor& who, const std::string& target, c
 // The tombstone of an id (an image's or an album's) or of an image's file name.
 std::optional<TakedownRecord> tombstone_of(App& app, const std::string& id);
 std::optional<TakedownRecord> tombstone_of_name(App& app, const std::string& name);
+// The tombstone of any of these file names (nullopt for names that are not file names).
+std::optional<TakedownRecord> tombstone_of_any_name(App& app, const std::vector<std::string>& names);
 
 // Bans content: that of the image `target` (its bytes' SHA-256 and its pixels'
 // perceptual hash, read from the store), or a SHA-256 given in hex (bytes only: there

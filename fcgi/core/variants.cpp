@@ -21,17 +21,19 @@ namespace {
 Error no_such_variant() { return errors::not_found(i18n::tr("no such image")); }
 
 // The live image whose stored name has this stem (its extension is the original's
-// format, which the URL does not say).  Throws as catalog::find_live_named.
+// format, which the URL does not say): one query over the names it can have.  Throws
+// as catalog::find_live_named.
 ImageRecord image_with_stem(App& app, const std::string& stem) {
+  std::vector<std::string> names;
   for (const auto f : {image::Format::jpeg, image::Format::png, image::Format::gif, image::Format::webp,
-                       image::Format::mp4, image::Format::webm}) {
-    try {
-      return catalog::find_live_named(app, stem + "." + std::string(image::extension(f)));
-    } catch (const Error& e) {
-      if (e.code() != ErrorCode::not_found) throw;
-    }
+                       image::Format::mp4, image::Format::webm})
+    names.push_back(stem + "." + std::string(image::extension(f)));
+  try {
+    return catalog::find_live_named_any(app, names);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::not_found) throw no_such_variant();
+    throw;
   }
-  throw no_such_variant();
 }
 
 // The bytes a variant of `image` is made from: its original, or a video's poster (the

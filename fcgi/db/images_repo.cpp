@@ -108,6 +108,15 @@ std::optional<ImageRecord> ImagesRepo::find_named(const std::string& name) {
   return record_at(r, 0);
 }
 
+std::optional<ImageRecord> ImagesRepo::find_named_any(const std::vector<std::string>& names) {
+  // = ANY of an array is an index scan of images(name) too.
+  auto r = c_.run("find_image_named_any",
+                  "SELECT " IMAGE_COLUMNS IMAGE_FROM " WHERE i.name = ANY($1::text[]) ORDER BY i.seq DESC LIMIT 1",
+                  {text_array_param(names)});
+  if (r.rows() == 0) return std::nullopt;
+  return record_at(r, 0);
+}
+
 std::vector<ImageRecord> ImagesRepo::list_public(std::optional<long long> before, int limit) {
   // Keyset paging over the index of public images on -seq (sql/003): the index walk
   // starts at the cursor, so any page costs the same as the first, and no unlisted row is

@@ -72,6 +72,8 @@ class ImagesRepo {
   std::optional<ImageRecord> find(const std::string& id);
   // The image whose file is `name` (the newest, should rows written before sql/008 share it).
   std::optional<ImageRecord> find_named(const std::string& name);
+  // The image whose file is any of `names` (the newest), in one query.
+  std::optional<ImageRecord> find_named_any(const std::vector<std::string>& names);
   // The public images, newest first; only rows with seq < before when given.  Unlisted
   // images are never in a list.
   std::vector<ImageRecord> list_public(std::optional<long long> before, int limit);

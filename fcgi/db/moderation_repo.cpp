@@ -96,6 +96,12 @@ std::optional<TakedownRecord> ModerationRepo::takedown_of_name(const std::string
       c_.run("takedown_of_name", "SELECT " TAKEDOWN_COLUMNS " FROM takedowns t WHERE t.name = $1 LIMIT 1", {name}));
 }
 
+std::optional<TakedownRecord> ModerationRepo::takedown_of_any_name(const std::vector<std::string>& names) {
+  return one_takedown(c_.run("takedown_of_any_name",
+                             "SELECT " TAKEDOWN_COLUMNS " FROM takedowns t WHERE t.name = ANY($1::text[]) LIMIT 1",
+                             {text_array_param(names)}));
+}
+
 BlockRecord ModerationRepo::insert_block(const crypto::Sha256& sha256, std::optional<std::int64_t> phash,
                                          const std::string& reason, std::optional<long long> admin_id) {
   auto r = c_.run("insert_block",

@@ -42,6 +42,7 @@ class ModerationRepo {
   bool insert_takedown(const NewTakedown& t);
   std::optional<TakedownRecord> takedown_of_target(const std::string& target_id);
   std::optional<TakedownRecord> takedown_of_name(const std::string& name);
+  std::optional<TakedownRecord> takedown_of_any_name(const std::vector<std::string>& names);
 
   // The block list.  insert_block answers the entry (an existing one of these bytes is
   // updated with the new hash and reason: one entry per content).

@@ -177,6 +177,20 @@ void ping(Connection& c) { c.exec("SELECT 1"); }
 
 std::string bytea_param(std::string_view bytes) { return "\\x" + hex::encode(bytes); }
 
+std::string text_array_param(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (const char ch : item) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 std::string from_bytea(std::string_view v) {
   std::optional<std::string> raw;
   if (v.size() >= 2 && v[0] == '\\' && v[1] == 'x') raw = hex::decode(v.substr(2));

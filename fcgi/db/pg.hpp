@@ -112,6 +112,8 @@ void ping(Connection& c);
 // bytea in the text protocol: "\\x0a1b..." as a parameter, and the hex output format
 // decoded (DbError when a value is not in it).
 std::string bytea_param(std::string_view bytes);
+// A text[] parameter ("{\"a\",\"b\"}"): each element quoted, `"` and `\` escaped.
+std::string text_array_param(const std::vector<std::string>& items);
 std::string from_bytea(std::string_view value);
 // A SHA-256 column (bytea as text); throws DbError when it is not 32 bytes.
 crypto::Sha256 sha256_from_bytea(std::string_view value);

@@ -165,6 +165,11 @@ std::string all_links(const Site& site, const std::vector<ImageRecord>& images) 
       std::min<long>(n, 8), escape(text));
 }
 
+// The tiles of a grid a browser shows before any scrolling (a desktop's first row of
+// the catalog, a phone's first three; the album grid's first two rows): loaded at once,
+// the rest lazily.
+constexpr std::size_t kTilesAboveTheFold = 6;
+
 std::string img_tag(const std::string& src, int w, int h, const std::string& alt, bool lazy = false) {
   return fmt::format("<img src=\"{}\" width=\"{}\" height=\"{}\" alt=\"{}\"{}>", escape(src), w, h, escape(alt),
                      lazy ? " loading=\"lazy\" decoding=\"async\"" : "");
@@ -427,10 +432,11 @@ std::string image_page(const Site& site, const ImageRecord& r, const std::option
                       : full ? "full"
                              : "preview"),
       fmt::arg("url", escape(links.image)),
-      fmt::arg("img",
-               video ? video_tag(links.image, links.thumb, r.width, r.height)
-                     : picture_html(site.config.variant_presets, r,
-                                    {base_of(site), "(max-width: 60rem) 100vw, 60rem", alt, r.width, r.height, false})),
+      fmt::arg(
+          "img",
+          video ? video_tag(links.image, links.thumb, r.width, r.height)
+                : picture_html(site.config.variant_presets, r,
+                               {base_of(site), "(max-width: 60rem) 100vw, 60rem", alt, r.width, r.height, false, {}})),
       fmt::arg("caption", r.description ? "<figcaption>" + escape(*r.description) + "</figcaption>" : ""),
       fmt::arg("name", escape(shown_name(r))), fmt::arg("size", units::human_size(static_cast<std::uint64_t>(r.size))),
       fmt::arg("dimensions", escape(i18n::trnf("{} × {} pixel", "{} × {} pixels", r.height, r.width, r.height))),
@@ -476,6 +482,7 @@ std::string album_page(const Site& site, const AlbumRecord& a, const std::vector
           escape(i18n::tr("Images")) + "</h2>";
   if (items.empty()) body += "<p class=\"card\">" + escape(i18n::tr("No images in this album (yet).")) + "</p>";
   if (!items.empty()) body += "<ol class=\"album-grid\">";
+  std::size_t tile_number = 0;
   for (const auto& item : items) {
     const auto& r = item.image;
     const auto links = links_of(site, r);
@@ -484,8 +491,15 @@ std::string album_page(const Site& site, const AlbumRecord& a, const std::vector
         "<li class=\"card tile\" data-id=\"{id}\"><a class=\"thumb\" href=\"{page}\" tabindex=\"-1\" "
         "aria-hidden=\"true\">{img}</a><h3><a href=\"{page}\">{name}</a></h3><p class=\"meta\">{meta}</p>{desc}",
         fmt::arg("id", escape(r.id)), fmt::arg("page", escape(links.page)),
-        fmt::arg("img", img_tag(links.thumb, tw, th, "", true)), fmt::arg("name", escape(shown_name(r))),
-        fmt::arg("meta", escape(meta_line(r))),
+        fmt::arg("img", tile_picture_html(site.config.variant_presets, r, links.thumb,
+                                          {base_of(site),
+                                           "(max-width: 40rem) 100vw, 20rem",
+                                           "",
+                                           tw,
+                                           th,
+                                           tile_number++ >= kTilesAboveTheFold,
+                                           {}})),
+        fmt::arg("name", escape(shown_name(r))), fmt::arg("meta", escape(meta_line(r))),
         fmt::arg("desc",
                  r.description ? "<p class=\"description\">" + escape(*r.description) + "</p>" : std::string()));
     // An image of the album may expire before it (its own "Keep for").
@@ -520,14 +534,19 @@ std::string catalog(const Site& site, const std::vector<ImageRecord>& items,
             i18n::tr("No public images yet. <a href=\"/upload\">Upload one</a> and choose <em>public</em>.") + "</p>";
   else
     body += "<ul class=\"grid\">";
+  std::size_t tile_number = 0;
   for (const auto& r : items) {
     const auto [tw, th] = thumb_size(site, r);
     // The caption names the image; the description (when there is one) is the alt text.
     const std::string alt = r.description && share_codes::one_line(*r.description) != shown_name(r)
                                 ? share_codes::one_line(*r.description)
                                 : "";
-    body += fmt::format("<li><a href=\"{}\">{}<span class=\"caption\">{}</span></a></li>", escape(page_url(site, r.id)),
-                        img_tag(views::thumb_url(base_of(site), r.name), tw, th, alt, true), escape(shown_name(r)));
+    body += fmt::format(
+        "<li><a href=\"{}\">{}<span class=\"caption\">{}</span></a></li>", escape(page_url(site, r.id)),
+        tile_picture_html(
+            site.config.variant_presets, r, views::thumb_url(base_of(site), r.name),
+            {base_of(site), "(max-width: 30rem) 50vw, 12rem", alt, tw, th, tile_number++ >= kTilesAboveTheFold, {}}),
+        escape(shown_name(r)));
   }
   if (!items.empty()) body += "</ul>";
   if (!is_first_page || next_cursor) {

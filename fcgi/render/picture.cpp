@@ -48,11 +48,24 @@ std::string picture_html(const VariantPresets& presets, const ImageRecord& image
   for (const auto f : {VariantFormat::avif, VariantFormat::webp})
     out += fmt::format("<source type=\"{}\" srcset=\"{}\" sizes=\"{}\">", variant_content_type(f),
                        escape(srcset(presets, image, o.base, f)), escape(o.sizes));
-  out += fmt::format("<img src=\"{}\" srcset=\"{}\" sizes=\"{}\" width=\"{}\" height=\"{}\" alt=\"{}\"{}></picture>",
-                     escape(variant_url(o.base, src_preset->name, image.name, fallback)),
-                     escape(srcset(presets, image, o.base, fallback)), escape(o.sizes), o.width, o.height,
+  const std::string img_src = o.fallback_src.empty()
+                                  ? fmt::format("src=\"{}\" srcset=\"{}\" sizes=\"{}\"",
+                                                escape(variant_url(o.base, src_preset->name, image.name, fallback)),
+                                                escape(srcset(presets, image, o.base, fallback)), escape(o.sizes))
+                                  : fmt::format("src=\"{}\"", escape(o.fallback_src));
+  out += fmt::format("<img {} width=\"{}\" height=\"{}\" alt=\"{}\"{}></picture>", img_src, o.width, o.height,
                      escape(o.alt), o.lazy ? " loading=\"lazy\" decoding=\"async\"" : "");
   return out;
+}
+
+std::string tile_picture_html(const VariantPresets& presets, const ImageRecord& image, const std::string& thumb_src,
+                              PictureOptions o) {
+  if (presets.empty() || image.format == "gif") {
+    return fmt::format("<img src=\"{}\" width=\"{}\" height=\"{}\" alt=\"{}\"{}>", escape(thumb_src), o.width, o.height,
+                       escape(o.alt), o.lazy ? " loading=\"lazy\" decoding=\"async\"" : "");
+  }
+  o.fallback_src = thumb_src;
+  return picture_html({presets.front()}, image, o);
 }
 
 }  // namespace imghost::pages

@@ -21,6 +21,10 @@ struct PictureOptions {
   int width = 0;  // the <img>'s width and height attributes
   int height = 0;
   bool lazy = false;
+  // When set, the <img> shows this URL alone (no srcset) instead of the JPEG/PNG
+  // variants: a tile's thumbnail, which exists from the upload on, so a browser without
+  // AVIF and WebP costs the site no variant to make.
+  std::string fallback_src;
 };
 
 // "/v/<preset>/<stem>.<ext>" (with `base` in front).
@@ -30,5 +34,13 @@ std::string variant_url(const std::string& base, const std::string& preset, cons
 // The <picture> of `image`.  Presets larger than the image add nothing (variants are
 // never enlarged): only the first of them is listed, at the image's own width.
 std::string picture_html(const VariantPresets& presets, const ImageRecord& image, const PictureOptions& options);
+
+// A tile of a grid (catalog, album): the smallest preset only, in AVIF and WebP, over the
+// thumbnail (`thumb_src`, the fallback), at the thumbnail's size (`options.width/height`).
+// An AVIF or WebP of the thumbnail's size is a fraction of the thumbnail's JPEG or PNG.
+// A GIF keeps its plain thumbnail: its variants stay animated, which would make the
+// grid heavier, not lighter.
+std::string tile_picture_html(const VariantPresets& presets, const ImageRecord& image, const std::string& thumb_src,
+                              PictureOptions options);
 
 }  // namespace imghost::pages

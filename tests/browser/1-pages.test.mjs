@@ -46,6 +46,11 @@ test('catalog: accessible, lists public images only, tiles link to the image pag
   const img = tile.locator('img');
   assert.equal(await img.getAttribute('width'), '320');
   assert.equal(await img.getAttribute('height'), '240');
+  // The tile is the small AVIF variant (Chromium reads AVIF), not the PNG thumbnail.
+  const stem = pub.filename.replace(/\.png$/, '');
+  await img.scrollIntoViewIfNeeded();
+  await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
+  assert.equal(new URL(await img.evaluate((el) => el.currentSrc)).pathname, `/v/s/${stem}.avif`);
   assert.equal(await page.locator(`a[href="/i/${unlisted.id}"]`).count(), 0, 'unlisted is not listed');
   await tile.click();
   await page.waitForURL(`**/i/${pub.id}`);

@@ -729,8 +729,11 @@ class Health(unittest.TestCase):
 
 # --- the HTML catalog ------------------------------------------------------------------
 
-ENTRY = re.compile(r'<a href="/i/([a-z2-7]{20})"><img src="/images/thumbs/([a-z2-7]{20}\.(?:jpg|png|gif|webp))" '
-                   r'width="\d+" height="\d+"')
+# A tile: its image's page, and its thumbnail (the <img>, inside a <picture> of the small
+# variants but for a GIF) with its size stated.
+ENTRY = re.compile(r'<a href="/i/([a-z2-7]{20})">(?:<picture>(?:<source [^>]*>)+)?'
+                   r'<img src="/images/thumbs/([a-z2-7]{20}\.(?:jpg|png|gif|webp))" width="\d+" height="\d+"')
+TILE = re.compile(r'<li><a href="/i/([a-z2-7]{20})">(.*?)<span class="caption">')
 OLDER = re.compile(r'<a href="(/images/\?cursor=[^"]+)"[^>]*>Older')
 
 
@@ -771,6 +774,27 @@ class HtmlCatalog(unittest.TestCase):
         api2 = get(f"/api/v1/images?limit={len(second)}&cursor={api['next_cursor']}").json()
         self.assertEqual(second, [i["filename"] for i in api2["items"]], "page 2 continues page 1")
         self.assertIn('href="/images/"', r2.text, "a link back to the newest")
+
+    def test_tiles_offer_the_small_variants_over_the_thumbnail_lazy_below_the_fold(self):
+        photo = upload_one(with_comment(fx.jpeg(1200, 900, seed=5), f"tile-{RUN}"), "tile.jpg", visibility="public")
+        gif = upload_one(animated_gif(f"tile-{RUN}"), "tile.gif", visibility="public")
+        for i in range(6):
+            upload_one(tiny_png(i, "tile-fold"), f"fold{i}.png", visibility="public")
+        tiles = dict(TILE.findall(get("/images/").text))
+        stem = photo["filename"].rsplit(".", 1)[0]
+        tile = tiles[photo["id"]]
+        self.assertIn(f'<source type="image/avif" srcset="/v/s/{stem}.avif 320w"', tile)
+        self.assertIn(f'<source type="image/webp" srcset="/v/s/{stem}.webp 320w"', tile)
+        self.assertIn(f'<img src="/images/thumbs/{photo["filename"]}" width="320" height="240"', tile,
+                      "the thumbnail is the fallback")
+        self.assertNotIn("/v/m/", tile, "only the small preset")
+        self.assertIn('loading="lazy"', tile, "the seventh tile is below the fold")
+        self.assertNotIn("loading=", tiles[list(tiles)[0]], "the first tile loads at once")
+        self.assertNotIn("<picture>", tiles[gif["id"]], "a GIF keeps its still thumbnail")
+        for fmt, ctype in (("avif", "image/avif"), ("webp", "image/webp")):
+            r = get(f"/v/s/{stem}.{fmt}")
+            self.assertEqual((r.status, r.header("Content-Type")), (200, ctype))
+            self.assertLess(len(r.body), len(get(photo["thumbnail_url"]).body), f"the {fmt} tile is lighter")
 
     def test_catalog_bad_cursor_is_a_400_page(self):
         r = get("/images/?cursor=abc")

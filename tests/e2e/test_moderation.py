@@ -155,13 +155,16 @@ class Takedown(unittest.TestCase):
         img = uploaded(fx.jpeg(320, 240, seed=91006), "t.jpg")
         name = img["filename"]
         self.assertEqual(get(f"/images/thumbs/{name}").status, 200)  # made, now on disk
+        stem = name.rsplit(".", 1)[0]
+        self.assertEqual(get(f"/v/s/{stem}.webp").status, 200)  # made, now on disk
         report(img["id"], "illegal", source="127.0.0.14")
         r = api("POST", "/api/v1/admin/takedowns", ADMIN["token"], {"target": img["id"], "reason": "court order 7"})
         self.assertEqual(r.status, 201, r.text)
         self.assertEqual(r.json()["target"], img["id"])
         links = {"page": f"/i/{img['id']}", "api": f"/api/v1/images/{img['id']}",
                  "download": f"/api/v1/images/{img['id']}/file", "direct": f"/images/{name}",
-                 "thumbnail": f"/images/thumbs/{name}"}
+                 "thumbnail": f"/images/thumbs/{name}", "variant made before": f"/v/s/{stem}.webp",
+                 "variant never made": f"/v/m/{stem}.avif"}
         for what, path in links.items():
             with self.subTest(link=what):
                 got = get(path)

@@ -2,7 +2,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/catalog.hpp"
 #include "db/pg.hpp"
+#include "domain/error.hpp"
 #include "fixture.hpp"
 #include "store/local_store.hpp"
 
@@ -47,6 +49,18 @@ BOOST_AUTO_TEST_CASE(pages_follow_the_cursor_newest_first_without_gaps_or_repeat
   BOOST_TEST(seen == newest_first, boost::test_tools::per_element());
   get_json(env, "/api/v1/images", "limit=0", 400);
   get_json(env, "/api/v1/images", "cursor=abc", 400);
+}
+
+BOOST_AUTO_TEST_CASE(an_image_is_found_by_any_of_its_possible_names_in_one_query) {
+  Env env;
+  const auto up = upload_one(env, 125);
+  const std::string name = up["filename"];
+  const std::string stem = name.substr(0, name.rfind('.'));
+  const auto found =
+      imghost::catalog::find_live_named_any(env.app(), {stem + ".jpg", stem + ".png", "not a name\"\\", stem + ".gif"});
+  BOOST_TEST(found.id == std::string(up["id"]));
+  BOOST_CHECK_THROW(imghost::catalog::find_live_named_any(env.app(), {stem + ".jpg", stem + ".gif"}), imghost::Error);
+  BOOST_CHECK_THROW(imghost::catalog::find_live_named_any(env.app(), {}), imghost::Error);
 }
 
 BOOST_AUTO_TEST_CASE(one_image_and_its_file_link) {

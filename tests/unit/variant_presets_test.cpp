@@ -103,8 +103,8 @@ BOOST_AUTO_TEST_CASE(sources_list_the_presets_up_to_the_image_size_never_the_ori
   r.format = "jpeg";
   r.width = 1000;
   r.height = 500;
-  const auto html =
-      imghost::pages::picture_html(imghost::default_variant_presets(), r, {"", "100vw", "a \"cat\"", 1000, 500, true});
+  const auto html = imghost::pages::picture_html(imghost::default_variant_presets(), r,
+                                                 {"", "100vw", "a \"cat\"", 1000, 500, true, {}});
   BOOST_TEST(
       html.find(R"(<source type="image/avif" srcset="/v/s/abcdefghijklmnopqrst.avif 320w, )"
                 R"(/v/m/abcdefghijklmnopqrst.avif 800w, /v/l/abcdefghijklmnopqrst.avif 1000w")") != std::string::npos,
@@ -118,10 +118,37 @@ BOOST_AUTO_TEST_CASE(sources_list_the_presets_up_to_the_image_size_never_the_ori
   r.height = 200;
   r.format = "png";
   const auto small = imghost::pages::picture_html(imghost::default_variant_presets(), r,
-                                                  {"https://x.example", "10rem", "", 300, 200, false});
+                                                  {"https://x.example", "10rem", "", 300, 200, false, {}});
   BOOST_TEST(small.find("/v/m/") == std::string::npos, "no larger copy of a small image");
   BOOST_TEST(small.find(R"(src="https://x.example/v/s/abcdefghijklmnopqrst.png")") != std::string::npos, small);
   BOOST_TEST(small.find("loading=") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_tile_offers_the_smallest_preset_over_its_thumbnail) {
+  imghost::ImageRecord r;
+  r.name = "abcdefghijklmnopqrst.jpg";
+  r.format = "jpeg";
+  r.width = 4000;
+  r.height = 3000;
+  const auto html = imghost::pages::tile_picture_html(imghost::default_variant_presets(), r,
+                                                      "/images/thumbs/abcdefghijklmnopqrst.jpg",
+                                                      {"", "12rem", "", 320, 240, true, {}});
+  BOOST_TEST(html.find(R"(<source type="image/avif" srcset="/v/s/abcdefghijklmnopqrst.avif 320w" sizes="12rem">)") !=
+                 std::string::npos,
+             html);
+  BOOST_TEST(
+      html.find(R"(<source type="image/webp" srcset="/v/s/abcdefghijklmnopqrst.webp 320w")") != std::string::npos,
+      html);
+  BOOST_TEST(html.find("/v/m/") == std::string::npos, "only the smallest preset");
+  BOOST_TEST(html.find(R"(<img src="/images/thumbs/abcdefghijklmnopqrst.jpg" width="320" height="240" alt="" )"
+                       R"(loading="lazy")") != std::string::npos,
+             html);
+  BOOST_TEST(html.find(".jpeg") == std::string::npos, "the thumbnail is the fallback, no JPEG variant");
+  r.format = "gif";
+  const auto gif = imghost::pages::tile_picture_html(imghost::default_variant_presets(), r, "/images/thumbs/x.gif",
+                                                     {"", "12rem", "", 320, 240, false, {}});
+  BOOST_TEST(gif == R"(<img src="/images/thumbs/x.gif" width="320" height="240" alt="">)",
+             "a GIF keeps its still thumbnail");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
