@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "domain/thumbnail_geometry.hpp"
+#include "domain/translate.hpp"
 #include "render/html.hpp"
 
 namespace imghost::pages {
@@ -53,6 +54,12 @@ std::string picture_html(const VariantPresets& presets, const ImageRecord& image
                      escape(srcset(presets, image, o.base, fallback)), escape(o.sizes), o.width, o.height,
                      escape(o.alt), o.lazy ? " loading=\"lazy\" decoding=\"async\"" : "");
   return out;
+}
+
+std::string tile_thumbnail(const ImageRecord& item, std::string img) {
+  if (item.kind != "video") return img;
+  return fmt::format("<span class=\"poster\">{}<span class=\"play-mark\" role=\"img\" aria-label=\"{}\"></span></span>",
+                     img, escape(i18n::tr("Video")));
 }
 
 }  // namespace imghost::pages

@@ -31,4 +31,9 @@ std::string variant_url(const std::string& base, const std::string& preset, cons
 // never enlarged): only the first of them is listed, at the image's own width.
 std::string picture_html(const VariantPresets& presets, const ImageRecord& image, const PictureOptions& options);
 
+// A tile's thumbnail (`img`, HTML) as catalogs and albums show it: a video's is its poster
+// with a play mark over it, the mark an image labelled "Video" for assistive technology
+// (the poster alone would pass for a photo); an image's is `img` unchanged.
+std::string tile_thumbnail(const ImageRecord& item, std::string img);
+
 }  // namespace imghost::pages

@@ -7,8 +7,10 @@ gigabytes, a truncated file, thousands of streams, AVI/FLV/MPEG-TS, attachments,
 over the limit) is refused with the contract's status, leaves nothing behind, and the
 worker pool is the same one afterwards."""
 
+import html
 import itertools
 import os
+import re
 import struct
 import subprocess
 import tempfile
@@ -158,6 +160,29 @@ class VideoTestCase(unittest.TestCase):
         self.assertIn("<video", page)
         self.assertIn("controls", page)
         self.assertIn(img["thumbnail_url"], page)
+
+    def test_the_page_codes_embed_a_video_element(self):
+        img = upload([("codes.mp4", h264_aac_mp4("codes.mp4"))]).json()
+        page = get(f"/i/{img['id']}").text
+        html_code = re.search(r'id="code-[a-z2-7]+-html" [^>]*value="([^"]*)"', page)
+        self.assertTrue(html_code, "the page has an HTML code")
+        self.assertTrue(html.unescape(html_code.group(1)).startswith("<video controls"), html_code.group(1))
+        self.assertIn(img["url"], html.unescape(html_code.group(1)))
+        self.assertIn(f'poster="{img["thumbnail_url"]}"', html.unescape(html_code.group(1)))
+
+    def test_a_catalog_tile_of_a_video_is_its_poster_with_a_labelled_play_mark(self):
+        video = upload([("tile.mp4", h264_aac_mp4("tile.mp4"))], visibility="public").json()
+        still = upload([("still.png", h.unique_png(f"tile {uuid.uuid4().hex}"))], visibility="public").json()
+        catalog = get("/images/").text
+        tiles = {m.group(1): m.group(0) for m in re.finditer(r'<li><a href="/i/([a-z2-7]+)">.*?</a></li>', catalog)}
+        self.assertIn(video["id"], tiles)
+        self.assertIn(video["thumbnail_url"], tiles[video["id"]])
+        self.assertRegex(tiles[video["id"]], r'class="play-mark" role="img" aria-label="Video"')
+        self.assertNotIn("play-mark", tiles[still["id"]])
+        # The upload form knows the video limit and the page may play blob: previews.
+        form = get("/upload")
+        self.assertIn(f'data-max-video-bytes="{200 << 20}"', form.text)
+        self.assertIn("media-src 'self' blob:", form.header("Content-Security-Policy"))
 
     def test_a_videos_variants_are_of_its_poster(self):
         img = upload([("variant.mp4", h264_aac_mp4("variant.mp4"))]).json()

@@ -54,6 +54,20 @@ BOOST_AUTO_TEST_CASE(codes_escape_what_would_break_their_language) {
   BOOST_TEST(code(odd_codes, "bbcode") == "[img]https://h/a%20b%29%5Bc%5D.jpg[/img]");
 }
 
+BOOST_AUTO_TEST_CASE(codes_for_a_video_play_or_link_it) {
+  share_codes::ImageLinks v{"/i/v", "/images/v.mp4", "/images/thumbs/v.mp4", "a \"clip\"", 640, 360, 320, 180, true};
+  const auto all = share_codes::all_codes(v);
+  BOOST_TEST(all.size() == 8u);
+  BOOST_TEST(code(all, "direct") == "/images/v.mp4");
+  BOOST_TEST(code(all, "html") ==
+             R"(<video controls preload="metadata" src="/images/v.mp4" poster="/images/thumbs/v.mp4" width="640" )"
+             R"(height="360"></video>)");
+  BOOST_TEST(code(all, "markdown") == "[a \"clip\"](/images/v.mp4)");
+  BOOST_TEST(code(all, "bbcode") == "[url]/images/v.mp4[/url]");
+  // The poster linking to the video, as an image's thumbnail links to the image.
+  BOOST_TEST(code(all, "markdown-thumb") == "[![a \"clip\"](/images/thumbs/v.mp4)](/images/v.mp4)");
+}
+
 BOOST_AUTO_TEST_CASE(short_codes_are_the_page_the_link_and_thumbnail_forms) {
   std::vector<std::string> keys;
   for (const auto& c : share_codes::short_codes(links("x"))) keys.push_back(c.key);
