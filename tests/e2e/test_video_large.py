@@ -7,7 +7,9 @@ to the bucket from the file.  A video in S3 is served with Range (206) through n
 cache and deleted.
 
 The S3 machine also accepts images as large as a video (max_file_size = 200 MiB): 200 MiB
-that are no image are refused from their first bytes, never read whole.
+that are no image are refused from their first bytes, never read whole.  Its FFmpeg
+children may map 450 MiB (video_memory): a video whose poster would need more is refused
+with 422, the worker alive, while a small one still passes.
 
 Ports: the S3 server on IMGHOST_PORT + 1 (test_s3.py's, stopped before this file runs),
 the S3 machine on IMGHOST_PORT + 10 and its metrics on IMGHOST_PORT + 11."""
@@ -30,6 +32,10 @@ PEAK_LIMIT_KIB = 64 * 1024  # the issue's bound on a worker's memory while a lar
 PIECE = 8 * MIB
 TMP = Path(tempfile.mkdtemp(prefix="imghost-large-video-"))
 TUS = {"Tus-Resumable": "1.0.0"}
+# The S3 machine's address-space limit of the FFmpeg children: FFmpeg's libraries take
+# about 270 MiB of it, a 320x240 video's decode little more; a poster of 7680x7680 VP9
+# (within the size limits) needs more than 800 MiB.
+VIDEO_MEMORY = 450 * MIB
 
 
 def large_video():
@@ -143,7 +149,7 @@ class OnS3(LargeVideoMemory, unittest.TestCase):
         fresh_s3_server()
         cls.m = Stack("large-video", BASE + 10, store="s3", s3_endpoint=S3_ENDPOINT, s3_bucket=BUCKET,
                       s3_prefix="lv", s3_credentials_file=CREDS, s3_cache_validity=2, max_file_size=200 * MIB,
-                      metrics_listen=f"127.0.0.1:{BASE + 11}")
+                      video_memory=VIDEO_MEMORY, metrics_listen=f"127.0.0.1:{BASE + 11}")
         shutil.rmtree(cls.m.var, ignore_errors=True)
         cls.m.start()
         cls.var = cls.m.var
@@ -171,6 +177,27 @@ class OnS3(LargeVideoMemory, unittest.TestCase):
         self.assertEqual(r.status, 415, r.text[:300])
         self.assertEqual(r.json()["error"]["code"], "unsupported_format")
         self.assertLessEqual(peak, PEAK_LIMIT_KIB, f"a worker's peak RSS was {peak // 1024} MiB")
+
+    def test_a_decode_over_the_memory_limit_is_refused_and_the_worker_lives(self):
+        def vp9(name, size, frames):
+            path = TMP / name
+            subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i",
+                            f"color=c=gray:size={size}:rate=4:duration={frames / 4}", "-c:v", "libvpx-vp9",
+                            "-deadline", "realtime", "-cpu-used", "8", "-b:v", "1M", str(path)], check=True,
+                            timeout=300)
+            return path.read_bytes()
+
+        # Eight frames of 7680x7680 (the largest size allowed): the poster's decode holds
+        # several of them, far over VIDEO_MEMORY.
+        workers = set(worker_pids(self.var))
+        r = self.m.upload(vp9("square.webm", "7680x7680", 8), "square.webm", timeout=300)
+        self.assertEqual(r.status, 422, r.text[:300])
+        self.assertEqual(r.json()["error"]["code"], "invalid_image")
+        self.assertIn("square.webm", r.json()["error"]["message"])
+        self.assertEqual(set(worker_pids(self.var)), workers, "no worker died")
+        self.assertTrue(wait_until(lambda: not self.m.staged(), 5), "nothing staged is left")
+        small = self.m.upload(vp9("small.webm", "320x240", 8), "small.webm")
+        self.assertEqual(small.status, 201, f"a small video decodes within the same limit: {small.text[:300]}")
 
     def test_a_video_is_served_with_range_through_the_cache_and_deleted(self):
         data = small_video()
