@@ -337,7 +337,10 @@
         const preview = isVideo(file)
           ? el('video', { muted: true, preload: 'metadata', width: 64, height: 64 })
           : el('img', { alt: '', width: 64, height: 64 });
-        if (isVideo(file)) preview.setAttribute('aria-hidden', 'true');
+        if (isVideo(file)) {
+          preview.muted = true;  // the attribute alone, set after creation, does not mute it
+          preview.setAttribute('aria-hidden', 'true');
+        }
         if (!problem) preview.src = URL.createObjectURL(file);
         const remove = el('button', { type: 'button', className: 'secondary small', text: t('Remove') });
         remove.setAttribute('aria-label', t('Remove {}', file.name));
