@@ -112,15 +112,18 @@ BOOST_AUTO_TEST_CASE(cookie_header_values) {
   BOOST_TEST(*cookie_value("b=; b=2", "b") == "", "the first one counts");
 }
 
-BOOST_AUTO_TEST_CASE(page_policy_allows_the_public_base_url_for_images_only) {
+BOOST_AUTO_TEST_CASE(page_policy_allows_the_public_base_url_for_images_and_videos_only) {
   const auto plain = imghost::pages::content_security_policy(imghost::Config::from("", {}));
   BOOST_TEST(plain.find("img-src 'self' data: blob:;") != std::string::npos);
+  BOOST_TEST(plain.find("media-src 'self' blob:;") != std::string::npos);
   BOOST_TEST(plain.find("frame-ancestors 'none'") != std::string::npos);
   BOOST_TEST(plain.find("script-src 'self';") != std::string::npos);
   BOOST_TEST(plain.find("unsafe-inline") == std::string::npos);
   const auto cdn =
       imghost::pages::content_security_policy(imghost::Config::from("public_base_url = https://cdn.example/x", {}));
   BOOST_TEST(cdn.find("img-src 'self' data: blob: https://cdn.example;") != std::string::npos);
+  BOOST_TEST(cdn.find("media-src 'self' blob: https://cdn.example;") != std::string::npos);
+  BOOST_TEST(cdn.find("script-src 'self';") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(static_files_are_named_by_their_content_or_plainly_when_missing) {
