@@ -338,6 +338,28 @@ class VideoTestCase(unittest.TestCase):
         self.assertEqual(get(f"/api/v1/images/{img['id']}").status, 404)
         self.assertNotIn(img["filename"], fsck().stdout)
 
+    def test_a_lost_poster_is_made_again_on_request_and_by_the_repair_check(self):
+        img = upload([("poster.mp4", h264_aac_mp4("poster.mp4"))]).json()
+        thumb = VAR / "store" / "thumbs" / img["filename"][0:2] / img["filename"]
+        self.assertTrue(wait_until(thumb.exists, 10))
+        made_at_upload = thumb.read_bytes()
+        # Asked for while missing: the worker makes it from the video, as at upload.
+        thumb.unlink()
+        r = get(img["thumbnail_url"])
+        self.assertEqual(r.status, 200, r.text[:200])
+        self.assertEqual(r.header("Content-Type"), "image/jpeg")
+        self.assertEqual(r.body, made_at_upload, "the same poster")
+        self.assertTrue(thumb.exists(), "kept for nginx")
+        # The repair check makes it again too (the video older than its grace period).
+        thumb.unlink()
+        hour_ago = time.time() - 3600
+        os.utime(store_path(img["filename"]), (hour_ago, hour_ago))
+        missing = f"missing thumbnail: thumbs/{img['filename'][0:2]}/{img['filename']}"
+        self.assertIn(missing, fsck().stdout)
+        r = fsck("--fix")
+        self.assertIn(missing + ": made again", r.stdout)
+        self.assertEqual(thumb.read_bytes(), made_at_upload)
+
     def test_avi_flv_and_mpeg_ts_are_not_accepted(self):
         for fmt, codec in (("avi", "mpeg4"), ("flv", "flv1"), ("mpegts", "mpeg2video")):
             with self.subTest(fmt):
