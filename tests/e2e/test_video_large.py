@@ -129,6 +129,8 @@ class LargeVideoMemory:
         self.assertEqual(img["video_codec"], "h264")
         self.assertGreater(img["size"], 190 * MIB)
         self.assertLessEqual(peak, PEAK_LIMIT_KIB, f"a worker's peak RSS was {peak // 1024} MiB")
+        print(f"  {type(self).__name__} {send.__name__}: {img['size'] / MIB:.0f} MiB video, workers' peak RSS "
+              f"{peak / 1024:.1f} MiB", flush=True)
         return img
 
     def test_a_large_video_through_multipart_keeps_the_worker_small(self):
