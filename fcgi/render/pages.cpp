@@ -227,9 +227,10 @@ std::string form_html(const Site& site, const std::string& csrf) {
       fmt::arg("max_file", c.max_file_bytes), fmt::arg("max_video", c.video.accepted.empty() ? 0 : c.video.max_bytes),
       fmt::arg("max_files", c.max_files), fmt::arg("accept", escape(accept)),
       fmt::arg("formats", escape(image::describe(c.image.accepted))), fmt::arg("csrf", csrf_field(csrf)),
-      fmt::arg("limits", escape(units::upload_limits(c) + ".")), fmt::arg("un", listed ? "" : " checked"),
-      fmt::arg("pub", listed ? " checked" : ""), fmt::arg("keep_for", keep_for_options(c)),
-      fmt::arg("t_choose", escape(i18n::tr("Choose images"))),
+      fmt::arg("limits", escape(units::upload_limits(c) +
+                                (c.video.accepted.empty() ? std::string() : "; " + units::video_limits(c)) + ".")),
+      fmt::arg("un", listed ? "" : " checked"), fmt::arg("pub", listed ? " checked" : ""),
+      fmt::arg("keep_for", keep_for_options(c)), fmt::arg("t_choose", escape(i18n::tr("Choose images"))),
       fmt::arg("t_drop", escape(i18n::tr("Or drop them here, or paste an image from the clipboard."))),
       fmt::arg("t_queue", escape(i18n::tr("Files to upload"))),
       fmt::arg("t_description", escape(i18n::tr("Description"))),

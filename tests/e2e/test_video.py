@@ -209,6 +209,9 @@ class VideoTestCase(unittest.TestCase):
         # The upload form knows the video limit and the page may play blob: previews.
         form = get("/upload")
         self.assertIn(f'data-max-video-bytes="{200 << 20}"', form.text)
+        self.assertIn("at most 20 files per upload; MP4 or WebM videos up to 200 MiB and 10 minutes each.", form.text)
+        ru = get("/upload", headers={"Accept-Language": "ru"}).text
+        self.assertIn("видео MP4 или WebM: каждое до 200 МБ, длительностью не больше чем 10 минут.", ru)
         self.assertIn("media-src 'self' blob:", form.header("Content-Security-Policy"))
 
     def test_a_rotated_phone_video_keeps_its_rotation_and_gets_an_upright_poster(self):

@@ -100,6 +100,10 @@ BOOST_AUTO_TEST_CASE(sizes_in_human_units) {
   for (const auto& c : cases) BOOST_TEST(units::human_size(c.bytes) == c.text, c.bytes);
   const auto config = imghost::Config::from("max_files = 1\nformats = png", {});
   BOOST_TEST(units::upload_limits(config) == "PNG, up to 5 MiB each, at most 1 file per upload");
+  BOOST_TEST(units::video_limits(config) == "MP4 or WebM videos up to 200 MiB and 10 minutes each");
+  BOOST_TEST(units::video_limits(imghost::Config::from("max_video_duration = 90\nvideo_formats = webm", {})) ==
+             "WebM videos up to 200 MiB and 90 seconds each");
+  BOOST_TEST(units::video_limits(imghost::Config::from("video_formats =", {})).empty());
 }
 
 BOOST_AUTO_TEST_CASE(cookie_header_values) {
