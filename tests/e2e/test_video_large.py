@@ -104,6 +104,10 @@ def tus_upload(port, path, filename):
     return r
 
 
+def tearDownModule():
+    shutil.rmtree(TMP, ignore_errors=True)  # about 400 MiB of video and noise
+
+
 class LargeVideoMemory:
     """The two paths of a large video on one stack (`var`, `port`), the worker's memory
     measured around each."""
