@@ -248,6 +248,7 @@
     const button = form.querySelector('button[type=submit]');
     const description = form.querySelector('textarea[name=description]');
     const maxBytes = Number(form.dataset.maxFileBytes);
+    const maxVideoBytes = Number(form.dataset.maxVideoBytes || 0);
     const maxFiles = Number(form.dataset.maxFiles);
     const accepted = (form.dataset.accept || '').split(',');
     const items = [];
@@ -313,10 +314,17 @@
       announce(t('Images pasted: {}', files.length));
     });
 
+    function isVideo(file) {
+      return /^video\//.test(file.type || '') || /\.(mp4|m4v|mov|webm|mkv)$/i.test(file.name || '');
+    }
+
     function problemOf(file) {
       if (accepted.length && accepted[0] && file.type && !accepted.includes(file.type))
         return t('not a {} image', form.dataset.formats || t('accepted'));
-      if (file.size > maxBytes) return t('over the limit of {} per file', humanSize(maxBytes));
+      // The server judges by content; the browser's type only picks the limit shown early.
+      if (isVideo(file) && maxVideoBytes) {
+        if (file.size > maxVideoBytes) return t('over the limit of {} per video', humanSize(maxVideoBytes));
+      } else if (file.size > maxBytes) return t('over the limit of {} per file', humanSize(maxBytes));
       if (file.size === 0) return t('empty file');
       return null;
     }
@@ -324,7 +332,15 @@
     function add(files) {
       for (const file of files) {
         const problem = problemOf(file);
-        const preview = el('img', { alt: '', width: 64, height: 64 });
+        // A video's preview is the video itself, muted and still (its first frame): an
+        // <img> of it would show a broken image.
+        const preview = isVideo(file)
+          ? el('video', { muted: true, preload: 'metadata', width: 64, height: 64 })
+          : el('img', { alt: '', width: 64, height: 64 });
+        if (isVideo(file)) {
+          preview.muted = true;  // the attribute alone, set after creation, does not mute it
+          preview.setAttribute('aria-hidden', 'true');
+        }
         if (!problem) preview.src = URL.createObjectURL(file);
         const remove = el('button', { type: 'button', className: 'secondary small', text: t('Remove') });
         remove.setAttribute('aria-label', t('Remove {}', file.name));

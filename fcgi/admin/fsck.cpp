@@ -15,6 +15,7 @@
 #include "domain/variant_presets.hpp"
 #include "image/magick_setup.hpp"
 #include "image/thumbnail.hpp"
+#include "image/video.hpp"
 
 namespace imghost::admin {
 namespace {
@@ -295,12 +296,24 @@ void Check::missing_thumbnails() {
       if (!repo_.image_named(row.name) || store_.mtime(Object::thumbnail, row.name)) continue;
     }
     repair("missing thumbnail: " + store_.where(Object::thumbnail, row.name), [&] {
-      const auto bytes = store_.read(Object::original, row.name);
-      if (!bytes) throw std::runtime_error("the original is gone");
       if (!magick_ready_) {
         image::configure_magick(limits_);
         magick_ready_ = true;
       }
+      const auto dot = row.name.rfind('.');
+      const auto format = image::parse_format(std::string_view(row.name).substr(dot + 1));
+      if (format && image::is_video(*format)) {
+        // A video's poster, made again by FFmpeg from the file by path (image/video.hpp).
+        const auto copy = store_.local_copy(Object::original, row.name);
+        if (!copy) throw std::runtime_error("the original is gone");
+        image::Limits poster_limits = limits_;
+        poster_limits.accepted = {image::Format::jpeg};
+        store_.put_thumbnail(row.name, image::thumbnail_from_bytes(
+                                           image::make_poster(copy->path(), *format, opt_.video), poster_limits));
+        return std::string("made again");
+      }
+      const auto bytes = store_.read(Object::original, row.name);
+      if (!bytes) throw std::runtime_error("the original is gone");
       store_.put_thumbnail(row.name, image::thumbnail_from_bytes(*bytes, limits_));
       return std::string("made again");
     });
@@ -320,7 +333,8 @@ void Check::variants_without_rows() {
     const auto key = parse_variant_key(e.name);
     if (!key || live_stems.count(key->stem)) continue;
     bool named = false;
-    for (const auto f : {image::Format::jpeg, image::Format::png, image::Format::gif, image::Format::webp})
+    for (const auto f : {image::Format::jpeg, image::Format::png, image::Format::gif, image::Format::webp,
+                         image::Format::mp4, image::Format::webm})
       named = named || repo_.image_named(key->stem + "." + std::string(image::extension(f)));
     if (named) continue;
     if (young(e.mtime)) {

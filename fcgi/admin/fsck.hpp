@@ -37,6 +37,7 @@
 
 #include "db/pg.hpp"
 #include "domain/log.hpp"
+#include "domain/video_limits.hpp"
 #include "image/inspect.hpp"
 #include "store/store.hpp"
 
@@ -46,6 +47,7 @@ struct FsckOptions {
   bool fix = false;
   std::chrono::seconds grace{600};  // files younger than this are left alone
   bool force = false;               // delete rows even when the store looks unmounted
+  image::VideoLimits video;         // a video's missing poster is made again under these
 };
 
 struct FsckResult {

@@ -91,7 +91,9 @@ int run_fsck(const imghost::Config& config, const imghost::admin::FsckOptions& o
   try {
     db::Connection conn(config.database);
     const auto store = store::open_store(config);
-    const auto r = admin::fsck(*store, conn, *log, config.image, options, stdout);
+    auto with_video = options;
+    with_video.video = config.video;
+    const auto r = admin::fsck(*store, conn, *log, config.image, with_video, stdout);
     return r.remaining() == 0 ? 0 : 1;
   } catch (const std::exception& e) {
     log->error(i18n::msg("repair check could not run: {}", e.what()));

@@ -180,9 +180,13 @@ std::vector<Stored> ingest(App& app, std::vector<Candidate>& files, const std::o
     throw;
   }
 
-  std::uint64_t uploaded = 0;
-  for (const auto& f : files) uploaded += f.size;
+  std::uint64_t uploaded = 0, videos = 0;
+  for (const auto& f : files) {
+    uploaded += f.size;
+    videos += f.duration ? 1 : 0;
+  }
   metrics::add_stored_bytes(stored, uploaded);
+  metrics::count_stored(files.size() - videos, videos);
   return out;
 }
 

@@ -117,6 +117,9 @@ Candidate candidate_of(App& app, IncomingFile& file, const std::string& filename
     if (std::filesystem::file_size(file.staged().path()) > cfg.max_file_bytes)
       throw errors::too_large(
           i18n::msg("{} is over the limit of {} per file", shown, units::human_size(cfg.max_file_bytes)));
+    // Known from the first bytes: a file that is no accepted image is refused before it
+    // is read whole (with a large max_file_size, it may be hundreds of megabytes).
+    if (auto refused = image::not_accepted(sniffed, cfg.image)) throw *refused;
     const std::string bytes = file.staged().read();
     auto inspected = [&] {
       metrics::Timer t(metrics::Histogram::decode);

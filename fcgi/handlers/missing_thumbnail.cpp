@@ -14,7 +14,11 @@ Response missing_thumbnail(App& app, Request&, const Params& params) {
   const auto fmt_ = image::parse_format(ext);
   Response r;
   r.status = 200;
-  r.header("Content-Type", std::string(fmt_ ? image::content_type(*fmt_) : "application/octet-stream"));
+  // A video's thumbnail is its poster, a JPEG under the video's own name.
+  const auto type = !fmt_                    ? std::string_view("application/octet-stream")
+                    : image::is_video(*fmt_) ? image::content_type(image::Format::jpeg)
+                                             : image::content_type(*fmt_);
+  r.header("Content-Type", std::string(type));
   r.header("Cache-Control", "public, max-age=60");
   r.body = std::move(thumb);
   return r;

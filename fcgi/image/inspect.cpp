@@ -89,12 +89,16 @@ detail::Header header(std::string_view bytes, Format format, const Limits& limit
 
 }  // namespace
 
+std::optional<Rejection> not_accepted(std::optional<Format> sniffed, const Limits& limits) {
+  if (sniffed && limits.accepted.contains(*sniffed)) return std::nullopt;
+  return Rejection(Rejection::Reason::unsupported_format,
+                   limits.accepted.empty() ? i18n::msg("is not an accepted image")
+                                           : i18n::msg("is not a {} image", describe(limits.accepted)));
+}
+
 Inspected inspect(std::string_view bytes, const Limits& limits) {
   const auto format = sniff(bytes);
-  if (!format || !limits.accepted.contains(*format))
-    throw Rejection(Rejection::Reason::unsupported_format,
-                    limits.accepted.empty() ? i18n::msg("is not an accepted image")
-                                            : i18n::msg("is not a {} image", describe(limits.accepted)));
+  if (auto refused = not_accepted(format, limits)) throw *refused;
   detail::ensure_magick_initialized();
   detail::Deadline deadline(limits.decode_timeout);  // for the ping and the decode together
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -43,6 +44,12 @@ struct Inspected {
   struct Decoded;  // opaque: the decoded first frame (Magick++ inside)
   std::shared_ptr<Decoded> decoded;
 };
+
+// The refusal of a file sniffed as `sniffed` (nullopt: nothing known) when that is not
+// one of limits.accepted; nullopt when it is.  What inspect() throws first, known from
+// the first bytes alone (sniff.hpp): a caller holding a large file on disk need not
+// read it whole to refuse it.
+std::optional<Rejection> not_accepted(std::optional<Format> sniffed, const Limits& limits);
 
 // Throws Rejection{unsupported_format} if the bytes are not one of limits.accepted,
 // Rejection{invalid_image} if the header claims more than the limits allow, or the

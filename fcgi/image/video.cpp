@@ -216,13 +216,12 @@ VideoFacts check_probe(std::string_view probe_json, Format container, const Vide
   return f;
 }
 
-PreparedVideo prepare_video(const std::filesystem::path& input, Format container, const std::filesystem::path& output,
-                            const VideoLimits& limits) {
-  const Deadline deadline(limits.timeout);
-  PreparedVideo out;
+namespace {
 
-  // 1. Probe: what the container and the streams' headers say (and a few frames decoded
-  //    where a decoder must see them to know a stream's parameters).
+// 1. Probe: what the container and the streams' headers say (and a few frames decoded
+//    where a decoder must see them to know a stream's parameters).
+VideoFacts probe_video(const std::filesystem::path& input, Format container, const VideoLimits& limits,
+                       const Deadline& deadline) {
   std::vector<std::string> probe{kFfprobe, "-v", "error", "-hide_banner"};
   for (auto& a : input_args(container, limits, input)) probe.push_back(std::move(a));
   probe.insert(probe.end(), {"-show_format", "-show_streams", "-of", "json"});
@@ -238,12 +237,14 @@ PreparedVideo prepare_video(const std::filesystem::path& input, Format container
     }
   }
   if (!probed.ok()) failed("read as a video", probed);
-  out.facts = check_probe(probed.out, container, limits);
-  const auto& f = out.facts;
+  return check_probe(probed.out, container, limits);
+}
 
-  // 2. Poster: a little into the video (a first frame is often black or a fade-in),
-  //    the most typical of a few frames there (FFmpeg's thumbnail filter), rotated as
-  //    displayed, at most kPosterMax pixels a side.
+// 2. Poster: a little into the video (a first frame is often black or a fade-in),
+//    the most typical of a few frames there (FFmpeg's thumbnail filter), rotated as
+//    displayed, at most kPosterMax pixels a side.
+std::string poster_of(const std::filesystem::path& input, Format container, const VideoFacts& f,
+                      const VideoLimits& limits, const Deadline& deadline) {
   const double at = f.duration > 1 ? std::min(f.duration * 0.1, 5.0) : 0;
   std::vector<std::string> poster{kFfmpeg, "-nostdin", "-v", "error", "-hide_banner", "-ss", fmt::format("{:.3f}", at)};
   for (auto& a : input_args(container, limits, input)) poster.push_back(std::move(a));
@@ -260,7 +261,18 @@ PreparedVideo prepare_video(const std::filesystem::path& input, Format container
     made = run_confined(poster, child_limits(limits, deadline, 0));
   }
   if (!made.ok() || made.out.empty()) failed("decoded", made);
-  out.poster = std::move(made.out);
+  return std::move(made.out);
+}
+
+}  // namespace
+
+PreparedVideo prepare_video(const std::filesystem::path& input, Format container, const std::filesystem::path& output,
+                            const VideoLimits& limits) {
+  const Deadline deadline(limits.timeout);
+  PreparedVideo out;
+  out.facts = probe_video(input, container, limits, deadline);
+  const auto& f = out.facts;
+  out.poster = poster_of(input, container, f, limits, deadline);
 
   // 3. Remux: the same streams, no metadata but the display rotation (side data of the
   //    video stream, which a copy keeps), the index first.
@@ -280,6 +292,11 @@ PreparedVideo prepare_video(const std::filesystem::path& input, Format container
   const auto copied = run_confined(remux, child_limits(limits, deadline, limits.max_bytes + (64u << 20)));
   if (!copied.ok()) failed("remuxed", copied);
   return out;
+}
+
+std::string make_poster(const std::filesystem::path& input, Format container, const VideoLimits& limits) {
+  const Deadline deadline(limits.timeout);
+  return poster_of(input, container, probe_video(input, container, limits, deadline), limits, deadline);
 }
 
 }  // namespace imghost::image

@@ -61,4 +61,9 @@ struct PreparedVideo {
 PreparedVideo prepare_video(const std::filesystem::path& input, Format container, const std::filesystem::path& output,
                             const VideoLimits& limits);
 
+// The poster of a video already stored (sniffed as `container`), made again as
+// prepare_video() made it: probed, checked, one frame decoded, in confined children.
+// Throws as prepare_video().
+std::string make_poster(const std::filesystem::path& input, Format container, const VideoLimits& limits);
+
 }  // namespace imghost::image

@@ -73,6 +73,12 @@ void add_stored_bytes(std::uint64_t stored, std::uint64_t uploaded) noexcept {
   g_block->uploaded_bytes.fetch_add(uploaded, std::memory_order_relaxed);
 }
 
+void count_stored(std::uint64_t images, std::uint64_t videos) noexcept {
+  if (!g_block) return;
+  g_block->stored_items[0].fetch_add(images, std::memory_order_relaxed);
+  g_block->stored_items[1].fetch_add(videos, std::memory_order_relaxed);
+}
+
 void observe(Histogram h, std::chrono::nanoseconds d) noexcept {
   if (!g_block) return;
   auto& data = g_block->histograms[static_cast<std::size_t>(h)];

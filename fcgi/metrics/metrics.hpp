@@ -59,8 +59,9 @@ struct WorkerSlot {
 struct Shared {
   Counter requests[kMaxRoutes][kStatusSlots];  // [route index or kMaxRoutes-1: none][status]
   Counter uploads[kOutcomeSlots];
-  Counter stored_bytes;    // new files written to the store
-  Counter uploaded_bytes;  // images stored, deduplicated or not
+  Counter stored_bytes;     // new files written to the store
+  Counter uploaded_bytes;   // images stored, deduplicated or not
+  Counter stored_items[2];  // images and videos stored, deduplicated or not: [0] images, [1] videos
   HistogramData histograms[kHistograms];
   Counter worker_restarts;
   std::atomic<std::uint32_t> workers_configured;
@@ -83,6 +84,7 @@ std::size_t status_slot(int status) noexcept;
 void count_request(std::size_t route_index, int status) noexcept;  // kMaxRoutes - 1: no route
 void count_upload(std::size_t outcome_slot) noexcept;
 void add_stored_bytes(std::uint64_t stored, std::uint64_t uploaded) noexcept;
+void count_stored(std::uint64_t images, std::uint64_t videos) noexcept;
 void observe(Histogram h, std::chrono::nanoseconds d) noexcept;
 void set_db_connected(bool connected) noexcept;
 void set_busy(bool busy) noexcept;

@@ -59,6 +59,9 @@ std::string prometheus_text(const Shared& m, std::span<const RouteLabels> routes
   out += fmt::format("imghost_stored_bytes_total {}\n", m.stored_bytes.load(std::memory_order_relaxed));
   family(out, "imghost_uploaded_bytes_total", "counter", "Bytes of images stored, deduplicated or not.");
   out += fmt::format("imghost_uploaded_bytes_total {}\n", m.uploaded_bytes.load(std::memory_order_relaxed));
+  family(out, "imghost_stored_total", "counter", "Images and videos stored, deduplicated or not.");
+  out += fmt::format("imghost_stored_total{{kind=\"image\"}} {}\n", m.stored_items[0].load(std::memory_order_relaxed));
+  out += fmt::format("imghost_stored_total{{kind=\"video\"}} {}\n", m.stored_items[1].load(std::memory_order_relaxed));
 
   histogram(out, "imghost_decode_seconds", "Time to validate and decode one uploaded file.",
             m.histograms[static_cast<std::size_t>(Histogram::decode)]);

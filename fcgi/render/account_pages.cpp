@@ -7,6 +7,7 @@
 #include "render/html.hpp"
 #include "render/json.hpp"
 #include "render/pages.hpp"
+#include "render/picture.hpp"
 #include "render/units.hpp"
 
 namespace imghost::pages {
@@ -36,14 +37,18 @@ std::string image_tile(const Site& site, const ImageRecord& r) {
   const auto name = escape(shown_name(r));
   return fmt::format(
       "<li class=\"owner-tile\" data-id=\"{id}\"><a class=\"thumb\" href=\"/i/{id}\" tabindex=\"-1\" "
-      "aria-hidden=\"true\"><img src=\"{thumb}\" width=\"{w}\" height=\"{h}\" alt=\"\" loading=\"lazy\" "
-      "decoding=\"async\"></a><div class=\"tile-text\"><a class=\"name\" href=\"/i/{id}\" title=\"{name}\">{name}</a>"
+      "aria-hidden=\"true\">{img}</a><div class=\"tile-text\"><a class=\"name\" href=\"/i/{id}\" "
+      "title=\"{name}\">{name}</a>"
       "<p class=\"meta\"><time datetime=\"{created}\">{date}</time> · {size}</p>"
       "<p class=\"meta\"><span class=\"badge{pub}\">{vis}</span></p>"
       "<label class=\"pick\"><input type=\"checkbox\" name=\"id\" value=\"{id}\" form=\"bulk\"> {select}"
       "<span class=\"visually-hidden\"> {name}</span></label></div></li>",
-      fmt::arg("id", escape(r.id)), fmt::arg("thumb", escape(views::thumb_url(site.config.public_base_url, r.name))),
-      fmt::arg("w", w), fmt::arg("h", h), fmt::arg("name", name), fmt::arg("created", escape(r.created_at)),
+      fmt::arg("id", escape(r.id)),
+      fmt::arg("img",
+               tile_thumbnail(r, fmt::format("<img src=\"{}\" width=\"{}\" height=\"{}\" alt=\"\" "
+                                             "loading=\"lazy\" decoding=\"async\">",
+                                             escape(views::thumb_url(site.config.public_base_url, r.name)), w, h))),
+      fmt::arg("name", name), fmt::arg("created", escape(r.created_at)),
       fmt::arg("date", escape(shown_date(r.created_at))),
       fmt::arg("size", escape(units::human_size(static_cast<std::uint64_t>(r.size)))),
       fmt::arg("pub", listed ? " public" : ""),

@@ -80,11 +80,16 @@ std::string content_security_policy(const Config& c) {
   std::string img = "'self' data: blob:";
   const auto origin = origin_of(c.public_base_url);
   // The origin goes into a header: only characters a URL origin may hold.
-  if (!origin.empty() && origin.find_first_of(" ;,'\"\r\n") == std::string::npos) img += " " + origin;
+  // Videos play from the same places; blob: is the upload form's preview of a chosen file.
+  std::string media = "'self' blob:";
+  if (!origin.empty() && origin.find_first_of(" ;,'\"\r\n") == std::string::npos) {
+    img += " " + origin;
+    media += " " + origin;
+  }
   return fmt::format(
-      "default-src 'self'; img-src {}; script-src 'self'; style-src 'self'; object-src 'none'; "
+      "default-src 'self'; img-src {}; media-src {}; script-src 'self'; style-src 'self'; object-src 'none'; "
       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-      img);
+      img, media);
 }
 
 std::string layout(const Site& site, std::string_view title, std::string_view body, PageOptions options) {

@@ -57,7 +57,8 @@ share_codes::ImageLinks links_of(const Site& site, const ImageRecord& r) {
           r.width,
           r.height,
           tw,
-          th};
+          th,
+          r.kind == "video"};
 }
 
 // "2026-11-23 10:00 UTC" of "2026-11-23T10:00:00Z".
@@ -197,7 +198,8 @@ std::string form_html(const Site& site, const std::string& csrf) {
   const bool listed = c.default_visibility == Visibility::public_;
   return fmt::format(
       "<form class=\"uploader\" method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\" "
-      "data-max-file-bytes=\"{max_file}\" data-max-files=\"{max_files}\" data-accept=\"{accept}\" "
+      "data-max-file-bytes=\"{max_file}\" data-max-video-bytes=\"{max_video}\" data-max-files=\"{max_files}\" "
+      "data-accept=\"{accept}\" "
       "data-formats=\"{formats}\">{csrf}"
       "<div class=\"dropzone\">"
       "<label class=\"file-label\" for=\"file\">{t_choose}</label>"
@@ -227,11 +229,13 @@ std::string form_html(const Site& site, const std::string& csrf) {
       "<p class=\"submit\"><button type=\"submit\">{t_upload}</button></p>"
       "<p class=\"form-status\" role=\"status\" hidden></p>"
       "</form>",
-      fmt::arg("max_file", c.max_file_bytes), fmt::arg("max_files", c.max_files), fmt::arg("accept", escape(accept)),
+      fmt::arg("max_file", c.max_file_bytes), fmt::arg("max_video", c.video.accepted.empty() ? 0 : c.video.max_bytes),
+      fmt::arg("max_files", c.max_files), fmt::arg("accept", escape(accept)),
       fmt::arg("formats", escape(image::describe(c.image.accepted))), fmt::arg("csrf", csrf_field(csrf)),
-      fmt::arg("limits", escape(units::upload_limits(c) + ".")), fmt::arg("un", listed ? "" : " checked"),
-      fmt::arg("pub", listed ? " checked" : ""), fmt::arg("keep_for", keep_for_options(c)),
-      fmt::arg("t_choose", escape(i18n::tr("Choose images"))),
+      fmt::arg("limits", escape(units::upload_limits(c) +
+                                (c.video.accepted.empty() ? std::string() : "; " + units::video_limits(c)) + ".")),
+      fmt::arg("un", listed ? "" : " checked"), fmt::arg("pub", listed ? " checked" : ""),
+      fmt::arg("keep_for", keep_for_options(c)), fmt::arg("t_choose", escape(i18n::tr("Choose images"))),
       fmt::arg("t_drop", escape(i18n::tr("Or drop them here, or paste an image from the clipboard."))),
       fmt::arg("t_queue", escape(i18n::tr("Files to upload"))),
       fmt::arg("t_description", escape(i18n::tr("Description"))),
@@ -384,7 +388,7 @@ std::string uploaded(const Site& site, const std::vector<ImageRecord>& images,
         "<div class=\"details\">"
         "<h2><a href=\"{page}\">{name}</a></h2><p class=\"meta\">{meta} {badge}</p>",
         fmt::arg("id", escape(r.id)), fmt::arg("name", escape(shown_name(r))), fmt::arg("page", escape(links.page)),
-        fmt::arg("thumb", escape(links.thumb)), fmt::arg("img", img_tag(links.thumb, tw, th, "")),
+        fmt::arg("thumb", escape(links.thumb)), fmt::arg("img", tile_thumbnail(r, img_tag(links.thumb, tw, th, ""))),
         fmt::arg("meta", escape(meta_line(r))), fmt::arg("badge", visibility_badge(r)));
     body += expiry_note(false, r.expires_at, now);
     body += code_fields(site, r.id, links, share_codes::short_codes(links));
@@ -491,14 +495,14 @@ std::string album_page(const Site& site, const AlbumRecord& a, const std::vector
         "<li class=\"card tile\" data-id=\"{id}\"><a class=\"thumb\" href=\"{page}\" tabindex=\"-1\" "
         "aria-hidden=\"true\">{img}</a><h3><a href=\"{page}\">{name}</a></h3><p class=\"meta\">{meta}</p>{desc}",
         fmt::arg("id", escape(r.id)), fmt::arg("page", escape(links.page)),
-        fmt::arg("img", tile_picture_html(site.config.variant_presets, r, links.thumb,
-                                          {base_of(site),
-                                           "(max-width: 40rem) 100vw, 20rem",
-                                           "",
-                                           tw,
-                                           th,
-                                           tile_number++ >= kTilesAboveTheFold,
-                                           {}})),
+        fmt::arg("img", tile_thumbnail(r, tile_picture_html(site.config.variant_presets, r, links.thumb,
+                                                            {base_of(site),
+                                                             "(max-width: 40rem) 100vw, 20rem",
+                                                             "",
+                                                             tw,
+                                                             th,
+                                                             tile_number++ >= kTilesAboveTheFold,
+                                                             {}}))),
         fmt::arg("name", escape(shown_name(r))), fmt::arg("meta", escape(meta_line(r))),
         fmt::arg("desc",
                  r.description ? "<p class=\"description\">" + escape(*r.description) + "</p>" : std::string()));
@@ -543,9 +547,14 @@ std::string catalog(const Site& site, const std::vector<ImageRecord>& items,
                                 : "";
     body += fmt::format(
         "<li><a href=\"{}\">{}<span class=\"caption\">{}</span></a></li>", escape(page_url(site, r.id)),
-        tile_picture_html(
-            site.config.variant_presets, r, views::thumb_url(base_of(site), r.name),
-            {base_of(site), "(max-width: 30rem) 50vw, 12rem", alt, tw, th, tile_number++ >= kTilesAboveTheFold, {}}),
+        tile_thumbnail(r, tile_picture_html(site.config.variant_presets, r, views::thumb_url(base_of(site), r.name),
+                                            {base_of(site),
+                                             "(max-width: 30rem) 50vw, 12rem",
+                                             alt,
+                                             tw,
+                                             th,
+                                             tile_number++ >= kTilesAboveTheFold,
+                                             {}})),
         escape(shown_name(r)));
   }
   if (!items.empty()) body += "</ul>";

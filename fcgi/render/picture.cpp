@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "domain/thumbnail_geometry.hpp"
+#include "domain/translate.hpp"
 #include "render/html.hpp"
 
 namespace imghost::pages {
@@ -66,6 +67,12 @@ std::string tile_picture_html(const VariantPresets& presets, const ImageRecord& 
   }
   o.fallback_src = thumb_src;
   return picture_html({presets.front()}, image, o);
+}
+
+std::string tile_thumbnail(const ImageRecord& item, std::string img) {
+  if (item.kind != "video") return img;
+  return fmt::format("<span class=\"poster\">{}<span class=\"play-mark\" role=\"img\" aria-label=\"{}\"></span></span>",
+                     img, escape(i18n::tr("Video")));
 }
 
 }  // namespace imghost::pages

@@ -43,4 +43,9 @@ std::string picture_html(const VariantPresets& presets, const ImageRecord& image
 std::string tile_picture_html(const VariantPresets& presets, const ImageRecord& image, const std::string& thumb_src,
                               PictureOptions options);
 
+// A tile's thumbnail (`img`, HTML) as catalogs and albums show it: a video's is its poster
+// with a play mark over it, the mark an image labelled "Video" for assistive technology
+// (the poster alone would pass for a photo); an image's is `img` unchanged.
+std::string tile_thumbnail(const ImageRecord& item, std::string img);
+
 }  // namespace imghost::pages

@@ -38,6 +38,7 @@ std::string script_messages() {
       {"not a {} image", i18n::tr("not a {} image")},
       {"accepted", i18n::tr("accepted")},
       {"over the limit of {} per file", i18n::tr("over the limit of {} per file")},
+      {"over the limit of {} per video", i18n::tr("over the limit of {} per video")},
       {"empty file", i18n::tr("empty file")},
       {"Remove", i18n::tr("Remove")},
       {"Remove {}", i18n::tr("Remove {}")},

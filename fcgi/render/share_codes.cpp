@@ -18,6 +18,13 @@ std::string img_tag(const std::string& src, const std::string& alt, int w, int h
   return tag + ">";
 }
 
+std::string video_tag(const std::string& src, const std::string& poster, int w, int h) {
+  std::string tag = fmt::format("<video controls preload=\"metadata\" src=\"{}\" poster=\"{}\"", pages::escape(src),
+                                pages::escape(poster));
+  if (w > 0 && h > 0) tag += fmt::format(" width=\"{}\" height=\"{}\"", w, h);
+  return tag + "></video>";
+}
+
 }  // namespace
 
 std::string one_line(std::string_view text) {
@@ -67,14 +74,16 @@ std::vector<Code> all_codes(const ImageLinks& l) {
   return {
       {"direct", i18n::tr("Direct link"), l.image},
       {"direct-thumb", i18n::tr("Direct link to the thumbnail"), l.thumb},
-      {"html", "HTML", img_tag(l.image, alt, l.width, l.height)},
+      {"html", "HTML",
+       l.video ? video_tag(l.image, l.thumb, l.width, l.height) : img_tag(l.image, alt, l.width, l.height)},
       {"html-thumb", i18n::tr("HTML, thumbnail linking to the image"),
        fmt::format("<a href=\"{}\">{}</a>", pages::escape(l.image),
                    img_tag(l.thumb, alt, l.thumb_width, l.thumb_height))},
-      {"markdown", "Markdown", fmt::format("![{}]({})", md_alt, image)},
+      {"markdown", "Markdown",
+       l.video ? fmt::format("[{}]({})", md_alt, image) : fmt::format("![{}]({})", md_alt, image)},
       {"markdown-thumb", i18n::tr("Markdown, thumbnail linking to the image"),
        fmt::format("[![{}]({})]({})", md_alt, thumb, image)},
-      {"bbcode", "BBCode", fmt::format("[img]{}[/img]", image)},
+      {"bbcode", "BBCode", l.video ? fmt::format("[url]{}[/url]", image) : fmt::format("[img]{}[/img]", image)},
       {"bbcode-thumb", i18n::tr("BBCode, thumbnail linking to the image"),
        fmt::format("[url={}][img]{}[/img][/url]", image, thumb)},
   };

@@ -20,6 +20,7 @@ struct ImageLinks {
   std::string alt;
   int width = 0, height = 0;              // the full image
   int thumb_width = 0, thumb_height = 0;  // the thumbnail
+  bool video = false;                     // `image` is a video, `thumb` its poster
 };
 
 struct Code {
@@ -29,7 +30,10 @@ struct Code {
 };
 
 // Every code, in the order a page shows them: direct links, HTML, Markdown, BBCode;
-// each for the full image, then for the thumbnail linking to the full image.
+// each for the full image, then for the thumbnail linking to the full image.  For a
+// video, the full forms are what plays or links it where it is pasted: HTML a <video>
+// with its poster and controls, Markdown and BBCode a link (their image tags would show
+// nothing); the thumbnail forms are its poster linking to it.
 std::vector<Code> all_codes(const ImageLinks& l);
 // The few a result page shows per image: page link, direct link, and the thumbnail
 // forms of HTML, Markdown and BBCode.

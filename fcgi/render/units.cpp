@@ -16,6 +16,16 @@ std::string upload_limits(const Config& c) {
                    human_size(c.max_file_bytes), i18n::trnf("{} file", "{} files", c.max_files, c.max_files));
 }
 
+std::string video_limits(const Config& c) {
+  if (c.video.accepted.empty()) return {};
+  const auto s = static_cast<long>(c.video.max_duration_s);
+  const auto duration =
+      s % 60 == 0 ? i18n::trnf("{} minute", "{} minutes", s / 60, s / 60) : i18n::trnf("{} second", "{} seconds", s, s);
+  // TRANSLATORS: the containers ("MP4 or WebM"), a size, then a duration ("10 minutes").
+  return i18n::trf("{} videos up to {} and {} each", image::describe(c.video.accepted), human_size(c.video.max_bytes),
+                   duration);
+}
+
 std::string expires_in(long long seconds_left) {
   if (seconds_left <= 0) return i18n::tr("has expired");
   if (seconds_left < 30) return i18n::tr("expires in less than a minute");

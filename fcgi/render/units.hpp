@@ -15,6 +15,9 @@ namespace imghost::units {
 // The upload limits of `c` as a sentence for forms and error pages: "JPEG, PNG, GIF or
 // WebP, up to 5 MiB each, at most 20 files per upload" (no final period).
 std::string upload_limits(const Config& c);
+// The video limits of `c` for the form: "MP4 or WebM videos up to 200 MiB and 10 minutes
+// each"; empty when no video is accepted.
+std::string video_limits(const Config& c);
 
 // How long until something expires, as the pages say it: "expires in 10 minutes",
 // "expires in 3 hours", "expires in 2 days" (rounded to the nearest minute under an hour,

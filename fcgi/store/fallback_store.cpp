@@ -16,6 +16,11 @@ std::optional<std::string> FallbackStore::read(Object object, std::string_view n
   return fallback_->read(object, name);
 }
 
+std::optional<Staged> FallbackStore::local_copy(Object object, std::string_view name) const {
+  if (auto copy = primary_->local_copy(object, name)) return copy;
+  return fallback_->local_copy(object, name);
+}
+
 std::optional<std::time_t> FallbackStore::mtime(Object object, std::string_view name) const {
   if (auto t = primary_->mtime(object, name)) return t;
   return fallback_->mtime(object, name);

@@ -40,6 +40,7 @@ class FallbackStore final : public Store {
     primary_->put_original_as_thumbnail(name, bytes);
   }
   std::optional<std::string> read(Object object, std::string_view name) const override;
+  std::optional<Staged> local_copy(Object object, std::string_view name) const override;
   std::optional<std::time_t> mtime(Object object, std::string_view name) const override;
   // The primary first; the fallback even when the primary fails, then the first
   // failure is thrown (a delete that could not remove everything leaves the rest to

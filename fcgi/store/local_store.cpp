@@ -242,6 +242,17 @@ void LocalStore::put_original_as_thumbnail(std::string_view name, std::string_vi
   put_thumbnail(name, bytes);  // a legacy original: a copy
 }
 
+std::optional<Staged> LocalStore::local_copy(Object object, std::string_view name) const {
+  // A hard link in the staging folder (same file system): no byte is copied, and the
+  // file stays readable by path even if its image is deleted meanwhile.
+  const fs::path staged = tmp_dir() / ("up-" + naming::random_base32(16));
+  for (const fs::path& p : {path(object, name), legacy_path(object, name), path(object, name)}) {
+    if (::link(p.c_str(), staged.c_str()) == 0) return Staged(staged);
+    if (errno != ENOENT) fail("link " + p.string());
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> LocalStore::read(Object object, std::string_view name) const {
   // The current place, then the legacy one, then the current one again: relayout() may
   // move the file between the first two looks.

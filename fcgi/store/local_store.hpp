@@ -52,6 +52,7 @@ class LocalStore final : public Store {
   void put_thumbnail(std::string_view name, std::string_view bytes) const override;
   void put_original_as_thumbnail(std::string_view name, std::string_view bytes) const override;
   std::optional<std::string> read(Object object, std::string_view name) const override;
+  std::optional<Staged> local_copy(Object object, std::string_view name) const override;
   std::optional<std::time_t> mtime(Object object, std::string_view name) const override;
   void remove(Object object, std::string_view name) const override;
   void remove_staged(std::string_view staged_name) const override;

@@ -1,6 +1,7 @@
 #include "store/s3_client.hpp"
 
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <system_error>
 
 #include "base/crypto.hpp"
+#include "base/posix_file.hpp"
 
 namespace imghost::store {
 namespace {
@@ -43,6 +45,23 @@ std::size_t read_body(char* buf, std::size_t size, std::size_t n, void* user) {
   std::memcpy(buf, up->rest.data(), k);
   up->rest.remove_prefix(k);
   return k;
+}
+
+// A file body: read where libcurl has got to.
+struct FileUpload {
+  int fd = -1;
+  off_t at = 0;
+};
+
+std::size_t read_file_body(char* buf, std::size_t size, std::size_t n, void* user) {
+  auto* up = static_cast<FileUpload*>(user);
+  for (;;) {
+    const ssize_t got = ::pread(up->fd, buf, size * n, up->at);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return CURL_READFUNC_ABORT;
+    up->at += got;
+    return static_cast<std::size_t>(got);
+  }
 }
 
 std::size_t write_body(char* data, std::size_t size, std::size_t n, void* user) {
@@ -264,7 +283,7 @@ void* S3Client::handle() const {
   return curl_;
 }
 
-S3Client::Reply S3Client::perform(const char* method, const std::string& path_and_query, std::string_view body,
+S3Client::Reply S3Client::perform(const char* method, const std::string& path_and_query, const Payload& body,
                                   std::string_view content_type, const std::string& what) const {
   if (const auto now = CircuitBreaker::Clock::now(); !breaker_.allows(now)) {
     const auto left = std::chrono::ceil<std::chrono::seconds>(*breaker_.open_until() - now).count();
@@ -279,7 +298,10 @@ S3Client::Reply S3Client::perform(const char* method, const std::string& path_an
   char errbuf[CURL_ERROR_SIZE] = {0};
   const std::string url = options_.endpoint + "/" + uri_encode(options_.bucket, false) + path_and_query;
   const std::string sigv4 = "aws:amz:" + options_.region + ":s3";
-  const std::string payload_hash = body.empty() ? kEmptySha256 : crypto::to_hex(crypto::sha256(body));
+  const bool from_file = body.fd >= 0;
+  const std::string payload_hash = from_file            ? body.sha256_hex
+                                   : body.bytes.empty() ? kEmptySha256
+                                                        : crypto::to_hex(crypto::sha256(body.bytes));
 
   Slist headers;
   add_header(headers, "x-amz-content-sha256: " + payload_hash);
@@ -288,13 +310,16 @@ S3Client::Reply S3Client::perform(const char* method, const std::string& path_an
   // No "Expect:" line to suppress 100-continue: libcurl 7.88 would sign the empty header
   // it never sends, and the server would refuse the signature.
 
-  Upload upload{body};
+  Upload upload{body.bytes};
+  FileUpload file_upload{body.fd, 0};
+  // A large file may take longer than a request of bytes in memory: a second per MiB more.
+  const auto timeout = options_.timeout + std::chrono::seconds(from_file ? body.size >> 20 : 0);
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   // Below 1 byte/s for stall_timeout: nothing moves at all (a server stopped with its
   // socket still open), as opposed to a large body crossing a slow link.
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
@@ -307,9 +332,14 @@ S3Client::Reply S3Client::perform(const char* method, const std::string& path_an
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply.body);
   if (std::strcmp(method, "PUT") == 0) {
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(c, CURLOPT_READFUNCTION, read_body);
-    curl_easy_setopt(c, CURLOPT_READDATA, &upload);
-    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    if (from_file) {
+      curl_easy_setopt(c, CURLOPT_READFUNCTION, read_file_body);
+      curl_easy_setopt(c, CURLOPT_READDATA, &file_upload);
+    } else {
+      curl_easy_setopt(c, CURLOPT_READFUNCTION, read_body);
+      curl_easy_setopt(c, CURLOPT_READDATA, &upload);
+    }
+    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(from_file ? body.size : body.bytes.size()));
   } else if (std::strcmp(method, "HEAD") == 0) {
     curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
     curl_easy_setopt(c, CURLOPT_FILETIME, 1L);
@@ -350,6 +380,27 @@ void S3Client::fail_status(const Reply& r, const std::string& what) const {
 
 void S3Client::put(const std::string& key, std::string_view bytes, std::string_view content_type) const {
   const Reply r = perform("PUT", "/" + uri_encode(key, true), bytes, content_type, key);
+  if (r.status != 200) fail_status(r, "PUT " + key);
+}
+
+void S3Client::put_file(const std::string& key, const std::filesystem::path& path,
+                        std::string_view content_type) const {
+  const posix_file::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (fd.get() < 0) throw std::system_error(errno, std::generic_category(), "open " + path.string());
+  Payload body;
+  body.fd = fd.get();
+  crypto::Sha256Stream hash;
+  std::string buf(1u << 20, '\0');
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::system_error(errno, std::generic_category(), "read " + path.string());
+    if (n == 0) break;
+    hash.update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+    body.size += static_cast<std::uint64_t>(n);
+  }
+  body.sha256_hex = crypto::to_hex(hash.finish());
+  const Reply r = perform("PUT", "/" + uri_encode(key, true), body, content_type, key);
   if (r.status != 200) fail_status(r, "PUT " + key);
 }
 

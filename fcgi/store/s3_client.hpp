@@ -23,7 +23,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <ctime>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -65,6 +67,12 @@ class S3Client {
   // Stores `bytes` under `key`.  When it returns the server has answered 200: the object
   // is durable there.
   void put(const std::string& key, std::string_view bytes, std::string_view content_type) const;
+  // The same with the bytes of the file at `path`, read twice piece by piece (once for
+  // the payload hash, once as libcurl sends it): a video of hundreds of megabytes costs
+  // the worker a buffer, never its size.  The whole request may take `timeout` plus one
+  // second per MiB (the stall limit still applies).  Throws as put(), and
+  // std::system_error for the file.
+  void put_file(const std::string& key, const std::filesystem::path& path, std::string_view content_type) const;
   // The object's bytes, or nullopt on 404.
   std::optional<std::string> get(const std::string& key) const;
   // The object's Last-Modified time, or nullopt on 404.
@@ -82,8 +90,17 @@ class S3Client {
     std::string body;
     std::time_t last_modified = -1;
   };
+  // A request's body: bytes in memory, or an open file sent from its start.
+  struct Payload {
+    Payload() = default;
+    Payload(std::string_view b) : bytes(b) {}  // NOLINT: bytes are the common case
+    std::string_view bytes;
+    int fd = -1;             // when the body is a file: its descriptor,
+    std::uint64_t size = 0;  // its size
+    std::string sha256_hex;  // and its SHA-256 (of the bytes, computed by perform)
+  };
   // One signed request.  `path_and_query` starts with '/' (below the bucket) or '?'.
-  Reply perform(const char* method, const std::string& path_and_query, std::string_view body,
+  Reply perform(const char* method, const std::string& path_and_query, const Payload& body,
                 std::string_view content_type, const std::string& what) const;
   [[noreturn]] void fail_status(const Reply& r, const std::string& what) const;
   void* handle() const;

@@ -89,10 +89,10 @@ std::string S3Store::key(Object object, std::string_view name) const {
 Staged S3Store::stage(std::string_view bytes, bool) const { return spool_.stage(bytes, false); }
 
 void S3Store::place(Staged& staged, std::string_view name) const {
-  const std::string bytes = staged.read();
   const std::string k = key(Object::original, name);
   try {
-    client_.put(k, bytes, content_type_of(name));
+    // From the file: a video may be hundreds of megabytes.
+    client_.put_file(k, staged.path(), content_type_of(name));
   } catch (...) {
     // A PUT that timed out may still have landed: take it back so nothing is under the
     // name.  If that fails too, the object is one without a row for the repair check.

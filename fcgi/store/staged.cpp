@@ -79,6 +79,12 @@ Staged StagedWriter::finish(bool durable) {
   return out;
 }
 
+std::optional<Staged> Store::local_copy(Object object, std::string_view name) const {
+  auto bytes = read(object, name);
+  if (!bytes) return std::nullopt;
+  return stage(*bytes, false);
+}
+
 void Store::put_variant(std::string_view key, std::string_view) const {
   throw std::system_error(ENOTSUP, std::generic_category(), "this store keeps no variants: " + std::string(key));
 }

@@ -165,6 +165,11 @@ class Store {
 
   // The whole object, or nullopt when there is none.
   virtual std::optional<std::string> read(Object object, std::string_view name) const = 0;
+  // The object as a file on local disk, for a tool that reads it by path (a video's
+  // poster made again by FFmpeg): a staged file, removed with the Staged; nullopt when
+  // there is none.  The default stages what read() returns (the whole object in memory
+  // for a moment); a store on local disk links its file instead.
+  virtual std::optional<Staged> local_copy(Object object, std::string_view name) const;
   // When the object was written, or nullopt when there is none.
   virtual std::optional<std::time_t> mtime(Object object, std::string_view name) const = 0;
   // Removes the object durably; one that is already gone is not an error.

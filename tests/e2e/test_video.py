@@ -7,8 +7,11 @@ gigabytes, a truncated file, thousands of streams, AVI/FLV/MPEG-TS, attachments,
 over the limit) is refused with the contract's status, leaves nothing behind, and the
 worker pool is the same one afterwards."""
 
+import html
 import itertools
+import json
 import os
+import re
 import struct
 import subprocess
 import tempfile
@@ -18,11 +21,13 @@ import uuid
 from pathlib import Path
 
 import hostile as h
-from stack import get, log_lines, request, row_count, staged_files, upload, wait_until
+from stack import (ROOT, VAR, env, get, log_lines, request, row_count, staged_files, store_path, upload,
+                   wait_until)
 
 CODES = {413: "too_large", 415: "unsupported_format", 422: "invalid_image"}
 VIDEO_TIMEOUT_S = 60  # the configured video_timeout_ms (the default)
 COUNTER = itertools.count()
+BUILD = Path(os.environ.get("IMGHOST_BUILD", ROOT / "build"))
 TMP = Path(tempfile.mkdtemp(prefix="imghost-video-"))
 
 
@@ -57,6 +62,30 @@ def boxes(data):
         out.append((kind.decode("latin-1"), i, size))
         i += size
     return out
+
+
+def rotation_of(data):
+    """The display rotation ffprobe reads in a video's bytes (0 without a display matrix)."""
+    probe = json.loads(subprocess.run(["ffprobe", "-v", "error", "-show_streams", "-of", "json", "-"], input=data,
+                                      capture_output=True, check=True).stdout)
+    video = next(st for st in probe["streams"] if st["codec_type"] == "video")
+    return next((int(sd["rotation"]) for sd in video.get("side_data_list", []) if "rotation" in sd), 0)
+
+
+def pixel(path, fmt):
+    return subprocess.run(["convert", str(path), "-format", fmt, "info:"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def colour(text):
+    """"red" or "blue" of ImageMagick's srgb(r,g,b) (a JPEG's colours are only near)."""
+    r, g, b = (int(float(v)) for v in text[text.index("(") + 1:text.index(")")].split(",")[:3])
+    return "red" if r > 150 and b < 100 else "blue" if b > 150 and r < 100 else text
+
+
+def fsck(*args):
+    return subprocess.run([str(BUILD / "imghost-admin"), "--config", str(VAR / "imghost.conf"), "fsck", *args],
+                          env=env(), capture_output=True, text=True, timeout=300)
 
 
 class VideoTestCase(unittest.TestCase):
@@ -159,6 +188,60 @@ class VideoTestCase(unittest.TestCase):
         self.assertIn("controls", page)
         self.assertIn(img["thumbnail_url"], page)
 
+    def test_the_page_codes_embed_a_video_element(self):
+        img = upload([("codes.mp4", h264_aac_mp4("codes.mp4"))]).json()
+        page = get(f"/i/{img['id']}").text
+        html_code = re.search(r'id="code-[a-z2-7]+-html" [^>]*value="([^"]*)"', page)
+        self.assertTrue(html_code, "the page has an HTML code")
+        self.assertTrue(html.unescape(html_code.group(1)).startswith("<video controls"), html_code.group(1))
+        self.assertIn(img["url"], html.unescape(html_code.group(1)))
+        self.assertIn(f'poster="{img["thumbnail_url"]}"', html.unescape(html_code.group(1)))
+
+    def test_a_catalog_tile_of_a_video_is_its_poster_with_a_labelled_play_mark(self):
+        video = upload([("tile.mp4", h264_aac_mp4("tile.mp4"))], visibility="public").json()
+        still = upload([("still.png", h.unique_png(f"tile {uuid.uuid4().hex}"))], visibility="public").json()
+        catalog = get("/images/").text
+        tiles = {m.group(1): m.group(0) for m in re.finditer(r'<li><a href="/i/([a-z2-7]+)">.*?</a></li>', catalog)}
+        self.assertIn(video["id"], tiles)
+        self.assertIn(video["thumbnail_url"], tiles[video["id"]])
+        self.assertRegex(tiles[video["id"]], r'class="play-mark" role="img" aria-label="Video"')
+        self.assertNotIn("play-mark", tiles[still["id"]])
+        # The upload form knows the video limit and the page may play blob: previews.
+        form = get("/upload")
+        self.assertIn(f'data-max-video-bytes="{200 << 20}"', form.text)
+        self.assertIn("at most 20 files per upload; MP4 or WebM videos up to 200 MiB and 10 minutes each.", form.text)
+        ru = get("/upload", headers={"Accept-Language": "ru"}).text
+        self.assertIn("видео MP4 или WebM: каждое до 200 МБ, длительностью не больше чем 10 минут.", ru)
+        self.assertIn("media-src 'self' blob:", form.header("Content-Security-Policy"))
+
+    def test_a_rotated_phone_video_keeps_its_rotation_and_gets_an_upright_poster(self):
+        # Coded landscape, left half red and right half blue, shown turned a quarter (a
+        # phone held upright): the display matrix of the video stream says so.
+        plain = TMP / "landscape.mp4"
+        ffmpeg("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", name=plain.name,
+               inputs=("-f", "lavfi", "-i", "color=red:size=320x240:duration=2:rate=25,"
+                       "drawbox=x=160:y=0:w=160:h=240:color=blue:t=fill"))
+        data = ffmpeg("-c", "copy", "-metadata:s:v:0", "rotate=90", name="phone.mp4", inputs=("-i", str(plain)))
+        self.assertEqual(rotation_of(data), 90)
+        r = upload([("phone.mp4", data)])
+        self.assertEqual(r.status, 201, r.text)
+        img = r.json()
+        self.assertEqual((img["width"], img["height"]), (240, 320), "the size as shown")
+        self.assertEqual(rotation_of(get(img["url"]).body), 90, "the remux kept the display matrix")
+        # The poster is what a player shows: FFmpeg's own rotated frame has the same
+        # colour at the top and at the bottom.
+        reference = TMP / "phone-frame.png"
+        subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-y", "-i", str(TMP / "phone.mp4"), "-frames:v", "1",
+                        str(reference)], check=True)
+        poster = TMP / "phone-poster.jpg"
+        poster.write_bytes(get(img["thumbnail_url"]).body)
+        w, h = (int(v) for v in pixel(poster, "%w %h").split())
+        self.assertGreater(h, w, "the poster is upright (portrait)")
+        for y in (0.1, 0.9):
+            want = colour(pixel(reference, f"%[pixel:p{{120,{int(320 * y)}}}]"))
+            got = colour(pixel(poster, f"%[pixel:p{{{w // 2},{int(h * y)}}}]"))
+            self.assertEqual(got, want, f"at {int(y * 100)}% of the height")
+
     def test_a_videos_variants_are_of_its_poster(self):
         img = upload([("variant.mp4", h264_aac_mp4("variant.mp4"))]).json()
         stem = img["url"].rsplit("/", 1)[1].rsplit(".", 1)[0]
@@ -222,6 +305,63 @@ class VideoTestCase(unittest.TestCase):
         data = ffmpeg(*maps, "-c", "copy", "-f", "matroska", name="streams.mkv",
                       inputs=("-i", str(base)))
         self.assert_refused("streams.mkv", data, {422})
+
+    def test_thousands_of_streams_are_refused_within_the_deadline(self):
+        # An MP4 whose index lists its one video track 2000 times (the index after the
+        # media data, so no offset moves): past FFmpeg's own cap of 1000 and the limit.
+        plain = ffmpeg("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", name="one-track.mp4",
+                       inputs=testsrc(duration=1))
+        _, at, size = next(b for b in boxes(plain) if b[0] == "moov")
+        self.assertEqual(at + size, len(plain), "the index is last")
+        _, trak_at, trak_size = next(b for b in boxes(plain[at + 8:at + size]) if b[0] == "trak")
+        trak = plain[at + 8 + trak_at:at + 8 + trak_at + trak_size]
+        payload = plain[at + 8:at + size] + trak * 1999
+        data = plain[:at] + struct.pack(">I4s", 8 + len(payload), b"moov") + payload
+        self.assert_refused("streams.mp4", data, {422})
+
+    def test_video_uploads_are_counted_in_the_metrics(self):
+        from test_metrics_and_limits import scrape
+        before, _ = scrape()
+        self.assertEqual(upload([("counted.mp4", h264_aac_mp4("counted.mp4"))]).status, 201)
+        self.assertEqual(upload([("counted.png", h.unique_png(f"counted {uuid.uuid4().hex}"))]).status, 201)
+        after, _ = scrape()
+        d = lambda k: after.get(k, 0) - before.get(k, 0)
+        self.assertEqual(d('imghost_stored_total{kind="video"}'), 1)
+        self.assertEqual(d('imghost_stored_total{kind="image"}'), 1)
+        self.assertEqual(d('imghost_uploads_total{outcome="stored"}'), 2)
+
+    def test_the_repair_check_reports_a_missing_video_file(self):
+        img = upload([("lost.mp4", h264_aac_mp4("lost.mp4"))]).json()
+        store_path(img["filename"]).unlink()
+        r = fsck()
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn(f"row without a file: image file {img['filename']}", r.stdout)
+        r = fsck("--fix")
+        self.assertIn(f"row without a file: image file {img['filename']}", r.stdout)
+        self.assertEqual(get(f"/api/v1/images/{img['id']}").status, 404)
+        self.assertNotIn(img["filename"], fsck().stdout)
+
+    def test_a_lost_poster_is_made_again_on_request_and_by_the_repair_check(self):
+        img = upload([("poster.mp4", h264_aac_mp4("poster.mp4"))]).json()
+        thumb = VAR / "store" / "thumbs" / img["filename"][0:2] / img["filename"]
+        self.assertTrue(wait_until(thumb.exists, 10))
+        made_at_upload = thumb.read_bytes()
+        # Asked for while missing: the worker makes it from the video, as at upload.
+        thumb.unlink()
+        r = get(img["thumbnail_url"])
+        self.assertEqual(r.status, 200, r.text[:200])
+        self.assertEqual(r.header("Content-Type"), "image/jpeg")
+        self.assertEqual(r.body, made_at_upload, "the same poster")
+        self.assertTrue(thumb.exists(), "kept for nginx")
+        # The repair check makes it again too (the video older than its grace period).
+        thumb.unlink()
+        hour_ago = time.time() - 3600
+        os.utime(store_path(img["filename"]), (hour_ago, hour_ago))
+        missing = f"missing thumbnail: thumbs/{img['filename'][0:2]}/{img['filename']}"
+        self.assertIn(missing, fsck().stdout)
+        r = fsck("--fix")
+        self.assertIn(missing + ": made again", r.stdout)
+        self.assertEqual(thumb.read_bytes(), made_at_upload)
 
     def test_avi_flv_and_mpeg_ts_are_not_accepted(self):
         for fmt, codec in (("avi", "mpeg4"), ("flv", "flv1"), ("mpegts", "mpeg2video")):

@@ -54,6 +54,20 @@ BOOST_AUTO_TEST_CASE(codes_escape_what_would_break_their_language) {
   BOOST_TEST(code(odd_codes, "bbcode") == "[img]https://h/a%20b%29%5Bc%5D.jpg[/img]");
 }
 
+BOOST_AUTO_TEST_CASE(codes_for_a_video_play_or_link_it) {
+  share_codes::ImageLinks v{"/i/v", "/images/v.mp4", "/images/thumbs/v.mp4", "a \"clip\"", 640, 360, 320, 180, true};
+  const auto all = share_codes::all_codes(v);
+  BOOST_TEST(all.size() == 8u);
+  BOOST_TEST(code(all, "direct") == "/images/v.mp4");
+  BOOST_TEST(code(all, "html") ==
+             R"(<video controls preload="metadata" src="/images/v.mp4" poster="/images/thumbs/v.mp4" width="640" )"
+             R"(height="360"></video>)");
+  BOOST_TEST(code(all, "markdown") == "[a \"clip\"](/images/v.mp4)");
+  BOOST_TEST(code(all, "bbcode") == "[url]/images/v.mp4[/url]");
+  // The poster linking to the video, as an image's thumbnail links to the image.
+  BOOST_TEST(code(all, "markdown-thumb") == "[![a \"clip\"](/images/thumbs/v.mp4)](/images/v.mp4)");
+}
+
 BOOST_AUTO_TEST_CASE(short_codes_are_the_page_the_link_and_thumbnail_forms) {
   std::vector<std::string> keys;
   for (const auto& c : share_codes::short_codes(links("x"))) keys.push_back(c.key);
@@ -86,6 +100,10 @@ BOOST_AUTO_TEST_CASE(sizes_in_human_units) {
   for (const auto& c : cases) BOOST_TEST(units::human_size(c.bytes) == c.text, c.bytes);
   const auto config = imghost::Config::from("max_files = 1\nformats = png", {});
   BOOST_TEST(units::upload_limits(config) == "PNG, up to 5 MiB each, at most 1 file per upload");
+  BOOST_TEST(units::video_limits(config) == "MP4 or WebM videos up to 200 MiB and 10 minutes each");
+  BOOST_TEST(units::video_limits(imghost::Config::from("max_video_duration = 90\nvideo_formats = webm", {})) ==
+             "WebM videos up to 200 MiB and 90 seconds each");
+  BOOST_TEST(units::video_limits(imghost::Config::from("video_formats =", {})).empty());
 }
 
 BOOST_AUTO_TEST_CASE(cookie_header_values) {
@@ -98,15 +116,18 @@ BOOST_AUTO_TEST_CASE(cookie_header_values) {
   BOOST_TEST(*cookie_value("b=; b=2", "b") == "", "the first one counts");
 }
 
-BOOST_AUTO_TEST_CASE(page_policy_allows_the_public_base_url_for_images_only) {
+BOOST_AUTO_TEST_CASE(page_policy_allows_the_public_base_url_for_images_and_videos_only) {
   const auto plain = imghost::pages::content_security_policy(imghost::Config::from("", {}));
   BOOST_TEST(plain.find("img-src 'self' data: blob:;") != std::string::npos);
+  BOOST_TEST(plain.find("media-src 'self' blob:;") != std::string::npos);
   BOOST_TEST(plain.find("frame-ancestors 'none'") != std::string::npos);
   BOOST_TEST(plain.find("script-src 'self';") != std::string::npos);
   BOOST_TEST(plain.find("unsafe-inline") == std::string::npos);
   const auto cdn =
       imghost::pages::content_security_policy(imghost::Config::from("public_base_url = https://cdn.example/x", {}));
   BOOST_TEST(cdn.find("img-src 'self' data: blob: https://cdn.example;") != std::string::npos);
+  BOOST_TEST(cdn.find("media-src 'self' blob: https://cdn.example;") != std::string::npos);
+  BOOST_TEST(cdn.find("script-src 'self';") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(static_files_are_named_by_their_content_or_plainly_when_missing) {
