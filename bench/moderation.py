@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""The block list's perceptual hash, measured on real pictures: Debian's
-gnome-backgrounds (scripts/deps bench installs it), each scaled to 1280 pixels wide as
-the "original", and edited copies made here with ImageMagick.  For each original in
+"""The block list's perceptual hash, measured on real pictures: by default the
+photographs of Debian's mate-backgrounds (/usr/share/backgrounds/mate/nature; scripts/deps
+bench installs it), or the pictures of the folder given as the argument (e.g.
+/usr/share/backgrounds/gnome, rendered art), each scaled to 1280 pixels wide as the
+"original", and edited copies made here with ImageMagick.  For each original in
 turn: ban it (POST /api/v1/admin/blocks), upload its edited copies (each should be 451
 `blocked`: a caught edit) and every other original (each should be 201: a 451 is a
 false block), then lift the ban.
@@ -19,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
 from stack import request, upload  # noqa: E402
 
-SOURCES = Path("/usr/share/backgrounds/gnome")
+SOURCES = Path(sys.argv[1] if len(sys.argv) > 1 else "/usr/share/backgrounds/mate/nature")
 EDITS = {
     "re-encoded JPEG q60": ("q60.jpg", "-quality", "60"),
     "resized to 50%": ("half.jpg", "-resize", "50%"),

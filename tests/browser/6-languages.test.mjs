@@ -5,7 +5,8 @@
 // remembered; the script's words in the page's language.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, DESKTOP, PHONE, apiUpload, checkPage, close, done, launch, newPage, png, psql } from './lib.mjs';
+import { BASE, DESKTOP, PHONE, apiUpload, checkPage, close, done, launch, logIn, newPage, png, psql } from
+  './lib.mjs';
 
 const RU = [{ name: 'lang', value: 'ru', url: BASE }];
 let image, album;
@@ -92,10 +93,7 @@ test("an owner's and an admin's pages in Russian: my images, albums, an album's 
   // The session of a login through the form, as a person gets it.
   const page = await newPage();
   await page.context().addCookies(RU);
-  await page.goto('/login');
-  await page.fill('#username', name);
-  await page.fill('#password', password);
-  await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
+  await logIn(page, name, password);
   const session = (await page.context().cookies()).filter((c) => c.name !== 'lang');
   await done(page);
   assert.ok(session.length > 0, 'logged in');

@@ -6,8 +6,8 @@
 // cards, no console error or CSP violation.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, DESKTOP, PHONE, assertAccessible, assertNoSidewaysScroll, assertResponseAccessible, close, done,
-  newPage, png } from './lib.mjs';
+import { BASE, DESKTOP, PHONE, assertAccessible, assertNoSidewaysScroll, assertResponseAccessible, checkAccessible, close,
+  done, logIn, newPage, png } from './lib.mjs';
 
 after(close);
 
@@ -41,23 +41,7 @@ async function owner() {
   return { name, token, album, inAlbum, loose };
 }
 
-async function logIn(page, name) {
-  await page.goto('/login');
-  await page.fill('#username', name);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
-  assert.equal(new URL(page.url()).pathname, '/account');
-}
 
-// axe-core on the page as it is (JavaScript on), or on the bytes of its response (off).
-async function checkAccessible(page, response, javaScript, label) {
-  if (javaScript) {
-    await assertAccessible(page, label);
-    await assertNoSidewaysScroll(page, label);
-  } else {
-    await assertResponseAccessible(response, label);
-  }
-}
 
 // Every tile's contents stay inside the tile (long names are cut with an ellipsis).
 async function assertNothingSpills(page) {
@@ -84,7 +68,7 @@ for (const viewport of [DESKTOP, PHONE]) {
     test(`${label}: the owner edits an image on its page`, async () => {
       const o = await owner();
       const page = await newPage({ viewport, javaScript });
-      await logIn(page, o.name);
+      await logIn(page, o.name, PASSWORD);
       const shown = await page.goto(`/i/${o.loose[0]}`);
       await checkAccessible(page, shown, javaScript, 'image page with the owner form');
       await page.fill('#edit-description', 'Seen from the old pier');
@@ -102,7 +86,7 @@ for (const viewport of [DESKTOP, PHONE]) {
     test(`${label}: My images deletes several after a confirmation naming them`, async () => {
       const o = await owner();
       const page = await newPage({ viewport, javaScript });
-      await logIn(page, o.name);
+      await logIn(page, o.name, PASSWORD);
       const mine = await page.goto('/account');
       assert.equal(await page.locator('.owner-tile').count(), 5);
       await assertNothingSpills(page);
@@ -132,7 +116,7 @@ for (const viewport of [DESKTOP, PHONE]) {
     test(`${label}: the album's manage page reorders it`, async () => {
       const o = await owner();
       const page = await newPage({ viewport, javaScript });
-      await logIn(page, o.name);
+      await logIn(page, o.name, PASSWORD);
       const albums = await page.goto('/account/albums');
       await checkAccessible(page, albums, javaScript, 'My albums');
       const [managed] = await Promise.all([page.waitForNavigation(), page.click(`a[href="/a/${o.album}/manage"]`)]);
@@ -166,7 +150,7 @@ test('account forms: fields at least 44 px tall on a phone, tokens page without 
     const h = await page.locator(id).evaluate((el) => el.getBoundingClientRect().height);
     assert.ok(h >= 44, `${id} is ${h}px tall`);
   }
-  await logIn(page, o.name);
+  await logIn(page, o.name, PASSWORD);
   await page.goto('/account/tokens');
   await page.fill('#name', 'phone');
   await Promise.all([page.waitForNavigation(), page.click('form[action="/account/tokens"] button')]);

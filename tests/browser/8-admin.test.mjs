@@ -5,8 +5,8 @@
 // violation (the chart is SVG drawn by the worker, no script); the same in Russian.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, DESKTOP, PHONE, assertAccessible, assertNoSidewaysScroll, assertResponseAccessible, close, done,
-  newPage, png, psql } from './lib.mjs';
+import { BASE, DESKTOP, PHONE, assertAccessible, assertNoSidewaysScroll, assertResponseAccessible, checkAccessible, close,
+  done, logIn, newPage, png, psql } from './lib.mjs';
 
 after(close);
 
@@ -44,22 +44,7 @@ async function upload(token, fileName, seed) {
   return r.body;
 }
 
-async function logIn(page, name) {
-  await page.goto('/login');
-  await page.fill('#username', name);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
-  assert.equal(new URL(page.url()).pathname, '/account');
-}
 
-async function checkAccessible(page, response, javaScript, label) {
-  if (javaScript) {
-    await assertAccessible(page, label);
-    await assertNoSidewaysScroll(page, label);
-  } else {
-    await assertResponseAccessible(response, label);
-  }
-}
 
 for (const viewport of [DESKTOP, PHONE]) {
   for (const javaScript of [true, false]) {
@@ -74,7 +59,7 @@ for (const viewport of [DESKTOP, PHONE]) {
       assert.equal(reported.status, 201, JSON.stringify(reported.body));
 
       const page = await newPage({ viewport, javaScript });
-      await logIn(page, boss.name);
+      await logIn(page, boss.name, PASSWORD);
       const [dashboard] = await Promise.all([page.waitForNavigation(), page.click('header.top a[href="/admin"]')]);
       assert.equal(dashboard.status(), 200);
       const [queue] = await Promise.all([page.waitForNavigation(), page.click('.admin-nav a[href="/admin/reports"]')]);
@@ -115,7 +100,7 @@ test('every /admin page is axe-clean at both sizes and the phone does not scroll
     '/admin/audit'];
   for (const viewport of [DESKTOP, PHONE]) {
     const page = await newPage({ viewport });
-    await logIn(page, boss.name);
+    await logIn(page, boss.name, PASSWORD);
     for (const path of paths) {
       const r = await page.goto(path);
       assert.equal(r.status(), 200, path);

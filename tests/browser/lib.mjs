@@ -97,6 +97,26 @@ export async function assertNoSidewaysScroll(page, label) {
   assert.ok(scroll <= inner, `${label || page.url()} scrolls sideways: ${scroll}px wide in a ${inner}px window`);
 }
 
+// axe-core on the page as it is (JavaScript on), or on the bytes of its response (off);
+// with JavaScript, no sideways scroll either.
+export async function checkAccessible(page, response, javaScript, label) {
+  if (javaScript) {
+    await assertAccessible(page, label);
+    await assertNoSidewaysScroll(page, label);
+  } else {
+    await assertResponseAccessible(response, label);
+  }
+}
+
+// Logs `name` in through the login form, as a person does; lands on /account.
+export async function logIn(page, name, password) {
+  await page.goto('/login');
+  await page.fill('#username', name);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
+  assert.equal(new URL(page.url()).pathname, '/account');
+}
+
 // Open `path` at the desktop and the phone size; both accessible, the phone without a
 // sideways scroll.  Returns the desktop response's status.
 export async function checkPage(path, { status = 200, cookies = [], setup } = {}) {

@@ -30,7 +30,8 @@ from test_albums import new_album, upload_into
 BUILD = Path(os.environ.get("IMGHOST_BUILD", ROOT / "build"))
 ADMIN = BUILD / "imghost-admin"
 CONF = VAR / "imghost.conf"
-LOG_LINE = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] (Success|Error): .+$")
+# Whole lines of every action the log has (an admin's actions of other test files included).
+LOG_LINE = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] (Success|Error|Admin): .+$")
 
 
 def thumb_path(name):
