@@ -173,14 +173,10 @@ std::string my_images(const Site& site, const AccountView& a, const std::vector<
     for (const auto& r : items) body += image_tile(site, r);
     body += "</ul>";
   }
-  if (!is_first_page || next_cursor) {
-    body += "<nav class=\"pager\" aria-label=\"" + escape(i18n::tr("Pages of my images")) + "\">";
-    if (!is_first_page) body += "<a href=\"/account\">&laquo; " + escape(i18n::tr("Newest")) + "</a>";
-    if (next_cursor)
-      body +=
-          fmt::format("<a href=\"/account?cursor={}\">{} &raquo;</a>", escape(*next_cursor), escape(i18n::tr("Older")));
-    body += "</nav>";
-  }
+  body += pager(
+      i18n::tr("Pages of my images"),
+      is_first_page ? std::nullopt : std::optional<PagerLink>({"/account", i18n::tr("Newest")}),
+      next_cursor ? std::optional<PagerLink>({"/account?cursor=" + *next_cursor, i18n::tr("Older")}) : std::nullopt);
   return layout(site, i18n::tr("My images"), body, {Nav::account, true});
 }
 

@@ -280,14 +280,10 @@ std::string admin_users(const Site& site, const UsersPage& page, const std::opti
         fmt::arg("since", escape(i18n::trf("since {}", u.created_at.substr(0, 10)))));
   }
   body += "</ul>";
-  if (!is_first_page || next_cursor) {
-    body += "<nav class=\"pager\" aria-label=\"" + escape(i18n::tr("Pages of accounts")) + "\">";
-    if (!is_first_page) body += "<a href=\"/admin/users\">&laquo; " + escape(i18n::tr("First")) + "</a>";
-    if (next_cursor)
-      body += fmt::format("<a href=\"/admin/users?cursor={}\">{} &raquo;</a>", escape(*next_cursor),
-                          escape(i18n::tr("Next")));
-    body += "</nav>";
-  }
+  body += pager(
+      i18n::tr("Pages of accounts"),
+      is_first_page ? std::nullopt : std::optional<PagerLink>({"/admin/users", i18n::tr("First")}),
+      next_cursor ? std::optional<PagerLink>({"/admin/users?cursor=" + *next_cursor, i18n::tr("Next")}) : std::nullopt);
   return admin_layout(site, AdminSection::users, i18n::tr("Users"), body);
 }
 
@@ -397,14 +393,10 @@ std::string admin_audit(const Site& site, const std::vector<AuditRecord>& entrie
         fmt::arg("action", escape(e.action)), fmt::arg("label", escape(action_label(e.action))),
         fmt::arg("target", escape(e.target)), fmt::arg("reason", escape(e.reason)));
   if (!entries.empty()) body += "</ol>";
-  if (!is_first_page || next_cursor) {
-    body += "<nav class=\"pager\" aria-label=\"" + escape(i18n::tr("Pages of the audit log")) + "\">";
-    if (!is_first_page) body += "<a href=\"/admin/audit\">&laquo; " + escape(i18n::tr("Newest")) + "</a>";
-    if (next_cursor)
-      body += fmt::format("<a href=\"/admin/audit?cursor={}\">{} &raquo;</a>", escape(*next_cursor),
-                          escape(i18n::tr("Older")));
-    body += "</nav>";
-  }
+  body += pager(i18n::tr("Pages of the audit log"),
+                is_first_page ? std::nullopt : std::optional<PagerLink>({"/admin/audit", i18n::tr("Newest")}),
+                next_cursor ? std::optional<PagerLink>({"/admin/audit?cursor=" + *next_cursor, i18n::tr("Older")})
+                            : std::nullopt);
   return admin_layout(site, AdminSection::audit, i18n::tr("Audit log"), body);
 }
 

@@ -71,6 +71,14 @@ thread_local bool admin_link_shown = false;
 
 void show_admin_link(bool shown) { admin_link_shown = shown; }
 
+std::string pager(std::string_view label, const std::optional<PagerLink>& first, const std::optional<PagerLink>& next) {
+  if (!first && !next) return {};
+  std::string out = "<nav class=\"pager\" aria-label=\"" + escape(label) + "\">";
+  if (first) out += fmt::format("<a href=\"{}\">&laquo; {}</a>", escape(first->href), escape(first->text));
+  if (next) out += fmt::format("<a href=\"{}\">{} &raquo;</a>", escape(next->href), escape(next->text));
+  return out + "</nav>";
+}
+
 std::string csrf_field(std::string_view token) {
   if (token.empty()) return {};
   return "<input type=\"hidden\" name=\"csrf\" value=\"" + escape(token) + "\">";

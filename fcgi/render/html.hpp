@@ -2,6 +2,7 @@
 // goes through escape(): one place decides what is safe in HTML.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -48,6 +49,15 @@ void show_admin_link(bool shown);
 // and forms; images also from the public base URL's origin (when set) and from data: and
 // blob: URLs (previews before an upload); no framing, no plugins, no <base>.
 std::string content_security_policy(const Config& c);
+
+// The navigation between the pages of a list: a link back to its first page (`first`,
+// given unless this is the first page) and one to the next (`next`, given when there is
+// one); "" when neither is.  `label` names the navigation for assistive technology.
+struct PagerLink {
+  std::string href;
+  std::string text;
+};
+std::string pager(std::string_view label, const std::optional<PagerLink>& first, const std::optional<PagerLink>& next);
 
 // The hidden form field that carries a session's CSRF token ("" when `token` is "":
 // an anonymous page needs none).

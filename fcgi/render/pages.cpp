@@ -515,15 +515,11 @@ std::string album_page(const Site& site, const AlbumRecord& a, const std::vector
   }
   if (!items.empty()) body += "</ol>";
   body += "</section>";
-  if (!is_first_page || next_after) {
-    body += "<nav class=\"pager\" aria-label=\"" + escape(i18n::tr("Album pages")) + "\">";
-    if (!is_first_page)
-      body += fmt::format("<a href=\"/a/{}\">&laquo; {}</a>", escape(a.id), escape(i18n::tr("First images")));
-    if (next_after)
-      body += fmt::format("<a href=\"/a/{}?after={}\">{} &raquo;</a>", escape(a.id), *next_after,
-                          escape(i18n::tr("More images")));
-    body += "</nav>";
-  }
+  body += pager(
+      i18n::tr("Album pages"),
+      is_first_page ? std::nullopt : std::optional<PagerLink>({"/a/" + a.id, i18n::tr("First images")}),
+      next_after ? std::optional<PagerLink>({fmt::format("/a/{}?after={}", a.id, *next_after), i18n::tr("More images")})
+                 : std::nullopt);
   body += report_link(a.id) + "</article>";
   return layout(site, album_title(a), body, {Nav::none, !listed, album_preview_tags(site, a, picture)});
 }
@@ -558,14 +554,10 @@ std::string catalog(const Site& site, const std::vector<ImageRecord>& items,
         escape(shown_name(r)));
   }
   if (!items.empty()) body += "</ul>";
-  if (!is_first_page || next_cursor) {
-    body += "<nav class=\"pager\" aria-label=\"" + escape(i18n::tr("Catalog pages")) + "\">";
-    if (!is_first_page) body += "<a href=\"/images/\">&laquo; " + escape(i18n::tr("Newest")) + "</a>";
-    if (next_cursor)
-      body +=
-          fmt::format("<a href=\"/images/?cursor={}\">{} &raquo;</a>", escape(*next_cursor), escape(i18n::tr("Older")));
-    body += "</nav>";
-  }
+  body += pager(
+      i18n::tr("Catalog pages"),
+      is_first_page ? std::nullopt : std::optional<PagerLink>({"/images/", i18n::tr("Newest")}),
+      next_cursor ? std::optional<PagerLink>({"/images/?cursor=" + *next_cursor, i18n::tr("Older")}) : std::nullopt);
   return layout(site, i18n::tr("Public catalog"), body, {Nav::catalog});
 }
 

@@ -27,6 +27,17 @@ share_codes::ImageLinks links(std::string alt) {
 
 }  // namespace
 
+BOOST_AUTO_TEST_CASE(a_pager_links_the_first_and_the_next_page_when_there_are_others) {
+  using imghost::pages::pager;
+  using imghost::pages::PagerLink;
+  BOOST_TEST(pager("Catalog pages", std::nullopt, std::nullopt) == "", "a single page has no navigation");
+  BOOST_TEST(pager("Catalog pages", std::nullopt, PagerLink{"/images/?cursor=a&b", "Older"}) ==
+             "<nav class=\"pager\" aria-label=\"Catalog pages\"><a href=\"/images/?cursor=a&amp;b\">Older &raquo;</a>"
+             "</nav>");
+  BOOST_TEST(pager("Pages \"x\"", PagerLink{"/images/", "Newest"}, std::nullopt) ==
+             "<nav class=\"pager\" aria-label=\"Pages &quot;x&quot;\"><a href=\"/images/\">&laquo; Newest</a></nav>");
+}
+
 BOOST_AUTO_TEST_CASE(codes_for_a_plain_description) {
   const auto all = share_codes::all_codes(links("a cat"));
   BOOST_TEST(all.size() == 8u);
