@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/crypto.hpp"
+#include "base/text.hpp"
 #include "core/moderation.hpp"
 #include "db/admin_repo.hpp"
 #include "db/albums_repo.hpp"
@@ -37,9 +38,7 @@ std::vector<ReportedItem> report_queue(App& app, int max_reports) {
 }
 
 std::vector<ImageRecord> search_images(App& app, const std::string& query) {
-  auto q = query;
-  while (!q.empty() && q.back() == ' ') q.pop_back();
-  q.erase(0, std::min(q.find_first_not_of(' '), q.size()));
+  const std::string q(text::trim(query));
   if (q.empty()) return {};
   return db::ImagesRepo(app.db()).search(q, crypto::sha256_from_hex(q), kMaxSearchResults);
 }

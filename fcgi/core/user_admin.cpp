@@ -77,9 +77,7 @@ void set_quota(App& app, const moderation::Actor& who, const std::string& userna
                            : i18n::msg("set the quota of {} to the site's default", u.username));
 }
 
-long long count_uploads(App& app, const std::string& username) {
-  return db::ImagesRepo(app.db()).count_owned(find(app, username).id);
-}
+long long count_uploads(App& app, const UserRecord& user) { return db::ImagesRepo(app.db()).count_owned(user.id); }
 
 long long remove_uploads(App& app, const moderation::Actor& who, const std::string& username,
                          const std::string& reason) {

@@ -34,7 +34,7 @@ void set_quota(App& app, const moderation::Actor& who, const std::string& userna
                const std::string& reason);
 
 // How many uploads (images and videos) the account has: what the confirmation names.
-long long count_uploads(App& app, const std::string& username);
+long long count_uploads(App& app, const UserRecord& user);
 // Removes every upload of the account, each the way a delete removes it (rows, then
 // its files; core/image_removal.hpp), and returns how many went.  Its albums stay (empty).
 long long remove_uploads(App& app, const moderation::Actor& who, const std::string& username,

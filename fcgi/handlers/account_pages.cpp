@@ -21,7 +21,6 @@
 namespace imghost::handlers {
 namespace {
 
-constexpr std::size_t kMaxFormBody = 64u << 10;
 constexpr int kPageSize = 48;
 constexpr int kMaxAlbumChoices = 100;
 

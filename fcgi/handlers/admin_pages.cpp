@@ -22,7 +22,6 @@
 namespace imghost::handlers {
 namespace {
 
-constexpr std::size_t kMaxFormBody = 64u << 10;
 constexpr int kQueueReports = 200;
 constexpr int kUsersPerPage = 50;
 constexpr int kAuditPerPage = 50;
@@ -108,7 +107,7 @@ Response admin_users_page(App& app, Request& req, const Params&) {
 Response admin_user_page(App& app, Request& req, const Params& params) {
   const auto a = admin_caller(app, req);
   const auto u = user_admin::find(app, params["name"]);
-  return Response::html(200, pages::admin_user(site_of(app), u, user_admin::count_uploads(app, u.username),
+  return Response::html(200, pages::admin_user(site_of(app), u, user_admin::count_uploads(app, u),
                                                accounts::quota_of(app.config(), u), a.csrf, notice_of(req)));
 }
 
@@ -117,32 +116,29 @@ Response admin_user_status(App& app, Request& req, const Params& params) {
   const auto body = req.read_body(kMaxFormBody);
   const auto action = form_field(body, "action");
   if (action != "disable" && action != "enable") throw errors::bad_request(i18n::msg("Choose disable or enable."));
-  const auto u = user_admin::find(app, params["name"]);
-  user_admin::set_disabled(app, a.who, u.username, action == "disable", form_field(body, "reason"));
-  return see_other(app, user_path(u.username) + "?done=" + action);
+  user_admin::set_disabled(app, a.who, params["name"], action == "disable", form_field(body, "reason"));
+  return see_other(app, user_path(params["name"]) + "?done=" + action);
 }
 
 Response admin_user_quota(App& app, Request& req, const Params& params) {
   const auto a = admin_caller(app, req);
   const auto body = req.read_body(kMaxFormBody);
-  const auto u = user_admin::find(app, params["name"]);
-  user_admin::set_quota(app, a.who, u.username, form_field(body, "quota"), form_field(body, "reason"));
-  return see_other(app, user_path(u.username) + "?done=quota");
+  user_admin::set_quota(app, a.who, params["name"], form_field(body, "quota"), form_field(body, "reason"));
+  return see_other(app, user_path(params["name"]) + "?done=quota");
 }
 
 Response admin_remove_uploads_page(App& app, Request& req, const Params& params) {
   const auto a = admin_caller(app, req);
   const auto u = user_admin::find(app, params["name"]);
   return Response::html(
-      200, pages::admin_remove_uploads_confirm(site_of(app), u, user_admin::count_uploads(app, u.username), a.csrf));
+      200, pages::admin_remove_uploads_confirm(site_of(app), u, user_admin::count_uploads(app, u), a.csrf));
 }
 
 Response admin_remove_uploads(App& app, Request& req, const Params& params) {
   const auto a = admin_caller(app, req);
   const auto body = req.read_body(kMaxFormBody);
-  const auto u = user_admin::find(app, params["name"]);
-  const auto n = user_admin::remove_uploads(app, a.who, u.username, form_field(body, "reason"));
-  return see_other(app, fmt::format("{}?done=removed&n={}", user_path(u.username), n));
+  const auto n = user_admin::remove_uploads(app, a.who, params["name"], form_field(body, "reason"));
+  return see_other(app, fmt::format("{}?done=removed&n={}", user_path(params["name"]), n));
 }
 
 Response admin_search_page(App& app, Request& req, const Params&) {
@@ -163,11 +159,7 @@ Response admin_audit_page(App& app, Request& req, const Params&) {
   admin_caller(app, req);
   const auto p = page_request(app, req.query(), kAuditPerPage, kAuditScope);
   auto rows = moderation::audit(app, p.before, p.limit + 1);
-  std::optional<std::string> next;
-  if (static_cast<int>(rows.size()) > p.limit) {
-    rows.resize(static_cast<std::size_t>(p.limit));
-    next = next_cursor(app, kAuditScope, rows.back().id);
-  }
+  const auto next = cut_to_page(app, rows, p.limit, kAuditScope, [](const AuditRecord& r) { return r.id; });
   return Response::html(200, pages::admin_audit(site_of(app), rows, next, !p.before));
 }
 

@@ -30,7 +30,6 @@
 namespace imghost::handlers {
 namespace {
 
-constexpr std::size_t kMaxFormBody = 64u << 10;
 constexpr int kMaxListed = 100;  // albums on "My albums" and in the "add to album" choice
 
 // The album being managed, the proof its forms carry, and who did it for the log.

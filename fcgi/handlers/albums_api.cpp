@@ -40,14 +40,11 @@ constexpr int kDefaultLimit = 20;
 // cursor after the last album, or null}.  `rows` were fetched with limit + 1: the extra
 // one says there is a next page.
 std::string album_page_json(App& app, std::vector<AlbumRecord> rows, int limit, std::string_view scope) {
-  nlohmann::json next = nullptr;
-  if (static_cast<int>(rows.size()) > limit) {
-    rows.resize(static_cast<std::size_t>(limit));
-    next = next_cursor(app, scope, rows.back().seq);
-  }
+  const auto next = cut_to_page(app, rows, limit, scope, [](const AlbumRecord& a) { return a.seq; });
   auto items = nlohmann::json::array();
   for (const auto& a : rows) items.push_back(views::album_json(a, app.base_url()));
-  return views::dump({{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+  return views::dump(
+      {{"items", std::move(items)}, {"next_cursor", next ? nlohmann::json(*next) : nlohmann::json(nullptr)}});
 }
 
 }  // namespace
@@ -71,11 +68,7 @@ Response list_album_images(App& app, Request& req, const Params& params) {
   const auto scope = album_scope(album.seq);
   const auto p = page_request(app, req.query(), kDefaultLimit, scope);
   auto rows = catalog::album_items(app, album.seq, p.before, p.limit + 1);
-  std::optional<std::string> next;
-  if (static_cast<int>(rows.size()) > p.limit) {
-    rows.resize(static_cast<std::size_t>(p.limit));
-    next = next_cursor(app, scope, rows.back().position);
-  }
+  const auto next = cut_to_page(app, rows, p.limit, scope, [](const auto& r) { return r.position; });
   std::vector<ImageRecord> images;
   images.reserve(rows.size());
   for (auto& row : rows) images.push_back(std::move(row.image));

@@ -49,6 +49,16 @@ struct PageRequest {
 PageRequest page_request(App& app, std::string_view query, int default_limit, std::string_view scope);
 // The cursor of the page that starts after keyset position `key` in the list `scope`.
 std::string next_cursor(App& app, std::string_view scope, long long key);
+// Rows fetched with limit + 1 cut to `limit`; the cursor of the next page of the list
+// `scope` (after the last row kept, at the keyset position `key_of` gives) when the extra
+// row was there: one query tells whether there is a next page.
+template <class Row, class KeyOf>
+std::optional<std::string> cut_to_page(App& app, std::vector<Row>& rows, int limit, std::string_view scope,
+                                       KeyOf key_of) {
+  if (static_cast<int>(rows.size()) <= limit) return std::nullopt;
+  rows.resize(static_cast<std::size_t>(limit));
+  return next_cursor(app, scope, key_of(rows.back()));
+}
 // A page of the list `scope` from rows fetched with limit + 1 (the extra row says there
 // is a next page).
 Page page_of(App& app, std::vector<ImageRecord> rows, int limit, std::string_view scope);
@@ -153,6 +163,9 @@ Response album_cover_from_form(App& app, Request& req, const Params& params);   
 Response album_order_from_form(App& app, Request& req, const Params& params);      // {id}: order (ids, spaced)
 Response album_delete_confirm_page(App& app, Request& req, const Params& params);  // {id}
 Response album_delete_from_form(App& app, Request& req, const Params& params);     // {id}
+// The most a plain form's urlencoded body may hold (nginx's limit outside the upload
+// routes): read whole, so bounded.
+inline constexpr std::size_t kMaxFormBody = 64u << 10;
 // The browser's plain forms (form_fields.cpp): every value of a repeated field of an
 // urlencoded body, in order, empty and malformed ones left out; a textarea's text with
 // the CR LF line breaks browsers send made LF.

@@ -65,13 +65,9 @@ std::string next_cursor(App& app, std::string_view scope, long long key) {
 }
 
 Page page_of(App& app, std::vector<ImageRecord> rows, int limit, std::string_view scope) {
-  // One row more than asked tells whether there is a next page without another query.
   Page page;
   page.items = std::move(rows);
-  if (static_cast<int>(page.items.size()) > limit) {
-    page.items.resize(static_cast<std::size_t>(limit));
-    page.next_cursor = next_cursor(app, scope, page.items.back().seq);
-  }
+  page.next_cursor = cut_to_page(app, page.items, limit, scope, [](const ImageRecord& r) { return r.seq; });
   return page;
 }
 

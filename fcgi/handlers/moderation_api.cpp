@@ -29,14 +29,11 @@ std::string string_member(const nlohmann::json& body, const char* key) {
 // One page of a list keyed by its records' ids: {"items", "next_cursor"}.
 template <class Record, class ToJson>
 Response page_json(App& app, std::vector<Record> rows, int limit, std::string_view scope, ToJson to_json) {
-  nlohmann::json next = nullptr;
-  if (static_cast<int>(rows.size()) > limit) {
-    rows.resize(static_cast<std::size_t>(limit));
-    next = next_cursor(app, scope, rows.back().id);
-  }
+  const auto next = cut_to_page(app, rows, limit, scope, [](const Record& r) { return r.id; });
   auto items = nlohmann::json::array();
   for (const auto& r : rows) items.push_back(to_json(r));
-  return Response::json(200, views::dump({{"items", std::move(items)}, {"next_cursor", std::move(next)}}));
+  return Response::json(200, views::dump({{"items", std::move(items)},
+                                          {"next_cursor", next ? nlohmann::json(*next) : nlohmann::json(nullptr)}}));
 }
 
 }  // namespace

@@ -22,7 +22,6 @@
 namespace imghost::handlers {
 namespace {
 
-constexpr std::size_t kMaxFormBody = 64u << 10;
 constexpr std::size_t kMaxSelected = 200;  // more than a page of "My images" (48)
 
 // The account behind the browser's session (a form is never sent with a Bearer token).
