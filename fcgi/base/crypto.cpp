@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -44,6 +45,22 @@ Sha256 Sha256Stream::finish() {
   if (!ctx || EVP_DigestFinal_ex(ctx, out.data(), &len) != 1 || len != out.size() ||
       EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1)
     throw std::runtime_error("EVP_DigestFinal_ex(sha256) failed");
+  return out;
+}
+
+FileDigest sha256_of_file(int fd) {
+  Sha256Stream h;
+  FileDigest out;
+  std::string buf(1u << 20, '\0');
+  for (;;) {
+    const ssize_t n = ::pread(fd, buf.data(), buf.size(), static_cast<off_t>(out.size));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::system_error(errno, std::generic_category(), "read a file to hash it");
+    if (n == 0) break;
+    h.update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+    out.size += static_cast<std::uint64_t>(n);
+  }
+  out.sha256 = h.finish();
   return out;
 }
 

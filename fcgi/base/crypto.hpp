@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,15 @@ class Sha256Stream {
  private:
   void* ctx_;  // EVP_MD_CTX
 };
+// The SHA-256 and size of the open file `fd`, read from its start in 1 MiB pieces (a
+// video of hundreds of megabytes never in memory), leaving its offset alone.  Throws
+// std::system_error when a read fails.
+struct FileDigest {
+  Sha256 sha256;
+  std::uint64_t size = 0;
+};
+FileDigest sha256_of_file(int fd);
+
 // 64 lowercase hex digits, and back (either case); nullopt for anything else.
 std::string to_hex(const Sha256& d);
 std::optional<Sha256> sha256_from_hex(std::string_view hex);

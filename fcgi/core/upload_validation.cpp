@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "base/crypto.hpp"
+#include "base/posix_file.hpp"
 #include "core/moderation.hpp"
 #include "domain/error.hpp"
 #include "domain/human_size.hpp"
@@ -36,29 +37,6 @@ std::string head_of(const store::Staged& staged) {
   return std::string(buf, static_cast<std::size_t>(n));
 }
 
-// SHA-256 and size of a file, read in pieces.
-std::pair<crypto::Sha256, std::uint64_t> hash_file(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "open remuxed video");
-  crypto::Sha256Stream h;
-  std::uint64_t size = 0;
-  std::string buf(1u << 20, '\0');
-  for (;;) {
-    const ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int e = errno;
-      ::close(fd);
-      throw std::system_error(e, std::generic_category(), "read remuxed video");
-    }
-    if (n == 0) break;
-    h.update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
-    size += static_cast<std::uint64_t>(n);
-  }
-  ::close(fd);
-  return {h.finish(), size};
-}
-
 // A video: probed, remuxed and given a poster in confined children (image/video.hpp).
 // What is stored is the remux, never the upload itself.
 Candidate video_candidate(App& app, IncomingFile& file, image::Format container, const std::string& filename,
@@ -76,7 +54,9 @@ Candidate video_candidate(App& app, IncomingFile& file, image::Format container,
     return image::prepare_video(file.staged().path(), container, c.staged.path(), cfg.video);
   }();
   const auto& f = prepared.facts;
-  auto [sha, stored_size] = hash_file(c.staged.path());
+  const posix_file::Fd remuxed(::open(c.staged.path().c_str(), O_RDONLY | O_CLOEXEC));
+  if (remuxed.get() < 0) throw std::system_error(errno, std::generic_category(), "open remuxed video");
+  const auto [sha, stored_size] = crypto::sha256_of_file(remuxed.get());
   if (stored_size == 0) throw image::Rejection(image::Rejection::Reason::invalid_image, "could not be remuxed");
   c.sha256 = sha;
   c.size = stored_size;

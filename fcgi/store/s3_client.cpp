@@ -387,19 +387,11 @@ void S3Client::put_file(const std::string& key, const std::filesystem::path& pat
                         std::string_view content_type) const {
   const posix_file::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (fd.get() < 0) throw std::system_error(errno, std::generic_category(), "open " + path.string());
+  const auto digest = crypto::sha256_of_file(fd.get());
   Payload body;
   body.fd = fd.get();
-  crypto::Sha256Stream hash;
-  std::string buf(1u << 20, '\0');
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw std::system_error(errno, std::generic_category(), "read " + path.string());
-    if (n == 0) break;
-    hash.update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
-    body.size += static_cast<std::uint64_t>(n);
-  }
-  body.sha256_hex = crypto::to_hex(hash.finish());
+  body.size = digest.size;
+  body.sha256_hex = crypto::to_hex(digest.sha256);
   const Reply r = perform("PUT", "/" + uri_encode(key, true), body, content_type, key);
   if (r.status != 200) fail_status(r, "PUT " + key);
 }

@@ -1,6 +1,10 @@
 #include <boost/test/unit_test.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cstdio>
 #include <string>
 
 #include "base/binary.hpp"
@@ -24,6 +28,23 @@ BOOST_AUTO_TEST_CASE(sha256_hex_round_trips_and_rejects_junk) {
   BOOST_TEST(!imghost::crypto::sha256_from_hex(hex + "0"));
   BOOST_TEST(!imghost::crypto::sha256_from_hex(std::string(64, 'g')));
   BOOST_TEST(!imghost::crypto::sha256_from_hex(""));
+}
+
+BOOST_AUTO_TEST_CASE(a_file_hashes_as_its_bytes_in_pieces_and_keeps_its_offset) {
+  // More than one 1 MiB piece, and not a multiple of it.
+  std::string bytes((3u << 20) + 12345, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7 + i / 4096);
+  std::FILE* f = std::tmpfile();
+  BOOST_REQUIRE(f);
+  BOOST_REQUIRE(std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size());
+  std::fflush(f);
+  const int fd = ::fileno(f);
+  ::lseek(fd, 100, SEEK_SET);
+  const auto d = imghost::crypto::sha256_of_file(fd);
+  BOOST_TEST((d.sha256 == imghost::crypto::sha256(bytes)));
+  BOOST_TEST(d.size == bytes.size());
+  BOOST_TEST(::lseek(fd, 0, SEEK_CUR) == 100);
+  std::fclose(f);
 }
 
 BOOST_AUTO_TEST_CASE(hex_encodes_and_decodes) {
