@@ -23,20 +23,20 @@ bool save_thumbnail(App& app, const std::string& name, std::string_view bytes) {
 
 namespace {
 
-// A video's poster, made again from its file by FFmpeg (image/video.hpp), then its
-// thumbnail as at upload.  The file reaches FFmpeg by path, never the worker's memory.
-std::string video_thumbnail(App& app, const std::string& name, image::Format container) {
-  const auto copy = app.store().local_copy(store::Object::original, name);
-  if (!copy) {
-    if (moderation::tombstone_of_name(app, name))
-      throw errors::taken_down(i18n::msg("this image has been taken down by the operator"));
-    throw errors::not_found(i18n::msg("no such image"));
-  }
-  const auto& cfg = app.config();
-  image::Limits poster_limits = cfg.image;
-  poster_limits.accepted = {image::Format::jpeg};
+// The answer for a name whose original is not in the store: 451 for a taken-down
+// image's, 404 otherwise.
+[[noreturn]] void no_original(App& app, const std::string& name) {
+  if (moderation::tombstone_of_name(app, name))
+    throw errors::taken_down(i18n::msg("this image has been taken down by the operator"));
+  throw errors::not_found(i18n::msg("no such image"));
+}
+
+// The thumbnail `make` makes, a refusal said as the request's error: 503 when the server
+// ran short, 404 when the file cannot give one.
+template <class Make>
+std::string thumbnail_or_error(const std::string& name, Make make) {
   try {
-    return image::thumbnail_from_bytes(image::make_poster(copy->path(), container, cfg.video), poster_limits);
+    return make();
   } catch (const image::Rejection& e) {
     if (e.reason == image::Rejection::Reason::out_of_resources)
       throw errors::unavailable(i18n::msg("{} {}", name, e.what()));
@@ -48,25 +48,23 @@ std::string video_thumbnail(App& app, const std::string& name, image::Format con
 
 std::string make_missing_thumbnail(App& app, const std::string& name) {
   if (!naming::is_file_name(name)) throw errors::not_found(i18n::msg("no such image"));
-  const auto dot = name.rfind('.');
-  if (const auto f = image::parse_format(std::string_view(name).substr(dot + 1)); f && image::is_video(*f)) {
-    auto thumb = video_thumbnail(app, name, *f);
-    if (!save_thumbnail(app, name, thumb)) throw errors::not_found(i18n::msg("no such image"));
-    return thumb;
-  }
-  const auto original = app.store().read(store::Object::original, name);
-  if (!original) {
-    if (moderation::tombstone_of_name(app, name))
-      throw errors::taken_down(i18n::msg("this image has been taken down by the operator"));
-    throw errors::not_found(i18n::msg("no such image"));
-  }
+  const auto& cfg = app.config();
+  const auto format = image::parse_format(std::string_view(name).substr(name.rfind('.') + 1));
   std::string thumb;
-  try {
-    thumb = image::thumbnail_from_bytes(*original, app.config().image);
-  } catch (const image::Rejection& e) {
-    if (e.reason == image::Rejection::Reason::out_of_resources)
-      throw errors::unavailable(i18n::msg("{} {}", name, e.what()));
-    throw errors::not_found(i18n::msg("no thumbnail: {}", e.what()));
+  if (format && image::is_video(*format)) {
+    // A video's poster, made again from its file by FFmpeg (image/video.hpp), then its
+    // thumbnail as at upload.  The file reaches FFmpeg by path, never the worker's memory.
+    const auto copy = app.store().local_copy(store::Object::original, name);
+    if (!copy) no_original(app, name);
+    image::Limits poster_limits = cfg.image;
+    poster_limits.accepted = {image::Format::jpeg};
+    thumb = thumbnail_or_error(name, [&] {
+      return image::thumbnail_from_bytes(image::make_poster(copy->path(), *format, cfg.video), poster_limits);
+    });
+  } else {
+    const auto original = app.store().read(store::Object::original, name);
+    if (!original) no_original(app, name);
+    thumb = thumbnail_or_error(name, [&] { return image::thumbnail_from_bytes(*original, cfg.image); });
   }
   if (!save_thumbnail(app, name, thumb)) throw errors::not_found(i18n::msg("no such image"));
   return thumb;
