@@ -240,26 +240,52 @@ VideoFacts probe_video(const std::filesystem::path& input, Format container, con
   return check_probe(probed.out, container, limits);
 }
 
-// 2. Poster: a little into the video (a first frame is often black or a fade-in),
-//    the most typical of a few frames there (FFmpeg's thumbnail filter), rotated as
-//    displayed, at most kPosterMax pixels a side.
+// 2. Poster: a little into the video (a first frame is often black or a fade-in), the
+//    most typical of its next few key frames (FFmpeg's thumbnail filter; key frames
+//    only: a second or more apart as cameras record, so the choice spans the scene, and
+//    no other frame decoded), rotated as displayed, at most kPosterMax pixels a side.
+//    The poster's input, read from `at` seconds; its output goes to the child's stdout.
+std::vector<std::string> poster_input(Format container, const VideoLimits& limits, const std::filesystem::path& input,
+                                      double at) {
+  std::vector<std::string> args{"-skip_frame", "nokey", "-ss", fmt::format("{:.3f}", at)};
+  for (auto& a : input_args(container, limits, input)) args.push_back(std::move(a));
+  return args;
+}
+
+std::vector<std::string> poster_output(const VideoFacts& f, int input_index) {
+  return {"-map",
+          fmt::format("{}:{}", input_index, f.video_stream),
+          "-an",
+          "-sn",
+          "-dn",
+          "-filter_threads",
+          "1",
+          "-vf",
+          fmt::format("thumbnail=n=3,scale=w='min({0},iw)':h='min({0},ih)':force_original_aspect_ratio=decrease,"
+                      "format=yuvj420p",
+                      kPosterMax),
+          "-frames:v",
+          "1",
+          "-c:v",
+          "mjpeg",
+          "-q:v",
+          "3",
+          "-f",
+          "image2pipe",
+          "pipe:1"};
+}
+
+double poster_time(const VideoFacts& f) { return f.duration > 1 ? std::min(f.duration * 0.1, 5.0) : 0; }
+
+// The poster alone, read from `at`; when that finds no key frame (a short video, or
+// one whose only key frame is its first), from the start.
 std::string poster_of(const std::filesystem::path& input, Format container, const VideoFacts& f,
-                      const VideoLimits& limits, const Deadline& deadline) {
-  const double at = f.duration > 1 ? std::min(f.duration * 0.1, 5.0) : 0;
-  std::vector<std::string> poster{kFfmpeg, "-nostdin", "-v", "error", "-hide_banner", "-ss", fmt::format("{:.3f}", at)};
-  for (auto& a : input_args(container, limits, input)) poster.push_back(std::move(a));
-  poster.insert(poster.end(),
-                {"-map", fmt::format("0:{}", f.video_stream), "-an", "-sn", "-dn", "-filter_threads", "1", "-vf",
-                 fmt::format("thumbnail=n=6,scale=w='min({0},iw)':h='min({0},ih)':force_original_aspect_ratio=decrease,"
-                             "format=yuvj420p",
-                             kPosterMax),
-                 "-frames:v", "1", "-c:v", "mjpeg", "-q:v", "3", "-f", "image2pipe", "pipe:1"});
+                      const VideoLimits& limits, const Deadline& deadline, double at) {
+  std::vector<std::string> poster{kFfmpeg, "-nostdin", "-v", "error", "-hide_banner"};
+  for (auto& a : poster_input(container, limits, input, at)) poster.push_back(std::move(a));
+  for (auto& a : poster_output(f, 0)) poster.push_back(std::move(a));
   auto made = run_confined(poster, child_limits(limits, deadline, 0));
-  if (made.ok() && made.out.empty() && at > 0) {
-    // Seeking near the end of a short or sparse video can find no frame: the first one.
-    poster[6] = "0";
-    made = run_confined(poster, child_limits(limits, deadline, 0));
-  }
+  if (made.ok() && made.out.empty() && at > 0) return poster_of(input, container, f, limits, deadline, 0);
   if (!made.ok() || made.out.empty()) failed("decoded", made);
   return std::move(made.out);
 }
@@ -272,31 +298,38 @@ PreparedVideo prepare_video(const std::filesystem::path& input, Format container
   PreparedVideo out;
   out.facts = probe_video(input, container, limits, deadline);
   const auto& f = out.facts;
-  out.poster = poster_of(input, container, f, limits, deadline);
 
-  // 3. Remux: the same streams, no metadata but the display rotation (side data of the
-  //    video stream, which a copy keeps), the index first.
-  std::vector<std::string> remux{kFfmpeg, "-nostdin", "-v", "error", "-hide_banner", "-y"};
-  for (auto& a : input_args(container, limits, input)) remux.push_back(std::move(a));
-  remux.insert(remux.end(), {"-map", fmt::format("0:{}", f.video_stream)});
-  if (f.audio_stream) remux.insert(remux.end(), {"-map", fmt::format("0:{}", *f.audio_stream)});
-  remux.insert(remux.end(),
-               {"-c", "copy", "-map_metadata", "-1", "-map_metadata:s:v", "-1", "-map_metadata:s:a", "-1",
-                "-map_chapters", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact"});
+  // 3. The poster (input 0, as poster_of() reads it) and the remux (input 1) in one
+  //    child: FFmpeg's start (some 200 libraries bound) costs as much as a remux of
+  //    20 MB, so one child instead of two.  The remux: the same streams, no metadata but
+  //    the display rotation (side data of the video stream, which a copy keeps), the
+  //    index first.
+  const double at = poster_time(f);
+  std::vector<std::string> both{kFfmpeg, "-nostdin", "-v", "error", "-hide_banner", "-y"};
+  for (auto& a : poster_input(container, limits, input, at)) both.push_back(std::move(a));
+  for (auto& a : input_args(container, limits, input)) both.push_back(std::move(a));
+  for (auto& a : poster_output(f, 0)) both.push_back(std::move(a));
+  both.insert(both.end(), {"-map", fmt::format("1:{}", f.video_stream)});
+  if (f.audio_stream) both.insert(both.end(), {"-map", fmt::format("1:{}", *f.audio_stream)});
+  both.insert(both.end(),
+              {"-c", "copy", "-map_metadata", "-1", "-map_metadata:s:v", "-1", "-map_metadata:s:a", "-1",
+               "-map_chapters", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact"});
   if (f.stored == Format::mp4)
-    remux.insert(remux.end(), {"-movflags", "+faststart", "-f", "mp4"});
+    both.insert(both.end(), {"-movflags", "+faststart", "-f", "mp4"});
   else
-    remux.insert(remux.end(), {"-f", "webm"});
-  remux.push_back("file:" + output.string());
+    both.insert(both.end(), {"-f", "webm"});
+  both.push_back("file:" + output.string());
   // It may write the streams twice over (faststart rewrites the file to move the index).
-  const auto copied = run_confined(remux, child_limits(limits, deadline, limits.max_bytes + (64u << 20)));
-  if (!copied.ok()) failed("remuxed", copied);
+  auto made = run_confined(both, child_limits(limits, deadline, limits.max_bytes + (64u << 20)));
+  if (!made.ok()) failed("remuxed", made);
+  out.poster = made.out.empty() ? poster_of(input, container, f, limits, deadline, 0) : std::move(made.out);
   return out;
 }
 
 std::string make_poster(const std::filesystem::path& input, Format container, const VideoLimits& limits) {
   const Deadline deadline(limits.timeout);
-  return poster_of(input, container, probe_video(input, container, limits, deadline), limits, deadline);
+  const auto facts = probe_video(input, container, limits, deadline);
+  return poster_of(input, container, facts, limits, deadline, poster_time(facts));
 }
 
 }  // namespace imghost::image
