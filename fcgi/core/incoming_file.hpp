@@ -17,6 +17,12 @@ class IncomingFile {
   // Appends `bytes`; the staged file is made with the first of them.  Throws
   // std::system_error (the store: ENOSPC, EIO...).
   void write(const App& app, std::string_view bytes);
+  // The part is a file already staged whole (a finished resumable upload's, linked),
+  // whose hash is `sha256`: instead of write() and finish().
+  void adopt(store::Staged staged, const crypto::Sha256& sha256) {
+    staged_ = std::move(staged);
+    sha256_ = sha256;
+  }
   // Nothing more of it is kept, and what was staged goes (over the file limit).
   void drop() { writer_.reset(); }
   // The part has ended: its staged file is finished (synced when placed, if it is new)

@@ -40,6 +40,7 @@ constexpr std::size_t kCopyPiece = 64u << 10;
 // A data file without a row is left this long before the sweep removes it: it may be an
 // upload whose first append is just creating it.
 constexpr auto kOrphanGrace = std::chrono::hours(1);
+constexpr long long kFlushStep = 1 << 20;
 
 using posix_file::fail;
 using posix_file::Fd;
@@ -151,19 +152,31 @@ Stored store_complete(App& app, db::ResumableUploadsRepo& repo, const db::Resuma
   try {
     const Fields f = checked_fields(cfg, nlohmann::json::parse(row.metadata));
     const auto destination = destination_of(app, account, f, manage_token);
-    // Staged and hashed as a multipart file part streams in: a copy, so the data file
-    // stays whole until the outcome is recorded.
+    // The data file stays whole until the outcome is recorded: the checks only read a
+    // staged file, and bytes stored otherwise (metadata stripped, a video remuxed) get a
+    // staged file of their own.  So the staged file is the data file under a second name
+    // (hundreds of megabytes not copied), already synced piece by piece; a copy, staged
+    // and hashed as a multipart file part streams in, only when the staging folder is
+    // on another disk.
     IncomingFile incoming;
-    std::string buf(kCopyPiece, '\0');
-    for (off_t at = 0; at < row.length;) {
-      const ssize_t n = ::pread(fd, buf.data(), buf.size(), at);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) fail("read upload " + id);
-      if (n == 0) throw std::system_error(EIO, std::generic_category(), "upload " + id + " is shorter than received");
-      incoming.write(app, std::string_view(buf.data(), static_cast<std::size_t>(n)));
-      at += n;
+    if (auto linked = app.store().stage_link(data_file(cfg.store_dir, row.key_sha256), true)) {
+      if (::fchmod(fd, 0644) != 0) fail("chmod upload " + id);  // as a staged file is: nginx serves originals
+      const auto digest = crypto::sha256_of_file(fd);
+      if (digest.size != static_cast<std::uint64_t>(row.length))
+        throw std::system_error(EIO, std::generic_category(), "upload " + id + " is not the size received");
+      incoming.adopt(std::move(*linked), digest.sha256);
+    } else {
+      std::string buf(kCopyPiece, '\0');
+      for (off_t at = 0; at < row.length;) {
+        const ssize_t n = ::pread(fd, buf.data(), buf.size(), at);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail("read upload " + id);
+        if (n == 0) throw std::system_error(EIO, std::generic_category(), "upload " + id + " is shorter than received");
+        incoming.write(app, std::string_view(buf.data(), static_cast<std::size_t>(n)));
+        at += n;
+      }
+      incoming.finish();
     }
-    incoming.finish();
     const std::string shown = f.filename.empty() ? "the file" : f.filename;
     std::vector<Candidate> files;
     files.push_back(candidate_of(app, incoming, f.filename, shown));
@@ -279,6 +292,7 @@ Appended append(App& app, const UserRecord* account, std::string_view key, long 
 
   auto digest = checksum ? crypto::DigestStream::named(checksum->algorithm) : std::nullopt;
   long long written = 0;
+  long long flushing = 0;  // written up to here is on its way to the disk
   const auto remaining = static_cast<std::uint64_t>(row.length - offset);
   try {
     read_body(remaining, [&](std::string_view piece) {
@@ -290,6 +304,13 @@ Appended append(App& app, const UserRecord* account, std::string_view key, long 
         written += n;
       }
       if (digest) digest->update(piece);
+      // The disk writes each megabyte while the next arrives (asynchronously, as
+      // PostgreSQL's flush_after does), so the fsync that acknowledges the piece waits
+      // for little more than its last megabyte, not for all of it.
+      if (written - flushing >= kFlushStep) {
+        ::sync_file_range(fd.get(), offset + flushing, written - flushing, SYNC_FILE_RANGE_WRITE);
+        flushing = written;
+      }
     });
   } catch (const Error& e) {
     // The client went away mid-piece: what arrived is kept (synced, then acknowledged),

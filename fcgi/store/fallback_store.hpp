@@ -27,6 +27,9 @@ class FallbackStore final : public Store {
   std::string where_staged(std::string_view staged_name) const override { return primary_->where_staged(staged_name); }
   Staged stage(std::string_view bytes, bool durable = true) const override { return primary_->stage(bytes, durable); }
   StagedWriter stage_writer() const override { return primary_->stage_writer(); }
+  std::optional<Staged> stage_link(const std::filesystem::path& file, bool durable) const override {
+    return primary_->stage_link(file, durable);
+  }
   void place(Staged& staged, std::string_view name) const override { primary_->place(staged, name); }
   // The primary links when `from` is there, and places a copy when it is not.
   void share(Staged& staged, std::string_view from, std::string_view name) const override {

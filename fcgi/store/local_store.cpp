@@ -166,6 +166,15 @@ StagedWriter LocalStore::stage_writer() const {
   return StagedWriter(Staged(p), fd);  // from here on, a failure removes it
 }
 
+std::optional<Staged> LocalStore::stage_link(const fs::path& file, bool durable) const {
+  const fs::path p = tmp_dir() / ("up-" + naming::random_base32(16));
+  if (::link(file.c_str(), p.c_str()) != 0) {
+    if (errno == EXDEV) return std::nullopt;
+    fail("link " + file.string() + " to " + p.string());
+  }
+  return Staged(p, durable);
+}
+
 Staged LocalStore::stage(std::string_view bytes, bool durable) const {
   StagedWriter w = stage_writer();
   w.write(bytes);

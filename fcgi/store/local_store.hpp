@@ -46,6 +46,7 @@ class LocalStore final : public Store {
   std::string where_staged(std::string_view staged_name) const override { return ".tmp/" + std::string(staged_name); }
   Staged stage(std::string_view bytes, bool durable = true) const override;
   StagedWriter stage_writer() const override;
+  std::optional<Staged> stage_link(const std::filesystem::path& file, bool durable) const override;
   void place(Staged& staged, std::string_view name) const override;
   void share(Staged& staged, std::string_view from, std::string_view name) const override;
   void sync_staged(Staged& staged) const override;

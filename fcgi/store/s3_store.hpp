@@ -46,6 +46,9 @@ class S3Store final : public Store {
   Staged stage(std::string_view bytes, bool durable = true) const override;
   // In this machine's spool, as stage(); place() PUTs it.
   StagedWriter stage_writer() const override { return spool_.stage_writer(); }
+  std::optional<Staged> stage_link(const std::filesystem::path& file, bool) const override {
+    return spool_.stage_link(file, false);
+  }
   void place(Staged& staged, std::string_view name) const override;
   void put_thumbnail(std::string_view name, std::string_view bytes) const override;
   std::optional<std::string> read(Object object, std::string_view name) const override;

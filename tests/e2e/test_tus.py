@@ -141,6 +141,12 @@ class Protocol(unittest.TestCase):
         self.assertEqual(img["description"], "sent in pieces")
         self.assertEqual(img["visibility"], "public")
         self.assertEqual(image_file_sha256(image_id), hashlib.sha256(data).hexdigest())
+        # The data file itself became the original (a second name, not a copy): it is
+        # stored as a multipart upload's original is, and nginx serves it.
+        stored = store_path(img["url"].rsplit("/", 1)[1])
+        self.assertEqual(stored.stat().st_mode & 0o777, 0o644)
+        served = get(img["url"])
+        self.assertEqual((served.status, served.body), (200, data))
         self.assertFalse(data_file_of(path).exists(), "the data file is gone once stored")
         self.assertEqual(offset_of(path), len(data), "HEAD of a finished upload: complete")
         self.assertTrue(any("resumable upload" in line and "pieces.png" in line for line in log_lines()))
