@@ -57,7 +57,8 @@ Candidate video_candidate(App& app, IncomingFile& file, image::Format container,
   const posix_file::Fd remuxed(::open(c.staged.path().c_str(), O_RDONLY | O_CLOEXEC));
   if (remuxed.get() < 0) throw std::system_error(errno, std::generic_category(), "open remuxed video");
   const auto [sha, stored_size] = crypto::sha256_of_file(remuxed.get());
-  if (stored_size == 0) throw image::Rejection(image::Rejection::Reason::invalid_image, "could not be remuxed");
+  if (stored_size == 0)
+    throw image::Rejection(image::Rejection::Reason::invalid_image, i18n::msg("could not be remuxed"));
   c.sha256 = sha;
   c.size = stored_size;
   c.format = f.stored;
@@ -89,8 +90,8 @@ Candidate candidate_of(App& app, IncomingFile& file, const std::string& filename
       if (!cfg.video.accepted.contains(*sniffed))
         throw image::Rejection(image::Rejection::Reason::unsupported_format,
                                cfg.video.accepted.empty()
-                                   ? "is a video: videos are not accepted"
-                                   : "is not an " + image::describe(cfg.video.accepted) + " video");
+                                   ? i18n::msg("is a video: videos are not accepted")
+                                   : i18n::msg("is not an {} video", image::describe(cfg.video.accepted)));
       return video_candidate(app, file, *sniffed, filename, shown);
     }
     // Streamed up to the larger of the two limits: an image must fit its own.

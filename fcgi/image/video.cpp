@@ -8,6 +8,7 @@
 #include <cmath>
 #include <map>
 
+#include "domain/translate.hpp"
 #include "image/confined_child.hpp"
 #include "image/inspect.hpp"
 
@@ -18,8 +19,10 @@ constexpr const char* kFfprobe = "/usr/bin/ffprobe";
 constexpr const char* kFfmpeg = "/usr/bin/ffmpeg";
 constexpr std::uint32_t kPosterMax = 1280;  // the poster's longer side at most (never enlarged)
 
-[[noreturn]] void invalid(const std::string& msg) { throw Rejection(Rejection::Reason::invalid_image, msg); }
-[[noreturn]] void unsupported(const std::string& msg) { throw Rejection(Rejection::Reason::unsupported_format, msg); }
+[[noreturn]] void invalid(i18n::Message msg) { throw Rejection(Rejection::Reason::invalid_image, std::move(msg)); }
+[[noreturn]] void unsupported(i18n::Message msg) {
+  throw Rejection(Rejection::Reason::unsupported_format, std::move(msg));
+}
 
 // Codec name (ffprobe's codec_name) → the decoders FFmpeg 5.1 in Debian may pick for it.
 const std::map<std::string, std::vector<std::string>>& decoders() {
@@ -137,10 +140,11 @@ ChildLimits child_limits(const VideoLimits& limits, const Deadline& deadline, st
 
 // The step's failure as the client's error: the file is what failed, whatever limit
 // stopped it.
-[[noreturn]] void failed(const char* step, const ChildResult& r) {
-  if (r.timed_out) invalid(fmt::format("could not be {} within the time limit", step));
-  if (r.signal) invalid(fmt::format("could not be {} within the memory and time limits", step));
-  invalid(fmt::format("could not be {}: it is damaged or not a video FFmpeg can read", step));
+// `step` says what could not be done, as a verb the messages take ("decoded").
+[[noreturn]] void failed(i18n::Message step, const ChildResult& r) {
+  if (r.timed_out) invalid(i18n::msg("could not be {} within the time limit", std::move(step)));
+  if (r.signal) invalid(i18n::msg("could not be {} within the memory and time limits", std::move(step)));
+  invalid(i18n::msg("could not be {}: it is damaged or not a video FFmpeg can read", std::move(step)));
 }
 
 }  // namespace
@@ -159,59 +163,60 @@ std::string decoder_whitelist(const VideoLimits& limits) {
 VideoFacts check_probe(std::string_view probe_json, Format container, const VideoLimits& limits) {
   const auto j = nlohmann::json::parse(probe_json, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("format") || !j["format"].is_object())
-    invalid("could not be read as a video");
+    invalid(i18n::msg("could not be read as a video"));
   const auto& format = j["format"];
   const auto format_name = text_of(format, "format_name");
-  if (format_name.find(demuxer_of(container)) == std::string::npos) invalid("could not be read as a video");
+  if (format_name.find(demuxer_of(container)) == std::string::npos) invalid(i18n::msg("could not be read as a video"));
   const auto streams = j.contains("streams") && j["streams"].is_array() ? j["streams"] : nlohmann::json::array();
   const auto count = std::max<double>(static_cast<double>(streams.size()), number(format, "nb_streams"));
-  if (count > limits.max_streams)
-    invalid(fmt::format("has {} streams, over the limit of {}", count, limits.max_streams));
+  if (count > limits.max_streams) invalid(i18n::msg("has {} streams, over the limit of {}", count, limits.max_streams));
 
   VideoFacts f;
   const nlohmann::json* video = nullptr;
   const nlohmann::json* audio = nullptr;
   for (const auto& s : streams) {
     const auto type = text_of(s, "codec_type");
-    if (type == "attachment") invalid("carries attached files (fonts, pictures): not accepted in a video");
+    if (type == "attachment") invalid(i18n::msg("carries attached files (fonts, pictures): not accepted in a video"));
     if (type == "video" && !is_cover_art(s) && !video) video = &s;
     if (type == "audio" && !audio) audio = &s;
   }
-  if (!video) invalid("has no video stream");
+  if (!video) invalid(i18n::msg("has no video stream"));
   f.video_codec = text_of(*video, "codec_name");
   if (!limits.video_codecs.contains(f.video_codec))
-    unsupported(fmt::format("has video in {}, not an accepted codec",
-                            f.video_codec.empty() ? "an unknown codec" : f.video_codec));
+    unsupported(f.video_codec.empty() ? i18n::msg("has video in an unknown codec")
+                                      : i18n::msg("has video in {}, not an accepted codec", f.video_codec));
   f.video_stream = static_cast<int>(number(*video, "index"));
   if (audio) {
     f.audio_codec = text_of(*audio, "codec_name");
     if (!limits.audio_codecs.contains(*f.audio_codec))
-      unsupported(fmt::format("has audio in {}, not an accepted codec",
-                              f.audio_codec->empty() ? "an unknown codec" : *f.audio_codec));
+      unsupported(f.audio_codec->empty() ? i18n::msg("has audio in an unknown codec")
+                                         : i18n::msg("has audio in {}, not an accepted codec", *f.audio_codec));
     f.audio_stream = static_cast<int>(number(*audio, "index"));
   }
   const double w = number(*video, "width"), h = number(*video, "height");
-  if (!(w >= 1 && h >= 1)) invalid("has a video stream without a size");
+  if (!(w >= 1 && h >= 1)) invalid(i18n::msg("has a video stream without a size"));
   if (w > limits.max_width || h > limits.max_height || (w > limits.max_height && w > limits.max_width) ||
       std::max(w, h) > std::max(limits.max_width, limits.max_height))
-    invalid(fmt::format("is {:.0f}x{:.0f} pixels, over the limit of {}x{}", w, h, limits.max_width, limits.max_height));
+    invalid(i18n::msg("is {}x{} pixels, over the limit of {}x{}", std::llround(w), std::llround(h), limits.max_width,
+                      limits.max_height));
   const bool sideways = rotation_of(*video) % 180 == 90;
   f.width = static_cast<std::uint32_t>(sideways ? h : w);
   f.height = static_cast<std::uint32_t>(sideways ? w : h);
   double fps = rate(*video, "avg_frame_rate");
   if (!(fps > 0)) fps = rate(*video, "r_frame_rate");
   if (fps > limits.max_fps)
-    invalid(fmt::format("has {:.0f} frames a second, over the limit of {}", fps, limits.max_fps));
+    invalid(i18n::msg("has {} frames a second, over the limit of {}", std::llround(fps), limits.max_fps));
   double duration = number(format, "duration");
   if (!(duration > 0)) duration = number(*video, "duration");
-  if (!(duration > 0)) invalid("has no duration");
+  if (!(duration > 0)) invalid(i18n::msg("has no duration"));
   if (duration > limits.max_duration_s)
-    invalid(fmt::format("lasts {:.0f} seconds, over the limit of {}", duration, limits.max_duration_s));
+    invalid(i18n::msg("lasts {} seconds, over the limit of {}", std::llround(duration), limits.max_duration_s));
   f.duration = duration;
   const auto stored = container_for(container, f.video_codec, f.audio_codec);
   if (!stored)
-    unsupported(fmt::format("has {} video with {} audio, which neither MP4 nor WebM holds", f.video_codec,
-                            f.audio_codec.value_or("no")));
+    unsupported(f.audio_codec ? i18n::msg("has {} video with {} audio, which neither MP4 nor WebM holds", f.video_codec,
+                                          *f.audio_codec)
+                              : i18n::msg("has {} video, which neither MP4 nor WebM holds", f.video_codec));
   f.stored = *stored;
   return f;
 }
@@ -233,10 +238,14 @@ VideoFacts probe_video(const std::filesystem::path& input, Format container, con
     if (at != std::string::npos) {
       const auto open = probed.err.rfind("Codec (", at);
       const auto codec = open == std::string::npos ? std::string() : probed.err.substr(open + 7, at - open - 7);
-      unsupported(fmt::format("has a stream in {}, not an accepted codec", codec.empty() ? "a codec" : codec));
+      unsupported(codec.empty() ? i18n::msg("has a stream in a codec not accepted")
+                                : i18n::msg("has a stream in {}, not an accepted codec", codec));
     }
   }
-  if (!probed.ok()) failed("read as a video", probed);
+  // FFmpeg stops at its own cap (max_streams, 1000) before it lists them.
+  if (!probed.ok() && probed.err.find("exceeds max_streams") != std::string::npos)
+    invalid(i18n::msg("has more than {} streams, over the limit of {}", 1000, limits.max_streams));
+  if (!probed.ok()) failed(i18n::msg("read as a video"), probed);
   return check_probe(probed.out, container, limits);
 }
 
@@ -286,7 +295,7 @@ std::string poster_of(const std::filesystem::path& input, Format container, cons
   for (auto& a : poster_output(f, 0)) poster.push_back(std::move(a));
   auto made = run_confined(poster, child_limits(limits, deadline, 0));
   if (made.ok() && made.out.empty() && at > 0) return poster_of(input, container, f, limits, deadline, 0);
-  if (!made.ok() || made.out.empty()) failed("decoded", made);
+  if (!made.ok() || made.out.empty()) failed(i18n::msg("decoded"), made);
   return std::move(made.out);
 }
 
@@ -321,7 +330,7 @@ PreparedVideo prepare_video(const std::filesystem::path& input, Format container
   both.push_back("file:" + output.string());
   // It may write the streams twice over (faststart rewrites the file to move the index).
   auto made = run_confined(both, child_limits(limits, deadline, limits.max_bytes + (64u << 20)));
-  if (!made.ok()) failed("remuxed", made);
+  if (!made.ok()) failed(i18n::msg("remuxed"), made);
   out.poster = made.out.empty() ? poster_of(input, container, f, limits, deadline, 0) : std::move(made.out);
   return out;
 }
