@@ -71,6 +71,38 @@ std::size_t write_body(char* data, std::size_t size, std::size_t n, void* user) 
   return size * n;
 }
 
+// A GET's body to a file when the answer is a 200, to the reply (an error message)
+// otherwise: the status is known by the first byte of the body.
+struct FileDownload {
+  CURL* curl = nullptr;
+  int fd = -1;
+  std::string* reply = nullptr;
+  int to_file = -1;  // unknown until the first byte
+  std::uint64_t written = 0;
+  int error = 0;  // the write's errno, when one failed
+};
+
+std::size_t write_file_body(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* down = static_cast<FileDownload*>(user);
+  if (down->to_file < 0) {
+    long status = 0;
+    curl_easy_getinfo(down->curl, CURLINFO_RESPONSE_CODE, &status);
+    down->to_file = status == 200 ? 1 : 0;
+  }
+  if (!down->to_file) return write_body(data, size, n, down->reply);
+  for (std::size_t done = 0; done < size * n;) {
+    const ssize_t k = ::write(down->fd, data + done, size * n - done);
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0) {
+      down->error = errno;
+      return 0;  // makes curl fail with CURLE_WRITE_ERROR
+    }
+    done += static_cast<std::size_t>(k);
+    down->written += static_cast<std::uint64_t>(k);
+  }
+  return size * n;
+}
+
 int errno_of(CURLcode rc) {
   switch (rc) {
     case CURLE_COULDNT_CONNECT: return ECONNREFUSED;
@@ -284,7 +316,7 @@ void* S3Client::handle() const {
 }
 
 S3Client::Reply S3Client::perform(const char* method, const std::string& path_and_query, const Payload& body,
-                                  std::string_view content_type, const std::string& what) const {
+                                  std::string_view content_type, const std::string& what, const Sink& sink) const {
   if (const auto now = CircuitBreaker::Clock::now(); !breaker_.allows(now)) {
     const auto left = std::chrono::ceil<std::chrono::seconds>(*breaker_.open_until() - now).count();
     throw std::system_error(unreachable_errno_, std::generic_category(),
@@ -313,7 +345,9 @@ S3Client::Reply S3Client::perform(const char* method, const std::string& path_an
   Upload upload{body.bytes};
   FileUpload file_upload{body.fd, 0};
   // A large file may take longer than a request of bytes in memory: a second per MiB more.
-  const auto timeout = options_.timeout + std::chrono::seconds(from_file ? body.size >> 20 : 0);
+  const auto timeout = options_.timeout + std::chrono::seconds(from_file      ? body.size >> 20
+                                                               : sink.fd >= 0 ? sink.expected >> 20
+                                                                              : 0);
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -328,8 +362,14 @@ S3Client::Reply S3Client::perform(const char* method, const std::string& path_an
   curl_easy_setopt(c, CURLOPT_USERNAME, credentials_.access_key_id.c_str());
   curl_easy_setopt(c, CURLOPT_PASSWORD, credentials_.secret_access_key.c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply.body);
+  FileDownload download{c, sink.fd, &reply.body};
+  if (sink.fd >= 0) {
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_file_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &download);
+  } else {
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply.body);
+  }
   if (std::strcmp(method, "PUT") == 0) {
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
     if (from_file) {
@@ -353,6 +393,9 @@ S3Client::Reply S3Client::perform(const char* method, const std::string& path_an
   curl_easy_setopt(c, CURLOPT_USERNAME, "");
   curl_easy_setopt(c, CURLOPT_PASSWORD, "");
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
+  if (rc == CURLE_WRITE_ERROR && download.error)
+    throw std::system_error(download.error, std::generic_category(),
+                            fmt::format("S3 {} {} at {}: writing the file", method, what, location()));
   if (rc != CURLE_OK) {
     const std::string why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
     const int err = errno_of(rc);
@@ -369,7 +412,13 @@ S3Client::Reply S3Client::perform(const char* method, const std::string& path_an
   if (std::strcmp(method, "HEAD") == 0) {
     curl_off_t t = -1;
     if (curl_easy_getinfo(c, CURLINFO_FILETIME_T, &t) == CURLE_OK) reply.last_modified = static_cast<std::time_t>(t);
+    curl_off_t length = -1;
+    if (curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK) reply.content_length = length;
   }
+  if (sink.fd >= 0 && reply.status == 200 && download.written != sink.expected)
+    throw std::system_error(EIO, std::generic_category(),
+                            fmt::format("S3 {} {} at {}: {} bytes arrived, {} expected", method, what, location(),
+                                        download.written, sink.expected));
   return reply;
 }
 
@@ -401,6 +450,19 @@ std::optional<std::string> S3Client::get(const std::string& key) const {
   if (r.status == 404) return std::nullopt;
   if (r.status != 200) fail_status(r, "GET " + key);
   return std::move(r.body);
+}
+
+bool S3Client::get_to_file(const std::string& key, int fd) const {
+  const Reply size = perform("HEAD", "/" + uri_encode(key, true), {}, {}, key);
+  if (size.status == 404) return false;
+  if (size.status != 200) fail_status(size, "HEAD " + key);
+  if (size.content_length < 0)
+    throw std::system_error(EIO, std::generic_category(), "S3 HEAD " + key + ": no Content-Length");
+  const Reply r = perform("GET", "/" + uri_encode(key, true), {}, {}, key,
+                          Sink{fd, static_cast<std::uint64_t>(size.content_length)});
+  if (r.status == 404) return false;
+  if (r.status != 200) fail_status(r, "GET " + key);
+  return true;
 }
 
 std::optional<std::time_t> S3Client::head(const std::string& key) const {

@@ -75,6 +75,11 @@ class S3Client {
   void put_file(const std::string& key, const std::filesystem::path& path, std::string_view content_type) const;
   // The object's bytes, or nullopt on 404.
   std::optional<std::string> get(const std::string& key) const;
+  // The object's bytes written to the open file `fd` as they arrive (a video of hundreds
+  // of megabytes costs a buffer, not its size); false on 404.  A HEAD first learns its
+  // size: the GET may take `timeout` plus one second per MiB, and must bring that many
+  // bytes.  Throws as get(), and std::system_error for the file.
+  bool get_to_file(const std::string& key, int fd) const;
   // The object's Last-Modified time, or nullopt on 404.
   std::optional<std::time_t> head(const std::string& key) const;
   // Deletes the object; one that is not there is not an error.
@@ -89,6 +94,7 @@ class S3Client {
     long status = 0;
     std::string body;
     std::time_t last_modified = -1;
+    std::int64_t content_length = -1;  // of a HEAD's answer, when given
   };
   // A request's body: bytes in memory, or an open file sent from its start.
   struct Payload {
@@ -99,9 +105,19 @@ class S3Client {
     std::uint64_t size = 0;  // its size
     std::string sha256_hex;  // and its SHA-256 (of the bytes, computed by perform)
   };
+  // Where a GET's answer goes: into Reply::body, or, when `fd` is set, a 200's body into
+  // that file (any other answer's still into Reply::body, for its error message).
+  struct Sink {
+    int fd = -1;
+    std::uint64_t expected = 0;  // its size, for the time allowed
+  };
   // One signed request.  `path_and_query` starts with '/' (below the bucket) or '?'.
   Reply perform(const char* method, const std::string& path_and_query, const Payload& body,
-                std::string_view content_type, const std::string& what) const;
+                std::string_view content_type, const std::string& what, const Sink& sink) const;
+  Reply perform(const char* method, const std::string& path_and_query, const Payload& body,
+                std::string_view content_type, const std::string& what) const {
+    return perform(method, path_and_query, body, content_type, what, Sink());
+  }
   [[noreturn]] void fail_status(const Reply& r, const std::string& what) const;
   void* handle() const;
 

@@ -113,6 +113,12 @@ std::optional<std::string> S3Store::read(Object object, std::string_view name) c
   return client_.get(key(object, name));
 }
 
+std::optional<Staged> S3Store::local_copy(Object object, std::string_view name) const {
+  StagedWriter writer = spool_.stage_writer();
+  if (!writer.receive([&](int fd) { return client_.get_to_file(key(object, name), fd); })) return std::nullopt;
+  return writer.finish(false);
+}
+
 std::optional<std::time_t> S3Store::mtime(Object object, std::string_view name) const {
   return client_.head(key(object, name));
 }

@@ -52,6 +52,8 @@ class S3Store final : public Store {
   void place(Staged& staged, std::string_view name) const override;
   void put_thumbnail(std::string_view name, std::string_view bytes) const override;
   std::optional<std::string> read(Object object, std::string_view name) const override;
+  // Streamed from the bucket into a staged file of the spool, never whole in memory.
+  std::optional<Staged> local_copy(Object object, std::string_view name) const override;
   std::optional<std::time_t> mtime(Object object, std::string_view name) const override;
   // The object from the bucket, then its entry from this machine's nginx cache (if one
   // is known): a removed image is a 404 here at once.

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import stack
 from stack import multipart, request, wait_until
-from test_s3 import BASE, BUCKET, CREDS, S3_ENDPOINT, Stack, bucket_keys, fresh_s3_server, object_bytes, s3_server
+from test_s3 import (BASE, BUCKET, CREDS, S3_ENDPOINT, Stack, bucket_keys, fresh_s3_server, object_bytes, s3_server,
+                     s3_signed)
 
 MIB = 1 << 20
 PEAK_LIMIT_KIB = 64 * 1024  # the bound on a worker's memory while a large video arrives
@@ -197,6 +198,23 @@ class OnS3(LargeVideoMemory, unittest.TestCase):
         key = f"lv/originals/{img['filename']}"
         self.assertIn(key, bucket_keys("lv/"))
         self.assertEqual(hashlib.sha256(object_bytes(key)).hexdigest(), img["sha256"])
+
+    def test_a_lost_poster_is_made_again_from_the_bucket_without_holding_the_video(self):
+        img = self.assert_within_memory(multipart_upload)
+        key = f"lv/thumbs/{img['filename']}"
+        self.assertTrue(wait_until(lambda: key in bucket_keys("lv/"), 10), "the poster is in the bucket")
+        made_at_upload = object_bytes(key)
+        self.assertEqual(s3_signed("DELETE", key)[0], 204)
+        # Asked for while missing: the worker fetches the video into a file (never into
+        # its memory) and makes the poster from it, as at upload.
+        reset_peaks(self.var)
+        r = request("GET", img["thumbnail_url"], port=self.port, timeout=300)
+        peak = peak_kib(self.var)
+        self.assertEqual(r.status, 200, r.text[:300])
+        self.assertEqual(r.header("Content-Type"), "image/jpeg")
+        self.assertEqual(r.body, made_at_upload, "the same poster")
+        self.assertLessEqual(peak, PEAK_LIMIT_KIB, f"a worker's peak RSS was {peak // 1024} MiB")
+        self.assertTrue(wait_until(lambda: not self.m.staged(), 5), "the video's copy is gone")
 
     def test_200_mib_of_no_image_are_refused_unread(self):
         junk = TMP / "junk.bin"
