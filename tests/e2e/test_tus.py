@@ -295,9 +295,12 @@ class Interruptions(unittest.TestCase):
         self.assertEqual(patch(path, 0, data[:first]).status, 204)
         s = raw_patch(path, first, len(data) - first, data[first:first * 2])
         try:
-            busy = wait_until(lambda: [p for p in worker_pids() if _busy(p)], 10)
-            self.assertTrue(busy, "a worker is reading the piece")
-            for p in busy:
+            # The worker waiting for the rest of the piece sits in read(); one seen there
+            # twice, 0.2 s apart, is it (not a worker between two requests for a moment).
+            reading = wait_until(lambda: [p for p in worker_pids() if _reading(p) and time.sleep(0.2) is None
+                                          and _reading(p)], 10)
+            self.assertTrue(reading, "a worker is reading the piece")
+            for p in reading:
                 os.kill(p, signal.SIGKILL)
         finally:
             s.close()
@@ -308,11 +311,19 @@ class Interruptions(unittest.TestCase):
         self.complete_and_check(path, data)
 
 
-def _busy(pid):
+def _syscall(pid):
     try:
-        return open(f"/proc/{pid}/syscall").read().split()[0] not in ("43", "288")
+        return open(f"/proc/{pid}/syscall").read().split()[0]
     except (OSError, IndexError):
-        return False
+        return None
+
+
+def _busy(pid):
+    return _syscall(pid) not in (None, "43", "288")  # accept, accept4: waiting for a request
+
+
+def _reading(pid):
+    return _syscall(pid) == "0"  # read
 
 
 class WithTusJsClient(unittest.TestCase):
