@@ -169,7 +169,9 @@ StagedWriter LocalStore::stage_writer() const {
 std::optional<Staged> LocalStore::stage_link(const fs::path& file, bool durable) const {
   const fs::path p = tmp_dir() / ("up-" + naming::random_base32(16));
   if (::link(file.c_str(), p.c_str()) != 0) {
-    if (errno == EXDEV) return std::nullopt;
+    // Another disk, or a filesystem without hard links (or with too many on the file):
+    // the caller copies.
+    if (errno == EXDEV || errno == EPERM || errno == EMLINK || errno == EOPNOTSUPP) return std::nullopt;
     fail("link " + file.string() + " to " + p.string());
   }
   return Staged(p, durable);

@@ -128,7 +128,8 @@ class Store {
   virtual StagedWriter stage_writer() const = 0;
   // A new staged file that is a second name of `file` (a hard link: its bytes, not a
   // copy), marked durable when `durable` (the caller synced `file`); std::nullopt when
-  // `file` is not on the staging disk (the caller then copies).  Throws std::system_error.
+  // it cannot be linked there (another disk, no hard links): the caller then copies.
+  // Throws std::system_error.
   virtual std::optional<Staged> stage_link(const std::filesystem::path& file, bool durable) const = 0;
   // Makes a staged file the original of `name` (syncing its bytes first unless
   // staged.durable()).  When this returns the original survives a crash; on failure
