@@ -330,7 +330,7 @@ PreparedVideo prepare_video(const std::filesystem::path& input, Format container
   both.push_back("file:" + output.string());
   // It may write the streams twice over (faststart rewrites the file to move the index).
   auto made = run_confined(both, child_limits(limits, deadline, limits.max_bytes + (64u << 20)));
-  if (!made.ok()) failed(i18n::msg("remuxed"), made);
+  if (!made.ok()) failed(i18n::msg("decoded and remuxed"), made);
   out.poster = made.out.empty() ? poster_of(input, container, f, limits, deadline, 0) : std::move(made.out);
   return out;
 }
