@@ -4,8 +4,10 @@
 // Why the tools and not libavformat in the worker: every byte FFmpeg parses is parsed in
 // a process that has its own address space and limits and that can be killed at the
 // deadline, so a demuxer bug or a file built to exhaust memory costs one child, never
-// the worker; a fresh process per step also leaves nothing of one upload's state to the
-// next.  The price is a fork and exec per step (a few milliseconds against the remux).
+// the worker; a fresh process per upload also leaves nothing of one upload's state to
+// the next.  The price is a fork and exec per child, and FFmpeg's start (some 200
+// libraries bound: about as long as remuxing 20 MB), so there are two: the probe, whose
+// answer decides the rest, then the poster and the remux together.
 //
 // Every child gets: the container forced (`-f mov` or `-f matroska`, never guessed),
 // `-format_whitelist` of those two demuxers (no HLS, concat, image sequences or other
