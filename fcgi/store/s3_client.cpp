@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -71,35 +72,32 @@ std::size_t write_body(char* data, std::size_t size, std::size_t n, void* user) 
   return size * n;
 }
 
-// A GET's body to a file when the answer is a 200, to the reply (an error message)
-// otherwise: the status is known by the first byte of the body.
-struct FileDownload {
+// A GET's body to the caller's pieces when the answer is a 200, to the reply (an error
+// message) otherwise: the status is known by the first byte of the body.
+struct Download {
   CURL* curl = nullptr;
-  int fd = -1;
+  const std::function<void(std::string_view)>* piece = nullptr;
   std::string* reply = nullptr;
-  int to_file = -1;  // unknown until the first byte
-  std::uint64_t written = 0;
-  int error = 0;  // the write's errno, when one failed
+  int to_caller = -1;  // unknown until the first byte
+  std::uint64_t received = 0;
+  std::exception_ptr error;  // what the caller threw: it cannot cross libcurl
 };
 
-std::size_t write_file_body(char* data, std::size_t size, std::size_t n, void* user) {
-  auto* down = static_cast<FileDownload*>(user);
-  if (down->to_file < 0) {
+std::size_t write_piece(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* down = static_cast<Download*>(user);
+  if (down->to_caller < 0) {
     long status = 0;
     curl_easy_getinfo(down->curl, CURLINFO_RESPONSE_CODE, &status);
-    down->to_file = status == 200 ? 1 : 0;
+    down->to_caller = status == 200 ? 1 : 0;
   }
-  if (!down->to_file) return write_body(data, size, n, down->reply);
-  for (std::size_t done = 0; done < size * n;) {
-    const ssize_t k = ::write(down->fd, data + done, size * n - done);
-    if (k < 0 && errno == EINTR) continue;
-    if (k < 0) {
-      down->error = errno;
-      return 0;  // makes curl fail with CURLE_WRITE_ERROR
-    }
-    done += static_cast<std::size_t>(k);
-    down->written += static_cast<std::uint64_t>(k);
+  if (!down->to_caller) return write_body(data, size, n, down->reply);
+  try {
+    (*down->piece)(std::string_view(data, size * n));
+  } catch (...) {
+    down->error = std::current_exception();
+    return 0;  // makes curl fail with CURLE_WRITE_ERROR
   }
+  down->received += size * n;
   return size * n;
 }
 
@@ -345,9 +343,9 @@ S3Client::Reply S3Client::perform(const char* method, const std::string& path_an
   Upload upload{body.bytes};
   FileUpload file_upload{body.fd, 0};
   // A large file may take longer than a request of bytes in memory: a second per MiB more.
-  const auto timeout = options_.timeout + std::chrono::seconds(from_file      ? body.size >> 20
-                                                               : sink.fd >= 0 ? sink.expected >> 20
-                                                                              : 0);
+  const auto timeout = options_.timeout + std::chrono::seconds(from_file    ? body.size >> 20
+                                                               : sink.piece ? sink.expected >> 20
+                                                                            : 0);
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -362,9 +360,12 @@ S3Client::Reply S3Client::perform(const char* method, const std::string& path_an
   curl_easy_setopt(c, CURLOPT_USERNAME, credentials_.access_key_id.c_str());
   curl_easy_setopt(c, CURLOPT_PASSWORD, credentials_.secret_access_key.c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-  FileDownload download{c, sink.fd, &reply.body};
-  if (sink.fd >= 0) {
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_file_body);
+  Download download;
+  download.curl = c;
+  download.piece = sink.piece;
+  download.reply = &reply.body;
+  if (sink.piece) {
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_piece);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &download);
   } else {
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
@@ -393,9 +394,7 @@ S3Client::Reply S3Client::perform(const char* method, const std::string& path_an
   curl_easy_setopt(c, CURLOPT_USERNAME, "");
   curl_easy_setopt(c, CURLOPT_PASSWORD, "");
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
-  if (rc == CURLE_WRITE_ERROR && download.error)
-    throw std::system_error(download.error, std::generic_category(),
-                            fmt::format("S3 {} {} at {}: writing the file", method, what, location()));
+  if (download.error) std::rethrow_exception(download.error);
   if (rc != CURLE_OK) {
     const std::string why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
     const int err = errno_of(rc);
@@ -415,10 +414,10 @@ S3Client::Reply S3Client::perform(const char* method, const std::string& path_an
     curl_off_t length = -1;
     if (curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK) reply.content_length = length;
   }
-  if (sink.fd >= 0 && reply.status == 200 && download.written != sink.expected)
+  if (sink.piece && reply.status == 200 && download.received != sink.expected)
     throw std::system_error(EIO, std::generic_category(),
                             fmt::format("S3 {} {} at {}: {} bytes arrived, {} expected", method, what, location(),
-                                        download.written, sink.expected));
+                                        download.received, sink.expected));
   return reply;
 }
 
@@ -452,14 +451,14 @@ std::optional<std::string> S3Client::get(const std::string& key) const {
   return std::move(r.body);
 }
 
-bool S3Client::get_to_file(const std::string& key, int fd) const {
+bool S3Client::get_pieces(const std::string& key, const std::function<void(std::string_view)>& piece) const {
   const Reply size = perform("HEAD", "/" + uri_encode(key, true), {}, {}, key);
   if (size.status == 404) return false;
   if (size.status != 200) fail_status(size, "HEAD " + key);
   if (size.content_length < 0)
     throw std::system_error(EIO, std::generic_category(), "S3 HEAD " + key + ": no Content-Length");
   const Reply r = perform("GET", "/" + uri_encode(key, true), {}, {}, key,
-                          Sink{fd, static_cast<std::uint64_t>(size.content_length)});
+                          Sink{&piece, static_cast<std::uint64_t>(size.content_length)});
   if (r.status == 404) return false;
   if (r.status != 200) fail_status(r, "GET " + key);
   return true;

@@ -75,11 +75,11 @@ class S3Client {
   void put_file(const std::string& key, const std::filesystem::path& path, std::string_view content_type) const;
   // The object's bytes, or nullopt on 404.
   std::optional<std::string> get(const std::string& key) const;
-  // The object's bytes written to the open file `fd` as they arrive (a video of hundreds
-  // of megabytes costs a buffer, not its size); false on 404.  A HEAD first learns its
-  // size: the GET may take `timeout` plus one second per MiB, and must bring that many
-  // bytes.  Throws as get(), and std::system_error for the file.
-  bool get_to_file(const std::string& key, int fd) const;
+  // The object's bytes handed to `piece` as they arrive (a video of hundreds of megabytes
+  // costs a buffer, not its size); false on 404.  A HEAD first learns its size: the GET
+  // may take `timeout` plus one second per MiB, and must bring that many bytes.  Throws
+  // as get(), and what `piece` throws (the transfer then stops).
+  bool get_pieces(const std::string& key, const std::function<void(std::string_view)>& piece) const;
   // The object's Last-Modified time, or nullopt on 404.
   std::optional<std::time_t> head(const std::string& key) const;
   // Deletes the object; one that is not there is not an error.
@@ -105,10 +105,10 @@ class S3Client {
     std::uint64_t size = 0;  // its size
     std::string sha256_hex;  // and its SHA-256 (of the bytes, computed by perform)
   };
-  // Where a GET's answer goes: into Reply::body, or, when `fd` is set, a 200's body into
-  // that file (any other answer's still into Reply::body, for its error message).
+  // Where a GET's answer goes: into Reply::body, or, when `piece` is set, a 200's body to
+  // it as it arrives (any other answer's still into Reply::body, for its error message).
   struct Sink {
-    int fd = -1;
+    const std::function<void(std::string_view)>* piece = nullptr;
     std::uint64_t expected = 0;  // its size, for the time allowed
   };
   // One signed request.  `path_and_query` starts with '/' (below the bucket) or '?'.

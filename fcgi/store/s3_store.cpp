@@ -115,7 +115,7 @@ std::optional<std::string> S3Store::read(Object object, std::string_view name) c
 
 std::optional<Staged> S3Store::local_copy(Object object, std::string_view name) const {
   StagedWriter writer = spool_.stage_writer();
-  if (!writer.receive([&](int fd) { return client_.get_to_file(key(object, name), fd); })) return std::nullopt;
+  if (!client_.get_pieces(key(object, name), [&](std::string_view piece) { writer.write(piece); })) return std::nullopt;
   return writer.finish(false);
 }
 

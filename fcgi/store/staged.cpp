@@ -68,15 +68,6 @@ void StagedWriter::write(std::string_view bytes) {
   }
 }
 
-bool StagedWriter::receive(const std::function<bool(int fd)>& fill) {
-  if (fd_ < 0) throw std::system_error(EBADF, std::generic_category(), "write to a finished staged file");
-  const bool out = fill(fd_);
-  const off_t end = ::lseek(fd_, 0, SEEK_CUR);
-  if (end < 0) fail("seek " + staged_.path().string());
-  size_ = static_cast<std::uint64_t>(end);
-  return out;
-}
-
 Staged StagedWriter::finish(bool durable) {
   if (fd_ < 0) throw std::system_error(EBADF, std::generic_category(), "finish a finished staged file");
   if (durable && ::fsync(fd_) != 0) fail("fsync " + staged_.path().string());

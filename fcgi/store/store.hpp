@@ -72,9 +72,6 @@ class StagedWriter {
 
   // Appends; throws std::system_error (ENOSPC, EIO...).
   void write(std::string_view bytes);
-  // Lets `fill` append to the file through its descriptor (a download writing as it
-  // receives); returns what `fill` returns.
-  bool receive(const std::function<bool(int fd)>& fill);
   std::uint64_t size() const { return size_; }
   // Closes the file (fsync first when `durable`) and hands it over; throws
   // std::system_error, the file then removed.
