@@ -211,4 +211,28 @@ BOOST_AUTO_TEST_CASE(staged_writer_writes_in_pieces_and_cleans_up) {
   std::filesystem::remove_all(root);
 }
 
+BOOST_AUTO_TEST_CASE(a_staged_link_is_the_same_file_and_none_across_filesystems) {
+  const auto root = std::filesystem::temp_directory_path() / ("imghost-link-" + std::to_string(getpid()));
+  std::filesystem::remove_all(root);
+  {
+    const store::LocalStore s(root);
+    const auto data = root / "upload-data";
+    std::ofstream(data) << "the bytes";
+    {
+      auto linked = s.stage_link(data, true);
+      BOOST_REQUIRE(linked);
+      BOOST_TEST(linked->durable());
+      BOOST_TEST(std::filesystem::equivalent(linked->path(), data), "a second name, not a copy");
+      BOOST_TEST(linked->path().parent_path() == root / ".tmp");
+      BOOST_TEST(!s.stage_link(data, false)->durable());
+    }
+    BOOST_TEST(std::filesystem::is_empty(root / ".tmp"), "the links go with their Staged");
+    BOOST_TEST(std::filesystem::exists(data), "the file itself stays");
+    // /proc is never the store's filesystem: link() says EXDEV, the caller copies.
+    BOOST_TEST(!s.stage_link("/proc/self/status", false));
+    BOOST_CHECK_THROW(s.stage_link(root / "no-such-file", false), std::system_error);
+  }
+  std::filesystem::remove_all(root);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
